@@ -1,0 +1,48 @@
+# The front doors. `make run` and `make test` are the README's two commands; both set up
+# what is missing first (scripts/setup.sh), so they work on a fresh Debian 12 machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# Debian's emscripten optimizer finds its node modules here.
+export NODE_PATH := /usr/share/nodejs
+
+NODE_TESTS := $(wildcard tests/node/*.test.mjs)
+
+.PHONY: all setup native native-asan wasm build test test-native test-asan test-node run bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+native: setup
+	@cmake --preset native --log-level=WARNING
+	@cmake --build --preset native
+
+native-asan: setup
+	@cmake --preset native-asan --log-level=WARNING
+	@cmake --build --preset native-asan
+
+wasm: setup
+	@[ -f build/wasm/CMakeCache.txt ] || emcmake cmake --preset wasm
+	@cmake --build --preset wasm
+
+build: native wasm
+
+test-native: native
+	@echo "== native core tests (doctest)"
+	@build/native/tests/native/core_tests
+
+test-node: wasm
+	@echo "== WASM module and relay tests (node --test)"
+	@node --test $(NODE_TESTS)
+
+test: test-native test-node
+
+run: wasm
+	@node relay/main.js
+
+bench: wasm
+	@node bench/stream-bench.mjs
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,49 @@
+# The WebAssembly module: src/wasm (the binding) over the core.
+
+# The pinned toolchain: the module is built and tested with exactly this emcc.
+file(STRINGS "${CMAKE_SOURCE_DIR}/emsdk-version.txt" PG_EMSDK_PINNED LIMIT_COUNT 1)
+string(STRIP "${PG_EMSDK_PINNED}" PG_EMSDK_PINNED)
+execute_process(COMMAND "${CMAKE_CXX_COMPILER}" --version OUTPUT_VARIABLE PG_EMCC_OUT ERROR_QUIET)
+string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" PG_EMCC_FOUND "${PG_EMCC_OUT}")
+if(NOT PG_EMCC_FOUND STREQUAL PG_EMSDK_PINNED)
+  if(PG_ALLOW_EMCC_MISMATCH)
+    message(WARNING "emcc is ${PG_EMCC_FOUND} but emsdk-version.txt pins ${PG_EMSDK_PINNED}; building anyway (PG_ALLOW_EMCC_MISMATCH)")
+  else()
+    message(FATAL_ERROR
+      "emcc is ${PG_EMCC_FOUND} but emsdk-version.txt pins ${PG_EMSDK_PINNED}.\n"
+      "Install the pinned Emscripten (Debian bookworm's 'emscripten' package is 3.1.6), "
+      "or update emsdk-version.txt after re-running every test, "
+      "or configure with -DPG_ALLOW_EMCC_MISMATCH=ON to build anyway.")
+  endif()
+endif()
+message(STATUS "emcc ${PG_EMCC_FOUND} matches emsdk-version.txt")
+
+# Size first: -Oz measured smaller than -O3 with no loss we could see on the stream bench
+# (see README, "Performance"). Exceptions stay disabled: the core never throws.
+set(PG_WASM_OPT "-Oz" CACHE STRING "Optimisation level for the WASM module")
+target_compile_options(pgcore PRIVATE ${PG_WASM_OPT} -fno-exceptions -fno-rtti)
+
+add_executable(playground-core "${CMAKE_SOURCE_DIR}/src/wasm/bindings.cpp")
+target_link_libraries(playground-core PRIVATE pgcore)
+target_compile_options(playground-core PRIVATE ${PG_WASM_OPT} -fno-exceptions -fno-rtti)
+set_target_properties(playground-core PROPERTIES
+  SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_SOURCE_DIR}/web/dist")
+target_link_options(playground-core PRIVATE
+  ${PG_WASM_OPT}
+  -fno-exceptions
+  "SHELL:-s MODULARIZE=1"
+  "SHELL:-s EXPORT_ES6=1"
+  "SHELL:-s EXPORT_NAME=createPlaygroundCore"
+  # 'web' only: with EXPORT_ES6 the node environment needs require/__dirname, which an
+  # ES module lacks. Node callers pass wasmBinary instead (web/core.js does it for them).
+  "SHELL:-s ENVIRONMENT=web"
+  "SHELL:-s ALLOW_MEMORY_GROWTH=1"
+  "SHELL:-s INITIAL_MEMORY=2MB"
+  "SHELL:-s TOTAL_STACK=256KB"
+  "SHELL:-s FILESYSTEM=0"
+  "SHELL:-s DYNAMIC_EXECUTION=0"
+  "SHELL:-s TEXTDECODER=2"
+  "SHELL:-s ABORTING_MALLOC=0"
+  "SHELL:-s INCOMING_MODULE_JS_API=['wasmBinary','locateFile','instantiateWasm']"
+  "SHELL:-s EXPORTED_RUNTIME_METHODS=[]")

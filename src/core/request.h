@@ -1,0 +1,45 @@
+// Builds an OpenAI chat-completions request body from the playground's form, validating
+// every value first. Pure: no I/O, never throws.
+#pragma once
+
+#include "core/finding.h"
+#include "core/json_util.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace pg {
+
+struct FieldError {
+  std::string field;    // the form field: "params.temperature", "messages[2].content[1].image_url.url"
+  std::string message;  // one sentence a user can act on
+};
+
+struct RequestLimits {
+  std::size_t max_body_bytes = 20u << 20;  // the serialised body, images included
+  std::size_t max_messages = 500;
+  std::size_t max_text_bytes = 4u << 20;   // one text field
+  std::size_t max_stop = 4;
+};
+
+struct BuildResult {
+  bool ok = false;
+  json body;                       // the chat-completions body when ok
+  Findings warnings;               // things that will be sent but deserve a word
+  std::vector<FieldError> errors;  // when !ok: every problem found, not just the first
+};
+
+// `form` follows design.md's PlaygroundForm:
+//   { system?, messages: [{role, content}], params?: {temperature?, top_p?, max_tokens?,
+//     stop?, presence_penalty?, frequency_penalty?, seed?, response_format?}, stream?,
+//     model?: {model_name, provider}, extra? }
+BuildResult build_request(const json& form, const RequestLimits& limits = {});
+
+// True for OpenAI reasoning families (o1, o3, o4…, gpt-5 except gpt-5-chat), which take
+// max_completion_tokens and only default sampling. A vendor prefix ("openai/o3") is ignored.
+bool is_reasoning_model(std::string_view model_name);
+
+json to_json(const BuildResult& result);  // design.md's buildRequest shape
+
+}  // namespace pg

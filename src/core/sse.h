@@ -1,0 +1,77 @@
+// An incremental text/event-stream decoder over raw bytes (WHATWG HTML, "event stream
+// interpretation"). Chunks may split anywhere: inside a UTF-8 sequence, between CR and LF.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pg {
+
+struct SseEvent {
+  std::string event = "message";  // the `event` field, "message" when the block names none
+  std::string data;               // data lines joined by "\n" (no trailing "\n")
+  // The last-event-id after this event (WHATWG: it persists across events until an `id`
+  // field changes it; an `id` value containing NUL is ignored). nullopt until one is set.
+  std::optional<std::string> id;
+  // The last valid `retry` field (ASCII digits only) seen since the previous dispatch.
+  std::optional<long long> retry;
+};
+
+struct SseLimits {
+  // A single line longer than this is an error (no unbounded buffering of a stream that
+  // never sends a newline).
+  std::size_t max_line_bytes = 1u << 20;
+  // The data buffer of one event may not grow beyond this.
+  std::size_t max_event_bytes = 16u << 20;
+};
+
+class SseDecoder {
+ public:
+  explicit SseDecoder(SseLimits limits = {});
+
+  // Feeds raw bytes and appends every event dispatched by them to `out`. Input is decoded
+  // as UTF-8 with invalid sequences replaced by U+FFFD exactly as TextDecoder does
+  // (maximal subparts), a leading BOM is dropped once. Returns false once the decoder has
+  // failed (a limit was passed); after that input is ignored and error() says why.
+  bool push(std::string_view bytes, std::vector<SseEvent>& out);
+
+  // The end of the stream. WHATWG: an incomplete trailing event (no blank line yet) is
+  // discarded, never dispatched; a dangling partial UTF-8 sequence becomes U+FFFD first.
+  // Nothing is appended to `out` today; the parameter keeps push/end symmetric for callers.
+  void end(std::vector<SseEvent>& out);
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+  // True when end() discarded buffered input: the stream stopped in the middle of an event.
+  bool ended_mid_event() const { return ended_mid_event_; }
+
+ private:
+  void feed_text(std::string_view utf8);
+  void process_line(std::string_view line);
+  void dispatch(std::vector<SseEvent>& out);
+
+  SseLimits limits_;
+  std::string error_;
+  bool ended_mid_event_ = false;
+
+  // UTF-8 decoding state: bytes of an incomplete sequence carried to the next push.
+  std::string utf8_carry_;
+  bool bom_checked_ = false;
+
+  // Line splitting state.
+  std::string line_;          // the current, not yet terminated line
+  bool last_was_cr_ = false;  // a CR ended the previous chunk: swallow a following LF
+
+  // The event being built.
+  std::string data_;
+  std::string event_type_;
+  std::optional<std::string> last_event_id_;
+  std::optional<long long> retry_;
+  bool have_fields_ = false;  // any field seen since the last dispatch (for ended_mid_event)
+  std::vector<SseEvent>* sink_ = nullptr;
+};
+
+}  // namespace pg

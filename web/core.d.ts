@@ -1,0 +1,90 @@
+// Types for web/core.js: the playground core (C++ → WebAssembly). See design.md, "Contracts".
+
+export declare class CoreError extends Error {
+  readonly code: string;
+  /** sseDecoder only: events dispatched before the limit was passed. */
+  readonly events?: SseEvent[];
+}
+
+export interface Finding { severity: 'error' | 'warning'; path: string; message: string }
+export interface FieldError { field: string; message: string }
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  reasoning_tokens?: number;
+  cached_tokens?: number;
+}
+
+export interface Result {
+  ok: boolean;
+  content: string;
+  reasoning: string;
+  toolCalls: object[];
+  finishReason: string | null;
+  usage: Usage | null;
+  model: string | null;
+  /** A stream ended with `data: [DONE]`. */
+  done: boolean;
+  findings: Finding[];
+}
+
+export interface Delta {
+  content?: string;
+  reasoning?: string;
+  toolCalls?: object[];
+  finishReason?: string;
+  usage?: Usage;
+  error?: { type?: string; code?: string | null; message: string };
+}
+
+export interface SseEvent { event: string; data: string; id: string | null; retry: number | null }
+
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant';
+  content: string | Array<{ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } }>;
+}
+
+export interface PlaygroundForm {
+  system?: string;
+  messages: ChatMessage[];
+  params?: {
+    temperature?: number | string;
+    top_p?: number | string;
+    max_tokens?: number | string;
+    stop?: string | string[];
+    presence_penalty?: number | string;
+    frequency_penalty?: number | string;
+    seed?: number | string;
+    response_format?: 'text' | 'json_object' | { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name?: string; schema: object; strict?: boolean } };
+  };
+  stream?: boolean;
+  model?: { model_name: string; provider?: string };
+  extra?: Record<string, unknown>;
+}
+
+export type BuildResult =
+  | { ok: true; body: Record<string, unknown>; warnings: Finding[] }
+  | { ok: false; errors: FieldError[]; warnings?: Finding[] };
+
+export interface ProviderError { type: string; code: string | null; message: string; param?: string }
+
+export interface Freeable { free(): void }
+export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string): SseEvent[]; end(): SseEvent[] }
+export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result }
+export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
+
+export interface Core {
+  /** The core's build id: project version + commit. */
+  readonly version: string;
+  buildRequest(form: PlaygroundForm): BuildResult;
+  validateCompletion(text: string): Result;
+  openStream(options?: { maxLineBytes?: number }): ChatStream;
+  sseDecoder(options?: { maxLineBytes?: number }): SseDecoder;
+  parseError(status: number, contentType: string, body: string): ProviderError;
+  redact(text: string, secrets: string[]): string;
+  streamRedactor(secrets: string[]): StreamRedactor;
+}
+
+export declare function loadCore(options?: { wasmBinary?: Uint8Array }): Promise<Core>;

@@ -1,0 +1,227 @@
+// The typed wrapper around the playground core (C++ compiled to WebAssembly).
+//
+// This is the only JavaScript that touches the module's memory. Every call copies its
+// input into the WASM heap, calls one exported function and decodes the reply, so a
+// caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
+import createPlaygroundCore from './dist/playground-core.mjs';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A clear, typed error from the core or from this wrapper (never a raw WASM trap). */
+export class CoreError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'CoreError';
+    this.code = code;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+async function readWasmInNode() {
+  // Dynamic import keeps browsers (and bundlers targeting them) away from node:fs.
+  const { readFile } = await import('node:fs/promises');
+  return new Uint8Array(await readFile(new URL('./dist/playground-core.wasm', import.meta.url)));
+}
+
+/**
+ * Loads the core. In a browser the .wasm next to this file is fetched; in Node it is read
+ * from disk unless `wasmBinary` is given.
+ * @param {{ wasmBinary?: Uint8Array }} [options]
+ */
+export async function loadCore(options = {}) {
+  let wasmBinary = options.wasmBinary;
+  if (!wasmBinary && isNode) wasmBinary = await readWasmInNode();
+  const moduleOptions = wasmBinary ? { wasmBinary } : {};
+  let mod;
+  try {
+    mod = await createPlaygroundCore(moduleOptions);
+  } catch (err) {
+    throw new CoreError('load_failed', `the playground core could not be loaded: ${err?.message ?? err}`);
+  }
+  return new Core(mod);
+}
+
+class Core {
+  #mod;
+  #broken = null; // set when the module trapped: its state can no longer be trusted
+  #inPtr = 0;
+  #inCap = 0;
+
+  constructor(mod) {
+    this.#mod = mod;
+    this.version = this.#readCString(mod._pg_version());
+  }
+
+  // ---- the boundary ------------------------------------------------------------------
+
+  #readCString(ptr) {
+    const heap = this.#mod.HEAPU8;
+    let end = ptr;
+    while (heap[end] !== 0) end++;
+    return decoder.decode(heap.subarray(ptr, end));
+  }
+
+  /** Copies bytes into a reusable input buffer in the WASM heap; returns its address. */
+  #stage(bytes) {
+    if (bytes.length > this.#inCap) {
+      if (this.#inPtr) this.#mod._pg_free(this.#inPtr);
+      this.#inCap = Math.max(bytes.length, 64 * 1024);
+      this.#inPtr = this.#mod._pg_alloc(this.#inCap);
+      if (!this.#inPtr) {
+        this.#inCap = 0;
+        throw new CoreError('out_of_memory', `the core could not allocate ${bytes.length} bytes`);
+      }
+    }
+    this.#mod.HEAPU8.set(bytes, this.#inPtr);
+    return this.#inPtr;
+  }
+
+  #resultBytes(len) {
+    const ptr = this.#mod._pg_result_ptr();
+    return this.#mod.HEAPU8.subarray(ptr, ptr + len);
+  }
+
+  /** Runs one exported call; turns a WASM trap into a CoreError and poisons the instance. */
+  #guard(fn) {
+    if (this.#broken) throw new CoreError('core_broken', `the core stopped after an internal error: ${this.#broken}`);
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof CoreError) throw err;
+      this.#broken = err?.message ?? String(err);
+      throw new CoreError('internal', `internal error in the core: ${this.#broken}`);
+    }
+  }
+
+  #callBytes(name, bytes, ...args) {
+    return this.#guard(() => {
+      const ptr = this.#stage(bytes);
+      const len = this.#mod[name](...args, ptr, bytes.length);
+      return this.#resultBytes(len);
+    });
+  }
+
+  #callJson(name, input) {
+    const bytes = typeof input === 'string' ? encoder.encode(input) : encoder.encode(JSON.stringify(input));
+    const reply = JSON.parse(decoder.decode(this.#callBytes(name, bytes)));
+    if (reply && reply.error && reply.error.code === 'bad_input') throw new CoreError('bad_input', reply.error.message);
+    return reply;
+  }
+
+  // ---- the contract (design.md) -------------------------------------------------------
+
+  /** Form → chat-completions body, or every field error. */
+  buildRequest(form) {
+    if (form === null || typeof form !== 'object') {
+      return { ok: false, errors: [{ field: '', message: 'the form must be an object' }] };
+    }
+    return this.#callJson('_pg_build_request', form);
+  }
+
+  /** Validates a whole non-streaming response body. */
+  validateCompletion(text) {
+    return this.#callJson('_pg_validate_completion', String(text ?? ''));
+  }
+
+  /** Parses a provider's error body into {type, code, message}. */
+  parseError(status, contentType, body) {
+    return this.#callJson('_pg_parse_error', {
+      status: Number(status) || 0,
+      contentType: String(contentType ?? ''),
+      body: String(body ?? ''),
+    });
+  }
+
+  /** Removes every secret, whole or in a provider's masked echo, from text. */
+  redact(text, secrets) {
+    return this.#callJson('_pg_redact', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).text;
+  }
+
+  /** An incremental text/event-stream decoder over byte chunks. */
+  sseDecoder(options = {}) {
+    const handle = this.#guard(() => this.#mod._pg_sse_new(options.maxLineBytes ?? 0));
+    return this.#object(handle, '_pg_sse_free', {
+      push: (bytes) => sseEvents(this.#callJson2('_pg_sse_push', handle, bytes)),
+      end: () => sseEvents(this.#callHandleJson('_pg_sse_end', handle)),
+    });
+  }
+
+  /** A chat stream: SSE decoding, chunk validation and accumulation. */
+  openStream(options = {}) {
+    const handle = this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
+    return this.#object(handle, '_pg_stream_free', {
+      push: (bytes) => this.#callJson2('_pg_stream_push', handle, bytes),
+      end: () => this.#callHandleJson('_pg_stream_end', handle),
+    });
+  }
+
+  /** Redacts secrets from a byte stream split anywhere (the relay's forwarding path). */
+  streamRedactor(secrets) {
+    const handle = this.#guard(() => {
+      const bytes = encoder.encode(JSON.stringify((secrets ?? []).map(String)));
+      const ptr = this.#stage(bytes);
+      return this.#mod._pg_redactor_new(ptr, bytes.length);
+    });
+    return this.#object(handle, '_pg_redactor_free', {
+      push: (bytes) => this.#callBytes('_pg_redactor_push', toBytes(bytes), handle).slice(),
+      finish: () => this.#guard(() => this.#resultBytes(this.#mod._pg_redactor_finish(handle)).slice()),
+    });
+  }
+
+  // ---- helpers for handle-based objects -----------------------------------------------
+
+  #callJson2(name, handle, bytes) {
+    return JSON.parse(decoder.decode(this.#callBytes(name, toBytes(bytes), handle)));
+  }
+
+  #callHandleJson(name, handle) {
+    return this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod[name](handle)))));
+  }
+
+  /**
+   * Wraps a native object: methods refuse to run after free(), and a finalizer frees an
+   * object a caller forgot (a safety net, not a substitute for free()).
+   */
+  #object(handle, freeName, methods) {
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      registry.unregister(obj);
+      this.#guard(() => this.#mod[freeName](handle));
+    };
+    const obj = { free };
+    for (const [key, fn] of Object.entries(methods)) {
+      obj[key] = (...args) => {
+        if (freed) throw new CoreError('freed', `${key}() called after free()`);
+        return fn(...args);
+      };
+    }
+    registry.register(obj, () => { if (!freed) this.#mod[freeName](handle); }, obj);
+    return obj;
+  }
+}
+
+const registry = new FinalizationRegistry((release) => {
+  try { release(); } catch { /* the module may be gone */ }
+});
+
+/** The decoder reports a passed limit beside the events it still produced. */
+function sseEvents(reply) {
+  if (reply.error) {
+    const err = new CoreError(reply.error.code, reply.error.message);
+    err.events = reply.events; // what was dispatched before the limit was passed
+    throw err;
+  }
+  return reply.events;
+}
+
+function toBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new CoreError('bad_input', 'push() takes a Uint8Array (or a string)');
+}
