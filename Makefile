@@ -39,7 +39,7 @@ test-node: wasm
 test: test-native test-node
 
 run: wasm
-	@node relay/main.js
+	@node relay/main.js --demo
 
 bench: wasm
 	@node bench/stream-bench.mjs

@@ -1,0 +1,237 @@
+// The relay's HTTP front: routes, authentication before anything else, cross-site refusal,
+// size caps, static files with a strict CSP, and one structured log line per chat call.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { RelayError } from './errors.js';
+import { forwardChat, serverTiming } from './upstream.js';
+
+const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.ts': 'text/plain; charset=utf-8',
+};
+const SECURITY_HEADERS = {
+  // WebAssembly compilation needs 'wasm-unsafe-eval'; nothing else runs but our own files.
+  'content-security-policy': "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+// The header the page sends on every state-changing call. A cross-site page cannot send a
+// custom header without a CORS preflight, which this relay never approves.
+export const PLAYGROUND_HEADER = 'x-playground';
+
+/**
+ * @param {{ core, source, sessions, settings, log: Function }} deps
+ */
+export function createRelay({ core, source, sessions, settings, log }) {
+  const active = new Map(); // subject -> calls in flight (per replica)
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((err) => {
+      const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
+      if (!(err instanceof RelayError)) log({ msg: 'internal error', error: String(err?.stack ?? err) });
+      sendError(res, error);
+    });
+  });
+  // Slow clients may not hold a connection forever (slowloris).
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 0; // chat calls stream for minutes; their own limits apply
+  server.keepAliveTimeout = 5_000;
+
+  async function route(req, res) {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    const path = url.pathname;
+
+    if (path === '/healthz' && req.method === 'GET') {
+      const status = source.status();
+      return sendJson(res, status.state === 'ok' ? 200 : 503, { status: status.state, source: status, core: core.version });
+    }
+
+    if (path.startsWith('/api/')) {
+      // Authentication comes before anything else: an unknown model and a model the
+      // caller may not use look the same to an unauthenticated caller.
+      const user = sessions.authenticate(req);
+      if (!user) throw new RelayError('unauthorized', 'sign in first: open the playground with its login link, or send Authorization: Bearer <PLAYGROUND_TOKEN>');
+      if (path === '/api/playground/models' && req.method === 'GET') return listModels(res);
+      if (path === '/api/playground/chat' && req.method === 'POST') {
+        checkSameOrigin(req, user);
+        return chat(req, res, user);
+      }
+      throw new RelayError('not_found', `no API route ${req.method} ${path}`);
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new RelayError('not_found', `no route ${req.method} ${path}`);
+    if (path === '/' && url.searchParams.has('token')) return login(res, url.searchParams.get('token'));
+    return serveStatic(res, path, req.method === 'HEAD');
+  }
+
+  function login(res, token) {
+    if (!sessions.checkToken(token)) throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)');
+    // The token leaves the address bar at once: redirect to the bare page.
+    res.writeHead(303, { location: '/', 'set-cookie': sessions.setCookieHeader(sessions.issue('playground')), 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    res.end();
+  }
+
+  function listModels(res) {
+    const snap = source.snapshot();
+    const status = source.status();
+    sendJson(res, 200, { models: snap.models, source: { state: status.state, loadedAt: snap.loadedAt } });
+  }
+
+  function checkSameOrigin(req, user) {
+    const origin = req.headers.origin;
+    if (origin && origin !== 'null') {
+      let host = '';
+      try { host = new URL(origin).host; } catch { /* refused below */ }
+      if (host !== req.headers.host) throw new RelayError('cross_site', 'cross-site requests are refused');
+    } else if (origin === 'null') {
+      throw new RelayError('cross_site', 'cross-site requests are refused');
+    }
+    // A cookie rides along on any request a browser makes; the custom header cannot.
+    if (user.via === 'cookie' && req.headers[PLAYGROUND_HEADER] !== '1') {
+      throw new RelayError('cross_site', `browser calls must send the ${PLAYGROUND_HEADER}: 1 header`);
+    }
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new RelayError('unsupported_media_type', 'send the request as Content-Type: application/json');
+  }
+
+  async function chat(req, res, user) {
+    const t0 = performance.now();
+    const timings = {};
+    const entry = { msg: 'chat', user: user.subject, model: null, status: 0, kind: null };
+    let counted = false;
+    const clientGone = new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); }));
+    try {
+      const input = await readJsonBody(req, settings.limits.requestBytes);
+      if (!input || typeof input !== 'object' || typeof input.model !== 'string' || !input.model) {
+        throw new RelayError('invalid_request', 'send {"model": "<model id>", "body": {...}}');
+      }
+      entry.model = input.model;
+      const found = source.snapshot().lookup(input.model);
+      if (!found) throw new RelayError('unknown_model', `no model with id "${input.model}" (the list may have changed: reload the model list)`);
+      const { model, key } = found;
+      entry.modelName = model.model_name;
+      if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
+
+      const n = active.get(user.subject) ?? 0;
+      if (n >= settings.limits.concurrentPerUser) throw new RelayError('busy', `you already have ${n} calls running (the limit per user on this relay); wait for one to finish or stop it`);
+      active.set(user.subject, n + 1);
+      counted = true;
+
+      // Never trust the browser: the body is checked again by the same core rules, and the
+      // upstream model name comes from the configuration, not from the caller.
+      const checked = core.checkChatBody(input.body, { model_name: model.model_name, provider: model.provider });
+      if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
+      const plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name });
+      if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base' });
+
+      timings.relay = performance.now() - t0;
+      const result = await forwardChat({
+        core, settings, plan, secret: key.api_key, body: checked.body, stream: checked.body.stream === true,
+        res, timings, clientGone,
+      });
+      Object.assign(entry, result);
+    } catch (err) {
+      const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
+      if (!(err instanceof RelayError)) log({ msg: 'internal error', error: String(err?.stack ?? err) });
+      entry.status = error.status;
+      entry.kind = error.kind;
+      if (!res.headersSent) {
+        timings.total = performance.now() - t0;
+        res.setHeader('server-timing', serverTiming(timings));
+      }
+      sendError(res, redactError(error, source.snapshot()));
+    } finally {
+      if (counted) {
+        const left = (active.get(user.subject) ?? 1) - 1;
+        if (left > 0) active.set(user.subject, left); else active.delete(user.subject);
+      }
+      timings.total = performance.now() - t0;
+      log({ ...entry, ms: roundTimings(timings) });
+    }
+  }
+
+  /** An error message can quote what a provider or resolver said: scrub every secret. */
+  function redactError(error, snap) {
+    const secrets = snap?.secrets ?? [];
+    if (!secrets.length) return error;
+    const clean = new RelayError(error.kind, core.redact(error.message, secrets), JSON.parse(core.redact(JSON.stringify(error.extra), secrets)));
+    return clean;
+  }
+
+  async function serveStatic(res, path, headOnly) {
+    const rel = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
+    const file = normalize(join(WEB_ROOT, rel));
+    if (!file.startsWith(WEB_ROOT) || rel.split(/[\\/]/).some((p) => p.startsWith('.'))) throw new RelayError('not_found', 'no such file');
+    let data;
+    try {
+      data = await readFile(file);
+    } catch {
+      throw new RelayError('not_found', `no such file: ${path}`);
+    }
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-length': data.length,
+      'cache-control': file.includes(`${sep}dist${sep}`) ? 'public, max-age=300' : 'no-cache',
+      ...SECURITY_HEADERS,
+    });
+    res.end(headOnly ? undefined : data);
+  }
+
+  return server;
+}
+
+function readJsonBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      reject(new RelayError('too_large', `the request is ${declared} bytes; the relay accepts at most ${limit} (images included)`));
+      req.resume();
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > limit) {
+        // Stop reading; the 413 goes out with Connection: close and the socket closes after it.
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new RelayError('too_large', `the request passed ${limit} bytes; the relay accepts at most that (images included)`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new RelayError('invalid_request', 'the request body is not valid JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res, status, value) {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+function sendError(res, error) {
+  if (res.headersSent) { res.destroy(); return; }
+  if (error.kind === 'too_large') res.setHeader('connection', 'close');
+  sendJson(res, error.status, error.toJSON());
+}
+
+function roundTimings(t) {
+  const out = {};
+  for (const [k, v] of Object.entries(t)) out[k] = Math.round(v * 100) / 100;
+  return out;
+}

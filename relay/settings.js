@@ -1,0 +1,49 @@
+// The relay's settings, from the environment (design.md, "The relay's settings").
+// Every limit has a sane default and is per replica (replicas do not coordinate).
+
+const MiB = 1024 * 1024;
+
+function int(env, name, fallback, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function list(env, name) {
+  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads and checks the settings; throws one Error naming the bad variable. */
+export function readSettings(env = process.env) {
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 8080, { max: 65535 }),
+    resources: env.RESOURCES || 'examples/resources.yaml',
+    // Let `${VAR}` that are unset mark their provider key "not configured" instead of
+    // failing the load (the gateway fails it). Only `make run`'s demo sets this.
+    allowUnsetKeyVars: env.RESOURCES_ALLOW_UNSET_VARS === '1',
+    token: env.PLAYGROUND_TOKEN || '',
+    sessionSecret: env.SESSION_SECRET || '',
+    sessionSecretPrevious: env.SESSION_SECRET_PREVIOUS || '',
+    sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 12 * 3600, { min: 60 }),
+    // Behind a TLS-terminating load balancer the cookie must be Secure.
+    secureCookies: env.SECURE_COOKIES === '1',
+    allowPrivateUpstreams: env.ALLOW_PRIVATE_UPSTREAMS === '1',
+    // host or host:port entries that may resolve to private addresses (a local vLLM, the demo).
+    privateUpstreamAllowlist: list(env, 'ALLOWED_PRIVATE_UPSTREAMS'),
+    limits: {
+      requestBytes: int(env, 'MAX_REQUEST_BYTES', 25 * MiB, { min: 1024 }),
+      responseBytes: int(env, 'MAX_RESPONSE_BYTES', 32 * MiB, { min: 1024 }),
+      connectMs: int(env, 'CONNECT_TIMEOUT_MS', 10_000, { min: 1 }),
+      firstByteMs: int(env, 'FIRST_BYTE_TIMEOUT_MS', 120_000, { min: 1 }),
+      idleMs: int(env, 'IDLE_TIMEOUT_MS', 60_000, { min: 1 }),
+      totalMs: int(env, 'TOTAL_TIMEOUT_MS', 600_000, { min: 1 }),
+      concurrentPerUser: int(env, 'MAX_CONCURRENT_PER_USER', 8, { min: 1 }),
+    },
+    logPrompts: env.LOG_PROMPTS === '1',
+  };
+}
