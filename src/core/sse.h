@@ -17,6 +17,10 @@ struct SseEvent {
   // field changes it; an `id` value containing NUL is ignored). nullopt until one is set.
   std::optional<std::string> id;
   // The last valid `retry` field (ASCII digits only) seen since the previous dispatch.
+  // WHATWG applies `retry` to the connection at once; a decoder that only returns events
+  // reports it on the next event it dispatches, even when the `retry` sat in a block that
+  // dispatched nothing (no data). A `retry` after the last event is never reported. A value
+  // too large for long long is ignored, as if it were not digits.
   std::optional<long long> retry;
 };
 
@@ -41,6 +45,7 @@ class SseDecoder {
   // The end of the stream. WHATWG: an incomplete trailing event (no blank line yet) is
   // discarded, never dispatched; a dangling partial UTF-8 sequence becomes U+FFFD first.
   // Nothing is appended to `out` today; the parameter keeps push/end symmetric for callers.
+  // After end(), push() ignores its input.
   void end(std::vector<SseEvent>& out);
 
   bool failed() const { return !error_.empty(); }
@@ -49,29 +54,39 @@ class SseDecoder {
   bool ended_mid_event() const { return ended_mid_event_; }
 
  private:
+  friend struct SseDecoderProbe;  // lets the native tests measure buffered memory
+
+  void decode(std::string_view bytes);
   void feed_text(std::string_view utf8);
+  bool append_partial_line(std::string_view piece);
   void process_line(std::string_view line);
-  void dispatch(std::vector<SseEvent>& out);
+  void set_retry(std::string_view digits);
+  void dispatch();
+  void fail(std::string message);
 
   SseLimits limits_;
   std::string error_;
   bool ended_mid_event_ = false;
+  bool ended_ = false;  // end() was called: later input is ignored
 
-  // UTF-8 decoding state: bytes of an incomplete sequence carried to the next push.
+  // UTF-8 decoding state: the bytes of an incomplete sequence carried to the next push
+  // (at most 3). Before the BOM is decided it holds the prefix of a BOM seen so far.
   std::string utf8_carry_;
   bool bom_checked_ = false;
 
   // Line splitting state.
-  std::string line_;          // the current, not yet terminated line
-  bool last_was_cr_ = false;  // a CR ended the previous chunk: swallow a following LF
+  std::string line_;          // the current, not yet terminated line (only when split)
+  bool last_was_cr_ = false;  // a CR ended the previous text: swallow a following LF
 
-  // The event being built.
+  // The event being built. data_ holds the data lines joined by "\n" (WHATWG's buffer
+  // without its trailing LF); has_data_ tells an empty data line from no data line.
   std::string data_;
+  bool has_data_ = false;
   std::string event_type_;
   std::optional<std::string> last_event_id_;
   std::optional<long long> retry_;
-  bool have_fields_ = false;  // any field seen since the last dispatch (for ended_mid_event)
-  std::vector<SseEvent>* sink_ = nullptr;
+  bool have_fields_ = false;  // any field seen since the last blank line (for ended_mid_event)
+  std::vector<SseEvent>* sink_ = nullptr;  // where the push being handled dispatches to
 };
 
 }  // namespace pg
