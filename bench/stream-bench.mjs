@@ -1,0 +1,154 @@
+// Stream decoding benchmark: the playground core (WASM, through web/core.js) against the
+// JS peers on the same bytes in the same run. Prints a table of medians and ratios.
+//
+//   node bench/stream-bench.mjs [--chunks 200000] [--runs 7]
+//
+// Each contender does the same work: decode SSE, parse every chunk's JSON, check its
+// shape (object, choices), and accumulate content, finish reason and usage.
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { createParser } from 'eventsource-parser';
+import { Stream } from 'openai/streaming';
+import { loadCore } from '../web/core.js';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const CHUNKS = Number(args.chunks ?? 200_000);
+const RUNS = Number(args.runs ?? 7);
+
+// ---- inputs ------------------------------------------------------------------------------
+
+function chatStream(chunks, contentOf) {
+  const base = '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1732500000,"model":"gpt-4.1-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":';
+  const parts = [`data: ${base}{"role":"assistant","content":""},"finish_reason":null}]}\n\n`];
+  for (let i = 0; i < chunks; i++) parts.push(`data: ${base}{"content":${JSON.stringify(contentOf(i))}},"finish_reason":null}]}\n\n`);
+  parts.push(`data: ${base}{},"finish_reason":"stop"}]}\n\n`);
+  parts.push('data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1732500000,"model":"gpt-4.1-mini","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":' + chunks + ',"total_tokens":' + (chunks + 12) + '}}\n\n');
+  parts.push('data: [DONE]\n\n');
+  return new TextEncoder().encode(parts.join(''));
+}
+
+const WORDS = ['The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog', '.', ' Über', ' naïve', ' 日本', ' 🙂'];
+const shortContent = (i) => WORDS[i % WORDS.length];
+const longContent = (i) => `${WORDS[i % WORDS.length]} `.repeat(200).slice(0, 2000);
+
+function pieces(bytes, size) {
+  const out = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+// ---- contenders --------------------------------------------------------------------------
+
+function runCore(core, input) {
+  const stream = core.openStream();
+  let content = '';
+  for (const piece of input) {
+    for (const d of stream.push(piece)) if (d.content) content += d.content;
+  }
+  const result = stream.end();
+  stream.free();
+  if (!result.ok || result.content.length !== content.length) throw new Error(`core: unexpected result ${JSON.stringify(result.findings.slice(0, 3))}`);
+  return result.content.length;
+}
+
+function runEventsourceParser(input) {
+  let content = '';
+  let finish = null;
+  let usage = null;
+  let done = false;
+  let errors = 0;
+  const parser = createParser({
+    onEvent(ev) {
+      if (ev.data === '[DONE]') { done = true; return; }
+      const chunk = JSON.parse(ev.data);
+      if (chunk.object !== 'chat.completion.chunk' || !Array.isArray(chunk.choices)) errors++;
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices[0];
+      if (!choice) return;
+      if (typeof choice.delta?.content === 'string') content += choice.delta.content;
+      if (choice.finish_reason) finish = choice.finish_reason;
+    },
+  });
+  const text = new TextDecoder();
+  for (const piece of input) parser.feed(text.decode(piece, { stream: true }));
+  if (!done || errors || !finish || !usage) throw new Error('eventsource-parser: unexpected result');
+  return content.length;
+}
+
+async function runOpenAiSdk(input) {
+  const body = new ReadableStream({
+    start(controller) { for (const piece of input) controller.enqueue(piece); controller.close(); },
+  });
+  const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  const stream = Stream.fromSSEResponse(response, new AbortController());
+  let content = '';
+  let finish = null;
+  for await (const chunk of stream) {
+    const choice = chunk.choices?.[0];
+    if (choice?.delta?.content) content += choice.delta.content;
+    if (choice?.finish_reason) finish = choice.finish_reason;
+  }
+  if (!finish) throw new Error('openai: unexpected result');
+  return content.length;
+}
+
+// ---- measurement -------------------------------------------------------------------------
+
+async function median(fn, runs) {
+  await fn(); // warm-up
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const fmt = (n, d = 1) => n.toFixed(d);
+
+async function main() {
+  const wasmBinary = new Uint8Array(await readFile(new URL('../web/dist/playground-core.wasm', import.meta.url)));
+  const glue = await readFile(new URL('../web/dist/playground-core.mjs', import.meta.url));
+  const wrapper = await readFile(new URL('../web/core.js', import.meta.url));
+  const core = await loadCore({ wasmBinary });
+
+  const startTimes = [];
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    await loadCore({ wasmBinary });
+    startTimes.push(performance.now() - t0);
+  }
+  startTimes.sort((a, b) => a - b);
+
+  const cases = [
+    { name: `${CHUNKS / 1000}k short chunks, 4 KiB pieces`, bytes: chatStream(CHUNKS, shortContent), piece: 4096 },
+    { name: `${CHUNKS / 1000}k short chunks, 64 B pieces`, bytes: chatStream(CHUNKS, shortContent), piece: 64 },
+    { name: `${CHUNKS / 20000}k long (2 KB) chunks, 4 KiB pieces`, bytes: chatStream(CHUNKS / 20, longContent), piece: 4096 },
+  ];
+
+  console.log(`Stream decoding + validation + accumulation, median of ${RUNS} runs (Node ${process.versions.node}, core ${core.version})\n`);
+  console.log('| input | MB | core (WASM) MB/s | eventsource-parser + JSON.parse MB/s | openai SDK MB/s | core ÷ esp | core ÷ openai |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const c of cases) {
+    const input = pieces(c.bytes, c.piece);
+    const mb = c.bytes.length / 1e6;
+    const tCore = await median(() => runCore(core, input), RUNS);
+    const tEsp = await median(() => runEventsourceParser(input), RUNS);
+    const tSdk = await median(() => runOpenAiSdk(input), Math.min(RUNS, 3));
+    console.log(`| ${c.name} | ${fmt(mb)} | ${fmt(mb / (tCore / 1000))} | ${fmt(mb / (tEsp / 1000))} | ${fmt(mb / (tSdk / 1000))} | ${fmt(tEsp / tCore, 2)}× | ${fmt(tSdk / tCore, 2)}× |`);
+  }
+
+  const gz = (b) => gzipSync(b, { level: 9 }).length;
+  console.log('\n| module | bytes | gzip -9 |');
+  console.log('|---|---:|---:|');
+  console.log(`| playground-core.wasm | ${wasmBinary.length} | ${gz(wasmBinary)} |`);
+  console.log(`| playground-core.mjs (glue) | ${glue.length} | ${gz(glue)} |`);
+  console.log(`| core.js (wrapper) | ${wrapper.length} | ${gz(wrapper)} |`);
+  console.log(`| total | ${wasmBinary.length + glue.length + wrapper.length} | ${gz(wasmBinary) + gz(glue) + gz(wrapper)} |`);
+  console.log(`\nStart (compile + instantiate + first call), median of 21 in Node: ${fmt(startTimes[10], 2)} ms (min ${fmt(startTimes[0], 2)}, max ${fmt(startTimes[20], 2)})`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,60 @@
+// Starts the real relay in-process against a resources document, and records every byte
+// it returns (status line, headers, body) and every log line, so a test file can prove at
+// the end that no secret reached a client.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadCore } from '../../web/core.js';
+import { readSettings } from '../../relay/settings.js';
+import { Sessions } from '../../relay/session.js';
+import { FileSource } from '../../relay/sources/file-source.js';
+import { createRelay } from '../../relay/server.js';
+
+export const TOKEN = 'test-playground-token-0123456789';
+
+export async function startRelay({ resources, env = {}, settings: overrides = {} }) {
+  const dir = mkdtempSync(join(tmpdir(), 'pg-relay-'));
+  const file = join(dir, 'resources.yaml');
+  writeFileSync(file, typeof resources === 'string' ? resources : stringify(resources));
+  const core = await loadCore();
+  const logs = [];
+  const log = (entry) => logs.push(JSON.stringify(entry));
+  const settings = readSettings({ PLAYGROUND_TOKEN: TOKEN, RESOURCES: file, SESSION_SECRET: 'test-session-secret', PORT: '0', ...env });
+  Object.assign(settings.limits, overrides.limits ?? {});
+  for (const [k, v] of Object.entries(overrides)) if (k !== 'limits') settings[k] = v;
+  const source = new FileSource({ core, path: file, env: { ...process.env, ...env }, log });
+  await source.start();
+  const sessions = new Sessions({ token: TOKEN, secret: settings.sessionSecret, ttlSeconds: 3600, log });
+  const server = createRelay({ core, source, sessions, settings, log });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const captured = []; // every response the relay gave, as text
+
+  /** fetch against the relay, capturing the response. Defaults to bearer auth. */
+  async function call(path, { method = 'GET', body, headers = {}, auth = 'bearer', signal } = {}) {
+    const h = { ...headers };
+    if (auth === 'bearer') h.authorization = `Bearer ${TOKEN}`;
+    if (body !== undefined) h['content-type'] ??= 'application/json';
+    const res = await fetch(base + path, { method, headers: h, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)), redirect: 'manual', signal });
+    const record = { status: res.status, headers: [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n'), body: '' };
+    captured.push(record);
+    const text = async () => { record.body = await res.text(); return record.body; };
+    return { res, status: res.status, headers: res.headers, text, json: async () => JSON.parse(await text()) };
+  }
+
+  const chat = (model, body, opts = {}) => call('/api/playground/chat', { method: 'POST', body: { model, body }, ...opts });
+  return {
+    base, core, source, server, logs, captured, file, call, chat,
+    async models() { return (await (await call('/api/playground/models')).json()).models; },
+    async idOf(displayName) { return (await this.models()).find((m) => m.display_name === displayName)?.id; },
+    /** Every secret must be absent from every captured byte and log line. */
+    leaks(secrets) {
+      const found = [];
+      const hay = [...captured.map((c) => `${c.status}\n${c.headers}\n\n${c.body}`), ...logs];
+      for (const s of secrets) for (const h of hay) if (h.includes(s)) found.push({ secret: `${s.slice(0, 4)}…`, where: h.slice(0, 200) });
+      return found;
+    },
+    async stop() { server.closeAllConnections?.(); await new Promise((r) => server.close(() => r())); },
+  };
+}
