@@ -6,8 +6,9 @@ SHELL := /bin/bash
 export NODE_PATH := /usr/share/nodejs
 
 NODE_TESTS := $(wildcard tests/node/*.test.mjs)
+BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
-.PHONY: all setup native native-asan wasm build test test-native test-asan test-node run bench clean
+.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench clean
 
 all: build
 
@@ -36,7 +37,11 @@ test-node: wasm
 	@echo "== WASM module and relay tests (node --test)"
 	@node --test $(NODE_TESTS)
 
-test: test-native test-node
+test-browser: wasm
+	@echo "== page tests in headless Chromium (playwright-core)"
+	@$(if $(BROWSER_TESTS),node --test --test-concurrency=1 $(BROWSER_TESTS),echo "no browser tests yet")
+
+test: test-native test-node test-browser
 
 run: wasm
 	@node relay/main.js --demo
