@@ -1,10 +1,265 @@
-// STUB
+// The Result shape, and the validator of a whole (non-streaming) chat completion.
+// The stream validator is in chat_stream.cpp; the rules both share in completion_rules.
 #include "core/response.h"
+
+#include "core/completion_rules.h"
+
 namespace pg {
-json to_json(const Result& r) { return json{{"ok", r.ok()}}; }
-Result validate_completion(std::string_view) { return {}; }
-ChatStream::ChatStream(SseLimits limits) : decoder_(limits) {}
-void ChatStream::push(std::string_view, json&) {}
-Result ChatStream::end() { return {}; }
-void ChatStream::on_event(const SseEvent&, json&) {}
+
+json to_json(const Result& r) {
+  json out = json::object();
+  out["ok"] = r.ok();
+  out["content"] = r.content;
+  out["reasoning"] = r.reasoning;
+  out["toolCalls"] = r.tool_calls.is_array() ? r.tool_calls : json::array();
+  out["finishReason"] = r.finish_reason ? json(*r.finish_reason) : json(nullptr);
+  out["usage"] = r.usage ? *r.usage : json(nullptr);
+  out["model"] = r.model ? json(*r.model) : json(nullptr);
+  out["done"] = r.done;
+  out["findings"] = to_json(r.findings);
+  return out;
 }
+
+namespace {
+
+const std::string kMessagePath = "choices[0].message";
+
+void error(Result& r, std::string path, std::string message) {
+  r.findings.push_back({Severity::Error, std::move(path), std::move(message)});
+}
+void warning(Result& r, std::string path, std::string message) {
+  r.findings.push_back({Severity::Warning, std::move(path), std::move(message)});
+}
+
+const char* type_name(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a number";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "not a JSON value";
+  }
+}
+
+// "data: {…}" lines: the provider streamed although the request did not ask for it.
+bool looks_like_event_stream(std::string_view body) {
+  std::size_t i = 0;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) ++i;
+  const std::string_view rest = body.substr(i);
+  for (std::string_view field : {"data:", "event:", "id:", ":"})
+    if (rest.substr(0, field.size()) == field) return true;
+  return false;
+}
+
+void check_envelope_fields(const json& body, Result& r) {
+  const json* object = member(body, "object");
+  if (!object) {
+    warning(r, "object", "object is missing (expected \"chat.completion\")");
+  } else if (!object->is_string()) {
+    error(r, "object", std::string("object is ") + type_name(*object) + ", expected \"chat.completion\"");
+  } else if (const auto& name = object->get_ref<const std::string&>(); name != "chat.completion") {
+    std::string message = "object is \"" + excerpt(name, 60) + "\", expected \"chat.completion\"";
+    if (name == "chat.completion.chunk") message += ": a stream chunk came back to a non-streaming request";
+    error(r, "object", std::move(message));
+  }
+
+  const auto* id = string_member(body, "id");
+  if (!id || id->empty()) warning(r, "id", "id is missing");
+  if (!number_member(body, "created")) warning(r, "created", "created (a Unix time) is missing");
+  const auto* model = string_member(body, "model");
+  if (model && !model->empty()) r.model = *model;
+  else warning(r, "model", "model is missing: the response does not say which model answered");
+}
+
+// Normalises message.tool_calls into Result.tool_calls; shape errors become findings.
+void read_tool_calls(const json& calls, Result& r) {
+  const std::string path = kMessagePath + ".tool_calls";
+  if (!calls.is_array()) {
+    error(r, path, std::string("tool_calls is ") + type_name(calls) + ", not an array");
+    return;
+  }
+  std::size_t i = 0;
+  for (const json& call : calls) {
+    const std::string where = index_path(path, i++);
+    if (!call.is_object()) {
+      error(r, where, std::string("the tool call is ") + type_name(call) + ", not an object");
+      continue;
+    }
+    const json* function = member(call, "function");
+    if (!function || !function->is_object()) {
+      error(r, where + ".function", "the tool call has no function object");
+      continue;
+    }
+    const auto* id = string_member(call, "id");
+    const auto* type = string_member(call, "type");
+    const auto* name = string_member(*function, "name");
+    std::string arguments;
+    if (const json* args = member(*function, "arguments"); args && !args->is_null()) {
+      if (args->is_string()) {
+        arguments = args->get_ref<const std::string&>();
+      } else if (args->is_object() || args->is_array()) {
+        arguments = dump_json(*args);
+        warning(r, where + ".function.arguments",
+                "arguments is an object; OpenAI sends a JSON-encoded string and its clients expect one");
+      } else {
+        error(r, where + ".function.arguments", std::string("arguments is ") + type_name(*args) + ", not a string");
+      }
+    }
+    r.tool_calls.push_back(json{{"id", id ? json(*id) : json(nullptr)},
+                                {"type", type ? *type : std::string("function")},
+                                {"function", {{"name", name ? *name : std::string()}, {"arguments", arguments}}}});
+  }
+  check_tool_calls(r.tool_calls, path, r.findings);
+}
+
+// Content given as an array of parts (Mistral's reasoning models): text parts make the
+// answer, thinking parts the reasoning.
+void read_content_parts(const json& parts, Result& r) {
+  warning(r, kMessagePath + ".content",
+          "content is an array of parts; OpenAI-compatible clients expect a string");
+  for (const json& part : parts) {
+    const auto* type = string_member(part, "type");
+    if (!type) continue;
+    if (*type == "text") {
+      if (const auto* text = string_member(part, "text")) r.content += *text;
+    } else if (*type == "thinking") {
+      const json* thinking = member(part, "thinking");
+      if (thinking && thinking->is_string()) r.reasoning += thinking->get_ref<const std::string&>();
+      else if (thinking && thinking->is_array())
+        for (const json& piece : *thinking)
+          if (const auto* text = string_member(piece, "text")) r.reasoning += *text;
+    }
+  }
+}
+
+void check_message(const json& choice, Result& r) {
+  const json* message = member(choice, "message");
+  if (!message || !message->is_object()) {
+    std::string text = "choices[0].message is missing";
+    if (member(choice, "delta")) text += ": the choice has a delta, as a stream chunk does";
+    else if (member(choice, "text")) text += ": the choice has text, as the legacy /completions API does";
+    error(r, kMessagePath, std::move(text));
+    return;
+  }
+
+  const auto* role = string_member(*message, "role");
+  if (!role) warning(r, kMessagePath + ".role", "role is missing (expected \"assistant\")");
+  else if (*role != "assistant") warning(r, kMessagePath + ".role", "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
+
+  if (const auto* reasoning = reasoning_text(*message)) r.reasoning = *reasoning;
+
+  const auto* refusal = string_member(*message, "refusal");
+  if (refusal && refusal->empty()) refusal = nullptr;
+  if (refusal) warning(r, kMessagePath + ".refusal", "the model refused: " + excerpt(*refusal));
+
+  if (const json* calls = member(*message, "tool_calls"); calls && !calls->is_null()) read_tool_calls(*calls, r);
+  const bool has_tool_calls = !r.tool_calls.empty();
+
+  const json* content = member(*message, "content");
+  const std::string content_path = kMessagePath + ".content";
+  if (content && content->is_string()) {
+    r.content = content->get<std::string>();
+  } else if (content && content->is_array()) {
+    read_content_parts(*content, r);
+  } else if (content && !content->is_null()) {
+    error(r, content_path, std::string("content is ") + type_name(*content) + ", not a string");
+    return;
+  } else if (!has_tool_calls && !refusal) {
+    // null (or absent) content is how OpenAI marks an answer made only of tool calls or a
+    // refusal; with neither, there is no answer at all — unless the limit or the filter
+    // explains it.
+    const bool explained = r.finish_reason && (*r.finish_reason == "length" || *r.finish_reason == "content_filter");
+    if (explained) warn_empty_answer(r.finish_reason, content_path, r.findings);
+    else error(r, content_path, std::string("content is ") + (content ? "null" : "missing") +
+                                    " and there are no tool_calls: the answer is empty");
+    return;
+  }
+  if (r.content.empty() && !has_tool_calls && !refusal) warn_empty_answer(r.finish_reason, content_path, r.findings);
+}
+
+void check_finish(const json& choice, Result& r) {
+  const std::string path = "choices[0].finish_reason";
+  const json* reason = member(choice, "finish_reason");
+  if (!reason || reason->is_null()) {
+    warning(r, path, "finish_reason is null: the response does not say why the answer ended");
+    return;
+  }
+  if (!reason->is_string()) {
+    warning(r, path, std::string("finish_reason is ") + type_name(*reason) + ", not a string");
+    return;
+  }
+  const bool has_answer = !r.content.empty() || !r.tool_calls.empty();
+  check_finish_reason(*r.finish_reason, path, has_answer, false, r.findings);
+  if (*r.finish_reason == "tool_calls" && r.tool_calls.empty())
+    warning(r, path, "finish_reason is \"tool_calls\" but the message has no tool_calls");
+}
+
+void check_usage(const json& body, Result& r) {
+  const json* usage = member(body, "usage");
+  if (!usage || usage->is_null()) {
+    warning(r, "usage", "usage is missing: the response does not say how many tokens it used");
+  } else if (!usage->is_object()) {
+    warning(r, "usage", std::string("usage is ") + type_name(*usage) + ", not an object");
+  } else {
+    r.usage = read_usage(*usage, "usage", r.findings);
+  }
+}
+
+}  // namespace
+
+Result validate_completion(std::string_view body) {
+  Result r;
+  auto parsed = parse_json(body);
+  if (!parsed.value) {
+    if (looks_like_event_stream(body))
+      error(r, "", "the body is an event stream (data: lines), not one JSON object: the provider streamed "
+                   "an answer to a non-streaming request");
+    else
+      error(r, "", "the response body is not a JSON chat completion: " + parsed.error);
+    return r;
+  }
+  const json& v = *parsed.value;
+  if (auto provider_error = error_envelope(v)) {
+    error(r, "error", "the provider returned an error instead of a completion: " + describe(*provider_error));
+    return r;
+  }
+  if (!v.is_object()) {
+    error(r, "", std::string("the body is ") + type_name(v) + ", not a JSON object");
+    return r;
+  }
+  if (is_anthropic_message(v)) {
+    error(r, "type", kAnthropicNativeAdvice);
+    return r;
+  }
+
+  check_envelope_fields(v, r);
+
+  const json* choices = member(v, "choices");
+  if (!choices || !choices->is_array()) {
+    error(r, "choices", choices ? std::string("choices is ") + type_name(*choices) + ", not an array"
+                                : std::string("choices is missing"));
+  } else if (choices->empty()) {
+    error(r, "choices", "choices is empty: the response carries no answer");
+  } else {
+    if (choices->size() > 1)
+      warning(r, "choices", std::to_string(choices->size()) +
+                                " choices; the playground asks for one (n=1) and shows choices[0]");
+    const json& choice = choices->front();
+    if (!choice.is_object()) {
+      error(r, "choices[0]", std::string("choices[0] is ") + type_name(choice) + ", not an object");
+    } else {
+      if (const auto* reason = string_member(choice, "finish_reason")) r.finish_reason = *reason;
+      check_message(choice, r);
+      check_finish(choice, r);
+    }
+  }
+  check_usage(v, r);
+  return r;
+}
+
+}  // namespace pg

@@ -2,16 +2,22 @@
 // accumulates a stream into the final message. Deviations are findings, never exceptions.
 #pragma once
 
+#include "core/delta_builder.h"
 #include "core/finding.h"
+#include "core/issue_log.h"
 #include "core/json_util.h"
 #include "core/sse.h"
+#include "core/tool_call_assembler.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace pg {
+
+struct EnvelopeError;  // core/completion_rules.h
 
 struct Result {
   std::string content;
@@ -41,19 +47,33 @@ class ChatStream {
   void push(std::string_view bytes, json& deltas);
 
   // The end of the stream: the final message and every finding (missing [DONE], a cut
-  // event, …). Call once.
+  // event, …). Call once; later calls return the same result.
   Result end();
 
  private:
-  void on_event(const SseEvent& event, json& deltas);
+  void on_events();
+  void on_event(const SseEvent& event);
+  void on_chunk(json& chunk, std::size_t number, bool error_event);
+  void on_choice(json& choice, const std::string& path);
+  void on_delta(json& delta, const std::string& path);
+  void on_tool_calls(json& fragments, const std::string& path);
+  void on_provider_error(const EnvelopeError& error, const std::string& path);
+  void report_decoder_failure();
 
   SseDecoder decoder_;
   std::vector<SseEvent> events_;  // reused between pushes
   Result result_;
-  std::size_t chunk_count_ = 0;
-  bool saw_data_after_done_ = false;
+  DeltaBuilder deltas_;           // bound to the caller's array during a push
+  IssueLog issues_;               // repeated per-chunk findings, bounded
+  ToolCallAssembler tool_calls_;
+  std::optional<json> usage_;     // the last usage object, as sent; validated in end()
+  std::string first_id_;          // to flag an id that changes mid-stream
+  std::string refusal_;
+  std::size_t chunk_count_ = 0;   // data events other than [DONE], JSON or not
+  std::size_t provider_errors_ = 0;
+  bool saw_created_ = false;
+  bool decoder_failure_reported_ = false;
   bool ended_ = false;
-  std::vector<std::string> seen_ids_;  // small: ids of chunks, to flag an id that changes
 };
 
 }  // namespace pg

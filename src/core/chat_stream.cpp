@@ -1,0 +1,314 @@
+// ChatStream: a streamed chat completion, fed raw bytes. Each SSE data event is one JSON
+// chunk ("chat.completion.chunk"); choice 0's deltas are accumulated into the final
+// message and handed back as Delta objects for incremental rendering. Findings that can
+// repeat per chunk go through an IssueLog so their number stays bounded.
+#include "core/response.h"
+
+#include "core/completion_rules.h"
+
+namespace pg {
+
+namespace {
+
+// Chunk-level problems kept individually before being summarised.
+constexpr std::size_t kKeepEach = 20;
+
+std::string chunk_path(std::size_t number) { return "chunks[" + std::to_string(number) + "]"; }
+
+Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
+Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
+
+// Finds a member for moving out of (the chunk is ours: parsed for this event only).
+json* mutable_member(json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+ChatStream::ChatStream(SseLimits limits) : decoder_(limits) {}
+
+void ChatStream::push(std::string_view bytes, json& deltas) {
+  if (ended_) return;
+  deltas_.begin(deltas);
+  decoder_.push(bytes, events_);
+  on_events();
+  if (decoder_.failed()) report_decoder_failure();
+  deltas_.flush();
+}
+
+Result ChatStream::end() {
+  if (ended_) return result_;
+  json ignored = json::array();  // end() returns the Result; what it adds is in there
+  deltas_.begin(ignored);
+  decoder_.end(events_);
+  on_events();
+  if (decoder_.failed()) report_decoder_failure();
+  deltas_.flush();
+  ended_ = true;
+
+  Findings& findings = result_.findings;
+  const bool any_chunk = chunk_count_ > 0;
+  if (decoder_.ended_mid_event())
+    findings.push_back(err("", "the stream stopped in the middle of an event (no blank line after its last line)"));
+  if (!any_chunk)
+    findings.push_back(err("", result_.done ? "the stream sent data: [DONE] before any chunk"
+                                            : "the stream carried no data events: it is not a chat-completion "
+                                              "event stream, or it was empty"));
+  if (!result_.done) findings.push_back(err("", "stream ended without data: [DONE] (cut short)"));
+
+  result_.tool_calls = tool_calls_.calls();
+  check_tool_calls(result_.tool_calls, "tool_calls", findings);
+
+  const bool failed_upstream = provider_errors_ > 0;
+  const bool has_answer = !result_.content.empty() || !tool_calls_.empty();
+  if (any_chunk) {
+    if (result_.finish_reason)
+      check_finish_reason(*result_.finish_reason, "choices[0].finish_reason", has_answer, failed_upstream, findings);
+    else if (!failed_upstream)
+      findings.push_back(warn("choices[0].finish_reason", "no chunk carried a finish_reason: the stream does not "
+                                                          "say why the answer ended"));
+
+    if (usage_) result_.usage = read_usage(*usage_, "usage", findings);
+    else
+      findings.push_back(warn("usage", "the stream carried no usage (send stream_options: {\"include_usage\": "
+                                       "true} to get token counts)"));
+
+    if (!refusal_.empty()) findings.push_back(warn("choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
+    else if (!has_answer && !failed_upstream)
+      warn_empty_answer(result_.finish_reason, "choices[0].delta.content", findings);
+
+    if (first_id_.empty()) findings.push_back(warn("id", "no chunk has an id"));
+    if (!saw_created_) findings.push_back(warn("created", "no chunk has created (a Unix time)"));
+    if (!result_.model) findings.push_back(warn("model", "no chunk says which model answered"));
+  }
+  issues_.finish(findings);
+  return result_;
+}
+
+void ChatStream::on_events() {
+  for (const SseEvent& event : events_) on_event(event);
+  events_.clear();
+}
+
+void ChatStream::report_decoder_failure() {
+  if (decoder_failure_reported_) return;
+  decoder_failure_reported_ = true;
+  result_.findings.push_back(err("", "the event stream could not be decoded: " + decoder_.error()));
+  deltas_.error(json{{"type", "stream_error"}, {"code", "sse_limit"}, {"message", decoder_.error()}});
+}
+
+void ChatStream::on_event(const SseEvent& event) {
+  const std::string& data = event.data;
+  if (data.empty()) return;
+  if (data == "[DONE]") {
+    result_.done = true;
+    return;
+  }
+  const std::size_t number = chunk_count_;
+  if (result_.done) {
+    // Clients stop reading at [DONE]; whatever follows is lost to them, so it is not
+    // added to the answer either.
+    issues_.note(result_.findings, "data after [DONE]", 1, [&] {
+      return warn(chunk_path(number), "data arrived after data: [DONE] and was ignored");
+    });
+    return;
+  }
+  ++chunk_count_;
+  const bool error_event = event.event == "error";
+  auto parsed = parse_json(data);
+  if (!parsed.value) {
+    if (error_event) {
+      on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(data, 300)}, chunk_path(number));
+      return;
+    }
+    issues_.note(result_.findings, "chunks that are not JSON", kKeepEach, [&] {
+      return err(chunk_path(number), "chunk " + std::to_string(number + 1) + " is not JSON: " + parsed.error);
+    });
+    return;
+  }
+  on_chunk(*parsed.value, number, error_event);
+}
+
+void ChatStream::on_provider_error(const EnvelopeError& error, const std::string& path) {
+  ++provider_errors_;
+  issues_.note(result_.findings, "errors from the provider", kKeepEach, [&] {
+    return err(path, "the provider sent an error in the stream: " + describe(error));
+  });
+  deltas_.error(error_delta(error));
+}
+
+void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
+  const std::string path = chunk_path(number);
+  const auto provider_error = error_envelope(chunk);
+  if (provider_error) {
+    on_provider_error(*provider_error, path);
+    // OpenRouter puts its last choice (finish_reason "error") beside the error: read it.
+    if (!member(chunk, "choices")) return;
+  } else if (error_event) {
+    on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(dump_json(chunk), 300)}, path);
+    return;
+  }
+  if (!chunk.is_object()) {
+    issues_.note(result_.findings, "chunks that are not JSON objects", kKeepEach,
+                 [&] { return err(path, "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
+    return;
+  }
+  if (is_anthropic_stream_event(chunk)) {
+    issues_.note(result_.findings, "chunks in Anthropic's native format", 1,
+                 [&] { return err(path + ".type", kAnthropicNativeAdvice); });
+    return;
+  }
+
+  json* choices = mutable_member(chunk, "choices");
+  const bool no_choices = !choices || (choices->is_array() && choices->empty());
+  const json* object = member(chunk, "object");
+  if (!provider_error) {
+    const std::string* name = object && object->is_string() ? object->get_ptr<const std::string*>() : nullptr;
+    // Azure's first chunk has object "" and no choices, only prompt_filter_results.
+    const bool azure_filter_chunk = name && name->empty() && no_choices;
+    if (!object) {
+      issues_.note(result_.findings, "chunks without object", 1, [&] {
+        return warn(path + ".object", "object is missing (expected \"chat.completion.chunk\")");
+      });
+    } else if (!azure_filter_chunk && (!name || *name != "chat.completion.chunk")) {
+      issues_.note(result_.findings, "chunks with the wrong object", 1, [&] {
+        return err(path + ".object", "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
+                                         ", expected \"chat.completion.chunk\"");
+      });
+    }
+  }
+
+  if (const auto* id = string_member(chunk, "id"); id && !id->empty()) {
+    if (first_id_.empty()) first_id_ = *id;
+    else if (*id != first_id_)
+      issues_.note(result_.findings, "chunks with a different id", 1, [&] {
+        return warn(path + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) + "\" then \"" +
+                                      excerpt(*id, 60) + "\")");
+      });
+  }
+  if (number_member(chunk, "created")) saw_created_ = true;
+  if (!result_.model)
+    if (const auto* model = string_member(chunk, "model"); model && !model->empty()) result_.model = *model;
+
+  if (!choices || choices->is_null()) {
+    if (!provider_error)
+      issues_.note(result_.findings, "chunks without choices", 1,
+                   [&] { return err(path + ".choices", "choices is missing"); });
+  } else if (!choices->is_array()) {
+    issues_.note(result_.findings, "chunks whose choices is not an array", 1,
+                 [&] { return err(path + ".choices", "choices is not an array"); });
+  } else {
+    std::size_t i = 0;
+    for (json& choice : *choices) on_choice(choice, index_path(path + ".choices", i++));
+  }
+
+  if (json* usage = mutable_member(chunk, "usage"); usage && !usage->is_null()) {
+    if (!usage->is_object()) {
+      issues_.note(result_.findings, "chunks whose usage is not an object", 1,
+                   [&] { return warn(path + ".usage", "usage is not an object"); });
+    } else {
+      Findings scratch;  // the final usage is validated once, in end()
+      deltas_.usage(read_usage(*usage, "usage", scratch));
+      usage_ = std::move(*usage);
+    }
+  }
+}
+
+void ChatStream::on_choice(json& choice, const std::string& path) {
+  if (!choice.is_object()) {
+    issues_.note(result_.findings, "choices that are not objects", 1,
+                 [&] { return err(path, "the choice is not an object"); });
+    return;
+  }
+  const json* index = member(choice, "index");
+  if (!index || !index->is_number()) {
+    issues_.note(result_.findings, "choices without index", 1,
+                 [&] { return warn(path + ".index", "the choice has no index; taken as choice 0"); });
+  } else if (index->get<double>() != 0) {
+    issues_.note(result_.findings, "chunks with other choices", 1, [&] {
+      return warn(path + ".index", "the stream carries more than one choice; the playground asks for one (n=1) "
+                                   "and shows choice 0 only");
+    });
+    return;
+  }
+
+  if (json* delta = mutable_member(choice, "delta"); delta && !delta->is_null()) {
+    // Azure sends annotation chunks without a delta; anything else must be an object.
+    if (delta->is_object()) on_delta(*delta, path + ".delta");
+    else
+      issues_.note(result_.findings, "deltas that are not objects", 1,
+                   [&] { return err(path + ".delta", "delta is not an object"); });
+  }
+
+  const json* reason = member(choice, "finish_reason");
+  if (reason && reason->is_string()) {
+    result_.finish_reason = reason->get<std::string>();
+    deltas_.finish_reason(*result_.finish_reason);
+  } else if (reason && !reason->is_null()) {
+    issues_.note(result_.findings, "finish_reasons that are not strings", 1,
+                 [&] { return warn(path + ".finish_reason", "finish_reason is not a string"); });
+  }
+}
+
+void ChatStream::on_delta(json& delta, const std::string& path) {
+  if (const auto* role = string_member(delta, "role"); role && *role != "assistant")
+    issues_.note(result_.findings, "deltas with another role", 1, [&] {
+      return warn(path + ".role", "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
+    });
+
+  // Reasoning first: providers that send both in one delta think before they answer.
+  if (const auto* reasoning = reasoning_text(delta)) {
+    result_.reasoning += *reasoning;
+    deltas_.reasoning(*reasoning);
+  }
+  if (const json* content = member(delta, "content"); content && !content->is_null()) {
+    if (content->is_string()) {
+      const auto& text = content->get_ref<const std::string&>();
+      result_.content += text;
+      deltas_.content(text);
+    } else {
+      issues_.note(result_.findings, "deltas whose content is not a string", 1,
+                   [&] { return err(path + ".content", "content is not a string"); });
+    }
+  }
+  if (const auto* refusal = string_member(delta, "refusal")) refusal_ += *refusal;
+
+  if (json* fragments = mutable_member(delta, "tool_calls"); fragments && !fragments->is_null()) {
+    if (fragments->is_array()) on_tool_calls(*fragments, path + ".tool_calls");
+    else
+      issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1,
+                   [&] { return err(path + ".tool_calls", "tool_calls is not an array"); });
+  }
+}
+
+void ChatStream::on_tool_calls(json& fragments, const std::string& path) {
+  std::size_t i = 0;
+  for (json& fragment : fragments) {
+    const std::string where = index_path(path, i++);
+    const unsigned notes = tool_calls_.add(fragment);
+    using A = ToolCallAssembler;
+    auto note = [&](unsigned flag, const char* kind, Severity severity, const char* message) {
+      if (notes & flag)
+        issues_.note(result_.findings, kind, 1, [&] { return Finding{severity, where, message}; });
+    };
+    note(A::kNotObject, "tool-call fragments that are not objects", Severity::Error,
+         "the tool-call fragment is not an object");
+    note(A::kBadIndex, "tool-call fragments with a bad index", Severity::Error,
+         "the tool-call fragment's index is not a small non-negative integer; the fragment was ignored");
+    note(A::kMissingIndex, "tool-call fragments without index", Severity::Warning,
+         "the tool-call fragment has no index; it was placed by its id");
+    note(A::kIndexReused, "tool-call fragments reusing an index", Severity::Warning,
+         "a new tool-call id arrived at an index already used by another call; it was taken as a new call");
+    note(A::kArgumentsNotString, "tool-call arguments that are objects", Severity::Warning,
+         "function.arguments is an object; OpenAI streams a JSON-encoded string in pieces");
+    note(A::kArgumentsBadType, "tool-call arguments of the wrong type", Severity::Error,
+         "function.arguments is neither a string nor an object");
+    note(A::kTooManyCalls, "tool calls beyond the limit", Severity::Error,
+         "more than 128 tool calls; the rest were ignored");
+    if (fragment.is_object()) deltas_.tool_call(std::move(fragment));
+  }
+}
+
+}  // namespace pg

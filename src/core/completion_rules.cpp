@@ -1,0 +1,261 @@
+#include "core/completion_rules.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace pg {
+
+namespace {
+
+constexpr std::size_t kMaxMessageChars = 300;
+
+std::optional<std::string> code_text(const json* code) {
+  if (!code) return std::nullopt;
+  if (code->is_string()) return excerpt(code->get_ref<const std::string&>(), 80);
+  if (code->is_number_unsigned()) return std::to_string(code->get<std::uint64_t>());
+  if (code->is_number_integer()) return std::to_string(code->get<std::int64_t>());
+  if (code->is_number_float()) return dump_json(*code);
+  return std::nullopt;
+}
+
+// The message of an error object: a string, or (Mistral) an object or array we show as
+// compact JSON, or the whole error when it has no message at all.
+std::string message_text(const json& error_object) {
+  const json* message = member(error_object, "message");
+  if (message && message->is_string()) return excerpt(message->get_ref<const std::string&>(), kMaxMessageChars);
+  if (message && !message->is_null()) return excerpt(dump_json(*message), kMaxMessageChars);
+  return excerpt(dump_json(error_object), kMaxMessageChars);
+}
+
+EnvelopeError read_error_object(const json& error_object) {
+  EnvelopeError out;
+  if (const auto* type = string_member(error_object, "type")) out.type = excerpt(*type, 80);
+  out.code = code_text(member(error_object, "code"));
+  out.message = message_text(error_object);
+  return out;
+}
+
+std::optional<EnvelopeError> object_envelope(const json& value) {
+  if (const json* error = member(value, "error")) {
+    if (error->is_object()) return read_error_object(*error);
+    if (error->is_string()) {
+      EnvelopeError out;
+      if (const auto* type = string_member(value, "type"); type && *type != "error") out.type = excerpt(*type, 80);
+      out.code = code_text(member(value, "code"));
+      out.message = excerpt(error->get_ref<const std::string&>(), kMaxMessageChars);
+      return out;
+    }
+  }
+  const auto* object = string_member(value, "object");
+  const auto* type = string_member(value, "type");
+  if ((object && *object == "error") || (type && *type == "error")) {
+    // Flat (vLLM: {"object":"error","message":…,"type":"BadRequestError","code":400}).
+    EnvelopeError out = read_error_object(value);
+    if (out.type && *out.type == "error") out.type.reset();
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool is_one_of(const std::string& value, std::initializer_list<const char*> options) {
+  for (const char* option : options)
+    if (value == option) return true;
+  return false;
+}
+
+void warn(Findings& findings, const std::string& path, std::string message) {
+  findings.push_back({Severity::Warning, path, std::move(message)});
+}
+
+// A token count: a non-negative integer, or nullopt (with a warning unless it is absent
+// and optional).
+std::optional<std::uint64_t> token_count(const json& object, const char* key, const std::string& path,
+                                         bool required, Findings& findings) {
+  const json* value = member(object, key);
+  const std::string where = join_path(path, key);
+  if (!value || value->is_null()) {
+    if (required) warn(findings, where, std::string(key) + " is missing from usage");
+    return std::nullopt;
+  }
+  if (value->is_number_unsigned()) return value->get<std::uint64_t>();
+  if (value->is_number_integer()) {
+    if (value->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(value->get<std::int64_t>());
+    warn(findings, where, std::string(key) + " is negative (" + dump_json(*value) + ")");
+    return std::nullopt;
+  }
+  if (value->is_number_float()) {
+    const double d = value->get<double>();
+    if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d) return static_cast<std::uint64_t>(d);
+    warn(findings, where, std::string(key) + " is not a non-negative integer (" + dump_json(*value) + ")");
+    return std::nullopt;
+  }
+  warn(findings, where, std::string(key) + " is not a number");
+  return std::nullopt;
+}
+
+json count_or_null(const std::optional<std::uint64_t>& n) { return n ? json(*n) : json(nullptr); }
+
+}  // namespace
+
+std::optional<EnvelopeError> error_envelope(const json& value) {
+  if (value.is_object()) return object_envelope(value);
+  // Google surfaces sometimes wrap the error in a one-element array.
+  if (value.is_array() && value.size() == 1 && value.front().is_object()) return object_envelope(value.front());
+  return std::nullopt;
+}
+
+std::string describe(const EnvelopeError& error) {
+  std::string out = error.message;
+  if (error.type || error.code) {
+    out += " (";
+    if (error.type) out += "type " + *error.type;
+    if (error.type && error.code) out += ", ";
+    if (error.code) out += "code " + *error.code;
+    out += ")";
+  }
+  return out;
+}
+
+json error_delta(const EnvelopeError& error) {
+  return json{{"type", error.type ? json(*error.type) : json(nullptr)},
+              {"code", error.code ? json(*error.code) : json(nullptr)},
+              {"message", error.message}};
+}
+
+bool is_anthropic_message(const json& value) {
+  const auto* type = string_member(value, "type");
+  const json* content = member(value, "content");
+  return type && *type == "message" && content && content->is_array() && !member(value, "choices");
+}
+
+bool is_anthropic_stream_event(const json& value) {
+  const auto* type = string_member(value, "type");
+  return type && !member(value, "choices") &&
+         is_one_of(*type, {"message_start", "message_delta", "message_stop", "content_block_start",
+                           "content_block_delta", "content_block_stop", "ping"});
+}
+
+const char* const kAnthropicNativeAdvice =
+    "this is Anthropic's native Messages API format, not an OpenAI chat completion: the base URL "
+    "points at the native Anthropic API; use its OpenAI-compatible endpoint "
+    "(base URL https://api.anthropic.com/v1/, which serves /chat/completions)";
+
+json read_usage(const json& usage, const std::string& path, Findings& findings) {
+  const auto prompt = token_count(usage, "prompt_tokens", path, true, findings);
+  const auto completion = token_count(usage, "completion_tokens", path, true, findings);
+  auto total = token_count(usage, "total_tokens", path, true, findings);
+
+  std::optional<std::uint64_t> reasoning, cached;
+  if (const json* details = member(usage, "completion_tokens_details"); details && details->is_object())
+    reasoning = token_count(*details, "reasoning_tokens", join_path(path, "completion_tokens_details"), false, findings);
+  if (const json* details = member(usage, "prompt_tokens_details"); details && details->is_object())
+    cached = token_count(*details, "cached_tokens", join_path(path, "prompt_tokens_details"), false, findings);
+  if (!cached)  // DeepSeek reports its cache hits at the top level.
+    cached = token_count(usage, "prompt_cache_hit_tokens", path, false, findings);
+
+  if (prompt && completion) {
+    const std::uint64_t sum = *prompt + *completion;
+    if (!total) {
+      total = sum;
+    } else if (*total != sum && !(reasoning && *total == sum + *reasoning)) {
+      // Some providers count reasoning beside completion_tokens, not inside it: both add up.
+      warn(findings, join_path(path, "total_tokens"),
+           "total_tokens (" + std::to_string(*total) + ") is not prompt_tokens + completion_tokens (" +
+               std::to_string(sum) + ")");
+    }
+  }
+
+  json out = {{"prompt_tokens", count_or_null(prompt)},
+              {"completion_tokens", count_or_null(completion)},
+              {"total_tokens", count_or_null(total)}};
+  if (reasoning) out["reasoning_tokens"] = *reasoning;
+  if (cached) out["cached_tokens"] = *cached;
+  return out;
+}
+
+void check_finish_reason(const std::string& reason, const std::string& path, bool has_answer,
+                         bool error_already_reported, Findings& findings) {
+  if (is_one_of(reason, {"stop", "tool_calls", "function_call"})) return;
+  if (reason == "length" || reason == "content_filter") {
+    // Without an answer, warn_empty_answer says the same thing in its own words.
+    if (!has_answer) return;
+    if (reason == "length")
+      warn(findings, path,
+           "the answer stopped at the token limit (finish_reason \"length\") and may be cut off: raise "
+           "max_tokens / max_completion_tokens");
+    else
+      warn(findings, path, "the provider's content filter stopped the answer (finish_reason \"content_filter\")");
+    return;
+  }
+  if (reason == "error") {
+    if (!error_already_reported)
+      findings.push_back({Severity::Error, path, "the provider ended the answer with finish_reason \"error\""});
+    return;
+  }
+  warn(findings, path,
+       "finish_reason \"" + excerpt(reason, 60) +
+           "\" is not one of OpenAI's (stop, length, tool_calls, content_filter, function_call)");
+}
+
+void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path,
+                       Findings& findings) {
+  if (finish_reason && *finish_reason == "length") {
+    warn(findings, path,
+         "the token limit cut the answer before any text (finish_reason \"length\"): raise max_tokens / "
+         "max_completion_tokens; reasoning models can spend the whole limit on reasoning");
+  } else if (finish_reason && *finish_reason == "content_filter") {
+    warn(findings, path, "the provider's content filter removed the answer (finish_reason \"content_filter\")");
+  } else if (finish_reason) {
+    warn(findings, path, "the answer is empty: no content and no tool calls (finish_reason \"" +
+                             excerpt(*finish_reason, 60) + "\")");
+  } else {
+    warn(findings, path, "the answer is empty: no content and no tool calls");
+  }
+}
+
+void check_tool_calls(const json& calls, const std::string& path, Findings& findings) {
+  if (!calls.is_array()) return;
+  std::size_t i = 0;
+  for (const json& call : calls) {
+    const std::string where = index_path(path, i++);
+    const auto* id = string_member(call, "id");
+    if (!id || id->empty()) warn(findings, join_path(where, "id"), "the tool call has no id");
+    const auto* type = string_member(call, "type");
+    if (type && *type != "function") warn(findings, join_path(where, "type"), "tool call type \"" + excerpt(*type, 40) + "\" is not \"function\"");
+    const json* function = member(call, "function");
+    const auto* name = function ? string_member(*function, "name") : nullptr;
+    if (!name || name->empty()) {
+      findings.push_back({Severity::Error, join_path(where, "function.name"), "the tool call has no function name"});
+    }
+    const auto* arguments = function ? string_member(*function, "arguments") : nullptr;
+    if (arguments && !arguments->empty()) {
+      auto parsed = parse_json(*arguments);
+      if (!parsed.value)
+        warn(findings, join_path(where, "function.arguments"), "the tool call's arguments are not valid JSON: " + parsed.error);
+    }
+  }
+}
+
+const std::string* reasoning_text(const json& message_or_delta) {
+  for (const char* key : {"reasoning_content", "reasoning"}) {
+    const auto* text = string_member(message_or_delta, key);
+    if (text && !text->empty()) return text;
+  }
+  return nullptr;
+}
+
+std::string join_path(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  std::string out;
+  out.reserve(path.size() + 1 + key.size());
+  out += path;
+  out += '.';
+  out += key;
+  return out;
+}
+
+std::string index_path(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+}  // namespace pg

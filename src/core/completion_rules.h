@@ -1,0 +1,66 @@
+// Rules shared by the whole-body validator and the stream validator: what counts as a
+// provider error envelope, a native Anthropic payload, a valid usage object or finish
+// reason, and when an empty answer deserves a finding. Internal to core/response*.
+#pragma once
+
+#include "core/finding.h"
+#include "core/json_util.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pg {
+
+// A provider's error, read from a body or a stream chunk that carries one.
+struct EnvelopeError {
+  std::optional<std::string> type;  // "invalid_request_error", "BadRequestError", …
+  std::optional<std::string> code;  // string or number code, as a string
+  std::string message;              // single line, bounded
+};
+
+// {"error":{…}}, {"error":"text"}, {"object":"error",…} (vLLM), {"type":"error",
+// "error":{…}} (Anthropic) and a one-element array of those (Google): the error inside,
+// or nullopt when `value` is not an error envelope.
+std::optional<EnvelopeError> error_envelope(const json& value);
+
+// "<message> (type x, code y)" for a finding.
+std::string describe(const EnvelopeError& error);
+
+// {type, code, message} as a stream Delta's `error`.
+json error_delta(const EnvelopeError& error);
+
+// Anthropic's native Messages API: a whole response ({"type":"message","content":[…]})
+// or a stream event (message_start, content_block_delta, …).
+bool is_anthropic_message(const json& value);
+bool is_anthropic_stream_event(const json& value);
+extern const char* const kAnthropicNativeAdvice;
+
+// Validates a usage object (non-negative integers, total = prompt + completion) and
+// returns it normalised: {prompt_tokens, completion_tokens, total_tokens} (null when
+// absent) plus reasoning_tokens / cached_tokens when the provider reports them.
+json read_usage(const json& usage, const std::string& path, Findings& findings);
+
+// A finish_reason outside OpenAI's set is a warning; "error" (OpenRouter) is an error
+// unless the provider's error was already reported; "content_filter" and "length" get a
+// warning that says what they mean for the answer (has_text: there was some answer).
+void check_finish_reason(const std::string& reason, const std::string& path, bool has_text,
+                         bool error_already_reported, Findings& findings);
+
+// An answer with no text and no tool calls: a warning whose wording depends on why.
+void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path,
+                       Findings& findings);
+
+// Final shape of assembled tool calls ([{id, type, function:{name, arguments}}]): a
+// missing name is an error, a missing id or arguments that are not JSON a warning.
+void check_tool_calls(const json& calls, const std::string& path, Findings& findings);
+
+// The reasoning text beside the answer: reasoning_content (DeepSeek, vLLM) or reasoning
+// (OpenRouter, Ollama), whichever is a non-empty string first; nullptr when neither.
+const std::string* reasoning_text(const json& message_or_delta);
+
+// Appends "<path>.<key>" / "<path>[i]" without surprises when path is empty.
+std::string join_path(const std::string& path, std::string_view key);
+std::string index_path(const std::string& path, std::size_t index);
+
+}  // namespace pg

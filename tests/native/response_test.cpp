@@ -1,0 +1,816 @@
+// Response validation: whole completions (validate_completion), streamed completions
+// (ChatStream) and the small parts the stream is built from.
+#include <doctest/doctest.h>
+
+#include "core/completion_rules.h"
+#include "core/delta_builder.h"
+#include "core/issue_log.h"
+#include "core/response.h"
+#include "core/tool_call_assembler.h"
+
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace pg;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(PG_FIXTURES) + "/responses/" + name, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::size_t count(const Result& r, Severity severity) {
+  std::size_t n = 0;
+  for (const auto& f : r.findings) n += f.severity == severity;
+  return n;
+}
+
+// The finding at `path` whose message contains `text` (nullptr when there is none).
+const Finding* find(const Result& r, Severity severity, const std::string& path, const std::string& text) {
+  for (const auto& f : r.findings)
+    if (f.severity == severity && f.path == path && f.message.find(text) != std::string::npos) return &f;
+  return nullptr;
+}
+
+std::string dump_findings(const Result& r) { return dump_json(to_json(r.findings)); }
+
+#define CHECK_FINDING(r, sev, path, text) \
+  CHECK_MESSAGE(find(r, sev, path, text) != nullptr, dump_findings(r))
+
+// --- streams ---------------------------------------------------------------------------
+
+struct StreamRun {
+  Result result;
+  json deltas = json::array();  // every delta of every push, in order
+};
+
+StreamRun run_pieces(const std::vector<std::string_view>& pieces, SseLimits limits = {}) {
+  StreamRun run;
+  ChatStream stream(limits);
+  for (auto piece : pieces) stream.push(piece, run.deltas);
+  run.result = stream.end();
+  return run;
+}
+
+StreamRun run_whole(std::string_view bytes, SseLimits limits = {}) { return run_pieces({bytes}, limits); }
+
+StreamRun run_bytewise(std::string_view bytes) {
+  std::vector<std::string_view> pieces;
+  for (std::size_t i = 0; i < bytes.size(); ++i) pieces.push_back(bytes.substr(i, 1));
+  return run_pieces(pieces);
+}
+
+StreamRun run_random(std::string_view bytes, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::string_view> pieces;
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    std::size_t n = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
+    pieces.push_back(bytes.substr(at, n));
+    at += n;
+  }
+  return run_pieces(pieces);
+}
+
+// Merges adjacent deltas of one kind across pushes, so runs split differently compare equal.
+json coalesce(const json& deltas) {
+  json out = json::array();
+  for (const json& d : deltas) {
+    if (!out.empty() && d.size() == 1 && out.back().size() == 1 && d.begin().key() == out.back().begin().key()) {
+      const std::string key = d.begin().key();
+      json& last = out.back()[key];
+      if (key == "content" || key == "reasoning") {
+        last = last.get<std::string>() + d[key].get<std::string>();
+        continue;
+      }
+      if (key == "toolCalls") {
+        for (const auto& fragment : d[key]) last.push_back(fragment);
+        continue;
+      }
+      if (key == "finishReason" || key == "usage") {
+        last = d[key];
+        continue;
+      }
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+// Feeds a fixture whole, byte by byte and in random splits; all must agree.
+StreamRun run_every_way(const std::string& name) {
+  const std::string bytes = fixture(name);
+  StreamRun whole = run_whole(bytes);
+  const json expected = to_json(whole.result);
+  const json expected_deltas = coalesce(whole.deltas);
+  StreamRun bytewise = run_bytewise(bytes);
+  CHECK(to_json(bytewise.result) == expected);
+  CHECK(coalesce(bytewise.deltas) == expected_deltas);
+  for (unsigned seed : {1u, 2u, 3u}) {
+    StreamRun split = run_random(bytes, seed);
+    CHECK(to_json(split.result) == expected);
+    CHECK(coalesce(split.deltas) == expected_deltas);
+  }
+  return whole;
+}
+
+std::string data(const json& chunk) { return "data: " + dump_json(chunk) + "\n\n"; }
+
+json chunk(json delta, json finish = nullptr) {
+  return json{{"id", "c1"}, {"object", "chat.completion.chunk"}, {"created", 1}, {"model", "m"},
+              {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
+}
+
+const std::string kUsageChunk =
+    data(json{{"id", "c1"}, {"object", "chat.completion.chunk"}, {"created", 1}, {"model", "m"},
+              {"choices", json::array()},
+              {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 2}, {"total_tokens", 3}}}});
+const std::string kDone = "data: [DONE]\n\n";
+
+}  // namespace
+
+// =========================================================================================
+// validate_completion
+// =========================================================================================
+
+TEST_CASE("validate_completion: an OpenAI completion yields its content, usage and model, no findings") {
+  Result r = validate_completion(fixture("openai_completion.json"));
+  CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  CHECK(r.ok());
+  CHECK(r.content == "Paris is the capital of France.");
+  CHECK(r.finish_reason == std::optional<std::string>("stop"));
+  CHECK(r.model == std::optional<std::string>("gpt-4o-mini-2024-07-18"));
+  REQUIRE(r.usage);
+  CHECK(*r.usage == json{{"prompt_tokens", 14}, {"completion_tokens", 8}, {"total_tokens", 22},
+                         {"reasoning_tokens", 0}, {"cached_tokens", 0}});
+  CHECK_FALSE(r.done);
+}
+
+TEST_CASE("to_json gives design.md's Result shape with null where absent") {
+  json j = to_json(validate_completion("not json"));
+  CHECK(j.size() == 9);
+  for (const char* key : {"ok", "content", "reasoning", "toolCalls", "finishReason", "usage", "model", "done", "findings"})
+    CHECK_MESSAGE(j.contains(key), key);
+  CHECK(j["ok"] == false);
+  CHECK(j["content"] == "");
+  CHECK(j["toolCalls"] == json::array());
+  CHECK(j["finishReason"].is_null());
+  CHECK(j["usage"].is_null());
+  CHECK(j["model"].is_null());
+  CHECK(j["done"] == false);
+  REQUIRE(j["findings"].size() == 1);
+  CHECK(j["findings"][0]["severity"] == "error");
+}
+
+TEST_CASE("validate_completion: tool calls with null content are a valid answer") {
+  Result r = validate_completion(fixture("openai_tool_calls.json"));
+  CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  CHECK(r.content.empty());
+  REQUIRE(r.tool_calls.size() == 2);
+  CHECK(r.tool_calls[0] == json{{"id", "call_a1"}, {"type", "function"},
+                                {"function", {{"name", "get_weather"}, {"arguments", "{\"city\":\"Oslo\"}"}}}});
+  CHECK(r.tool_calls[1]["function"]["name"] == "get_time");
+  CHECK(r.finish_reason == std::optional<std::string>("tool_calls"));
+}
+
+TEST_CASE("validate_completion: providers' shapes that are fine") {
+  SUBCASE("Anthropic's OpenAI-compatible endpoint") {
+    Result r = validate_completion(fixture("anthropic_compat_completion.json"));
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.content == "Bonjour ! Comment puis-je vous aider ?");
+    CHECK(r.model == std::optional<std::string>("claude-sonnet-4-5"));
+  }
+  SUBCASE("DeepSeek reasoner: reasoning_content is the reasoning") {
+    Result r = validate_completion(fixture("deepseek_reasoner_completion.json"));
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.reasoning == "Compare 9.11 and 9.8: 0.11 < 0.80, so 9.11 is smaller.");
+    CHECK(r.content == "9.11 is smaller than 9.8.");
+    CHECK((*r.usage)["reasoning_tokens"] == 98);
+  }
+  SUBCASE("OpenRouter: reasoning, extra fields such as provider and native_finish_reason") {
+    Result r = validate_completion(fixture("openrouter_completion.json"));
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.reasoning == "The user wants the answer to everything.");
+    CHECK(r.content == "42");
+  }
+  SUBCASE("Azure: filter results are extra fields, not problems") {
+    Result r = validate_completion(fixture("azure_completion.json"));
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.content == "Hello from Azure.");
+  }
+}
+
+TEST_CASE("validate_completion: Ollama-style body without id, created and usage only warns") {
+  Result r = validate_completion(fixture("ollama_style_completion.json"));
+  CHECK(r.ok());
+  CHECK(r.content == "Hi! How can I help?");
+  CHECK(count(r, Severity::Warning) == 3);
+  CHECK_FINDING(r, Severity::Warning, "id", "missing");
+  CHECK_FINDING(r, Severity::Warning, "created", "missing");
+  CHECK_FINDING(r, Severity::Warning, "usage", "missing");
+  CHECK_FALSE(r.usage);
+}
+
+TEST_CASE("validate_completion: a body that is not JSON is an error that says what it was") {
+  Result html = validate_completion("<!DOCTYPE html><html><title>404 Not Found</title></html>");
+  CHECK_FALSE(html.ok());
+  CHECK_FINDING(html, Severity::Error, "", "not JSON: starts with \"<!DOCTYPE html>");
+
+  Result empty = validate_completion("");
+  CHECK_FINDING(empty, Severity::Error, "", "empty body");
+
+  Result cut = validate_completion(R"({"id":"x","choices":[{"message":)");
+  CHECK_FINDING(cut, Severity::Error, "", "malformed or truncated JSON");
+
+  Result streamed = validate_completion(data(chunk({{"content", "hi"}})) + kDone);
+  CHECK_FINDING(streamed, Severity::Error, "", "event stream");
+  CHECK(streamed.findings.size() == 1);
+
+  Result deep = validate_completion(std::string(200, '[') + std::string(200, ']'));
+  CHECK_FINDING(deep, Severity::Error, "", "deeper than");
+
+  Result array = validate_completion("[1,2]");
+  CHECK_FINDING(array, Severity::Error, "", "an array, not a JSON object");
+}
+
+TEST_CASE("validate_completion: an error envelope, even with HTTP 200, carries the provider's message") {
+  SUBCASE("OpenAI nested") {
+    Result r = validate_completion(fixture("openai_error_200.json"));
+    REQUIRE(r.findings.size() == 1);
+    CHECK_FINDING(r, Severity::Error, "error", "The model `gpt-9` does not exist");
+    CHECK_FINDING(r, Severity::Error, "error", "type invalid_request_error, code model_not_found");
+  }
+  SUBCASE("vLLM flat object:error with a numeric code") {
+    Result r = validate_completion(fixture("vllm_flat_error.json"));
+    REQUIRE(r.findings.size() == 1);
+    CHECK_FINDING(r, Severity::Error, "error", "maximum context length is 8192 tokens");
+    CHECK_FINDING(r, Severity::Error, "error", "type BadRequestError, code 400");
+  }
+  SUBCASE("Anthropic type:error") {
+    Result r = validate_completion(R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+    CHECK_FINDING(r, Severity::Error, "error", "Overloaded (type overloaded_error)");
+  }
+  SUBCASE("Google's array-wrapped error") {
+    Result r = validate_completion(R"([{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT"}}])");
+    CHECK_FINDING(r, Severity::Error, "error", "invalid argument. (code 400)");
+  }
+  SUBCASE("a plain string error") {
+    Result r = validate_completion(R"({"error":"model 'llama9' not found"})");
+    CHECK_FINDING(r, Severity::Error, "error", "model 'llama9' not found");
+  }
+  SUBCASE("Mistral: message is an object") {
+    Result r = validate_completion(
+        R"({"object":"error","message":{"detail":[{"type":"extra_forbidden","msg":"Extra inputs are not permitted"}]},"type":"invalid_request_error","param":null,"code":null})");
+    CHECK_FINDING(r, Severity::Error, "error", "Extra inputs are not permitted");
+  }
+}
+
+TEST_CASE("validate_completion: Anthropic's native Messages response points at the base URL") {
+  Result r = validate_completion(fixture("anthropic_native_message.json"));
+  REQUIRE(r.findings.size() == 1);
+  CHECK_FINDING(r, Severity::Error, "type", "native Anthropic API");
+  CHECK_FINDING(r, Severity::Error, "type", "OpenAI-compatible");
+}
+
+TEST_CASE("validate_completion: object must be chat.completion") {
+  Result chunked = validate_completion(fixture("chunk_as_completion.json"));
+  CHECK_FINDING(chunked, Severity::Error, "object", "\"chat.completion.chunk\"");
+  CHECK_FINDING(chunked, Severity::Error, "object", "non-streaming request");
+  CHECK_FINDING(chunked, Severity::Error, "choices[0].message", "delta");
+
+  Result other = validate_completion(R"({"id":"x","object":"text_completion","created":1,"model":"m",
+    "choices":[{"index":0,"text":"hi","finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})");
+  CHECK_FINDING(other, Severity::Error, "object", "\"text_completion\", expected \"chat.completion\"");
+  CHECK_FINDING(other, Severity::Error, "choices[0].message", "legacy /completions");
+
+  Result missing = validate_completion(R"({"id":"x","created":1,"model":"m",
+    "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
+    "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})");
+  CHECK(missing.ok());
+  CHECK_FINDING(missing, Severity::Warning, "object", "missing");
+}
+
+namespace {
+// A valid completion with `choice` as choices[0] (JSON text) and the given usage.
+std::string completion_with(const std::string& choice,
+                            const std::string& usage = R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8})") {
+  return R"({"id":"chatcmpl-1","object":"chat.completion","created":1767225600,"model":"m","choices":[)" + choice +
+         R"(],"usage":)" + usage + "}";
+}
+}  // namespace
+
+TEST_CASE("validate_completion: choices must be a non-empty array") {
+  Result missing = validate_completion(R"({"id":"x","object":"chat.completion","created":1,"model":"m"})");
+  CHECK_FINDING(missing, Severity::Error, "choices", "choices is missing");
+  Result object = validate_completion(R"({"id":"x","object":"chat.completion","created":1,"model":"m","choices":{}})");
+  CHECK_FINDING(object, Severity::Error, "choices", "an object, not an array");
+  Result empty = validate_completion(completion_with(""));
+  CHECK_FINDING(empty, Severity::Error, "choices", "empty");
+  Result not_object = validate_completion(completion_with("42"));
+  CHECK_FINDING(not_object, Severity::Error, "choices[0]", "a number, not an object");
+
+  Result two = validate_completion(completion_with(
+      R"({"index":0,"message":{"role":"assistant","content":"one"},"finish_reason":"stop"},
+         {"index":1,"message":{"role":"assistant","content":"two"},"finish_reason":"stop"})"));
+  CHECK(two.ok());
+  CHECK(two.content == "one");
+  CHECK_FINDING(two, Severity::Warning, "choices", "2 choices");
+}
+
+TEST_CASE("validate_completion: the message") {
+  SUBCASE("missing message") {
+    Result r = validate_completion(completion_with(R"({"index":0,"finish_reason":"stop"})"));
+    CHECK_FINDING(r, Severity::Error, "choices[0].message", "missing");
+  }
+  SUBCASE("role other than assistant, or none") {
+    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"user","content":"hi"},"finish_reason":"stop"})"));
+    CHECK(r.ok());
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.role", "\"user\", expected \"assistant\"");
+    Result none = validate_completion(completion_with(R"({"index":0,"message":{"content":"hi"},"finish_reason":"stop"})"));
+    CHECK_FINDING(none, Severity::Warning, "choices[0].message.role", "missing");
+  }
+  SUBCASE("null content without tool calls or refusal is an empty answer") {
+    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"stop"})"));
+    CHECK_FALSE(r.ok());
+    CHECK_FINDING(r, Severity::Error, "choices[0].message.content", "null and there are no tool_calls");
+    Result absent = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant"},"finish_reason":"stop"})"));
+    CHECK_FINDING(absent, Severity::Error, "choices[0].message.content", "missing and there are no tool_calls");
+  }
+  SUBCASE("null content cut by the token limit is a warning that says so") {
+    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"length"})"));
+    CHECK(r.ok());
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "token limit cut the answer before any text");
+  }
+  SUBCASE("empty content with stop is a warning") {
+    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"})"));
+    CHECK(r.ok());
+    CHECK(count(r, Severity::Warning) == 1);
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "the answer is empty");
+  }
+  SUBCASE("a reasoning model that spent the limit on reasoning") {
+    Result r = validate_completion(fixture("openai_reasoning_length.json"));
+    CHECK(r.ok());
+    CHECK(count(r, Severity::Warning) == 1);
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "reasoning models can spend the whole limit");
+    CHECK((*r.usage)["reasoning_tokens"] == 64);
+  }
+  SUBCASE("a refusal is a warning with the refusal text") {
+    Result r = validate_completion(fixture("openai_refusal.json"));
+    CHECK(r.ok());
+    CHECK(r.findings.size() == 1);
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.refusal", "the model refused: I can't help");
+  }
+  SUBCASE("content of another type is an error") {
+    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":7},"finish_reason":"stop"})"));
+    CHECK_FINDING(r, Severity::Error, "choices[0].message.content", "a number, not a string");
+  }
+  SUBCASE("content as parts (Mistral reasoning models)") {
+    Result r = validate_completion(completion_with(
+        R"({"index":0,"message":{"role":"assistant","content":[{"type":"thinking","thinking":[{"type":"text","text":"hmm"}]},{"type":"text","text":"Yes."}]},"finish_reason":"stop"})"));
+    CHECK(r.ok());
+    CHECK(r.content == "Yes.");
+    CHECK(r.reasoning == "hmm");
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "array of parts");
+  }
+  SUBCASE("reasoning_content wins over reasoning when both are set") {
+    Result r = validate_completion(completion_with(
+        R"({"index":0,"message":{"role":"assistant","content":"a","reasoning_content":"rc","reasoning":"r"},"finish_reason":"stop"})"));
+    CHECK(r.reasoning == "rc");
+  }
+}
+
+TEST_CASE("validate_completion: tool_calls shape") {
+  auto with_calls = [](const std::string& calls, const std::string& finish = "tool_calls") {
+    return validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null,"tool_calls":)" +
+                                               calls + R"(},"finish_reason":")" + finish + "\"}"));
+  };
+  Result not_array = with_calls(R"({"id":"a"})");
+  CHECK_FINDING(not_array, Severity::Error, "choices[0].message.tool_calls", "an object, not an array");
+
+  Result no_name = with_calls(R"([{"id":"a","type":"function","function":{"arguments":"{}"}}])");
+  CHECK_FINDING(no_name, Severity::Error, "choices[0].message.tool_calls[0].function.name", "no function name");
+
+  Result no_function = with_calls(R"([{"id":"a","type":"function"}])");
+  CHECK_FINDING(no_function, Severity::Error, "choices[0].message.tool_calls[0].function", "no function object");
+
+  Result bad_args = with_calls(R"([{"id":"a","type":"function","function":{"name":"f","arguments":"{\"city\":"}}])");
+  CHECK(bad_args.ok());
+  CHECK_FINDING(bad_args, Severity::Warning, "choices[0].message.tool_calls[0].function.arguments", "not valid JSON");
+
+  Result object_args = with_calls(R"([{"id":"a","type":"function","function":{"name":"f","arguments":{"x":1}}}])");
+  CHECK(object_args.ok());
+  CHECK(object_args.tool_calls[0]["function"]["arguments"] == "{\"x\":1}");
+  CHECK_FINDING(object_args, Severity::Warning, "choices[0].message.tool_calls[0].function.arguments", "JSON-encoded string");
+
+  Result no_id = with_calls(R"([{"type":"function","function":{"name":"f","arguments":"{}"}}])");
+  CHECK(no_id.ok());
+  CHECK(no_id.tool_calls[0]["id"].is_null());
+  CHECK_FINDING(no_id, Severity::Warning, "choices[0].message.tool_calls[0].id", "no id");
+
+  Result finish_without_calls = validate_completion(completion_with(
+      R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"tool_calls"})"));
+  CHECK_FINDING(finish_without_calls, Severity::Warning, "choices[0].finish_reason", "no tool_calls");
+}
+
+TEST_CASE("validate_completion: finish_reason") {
+  auto with_finish = [](const std::string& finish) {
+    return validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":)" + finish + "}"));
+  };
+  for (const char* known : {"\"stop\"", "\"function_call\""}) {
+    Result r = with_finish(known);
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  }
+  CHECK_FINDING(with_finish("\"eos\""), Severity::Warning, "choices[0].finish_reason", "\"eos\" is not one of OpenAI's");
+  CHECK_FINDING(with_finish("null"), Severity::Warning, "choices[0].finish_reason", "null");
+  CHECK_FINDING(with_finish("3"), Severity::Warning, "choices[0].finish_reason", "a number, not a string");
+  CHECK_FINDING(with_finish("\"length\""), Severity::Warning, "choices[0].finish_reason", "may be cut off");
+  CHECK_FINDING(with_finish("\"content_filter\""), Severity::Warning, "choices[0].finish_reason", "content filter");
+  Result error = with_finish("\"error\"");
+  CHECK_FALSE(error.ok());
+  CHECK_FINDING(error, Severity::Error, "choices[0].finish_reason", "finish_reason \"error\"");
+}
+
+TEST_CASE("validate_completion: usage") {
+  auto with_usage = [](const std::string& usage) {
+    return validate_completion(completion_with(
+        R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"})", usage));
+  };
+  SUBCASE("negative and fractional counts") {
+    Result r = with_usage(R"({"prompt_tokens":-1,"completion_tokens":2.5,"total_tokens":3})");
+    CHECK(r.ok());
+    CHECK_FINDING(r, Severity::Warning, "usage.prompt_tokens", "negative");
+    CHECK_FINDING(r, Severity::Warning, "usage.completion_tokens", "not a non-negative integer");
+    CHECK((*r.usage)["prompt_tokens"].is_null());
+    CHECK((*r.usage)["total_tokens"] == 3);
+  }
+  SUBCASE("a total that does not add up") {
+    Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":9})");
+    CHECK_FINDING(r, Severity::Warning, "usage.total_tokens", "total_tokens (9) is not prompt_tokens + completion_tokens (8)");
+  }
+  SUBCASE("a total that also counts reasoning beside completion_tokens") {
+    Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":20,"completion_tokens_details":{"reasoning_tokens":12}})");
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  }
+  SUBCASE("a missing total is computed, with a warning") {
+    Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3})");
+    CHECK_FINDING(r, Severity::Warning, "usage.total_tokens", "missing");
+    CHECK((*r.usage)["total_tokens"] == 8);
+  }
+  SUBCASE("integral floats are accepted") {
+    Result r = with_usage(R"({"prompt_tokens":5.0,"completion_tokens":3,"total_tokens":8})");
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK((*r.usage)["prompt_tokens"] == 5);
+  }
+  SUBCASE("wrong types") {
+    CHECK_FINDING(with_usage("[]"), Severity::Warning, "usage", "an array, not an object");
+    CHECK_FINDING(with_usage(R"({"prompt_tokens":"5","completion_tokens":3,"total_tokens":8})"), Severity::Warning,
+                  "usage.prompt_tokens", "not a number");
+  }
+  SUBCASE("DeepSeek's cache hits stand in for prompt_tokens_details") {
+    Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,"prompt_cache_hit_tokens":4})");
+    CHECK((*r.usage)["cached_tokens"] == 4);
+    CHECK_FALSE(r.usage->contains("reasoning_tokens"));
+  }
+}
+
+// =========================================================================================
+// The stream's parts
+// =========================================================================================
+
+TEST_CASE("DeltaBuilder merges adjacent additions of one kind, never across begin()") {
+  json out = json::array();
+  DeltaBuilder b;
+  b.begin(out);
+  b.reasoning("a");
+  b.reasoning("b");
+  b.content("c");
+  b.content("");
+  b.content("d");
+  b.tool_call({{"index", 0}});
+  b.tool_call({{"index", 1}});
+  b.finish_reason("length");
+  b.finish_reason("stop");
+  b.error({{"message", "x"}});
+  b.usage({{"total_tokens", 1}});
+  b.flush();
+  CHECK(out == json::parse(R"([{"reasoning":"ab"},{"content":"cd"},{"toolCalls":[{"index":0},{"index":1}]},
+    {"finishReason":"stop"},{"error":{"message":"x"}},{"usage":{"total_tokens":1}}])"));
+
+  b.begin(out);
+  b.content("e");
+  b.flush();
+  CHECK(out.size() == 7);
+  CHECK(out.back() == json{{"content", "e"}});
+}
+
+TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
+  Findings findings;
+  IssueLog log;
+  for (int i = 0; i < 5; ++i)
+    log.note(findings, "chunks that repeat", 1, [&] { return Finding{Severity::Error, "chunks[" + std::to_string(i) + "]", "bad"}; });
+  int built = 0;
+  for (int i = 0; i < 30; ++i)
+    log.note(findings, "chunks that are odd", 3, [&] { ++built; return Finding{Severity::Warning, "p", "odd"}; });
+  CHECK(built == 3);
+  log.finish(findings);
+  REQUIRE(findings.size() == 5);
+  CHECK(findings[0].path == "chunks[0]");
+  CHECK(findings[0].message == "bad (in 5 chunks)");
+  CHECK(findings[4].severity == Severity::Warning);
+  CHECK(findings[4].message == "… and 27 more chunks that are odd");
+}
+
+TEST_CASE("ToolCallAssembler joins fragments by index") {
+  ToolCallAssembler a;
+  CHECK(a.add(json::parse(R"({"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}})")) == 0);
+  CHECK(a.add(json::parse(R"({"index":1,"id":"call_2","type":"function","function":{"name":"g","arguments":"{}"}})")) == 0);
+  CHECK(a.add(json::parse(R"({"index":0,"function":{"arguments":"{\"a\""}})")) == 0);
+  CHECK(a.add(json::parse(R"({"index":0,"function":{"arguments":":1}"}})")) == 0);
+  CHECK(a.calls() == json::parse(R"([{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}},
+                                     {"id":"call_2","type":"function","function":{"name":"g","arguments":"{}"}}])"));
+
+  SUBCASE("odd fragments are flagged") {
+    CHECK(a.add(json(3)) == ToolCallAssembler::kNotObject);
+    CHECK(a.add(json::parse(R"({"index":-1})")) == ToolCallAssembler::kBadIndex);
+    CHECK(a.add(json::parse(R"({"index":"0"})")) == ToolCallAssembler::kBadIndex);
+    CHECK(a.add(json::parse(R"({"index":5000})")) == ToolCallAssembler::kBadIndex);
+    CHECK(a.add(json::parse(R"({"index":1,"function":{"arguments":7}})")) == ToolCallAssembler::kArgumentsBadType);
+    CHECK(a.add(json::parse(R"({"index":1,"function":{"arguments":{"b":2}}})")) == ToolCallAssembler::kArgumentsNotString);
+    CHECK(a.calls()[1]["function"]["arguments"] == "{}{\"b\":2}");
+    CHECK(a.calls().size() == 2);
+  }
+  SUBCASE("a new id at a used index starts a new call") {
+    CHECK(a.add(json::parse(R"({"index":0,"id":"call_3","function":{"name":"h","arguments":"{}"}})")) ==
+          ToolCallAssembler::kIndexReused);
+    CHECK(a.add(json::parse(R"({"index":0,"function":{"arguments":"x"}})")) == 0);
+    REQUIRE(a.calls().size() == 3);
+    CHECK(a.calls()[2]["function"]["arguments"] == "{}x");
+    CHECK(a.calls()[0]["function"]["arguments"] == "{\"a\":1}");
+  }
+  SUBCASE("without index, an id starts a call and the rest continue the last one") {
+    ToolCallAssembler b;
+    CHECK(b.add(json::parse(R"({"id":"c1","function":{"name":"f","arguments":"{"}})")) == ToolCallAssembler::kMissingIndex);
+    CHECK(b.add(json::parse(R"({"function":{"arguments":"}"}})")) == ToolCallAssembler::kMissingIndex);
+    CHECK(b.add(json::parse(R"({"id":"c2","function":{"name":"g","arguments":"[]"}})")) == ToolCallAssembler::kMissingIndex);
+    CHECK(b.calls() == json::parse(R"([{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}},
+                                       {"id":"c2","type":"function","function":{"name":"g","arguments":"[]"}}])"));
+  }
+  SUBCASE("the number of calls is bounded") {
+    ToolCallAssembler c;
+    unsigned last = 0;
+    for (int i = 0; i <= 200; ++i) last = c.add(json{{"index", i}, {"id", "x" + std::to_string(i)}});
+    CHECK(last == ToolCallAssembler::kTooManyCalls);
+    CHECK(c.calls().size() == ToolCallAssembler::kMaxCalls);
+  }
+}
+
+// =========================================================================================
+// ChatStream (needs the SSE decoder)
+// =========================================================================================
+
+TEST_CASE("ChatStream: an OpenAI stream, pushed whole, merges its deltas") {
+  StreamRun run = run_every_way("openai_content.sse");
+  const Result& r = run.result;
+  CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  CHECK(r.done);
+  CHECK(r.content == "Paris é🙂 ok.");
+  CHECK(r.finish_reason == std::optional<std::string>("stop"));
+  CHECK(r.model == std::optional<std::string>("gpt-4o-mini-2024-07-18"));
+  const json usage = {{"prompt_tokens", 14}, {"completion_tokens", 5}, {"total_tokens", 19},
+                      {"reasoning_tokens", 0}, {"cached_tokens", 0}};
+  CHECK(r.usage == std::optional<json>(usage));
+  CHECK(run.deltas == json::array({{{"content", "Paris é🙂 ok."}}, {{"finishReason", "stop"}}, {{"usage", usage}}}));
+}
+
+TEST_CASE("ChatStream: byte-wise pushes give one delta per chunk") {
+  StreamRun run = run_bytewise(fixture("openai_content.sse"));
+  CHECK(run.deltas.size() == 5);  // three content pieces, the finish reason, the usage
+  CHECK(run.deltas[0] == json{{"content", "Par"}});
+}
+
+TEST_CASE("ChatStream: tool calls are assembled, and their fragments passed on as received") {
+  StreamRun run = run_every_way("openai_tool_calls.sse");
+  const Result& r = run.result;
+  CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+  CHECK(r.tool_calls == json::parse(R"([
+    {"id":"call_a1","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Oslo\"}"}},
+    {"id":"call_b2","type":"function","function":{"name":"get_time","arguments":"{\"tz\":\"Europe/Oslo\"}"}}])"));
+  CHECK(r.finish_reason == std::optional<std::string>("tool_calls"));
+  REQUIRE(run.deltas.size() == 3);
+  REQUIRE(run.deltas[0]["toolCalls"].size() == 5);
+  CHECK(run.deltas[0]["toolCalls"][1] == json::parse(R"({"index":0,"function":{"arguments":"{\"ci"}})"));
+}
+
+TEST_CASE("ChatStream: providers' streams") {
+  SUBCASE("Anthropic's OpenAI-compatible endpoint") {
+    Result r = run_every_way("anthropic_compat.sse").result;
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.content == "Hello from Claude.");
+    CHECK((*r.usage)["total_tokens"] == 18);
+  }
+  SUBCASE("DeepSeek reasoner: reasoning_content before content") {
+    StreamRun run = run_every_way("deepseek_reasoner.sse");
+    CHECK_MESSAGE(run.result.findings.empty(), dump_findings(run.result));
+    CHECK(run.result.reasoning == "Compare the decimals.");
+    CHECK(run.result.content == "9.8 is larger.");
+    CHECK(run.deltas[0] == json{{"reasoning", "Compare the decimals."}});
+    CHECK(run.deltas[1] == json{{"content", "9.8 is larger."}});
+  }
+  SUBCASE("Azure: an empty first chunk with prompt_filter_results, CRLF lines") {
+    Result r = run_every_way("azure.sse").result;
+    CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
+    CHECK(r.content == "Hello from Azure.");
+    CHECK(r.model == std::optional<std::string>("gpt-4o-2024-11-20"));
+  }
+  SUBCASE("Ollama style: no id, created or usage") {
+    Result r = run_every_way("ollama_style.sse").result;
+    CHECK(r.ok());
+    CHECK(r.content == "Hi there!");
+    CHECK(count(r, Severity::Warning) == 3);
+    CHECK_FINDING(r, Severity::Warning, "usage", "include_usage");
+    CHECK_FINDING(r, Severity::Warning, "id", "no chunk has an id");
+    CHECK_FINDING(r, Severity::Warning, "created", "no chunk has created");
+  }
+  SUBCASE("OpenRouter: keep-alive comments and reasoning") {
+    StreamRun run = run_every_way("openrouter_reasoning.sse");
+    CHECK_MESSAGE(run.result.findings.empty(), dump_findings(run.result));
+    CHECK(run.result.reasoning == "Units: km to miles.");
+    CHECK(run.result.content == "About 6.2 miles.");
+    CHECK((*run.result.usage)["reasoning_tokens"] == 12);
+  }
+}
+
+TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
+  SUBCASE("OpenRouter: error object beside finish_reason error, then the stream stops") {
+    StreamRun run = run_every_way("openrouter_midstream_error.sse");
+    const Result& r = run.result;
+    CHECK_FALSE(r.ok());
+    CHECK(r.content == "The answer");
+    CHECK(r.reasoning == "Checking units...");
+    CHECK(r.finish_reason == std::optional<std::string>("error"));
+    CHECK_FINDING(r, Severity::Error, "chunks[2]", "Upstream provider disconnected (code 502)");
+    CHECK_FINDING(r, Severity::Error, "", "without data: [DONE]");
+    CHECK(count(r, Severity::Error) == 2);  // no second error for finish_reason "error"
+    const json error_delta = {{"error", {{"type", nullptr}, {"code", "502"}, {"message", "Upstream provider disconnected"}}}};
+    CHECK(run.deltas == json::array({{{"reasoning", "Checking units..."}}, {{"content", "The answer"}}, error_delta,
+                                     {{"finishReason", "error"}}}));
+  }
+  SUBCASE("vLLM: a flat object:error chunk") {
+    StreamRun run = run_every_way("vllm_midstream_error.sse");
+    CHECK(run.result.done);
+    CHECK_FINDING(run.result, Severity::Error, "chunks[2]", "CUDA out of memory. (type InternalServerError, code 500)");
+    CHECK(run.deltas.back() ==
+          json{{"error", {{"type", "InternalServerError"}, {"code", "500"}, {"message", "The engine loop has stopped: CUDA out of memory."}}}});
+    CHECK(find(run.result, Severity::Warning, "choices[0].finish_reason", "no chunk") == nullptr);
+  }
+  SUBCASE("an SSE event named error with plain text") {
+    Result r = run_whole("event: error\ndata: upstream exploded\n\n").result;
+    CHECK_FINDING(r, Severity::Error, "chunks[0]", "upstream exploded");
+  }
+}
+
+TEST_CASE("ChatStream: a stream cut short") {
+  Result r = run_every_way("missing_done.sse").result;
+  CHECK_FALSE(r.ok());
+  CHECK_FALSE(r.done);
+  CHECK(r.content == "The quick brown fox");
+  CHECK_FINDING(r, Severity::Error, "", "stream ended without data: [DONE] (cut short)");
+  CHECK_FINDING(r, Severity::Warning, "choices[0].finish_reason", "no chunk carried a finish_reason");
+  CHECK_FINDING(r, Severity::Warning, "usage", "no usage");
+
+  Result mid = run_whole(data(chunk({{"content", "a"}})) + "data: {\"id\":").result;
+  CHECK_FINDING(mid, Severity::Error, "", "middle of an event");
+  CHECK(mid.content == "a");
+}
+
+TEST_CASE("ChatStream: no chunks at all") {
+  Result nothing = run_whole("").result;
+  CHECK_FINDING(nothing, Severity::Error, "", "no data events");
+  CHECK_FINDING(nothing, Severity::Error, "", "cut short");
+  Result json_body = run_whole(R"({"error":{"message":"bad key"}})").result;
+  CHECK_FINDING(json_body, Severity::Error, "", "middle of an event");
+  Result only_done = run_whole(kDone).result;
+  CHECK(only_done.done);
+  CHECK_FINDING(only_done, Severity::Error, "", "[DONE] before any chunk");
+}
+
+TEST_CASE("ChatStream: chunks that are not JSON are reported one by one, then summarised") {
+  std::string bytes;
+  for (int i = 0; i < 25; ++i) bytes += "data: {not json\n\n";
+  bytes += data(chunk({{"content", "ok"}}, "stop")) + kUsageChunk + kDone;
+  Result r = run_whole(bytes).result;
+  CHECK_FINDING(r, Severity::Error, "chunks[0]", "chunk 1 is not JSON: malformed or truncated JSON");
+  CHECK_FINDING(r, Severity::Error, "chunks[19]", "chunk 20 is not JSON");
+  CHECK(find(r, Severity::Error, "chunks[20]", "not JSON") == nullptr);
+  CHECK_FINDING(r, Severity::Error, "", "… and 5 more chunks that are not JSON");
+  CHECK(count(r, Severity::Error) == 21);
+  CHECK(r.content == "ok");
+}
+
+TEST_CASE("ChatStream: chunk shape rules") {
+  SUBCASE("a wrong object is one error with a count") {
+    json c = chunk({{"content", "x"}});
+    c["object"] = "chat.completion";
+    Result r = run_whole(data(c) + data(c) + data(c) + kUsageChunk + kDone).result;
+    CHECK_FINDING(r, Severity::Error, "chunks[0].object", "\"chat.completion\", expected \"chat.completion.chunk\" (in 3 chunks)");
+    CHECK(count(r, Severity::Error) == 1);
+    CHECK(r.content == "xxx");
+  }
+  SUBCASE("missing choices is an error, empty choices is fine") {
+    json c = chunk({{"content", "x"}}, "stop");
+    json no_choices = c;
+    no_choices.erase("choices");
+    Result r = run_whole(data(c) + data(no_choices) + kUsageChunk + kDone).result;
+    CHECK_FINDING(r, Severity::Error, "chunks[1].choices", "choices is missing");
+    CHECK(count(r, Severity::Error) == 1);
+  }
+  SUBCASE("data after [DONE] is a warning and is not added") {
+    Result r = run_whole(data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone + data(chunk({{"content", "late"}}))).result;
+    CHECK(r.ok());
+    CHECK(r.content == "x");
+    CHECK_FINDING(r, Severity::Warning, "chunks[2]", "after data: [DONE]");
+  }
+  SUBCASE("a second choice is a warning and is not mixed in") {
+    json c = chunk({{"content", "two"}});
+    c["choices"][0]["index"] = 1;
+    Result r = run_whole(data(chunk({{"content", "one"}}, "stop")) + data(c) + kUsageChunk + kDone).result;
+    CHECK(r.ok());
+    CHECK(r.content == "one");
+    CHECK_FINDING(r, Severity::Warning, "chunks[1].choices[0].index", "more than one choice");
+  }
+  SUBCASE("content that is not a string, a delta that is not an object") {
+    json bad_content = chunk({{"content", 5}});
+    json bad_delta = chunk("text");
+    Result r = run_whole(data(bad_content) + data(bad_delta) + data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone).result;
+    CHECK_FINDING(r, Severity::Error, "chunks[0].choices[0].delta.content", "not a string");
+    CHECK_FINDING(r, Severity::Error, "chunks[1].choices[0].delta", "not an object");
+  }
+  SUBCASE("an id that changes mid-stream") {
+    json other = chunk({{"content", "b"}}, "stop");
+    other["id"] = "c2";
+    Result r = run_whole(data(chunk({{"content", "a"}})) + data(other) + kUsageChunk + kDone).result;
+    CHECK_FINDING(r, Severity::Warning, "chunks[1].id", "changed mid-stream");
+  }
+  SUBCASE("Anthropic's native stream events") {
+    std::string bytes = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\"}}\n\n"
+                        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n";
+    Result r = run_whole(bytes).result;
+    CHECK_FINDING(r, Severity::Error, "chunks[0].type", "native Anthropic API");
+  }
+  SUBCASE("an unknown finish_reason, a refusal") {
+    Result r = run_whole(data(chunk({{"refusal", "I can't"}})) + data(chunk({{"refusal", " do that."}}, "eos")) + kUsageChunk + kDone).result;
+    CHECK(r.ok());
+    CHECK_FINDING(r, Severity::Warning, "choices[0].finish_reason", "\"eos\" is not one of OpenAI's");
+    CHECK_FINDING(r, Severity::Warning, "choices[0].delta.refusal", "the model refused: I can't do that.");
+  }
+}
+
+TEST_CASE("ChatStream: an empty answer") {
+  Result stop = run_whole(data(chunk({{"content", ""}}, "stop")) + kUsageChunk + kDone).result;
+  CHECK(stop.ok());
+  CHECK_FINDING(stop, Severity::Warning, "choices[0].delta.content", "the answer is empty");
+  Result length = run_whole(data(chunk({{"content", ""}}, "length")) + kUsageChunk + kDone).result;
+  CHECK(length.ok());
+  CHECK(length.findings.size() == 1);
+  CHECK_FINDING(length, Severity::Warning, "choices[0].delta.content", "token limit cut the answer before any text");
+  Result some = run_whole(data(chunk({{"content", "Once"}}, "length")) + kUsageChunk + kDone).result;
+  CHECK_FINDING(some, Severity::Warning, "choices[0].finish_reason", "may be cut off");
+}
+
+TEST_CASE("ChatStream: tool-call fragment problems become findings") {
+  json bad = chunk({{"tool_calls", json::array({{{"index", "zero"}}})}});
+  json no_name = chunk({{"tool_calls", json::array({{{"index", 0}, {"id", "c"}, {"function", {{"arguments", "{}"}}}}})}}, "tool_calls");
+  Result r = run_whole(data(bad) + data(no_name) + kUsageChunk + kDone).result;
+  CHECK_FINDING(r, Severity::Error, "chunks[0].choices[0].delta.tool_calls[0]", "index is not a small non-negative integer");
+  CHECK_FINDING(r, Severity::Error, "tool_calls[0].function.name", "no function name");
+  json not_array = chunk({{"tool_calls", "x"}});
+  Result r2 = run_whole(data(not_array) + kDone).result;
+  CHECK_FINDING(r2, Severity::Error, "chunks[0].choices[0].delta.tool_calls", "not an array");
+}
+
+TEST_CASE("ChatStream: a line longer than the decoder allows is an error finding and an error delta") {
+  SseLimits limits;
+  limits.max_line_bytes = 64;
+  StreamRun run = run_whole("data: " + std::string(200, 'x') + "\n\n", limits);
+  CHECK_FINDING(run.result, Severity::Error, "", "could not be decoded");
+  REQUIRE(run.deltas.size() == 1);
+  CHECK(run.deltas[0]["error"]["code"] == "sse_limit");
+}
+
+TEST_CASE("ChatStream: end() twice gives the same result, push() after end() does nothing") {
+  ChatStream stream;
+  json deltas = json::array();
+  const std::string bytes = data(chunk({{"content", "hi"}}, "stop")) + kUsageChunk + kDone;
+  stream.push(bytes, deltas);
+  Result first = stream.end();
+  stream.push(data(chunk({{"content", "more"}})), deltas);
+  Result second = stream.end();
+  CHECK(to_json(first) == to_json(second));
+  CHECK(second.content == "hi");
+  CHECK(deltas.size() == 3);
+}
