@@ -1,0 +1,234 @@
+// Response validation through the WASM module: core.validateCompletion on whole bodies and
+// core.openStream on providers' event streams, fed whole, byte by byte and in random splits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { loadCore } from '../../web/core.js';
+
+const core = await loadCore();
+const fixture = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/responses/${name}`, import.meta.url)));
+const text = async (name) => new TextDecoder().decode(await fixture(name));
+
+const errors = (result) => result.findings.filter((f) => f.severity === 'error');
+const warnings = (result) => result.findings.filter((f) => f.severity === 'warning');
+const hasFinding = (result, severity, path, pattern) =>
+  result.findings.some((f) => f.severity === severity && f.path === path && pattern.test(f.message));
+
+// A small deterministic PRNG so a failing split can be replayed.
+function splitter(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function runStream(pieces) {
+  const stream = core.openStream();
+  try {
+    const deltas = [];
+    for (const piece of pieces) deltas.push(...stream.push(piece));
+    return { result: stream.end(), deltas };
+  } finally {
+    stream.free();
+  }
+}
+
+// Adjacent deltas of one kind merged, so differently split runs compare equal.
+function coalesce(deltas) {
+  const out = [];
+  for (const d of deltas) {
+    const [key] = Object.keys(d);
+    const last = out.at(-1);
+    if (last && Object.keys(d).length === 1 && Object.keys(last).length === 1 && key in last && key !== 'error') {
+      if (key === 'content' || key === 'reasoning') last[key] += d[key];
+      else if (key === 'toolCalls') last[key] = [...last[key], ...d[key]];
+      else last[key] = d[key];
+      continue;
+    }
+    out.push(structuredClone(d));
+  }
+  return out;
+}
+
+/** Feeds a fixture whole, in 1-byte pushes and in random splits; asserts they agree. */
+async function streamEveryWay(name) {
+  const bytes = await fixture(name);
+  const whole = runStream([bytes]);
+  const bytewise = runStream(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)));
+  assert.deepEqual(bytewise.result, whole.result, `${name}: byte-wise result`);
+  assert.deepEqual(coalesce(bytewise.deltas), coalesce(whole.deltas), `${name}: byte-wise deltas`);
+  for (const seed of [7, 42, 1234]) {
+    const random = splitter(seed);
+    const pieces = [];
+    for (let at = 0; at < bytes.length; ) {
+      const n = 1 + Math.floor(random() * 64);
+      pieces.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+    const split = runStream(pieces);
+    assert.deepEqual(split.result, whole.result, `${name}: split result (seed ${seed})`);
+    assert.deepEqual(coalesce(split.deltas), coalesce(whole.deltas), `${name}: split deltas (seed ${seed})`);
+  }
+  return whole;
+}
+
+// ---- validateCompletion -----------------------------------------------------------------
+
+test('validateCompletion: an OpenAI completion has design.md\'s Result shape', async () => {
+  const r = core.validateCompletion(await text('openai_completion.json'));
+  assert.deepEqual(r, {
+    ok: true,
+    content: 'Paris is the capital of France.',
+    reasoning: '',
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { prompt_tokens: 14, completion_tokens: 8, total_tokens: 22, reasoning_tokens: 0, cached_tokens: 0 },
+    model: 'gpt-4o-mini-2024-07-18',
+    done: false,
+    findings: [],
+  });
+});
+
+test('validateCompletion: tool calls, Anthropic compat, DeepSeek and OpenRouter reasoning, Azure', async () => {
+  const tools = core.validateCompletion(await text('openai_tool_calls.json'));
+  assert.equal(tools.ok, true);
+  assert.deepEqual(tools.toolCalls.map((c) => [c.id, c.function.name, JSON.parse(c.function.arguments)]), [
+    ['call_a1', 'get_weather', { city: 'Oslo' }],
+    ['call_b2', 'get_time', { tz: 'Europe/Oslo' }],
+  ]);
+
+  const anthropic = core.validateCompletion(await text('anthropic_compat_completion.json'));
+  assert.deepEqual(anthropic.findings, []);
+  assert.equal(anthropic.model, 'claude-sonnet-4-5');
+
+  const deepseek = core.validateCompletion(await text('deepseek_reasoner_completion.json'));
+  assert.match(deepseek.reasoning, /^Compare 9\.11 and 9\.8/);
+  assert.equal(deepseek.usage.reasoning_tokens, 98);
+
+  const openrouter = core.validateCompletion(await text('openrouter_completion.json'));
+  assert.equal(openrouter.reasoning, 'The user wants the answer to everything.');
+
+  const azure = core.validateCompletion(await text('azure_completion.json'));
+  assert.deepEqual(azure.findings, []);
+});
+
+test('validateCompletion: Ollama style (no id, created, usage) only warns', async () => {
+  const r = core.validateCompletion(await text('ollama_style_completion.json'));
+  assert.equal(r.ok, true);
+  assert.equal(r.usage, null);
+  assert.deepEqual(warnings(r).map((f) => f.path).sort(), ['created', 'id', 'usage']);
+});
+
+test('validateCompletion: error envelopes with HTTP 200 and wrong APIs are errors with the reason', async () => {
+  const vllm = core.validateCompletion(await text('vllm_flat_error.json'));
+  assert.equal(vllm.ok, false);
+  assert.match(errors(vllm)[0].message, /maximum context length is 8192 tokens.*\(type BadRequestError, code 400\)$/);
+
+  const openai = core.validateCompletion(await text('openai_error_200.json'));
+  assert.match(errors(openai)[0].message, /gpt-9.*code model_not_found/);
+
+  const native = core.validateCompletion(await text('anthropic_native_message.json'));
+  assert.ok(hasFinding(native, 'error', 'type', /native Anthropic API/));
+
+  const chunk = core.validateCompletion(await text('chunk_as_completion.json'));
+  assert.ok(hasFinding(chunk, 'error', 'object', /chat\.completion\.chunk.*non-streaming/));
+
+  const html = core.validateCompletion('<html><body>Welcome to nginx!</body></html>');
+  assert.ok(hasFinding(html, 'error', '', /not JSON/));
+});
+
+test('validateCompletion: empty answers', async () => {
+  const length = core.validateCompletion(await text('openai_reasoning_length.json'));
+  assert.equal(length.ok, true);
+  assert.ok(hasFinding(length, 'warning', 'choices[0].message.content', /token limit cut the answer before any text/));
+
+  const refusal = core.validateCompletion(await text('openai_refusal.json'));
+  assert.ok(hasFinding(refusal, 'warning', 'choices[0].message.refusal', /refused/));
+});
+
+// ---- openStream ------------------------------------------------------------------------
+
+test('openStream: OpenAI content with a usage chunk, merged into few deltas', async () => {
+  const { result, deltas } = await streamEveryWay('openai_content.sse');
+  assert.deepEqual(result.findings, []);
+  assert.equal(result.ok, true);
+  assert.equal(result.done, true);
+  assert.equal(result.content, 'Paris é🙂 ok.');
+  assert.deepEqual(deltas.map((d) => Object.keys(d)[0]), ['content', 'finishReason', 'usage']);
+  assert.equal(deltas[2].usage.total_tokens, 19);
+});
+
+test('openStream: OpenAI tool calls are assembled by index', async () => {
+  const { result, deltas } = await streamEveryWay('openai_tool_calls.sse');
+  assert.deepEqual(result.findings, []);
+  assert.equal(result.finishReason, 'tool_calls');
+  assert.deepEqual(result.toolCalls, [
+    { id: 'call_a1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Oslo"}' } },
+    { id: 'call_b2', type: 'function', function: { name: 'get_time', arguments: '{"tz":"Europe/Oslo"}' } },
+  ]);
+  assert.equal(deltas[0].toolCalls.length, 5); // the fragments, as received
+});
+
+test('openStream: Anthropic compat, DeepSeek reasoner, Azure, OpenRouter reasoning', async () => {
+  const anthropic = (await streamEveryWay('anthropic_compat.sse')).result;
+  assert.deepEqual(anthropic.findings, []);
+  assert.equal(anthropic.content, 'Hello from Claude.');
+
+  const deepseek = await streamEveryWay('deepseek_reasoner.sse');
+  assert.deepEqual(deepseek.result.findings, []);
+  assert.equal(deepseek.result.reasoning, 'Compare the decimals.');
+  assert.equal(deepseek.result.content, '9.8 is larger.');
+  assert.deepEqual(deepseek.deltas.slice(0, 2), [{ reasoning: 'Compare the decimals.' }, { content: '9.8 is larger.' }]);
+
+  const azure = (await streamEveryWay('azure.sse')).result;
+  assert.deepEqual(azure.findings, []);
+  assert.equal(azure.content, 'Hello from Azure.');
+  assert.equal(azure.model, 'gpt-4o-2024-11-20');
+
+  const openrouter = (await streamEveryWay('openrouter_reasoning.sse')).result;
+  assert.deepEqual(openrouter.findings, []);
+  assert.equal(openrouter.reasoning, 'Units: km to miles.');
+  assert.equal(openrouter.usage.reasoning_tokens, 12);
+});
+
+test('openStream: Ollama style (no id, created, usage) only warns', async () => {
+  const { result } = await streamEveryWay('ollama_style.sse');
+  assert.equal(result.ok, true);
+  assert.equal(result.content, 'Hi there!');
+  assert.equal(result.usage, null);
+  assert.deepEqual(warnings(result).map((f) => f.path).sort(), ['created', 'id', 'usage']);
+});
+
+test('openStream: OpenRouter mid-stream error after HTTP 200', async () => {
+  const { result, deltas } = await streamEveryWay('openrouter_midstream_error.sse');
+  assert.equal(result.ok, false);
+  assert.equal(result.finishReason, 'error');
+  assert.equal(result.content, 'The answer');
+  assert.ok(hasFinding(result, 'error', 'chunks[2]', /Upstream provider disconnected \(code 502\)/));
+  assert.ok(hasFinding(result, 'error', '', /without data: \[DONE\]/));
+  assert.deepEqual(deltas.find((d) => d.error), { error: { type: null, code: '502', message: 'Upstream provider disconnected' } });
+});
+
+test('openStream: vLLM flat error chunk', async () => {
+  const { result, deltas } = await streamEveryWay('vllm_midstream_error.sse');
+  assert.equal(result.ok, false);
+  assert.equal(result.content, 'Once upon');
+  assert.deepEqual(deltas.at(-1).error, { type: 'InternalServerError', code: '500', message: 'The engine loop has stopped: CUDA out of memory.' });
+});
+
+test('openStream: a stream without [DONE] is cut short', async () => {
+  const { result } = await streamEveryWay('missing_done.sse');
+  assert.equal(result.ok, false);
+  assert.equal(result.done, false);
+  assert.equal(result.content, 'The quick brown fox');
+  assert.deepEqual(errors(result).map((f) => f.message), ['stream ended without data: [DONE] (cut short)']);
+});
+
+test('openStream: strings are accepted and end() after free() is refused', () => {
+  const stream = core.openStream();
+  const deltas = stream.push('data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n');
+  assert.deepEqual(deltas, [{ content: 'hi' }, { finishReason: 'stop' }]);
+  stream.free();
+  assert.throws(() => stream.end(), /after free/);
+});
