@@ -70,6 +70,48 @@ export type BuildResult =
 
 export interface ProviderError { type: string; code: string | null; message: string; param?: string }
 
+export interface Step {
+  step: 'reach' | 'endpoint' | 'key' | 'model' | 'answer';
+  status: 'pass' | 'fail' | 'not_reached';
+  evidence: string;
+  advice: string;
+}
+export interface Condition { kind: string; side: 'provider' | 'prompt' | 'relay'; message: string; advice: string }
+export interface Diagnosis { steps: Step[]; conditions: Condition[]; summary: string; verdict: 'pass' | 'fail' | 'warn' }
+
+export interface Outcome {
+  relayError?: { kind: string; message: string; [k: string]: unknown };
+  status?: number;
+  contentType?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  result?: Result;
+  timings?: Record<string, number>;
+  model?: { provider: string; model_name: string; api_base: string };
+  secrets?: string[];
+}
+
+export interface ChatTarget { provider: string; adapter?: string; api_base: string; model_name: string }
+export type UrlResult = { ok: true; url: string; notes: string[] } | { ok: false; error: string };
+export type ChatPlan = { ok: true; url: string; authHeader: string; authScheme: string; notes: string[] } | { ok: false; error: string };
+export interface AddressVerdict { category: string; allowedByDefault: boolean; detail: string; normalized: string }
+export interface CostResult { known: boolean; inputUsd: number; outputUsd: number; totalUsd: number; note: string }
+
+export interface PublicModel {
+  id: string; display_name: string; kind: 'direct' | 'routing' | 'ensemble' | 'semantic';
+  provider: string; model_name: string; api_base: string;
+  provider_key: { id: string; display_name: string } | null;
+  cost: { input_per_1k: number; output_per_1k: number } | null;
+  testable: boolean; reason?: string; targets?: string[];
+}
+export interface ResourceProblem { entry: string; field: string; message: string }
+export interface LoadedResources {
+  ok: boolean; errors: ResourceProblem[]; warnings: ResourceProblem[]; models: PublicModel[];
+  /** Relay only: holds the secrets. Never send to a browser. */
+  providerKeys: Array<{ id: string; display_name: string; provider: string; adapter: string; api_base: string; api_key: string }>;
+  rows?: Array<{ key: string; value: object }>;
+}
+
 export interface Freeable { free(): void }
 export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string): SseEvent[]; end(): SseEvent[] }
 export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result }
@@ -85,6 +127,15 @@ export interface Core {
   parseError(status: number, contentType: string, body: string): ProviderError;
   redact(text: string, secrets: string[]): string;
   streamRedactor(secrets: string[]): StreamRedactor;
+  checkChatBody(body: unknown, model: { model_name: string; provider: string }): BuildResult;
+  upstreamUrl(apiBase: string, path: string): UrlResult;
+  planChatCall(target: ChatTarget): ChatPlan;
+  curlCommand(target: ChatTarget, body: object): string;
+  classifyAddress(ip: string): AddressVerdict;
+  cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
+  diagnose(outcome: Outcome): Diagnosis;
+  loadResources(document: unknown, env?: Record<string, string>): LoadedResources;
+  loadRows(rows: Array<{ kind: string; id: string; value: string }>): LoadedResources;
 }
 
 export declare function loadCore(options?: { wasmBinary?: Uint8Array }): Promise<Core>;

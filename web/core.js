@@ -139,6 +139,51 @@ class Core {
     return this.#callJson('_pg_redact', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).text;
   }
 
+  /** The relay's re-validation of a chat body: the same rules as buildRequest. */
+  checkChatBody(body, model) {
+    return this.#callJson('_pg_check_chat_body', { body: body ?? null, model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') });
+  }
+
+  /** Normalises a base URL and joins a path: { ok, url, notes } | { ok: false, error }. */
+  upstreamUrl(apiBase, path) {
+    return this.#callJson('_pg_upstream_url', { apiBase: String(apiBase ?? ''), path: String(path ?? '') });
+  }
+
+  /** The chat call for a model: { ok, url, authHeader, authScheme, notes } | { ok: false, error }. */
+  planChatCall(target) {
+    return this.#callJson('_pg_plan_chat_call', stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']));
+  }
+
+  /** "Copy as curl": the upstream call with $PROVIDER_KEY in place of the key. */
+  curlCommand(target, body) {
+    return this.#callJson('_pg_curl_command', { target: stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']), body: body ?? {} }).command;
+  }
+
+  /** The SSRF guard's verdict on one resolved address. */
+  classifyAddress(ip) {
+    return this.#callJson('_pg_classify_address', JSON.stringify(String(ip ?? '')));
+  }
+
+  /** usage × the model's prices (USD per 1,000 tokens). */
+  cost(usage, prices) {
+    return this.#callJson('_pg_cost', { usage: usage ?? null, prices: prices ?? null });
+  }
+
+  /** The checklist for one run's outcome (design.md, Outcome → Step[]). */
+  diagnose(outcome) {
+    return this.#callJson('_pg_diagnose', outcome ?? {});
+  }
+
+  /** The AISIX resources file (parsed from YAML) → models (public) and provider keys (relay only). */
+  loadResources(document, env = {}) {
+    return this.#callJson('_pg_load_resources', { document: document ?? null, env });
+  }
+
+  /** etcd rows ({kind, id, value}) → models and provider keys; bad rows are skipped and reported. */
+  loadRows(rows) {
+    return this.#callJson('_pg_load_rows', { rows });
+  }
+
   /** An incremental text/event-stream decoder over byte chunks. */
   sseDecoder(options = {}) {
     const handle = this.#guard(() => this.#mod._pg_sse_new(options.maxLineBytes ?? 0));
@@ -207,6 +252,12 @@ class Core {
 const registry = new FinalizationRegistry((release) => {
   try { release(); } catch { /* the module may be gone */ }
 });
+
+function stringFields(obj, names) {
+  const out = {};
+  for (const n of names) out[n] = typeof obj?.[n] === 'string' ? obj[n] : '';
+  return out;
+}
 
 /** The decoder reports a passed limit beside the events it still produced. */
 function sseEvents(reply) {

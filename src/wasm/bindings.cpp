@@ -7,12 +7,19 @@
 // and malformed input from the wrapper becomes {"error":{...}}.
 #include <emscripten/emscripten.h>
 
+#include "core/address.h"
+#include "core/chat_body.h"
+#include "core/cost.h"
+#include "core/curl.h"
+#include "core/diagnose.h"
 #include "core/errors.h"
 #include "core/json_util.h"
 #include "core/redact.h"
 #include "core/request.h"
+#include "core/resources.h"
 #include "core/response.h"
 #include "core/sse.h"
+#include "core/upstream.h"
 
 #include <cstdlib>
 #include <string>
@@ -121,6 +128,134 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_redact(const char* in, std::size_t len) {
   const pg::json* secrets = pg::member(args, "secrets");
   return reply(pg::json{{"text", pg::redact(text ? *text : std::string(),
                                             secrets ? string_list(*secrets) : std::vector<std::string>{})}});
+}
+
+// in: {"body":{…},"model_name":"…","provider":"…"} — the relay's re-validation
+EMSCRIPTEN_KEEPALIVE std::size_t pg_check_chat_body(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* body = pg::member(args, "body");
+  const auto* name = pg::string_member(args, "model_name");
+  const auto* provider = pg::string_member(args, "provider");
+  return reply(pg::to_json(pg::check_chat_body(body ? *body : pg::json(), name ? *name : std::string(),
+                                               provider ? *provider : std::string())));
+}
+
+// in: {"apiBase":"…","path":"…"}
+EMSCRIPTEN_KEEPALIVE std::size_t pg_upstream_url(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const auto* base = pg::string_member(args, "apiBase");
+  const auto* path = pg::string_member(args, "path");
+  return reply(pg::to_json(pg::upstream_url(base ? *base : std::string(), path ? *path : std::string())));
+}
+
+namespace {
+pg::UpstreamPlan plan_from(const pg::json& args) {
+  auto str = [&](const char* k) { const auto* v = pg::string_member(args, k); return v ? *v : std::string(); };
+  return pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
+}
+}  // namespace
+
+// in: {"provider","adapter","api_base","model_name"}
+EMSCRIPTEN_KEEPALIVE std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  return reply(pg::to_json(plan_from(args)));
+}
+
+// in: {"target":{provider, adapter, api_base, model_name},"body":{…}}
+EMSCRIPTEN_KEEPALIVE std::size_t pg_curl_command(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* target = pg::member(args, "target");
+  const pg::json* body = pg::member(args, "body");
+  return reply(pg::json{{"command", pg::curl_command(plan_from(target ? *target : pg::json()), body ? *body : pg::json::object())}});
+}
+
+// in: the address as a JSON string
+EMSCRIPTEN_KEEPALIVE std::size_t pg_classify_address(const char* in, std::size_t len) {
+  pg::json ip;
+  if (!read_input(in, len, ip)) return g_result.size();
+  return reply(pg::to_json(pg::classify_address(ip.is_string() ? ip.get<std::string>() : std::string())));
+}
+
+// in: {"usage":{…},"prices":{…}}
+EMSCRIPTEN_KEEPALIVE std::size_t pg_cost(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* usage = pg::member(args, "usage");
+  const pg::json* prices = pg::member(args, "prices");
+  return reply(pg::to_json(pg::compute_cost(usage ? *usage : pg::json(), prices ? *prices : pg::json())));
+}
+
+// in: design.md's Outcome
+EMSCRIPTEN_KEEPALIVE std::size_t pg_diagnose(const char* in, std::size_t len) {
+  pg::json outcome;
+  if (!read_input(in, len, outcome)) return g_result.size();
+  return reply(pg::to_json(pg::diagnose(outcome)));
+}
+
+// --- AISIX resources ------------------------------------------------------------------
+namespace {
+pg::json loaded_to_json(const pg::Resources& r) {
+  pg::json errors = pg::json::array();
+  for (const auto& e : r.errors) errors.push_back(pg::to_json(e));
+  pg::json warnings = pg::json::array();
+  for (const auto& w : r.warnings) warnings.push_back(pg::to_json(w));
+  pg::json out = {{"ok", r.ok()}, {"errors", errors}, {"warnings", warnings}};
+  out["models"] = pg::to_public_json(r)["models"];
+  // The relay keeps these in its own memory; the public model list above never holds a key.
+  pg::json keys = pg::json::array();
+  for (const auto& k : r.provider_keys)
+    keys.push_back({{"id", k.id}, {"display_name", k.display_name}, {"provider", k.provider},
+                    {"adapter", k.adapter}, {"api_base", k.api_base}, {"api_key", k.api_key}});
+  out["providerKeys"] = keys;
+  return out;
+}
+
+pg::Env env_from(const pg::json* env) {
+  pg::Env out;
+  if (env && env->is_object())
+    for (auto it = env->begin(); it != env->end(); ++it)
+      if (it.value().is_string()) out.emplace(it.key(), it.value().get<std::string>());
+  return out;
+}
+}  // namespace
+
+// in: {"document":…, "env":{NAME:value}}
+EMSCRIPTEN_KEEPALIVE std::size_t pg_load_resources(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* doc = pg::member(args, "document");
+  pg::Resources r = pg::load_resources_file(doc ? *doc : pg::json(), env_from(pg::member(args, "env")));
+  pg::json out = loaded_to_json(r);
+  out["rows"] = r.ok() ? pg::to_canonical_rows(r) : pg::json::array();
+  return reply(out);
+}
+
+// in: {"rows":[{"kind":"models","id":"…","value":"<json text>"}]} — an etcd snapshot
+EMSCRIPTEN_KEEPALIVE std::size_t pg_load_rows(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  pg::Resources r;
+  const pg::json* rows = pg::member(args, "rows");
+  if (rows && rows->is_array()) {
+    for (const auto& row : *rows) {
+      const auto* kind = pg::string_member(row, "kind");
+      const auto* id = pg::string_member(row, "id");
+      const auto* value = pg::string_member(row, "value");
+      if (!kind || !id || !value) continue;
+      pg::RowResult rr = pg::parse_row(*kind, *id, *value);
+      if (rr.provider_key) r.provider_keys.push_back(std::move(*rr.provider_key));
+      if (rr.model) r.models.push_back(std::move(*rr.model));
+      // A bad row is skipped and reported, as the gateway does; the rest keeps serving.
+      for (auto& e : rr.errors) r.warnings.push_back(std::move(e));
+      for (auto& w : rr.warnings) r.warnings.push_back(std::move(w));
+    }
+  }
+  pg::resolve_models(r);
+  return reply(loaded_to_json(r));
 }
 
 // --- SSE decoder objects -------------------------------------------------------------

@@ -248,6 +248,7 @@ test('limits mid-stream: idle gap, reset, size cap', async () => {
   const dripText = await drip.text();
   assert.match(dripText, /event: relay_error/);
   assert.match(dripText, /"kind":"timeout"/);
+  assert.match(dripText, /idle limit/, 'the idle gap, not the total time, ended it');
 
   const reset = await relay.chat(ids.reset, hello({ stream: true }));
   const resetText = await reset.text();

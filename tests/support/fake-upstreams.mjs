@@ -83,12 +83,12 @@ export const scenarios = {
     res.writeHead(302, { location: 'https://login.example.com/sso?next=/v1' });
     res.end();
   },
-  // One byte every 200 ms: trips the idle limit when it is shorter.
+  // One byte every 600 ms: trips an idle limit shorter than that.
   drip(req, res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const text = chunk({ content: 'slow' });
     let i = 0;
-    const t = setInterval(() => { if (res.destroyed || i >= text.length) { clearInterval(t); return; } res.write(text[i++]); }, 200);
+    const t = setInterval(() => { if (res.destroyed || i >= text.length) { clearInterval(t); return; } res.write(text[i++]); }, 600);
     res.on('close', () => clearInterval(t));
   },
   // Headers, some bytes, then the connection is reset.
