@@ -87,7 +87,8 @@ export const scenarios = {
   drip(req, res) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const text = chunk({ content: 'slow' });
-    let i = 0;
+    res.write(text[0]); // headers and a first byte now, then the drip
+    let i = 1;
     const t = setInterval(() => { if (res.destroyed || i >= text.length) { clearInterval(t); return; } res.write(text[i++]); }, 600);
     res.on('close', () => clearInterval(t));
   },
