@@ -1,0 +1,32 @@
+// Image attachments: the file picker and paste both end here. The type and size are checked
+// before the file is even read, so a 40 MB photo is refused at once, not after a long upload.
+
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** null when the file may be attached, else one sentence saying why not. */
+export function imageProblem(file) {
+  if (!IMAGE_TYPES.includes(file.type)) {
+    return `${file.name || 'This file'} is ${file.type ? `a ${file.type} file` : 'not an image'}: attach a PNG, JPEG, GIF or WebP image.`;
+  }
+  if (file.size > MAX_IMAGE_BYTES) {
+    return `${file.name || 'This image'} is ${(file.size / (1024 * 1024)).toFixed(1)} MB: the limit is 5 MB.`;
+  }
+  return null;
+}
+
+/** Reads an accepted file as a data: URL attachment. */
+export function readImage(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve({ name: file.name || `pasted.${file.type.split('/')[1]}`, type: file.type, size: file.size, dataUrl: String(reader.result) });
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The image files of a paste, if any. */
+export function pastedFiles(event) {
+  const items = [...(event.clipboardData?.items ?? [])];
+  return items.filter((i) => i.kind === 'file').map((i) => i.getAsFile()).filter(Boolean);
+}

@@ -1,0 +1,78 @@
+// The inspect view: the exact body the page sent, what the relay adds on its way upstream
+// (the key only ever as *** or $PROVIDER_KEY), the raw response (JSON or SSE text), the
+// findings about it, and "Copy as curl". Built when opened: a 1 MB raw stream costs nothing
+// until someone looks at it.
+import { h, humanBytes } from './dom.js';
+
+const DATA_URL = /data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]{120,}/gi;
+
+/** Long image data shortened for reading; the copy buttons copy the exact text. */
+function readable(text) {
+  return text.replace(DATA_URL, (m) => `${m.slice(0, 60)}…(${humanBytes(m.length)} of image data)`);
+}
+
+export function renderInspect(r, { onCopy = copyText } = {}) {
+  const details = h('details', { class: 'inspect' }, h('summary', { text: 'Inspect request and response' }));
+  let built = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || built) return;
+    built = true;
+    details.appendChild(inspectBody(r, onCopy));
+  });
+  return details;
+}
+
+function inspectBody(r, onCopy) {
+  const run = r.run;
+  const bodyText = r.body ? JSON.stringify(r.body, null, 2) : '';
+  const status = h('p', { class: 'copy-status', attrs: { role: 'status' } });
+  const copyButton = (label, text, what) => h('button', {
+    type: 'button', text: label, disabled: !text,
+    on: { click: async () => { status.textContent = (await onCopy(text)) ? `${what} copied.` : `Could not copy: select the text instead.`; } },
+  });
+
+  const upstream = r.upstream ?? {};
+  const findings = [...(r.warnings ?? []), ...(run?.result?.findings ?? [])];
+  const headerLines = Object.entries(run?.headers ?? {}).filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${v}`).join('\n');
+
+  return h('div', { class: 'inspect-body' },
+    h('section', { class: 'inspect-request' },
+      h('h5', { text: 'Request body sent to the relay' }),
+      h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Request body' }, text: readable(bodyText) || '(nothing was sent)' }),
+      copyButton('Copy request body', bodyText, 'Request body')),
+    h('section', { class: 'inspect-upstream' },
+      h('h5', { text: 'What the relay adds upstream' }),
+      h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Upstream call' }, text: upstream.summary ?? '' }),
+      h('p', { class: 'hint', text: 'The relay sets the model name from its configuration, adds the provider key (shown here as ***) and sends nothing else from your browser.' }),
+      upstream.curl ? h('pre', { class: 'code curl', attrs: { tabindex: '0', 'aria-label': 'curl command' }, text: upstream.curl }) : h('p', { class: 'hint', text: upstream.curlMissing ?? '' }),
+      copyButton('Copy as curl', upstream.curl ?? '', 'curl command')),
+    h('section', { class: 'inspect-response' },
+      h('h5', { text: 'Raw response' }),
+      run?.status ? h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Response headers' }, text: `HTTP ${run.status}\n${headerLines}` }) : null,
+      h('pre', { class: 'code raw', attrs: { tabindex: '0', 'aria-label': 'Response body' }, text: rawText(run) }),
+      run?.rawTruncated ? h('p', { class: 'hint', text: `Showing the first ${humanBytes(run.raw.length)} of ${humanBytes(run.rawBytes)}.` }) : null,
+      copyButton('Copy response', run?.raw ?? '', 'Response')),
+    h('section', { class: 'inspect-findings' },
+      h('h5', { text: 'Findings' }),
+      findings.length
+        ? h('ul', { class: 'findings' }, ...findings.map((f) => h('li', { class: `finding finding-${f.severity}`, dataset: { severity: f.severity } },
+          h('strong', { text: f.severity === 'error' ? 'Error' : 'Warning' }), f.path ? ` ${f.path}: ` : ': ', f.message)))
+        : h('p', { class: 'hint', text: run?.result ? 'The response follows the OpenAI chat-completions shape.' : 'No answer to check.' })),
+    status);
+}
+
+function rawText(run) {
+  if (!run) return '';
+  if (run.aborted && !run.raw) return '(stopped before the response arrived)';
+  if (run.relayError && !run.raw) return JSON.stringify({ error: run.relayError }, null, 2);
+  return run.raw || '(empty body)';
+}
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

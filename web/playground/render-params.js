@@ -1,0 +1,87 @@
+// The parameters form: every control labelled, with a slot under it for the core's field
+// errors and warnings. Values are kept as typed; the core reads and checks them.
+import { h, uid } from './dom.js';
+
+const NUMBER_FIELDS = [
+  { key: 'temperature', label: 'Temperature', hint: '0–2; empty: the provider default', mode: 'decimal' },
+  { key: 'max_tokens', label: 'Max tokens', hint: 'answer length limit', mode: 'numeric' },
+  { key: 'top_p', label: 'Top P', hint: '0–1', mode: 'decimal' },
+  { key: 'presence_penalty', label: 'Presence penalty', hint: '−2 to 2', mode: 'decimal' },
+  { key: 'frequency_penalty', label: 'Frequency penalty', hint: '−2 to 2', mode: 'decimal' },
+  { key: 'seed', label: 'Seed', hint: 'whole number, for repeatable answers', mode: 'numeric' },
+];
+
+/**
+ * @param {object} params    state.params (mutated on input)
+ * @param {import('./fields.js').FieldMessages} messages
+ * @param {() => void} onChange
+ */
+export function renderParams(params, messages, onChange) {
+  const set = (key, value) => { params[key] = value; onChange(); };
+  const field = (path, labelText, control, hint) => {
+    const slot = h('div', { id: uid('msg'), attrs: { 'aria-live': 'polite' } });
+    const hintEl = hint ? h('span', { class: 'hint', id: uid('hint'), text: hint }) : null;
+    if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+    messages.register(path, control, slot);
+    return h('div', { class: 'field' }, h('label', { htmlFor: control.id, text: labelText }), control, hintEl, slot);
+  };
+
+  const numberInputs = NUMBER_FIELDS.map(({ key, label, hint, mode }) => {
+    const input = h('input', {
+      id: uid(`param-${key}`), type: 'text', value: params[key], autocomplete: 'off', spellcheck: false,
+      attrs: { inputmode: mode, name: key, 'data-param': key },
+      on: { input: (e) => set(key, e.target.value) },
+    });
+    return field(`params.${key}`, label, input, hint);
+  });
+
+  const stop = h('textarea', {
+    id: uid('param-stop'), rows: 2, value: params.stop, spellcheck: false,
+    attrs: { name: 'stop', 'data-param': 'stop' }, on: { input: (e) => set('stop', e.target.value) },
+  });
+
+  const schemaName = h('input', {
+    id: uid('param-schema-name'), type: 'text', value: params.schema_name, autocomplete: 'off', spellcheck: false,
+    attrs: { name: 'schema_name', 'data-param': 'schema_name', placeholder: 'response' },
+    on: { input: (e) => set('schema_name', e.target.value) },
+  });
+  const schema = h('textarea', {
+    id: uid('param-schema'), rows: 6, value: params.schema, spellcheck: false,
+    attrs: { name: 'schema', 'data-param': 'schema', placeholder: '{"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"], "additionalProperties": false}' },
+    on: { input: (e) => set('schema', e.target.value) },
+  });
+  const schemaBox = h('div', { class: 'schema-box' },
+    field('params.response_format.json_schema.name', 'Schema name', schemaName, 'letters, digits, _ or -'),
+    field('params.response_format.json_schema', 'JSON schema', schema, 'the JSON Schema the answer must follow'));
+  schemaBox.hidden = params.response_format !== 'json_schema';
+
+  const format = h('select', {
+    id: uid('param-format'), attrs: { name: 'response_format', 'data-param': 'response_format' },
+    on: {
+      change: (e) => {
+        schemaBox.hidden = e.target.value !== 'json_schema';
+        set('response_format', e.target.value);
+      },
+    },
+  },
+  h('option', { value: 'text', text: 'Text' }),
+  h('option', { value: 'json_object', text: 'JSON object' }),
+  h('option', { value: 'json_schema', text: 'JSON schema' }));
+  format.value = params.response_format;
+
+  const stream = h('input', {
+    id: uid('param-stream'), type: 'checkbox', checked: params.stream,
+    attrs: { name: 'stream', 'data-param': 'stream' }, on: { change: (e) => set('stream', e.target.checked) },
+  });
+  const streamSlot = h('div', { id: uid('msg') });
+  messages.register('stream', stream, streamSlot);
+
+  return h('details', { class: 'params', open: true },
+    h('summary', { text: 'Parameters' }),
+    h('div', { class: 'param-grid' },
+      ...numberInputs,
+      field('params.stop', 'Stop sequences', stop, 'one per line, up to 4'),
+      field('params.response_format', 'Response format', format),
+      schemaBox,
+      h('div', { class: 'field check' }, stream, h('label', { htmlFor: stream.id, text: 'Stream the answer' }), streamSlot)));
+}

@@ -1,0 +1,66 @@
+// The model picker: one select per pane ("display name · model name"), the chosen model's
+// provider, base URL, key and price, and the models that cannot be tested here, with why.
+import { h, uid } from './dom.js';
+
+export function modelLabel(m) {
+  return m.model_name ? `${m.display_name} · ${m.model_name}` : m.display_name;
+}
+
+/**
+ * @param {object} o
+ * @param {object[]} o.models          the relay's list
+ * @param {string[]} o.modelIds        the chosen id per pane
+ * @param {number} o.paneCount
+ * @param {(pane: number, id: string) => void} o.onSelect
+ * @param {import('./fields.js').FieldMessages} o.messages
+ */
+export function renderPicker({ models, modelIds, paneCount, onSelect, messages }) {
+  const testable = models.filter((m) => m.testable);
+  const untestable = models.filter((m) => !m.testable);
+  messages.unregisterPrefix('model');
+  const panes = [];
+  for (let p = 0; p < paneCount; p++) {
+    const select = h('select', {
+      id: uid('model'), attrs: { name: `model-${p}`, 'data-pane': p },
+      on: { change: (e) => onSelect(p, e.target.value) },
+    },
+    h('option', { value: '', text: testable.length ? 'Choose a model…' : 'No model can be tested here' }),
+    ...testable.map((m) => h('option', { value: m.id, text: modelLabel(m) })),
+    untestable.length ? h('optgroup', { label: 'Not testable here' },
+      ...untestable.map((m) => h('option', {
+        value: m.id, disabled: true, text: `${modelLabel(m)} — ${m.reason || 'not testable'}`,
+        attrs: { 'data-reason': m.reason || '' },
+      }))) : null);
+    select.value = modelIds[p] ?? '';
+    const slot = h('div', { id: uid('msg') });
+    if (p === 0) messages.register('model', select, slot);
+    const model = models.find((m) => m.id === modelIds[p]);
+    panes.push(h('div', { class: 'picker-pane', dataset: { pane: p } },
+      h('label', { htmlFor: select.id, text: paneCount > 1 ? `Model ${p + 1}` : 'Model' }),
+      select, slot,
+      model ? modelCard(model) : null));
+  }
+  return h('div', { class: 'picker' }, ...panes, untestable.length ? untestableList(untestable) : null);
+}
+
+function modelCard(m) {
+  const row = (term, value, cls) => [h('dt', { text: term }), h('dd', { class: cls, text: value })];
+  const price = m.cost
+    ? `$${m.cost.input_per_1k} in · $${m.cost.output_per_1k} out per 1K tokens`
+    : 'not set';
+  return h('dl', { class: 'model-card', attrs: { 'aria-label': 'Model settings' } },
+    row('Provider', m.provider || '—'),
+    row('Model name', m.model_name || '—', 'mono'),
+    row('Base URL', m.api_base || '(the provider’s default)', 'mono'),
+    row('Key', m.provider_key?.display_name ?? '—'),
+    row('Price', price));
+}
+
+function untestableList(models) {
+  return h('details', { class: 'untestable' },
+    h('summary', { text: `${models.length} model${models.length === 1 ? '' : 's'} cannot be tested here` }),
+    h('ul', {}, ...models.map((m) => h('li', { dataset: { modelId: m.id } },
+      h('strong', { text: modelLabel(m) }), ': ', m.reason || 'not testable',
+      m.targets?.length ? ` (routes to ${m.targets.join(', ')})` : ''))),
+    h('p', { class: 'hint', text: 'Multi-target models (routing, failover, ensembles) go through the managed gateway: send a request to the gateway to test them there, with its logs and metrics.' }));
+}

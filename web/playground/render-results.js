@@ -1,0 +1,59 @@
+// One pane's results: what was run, its times (measured in the page, and the relay's
+// Server-Timing phases), tokens, cost and finish reason, then the checklist and the inspect
+// view. Values come from the run and the core; nothing here decides anything.
+import { h, ms } from './dom.js';
+import { renderChecklist } from './render-checklist.js';
+import { renderInspect } from './render-inspect.js';
+import { formatCost } from './cost.js';
+import { modelLabel } from './render-picker.js';
+
+const PHASES = [['dns', 'DNS'], ['connect', 'connect'], ['tls', 'TLS'], ['ttfb', 'first byte'], ['relay', 'relay'], ['total', 'total']];
+
+/**
+ * @param {object} r   the pane's result: { label, model, body, warnings, run, running, diagnosis, cost, curl }
+ * @param {number} pane
+ */
+export function renderResults(r, pane, { onCopy } = {}) {
+  const card = h('article', { class: 'pane-results', dataset: { pane, state: r.running ? 'running' : 'done' }, attrs: { 'aria-label': `Results for ${r.model?.display_name ?? 'the model'}` } });
+  card.appendChild(h('header', {},
+    h('h3', { text: r.model ? modelLabel(r.model) : 'Model' }),
+    h('span', { class: 'run-label', text: r.label })));
+  if (r.running) {
+    card.appendChild(h('p', { class: 'running', attrs: { role: 'status' }, text: 'Running…' }));
+    return card;
+  }
+  const run = r.run;
+  const usage = run?.result?.usage ?? null;
+  const metric = (name, value, key) => h('div', { class: 'metric', dataset: { metric: key } }, h('dt', { text: name }), h('dd', { text: value }));
+  const tokens = usage
+    ? `${usage.prompt_tokens ?? '—'} in / ${usage.completion_tokens ?? '—'} out${usage.reasoning_tokens ? ` (${usage.reasoning_tokens} reasoning)` : ''}`
+    : '—';
+  card.appendChild(h('dl', { class: 'metrics' },
+    metric('Outcome', outcomeText(run), 'outcome'),
+    metric(run?.streamed ? 'First token' : 'First byte', ms(run?.timing.firstToken ?? run?.timing.firstByte), 'first-token'),
+    metric('Total', ms(run?.timing.total), 'total'),
+    metric('Tokens', tokens, 'tokens'),
+    metric('Cost', formatCost(r.cost), 'cost'),
+    metric('Finish reason', run?.result?.finishReason ?? '—', 'finish-reason')));
+  const server = run?.timing.server ?? {};
+  const phases = PHASES.filter(([k]) => typeof server[k] === 'number');
+  if (phases.length) {
+    card.appendChild(h('p', { class: 'server-timing', attrs: { 'data-metric': 'server-timing' } },
+      h('span', { class: 'label', text: 'Relay timing: ' }),
+      phases.map(([k, label]) => `${label} ${ms(server[k])}`).join(' · ')));
+  }
+  if (r.probeAnswer !== undefined) {
+    card.appendChild(h('p', { class: 'probe-answer' }, h('span', { class: 'label', text: 'Answer: ' }), r.probeAnswer || '(empty)'));
+  }
+  card.appendChild(renderChecklist(r.diagnosis));
+  card.appendChild(renderInspect(r, { onCopy }));
+  return card;
+}
+
+function outcomeText(run) {
+  if (!run) return '—';
+  if (run.aborted) return 'Stopped by you';
+  if (run.relayError) return `Relay: ${run.relayError.kind}`;
+  if (!run.status) return '—';
+  return `HTTP ${run.status}${run.result && !run.result.ok ? ' (answer has errors)' : ''}`;
+}

@@ -1,0 +1,138 @@
+// One run against one model: POST the body the core built, read the answer (a stream through
+// core.openStream, a whole body through core.validateCompletion), measure the times in the
+// page, and return what happened as the core's Outcome (for core.diagnose) plus what the
+// inspect view shows. Never throws: every failure is part of the outcome.
+import { parseServerTiming, relayErrorFromText } from './api.js';
+
+// The raw response kept for the inspect view; the decoded answer is never cut.
+export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
+
+/**
+ * @param {object} o
+ * @param {import('../core.js').Core} o.core
+ * @param {import('./api.js').RelayApi} o.api
+ * @param {object} o.model     the relay's public model entry
+ * @param {object} o.body      the chat-completions body from core.buildRequest
+ * @param {AbortSignal} o.signal
+ * @param {(delta: object) => void} [o.onDelta]   each decoded stream delta, in order
+ * @param {(info: object) => void} [o.onResponse] status and headers, when they arrive
+ */
+export async function runOnce({ core, api, model, body, signal, onDelta = () => {}, onResponse = () => {} }) {
+  const t0 = performance.now();
+  const run = {
+    streamed: false,
+    aborted: false,
+    status: 0,
+    contentType: '',
+    headers: {},
+    raw: '',
+    rawBytes: 0,
+    rawTruncated: false,
+    result: null,
+    relayError: null,
+    timing: { firstByte: null, firstToken: null, total: null, server: {} },
+  };
+  const model4core = { provider: model.provider, model_name: model.model_name, api_base: model.api_base };
+
+  let res;
+  try {
+    res = await api.chat(model.id, body, signal);
+  } catch (err) {
+    run.timing.total = performance.now() - t0;
+    if (isAbort(err, signal)) run.aborted = true;
+    else run.relayError = { kind: 'relay_unreachable', message: `the page could not reach the relay (${err?.message ?? err}); is it still running?` };
+    return finish(run, model4core);
+  }
+
+  run.timing.firstByte = performance.now() - t0;
+  run.status = res.status;
+  run.contentType = res.headers.get('content-type') ?? '';
+  run.headers = Object.fromEntries(res.headers.entries());
+  run.timing.server = parseServerTiming(res.headers.get('server-timing'));
+  onResponse({ status: run.status, contentType: run.contentType, headers: run.headers });
+
+  if (run.contentType.toLowerCase().startsWith('text/event-stream') && res.body) {
+    run.streamed = true;
+    await readStream(core, res, run, signal, t0, onDelta);
+  } else {
+    try {
+      run.raw = await res.text();
+      run.rawBytes = run.raw.length;
+    } catch (err) {
+      if (isAbort(err, signal)) run.aborted = true;
+      else run.relayError = { kind: 'upstream_reset', message: `the response was cut off (${err?.message ?? err})` };
+    }
+    run.timing.total = performance.now() - t0;
+    if (!run.aborted && !run.relayError) {
+      run.relayError = relayErrorFromText(run.raw);
+      if (!run.relayError && res.ok) {
+        run.result = core.validateCompletion(run.raw);
+        run.timing.firstToken = run.timing.firstByte; // a whole body: its first token came with its first byte
+      }
+    }
+  }
+  run.timing.total ??= performance.now() - t0;
+  return finish(run, model4core);
+}
+
+async function readStream(core, res, run, signal, t0, onDelta) {
+  const stream = core.openStream();
+  const reader = res.body.getReader();
+  const text = new TextDecoder();
+  try {
+    for (;;) {
+      let step;
+      try {
+        step = await reader.read();
+      } catch (err) {
+        if (isAbort(err, signal)) run.aborted = true;
+        else run.relayError = { kind: 'upstream_reset', message: `the stream was cut off (${err?.message ?? err})` };
+        break;
+      }
+      if (step.done) break;
+      const bytes = step.value;
+      run.rawBytes += bytes.length;
+      if (run.raw.length < RAW_KEEP_BYTES) run.raw += text.decode(bytes, { stream: true });
+      else run.rawTruncated = true;
+      for (const delta of stream.push(bytes)) {
+        if (run.timing.firstToken === null && (delta.content || delta.reasoning || delta.toolCalls)) {
+          run.timing.firstToken = performance.now() - t0;
+        }
+        onDelta(delta);
+      }
+    }
+    run.raw += text.decode();
+    run.result = stream.end();
+  } finally {
+    stream.free();
+    if (run.aborted) reader.cancel().catch(() => {});
+  }
+  run.timing.total = performance.now() - t0;
+}
+
+function isAbort(err, signal) {
+  return signal?.aborted || err?.name === 'AbortError';
+}
+
+/** Adds the core's Outcome (design.md) to the run. */
+function finish(run, model) {
+  const timings = { ...run.timing.server };
+  if (run.timing.firstByte !== null) timings.page_first_byte = run.timing.firstByte;
+  if (run.timing.firstToken !== null) timings.page_first_token = run.timing.firstToken;
+  if (run.timing.total !== null) timings.page_total = run.timing.total;
+  const outcome = { model, timings };
+  if (run.relayError) outcome.relayError = run.relayError;
+  if (run.aborted) outcome.aborted = true;
+  if (run.status) {
+    outcome.status = run.status;
+    outcome.contentType = run.contentType;
+    outcome.headers = run.headers;
+  }
+  if (run.streamed) outcome.result = run.result;
+  else if (run.status && !run.relayError) {
+    outcome.body = run.raw;
+    if (run.result) outcome.result = run.result;
+  }
+  run.outcome = outcome;
+  return run;
+}
