@@ -1,7 +1,1138 @@
-// STUB
+// Builds the chat-completions body from the playground form.
+//
+// Every check appends to one report instead of stopping at the first problem, so the page
+// can mark every wrong field at once. Values that pass are copied into the body as they
+// are read; the body is only handed out when nothing failed.
 #include "core/request.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace pg {
-BuildResult build_request(const json&, const RequestLimits&) { return {}; }
-bool is_reasoning_model(std::string_view) { return false; }
-json to_json(const BuildResult& r) { return json{{"ok", r.ok}}; }
+
+namespace {
+
+// ===================================================================== report
+
+class Report {
+ public:
+  explicit Report(std::size_t max_errors) : max_errors_(max_errors) {}
+
+  void error(std::string field, std::string message) {
+    ++error_count_;
+    if (errors_.size() < max_errors_) errors_.push_back({std::move(field), std::move(message)});
+  }
+  void warn(std::string path, std::string message) {
+    if (warnings_.size() < max_errors_)
+      warnings_.push_back({Severity::Warning, std::move(path), std::move(message)});
+  }
+  std::size_t error_count() const { return error_count_; }
+
+  void move_into(BuildResult& out) {
+    if (error_count_ > errors_.size()) {
+      const std::size_t more = error_count_ - errors_.size();
+      errors_.push_back({"", std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+                                 " not listed; fix the ones above first"});
+    }
+    out.errors = std::move(errors_);
+    out.warnings = std::move(warnings_);
+  }
+
+ private:
+  std::size_t max_errors_;
+  std::size_t error_count_ = 0;
+  std::vector<FieldError> errors_;
+  Findings warnings_;
+};
+
+// ===================================================================== text helpers
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
 }
+
+bool is_blank(std::string_view s) { return trim(s).empty(); }
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool starts_with_nocase(std::string_view s, std::string_view lower_prefix) {
+  if (s.size() < lower_prefix.size()) return false;
+  for (std::size_t i = 0; i < lower_prefix.size(); ++i)
+    if (lower(s[i]) != lower_prefix[i]) return false;
+  return true;
+}
+
+// OpenAI refuses response_format json_object unless the prompt says "JSON" somewhere.
+bool mentions_json(std::string_view s) {
+  for (std::size_t i = 0; i + 4 <= s.size(); ++i)
+    if (starts_with_nocase(s.substr(i, 4), "json")) return true;
+  return false;
+}
+
+// User text shown inside a message: bounded, single-line, quoted.
+std::string quote_user(std::string_view s) { return "\"" + excerpt(s, 60) + "\""; }
+
+std::string path_key(std::string_view base, std::string_view key) {
+  std::string shown = excerpt(key, 64);  // keys come from the user too
+  return base.empty() ? shown : std::string(base) + "." + shown;
+}
+std::string path_index(std::string_view base, std::size_t i) {
+  return std::string(base) + "[" + std::to_string(i) + "]";
+}
+
+std::string type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "a number";
+  }
+}
+
+// What the user gave, for "(got …)": strings quoted, numbers as numbers, the rest by kind.
+std::string shown_value(const json& v) {
+  if (v.is_string()) return quote_user(*v.get_ptr<const std::string*>());
+  if (v.is_number()) return excerpt(dump_json(v), 40);
+  return type_name(v);
+}
+
+// 0, 2, -2, 0.7, 2.0001: integers without a trailing ".0".
+std::string pretty_number(double v) {
+  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<long long>(v));
+  return dump_json(json(v));
+}
+
+// Sizes for people. Measured sizes round up so that "just over the limit" never prints
+// as the limit itself.
+std::string human_bytes(std::size_t n, bool round_up = false) {
+  if (n < 1024) return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+  const bool mb = n >= (1u << 20);
+  double units = static_cast<double>(n) / (mb ? 1048576.0 : 1024.0);
+  units = round_up ? std::ceil(units * 10.0) / 10.0 : std::round(units * 10.0) / 10.0;
+  char buf[32];
+  if (std::floor(units) == units) std::snprintf(buf, sizeof buf, "%.0f", units);
+  else std::snprintf(buf, sizeof buf, "%.1f", units);
+  return std::string(buf) + (mb ? " MB" : " KB");
+}
+
+// Depth of nested arrays/objects, iteratively: a native caller can hand over values far
+// deeper than parse_json allows, and copying or dumping them would recurse that deep.
+bool nests_deeper_than(const json& root, std::size_t limit) {
+  struct Frame {
+    const json* value;
+    std::size_t depth;
+  };
+  std::vector<Frame> stack{{&root, 1}};
+  while (!stack.empty()) {
+    Frame f = stack.back();
+    stack.pop_back();
+    if (!f.value->is_structured()) continue;
+    if (f.depth > limit) return true;
+    for (const auto& child : *f.value) stack.push_back({&child, f.depth + 1});
+  }
+  return false;
+}
+
+// Names not in `allowed` become errors at base.key.
+template <std::size_t N>
+void reject_unknown_keys(Report& report, const json& object, std::string_view base,
+                         const std::string_view (&allowed)[N], const std::string& why) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool known = false;
+    for (auto a : allowed) known = known || it.key() == a;
+    if (!known) report.error(path_key(base, it.key()), why);
+  }
+}
+
+// ===================================================================== numbers
+
+// A decimal number as people type it: [+-] digits [. digits] [e [+-] digits]. strtod
+// alone would also take hex, "inf", "nan" and leading garbage.
+bool looks_decimal(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t digits = 0;
+  while (i < n && is_digit(s[i])) ++i, ++digits;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && is_digit(s[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == n;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_digit(c)) return false;
+  return true;
+}
+
+// No one types a 100-character number; refusing longer text keeps parsing trivially cheap.
+constexpr std::size_t kMaxNumberChars = 100;
+
+enum class Num { Unset, Ok, NotNumber, NotFinite, NotWhole, OutOfRange };
+
+struct NumberRead {
+  Num kind = Num::Unset;
+  double value = 0;
+};
+
+// A JSON number or a numeric string (HTML inputs give strings); "" and null mean "not set".
+NumberRead read_number(const json& v) {
+  if (v.is_null()) return {};
+  if (v.is_number()) {
+    const double d = v.get<double>();
+    return {std::isfinite(d) ? Num::Ok : Num::NotFinite, d};
+  }
+  if (!v.is_string()) return {Num::NotNumber};
+  const std::string_view t = trim(*v.get_ptr<const std::string*>());
+  if (t.empty()) return {};
+  if (t.size() > kMaxNumberChars || !looks_decimal(t)) return {Num::NotNumber};
+  const double d = std::strtod(std::string(t).c_str(), nullptr);
+  return {std::isfinite(d) ? Num::Ok : Num::NotFinite, d};
+}
+
+struct IntegerRead {
+  Num kind = Num::Unset;
+  std::int64_t value = 0;
+};
+
+// An integer in int64 range. Digit strings are parsed exactly (a seed such as
+// "9007199254740993" must not go through a double); 3.0 is accepted, 3.5 is not.
+IntegerRead read_integer(const json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return {Num::OutOfRange};
+    return {Num::Ok, static_cast<std::int64_t>(u)};
+  }
+  if (v.is_number_integer()) return {Num::Ok, v.get<std::int64_t>()};
+  if (v.is_string()) {
+    std::string_view t = trim(*v.get_ptr<const std::string*>());
+    const bool negative = !t.empty() && t.front() == '-';
+    std::string_view digits = (!t.empty() && (t.front() == '-' || t.front() == '+')) ? t.substr(1) : t;
+    if (t.size() <= kMaxNumberChars && all_digits(digits)) {
+      std::string text = (negative ? "-" : "") + std::string(digits);
+      std::int64_t out = 0;
+      auto res = std::from_chars(text.data(), text.data() + text.size(), out);
+      if (res.ec == std::errc::result_out_of_range) return {Num::OutOfRange};
+      if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return {Num::NotNumber};
+      return {Num::Ok, out};
+    }
+  }
+  const NumberRead n = read_number(v);
+  if (n.kind != Num::Ok) return {n.kind};
+  if (std::floor(n.value) != n.value) return {Num::NotWhole};
+  // [-2^63, 2^63): both bounds are exact doubles.
+  if (n.value < -9223372036854775808.0 || n.value >= 9223372036854775808.0) return {Num::OutOfRange};
+  return {Num::Ok, static_cast<std::int64_t>(n.value)};
+}
+
+// ===================================================================== images
+
+// Image links are fetched by the provider; nothing legitimate is longer than this.
+constexpr std::size_t kMaxImageLinkBytes = 8192;
+
+bool is_base64_char(char c) { return is_alnum(c) || c == '+' || c == '/'; }
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (is_digit(c)) return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Empty when `s` is canonical padded base64 (what FileReader.readAsDataURL produces and
+// what strict decoders on the provider side expect), else the reason.
+std::string base64_problem(std::string_view s) {
+  if (s.empty()) return "has no image data after the comma";
+  std::size_t padding = 0;
+  while (padding < 2 && padding < s.size() && s[s.size() - 1 - padding] == '=') ++padding;
+  for (std::size_t i = 0; i + padding < s.size(); ++i) {
+    if (!is_base64_char(s[i])) {
+      return "is not valid base64: unexpected " +
+             (s[i] == '=' ? std::string("'=' before the end")
+                          : is_space(s[i]) ? std::string("whitespace") : "character " + quote_user(s.substr(i, 1))) +
+             " at position " + std::to_string(i) + " of the data";
+    }
+  }
+  if (s.size() % 4 != 0) return "is not valid base64: its length is not a multiple of 4 (truncated or unpadded?)";
+  return {};
+}
+
+// The first bytes of base64 data (enough for a format signature).
+std::string base64_head(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : s) {
+    const int v = base64_value(c);
+    if (v < 0 || out.size() >= max_bytes) break;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+// The image format the bytes really hold ("" when unknown).
+std::string sniff_image(std::string_view bytes) {
+  if (starts_with(bytes, std::string_view("\x89PNG\r\n\x1a\n", 8))) return "png";
+  if (starts_with(bytes, "\xFF\xD8\xFF")) return "jpeg";
+  if (starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a")) return "gif";
+  if (bytes.size() >= 12 && starts_with(bytes, "RIFF") && bytes.substr(8, 4) == "WEBP") return "webp";
+  return {};
+}
+
+void check_data_url(Report& report, const std::string& field, std::string_view url) {
+  const std::size_t comma = url.find(',');
+  if (comma == std::string_view::npos) {
+    report.error(field, "is not a complete data URL: expected data:image/png;base64,<data>");
+    return;
+  }
+  const std::string header = lower_ascii(url.substr(5, comma - 5));  // after "data:"
+  const std::string_view payload = url.substr(comma + 1);
+  const std::size_t semicolon = header.find(';');
+  const std::string mime = header.substr(0, semicolon);
+  const std::string params = semicolon == std::string::npos ? std::string() : header.substr(semicolon);
+  std::string format;
+  for (const char* f : {"png", "jpeg", "gif", "webp"})
+    if (mime == std::string("image/") + f) format = f;
+  if (format.empty()) {
+    std::string hint = mime == "image/jpg" ? " (write image/jpeg)" : "";
+    report.error(field, "must be a PNG, JPEG, GIF or WebP image, got " + quote_user(mime.empty() ? "no type" : mime) + hint);
+    return;
+  }
+  if (params != ";base64") {
+    report.error(field, "must be base64-encoded: data:" + mime + ";base64,<data>");
+    return;
+  }
+  const std::string problem = base64_problem(payload);
+  if (!problem.empty()) {
+    report.error(field, problem);
+    return;
+  }
+  // Some providers (Anthropic among them) refuse an image whose bytes disagree with its
+  // declared type; a renamed file is the usual cause.
+  const std::string actual = sniff_image(base64_head(payload, 12));
+  if (actual != format) {
+    report.warn(field, "the data does not look like a " + format + " image" +
+                           (actual.empty() ? std::string() : " (it looks like " + actual + ")") +
+                           "; some providers refuse an image whose bytes disagree with its declared type");
+  }
+}
+
+// A host a provider could fetch from: a dotted name or IPv4 address, or a bracketed IPv6
+// literal, with an optional port.
+bool valid_host_port(std::string_view authority) {
+  std::string_view host = authority, port;
+  if (!host.empty() && host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos || close < 3) return false;
+    for (char c : host.substr(1, close - 1))
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+    port = host.substr(close + 1);
+    if (!port.empty() && port.front() != ':') return false;
+    if (!port.empty()) port.remove_prefix(1);
+    else return true;
+  } else {
+    const std::size_t colon = host.rfind(':');
+    if (colon != std::string_view::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+    }
+    if (host.empty() || host.find('.') == std::string_view::npos) return false;
+    std::size_t label = 0;
+    for (char c : host) {
+      if (c == '.') {
+        if (label == 0) return false;  // "a..b", ".a"
+        label = 0;
+      } else if (is_alnum(c) || c == '-' || static_cast<unsigned char>(c) >= 0x80) {
+        ++label;
+      } else {
+        return false;
+      }
+    }
+    if (label == 0) return false;  // "a.b."
+    if (colon == std::string_view::npos) return true;
+  }
+  if (!all_digits(port) || port.size() > 5) return false;
+  const long p = std::strtol(std::string(port).c_str(), nullptr, 10);
+  return p >= 1 && p <= 65535;
+}
+
+void check_https_url(Report& report, const std::string& field, std::string_view url) {
+  if (url.size() > kMaxImageLinkBytes) {
+    report.error(field, "is " + human_bytes(url.size(), true) + " long; an image link may be at most " +
+                            human_bytes(kMaxImageLinkBytes) + " (attach the image instead)");
+    return;
+  }
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) {
+      report.error(field, "contains spaces or control characters; percent-encode them");
+      return;
+    }
+  }
+  const std::string_view rest = url.substr(8);  // after "https://"
+  const std::size_t end = rest.find_first_of("/?#");
+  const std::string_view authority = rest.substr(0, end);
+  if (authority.find('@') != std::string_view::npos) {
+    report.error(field, "must not contain a user name or password");
+    return;
+  }
+  if (!valid_host_port(authority))
+    report.error(field, "needs a host name such as https://images.example.com/cat.png");
+}
+
+void check_image_url(Report& report, const std::string& field, const json* url) {
+  if (!url || url->is_null()) {
+    report.error(field, "is missing: give an https: link or a data:image/...;base64 URL");
+    return;
+  }
+  if (!url->is_string()) {
+    report.error(field, "must be a string (got " + type_name(*url) + ")");
+    return;
+  }
+  const std::string& u = *url->get_ptr<const std::string*>();
+  if (starts_with_nocase(u, "data:")) return check_data_url(report, field, u);
+  if (starts_with_nocase(u, "https://")) return check_https_url(report, field, u);
+  if (starts_with_nocase(u, "http://")) {
+    report.error(field, "must use https: (providers fetch image links over HTTPS only), or attach the image as a data: URL");
+    return;
+  }
+  report.error(field, "must be an https: link or a data:image/...;base64 URL (got " + quote_user(u) + ")");
+}
+
+// ===================================================================== model rules
+
+// "OpenAI/o3-mini" -> "o3-mini"; "ft:o4-mini:acme::x" -> "o4-mini:acme::x".
+std::string normalized_model(std::string_view name) {
+  std::string n = lower_ascii(trim(name));
+  const std::size_t slash = n.rfind('/');
+  if (slash != std::string::npos) n.erase(0, slash + 1);
+  if (starts_with(n, "ft:")) n.erase(0, 3);
+  return n;
+}
+
+// "o3" names the family only when what follows is the end or a separator: "o3-mini" and
+// "o4-mini-2025-04-16" are in, "o30" or "omni" are not.
+bool is_family(std::string_view name, std::string_view family) {
+  if (!starts_with(name, family)) return false;
+  if (name.size() == family.size()) return true;
+  const char next = name[family.size()];
+  return next == '-' || next == '.' || next == '_' || next == ':' || next == '@';
+}
+
+// GPT-5.1 and later accept sampling parameters when reasoning_effort is "none" (OpenAI's
+// "GPT-5.1 parameter compatibility"); gpt-5 itself never does.
+bool takes_sampling_without_reasoning(std::string_view model_name) {
+  const std::string n = normalized_model(model_name);
+  return starts_with(n, "gpt-5.") && n.size() > 6 && is_digit(n[6]) && n[6] != '0';
+}
+
+// Behaviours of OpenAI-compatible endpoints that accept a request but do not honour all
+// of it. One row per provider (models' `provider` field, lower case); add rows freely.
+struct ProviderRule {
+  std::string_view provider;
+  std::string_view label;                   // for messages
+  double max_temperature;                   // higher values are capped by the provider; <0 = none
+  std::vector<std::string_view> ignored;    // params accepted but without effect
+  bool stop_needs_visible_text;             // whitespace-only stop sequences do nothing
+};
+
+const std::vector<ProviderRule>& provider_rules() {
+  static const std::vector<ProviderRule> rules = {
+      {"anthropic", "Anthropic's OpenAI-compatible endpoint", 1.0,
+       {"presence_penalty", "frequency_penalty", "seed", "response_format"}, true},
+  };
+  return rules;
+}
+
+const ProviderRule* find_provider_rule(std::string_view provider) {
+  const std::string p = lower_ascii(trim(provider));
+  for (const auto& rule : provider_rules())
+    if (rule.provider == p) return &rule;
+  return nullptr;
+}
+
+// ===================================================================== the build
+
+struct Build {
+  const RequestLimits& limits;
+  Report report;
+  json body = json::object();
+  json messages = json::array();
+  std::string model_name;                    // as sent; empty when the relay sets it
+  bool reasoning = false;
+  bool sampling_allowed = true;              // false: reasoning model, default sampling only
+  const ProviderRule* provider = nullptr;
+  bool prompt_mentions_json = false;
+  std::vector<std::string> params_set;       // params the form gave a value (for extra)
+
+  Build(const RequestLimits& l) : limits(l), report(l.max_errors) {}
+
+  bool param_set(std::string_view key) const {
+    for (const auto& p : params_set)
+      if (p == key) return true;
+    return false;
+  }
+
+  void warn_if_ignored(std::string_view key) {
+    if (!provider) return;
+    for (auto k : provider->ignored)
+      if (k == key)
+        report.warn("params." + std::string(key),
+                    std::string(provider->label) + " ignores " + std::string(key) + "; it is sent but has no effect");
+  }
+
+  // Text size bound shared by every text field.
+  bool text_fits(const std::string& field, const std::string& text) {
+    if (text.size() <= limits.max_text_bytes) return true;
+    report.error(field, "is " + human_bytes(text.size(), true) + "; one text may be at most " +
+                            human_bytes(limits.max_text_bytes));
+    return false;
+  }
+};
+
+// ----------------------------------------------------------------- model
+
+void read_model(Build& b, const json& form) {
+  const json* m = member(form, "model");
+  if (!m || m->is_null()) return;
+  if (!m->is_object()) {
+    b.report.error("model", "must be an object {model_name, provider} (got " + type_name(*m) + ")");
+    return;
+  }
+  // Other members (id, display_name, api_base…) come from the relay's model list: ignored.
+  if (const json* name = member(*m, "model_name"); name && !name->is_null()) {
+    if (!name->is_string()) {
+      b.report.error("model.model_name", "must be a string (got " + type_name(*name) + ")");
+    } else if (const std::string_view n = trim(*name->get_ptr<const std::string*>()); n.size() > 256) {
+      b.report.error("model.model_name", "is " + std::to_string(n.size()) + " characters long; no model name is longer than 256");
+    } else if (!n.empty()) {
+      // Surrounding spaces are always a paste accident and would make the name unknown.
+      b.model_name = std::string(n);
+      b.body["model"] = b.model_name;
+      b.reasoning = is_reasoning_model(b.model_name);
+      b.sampling_allowed = !b.reasoning;
+    }
+  }
+  if (const json* p = member(*m, "provider"); p && !p->is_null()) {
+    if (!p->is_string()) b.report.error("model.provider", "must be a string (got " + type_name(*p) + ")");
+    else b.provider = find_provider_rule(*p->get_ptr<const std::string*>());
+  }
+}
+
+// ----------------------------------------------------------------- messages
+
+constexpr std::string_view kRoles[] = {"system", "developer", "user", "assistant"};
+
+void note_text(Build& b, const std::string& text) {
+  if (!b.prompt_mentions_json && mentions_json(text)) b.prompt_mentions_json = true;
+}
+
+// One content part; returns false when it is not usable.
+bool read_part(Build& b, const json& part, const std::string& path, std::string_view role, json& out) {
+  if (!part.is_object()) {
+    b.report.error(path, "must be a {type: \"text\", text} or {type: \"image_url\", image_url} part (got " +
+                             type_name(part) + ")");
+    return false;
+  }
+  const json* type = member(part, "type");
+  if (!type || !type->is_string()) {
+    b.report.error(path + ".type", "must be \"text\" or \"image_url\"");
+    return false;
+  }
+  const std::string& t = *type->get_ptr<const std::string*>();
+  if (t == "text") {
+    static constexpr std::string_view allowed[] = {"type", "text"};
+    const std::size_t before = b.report.error_count();
+    reject_unknown_keys(b.report, part, path, allowed, "is not part of a text part (type, text)");
+    const json* text = member(part, "text");
+    if (!text || !text->is_string()) {
+      b.report.error(path + ".text", "must be a string (got " + (text ? type_name(*text) : "nothing") + ")");
+      return false;
+    }
+    const std::string& s = *text->get_ptr<const std::string*>();
+    if (is_blank(s)) {
+      b.report.error(path + ".text", "is empty");
+      return false;
+    }
+    if (!b.text_fits(path + ".text", s) || b.report.error_count() != before) return false;
+    note_text(b, s);
+    out = json{{"type", "text"}, {"text", s}};
+    return true;
+  }
+  if (t == "image_url") {
+    static constexpr std::string_view allowed[] = {"type", "image_url"};
+    const std::size_t before = b.report.error_count();
+    reject_unknown_keys(b.report, part, path, allowed, "is not part of an image part (type, image_url)");
+    if (role == "assistant" || role == "system" || role == "developer")
+      b.report.error(path, "images are only allowed in user messages, not in " + std::string(role) + " messages");
+    const json* image = member(part, "image_url");
+    const std::string ipath = path + ".image_url";
+    if (!image || !image->is_object()) {
+      b.report.error(ipath, "must be an object {url, detail?} (got " + (image ? type_name(*image) : "nothing") + ")");
+      return false;
+    }
+    static constexpr std::string_view image_keys[] = {"url", "detail"};
+    reject_unknown_keys(b.report, *image, ipath, image_keys, "is not part of image_url (url, detail)");
+    check_image_url(b.report, ipath + ".url", member(*image, "url"));
+    json image_out;
+    if (const std::string* url = string_member(*image, "url")) image_out["url"] = *url;
+    if (const json* detail = member(*image, "detail"); detail && !detail->is_null()) {
+      const std::string* d = detail->is_string() ? detail->get_ptr<const std::string*>() : nullptr;
+      if (!d || (*d != "auto" && *d != "low" && *d != "high"))
+        b.report.error(ipath + ".detail", "must be \"auto\", \"low\" or \"high\" (got " + shown_value(*detail) + ")");
+      else image_out["detail"] = *d;
+    }
+    if (b.report.error_count() != before) return false;
+    out = json{{"type", "image_url"}, {"image_url", std::move(image_out)}};
+    return true;
+  }
+  b.report.error(path + ".type", "must be \"text\" or \"image_url\" (got " + quote_user(t) + ")");
+  return false;
+}
+
+// Content: a non-blank string or a non-empty array of parts.
+bool read_content(Build& b, const json* content, const std::string& path, std::string_view role, json& out) {
+  if (!content || content->is_null()) {
+    b.report.error(path, "is empty: write the message text");
+    return false;
+  }
+  if (content->is_string()) {
+    const std::string& s = *content->get_ptr<const std::string*>();
+    if (is_blank(s)) {
+      b.report.error(path, "is empty: write the message text");
+      return false;
+    }
+    if (!b.text_fits(path, s)) return false;
+    note_text(b, s);
+    out = s;
+    return true;
+  }
+  if (!content->is_array()) {
+    b.report.error(path, "must be a string or an array of content parts (got " + type_name(*content) + ")");
+    return false;
+  }
+  if (content->empty()) {
+    b.report.error(path, "has no parts: add a text or image part");
+    return false;
+  }
+  out = json::array();
+  bool ok = true;
+  std::size_t i = 0;
+  for (const auto& part : *content) {
+    json part_out;
+    if (read_part(b, part, path_index(path, i++), role, part_out)) out.push_back(std::move(part_out));
+    else ok = false;
+  }
+  return ok;
+}
+
+// Returns the message's role when valid ("" otherwise).
+std::string read_message(Build& b, const json& message, std::size_t index) {
+  const std::string path = path_index("messages", index);
+  if (!message.is_object()) {
+    b.report.error(path, "must be an object {role, content} (got " + type_name(message) + ")");
+    return {};
+  }
+  static constexpr std::string_view allowed[] = {"role", "content"};
+  reject_unknown_keys(b.report, message, path, allowed, "is not supported: the playground sends only role and content");
+
+  std::string role;
+  const json* r = member(message, "role");
+  if (!r || !r->is_string()) {
+    b.report.error(path + ".role", "must be one of system, developer, user, assistant (got " +
+                                       (r ? shown_value(*r) : std::string("nothing")) + ")");
+  } else {
+    const std::string& s = *r->get_ptr<const std::string*>();
+    for (auto known : kRoles)
+      if (s == known) role = s;
+    if (role.empty())
+      b.report.error(path + ".role", "must be one of system, developer, user, assistant (got " + quote_user(s) + ")");
+  }
+  json content;
+  if (!read_content(b, member(message, "content"), path + ".content", role, content) || role.empty()) return role;
+  b.messages.push_back(json{{"role", role}, {"content", std::move(content)}});
+  return role;
+}
+
+void read_system(Build& b, const json& form) {
+  const json* s = member(form, "system");
+  if (!s || s->is_null()) return;
+  if (!s->is_string()) {
+    b.report.error("system", "must be a string (got " + type_name(*s) + ")");
+    return;
+  }
+  const std::string& text = *s->get_ptr<const std::string*>();
+  if (is_blank(text) || !b.text_fits("system", text)) return;
+  note_text(b, text);
+  // OpenAI's reasoning models read instructions from the "developer" role; early ones
+  // (o1-mini) refused "system" outright, later ones only translate it.
+  b.messages.push_back(json{{"role", b.reasoning ? "developer" : "system"}, {"content", text}});
+}
+
+void read_messages(Build& b, const json& form) {
+  const json* m = member(form, "messages");
+  if (!m || m->is_null()) {
+    b.report.error("messages", "is missing: add at least one message");
+    return;
+  }
+  if (!m->is_array()) {
+    b.report.error("messages", "must be an array of {role, content} messages (got " + type_name(*m) + ")");
+    return;
+  }
+  if (m->empty()) {
+    b.report.error("messages", "is empty: add at least one message");
+    return;
+  }
+  if (m->size() > b.limits.max_messages) {
+    b.report.error("messages", "has " + std::to_string(m->size()) + " messages; the limit is " +
+                                   std::to_string(b.limits.max_messages));
+    return;
+  }
+  std::string last_role;
+  for (std::size_t i = 0; i < m->size(); ++i) last_role = read_message(b, (*m)[i], i);
+  if (!last_role.empty() && last_role != "user") {
+    b.report.warn(path_index("messages", m->size() - 1) + ".role",
+                  std::string("the conversation ends with ") + (last_role == "assistant" ? "an " : "a ") + last_role +
+                      " message; most providers expect it to end with a user message");
+  }
+}
+
+// ----------------------------------------------------------------- params
+
+struct SamplingParam {
+  std::string_view key;
+  double min, max;
+  double reasoning_default;  // the only value OpenAI reasoning models accept
+};
+
+constexpr SamplingParam kSampling[] = {
+    {"temperature", 0, 2, 1},
+    {"top_p", 0, 1, 1},
+    {"presence_penalty", -2, 2, 0},
+    {"frequency_penalty", -2, 2, 0},
+};
+
+std::string number_problem(Num kind, const json& v) {
+  switch (kind) {
+    case Num::NotFinite: return "must be a finite number";
+    case Num::NotWhole: return "must be a whole number (got " + shown_value(v) + ")";
+    default: return "must be a number (got " + shown_value(v) + ")";
+  }
+}
+
+void read_sampling(Build& b, const json& params, const SamplingParam& spec) {
+  const json* v = member(params, spec.key);
+  if (!v) return;
+  const std::string field = "params." + std::string(spec.key);
+  const NumberRead n = read_number(*v);
+  if (n.kind == Num::Unset) return;
+  b.params_set.emplace_back(spec.key);
+  if (n.kind != Num::Ok) {
+    b.report.error(field, number_problem(n.kind, *v));
+    return;
+  }
+  if (n.value < spec.min || n.value > spec.max) {
+    b.report.error(field, "must be between " + pretty_number(spec.min) + " and " + pretty_number(spec.max) +
+                              " (got " + pretty_number(n.value) + ")");
+    return;
+  }
+  if (!b.sampling_allowed) {
+    if (n.value == spec.reasoning_default) return;  // the default: sending nothing is the same
+    b.report.error(field, b.model_name + " is a reasoning model and accepts only the default " +
+                              std::string(spec.key) + " (" + pretty_number(spec.reasoning_default) +
+                              "); clear this field");
+    return;
+  }
+  b.body[std::string(spec.key)] = n.value;
+  if (spec.key == "temperature" && b.provider && b.provider->max_temperature >= 0 &&
+      n.value > b.provider->max_temperature) {
+    b.report.warn(field, std::string(b.provider->label) + " caps temperature at " +
+                             pretty_number(b.provider->max_temperature) + "; " + pretty_number(n.value) +
+                             " behaves as " + pretty_number(b.provider->max_temperature));
+  }
+  b.warn_if_ignored(spec.key);
+}
+
+// max_tokens is read as a 32-bit signed count: providers parse it into an int32.
+constexpr std::int64_t kMaxTokensLimit = std::numeric_limits<std::int32_t>::max();
+
+void read_max_tokens(Build& b, const json& params) {
+  const json* v = member(params, "max_tokens");
+  if (!v) return;
+  const IntegerRead n = read_integer(*v);
+  if (n.kind == Num::Unset) return;
+  b.params_set.emplace_back("max_tokens");
+  const std::string field = "params.max_tokens";
+  if (n.kind == Num::OutOfRange || (n.kind == Num::Ok && (n.value < 1 || n.value > kMaxTokensLimit))) {
+    b.report.error(field, "must be a whole number between 1 and " + std::to_string(kMaxTokensLimit) +
+                              (n.kind == Num::Ok ? " (got " + std::to_string(n.value) + ")" : std::string()));
+    return;
+  }
+  if (n.kind != Num::Ok) {
+    b.report.error(field, number_problem(n.kind, *v));
+    return;
+  }
+  if (b.reasoning) {
+    // Reasoning models answer 400 unsupported_parameter to max_tokens. Everyone else gets
+    // max_tokens, the most widely accepted name (Mistral rejects max_completion_tokens,
+    // Ollama documents only max_tokens).
+    b.body["max_completion_tokens"] = n.value;
+    b.report.warn(field, b.model_name + " takes max_completion_tokens instead of max_tokens, so the limit is "
+                                        "sent as max_completion_tokens; it also counts hidden reasoning tokens, "
+                                        "so a small limit can end the answer before any text");
+  } else {
+    b.body["max_tokens"] = n.value;
+  }
+}
+
+void read_seed(Build& b, const json& params) {
+  const json* v = member(params, "seed");
+  if (!v) return;
+  const IntegerRead n = read_integer(*v);
+  if (n.kind == Num::Unset) return;
+  b.params_set.emplace_back("seed");
+  if (n.kind == Num::OutOfRange) {
+    b.report.error("params.seed", "must be a whole number between -9223372036854775808 and 9223372036854775807");
+    return;
+  }
+  if (n.kind != Num::Ok) {
+    b.report.error("params.seed", number_problem(n.kind, *v));
+    return;
+  }
+  b.body["seed"] = n.value;
+  b.warn_if_ignored("seed");
+}
+
+void read_stop(Build& b, const json& params) {
+  const json* v = member(params, "stop");
+  if (!v || v->is_null()) return;
+  const std::string field = "params.stop";
+  if (v->is_string() && v->get_ptr<const std::string*>()->empty()) return;  // an empty input
+  if (v->is_array() && v->empty()) return;
+  if (!v->is_string() && !v->is_array()) {
+    b.params_set.emplace_back("stop");
+    b.report.error(field, "must be a string or an array of up to " + std::to_string(b.limits.max_stop) +
+                              " strings (got " + type_name(*v) + ")");
+    return;
+  }
+  b.params_set.emplace_back("stop");
+  const std::size_t before = b.report.error_count();
+  bool blank = false;
+  if (v->is_string()) {
+    // Not trimmed: "\n" is a common, meaningful stop sequence.
+    const std::string& s = *v->get_ptr<const std::string*>();
+    b.text_fits(field, s);
+    blank = is_blank(s);
+  } else {
+    if (v->size() > b.limits.max_stop)
+      b.report.error(field, "has " + std::to_string(v->size()) + " stop sequences; the limit is " +
+                                std::to_string(b.limits.max_stop));
+    std::size_t i = 0;
+    for (const auto& s : *v) {
+      const std::string item = path_index(field, i++);
+      if (!s.is_string()) b.report.error(item, "must be a string (got " + type_name(s) + ")");
+      else if (s.get_ptr<const std::string*>()->empty()) b.report.error(item, "must not be empty");
+      else if (b.text_fits(item, *s.get_ptr<const std::string*>())) blank = blank || is_blank(*s.get_ptr<const std::string*>());
+    }
+  }
+  if (b.report.error_count() != before) return;
+  b.body["stop"] = *v;  // a single string is sent as it is
+  if (b.reasoning)
+    b.report.warn(field, b.model_name + " is a reasoning model; most of them reject stop sequences");
+  if (blank && b.provider && b.provider->stop_needs_visible_text)
+    b.report.warn(field, std::string(b.provider->label) + " ignores stop sequences made only of whitespace");
+}
+
+// json_schema: {name?, schema, strict?, description?} -> the body's json_schema object.
+bool read_json_schema(Build& b, const json* js, const std::string& path, json& out) {
+  if (!js || !js->is_object()) {
+    b.report.error(path, "must be an object {name, schema, strict?} (got " + (js ? type_name(*js) : "nothing") + ")");
+    return false;
+  }
+  const std::size_t before = b.report.error_count();
+  static constexpr std::string_view allowed[] = {"name", "schema", "strict", "description"};
+  reject_unknown_keys(b.report, *js, path, allowed, "is not part of json_schema (name, schema, strict, description)");
+
+  out = json::object();
+  std::string name = "response";  // OpenAI requires a name; the form may leave it blank
+  if (const json* n = member(*js, "name"); n && !n->is_null()) {
+    const std::string* s = n->is_string() ? n->get_ptr<const std::string*>() : nullptr;
+    bool ok = s != nullptr && s->size() <= 64;
+    if (ok)
+      for (char c : *s) ok = ok && (is_alnum(c) || c == '_' || c == '-');
+    if (s && s->empty()) ok = true;  // blank input: use the default
+    if (!ok) b.report.error(path + ".name", "must be 1 to 64 letters, digits, _ or - (got " + shown_value(*n) + ")");
+    else if (!s->empty()) name = *s;
+  }
+  out["name"] = name;
+  if (const json* d = member(*js, "description"); d && !d->is_null()) {
+    if (!d->is_string()) b.report.error(path + ".description", "must be a string (got " + type_name(*d) + ")");
+    else if (b.text_fits(path + ".description", *d->get_ptr<const std::string*>())) out["description"] = *d;
+  }
+  const json* schema = member(*js, "schema");
+  if (!schema || schema->is_null()) {
+    b.report.error(path + ".schema", "is missing: give the JSON Schema the answer must follow, "
+                                     "e.g. {\"type\": \"object\", \"properties\": {…}}");
+  } else if (!schema->is_object()) {
+    b.report.error(path + ".schema", "must be a JSON object, e.g. {\"type\": \"object\", \"properties\": {…}} (got " +
+                                         type_name(*schema) + ")");
+  } else if (nests_deeper_than(*schema, kMaxJsonDepth)) {
+    b.report.error(path + ".schema", "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  } else {
+    out["schema"] = *schema;
+  }
+  if (const json* strict = member(*js, "strict"); strict && !strict->is_null()) {
+    if (!strict->is_boolean()) b.report.error(path + ".strict", "must be true or false (got " + shown_value(*strict) + ")");
+    else out["strict"] = *strict;
+  }
+  return b.report.error_count() == before;
+}
+
+void read_response_format(Build& b, const json& params) {
+  const json* v = member(params, "response_format");
+  if (!v || v->is_null()) return;
+  const std::string field = "params.response_format";
+  std::string type;
+  const json* js = nullptr;
+  if (v->is_string()) {
+    type = *v->get_ptr<const std::string*>();
+    if (type.empty()) return;
+    if (type == "json_schema") {
+      b.params_set.emplace_back("response_format");
+      b.report.error(field, "json_schema needs a schema: send {type: \"json_schema\", json_schema: {name, schema}}");
+      return;
+    }
+  } else if (v->is_object()) {
+    const json* t = member(*v, "type");
+    if (!t || !t->is_string()) {
+      b.params_set.emplace_back("response_format");
+      b.report.error(field + ".type", "must be \"text\", \"json_object\" or \"json_schema\" (got " +
+                                          (t ? shown_value(*t) : std::string("nothing")) + ")");
+      return;
+    }
+    type = *t->get_ptr<const std::string*>();
+    if (type == "json_schema") {
+      static constexpr std::string_view allowed[] = {"type", "json_schema"};
+      reject_unknown_keys(b.report, *v, field, allowed, "is not part of a json_schema response_format (type, json_schema)");
+      js = member(*v, "json_schema");
+    } else {
+      static constexpr std::string_view allowed[] = {"type"};
+      reject_unknown_keys(b.report, *v, field, allowed, "is not used with this response_format type");
+    }
+  } else {
+    b.params_set.emplace_back("response_format");
+    b.report.error(field, "must be \"text\", \"json_object\" or a {type: …} object (got " + type_name(*v) + ")");
+    return;
+  }
+  b.params_set.emplace_back("response_format");
+
+  if (type == "text") return;  // the default: omitted from the body
+  if (type == "json_object") {
+    b.body["response_format"] = json{{"type", "json_object"}};
+    if (!b.prompt_mentions_json)
+      b.report.warn(field, "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
+                           "(e.g. \"Reply in JSON.\")");
+    b.warn_if_ignored("response_format");
+    return;
+  }
+  if (type == "json_schema") {
+    json schema_out;
+    if (read_json_schema(b, js, field + ".json_schema", schema_out)) {
+      b.body["response_format"] = json{{"type", "json_schema"}, {"json_schema", std::move(schema_out)}};
+      b.warn_if_ignored("response_format");
+    }
+    return;
+  }
+  b.report.error(v->is_object() ? field + ".type" : field,
+                 "must be \"text\", \"json_object\" or \"json_schema\" (got " + quote_user(type) + ")");
+}
+
+constexpr std::string_view kParams[] = {"temperature", "top_p",           "max_tokens", "stop",
+                                        "presence_penalty", "frequency_penalty", "seed", "response_format"};
+
+void read_params(Build& b, const json& form) {
+  const json* p = member(form, "params");
+  if (!p || p->is_null()) return;
+  if (!p->is_object()) {
+    b.report.error("params", "must be an object (got " + type_name(*p) + ")");
+    return;
+  }
+  reject_unknown_keys(b.report, *p, "params", kParams,
+                      "is not a playground parameter; put provider-specific fields in extra");
+  for (const auto& spec : kSampling) read_sampling(b, *p, spec);
+  read_max_tokens(b, *p);
+  read_seed(b, *p);
+  read_stop(b, *p);
+  read_response_format(b, *p);
+}
+
+// ----------------------------------------------------------------- stream and extra
+
+void read_stream(Build& b, const json& form) {
+  const json* s = member(form, "stream");
+  if (!s || s->is_null()) return;
+  if (!s->is_boolean()) {
+    b.report.error("stream", "must be true or false (got " + shown_value(*s) + ")");
+    return;
+  }
+  if (s->get<bool>()) {
+    b.body["stream"] = true;
+    // Without it a stream carries no token counts, and the page shows tokens and cost.
+    b.body["stream_options"] = json{{"include_usage", true}};
+  }
+}
+
+// The fields the playground owns, with what to use instead.
+struct Reserved {
+  std::string_view key;
+  std::string_view instead;
+};
+constexpr Reserved kReserved[] = {
+    {"model", "pick the model instead"},
+    {"messages", "edit the conversation instead"},
+    {"stream", "use the stream switch instead"},
+    {"stream_options", "the playground always asks for usage when streaming"},
+};
+
+void read_extra(Build& b, const json& form) {
+  const json* e = member(form, "extra");
+  if (!e || e->is_null()) return;
+  if (!e->is_object()) {
+    b.report.error("extra", "must be an object of additional body fields (got " + type_name(*e) + ")");
+    return;
+  }
+  for (auto it = e->begin(); it != e->end(); ++it) {
+    const std::string& key = it.key();
+    const std::string field = path_key("extra", key);
+    if (key.empty()) {
+      b.report.error(field, "a field needs a name");
+      continue;
+    }
+    const Reserved* reserved = nullptr;
+    for (const auto& r : kReserved)
+      if (r.key == key) reserved = &r;
+    if (reserved) {
+      b.report.error(field, "cannot override " + key + ", which the playground sets itself; " +
+                                std::string(reserved->instead));
+      continue;
+    }
+    // max_tokens and max_completion_tokens are one setting under two names.
+    const std::string param = key == "max_completion_tokens" ? "max_tokens" : key;
+    if (b.param_set(param)) {
+      b.report.error(field, "conflicts with params." + param + "; set it in one place");
+      continue;
+    }
+    if (nests_deeper_than(it.value(), kMaxJsonDepth)) {
+      b.report.error(field, "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      continue;
+    }
+    if (key == "max_tokens" && b.reasoning)
+      b.report.warn(field, b.model_name + " rejects max_tokens; set Max tokens in params instead "
+                                          "(it is sent as max_completion_tokens)");
+    b.body[key] = it.value();
+  }
+}
+
+// Lets gpt-5.1+ with extra.reasoning_effort "none" take sampling parameters; read before
+// params so that the rule applies to them.
+void apply_reasoning_effort(Build& b, const json& form) {
+  if (!b.reasoning) return;
+  const json* e = member(form, "extra");
+  const std::string* effort = e ? string_member(*e, "reasoning_effort") : nullptr;
+  if (effort && *effort == "none" && takes_sampling_without_reasoning(b.model_name)) b.sampling_allowed = true;
+}
+
+constexpr std::string_view kFormKeys[] = {"system", "messages", "params", "stream", "model", "extra"};
+
+}  // namespace
+
+bool is_reasoning_model(std::string_view model_name) {
+  const std::string n = normalized_model(model_name);
+  if (is_family(n, "o1") || is_family(n, "o3") || is_family(n, "o4")) return true;
+  // gpt-5-chat* is the chat-tuned, non-reasoning variant: it takes temperature and max_tokens.
+  return is_family(n, "gpt-5") && !starts_with(n, "gpt-5-chat");
+}
+
+BuildResult build_request(const json& form, const RequestLimits& limits) {
+  BuildResult result;
+  result.body = nullptr;
+  if (!form.is_object()) {
+    result.errors.push_back({"", "the form must be an object"});
+    return result;
+  }
+  Build b(limits);
+  reject_unknown_keys(b.report, form, "", kFormKeys,
+                      "is not a form field (system, messages, params, stream, model, extra)");
+  read_model(b, form);
+  apply_reasoning_effort(b, form);
+  read_system(b, form);
+  read_messages(b, form);
+  b.body["messages"] = std::move(b.messages);
+  read_params(b, form);  // after the messages: json_object checks that they mention JSON
+  read_stream(b, form);
+  read_extra(b, form);
+
+  // Measured even when something else failed, so that an oversized image is reported in
+  // the same round as a wrong temperature.
+  const std::size_t size = dump_json(b.body).size();
+  if (size > limits.max_body_bytes) {
+    b.report.error("", "the request body is " + human_bytes(size, true) + "; the limit is " +
+                           human_bytes(limits.max_body_bytes) + ": attach smaller images or shorten the conversation");
+  }
+
+  result.ok = b.report.error_count() == 0;
+  if (result.ok) result.body = std::move(b.body);
+  b.report.move_into(result);
+  return result;
+}
+
+json to_json(const BuildResult& result) {
+  if (result.ok) return json{{"ok", true}, {"body", result.body}, {"warnings", to_json(result.warnings)}};
+  json errors = json::array();
+  for (const auto& e : result.errors) errors.push_back(json{{"field", e.field}, {"message", e.message}});
+  return json{{"ok", false}, {"errors", std::move(errors)}, {"warnings", to_json(result.warnings)}};
+}
+
+}  // namespace pg

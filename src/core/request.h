@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pg {
@@ -21,11 +22,14 @@ struct RequestLimits {
   std::size_t max_messages = 500;
   std::size_t max_text_bytes = 4u << 20;   // one text field
   std::size_t max_stop = 4;
+  // Errors listed before the rest are summed up in one last entry: a hostile form with a
+  // million bad parts must not produce a million-entry reply.
+  std::size_t max_errors = 100;
 };
 
 struct BuildResult {
   bool ok = false;
-  json body;                       // the chat-completions body when ok
+  json body;                       // the chat-completions body when ok (null otherwise)
   Findings warnings;               // things that will be sent but deserve a word
   std::vector<FieldError> errors;  // when !ok: every problem found, not just the first
 };
@@ -37,7 +41,8 @@ struct BuildResult {
 BuildResult build_request(const json& form, const RequestLimits& limits = {});
 
 // True for OpenAI reasoning families (o1, o3, o4…, gpt-5 except gpt-5-chat), which take
-// max_completion_tokens and only default sampling. A vendor prefix ("openai/o3") is ignored.
+// max_completion_tokens and only default sampling. A vendor prefix ("openai/o3") and a
+// fine-tune prefix ("ft:o4-mini:…") are ignored; case does not matter.
 bool is_reasoning_model(std::string_view model_name);
 
 json to_json(const BuildResult& result);  // design.md's buildRequest shape
