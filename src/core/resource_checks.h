@@ -1,0 +1,74 @@
+// Internal to the resources reader: where one entry's problems are collected, and the value
+// checks its field tables are made of. Strictness differs by source, as in the gateway: the
+// resources file rejects unknown or forbidden fields, etcd rows ignore and report them.
+#pragma once
+
+#include "core/json_util.h"
+#include "core/resources.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace pg::resources_detail {
+
+enum class Mode { File, Etcd };
+
+class EntryLog {
+ public:
+  EntryLog(Mode mode, std::string entry, std::vector<ResourceError>& errors,
+           std::vector<ResourceError>& warnings)
+      : mode_(mode), entry_(std::move(entry)), errors_(errors), warnings_(warnings) {}
+
+  Mode mode() const { return mode_; }
+  void error(std::string field, std::string message);
+  void warning(std::string field, std::string message);
+  // A field the strict file schema rejects: an error in a file, reported and ignored on etcd.
+  void refuse(std::string field, std::string message);
+  std::size_t errors_logged() const { return errors_logged_; }
+
+ private:
+  Mode mode_;
+  std::string entry_;
+  std::vector<ResourceError>& errors_;
+  std::vector<ResourceError>& warnings_;
+  std::size_t errors_logged_ = 0;
+};
+
+// "a string", "a number", … for messages. Never the value itself: it may be a secret.
+const char* describe_type(const json& value);
+
+// Each check reports one error at `path` and returns false when `value` does not fit.
+bool check_string(EntryLog& log, const std::string& path, const json& value, bool non_empty);
+bool check_bool(EntryLog& log, const std::string& path, const json& value);
+bool check_int(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
+               std::int64_t max = std::numeric_limits<std::int64_t>::max());
+bool check_number(EntryLog& log, const std::string& path, const json& value, double min,
+                  double max = std::numeric_limits<double>::infinity());
+bool check_object(EntryLog& log, const std::string& path, const json& value);
+bool check_enum(EntryLog& log, const std::string& path, const json& value,
+                std::initializer_list<const char*> allowed);
+bool check_string_list(EntryLog& log, const std::string& path, const json& value);
+bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
+                    std::int64_t max);
+bool check_string_map(EntryLog& log, const std::string& path, const json& value);
+
+// A table of an object's documented members. A null member counts as absent (the gateway's
+// optional fields are nullable), so a required member given null is reported missing.
+using ValueCheck = void (*)(EntryLog& log, const std::string& path, const json& value);
+struct FieldRule {
+  const char* name;
+  ValueCheck check;  // nullptr: any value
+  bool required = false;
+};
+enum class Unknown { Refuse, Ignore };
+
+void check_members(EntryLog& log, const std::string& path, const json& object,
+                   const std::vector<FieldRule>& rules, Unknown unknown);
+
+std::string join_path(const std::string& path, const std::string& member);
+std::string index_path(const std::string& path, std::size_t index);
+
+}  // namespace pg::resources_detail

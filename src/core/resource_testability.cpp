@@ -1,0 +1,160 @@
+// Which models the playground can test, and why not the others. The playground sends one
+// OpenAI-compatible chat call to one provider key, base URL and model name, so it can test a
+// direct model whose key the gateway itself could dispatch over that protocol.
+#include "core/resources.h"
+
+#include "core/upstream.h"
+
+namespace pg {
+
+namespace {
+
+// The gateway's dispatch rule (reference §2): the exact provider "openai"/"anthropic" picks a
+// specialized bridge, otherwise the key's adapter picks a family bridge.
+// LOCAL COPY until upstream.cpp (pg::wire_protocol) exists.
+WireProtocol key_protocol(const ProviderKey& key) {
+  if (key.provider == "openai") return WireProtocol::OpenAI;
+  if (key.provider == "anthropic") return WireProtocol::Anthropic;
+  if (key.adapter == "openai") return WireProtocol::OpenAI;
+  if (key.adapter == "anthropic") return WireProtocol::Anthropic;
+  if (key.adapter == "azure-openai") return WireProtocol::AzureOpenAI;
+  return WireProtocol::Unsupported;
+}
+
+std::string code_span(const std::string& s) { return "`" + excerpt(s, 80) + "`"; }
+
+std::string name_list(const std::vector<std::string>& names, std::size_t from = 0, std::size_t count = SIZE_MAX) {
+  constexpr std::size_t kShown = 8;
+  std::string out;
+  std::size_t shown = 0, total = 0;
+  for (std::size_t i = from; i < names.size() && total < count; ++i, ++total) {
+    if (shown == kShown) continue;
+    out += (out.empty() ? "" : ", ") + excerpt(names[i], 80);
+    ++shown;
+  }
+  if (total > shown) out += " and " + std::to_string(total - shown) + " more";
+  return out.empty() ? "no models" : out;
+}
+
+std::vector<std::string> names_at(const json& canonical, const char* block, const char* list, const char* field) {
+  std::vector<std::string> out;
+  const json* b = member(canonical, block);
+  const json* items = b ? member(*b, list) : nullptr;
+  if (!items || !items->is_array()) return out;
+  for (const auto& item : *items)
+    if (const std::string* s = string_member(item, field)) out.push_back(*s);
+  return out;
+}
+
+std::string nested_string(const json& canonical, const char* block, const char* field) {
+  const json* b = member(canonical, block);
+  const std::string* s = b ? string_member(*b, field) : nullptr;
+  return s ? *s : std::string();
+}
+
+constexpr const char* kOneAtATime =
+    "the playground tests one provider key, base URL and model name at a time; ";
+
+std::string multi_target_reason(const Model& m) {
+  if (m.kind == "routing") {
+    std::string strategy = nested_string(m.canonical, "routing", "strategy");
+    if (strategy.empty()) strategy = "failover";
+    return "a routing model (" + strategy + " over " + name_list(names_at(m.canonical, "routing", "targets", "model")) +
+           "): " + kOneAtATime + "test each target here, or send traffic through the managed gateway to test routing";
+  }
+  if (m.kind == "ensemble") {
+    const json* ensemble = member(m.canonical, "ensemble");
+    const json* judge = ensemble ? member(*ensemble, "judge") : nullptr;
+    const std::string* judge_model = judge ? string_member(*judge, "model") : nullptr;
+    return "an ensemble model (panel " + name_list(names_at(m.canonical, "ensemble", "panel", "model")) + "; judge " +
+           (judge_model ? excerpt(*judge_model, 80) : std::string("none")) + "): " + kOneAtATime +
+           "test each member here, or send traffic through the managed gateway to test the ensemble";
+  }
+  return "a semantic router (routes to " + name_list(names_at(m.canonical, "semantic", "routes", "target")) +
+         "; default " + excerpt(nested_string(m.canonical, "semantic", "default"), 80) + "; embeddings by " +
+         excerpt(nested_string(m.canonical, "semantic", "embedding_model"), 80) + "): " + kOneAtATime +
+         "test each target here, or send traffic through the managed gateway to test semantic routing";
+}
+
+std::string unset_reason(const std::string& owner, const std::vector<std::string>& vars) {
+  std::vector<std::string> quoted_vars;
+  for (const auto& v : vars) quoted_vars.push_back("${" + v + "}");
+  return owner + " needs " + name_list(quoted_vars) + ", unset or empty where the playground runs: set " +
+         (vars.size() == 1 ? "it" : "them") + " and reload the resources file";
+}
+
+// Why the key cannot be called as OpenAI-compatible chat, or "" when it can.
+std::string protocol_problem(const ProviderKey& key) {
+  const std::string who = "provider key " + code_span(key.display_name);
+  const std::string supported =
+      "the playground speaks only OpenAI-compatible chat: provider openai or anthropic, or adapter openai, "
+      "anthropic or azure-openai";
+  if (key_protocol(key) != WireProtocol::Unsupported) return "";
+  if (key.adapter == "bedrock" || key.adapter == "vertex")
+    return who + " uses adapter " + key.adapter + ", and " + supported +
+           " (the key's `adapter` decides it); test this model through the gateway";
+  if (key.adapter.empty())
+    return who + " has provider \"" + excerpt(key.provider, 60) +
+           "\" and no adapter, so the gateway cannot dispatch it either: only provider openai and anthropic are "
+           "recognised by name, any other vendor needs `adapter` (adapter: openai for an OpenAI-compatible API)";
+  return who + " has adapter \"" + excerpt(key.adapter, 60) + "\"; " + supported;
+}
+
+// Why the key has no usable base URL, or "" when it has one (its own, or the gateway's default).
+std::string base_url_problem(const ProviderKey& key) {
+  if (!key.api_base.empty()) return "";
+  const std::string who = "provider key " + code_span(key.display_name);
+  switch (key_protocol(key)) {
+    case WireProtocol::OpenAI:
+      if (key.provider == "openai" || key.provider.empty()) return "";
+      return who + " has no api_base: the gateway defaults to https://api.openai.com/v1 only for provider openai; "
+                   "set api_base to the vendor's OpenAI-compatible base URL";
+    case WireProtocol::Anthropic:
+      if (key.provider == "anthropic" || key.provider.empty()) return "";
+      return who + " has no api_base: the gateway defaults to https://api.anthropic.com only for provider "
+                   "anthropic; set api_base";
+    case WireProtocol::AzureOpenAI:
+      return who + " has no api_base: adapter azure-openai needs it (https://<resource>.openai.azure.com)";
+    default:
+      return "";
+  }
+}
+
+void decide(const Resources& resources, Model& m) {
+  m.testable = false;
+  m.reason.clear();
+  if (m.kind != "direct") {
+    m.reason = multi_target_reason(m);
+    return;
+  }
+  if (m.display_name.find('*') != std::string::npos) {
+    m.reason = "a wildcard model (" + code_span(m.display_name) +
+               "): it stands for every model name its `*` matches, so there is no single model name to test; "
+               "add a model with a concrete name to test one";
+    return;
+  }
+  if (!m.unset_vars.empty()) {
+    m.reason = unset_reason("this model", m.unset_vars);
+    return;
+  }
+  const ProviderKey* key = resources.key_by_id(m.provider_key_id);
+  if (!key) {
+    m.reason = "its provider key (id " + excerpt(m.provider_key_id, 80) + ") is not defined";
+    return;
+  }
+  if (!key->unset_vars.empty()) {
+    m.reason = unset_reason("its provider key " + code_span(key->display_name), key->unset_vars);
+    return;
+  }
+  m.reason = protocol_problem(*key);
+  if (m.reason.empty()) m.reason = base_url_problem(*key);
+  m.testable = m.reason.empty();
+}
+
+}  // namespace
+
+void resolve_models(Resources& resources) {
+  for (auto& m : resources.models) decide(resources, m);
+}
+
+}  // namespace pg

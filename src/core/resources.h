@@ -1,0 +1,111 @@
+// AISIX resources: provider keys and models, read from the gateway's resources file (strict,
+// with ${VAR} interpolation and file sugar) or from etcd rows (canonical JSON, lenient), as
+// the gateway itself reads them (shared/references/aisix-resources.md). Pure: the relay
+// reads the file (YAML → JSON) and the environment, and hands both in.
+#pragma once
+
+#include "core/json_util.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace pg {
+
+struct ProviderKey {
+  std::string id;            // derived UUIDv5 (file) or the etcd row id
+  std::string display_name;
+  std::string provider;      // open vendor string ("openai", "deepseek", "azure", …)
+  std::string adapter;       // "" | openai | anthropic | bedrock | vertex | azure-openai
+  std::string api_base;      // "" when unset
+  std::string api_key;       // THE SECRET: never serialised by to_public_json
+  json canonical;            // the gateway's canonical document (secret → api_key); holds the secret
+  std::vector<std::string> unset_vars;  // LoadOptions::allow_unset_vars only: variables it lacks
+};
+
+struct ModelCost {
+  double input_per_1k = 0;   // USD per 1,000 prompt tokens
+  double output_per_1k = 0;  // USD per 1,000 completion tokens
+};
+
+struct Model {
+  std::string id;
+  std::string display_name;
+  std::string kind;          // "direct" | "routing" | "ensemble" | "semantic"
+  std::string provider;      // direct only
+  std::string model_name;    // direct only
+  std::string provider_key_id;
+  std::optional<ModelCost> cost;
+  std::vector<std::string> targets;  // multi-target: the model names it routes to
+  bool testable = false;
+  std::string reason;        // why not testable (multi-target, missing key, unsupported protocol…)
+  json canonical;            // the gateway's canonical document (provider_key_id, no file sugar)
+  std::vector<std::string> unset_vars;  // LoadOptions::allow_unset_vars only: variables it lacks
+};
+
+struct ResourceError {
+  std::string entry;   // "models[2] (gpt4o)", "provider_keys[0] (oai)", "" for the file
+  std::string field;   // "api_key", "provider_key", "_format_version"
+  std::string message;
+};
+
+struct Resources {
+  std::vector<ProviderKey> provider_keys;
+  std::vector<Model> models;
+  std::vector<ResourceError> errors;    // file: any error fails the whole load
+  std::vector<ResourceError> warnings;  // etcd: skipped rows, ignored unknown fields
+  bool ok() const { return errors.empty(); }
+  const ProviderKey* key_by_id(std::string_view id) const;
+  const Model* model_by_id(std::string_view id) const;
+};
+
+using Env = std::unordered_map<std::string, std::string>;
+
+// The resources file, already parsed from YAML to JSON by the caller. Strict like the
+// gateway: `_format_version` must be the string "1", unknown top-level keys and unknown
+// fields are errors, ${VAR} is interpolated in every string value (unset or empty → error),
+// `provider_key` names are rewritten to derived ids, `secret` is an alias of `api_key`.
+// All errors are collected; on any error the result holds no resources.
+Resources load_resources_file(const json& document, const Env& env);
+
+struct LoadOptions {
+  // NOT the gateway's behaviour, for the playground's own example file (`make run` offline):
+  // an unset or empty ${VAR} becomes a warning instead of failing the load; its text stays
+  // as written and the provider key or model that needs it is listed as not testable.
+  // Syntax errors (unterminated `${`, empty `${}`) still fail the load.
+  bool allow_unset_vars = false;
+};
+Resources load_resources_file(const json& document, const Env& env, const LoadOptions& options);
+
+// One etcd row of kind "models" or "provider_keys" (canonical JSON, lenient: unknown fields
+// are ignored and reported). Used by the etcd source; a bad row is reported and skipped.
+struct RowResult {
+  std::optional<ProviderKey> provider_key;
+  std::optional<Model> model;
+  std::vector<ResourceError> errors;
+  std::vector<ResourceError> warnings;
+};
+RowResult parse_row(std::string_view kind, std::string_view id, std::string_view value);
+
+// Decides testability once keys and models are known (a model whose key is missing, or
+// whose key speaks a protocol the playground cannot call, is listed as not testable).
+void resolve_models(Resources& resources);
+
+// The gateway's file id: UUIDv5 over "<kind>/<identity>" in the AISIX file namespace.
+std::string derive_id(std::string_view kind, std::string_view identity);
+
+// The canonical rows (what the gateway stores in etcd) for a loaded file: a list of
+// {key: "<kind>/<id>", value: {...}} with provider keys' api_key in plain text.
+json to_canonical_rows(const Resources& resources);
+
+// What the browser may see: design.md's model list, never a secret.
+json to_public_json(const Resources& resources);
+
+// For the relay only (it calls the upstream), never for a browser: every provider key as
+// {id, display_name, provider, adapter, api_base, api_key}, the secret in plain text.
+json to_relay_keys_json(const Resources& resources);
+json to_json(const ResourceError& e);
+
+}  // namespace pg

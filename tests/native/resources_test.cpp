@@ -1,0 +1,709 @@
+// AISIX resources: SHA-1 / UUIDv5 ids, ${VAR} interpolation, the strict file loader, etcd rows,
+// testability and the public/canonical views (shared/references/aisix-resources.md).
+#include <doctest/doctest.h>
+
+#include "core/interpolate.h"
+#include "core/resources.h"
+#include "core/sha1.h"
+#include "core/uuid5.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using namespace pg;
+
+namespace {
+
+json fixture(const std::string& name) {
+  std::ifstream in(std::string(PG_FIXTURES) + "/resources/" + name, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = parse_json(text.str());
+  REQUIRE_MESSAGE(parsed.value, name << ": " << parsed.error);
+  return *parsed.value;
+}
+
+// Every variable valid.json needs, with recognisable secret values.
+Env full_env() {
+  return {{"OPENAI_API_KEY", "sk-openai-SECRET1"}, {"DEEPSEEK_HOST", "api.deepseek.com"},
+          {"DEEPSEEK_API_KEY", "sk-ds-SECRET2"},   {"AZURE_OPENAI_KEY", "az-SECRET3"},
+          {"ANTHROPIC_API_KEY", "sk-ant-SECRET4"}, {"AWS_SECRET", "aws-SECRET5"},
+          {"MISTRAL_API_KEY", "mis-SECRET6"},      {"CACHE_UNIT", "token"}};
+}
+
+const Model* model_named(const Resources& r, const std::string& name) {
+  for (const auto& m : r.models)
+    if (m.display_name == name) return &m;
+  return nullptr;
+}
+
+const ProviderKey* key_named(const Resources& r, const std::string& name) {
+  for (const auto& k : r.provider_keys)
+    if (k.display_name == name) return &k;
+  return nullptr;
+}
+
+std::string all_errors(const Resources& r) {
+  std::string out;
+  for (const auto& e : r.errors) out += "[" + e.entry + "|" + e.field + "] " + e.message + "\n";
+  return out;
+}
+
+// True when one error has exactly this entry and field and a message containing `fragment`.
+bool has_error(const std::vector<ResourceError>& errors, const std::string& entry, const std::string& field,
+               const std::string& fragment) {
+  for (const auto& e : errors)
+    if (e.entry == entry && e.field == field && e.message.find(fragment) != std::string::npos) return true;
+  return false;
+}
+
+// Loads valid.json after `mutate`, expecting failure with the given error, and all-or-nothing.
+Resources expect_error(void (*mutate)(json&), const std::string& entry, const std::string& field,
+                       const std::string& fragment, Env env = full_env()) {
+  json doc = fixture("valid.json");
+  mutate(doc);
+  Resources r = load_resources_file(doc, env);
+  CHECK_FALSE(r.ok());
+  CHECK_MESSAGE(has_error(r.errors, entry, field, fragment), "wanted [" << entry << "|" << field << "] ~ \""
+                                                                        << fragment << "\"; got:\n"
+                                                                        << all_errors(r));
+  CHECK(r.provider_keys.empty());
+  CHECK(r.models.empty());
+  return r;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------- SHA-1, ids
+
+TEST_CASE("sha1 matches the FIPS 180 test vectors") {
+  CHECK(to_hex(sha1("abc")) == "a9993e364706816aba3e25717850c26c9cd0d89d");
+  CHECK(to_hex(sha1("")) == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  CHECK(to_hex(sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+  CHECK(to_hex(sha1(std::string(1000000, 'a'))) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+
+TEST_CASE("sha1 gives the same digest however the input is split") {
+  const std::string text(1000, 'x');
+  const std::string whole = to_hex(sha1(text));
+  for (std::size_t piece : {1u, 55u, 56u, 63u, 64u, 65u, 999u}) {
+    Sha1 h;
+    for (std::size_t i = 0; i < text.size(); i += piece) h.update(std::string_view(text).substr(i, piece));
+    CHECK_MESSAGE(to_hex(h.finish()) == whole, "piece size " << piece);
+  }
+}
+
+TEST_CASE("uuid v5 reproduces RFC 4122 names and the gateway's pinned file ids") {
+  const auto url_ns = parse_uuid("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
+  const auto dns_ns = parse_uuid("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+  REQUIRE(url_ns);
+  REQUIRE(dns_ns);
+  CHECK(format_uuid(uuid_v5(*dns_ns, "python.org")) == "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+  // The gateway's namespace is itself uuid5(NAMESPACE_URL, …): re-derive it.
+  CHECK(format_uuid(uuid_v5(*url_ns, "https://github.com/api7/aisix#resources-file")) ==
+        "63e50ab2-677a-54d3-8d1e-c0cb29ceae94");
+  CHECK(derive_id("models", "gpt-4o") == "6efd592d-a73b-573d-8e2c-e9e103692f92");
+  CHECK(derive_id("provider_keys", "gpt-4o") != derive_id("models", "gpt-4o"));
+}
+
+TEST_CASE("parse_uuid accepts only the 8-4-4-4-12 form") {
+  CHECK(parse_uuid("6BA7B811-9DAD-11D1-80B4-00C04FD430C8"));
+  CHECK_FALSE(parse_uuid(""));
+  CHECK_FALSE(parse_uuid("6ba7b8119dad11d180b400c04fd430c8"));
+  CHECK_FALSE(parse_uuid("6ba7b811-9dad-11d1-80b4-00c04fd430cg"));
+  CHECK_FALSE(parse_uuid("6ba7b811-9dad-11d1-80b400-c04fd430c8"));
+}
+
+// ---------------------------------------------------------------------------------- ${VAR}
+
+TEST_CASE("interpolation follows the gateway's grammar") {
+  const EnvMap env = {{"HOST", "up.example"}, {"KEY", "sk-1"}, {"EMPTY", ""}};
+  CHECK(interpolate("${KEY}", env).value == "sk-1");
+  CHECK(interpolate("https://${HOST}/v1", env).value == "https://up.example/v1");
+  CHECK(interpolate("${HOST}:${KEY}", env).value == "up.example:sk-1");
+  CHECK(interpolate("$${KEY}", env).value == "${KEY}");
+  CHECK(interpolate("a$$b", env).value == "a$b");
+  CHECK(interpolate("$$$${KEY}", env).value == "$${KEY}");
+  CHECK(interpolate("$$${KEY}", env).value == "$sk-1");
+  CHECK(interpolate("$KEY and 5$", env).value == "$KEY and 5$");
+
+  auto unset = interpolate("x${NOPE}y", env);
+  CHECK_FALSE(unset.ok);
+  CHECK(unset.error.find("`NOPE`") != std::string::npos);
+  CHECK(unset.unset == "NOPE");
+  auto empty = interpolate("${EMPTY}", env);
+  CHECK_FALSE(empty.ok);
+  CHECK(empty.error.find("`EMPTY` is empty") != std::string::npos);
+  // No default syntax: the whole text between the braces is the name.
+  CHECK(interpolate("${HOST:-x}", env).error.find("`HOST:-x`") != std::string::npos);
+  auto open = interpolate("sk-abc${KEY", env);
+  CHECK_FALSE(open.ok);
+  CHECK(open.error.find("unterminated") != std::string::npos);
+  CHECK(open.error.find("sk-abc") == std::string::npos);  // never echoes the value
+  CHECK(interpolate("${}", env).error.find("empty variable name") != std::string::npos);
+}
+
+TEST_CASE("interpolate_tree touches string values only and reports each failure with its path") {
+  const EnvMap env = {{"H", "h"}};
+  json doc = {{"${H}", "${H}"}, {"n", 5}, {"list", {"a", "${MISSING}", {{"deep", "${ALSO}"}}}}};
+  std::vector<InterpolationError> errors;
+  json out = interpolate_tree(doc, env, errors);
+  CHECK(out["${H}"] == "h");  // the key stays as written
+  CHECK(out["n"] == 5);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].path == "list[1]");
+  CHECK(errors[1].path == "list[2].deep");
+  CHECK(errors[1].unset == "ALSO");
+}
+
+// ---------------------------------------------------------------------------------- the file
+
+TEST_CASE("a valid file loads every key and model with derived ids and interpolated values") {
+  Resources r = load_resources_file(fixture("valid.json"), full_env());
+  REQUIRE_MESSAGE(r.ok(), all_errors(r));
+  CHECK(r.provider_keys.size() == 6);
+  CHECK(r.models.size() == 11);
+
+  const ProviderKey* oai = key_named(r, "oai");
+  REQUIRE(oai);
+  CHECK(oai->id == "4f7a1b85-429d-56d7-9429-63df1d28654a");
+  CHECK(oai->api_key == "sk-openai-SECRET1");
+  CHECK(oai->provider == "openai");
+  CHECK(oai->adapter.empty());
+  CHECK(oai->api_base.empty());
+
+  const ProviderKey* ds = key_named(r, "ds");
+  REQUIRE(ds);
+  CHECK(ds->api_base == "https://api.deepseek.com");  // partial interpolation
+  CHECK(ds->adapter == "openai");
+
+  const ProviderKey* claude_key = key_named(r, "claude-key");
+  REQUIRE(claude_key);
+  CHECK(claude_key->api_key == "sk-ant-SECRET4");  // `secret` is an alias of api_key
+  CHECK(claude_key->canonical.contains("api_key"));
+  CHECK_FALSE(claude_key->canonical.contains("secret"));
+
+  const ProviderKey* az = key_named(r, "az");
+  REQUIRE(az);
+  CHECK(az->canonical["request"]["default_headers"]["x-team"] == "${request.api_key.team_id}");  // $$ escape
+
+  const Model* gpt4o = model_named(r, "gpt4o");
+  REQUIRE(gpt4o);
+  CHECK(gpt4o->id == "9fe3f6c7-a2fe-5306-a5b2-81c3651df5be");
+  CHECK(gpt4o->kind == "direct");
+  CHECK(gpt4o->provider_key_id == oai->id);  // `provider_key` name sugar resolved
+  REQUIRE(gpt4o->cost);
+  CHECK(gpt4o->cost->input_per_1k == doctest::Approx(0.0025));
+  CHECK(gpt4o->cost->output_per_1k == doctest::Approx(0.01));
+  CHECK(model_named(r, "deepseek-chat")->cost == std::nullopt);
+
+  const Model* claude = model_named(r, "claude");
+  REQUIRE(claude);
+  CHECK(claude->provider_key_id == claude_key->id);  // canonical provider_key_id accepted
+
+  const Model* chat = model_named(r, "chat");
+  REQUIRE(chat);
+  CHECK(chat->kind == "routing");
+  CHECK(chat->targets == std::vector<std::string>{"gpt4o", "claude"});
+  const Model* panel = model_named(r, "panel");
+  CHECK(panel->kind == "ensemble");
+  CHECK(panel->targets == std::vector<std::string>{"gpt4o", "deepseek-chat", "claude"});
+  const Model* router = model_named(r, "router");
+  CHECK(router->kind == "semantic");
+  CHECK(router->targets == std::vector<std::string>{"deepseek-chat", "gpt-4o-*", "gpt4o", "embed"});
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("testability: one OpenAI-compatible key, base URL and model name at a time") {
+  Resources r = load_resources_file(fixture("valid.json"), full_env());
+  REQUIRE_MESSAGE(r.ok(), all_errors(r));
+  for (const char* name : {"gpt4o", "deepseek-chat", "azure-gpt", "claude", "embed"}) {
+    CAPTURE(name);
+    CHECK(model_named(r, name)->testable);
+    CHECK(model_named(r, name)->reason.empty());
+  }
+  CHECK(model_named(r, "chat")->reason ==
+        "a routing model (failover over gpt4o, claude): the playground tests one provider key, base URL and "
+        "model name at a time; test each target here, or send traffic through the managed gateway to test routing");
+  CHECK(model_named(r, "panel")->reason.find("an ensemble model (panel gpt4o, deepseek-chat; judge claude)") == 0);
+  CHECK(model_named(r, "router")->reason.find("a semantic router (routes to deepseek-chat, gpt-4o-*; default gpt4o; "
+                                              "embeddings by embed)") == 0);
+
+  const Model* titan = model_named(r, "titan");
+  CHECK_FALSE(titan->testable);
+  CHECK(titan->reason.find("adapter bedrock") != std::string::npos);
+  CHECK(titan->reason.find("OpenAI-compatible chat") != std::string::npos);
+
+  const Model* mistral = model_named(r, "mistral-small");
+  CHECK_FALSE(mistral->testable);
+  CHECK(mistral->reason.find("no adapter") != std::string::npos);
+  CHECK(mistral->reason.find("adapter: openai") != std::string::npos);
+
+  const Model* wildcard = model_named(r, "gpt-*");
+  CHECK_FALSE(wildcard->testable);
+  CHECK(wildcard->reason.find("wildcard") != std::string::npos);
+}
+
+TEST_CASE("testability follows the gateway's dispatch rule for every provider/adapter pair") {
+  struct Case {
+    const char* provider;
+    const char* adapter;
+    const char* api_base;
+    bool testable;
+    const char* reason_fragment;
+  };
+  const Case cases[] = {
+      {"openai", "", "", true, ""},                      // specialized bridge, default base
+      {"openai", "bedrock", "", true, ""},               // the exact provider name wins over adapter
+      {"anthropic", "", "", true, ""},
+      {"", "openai", "", true, ""},                      // empty provider gets OpenAI's default base
+      {"deepseek", "openai", "https://api.deepseek.com", true, ""},
+      {"deepseek", "openai", "", false, "has no api_base"},
+      {"groq", "anthropic", "", false, "has no api_base"},
+      {"azure", "azure-openai", "https://r.openai.azure.com", true, ""},
+      {"azure", "azure-openai", "", false, "adapter azure-openai needs it"},
+      {"google", "vertex", "", false, "adapter vertex"},
+      {"deepseek", "", "https://api.deepseek.com", false, "no adapter"},
+      {"", "", "", false, "no adapter"},
+      {"OpenAI", "", "", false, "no adapter"},           // case matters, as in the gateway
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.provider);
+    CAPTURE(c.adapter);
+    CAPTURE(c.api_base);
+    Resources r;
+    r.provider_keys.push_back({"k1", "key", c.provider, c.adapter, c.api_base, "secret", json(), {}});
+    Model m;
+    m.id = "m1";
+    m.display_name = "m";
+    m.kind = "direct";
+    m.provider = "p";
+    m.model_name = "x";
+    m.provider_key_id = "k1";
+    r.models.push_back(m);
+    resolve_models(r);
+    CHECK(r.models[0].testable == c.testable);
+    CHECK(r.models[0].reason.find(c.reason_fragment) != std::string::npos);
+  }
+  Resources orphan;
+  Model m;
+  m.id = "m1";
+  m.display_name = "m";
+  m.kind = "direct";
+  m.provider_key_id = "gone";
+  orphan.models.push_back(m);
+  resolve_models(orphan);
+  CHECK_FALSE(orphan.models[0].testable);
+  CHECK(orphan.models[0].reason.find("is not defined") != std::string::npos);
+}
+
+TEST_CASE("the public model list carries design.md's fields and no secret") {
+  Resources r = load_resources_file(fixture("valid.json"), full_env());
+  REQUIRE_MESSAGE(r.ok(), all_errors(r));
+  const json pub = to_public_json(r);
+  const std::string text = dump_json(pub);
+  for (const auto& [name, value] : full_env()) {
+    if (value.find("SECRET") == std::string::npos) continue;
+    CAPTURE(name);
+    CHECK(text.find(value) == std::string::npos);
+  }
+  CHECK(text.find("AKIAEXAMPLE") == std::string::npos);  // a whole credential JSON stays private too
+  CHECK(text.find("api_key") == std::string::npos);
+  CHECK(text.find("secret") == std::string::npos);
+
+  REQUIRE(pub["models"].size() == r.models.size());
+  const json* ds = nullptr;
+  const json* chat = nullptr;
+  for (const auto& m : pub["models"]) {
+    if (m["display_name"] == "deepseek-chat") ds = &m;
+    if (m["display_name"] == "chat") chat = &m;
+  }
+  REQUIRE(ds);
+  CHECK((*ds)["id"] == derive_id("models", "deepseek-chat"));
+  CHECK((*ds)["kind"] == "direct");
+  CHECK((*ds)["provider"] == "deepseek");
+  CHECK((*ds)["model_name"] == "deepseek-chat");
+  CHECK((*ds)["api_base"] == "https://api.deepseek.com");
+  CHECK((*ds)["provider_key"] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"}});
+  CHECK((*ds)["cost"].is_null());
+  CHECK((*ds)["testable"] == true);
+  CHECK_FALSE(ds->contains("reason"));
+  CHECK_FALSE(ds->contains("targets"));
+  REQUIRE(chat);
+  CHECK((*chat)["testable"] == false);
+  CHECK((*chat)["reason"].get<std::string>().find("a routing model") == 0);
+  CHECK((*chat)["targets"] == json{"gpt4o", "claude"});
+  CHECK((*chat)["provider_key"].is_null());
+  CHECK((*chat)["api_base"] == "");
+}
+
+TEST_CASE("canonical rows are what the gateway stores in etcd") {
+  Resources r = load_resources_file(fixture("valid.json"), full_env());
+  REQUIRE_MESSAGE(r.ok(), all_errors(r));
+  const json rows = to_canonical_rows(r);
+  REQUIRE(rows.size() == 17);
+  const json& first = rows[0];
+  CHECK(first["key"] == "provider_keys/4f7a1b85-429d-56d7-9429-63df1d28654a");
+  CHECK(first["value"] == json{{"display_name", "oai"}, {"provider", "openai"}, {"api_key", "sk-openai-SECRET1"}});
+  bool saw_gpt4o = false, saw_chat = false;
+  for (const auto& row : rows) {
+    const std::string key = row["key"];
+    if (key == "models/9fe3f6c7-a2fe-5306-a5b2-81c3651df5be") {
+      saw_gpt4o = true;
+      CHECK(row["value"]["provider_key_id"] == "4f7a1b85-429d-56d7-9429-63df1d28654a");
+      CHECK_FALSE(row["value"].contains("provider_key"));
+      CHECK(row["value"]["cost"]["output_per_1k"] == 0.01);
+      CHECK(row["value"]["timeout"] == 30000);
+    }
+    if (key == "models/fa4b8a1f-88c3-5341-830f-df95b53c6271") {
+      saw_chat = true;
+      CHECK(row["value"]["routing"]["targets"][1] == json{{"model", "claude"}, {"priority", 1}});
+      CHECK_FALSE(row["value"].contains("provider"));
+    }
+  }
+  CHECK(saw_gpt4o);
+  CHECK(saw_chat);
+  // Rows read back through the etcd path give the same models.
+  for (const auto& row : rows) {
+    const std::string key = row["key"];
+    const auto slash = key.find('/');
+    RowResult back = parse_row(key.substr(0, slash), key.substr(slash + 1), dump_json(row["value"]));
+    CHECK_MESSAGE(back.errors.empty(), key);
+    CHECK(back.warnings.empty());
+  }
+}
+
+TEST_CASE("relay keys carry the secret, for the relay only") {
+  Resources r = load_resources_file(fixture("valid.json"), full_env());
+  REQUIRE(r.ok());
+  const json keys = to_relay_keys_json(r);
+  REQUIRE(keys.size() == 6);
+  CHECK(keys[1] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"},
+                        {"provider", "deepseek"}, {"adapter", "openai"},
+                        {"api_base", "https://api.deepseek.com"}, {"api_key", "sk-ds-SECRET2"}});
+}
+
+// ---------------------------------------------------------------------------------- file errors
+
+TEST_CASE("format version: mandatory, and the string \"1\"") {
+  expect_error([](json& d) { d["_format_version"] = 1; }, "", "_format_version", "quote it");
+  expect_error([](json& d) { d["_format_version"] = "2"; }, "", "_format_version", "\"2\" is not a supported");
+  expect_error([](json& d) { d["_format_version"] = true; }, "", "_format_version", "must be the string \"1\"");
+  expect_error([](json& d) { d.erase("_format_version"); }, "", "_format_version", "is missing");
+  Resources not_a_map = load_resources_file(json::array(), full_env());
+  CHECK_FALSE(not_a_map.ok());
+  CHECK(has_error(not_a_map.errors, "", "", "top level must be a mapping"));
+}
+
+TEST_CASE("top-level keys: only the 13 collections; each a list of mappings") {
+  expect_error([](json& d) { d["pricing"] = json::array(); }, "", "pricing", "unknown top-level key");
+  expect_error([](json& d) { d["models"] = json::object(); }, "", "models", "must be a list");
+  expect_error([](json& d) { d["provider_keys"].push_back("oai"); }, "provider_keys[6]", "", "must be a mapping");
+  json doc = fixture("valid.json");
+  for (const char* kind : {"mcp_servers", "a2a_agents", "observability_exporters", "rate_limit_policies",
+                           "oidc_providers", "claim_mappings", "passthrough_routes", "mcp_auth_settings"})
+    doc[kind] = json::array({{{"name", "anything"}, {"whatever", 1}}});
+  Resources r = load_resources_file(doc, full_env());
+  CHECK_MESSAGE(r.ok(), all_errors(r));  // accepted, not validated
+}
+
+TEST_CASE("unknown fields, an `id`, and wrong types are errors in the file") {
+  expect_error([](json& d) { d["provider_keys"][0]["region"] = "eu"; }, "provider_keys[0] (oai)", "region",
+               "unknown field");
+  expect_error([](json& d) { d["models"][0]["fallbacks"] = json::array(); }, "models[0] (gpt4o)", "fallbacks",
+               "unknown field");
+  expect_error([](json& d) { d["models"][0]["cost"]["currency"] = "EUR"; }, "models[0] (gpt4o)", "cost.currency",
+               "unknown field");
+  expect_error([](json& d) { d["models"][0]["id"] = "x"; }, "models[0] (gpt4o)", "id", "ids are derived");
+  expect_error([](json& d) { d["provider_keys"][0]["id"] = "x"; }, "provider_keys[0] (oai)", "id", "not accepted");
+  expect_error([](json& d) { d["models"][0]["timeout"] = "30s"; }, "models[0] (gpt4o)", "timeout",
+               "must be an integer, not a string");
+  expect_error([](json& d) { d["models"][0]["retries"] = -1; }, "models[0] (gpt4o)", "retries", "at least 0");
+  expect_error([](json& d) { d["provider_keys"][0]["adapter"] = "gemini"; }, "provider_keys[0] (oai)", "adapter",
+               "must be one of openai, anthropic, bedrock, vertex, azure-openai");
+  expect_error([](json& d) { d["provider_keys"][0]["api_base"] = 8080; }, "provider_keys[0] (oai)", "api_base",
+               "must be a string");
+  expect_error([](json& d) { d["provider_keys"][0]["strip_headers"] = json::array({1}); }, "provider_keys[0] (oai)",
+               "strip_headers[0]", "must be a string");
+  expect_error([](json& d) { d["provider_keys"][3]["tls"]["verify"] = "yes"; }, "provider_keys[3] (claude-key)",
+               "tls.verify", "true or false");
+  expect_error([](json& d) { d["models"][6]["embedding"] = {{"dimensions", 0}}; }, "models[6] (embed)",
+               "embedding.dimensions", "at least 1");
+}
+
+TEST_CASE("identity: display_name required, non-empty, unique within its kind") {
+  expect_error([](json& d) { d["models"][1].erase("display_name"); }, "models[1]", "display_name", "is required");
+  expect_error([](json& d) { d["provider_keys"][1]["display_name"] = ""; }, "provider_keys[1]", "display_name",
+               "non-empty");
+  expect_error([](json& d) { d["models"][1]["display_name"] = "gpt4o"; }, "models[1] (gpt4o)", "display_name",
+               "already defined at models[0]");
+  // The same name in two kinds is fine.
+  json doc = fixture("valid.json");
+  doc["provider_keys"][0]["display_name"] = "gpt4o";
+  doc["models"][0]["provider_key"] = "gpt4o";
+  doc["models"][6]["provider_key"] = "gpt4o";
+  doc["models"][7]["provider_key"] = "gpt4o";
+  CHECK_MESSAGE(load_resources_file(doc, full_env()).ok(), all_errors(load_resources_file(doc, full_env())));
+}
+
+TEST_CASE("provider keys: exactly one of api_key and its alias secret") {
+  expect_error([](json& d) { d["provider_keys"][0]["secret"] = "sk-other"; }, "provider_keys[0] (oai)", "secret",
+               "both set");
+  expect_error([](json& d) { d["provider_keys"][0].erase("api_key"); }, "provider_keys[0] (oai)", "api_key",
+               "is required");
+  Resources r = expect_error([](json& d) { d["provider_keys"][0]["api_key"] = ""; }, "provider_keys[0] (oai)",
+                             "api_key", "must not be empty");
+}
+
+TEST_CASE("unset, empty and malformed ${VAR} fail the load, naming variable and field, never the value") {
+  Env env = full_env();
+  env.erase("OPENAI_API_KEY");
+  expect_error([](json&) {}, "provider_keys[0] (oai)", "api_key", "`OPENAI_API_KEY` is unset", env);
+  env = full_env();
+  env["DEEPSEEK_HOST"] = "";
+  expect_error([](json&) {}, "provider_keys[1] (ds)", "api_base", "`DEEPSEEK_HOST` is empty", env);
+  Resources r = expect_error([](json& d) { d["provider_keys"][0]["api_key"] = "sk-live-123${OPENAI_API_KEY"; },
+                             "provider_keys[0] (oai)", "api_key", "unterminated `${`");
+  CHECK(all_errors(r).find("sk-live-123") == std::string::npos);
+  expect_error([](json& d) { d["models"][0]["model_name"] = "${}"; }, "models[0] (gpt4o)", "model_name",
+               "empty variable name");
+  // Every collection is interpolated, even those the playground does not read.
+  env = full_env();
+  env.erase("CACHE_UNIT");
+  expect_error([](json&) {}, "cache_policies[0] (short)", "note", "`CACHE_UNIT` is unset", env);
+  expect_error([](json& d) { d["models"][8]["routing"]["targets"][0]["model"] = "${TARGET}"; }, "models[8] (chat)",
+               "routing.targets[0].model", "`TARGET` is unset");
+}
+
+TEST_CASE("a key that fails interpolation does not also make its models' references fail") {
+  Env env = full_env();
+  env.erase("OPENAI_API_KEY");
+  Resources r = load_resources_file(fixture("valid.json"), env);
+  CHECK(r.errors.size() == 1);
+}
+
+TEST_CASE("model key references: provider_key name sugar or a matching provider_key_id") {
+  expect_error([](json& d) { d["models"][0]["provider_key"] = "oia"; }, "models[0] (gpt4o)", "provider_key",
+               "unknown provider key \"oia\" (defined provider_keys: aws, az, claude-key, ds, mystery, oai)");
+  expect_error([](json& d) { d["models"][0]["provider_key_id"] = "4f7a1b85-429d-56d7-9429-63df1d28654a"; },
+               "models[0] (gpt4o)", "provider_key", "mutually exclusive");
+  expect_error([](json& d) { d["models"][3]["provider_key_id"] = "6efd592d-a73b-573d-8e2c-e9e103692f92"; },
+               "models[3] (claude)", "provider_key_id", "does not match the derived id of any provider key");
+  expect_error([](json& d) { d["models"][0]["provider_key"] = 3; }, "models[0] (gpt4o)", "provider_key",
+               "must be a string");
+}
+
+TEST_CASE("direct models: provider pattern, required fields, one shape only") {
+  expect_error([](json& d) { d["models"][0]["provider"] = "OpenAI"; }, "models[0] (gpt4o)", "provider",
+               "lowercase letters");
+  expect_error([](json& d) { d["models"][0]["provider"] = "-openai"; }, "models[0] (gpt4o)", "provider",
+               "starting with a letter or digit");
+  expect_error([](json& d) { d["models"][0]["provider"] = std::string(65, 'a'); }, "models[0] (gpt4o)", "provider",
+               "1–64 characters");
+  expect_error([](json& d) { d["models"][0]["provider"] = ""; }, "models[0] (gpt4o)", "provider", "must not be empty");
+  json ok = fixture("valid.json");
+  ok["models"][0]["provider"] = std::string(64, 'a') ;
+  ok["models"][1]["provider"] = "a.b_c-9";
+  CHECK(load_resources_file(ok, full_env()).ok());
+
+  expect_error([](json& d) { d["models"][0].erase("model_name"); }, "models[0] (gpt4o)", "model_name",
+               "is required for a direct model");
+  expect_error([](json& d) { d["models"][0].erase("provider_key"); }, "models[0] (gpt4o)", "provider_key",
+               "is required for a direct model");
+  expect_error([](json& d) { d["models"][8]["provider"] = "openai"; }, "models[8] (chat)", "provider",
+               "belongs to a direct model");
+  expect_error([](json& d) { d["models"][8]["ensemble"] = d["models"][9]["ensemble"]; }, "models[8] (chat)",
+               "ensemble", "exactly one kind");
+}
+
+TEST_CASE("cost: both prices, non-negative, direct models only") {
+  expect_error([](json& d) { d["models"][0]["cost"]["input_per_1k"] = -0.1; }, "models[0] (gpt4o)",
+               "cost.input_per_1k", "at least 0");
+  expect_error([](json& d) { d["models"][0]["cost"].erase("output_per_1k"); }, "models[0] (gpt4o)",
+               "cost.output_per_1k", "is required");
+  expect_error([](json& d) { d["models"][0]["cost"]["output_per_1k"] = "0.01"; }, "models[0] (gpt4o)",
+               "cost.output_per_1k", "must be a number");
+  expect_error([](json& d) { d["models"][8]["cost"] = {{"input_per_1k", 1}, {"output_per_1k", 1}}; },
+               "models[8] (chat)", "cost", "is not allowed on a routing model");
+  expect_error([](json& d) { d["models"][9]["timeout"] = 1000; }, "models[9] (panel)", "timeout",
+               "is not allowed on an ensemble model");
+  expect_error([](json& d) { d["models"][10]["auto_prompt_caching"] = {{"enabled", true}}; }, "models[10] (router)",
+               "auto_prompt_caching", "is not allowed on a semantic model");
+  // Allowed on the multi-target kinds: timeouts on routing, cooldown on ensemble (valid.json has that).
+  json ok = fixture("valid.json");
+  ok["models"][8]["timeout"] = 5000;
+  CHECK(load_resources_file(ok, full_env()).ok());
+}
+
+TEST_CASE("multi-target models: well-formed blocks naming models of the same file") {
+  expect_error([](json& d) { d["models"][8]["routing"]["targets"][1]["model"] = "claud"; }, "models[8] (chat)",
+               "routing.targets[1].model", "references unknown model \"claud\"");
+  expect_error([](json& d) { d["models"][9]["ensemble"]["judge"]["model"] = "nobody"; }, "models[9] (panel)",
+               "ensemble.judge.model", "unknown model");
+  expect_error([](json& d) { d["models"][10]["semantic"]["embedding_model"] = "embedder"; }, "models[10] (router)",
+               "semantic.embedding_model", "unknown model");
+  expect_error([](json& d) { d["models"][10]["semantic"]["on_embedding_failure"] = {{"target", "x"}}; },
+               "models[10] (router)", "semantic.on_embedding_failure.target", "unknown model");
+  expect_error([](json& d) { d["models"][8]["routing"]["targets"] = json::array(); }, "models[8] (chat)",
+               "routing.targets", "at least one");
+  expect_error([](json& d) { d["models"][8]["routing"]["strategy"] = "random"; }, "models[8] (chat)",
+               "routing.strategy", "must be one of failover");
+  expect_error([](json& d) { d["models"][9]["ensemble"].erase("judge"); }, "models[9] (panel)", "ensemble.judge",
+               "is required");
+  expect_error([](json& d) { d["models"][10]["semantic"]["match"]["threshold"] = 1.5; }, "models[10] (router)",
+               "semantic.match.threshold", "between 0 and 1");
+  expect_error([](json& d) { d["models"][8]["routing"] = "gpt4o"; }, "models[8] (chat)", "routing",
+               "must be a mapping");
+}
+
+TEST_CASE("every error in a file is reported together") {
+  Resources r = load_resources_file(fixture("many_errors.json"), Env{});
+  CHECK_FALSE(r.ok());
+  CHECK(r.provider_keys.empty());
+  CHECK(r.models.empty());
+  const std::string all = all_errors(r);
+  CAPTURE(all);
+  CHECK(has_error(r.errors, "", "_format_version", "quote it"));
+  CHECK(has_error(r.errors, "", "providers", "unknown top-level key"));
+  CHECK(has_error(r.errors, "provider_keys[0] (oai)", "secret", "both set"));
+  CHECK(has_error(r.errors, "provider_keys[1] (oai)", "display_name", "already defined at provider_keys[0]"));
+  CHECK(has_error(r.errors, "provider_keys[2]", "display_name", "is required"));
+  CHECK(has_error(r.errors, "models[0] (m1)", "provider", "lowercase"));
+  CHECK(has_error(r.errors, "models[0] (m1)", "colour", "unknown field"));
+  CHECK(has_error(r.errors, "models[0] (m1)", "provider_key", "unknown provider key \"nope\""));
+  CHECK(has_error(r.errors, "models[1] (m2)", "cost", "not allowed on a routing model"));
+  CHECK(has_error(r.errors, "models[1] (m2)", "routing.targets[0].model", "unknown model \"ghost\""));
+  CHECK(has_error(r.errors, "api_keys[0] (dev)", "allowed_models[0]", "`UNSET_IN_API_KEYS` is unset"));
+  CHECK(r.errors.size() == 11);
+  for (const auto& e : r.errors) {
+    CHECK(all.find("sk-a") == std::string::npos);
+    CHECK(to_json(e) == json{{"entry", e.entry}, {"field", e.field}, {"message", e.message}});
+  }
+}
+
+TEST_CASE("allow_unset_vars: the playground's demo mode lists, but does not test, what lacks a variable") {
+  Env env = full_env();
+  env.erase("OPENAI_API_KEY");
+  env["DEEPSEEK_API_KEY"] = "";
+  LoadOptions lenient;
+  lenient.allow_unset_vars = true;
+  Resources r = load_resources_file(fixture("valid.json"), env, lenient);
+  REQUIRE_MESSAGE(r.ok(), all_errors(r));
+  CHECK(r.warnings.size() == 2);
+  CHECK(has_error(r.warnings, "provider_keys[0] (oai)", "api_key", "`OPENAI_API_KEY` is unset"));
+  const Model* gpt4o = model_named(r, "gpt4o");
+  CHECK_FALSE(gpt4o->testable);
+  CHECK(gpt4o->reason == "its provider key `oai` needs ${OPENAI_API_KEY}, unset or empty where the playground "
+                         "runs: set it and reload the resources file");
+  CHECK_FALSE(model_named(r, "deepseek-chat")->testable);
+  CHECK(model_named(r, "claude")->testable);
+  const json keys = to_relay_keys_json(r);
+  CHECK(keys[0]["api_key"] == "");  // not the literal ${OPENAI_API_KEY}
+  CHECK(keys[3]["api_key"] == "sk-ant-SECRET4");
+  // Syntax errors are still errors.
+  json doc = fixture("valid.json");
+  doc["provider_keys"][0]["api_key"] = "${OPENAI_API_KEY";
+  CHECK_FALSE(load_resources_file(doc, env, lenient).ok());
+  // And without the option the same environment fails.
+  CHECK(load_resources_file(fixture("valid.json"), env).errors.size() == 2);
+}
+
+// ---------------------------------------------------------------------------------- etcd rows
+
+TEST_CASE("etcd rows: canonical JSON, lenient about unknown fields, strict about the rest") {
+  const json rows = fixture("etcd_rows.json");
+  auto row = [&](std::size_t i) {
+    const std::string key = rows[i]["key"];
+    const auto slash = key.find('/');
+    return parse_row(key.substr(0, slash), key.substr(slash + 1), rows[i]["value"].get<std::string>());
+  };
+
+  RowResult key = row(0);
+  REQUIRE(key.provider_key);
+  CHECK(key.errors.empty());
+  CHECK(key.provider_key->id == "7d0c6a4e-0b1f-4f57-9c55-0d3f2a1e9b10");
+  CHECK(key.provider_key->api_key == "sk-etcd-secret");
+  REQUIRE(key.warnings.size() == 1);
+  CHECK(key.warnings[0].entry == "provider_keys/7d0c6a4e-0b1f-4f57-9c55-0d3f2a1e9b10");
+  CHECK(key.warnings[0].field == "created_by");
+  CHECK_FALSE(key.provider_key->canonical.contains("created_by"));
+
+  RowResult model = row(1);
+  REQUIRE(model.model);
+  CHECK(model.errors.empty());
+  CHECK(has_error(model.warnings, "models/0f6f3c5e-4f25-4d2a-a8a7-2b8f0b2f6d11", "pricing_key", "unknown field"));
+  CHECK(model.model->provider_key_id == "7d0c6a4e-0b1f-4f57-9c55-0d3f2a1e9b10");
+  REQUIRE(model.model->cost);
+  CHECK(model.model->cost->input_per_1k == doctest::Approx(0.0025));
+
+  RowResult no_key = row(2);
+  CHECK_FALSE(no_key.model);
+  CHECK(has_error(no_key.errors, "models/3a1d6a2b-1111-4b7e-9b0e-6b7e5f3c2a12", "provider_key_id", "is required"));
+
+  RowResult sugar = row(3);  // file sugar means nothing on etcd
+  CHECK_FALSE(sugar.model);
+  CHECK(has_error(sugar.warnings, "models/4b2e7b3c-2222-4c8f-8c1f-7c8f6a4d3b13", "provider_key", "unknown field"));
+  CHECK(has_error(sugar.errors, "models/4b2e7b3c-2222-4c8f-8c1f-7c8f6a4d3b13", "provider_key_id", "is required"));
+
+  RowResult broken = row(4);
+  CHECK_FALSE(broken.model);
+  CHECK(has_error(broken.errors, "models/5c3f8c4d-3333-4d90-9d20-8d906b5e4c14", "", "not JSON"));
+
+  // Assembled into a snapshot, the good rows resolve like the file's.
+  Resources r;
+  r.provider_keys.push_back(*key.provider_key);
+  r.models.push_back(*model.model);
+  resolve_models(r);
+  CHECK(r.models[0].testable);
+  CHECK(dump_json(to_public_json(r)).find("sk-etcd-secret") == std::string::npos);
+}
+
+TEST_CASE("etcd rows: other kinds, missing ids, strict-only rules and ids inside the value") {
+  CHECK_FALSE(parse_row("api_keys", "x", "{}").errors.empty());
+  CHECK_FALSE(parse_row("models", "", R"({"display_name":"a"})").errors.empty());
+  CHECK(has_error(parse_row("models", "m", "[1]").errors, "models/m", "", "must be a mapping"));
+  CHECK(has_error(parse_row("provider_keys", "k", R"({"display_name":"k"})").errors, "provider_keys/k", "api_key",
+                  "is required"));
+  CHECK(has_error(parse_row("provider_keys", "k", R"({"display_name":"k","api_key":5})").errors, "provider_keys/k",
+                  "api_key", "must be a non-empty string"));
+
+  // What only the strict file forbids is ignored and reported on etcd.
+  RowResult routed = parse_row(
+      "models", "r", R"({"display_name":"r","routing":{"targets":[{"model":"a"}]},"cost":{"input_per_1k":1,"output_per_1k":1}})");
+  REQUIRE(routed.model);
+  CHECK(has_error(routed.warnings, "models/r", "cost", "ignored"));
+  CHECK_FALSE(routed.model->canonical.contains("cost"));
+  CHECK(routed.model->targets == std::vector<std::string>{"a"});
+
+  RowResult with_id = parse_row("provider_keys", "k", R"({"id":"other","display_name":"k","api_key":"s"})");
+  REQUIRE(with_id.provider_key);
+  CHECK(with_id.provider_key->id == "k");
+  CHECK(has_error(with_id.warnings, "provider_keys/k", "id", "differs"));
+  CHECK(parse_row("provider_keys", "k", R"({"id":"k","display_name":"k","api_key":"s"})").warnings.empty());
+}
+
+TEST_CASE("hostile input: deep, huge or odd documents give errors, not crashes") {
+  json deep = json::array();
+  for (int i = 0; i < 200; ++i) deep = json::array({deep});
+  json doc = fixture("valid.json");
+  doc["models"][0]["allowed_cidrs"] = deep;
+  Resources r = load_resources_file(doc, full_env());
+  CHECK_FALSE(r.ok());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].entry == "models[0] (gpt4o)");
+  CHECK(r.errors[0].field.find("allowed_cidrs[0][0][0]") == 0);
+  CHECK(r.errors[0].message.find("deeper than") != std::string::npos);
+
+  for (const json& odd : {json(nullptr), json(5), json("text"), json::object()}) {
+    Resources o = load_resources_file(odd, Env{});
+    CHECK_FALSE(o.ok());
+  }
+  json empty_ok = {{"_format_version", "1"}};
+  Resources e = load_resources_file(empty_ok, Env{});
+  CHECK(e.ok());
+  CHECK(to_public_json(e) == json{{"models", json::array()}});
+  CHECK(parse_row("models", "m", std::string(100000, '[')).errors.size() == 1);
+}
