@@ -235,7 +235,7 @@ void SseDecoder::process_line(std::string_view line) {
   } else if (field == "event") {
     event_type_.assign(value);
   } else if (field == "id") {
-    if (std::memchr(value.data(), '\0', value.size()) == nullptr) {
+    if (value.find('\0') == std::string_view::npos) {
       if (!last_event_id_) last_event_id_.emplace();
       last_event_id_->assign(value);
     }
