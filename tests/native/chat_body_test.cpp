@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include "core/chat_body.h"
+
+using namespace pg;
+
+namespace {
+json user_says(const char* text) { return json::array({{{"role", "user"}, {"content", text}}}); }
+}  // namespace
+
+TEST_CASE("the relay's check sets the configured model name, whatever the browser sent") {
+  auto r = check_chat_body(json{{"model", "gpt-4-from-browser"}, {"messages", user_says("hi")}}, "gpt-4.1-mini", "openai");
+  REQUIRE(r.ok);
+  CHECK(r.body["model"] == "gpt-4.1-mini");
+  CHECK(r.body["messages"][0]["content"] == "hi");
+}
+
+TEST_CASE("the relay's check applies the form's rules to the body's fields") {
+  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"temperature", 9}, {"stop", json::array({"a", "b", "c", "d", "e"})}},
+                           "gpt-4.1-mini", "openai");
+  REQUIRE_FALSE(r.ok);
+  bool temperature = false, stop = false;
+  for (const auto& e : r.errors) {
+    temperature |= e.field == "temperature";
+    stop |= e.field.rfind("stop", 0) == 0;
+  }
+  CHECK(temperature);
+  CHECK(stop);
+}
+
+TEST_CASE("the relay's check keeps streaming and the usage request, and passes provider extras through") {
+  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"stream", true}, {"stream_options", {{"include_usage", false}}},
+                                {"logit_bias", {{"50256", -100}}}},
+                           "gpt-4.1-mini", "openai");
+  REQUIRE(r.ok);
+  CHECK(r.body["stream"] == true);
+  CHECK(r.body["stream_options"]["include_usage"] == true);
+  CHECK(r.body["logit_bias"]["50256"] == -100);
+}
+
+TEST_CASE("max_completion_tokens from a reasoning-model body is accepted and stays right for the family") {
+  auto reasoning = check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "o4-mini", "openai");
+  REQUIRE(reasoning.ok);
+  CHECK(reasoning.body["max_completion_tokens"] == 256);
+  CHECK_FALSE(reasoning.body.contains("max_tokens"));
+  auto chat = check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "gpt-4.1-mini", "openai");
+  REQUIRE(chat.ok);
+  CHECK(chat.body["max_tokens"] == 256);
+}
+
+TEST_CASE("a body that is not an object, or has no messages, is refused with a field error") {
+  CHECK_FALSE(check_chat_body(json::array(), "m", "openai").ok);
+  CHECK(check_chat_body(json::array(), "m", "openai").errors[0].field == "body");
+  auto none = check_chat_body(json::object(), "m", "openai");
+  CHECK_FALSE(none.ok);
+  CHECK(none.errors[0].field.find("messages") != std::string::npos);
+}
