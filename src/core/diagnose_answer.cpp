@@ -1,0 +1,271 @@
+// A 2xx (or a stream): did the answer come, whole and in OpenAI's shape? A web page or a
+// provider's native format at 2xx is a base-URL problem; an error inside the body or the
+// stream is classified like an HTTP error; a cut by max tokens is a warning, not a broken
+// setting (peers.md #1).
+#include "core/diagnose_rules.h"
+#include "core/response.h"
+
+namespace pg::diag {
+
+namespace {
+
+constexpr std::string_view kBodyErrorPrefix = "the provider returned an error instead of a completion: ";
+constexpr std::string_view kStreamErrorPrefix = "the provider sent an error in the stream: ";
+
+std::string sentence(std::string s) {
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  return s + ".";
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool looks_like_html(const std::optional<std::string>& body) {
+  if (!body) return false;
+  std::string_view b = *body;
+  while (!b.empty() && (b.front() == ' ' || b.front() == '\n' || b.front() == '\r' || b.front() == '\t'))
+    b.remove_prefix(1);
+  const std::string head = lower_ascii(b.substr(0, 16));
+  return starts_with(head, "<!doctype html") || starts_with(head, "<html");
+}
+
+bool is_anthropic_native(const Outcome& o, const ResultView& r) {
+  for (const auto& m : r.error_messages)
+    if (m.find("Anthropic's native Messages API") != std::string::npos) return true;
+  if (!o.body) return false;
+  if (o.body->find("event: message_start") != std::string::npos) return true;
+  if (o.body->size() > 1024 * 1024) return false;
+  auto parsed = parse_json(*o.body);
+  if (!parsed.value) return false;
+  const auto* type = string_member(*parsed.value, "type");
+  return type && *type == "message" && member(*parsed.value, "content");
+}
+
+// "<message> (type x, code y)" as the response validator describes a provider's error.
+ProviderFacts facts_from_description(std::string text, bool mid_stream) {
+  ProviderFacts f;
+  f.mid_stream = mid_stream;
+  f.shape = BodyShape::Envelope;
+  if (!text.empty() && text.back() == ')') {
+    const std::size_t open = text.rfind(" (");
+    if (open != std::string::npos) {
+      const std::string inside = text.substr(open + 2, text.size() - open - 3);
+      bool understood = !inside.empty();
+      std::size_t at = 0;
+      while (understood && at < inside.size()) {
+        std::size_t end = inside.find(", ", at);
+        if (end == std::string::npos) end = inside.size();
+        const std::string part = inside.substr(at, end - at);
+        if (starts_with(part, "type ")) f.type = part.substr(5);
+        else if (starts_with(part, "code ")) f.code = part.substr(5);
+        else understood = false;
+        at = end + 2;
+      }
+      if (understood) text.resize(open);
+      else f.type.clear(), f.code.clear();
+    }
+  }
+  f.message = text;
+  // A numeric code in the error is the status the provider meant (OpenRouter, vLLM), in a
+  // stream too: OpenRouter's mid-stream {"code":502} is an upstream outage.
+  if (f.code.size() == 3 && f.code[0] >= '1' && f.code[0] <= '5' && f.code.find_first_not_of("0123456789") == std::string::npos)
+    f.status = (f.code[0] - '0') * 100 + (f.code[1] - '0') * 10 + (f.code[2] - '0');
+  return f;
+}
+
+// The relay's own relay_error event reads like a provider error to the stream validator;
+// its messages are the relay's (relay/upstream.js), so they are recognised here.
+std::optional<RelayFailure> relay_event(const std::string& message) {
+  const std::string m = lower_ascii(message);
+  RelayFailure r;
+  r.message = message;
+  if (m.find("idle limit") != std::string::npos) r.kind = "timeout", r.phase = "idle";
+  else if (m.find("total time limit") != std::string::npos) r.kind = "timeout", r.phase = "total";
+  else if (m.find("response size limit") != std::string::npos) r.kind = "too_large";
+  else if (m.find("closed the connection in the middle") != std::string::npos) r.kind = "upstream_reset";
+  else return std::nullopt;
+  return r;
+}
+
+std::string answer_summary(const ResultView& r) {
+  std::string s = "a valid chat completion: " + std::to_string(r.content.size()) + " characters";
+  if (r.tool_calls) s += ", " + std::to_string(r.tool_calls) + (r.tool_calls == 1 ? " tool call" : " tool calls");
+  if (!r.finish_reason.empty()) s += ", finish_reason " + r.finish_reason;
+  if (!r.model.empty()) s += ", model " + r.model;
+  return s;
+}
+
+// The model step's evidence for an answer: the configured name, and the name the
+// provider reported when it differs (an alias resolved to a dated snapshot, a router).
+std::string model_evidence(const Outcome& o, const ResultView& r) {
+  std::string s = (o.model_name.empty() ? std::string("the model") : "model `" + excerpt(o.model_name, 80) + "`") +
+                  " answered";
+  if (!r.model.empty() && r.model != o.model_name) s += " (reported as `" + excerpt(r.model, 80) + "`)";
+  return s;
+}
+
+Cause all_passed(const ResultView& r) {
+  Cause c;
+  c.passed = kAnswer;
+  c.pass_evidence[kAnswer] = answer_summary(r);
+  c.summary = "All checks passed: the key, base URL and model name work.";
+  return c;
+}
+
+Cause passed_with(std::string answer_evidence, Condition cond, const std::string& headline) {
+  Cause c;
+  c.passed = kAnswer;
+  c.pass_evidence[kAnswer] = std::move(answer_evidence);
+  c.summary = sentence("The settings work (the key, base URL and model name answered), but " + headline + ": " +
+                       cond.advice);
+  c.conditions.push_back(std::move(cond));
+  return c;
+}
+
+Cause answer_failed(std::string evidence, std::string advice, const std::string& headline) {
+  Cause c;
+  c.passed = kModel;
+  c.failed = kAnswer;
+  c.evidence = std::move(evidence);
+  c.summary = sentence(headline + ": " + advice);
+  c.advice = std::move(advice);
+  return c;
+}
+
+std::string findings_advice(const std::string& first) {
+  const std::string m = lower_ascii(first);
+  if (m.find("[done]") != std::string::npos || m.find("cut short") != std::string::npos ||
+      m.find("middle of an event") != std::string::npos)
+    return "the stream stopped before its end ([DONE]): retry; if it repeats, a proxy between the relay and the "
+           "provider may be cutting long answers";
+  if (m.find("not json") != std::string::npos || m.find("not a json") != std::string::npos ||
+      m.find("no data events") != std::string::npos)
+    return "the answer is not a chat completion: check that the base URL points at an OpenAI-compatible API";
+  if (m.find("choices") != std::string::npos || m.find("object is") != std::string::npos)
+    return "the server answered, but not in OpenAI's chat-completion shape: it may not be OpenAI-compatible at this "
+           "base URL";
+  return "the answer does not follow OpenAI's chat-completion format: see the findings in the raw response";
+}
+
+Cause explain_answered(const ResultView& r);
+
+}  // namespace
+
+Cause explain_answer(const Outcome& o) {
+  const int status = o.status ? o.status : 200;
+  const std::string media = media_type(o.content_type);
+
+  // A web page where the API should be (a marketing site, a dashboard, a docs page).
+  if (media == "text/html" || media == "application/xhtml+xml" || looks_like_html(o.body)) {
+    ProviderFacts f = facts_from_response(o, status);
+    f.shape = BodyShape::Html;
+    const std::string advice = endpoint_advice(o, true);
+    Cause c;
+    c.passed = kReach;
+    c.failed = kEndpoint;
+    c.evidence = http_evidence(f);
+    c.advice = advice;
+    c.summary = sentence("The base URL leads to a web site, not an OpenAI-compatible API: " + advice);
+    return c;
+  }
+
+  ResultView r;
+  if (o.result) {
+    r = *o.result;
+  } else if (o.body) {
+    r = read_result(to_json(validate_completion(*o.body)), o.secrets);
+  } else {
+    return answer_failed("HTTP " + std::to_string(status) + " and no answer was recorded",
+                         "run again; the outcome carries neither a body nor a decoded stream",
+                         "Nothing to check");
+  }
+
+  if (is_anthropic_native(o, r)) {
+    const std::string advice =
+        "this is Anthropic's native Messages API, not an OpenAI chat completion: use Anthropic's OpenAI-compatible "
+        "base URL https://api.anthropic.com/v1/";
+    Cause c;
+    c.passed = kReach;
+    c.failed = kEndpoint;
+    c.evidence = "HTTP " + std::to_string(status) + " with an Anthropic Messages body (type \"message\")";
+    c.advice = advice;
+    c.summary = sentence("The base URL does not lead to an OpenAI-compatible API: " + advice);
+    return c;
+  }
+
+  for (const auto& message : r.error_messages) {
+    if (starts_with(message, kBodyErrorPrefix)) {
+      // A 2xx whose body is an error envelope: read it as the error response it is.
+      ProviderFacts f = o.body ? facts_from_response(o, status)
+                               : facts_from_description(message.substr(kBodyErrorPrefix.size()), false);
+      if (!o.body) f.http_status = status;
+      if (classify(f) != Kind::Other) return explain_provider_error(f, o);
+      return answer_failed(http_evidence(f),
+                           "the provider sent an error with a success status: its message says why",
+                           "The provider answered with an error instead of a completion");
+    }
+    if (starts_with(message, kStreamErrorPrefix)) {
+      const std::string inner = message.substr(kStreamErrorPrefix.size());
+      if (auto relay = relay_event(inner)) return explain_relay_failure(*relay, o, true);
+      return explain_provider_error(facts_from_description(inner, true), o);
+    }
+  }
+
+  if (!r.errors.empty()) {
+    std::string evidence = r.errors[0];
+    if (r.errors.size() > 1) evidence += "; " + r.errors[1];
+    if (r.errors.size() > 2) evidence += " (and " + std::to_string(r.errors.size() - 2) + " more)";
+    return answer_failed(evidence, findings_advice(r.error_messages[0]),
+                         "The provider answered, but not with a valid chat completion");
+  }
+
+  Cause c = explain_answered(r);
+  if (c.passed >= kModel && c.pass_evidence[kModel].empty()) c.pass_evidence[kModel] = model_evidence(o, r);
+  return c;
+}
+
+namespace {
+
+// A 2xx answer without error findings: whole, cut short, filtered, refused or empty.
+Cause explain_answered(const ResultView& r) {
+  const bool has_answer = !r.content.empty() || r.tool_calls > 0;
+  if (r.finish_reason == "length") {
+    if (!has_answer) {
+      std::string seen = "reached, answered, cut short by the token limit: finish_reason length with no answer text";
+      if (!r.reasoning.empty()) seen += " (" + std::to_string(r.reasoning.size()) + " characters of reasoning)";
+      return passed_with(seen,
+                         Condition{"truncated", "prompt", seen,
+                                   "raise max tokens (reasoning models spend tokens thinking first)"},
+                         "the answer was cut short by the token limit before any text");
+    }
+    return passed_with(answer_summary(r) + " (cut short by the token limit)",
+                       Condition{"truncated", "prompt", "the answer was cut short by the token limit (finish_reason length)",
+                                 "raise max tokens to get the whole answer"},
+                       "the answer was cut short by the token limit");
+  }
+  if (r.finish_reason == "content_filter") {
+    return passed_with(answer_summary(r) + " (stopped by the content filter)",
+                       Condition{"content_filter", "prompt",
+                                 "the provider's content filter stopped the answer (finish_reason content_filter)",
+                                 "rephrase the prompt; the settings work"},
+                       "the provider's content filter stopped the answer");
+  }
+  std::string refusal;
+  for (const auto& w : r.warnings)
+    if (w.find("the model refused") != std::string::npos) refusal = w;
+  if (!refusal.empty()) {
+    return passed_with(answer_summary(r) + " (a refusal)",
+                       Condition{"refusal", "prompt", refusal, "rephrase the prompt; the settings work"},
+                       "the model refused to answer");
+  }
+  if (!has_answer) {
+    return answer_failed("the answer is empty" +
+                             (r.finish_reason.empty() ? std::string() : " (finish_reason " + r.finish_reason + ")"),
+                         "the model returned no text and no tool calls: retry, or check the prompt and parameters",
+                         "The settings work, but the answer is empty");
+  }
+  return all_passed(r);
+}
+
+}  // namespace
+
+}  // namespace pg::diag

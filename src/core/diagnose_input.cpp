@@ -1,0 +1,251 @@
+// Reads an Outcome from whatever JSON the page hands over. Nothing here trusts a type:
+// each field is read through the non-throwing accessors, and a field of the wrong type
+// counts as absent. Texts that may carry a key are redacted here, before any of them is
+// cut short (a cut secret would no longer be recognised by redact).
+#include "core/diagnose_input.h"
+
+#include "core/redact.h"
+
+#include <cmath>
+
+namespace pg::diag {
+
+namespace {
+
+constexpr std::size_t kMaxSecrets = 64;
+constexpr std::size_t kMaxHeaders = 200;
+constexpr std::size_t kMaxFindingsRead = 1000;  // findings looked at
+constexpr std::size_t kMaxFindingsKept = 20;    // of each severity
+constexpr std::size_t kMaxApiBaseBytes = 2048;
+constexpr std::size_t kMaxNameBytes = 200;
+
+std::string text_of(const json* value) {
+  if (!value || value->is_null()) return {};
+  if (value->is_string()) return value->get<std::string>();
+  return dump_json(*value);
+}
+
+std::optional<int> status_of(const json* value) {
+  if (!value) return std::nullopt;
+  double d = 0;
+  if (value->is_number()) {
+    d = value->get<double>();
+  } else if (value->is_string()) {
+    const auto& s = value->get_ref<const std::string&>();
+    if (s.empty() || s.size() > 3) return std::nullopt;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      d = d * 10 + (c - '0');
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (!std::isfinite(d) || d < 100 || d > 999) return std::nullopt;
+  return static_cast<int>(d);
+}
+
+std::vector<std::string> read_secrets(const json& outcome) {
+  std::vector<std::string> out;
+  const json* secrets = member(outcome, "secrets");
+  if (!secrets) return out;
+  if (secrets->is_string()) {
+    if (!secrets->get_ref<const std::string&>().empty()) out.push_back(secrets->get<std::string>());
+    return out;
+  }
+  if (!secrets->is_array()) return out;
+  for (const json& s : *secrets) {
+    if (out.size() >= kMaxSecrets) break;
+    if (s.is_string() && !s.get_ref<const std::string&>().empty()) out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+// {error:{source:"relay", kind, message, category?, status?, location?, phase?}} or the
+// inner object itself.
+RelayFailure read_relay(const json& value, const std::vector<std::string>& secrets) {
+  RelayFailure r;
+  if (value.is_string()) {
+    r.kind = excerpt(value.get_ref<const std::string&>(), 40);
+    return r;
+  }
+  const json* inner = &value;
+  if (const json* e = member(value, "error"); e && e->is_object()) inner = e;
+  if (const auto* kind = string_member(*inner, "kind")) r.kind = excerpt(*kind, 40);
+  r.message = excerpt(redact(text_of(member(*inner, "message")), secrets), 500);
+  if (const auto* c = string_member(*inner, "category")) r.category = excerpt(*c, 40);
+  if (const auto* l = string_member(*inner, "location")) r.location = excerpt(redact(*l, secrets), 300);
+  if (const auto* p = string_member(*inner, "phase")) r.phase = excerpt(*p, 40);
+  if (auto s = status_of(member(*inner, "status"))) r.status = *s;
+  return r;
+}
+
+// A relay error that arrived as the body ({"error":{"source":"relay",…}}).
+std::optional<RelayFailure> relay_in_body(const std::string& body, const std::vector<std::string>& secrets) {
+  if (body.size() > 64 * 1024 || body.find("\"relay\"") == std::string::npos) return std::nullopt;
+  auto parsed = parse_json(body);
+  if (!parsed.value) return std::nullopt;
+  const json* error = member(*parsed.value, "error");
+  if (!error) return std::nullopt;
+  const auto* source = string_member(*error, "source");
+  if (!source || *source != "relay") return std::nullopt;
+  return read_relay(*error, secrets);
+}
+
+void read_headers(const json& outcome, const std::vector<std::string>& secrets,
+                  std::map<std::string, std::string>& out) {
+  const json* headers = member(outcome, "headers");
+  if (!headers) return;
+  auto add = [&](const std::string& name, const json& value) {
+    if (out.size() >= kMaxHeaders || name.empty() || name.size() > 200) return;
+    std::string text;
+    if (value.is_array()) {
+      for (const json& v : value) {
+        if (text.size() > 1000) break;
+        if (!text.empty()) text += ", ";
+        text += text_of(&v);
+      }
+    } else {
+      text = text_of(&value);
+    }
+    out[lower_ascii(name)] = excerpt(redact(text, secrets), 300);
+  };
+  if (headers->is_object()) {
+    for (auto it = headers->begin(); it != headers->end(); ++it) add(it.key(), it.value());
+  } else if (headers->is_array()) {
+    // [[name, value], …] (the Fetch API's Headers iterated)
+    for (const json& pair : *headers) {
+      if (pair.is_array() && pair.size() == 2 && pair[0].is_string()) add(pair[0].get<std::string>(), pair[1]);
+    }
+  }
+}
+
+}  // namespace
+
+ResultView read_result(const json& result, const std::vector<std::string>& secrets) {
+  ResultView r;
+  if (const auto* content = string_member(result, "content")) r.content = *content;
+  if (const auto* reasoning = string_member(result, "reasoning")) r.reasoning = *reasoning;
+  if (const json* calls = member(result, "toolCalls"); calls && calls->is_array()) r.tool_calls = calls->size();
+  if (const auto* reason = string_member(result, "finishReason")) r.finish_reason = excerpt(*reason, 40);
+  if (const auto* model = string_member(result, "model")) r.model = excerpt(*model, kMaxNameBytes);
+  if (const json* done = member(result, "done"); done && done->is_boolean()) r.done = done->get<bool>();
+  bool any_error = false;
+  if (const json* findings = member(result, "findings"); findings && findings->is_array()) {
+    std::size_t seen = 0;
+    for (const json& f : *findings) {
+      if (++seen > kMaxFindingsRead) break;
+      if (!f.is_object()) continue;
+      const auto* severity = string_member(f, "severity");
+      const std::string message = excerpt(redact(text_of(member(f, "message")), secrets), 600);
+      const std::string path = excerpt(text_of(member(f, "path")), 80);
+      const std::string line = path.empty() ? message : path + ": " + message;
+      if (severity && *severity == "error") {
+        any_error = true;
+        if (r.errors.size() < kMaxFindingsKept) {
+          r.errors.push_back(line);
+          r.error_messages.push_back(message);
+        }
+      } else if (r.warnings.size() < kMaxFindingsKept) {
+        r.warnings.push_back(line);
+      }
+    }
+  }
+  const json* ok = member(result, "ok");
+  r.ok = (ok && ok->is_boolean()) ? ok->get<bool>() : !any_error;
+  if (any_error) r.ok = false;  // design.md: ok is false when any finding is an error
+  return r;
+}
+
+namespace {
+
+std::string string_field(const json& object, std::string_view a, std::string_view b) {
+  if (const auto* s = string_member(object, a)) return *s;
+  if (const auto* s = string_member(object, b)) return *s;
+  return {};
+}
+
+}  // namespace
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+BaseUrl read_base_url(std::string_view api_base) {
+  BaseUrl b;
+  std::string_view s = api_base.substr(0, std::min(api_base.size(), kMaxApiBaseBytes));
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  if (s.empty()) return b;
+  b.present = true;
+  std::string_view rest = s;
+  b.scheme = "https";
+  if (const auto sep = rest.find("://"); sep != std::string_view::npos && sep < 16) {
+    b.scheme = lower_ascii(rest.substr(0, sep));
+    rest.remove_prefix(sep + 3);
+  }
+  const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view after = rest.substr(authority_end);
+  // Credentials in a URL are never repeated back.
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    host = authority.substr(1, close == std::string_view::npos ? authority.size() - 1 : close - 1);
+    if (close != std::string_view::npos && close + 1 < authority.size() && authority[close + 1] == ':')
+      port = authority.substr(close + 2);
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  b.host = lower_ascii(host);
+  b.port = port.empty() ? (b.scheme == "http" ? "80" : "443") : std::string(port);
+  std::string_view path = after.substr(0, std::min(after.find_first_of("?#"), after.size()));
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  b.path = std::string(path);
+  b.text = b.scheme + "://" + std::string(authority) + std::string(after);
+  return b;
+}
+
+std::string header(const Outcome& o, std::string_view lower_name) {
+  const auto it = o.headers.find(std::string(lower_name));
+  return it == o.headers.end() ? std::string() : it->second;
+}
+
+Outcome read_outcome(const json& outcome) {
+  Outcome o;
+  if (!outcome.is_object()) return o;
+  o.secrets = read_secrets(outcome);
+
+  if (const json* relay = member(outcome, "relayError"); relay && (relay->is_object() || relay->is_string()))
+    o.relay = read_relay(*relay, o.secrets);
+  if (auto status = status_of(member(outcome, "status"))) o.status = *status;
+  read_headers(outcome, o.secrets, o.headers);
+  if (const auto* type = string_member(outcome, "contentType")) o.content_type = excerpt(*type, 200);
+  else o.content_type = header(o, "content-type");
+
+  if (const json* body = member(outcome, "body"); body && !body->is_null()) {
+    o.body = redact(text_of(body), o.secrets);
+    if (!o.relay) o.relay = relay_in_body(*o.body, o.secrets);
+  }
+  if (const json* result = member(outcome, "result"); result && result->is_object())
+    o.result = read_result(*result, o.secrets);
+
+  if (const json* model = member(outcome, "model"); model && model->is_object()) {
+    o.provider = lower_ascii(excerpt(string_field(*model, "provider", "provider"), 60));
+    o.model_name = excerpt(string_field(*model, "model_name", "modelName"), kMaxNameBytes);
+    o.base = read_base_url(redact(string_field(*model, "api_base", "apiBase"), o.secrets));
+  }
+  if (const json* timings = member(outcome, "timings"); timings && timings->is_object()) {
+    if (auto connect = number_member(*timings, "connect"); connect && std::isfinite(*connect)) o.connect_ms = *connect;
+  }
+  return o;
+}
+
+}  // namespace pg::diag

@@ -1,0 +1,77 @@
+// The Outcome that core.diagnose reads, normalised: every field has a known type whatever
+// the page sent (missing fields, wrong types, numbers as strings), and every text is
+// already redacted. Internal to core/diagnose*.
+#pragma once
+
+#include "core/json_util.h"
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg::diag {
+
+// The relay's own failure ({error:{source:"relay", kind, message, …}}).
+struct RelayFailure {
+  std::string kind;      // "dns", "refused", "timeout", … ("" when the page sent none)
+  std::string message;   // redacted, single line
+  std::string category;  // blocked_address: the address category ("loopback", "private", …)
+  std::string location;  // redirect: where the provider pointed
+  std::string phase;     // timeout: "connect" | "first_byte" | "idle" | "total" ("" when unknown)
+  int status = 0;        // redirect: the provider's 3xx
+};
+
+// The parts of design.md's Result that the diagnosis needs.
+struct ResultView {
+  bool ok = true;
+  std::string content;
+  std::string reasoning;
+  std::size_t tool_calls = 0;
+  std::string finish_reason;  // "" when none
+  std::string model;          // the model that answered, "" when unknown
+  bool done = false;
+  std::vector<std::string> errors;    // "<path>: <message>" of error findings, in order
+  std::vector<std::string> warnings;  // the same for warnings
+  std::vector<std::string> error_messages;  // the bare messages of error findings
+};
+
+// The base URL, read only for advice (the relay's upstreamUrl decides what is called).
+struct BaseUrl {
+  bool present = false;
+  std::string text;    // as configured (bounded), credentials removed
+  std::string scheme;  // "https" when none was given
+  std::string host;    // lower case, IPv6 without brackets
+  std::string port;    // as given, or the scheme's default
+  std::string path;    // without query, fragment or trailing slashes ("" for the root)
+};
+
+struct Outcome {
+  std::optional<RelayFailure> relay;
+  int status = 0;                              // the upstream's HTTP status (0: none)
+  std::string content_type;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::optional<std::string> body;            // redacted
+  std::optional<ResultView> result;
+  std::string provider;                        // the model's provider ("openai", "azure", …)
+  std::string model_name;                      // the upstream model name (bounded)
+  BaseUrl base;
+  std::vector<std::string> secrets;
+  std::optional<double> connect_ms;            // timings.connect, when the relay reported it
+};
+
+Outcome read_outcome(const json& outcome);
+
+// design.md's Result (the page's, or validate_completion's) as the diagnosis reads it.
+ResultView read_result(const json& result, const std::vector<std::string>& secrets);
+
+BaseUrl read_base_url(std::string_view api_base);
+
+// A header's value ("" when absent), by lower-case name.
+std::string header(const Outcome& o, std::string_view lower_name);
+
+// ASCII lower case.
+std::string lower_ascii(std::string_view s);
+
+}  // namespace pg::diag
