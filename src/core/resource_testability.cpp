@@ -11,28 +11,16 @@ namespace {
 
 // The gateway's dispatch rule (reference §2): the exact provider "openai"/"anthropic" picks a
 // specialized bridge, otherwise the key's adapter picks a family bridge.
-// LOCAL COPY until upstream.cpp (pg::wire_protocol) exists.
-WireProtocol key_protocol(const ProviderKey& key) {
-  if (key.provider == "openai") return WireProtocol::OpenAI;
-  if (key.provider == "anthropic") return WireProtocol::Anthropic;
-  if (key.adapter == "openai") return WireProtocol::OpenAI;
-  if (key.adapter == "anthropic") return WireProtocol::Anthropic;
-  if (key.adapter == "azure-openai") return WireProtocol::AzureOpenAI;
-  return WireProtocol::Unsupported;
-}
+WireProtocol key_protocol(const ProviderKey& key) { return wire_protocol(key.provider, key.adapter); }
 
 std::string code_span(const std::string& s) { return "`" + excerpt(s, 80) + "`"; }
 
-std::string name_list(const std::vector<std::string>& names, std::size_t from = 0, std::size_t count = SIZE_MAX) {
+// "a, b, c" — at most eight names, then "and N more", so a huge group keeps a short reason.
+std::string name_list(const std::vector<std::string>& names) {
   constexpr std::size_t kShown = 8;
   std::string out;
-  std::size_t shown = 0, total = 0;
-  for (std::size_t i = from; i < names.size() && total < count; ++i, ++total) {
-    if (shown == kShown) continue;
-    out += (out.empty() ? "" : ", ") + excerpt(names[i], 80);
-    ++shown;
-  }
-  if (total > shown) out += " and " + std::to_string(total - shown) + " more";
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) out += (i ? ", " : "") + excerpt(names[i], 80);
+  if (names.size() > kShown) out += " and " + std::to_string(names.size() - kShown) + " more";
   return out.empty() ? "no models" : out;
 }
 
