@@ -6,7 +6,7 @@ import { RelayApi } from './api.js';
 import { h, replaceChildren, uid } from './dom.js';
 import { FieldMessages } from './fields.js';
 import { LiveText } from './live.js';
-import { runOnce } from './run.js';
+import { runOnce, yieldToBrowser } from './run.js';
 import { loadSaved, save } from './storage.js';
 import { MAX_PANES, activePaneCount, normalizeState, paneForm, probeForm } from './state.js';
 import { imageProblem, pastedFiles, readImage, IMAGE_TYPES } from './images.js';
@@ -133,7 +133,7 @@ export class ModelPlayground extends HTMLElement {
     });
     const composerSlot = h('div', { id: uid('msg') });
     this.#messages.register('composer', els.composerText, composerSlot);
-    els.file = h('input', { type: 'file', multiple: true, accept: IMAGE_TYPES.join(','), attrs: { 'aria-label': 'Attach image files', tabindex: '-1' }, on: { change: (e) => this.#onFiles(e) } });
+    els.file = h('input', { type: 'file', multiple: true, accept: IMAGE_TYPES.join(','), attrs: { 'aria-label': 'Attach image files', tabindex: '-1' }, on: { change: () => this.#onFiles() } });
     els.file.hidden = true;
     els.attach = h('button', { type: 'button', text: 'Attach image', attrs: { 'data-action': 'attach' }, on: { click: () => els.file.click() } });
     els.images = h('div', { class: 'composer-images' });
@@ -317,9 +317,12 @@ export class ModelPlayground extends HTMLElement {
 
   // ---- images ---------------------------------------------------------------------------
 
-  async #onFiles(e) {
-    await this.#attach([...(e.target.files ?? [])]);
-    e.target.value = '';
+  async #onFiles() {
+    // Read the input itself: a shadow-tree event's target is cleared once dispatch ends.
+    const input = this.#els.file;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    await this.#attach(files);
   }
 
   async #onPaste(e) {
@@ -446,6 +449,7 @@ export class ModelPlayground extends HTMLElement {
     this.#renderPicker();
     this.#renderConversation();
     this.#updateButtons();
+    await yieldToBrowser();
     this.#flushSave();
     // Tests (and embedding pages) can wait on this count.
     this.dataset.runs = String(Number(this.dataset.runs ?? 0) + 1);
@@ -459,6 +463,8 @@ export class ModelPlayground extends HTMLElement {
       onDelta: (delta) => { if (turnIndex >= 0) this.#live.push(p, delta); },
     });
     if (turnIndex >= 0) this.#live.stop(p);
+    // What follows (checklist, cost, re-render) is work of its own: let a frame through first.
+    await yieldToBrowser();
     const error = this.#errorText(run);
     if (run.relayError?.kind === 'unauthorized') this.#banner(LOGIN_HINT, 'login');
     if (turnIndex >= 0) {
@@ -473,16 +479,21 @@ export class ModelPlayground extends HTMLElement {
         answer.error = run.aborted ? null : error;
       }
     }
+    const diagnosis = diagnose(core, run.outcome);
+    await yieldToBrowser();
     this.#results[p] = {
       ...this.#results[p],
       running: false,
       run,
-      diagnosis: diagnose(core, run.outcome),
+      diagnosis,
       cost: costOf(core, run.result?.usage, model.cost),
       probeAnswer: turnIndex < 0 ? (run.result?.content ?? '') : undefined,
     };
     this.#renderResultsPane(p);
-    if (turnIndex >= 0) this.#renderConversation();
+    if (turnIndex >= 0) {
+      await yieldToBrowser();
+      this.#renderConversation();
+    }
   }
 
   /** One line for the answer when the run failed, or null. */

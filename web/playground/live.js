@@ -1,6 +1,7 @@
 // Streamed text reaches the DOM once per animation frame, whatever the chunk rate: deltas
-// are buffered per pane and appended as one new text node per frame (a growing answer is
-// never re-set as a whole, so a 1 MB answer costs the same per frame as a short one).
+// are buffered per pane and appended once per frame to the answer's segmented text (a
+// growing answer is never re-set as a whole, so a 1 MB answer costs about the same per
+// frame as a short one).
 
 export class LiveText {
   constructor() {
@@ -37,7 +38,7 @@ export class LiveText {
         entry.reasoning = [];
         entry.answer.reasoning += text;
         if (entry.refs) {
-          entry.refs.reasoningText.appendChild(document.createTextNode(text));
+          entry.refs.reasoningText.append(text);
           entry.refs.reasoning.hidden = false;
         }
       }
@@ -45,7 +46,7 @@ export class LiveText {
         const text = entry.content.join('');
         entry.content = [];
         entry.answer.content += text;
-        entry.refs?.content.appendChild(document.createTextNode(text));
+        entry.refs?.content.append(text);
       }
     }
   }

@@ -2,6 +2,28 @@
 // Answers are text (textContent), reasoning is shown apart and collapsible. A running
 // answer is an aria-live region that the stream fills frame by frame (see live.js).
 import { h, uid } from './dom.js';
+import { SegmentedText } from './segmented-text.js';
+
+/** A text block of any length (see segmented-text.js). */
+export function longText(cls, text) {
+  const el = h('div', { class: cls });
+  const segments = new SegmentedText(el);
+  segments.setText(text);
+  return { el, segments };
+}
+
+// The DOM of each answer's text, kept across re-renders while the text is unchanged: a
+// finished megabyte answer is moved into the new tree, not rebuilt and laid out again.
+const answerTexts = new WeakMap(); // answer object -> { content, reasoning } longText()s
+
+function answerText(answer, key, cls) {
+  let entry = answerTexts.get(answer);
+  if (!entry) { entry = {}; answerTexts.set(answer, entry); }
+  const cached = entry[key];
+  if (cached && cached.segments.text === answer[key]) return cached;
+  entry[key] = longText(cls, answer[key]);
+  return entry[key];
+}
 
 const STATUS_TEXT = { running: 'Answering…', stopped: 'Stopped', error: 'Failed', done: '' };
 
@@ -30,7 +52,7 @@ export function renderConversation({ state, modelById, paneCount, editing, runni
 function userMessage(turn, t, editing, running, on) {
   const isEditing = editing && editing.turn === t && editing.pane === undefined;
   const body = isEditing ? editBox(turn.user.text, 'Save and run', (text) => on.saveEdit(t, undefined, text), on.cancelEdit) : [
-    turn.user.text ? h('p', { class: 'text', text: turn.user.text }) : null,
+    turn.user.text ? longText('text', turn.user.text).el : null,
     imageList(turn.user.images),
   ];
   return h('div', { class: 'msg user', dataset: { role: 'user' } },
@@ -48,14 +70,16 @@ function answerBlock(answer, t, p, isLast, { modelById, editing, running, on, re
   const model = modelById(answer.modelId);
   const name = model ? model.display_name : 'Model';
   const isEditing = editing && editing.turn === t && editing.pane === p;
-  const reasoningText = h('p', { class: 'text', text: answer.reasoning });
-  const reasoning = h('details', { class: 'reasoning', open: answer.status === 'running' }, h('summary', { text: 'Reasoning' }), reasoningText);
+  const reasoningText = answerText(answer, 'reasoning', 'text');
+  const reasoning = h('details', { class: 'reasoning', open: answer.status === 'running' }, h('summary', { text: 'Reasoning' }), reasoningText.el);
   reasoning.hidden = !answer.reasoning;
-  const content = h('p', { class: 'text answer-text', text: answer.content });
+  const contentText = answerText(answer, 'content', 'text answer-text');
+  const content = contentText.el;
   if (answer.status === 'running') {
     content.setAttribute('aria-live', 'polite');
-    content.setAttribute('aria-busy', 'true');
-    registerLive(t, p, { content, reasoning, reasoningText });
+    registerLive(t, p, { content: contentText.segments, reasoning, reasoningText: reasoningText.segments });
+  } else {
+    content.removeAttribute('aria-live');
   }
   const actions = [];
   if (!running && isLast) actions.push(h('button', { type: 'button', class: 'link', text: 'Retry', attrs: { 'aria-label': `Retry ${name}`, 'data-action': 'retry' }, on: { click: () => on.retry(p) } }));

@@ -6,6 +6,20 @@ import { parseServerTiming, relayErrorFromText } from './api.js';
 
 // The raw response kept for the inspect view; the decoded answer is never cut.
 export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
+// Bytes are fed to the core in slices, and the page yields to the browser whenever one task
+// has worked this long, so a fast, large stream never freezes the page (input and frames
+// keep flowing between slices).
+const PUSH_SLICE_BYTES = 2 * 1024;
+const TASK_BUDGET_MS = 8;
+
+export function yieldToBrowser() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
 
 /**
  * @param {object} o
@@ -79,6 +93,7 @@ async function readStream(core, res, run, signal, t0, onDelta) {
   const stream = core.openStream();
   const reader = res.body.getReader();
   const text = new TextDecoder();
+  let taskStart = performance.now();
   try {
     for (;;) {
       let step;
@@ -94,11 +109,21 @@ async function readStream(core, res, run, signal, t0, onDelta) {
       run.rawBytes += bytes.length;
       if (run.raw.length < RAW_KEEP_BYTES) run.raw += text.decode(bytes, { stream: true });
       else run.rawTruncated = true;
-      for (const delta of stream.push(bytes)) {
-        if (run.timing.firstToken === null && (delta.content || delta.reasoning || delta.toolCalls)) {
-          run.timing.firstToken = performance.now() - t0;
+      for (let at = 0; at < bytes.length; at += PUSH_SLICE_BYTES) {
+        if (performance.now() - taskStart > TASK_BUDGET_MS) {
+          await yieldToBrowser();
+          taskStart = performance.now();
         }
-        onDelta(delta);
+        for (const delta of stream.push(bytes.subarray(at, at + PUSH_SLICE_BYTES))) {
+          if (run.timing.firstToken === null && (delta.content || delta.reasoning || delta.toolCalls)) {
+            run.timing.firstToken = performance.now() - t0;
+          }
+          onDelta(delta);
+        }
+      }
+      if (performance.now() - taskStart > TASK_BUDGET_MS) {
+        await yieldToBrowser();
+        taskStart = performance.now();
       }
     }
     run.raw += text.decode();

@@ -6,16 +6,32 @@
 /** The core's ChatTarget for a model of the relay's public list. */
 export function chatTarget(model) {
   const target = { provider: model.provider ?? '', api_base: model.api_base ?? '', model_name: model.model_name ?? '' };
-  if (model.adapter) target.adapter = model.adapter; // listed by relays that publish it
+  const adapter = model.adapter ?? model.provider_key?.adapter;
+  if (adapter) target.adapter = adapter;
   return target;
+}
+
+/**
+ * The core's plan for the model. TODO(relay): the public model list does not say the key's
+ * adapter yet; a testable model whose provider alone does not name a protocol speaks the
+ * OpenAI-compatible one (the relay only lists such models as testable), so that is assumed,
+ * and said, until the list carries the adapter.
+ */
+function planFor(core, target) {
+  const plan = core.planChatCall(target);
+  if (plan?.ok || target.adapter) return { plan, target };
+  const assumed = { ...target, adapter: 'openai' };
+  const retry = core.planChatCall(assumed);
+  if (!retry?.ok) return { plan, target };
+  return { plan: { ...retry, notes: [...(retry.notes ?? []), 'assuming an OpenAI-compatible adapter (the model list does not name it)'] }, target: assumed };
 }
 
 /** @returns {{ summary: string, curl: string|null, curlMissing?: string }} */
 export function upstreamInfo(core, model, body) {
-  const target = chatTarget(model);
+  let target = chatTarget(model);
   let plan = null;
   let curl = null;
-  try { plan = core.planChatCall(target); } catch { /* shown as unknown below */ }
+  try { ({ plan, target } = planFor(core, target)); } catch { /* shown as unknown below */ }
   try { curl = core.curlCommand(target, body) || null; } catch { /* shown as missing below */ }
   const lines = [];
   if (plan?.ok) {
