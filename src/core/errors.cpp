@@ -1,6 +1,524 @@
-// STUB
+// Provider error bodies → one shape.
+//
+// The order of questions: is the body empty; is it JSON (whatever the Content-Type says,
+// servers mislabel); is it an event stream carrying an error event; is it HTML (by
+// Content-Type, or by sniffing: a page is a page whatever the header says); otherwise
+// plain text. Every scan is a single forward pass (or a bounded number of them), so a
+// 10 MB hostile body costs milliseconds, and nested JSON is only walked a fixed number
+// of levels deep (parse_json already refuses absurd nesting).
 #include "core/errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
 namespace pg {
-ProviderError parse_error(int, std::string_view, std::string_view) { return {}; }
-json to_json(const ProviderError& e) { return json{{"type", e.type}}; }
+
+namespace {
+
+constexpr std::size_t kMaxMessageBytes = 500;  // the whole message, "..." included
+constexpr std::size_t kMaxTokenBytes = 100;    // type, code, param: identifiers, not prose
+constexpr std::size_t kJsonExcerptBytes = 200;
+// How deep render_message follows messages that are themselves JSON (Mistral's
+// JSON-encoded `message`, OpenRouter's `metadata.raw`).
+constexpr int kMaxMessageNesting = 3;
+// HTML: where we look for the title's text, and how much page text we gather at most.
+constexpr std::size_t kMaxElementBytes = 4096;
+// A page's <title> sits in its head and its first <h1> near the top; looking further only
+// costs time on hostile pages.
+constexpr std::size_t kMaxElementSearchBytes = 1024 * 1024;
+// No provider sends an error envelope this large; bigger bodies are shown as text rather
+// than parsed into a 10 MB document.
+constexpr std::size_t kMaxJsonBodyBytes = 1024 * 1024;
+constexpr std::size_t kMaxPageTextBytes = 1024;
+
+// excerpt(text, n) can return n + 4 bytes: "..." after a collapsed space that landed on
+// the limit. Hence the 4.
+std::string bounded_message(std::string_view text) { return excerpt(text, kMaxMessageBytes - 4); }
+
+std::string bounded_token(std::string_view text) { return excerpt(text, kMaxTokenBytes - 4); }
+
+bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Drops surrounding whitespace and a leading UTF-8 byte order mark.
+std::string_view trim(std::string_view s) {
+  if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.remove_prefix(3);
+  while (!s.empty() && is_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && is_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
 }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `s` at `at` starts with `lower_word` (ASCII, compared case-insensitively).
+bool starts_with_ci(std::string_view s, std::size_t at, std::string_view lower_word) {
+  if (at > s.size() || s.size() - at < lower_word.size()) return false;
+  for (std::size_t i = 0; i < lower_word.size(); ++i)
+    if (lower(s[at + i]) != lower_word[i]) return false;
+  return true;
+}
+
+// First case-insensitive occurrence of `lower_word` at or after `from`; npos if none.
+// Our words start with '<', so the scan jumps from '<' to '<' (memchr) and compares there.
+std::size_t find_ci(std::string_view s, std::string_view lower_word, std::size_t from) {
+  if (lower_word.empty()) return from <= s.size() ? from : std::string_view::npos;
+  const char first = lower_word[0];
+  const bool letter = first >= 'a' && first <= 'z';
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (!letter) {
+      i = s.find(first, i);
+      if (i == std::string_view::npos) return i;
+    } else if (lower(s[i]) != first) {
+      continue;
+    }
+    if (starts_with_ci(s, i, lower_word)) return i;
+  }
+  return std::string_view::npos;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON envelopes
+
+std::optional<std::string> code_string(const json* code) {
+  if (!code) return std::nullopt;
+  if (code->is_string()) {
+    const auto& s = code->get_ref<const std::string&>();
+    if (s.empty()) return std::nullopt;
+    return bounded_token(s);
+  }
+  if (code->is_number_integer()) return std::to_string(code->get<std::int64_t>());
+  if (code->is_number_unsigned()) return std::to_string(code->get<std::uint64_t>());
+  if (code->is_number_float()) {
+    const double d = code->get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)
+      return std::to_string(static_cast<std::int64_t>(d));
+    return bounded_token(dump_json(*code));
+  }
+  return std::nullopt;  // null, bool, object, array: not a code
+}
+
+const std::string* non_empty_string(const json& object, std::string_view key) {
+  const std::string* s = string_member(object, key);
+  return (s && !s->empty()) ? s : nullptr;
+}
+
+// A compact, bounded rendering of a JSON value we have no better words for.
+std::string json_excerpt(const json& value) { return excerpt(dump_json(value), kJsonExcerptBytes); }
+
+// pydantic's loc, e.g. ["body","messages",0,"user","name"] → "messages[0].user.name".
+std::string render_location(const json& loc) {
+  std::string out;
+  if (!loc.is_array()) return out;
+  bool first = true;
+  for (const json& part : loc) {
+    if (part.is_number_integer() || part.is_number_unsigned()) {
+      out += "[" + dump_json(part) + "]";
+    } else if (part.is_string()) {
+      const auto& s = part.get_ref<const std::string&>();
+      if (first && s == "body") {  // where FastAPI looked, not a field name
+        first = false;
+        continue;
+      }
+      if (!out.empty()) out += ".";
+      out += s;
+    }
+    first = false;
+    if (out.size() > kMaxMessageBytes) break;
+  }
+  return out;
+}
+
+std::string render_message(const json* value, int nesting);
+
+// One validation detail {type, loc, msg, input} as a sentence.
+std::string render_detail(const json& detail) {
+  const std::string* msg = non_empty_string(detail, "msg");
+  if (!msg) return json_excerpt(detail);
+  const json* loc = member(detail, "loc");
+  const std::string where = loc ? render_location(*loc) : std::string();
+  return where.empty() ? *msg : *msg + " at " + where;
+}
+
+std::string render_array(const json& list, int nesting) {
+  if (list.empty()) return {};
+  const json& first = list[0];
+  std::string head = first.is_object() && member(first, "msg") ? render_detail(first)
+                                                                : render_message(&first, nesting + 1);
+  if (list.size() > 1) head += " (and " + std::to_string(list.size() - 1) + " more)";
+  return head;
+}
+
+std::string render_object(const json& object, int nesting) {
+  if (const json* error = member(object, "error")) {
+    if (error->is_object()) return render_message(member(*error, "message"), nesting + 1);
+    if (error->is_string()) return error->get<std::string>();
+  }
+  for (const char* key : {"detail", "message", "msg", "error_description", "title"}) {
+    if (const json* m = member(object, key)) {
+      std::string s = render_message(m, nesting + 1);
+      if (!s.empty()) return s;
+    }
+  }
+  return json_excerpt(object);
+}
+
+// A provider message as text. Messages are usually strings, but Mistral sends an object
+// (a pydantic detail list) or that object JSON-encoded inside the string.
+std::string render_message(const json* value, int nesting) {
+  if (!value || value->is_null()) return {};
+  if (nesting > kMaxMessageNesting) return json_excerpt(*value);
+  if (value->is_string()) {
+    const auto& s = value->get_ref<const std::string&>();
+    const std::string_view t = trim(s);
+    if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
+      if (auto parsed = parse_json(t); parsed.value && (parsed.value->is_object() || parsed.value->is_array())) {
+        std::string inner = render_message(&*parsed.value, nesting + 1);
+        if (!inner.empty()) return inner;
+      }
+    }
+    return s;
+  }
+  if (value->is_object()) return render_object(*value, nesting);
+  if (value->is_array()) return render_array(*value, nesting);
+  return dump_json(*value);
+}
+
+// The part of an OpenRouter error that says what the upstream provider answered.
+std::string openrouter_upstream(const json& error) {
+  const json* metadata = member(error, "metadata");
+  if (!metadata || !metadata->is_object()) return {};
+  std::string upstream;
+  if (const json* raw = member(*metadata, "raw")) upstream = render_message(raw, 1);
+  if (const json* reasons = member(*metadata, "reasons"); reasons && reasons->is_array() && !reasons->empty()) {
+    std::string list;
+    for (const json& r : *reasons)
+      if (r.is_string()) list += (list.empty() ? "" : ", ") + r.get<std::string>();
+    if (!list.empty()) upstream += (upstream.empty() ? "" : "; ") + list;
+  }
+  if (upstream.empty()) return {};
+  if (const std::string* name = non_empty_string(*metadata, "provider_name")) return *name + ": " + upstream;
+  return upstream;
+}
+
+// {"error": {...}}: OpenAI, Anthropic (inside {"type":"error"}), Azure, OpenRouter,
+// Gemini, llama.cpp, newer vLLM. Returns false when the object holds nothing usable.
+bool from_error_object(const json& error, ProviderError& out) {
+  const json* inner = member(error, "innererror");
+  if (inner && !inner->is_object()) inner = nullptr;
+
+  // type: the provider's own, Gemini's status ("INVALID_ARGUMENT"), Azure's inner code
+  // ("ResponsibleAIPolicyViolation"), or "error" when the envelope has none.
+  if (const std::string* t = non_empty_string(error, "type")) out.type = bounded_token(*t);
+  else if (const std::string* status = non_empty_string(error, "status")) out.type = bounded_token(*status);
+  else if (const std::string* ic = inner ? non_empty_string(*inner, "code") : nullptr) out.type = bounded_token(*ic);
+  else out.type = "error";
+
+  out.code = code_string(member(error, "code"));
+  if (const std::string* param = non_empty_string(error, "param")) out.param = bounded_token(*param);
+
+  std::string message = render_message(member(error, "message"), 0);
+  if (message.empty() && inner) message = render_message(member(*inner, "message"), 0);
+  if (message.empty()) message = render_message(member(error, "detail"), 0);
+  const std::string upstream = openrouter_upstream(error);
+  if (!upstream.empty()) message += (message.empty() ? "" : " (") + upstream + (message.empty() ? "" : ")");
+  out.message = bounded_message(message);
+  if (out.message.empty() && !out.code && out.type == "error") return false;  // {"error":{}}: no envelope
+  // A code or type without words ({"error":{"code":"DeploymentNotFound"}}): show the object.
+  if (out.message.empty()) out.message = json_excerpt(error);
+  return true;
+}
+
+// {"object":"error","message":…,"type":…,"code":…}: vLLM (older), Mistral, and other
+// flat envelopes with a top-level message.
+void from_flat_object(const json& object, ProviderError& out) {
+  const std::string* t = non_empty_string(object, "type");
+  out.type = t ? bounded_token(*t) : "error";
+  out.code = code_string(member(object, "code"));
+  if (const std::string* param = non_empty_string(object, "param")) out.param = bounded_token(*param);
+  out.message = bounded_message(render_message(member(object, "message"), 0));
+}
+
+// Recognises an envelope in a parsed JSON value; false when there is none.
+bool from_json_value(const json& value, int nesting, ProviderError& out) {
+  if (nesting > kMaxMessageNesting) return false;
+  if (value.is_array()) {
+    // Some Google surfaces wrap the error object in a one-element array.
+    return !value.empty() && value[0].is_object() && from_json_value(value[0], nesting + 1, out);
+  }
+  if (value.is_string()) {
+    // A JSON string body: either the message itself, or JSON encoded twice.
+    const auto& s = value.get_ref<const std::string&>();
+    const std::string_view t = trim(s);
+    if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
+      if (auto parsed = parse_json(t); parsed.value && from_json_value(*parsed.value, nesting + 1, out)) return true;
+    }
+    out = ProviderError{};
+    out.type = "text";
+    out.message = bounded_message(s);
+    return !out.message.empty();
+  }
+  if (!value.is_object()) return false;
+
+  if (const json* error = member(value, "error")) {
+    if (error->is_object()) return from_error_object(*error, out);
+    if (error->is_string() && !error->get_ref<const std::string&>().empty()) {
+      // {"error":"model \"x\" not found"} (Ollama), {"error":"Not Found","message":…} (Spring).
+      const std::string* t = non_empty_string(value, "type");
+      out.type = t ? bounded_token(*t) : "error";
+      out.code = code_string(member(value, "code"));
+      std::string message = error->get<std::string>();
+      const std::string detail = render_message(member(value, "message"), 0);
+      if (!detail.empty() && detail != message) message += ": " + detail;
+      out.message = bounded_message(message);
+      return true;
+    }
+  }
+  const std::string* object_kind = string_member(value, "object");
+  if ((object_kind && *object_kind == "error") || member(value, "message")) {
+    from_flat_object(value, out);
+    if (!out.message.empty()) return true;
+  }
+  if (const json* detail = member(value, "detail")) {
+    // FastAPI-style servers: {"detail":"Not Found"} or a validation detail list.
+    out = ProviderError{};
+    out.type = "error";
+    out.message = bounded_message(render_message(detail, 0));
+    if (!out.message.empty()) return true;
+  }
+  out = ProviderError{};
+  return false;
+}
+
+std::optional<ProviderError> from_json_body(std::string_view body) {
+  auto parsed = parse_json(body);
+  if (!parsed.value) return std::nullopt;
+  ProviderError out;
+  if (from_json_value(*parsed.value, 0, out)) return out;
+  out = ProviderError{};
+  out.type = "json";
+  out.message = excerpt(body, kJsonExcerptBytes);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Event streams: an error sent as `data: {...}` (possibly after `event: error`)
+
+bool looks_like_event_stream(std::string_view media, std::string_view t) {
+  return media == "text/event-stream" || starts_with_ci(t, 0, "data:") || starts_with_ci(t, 0, "event:");
+}
+
+std::optional<ProviderError> from_event_stream(std::string_view body) {
+  // Only lines that mention "error" can carry one: jump from mention to mention, so a
+  // long healthy stream costs one substring search.
+  std::size_t at = 0;
+  while (at < body.size()) {
+    const std::size_t hit = body.find("error", at);
+    if (hit == std::string_view::npos) break;
+    std::size_t begin = body.find_last_of("\r\n", hit);
+    begin = (begin == std::string_view::npos || begin < at) ? at : begin + 1;
+    std::size_t end = body.find_first_of("\r\n", hit);
+    if (end == std::string_view::npos) end = body.size();
+    at = end + 1;
+    const std::string_view line = body.substr(begin, end - begin);
+    if (line.compare(0, 5, "data:") != 0) continue;
+    const std::string_view data = trim(line.substr(5));
+    if (data.empty() || data.front() != '{') continue;
+    auto parsed = parse_json(data);
+    if (!parsed.value || !parsed.value->is_object()) continue;
+    const json& v = *parsed.value;
+    const std::string* kind = string_member(v, "object");
+    const std::string* type = string_member(v, "type");
+    if (!member(v, "error") && !(kind && *kind == "error") && !(type && *type == "error")) continue;
+    ProviderError out;
+    if (from_json_value(v, 0, out)) return out;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+bool looks_like_html(std::string_view t) {
+  if (t.empty() || t.front() != '<') return false;
+  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<title", "<h1"})
+    if (starts_with_ci(t, 0, tag)) return true;
+  if (starts_with_ci(t, 0, "<?xml") || starts_with_ci(t, 0, "<!--")) {
+    // A prologue or a comment first: look a little further for the document element.
+    return find_ci(t.substr(0, std::min<std::size_t>(t.size(), 2048)), "<html", 0) != std::string_view::npos;
+  }
+  return false;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the entity at s[i] == '&' into out; returns the bytes consumed (0: not one).
+std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
+  // Entity names are short: look for the ';' nearby only, so a page full of bare '&'
+  // stays linear.
+  const std::size_t semi = s.substr(0, std::min(s.size(), i + 12)).find(';', i + 1);
+  if (semi == std::string_view::npos) return 0;
+  const std::string_view name = s.substr(i + 1, semi - i - 1);
+  if (!name.empty() && name[0] == '#') {
+    const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+    const std::string_view digits = name.substr(hex ? 2 : 1);
+    if (digits.empty()) return 0;
+    std::uint32_t cp = 0;
+    for (char c : digits) {
+      int v = -1;
+      if (c >= '0' && c <= '9') v = c - '0';
+      else if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+      if (v < 0) return 0;
+      cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+      if (cp > 0x10FFFF) return 0;
+    }
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    append_utf8(out, cp);
+    return semi - i + 1;
+  }
+  static const struct {
+    const char* name;
+    const char* text;
+  } kEntities[] = {{"amp", "&"},        {"lt", "<"},          {"gt", ">"},         {"quot", "\""},
+                   {"apos", "'"},       {"nbsp", " "},        {"copy", "\u00A9"},  {"reg", "\u00AE"},
+                   {"mdash", "\u2014"}, {"ndash", "\u2013"},  {"hellip", "\u2026"}, {"laquo", "\u00AB"},
+                   {"raquo", "\u00BB"}, {"lsquo", "\u2018"},  {"rsquo", "\u2019"},  {"ldquo", "\u201C"},
+                   {"rdquo", "\u201D"}, {"middot", "\u00B7"}, {"bull", "\u2022"}};
+  for (const auto& e : kEntities) {
+    if (name == e.name) {
+      out += e.text;
+      return semi - i + 1;
+    }
+  }
+  return 0;
+}
+
+// Text of an HTML fragment: tags dropped (script/style/comments with their content),
+// entities decoded. Stops once `limit` bytes of text are gathered.
+std::string html_text(std::string_view s, std::size_t limit) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size() && out.size() < limit) {
+    const char c = s[i];
+    if (c == '<') {
+      std::size_t resume = std::string_view::npos;
+      if (starts_with_ci(s, i, "<!--")) {
+        const std::size_t close = s.find("-->", i + 4);
+        resume = close == std::string_view::npos ? s.size() : close + 3;
+      } else if (starts_with_ci(s, i, "<script") || starts_with_ci(s, i, "<style")) {
+        const std::string_view closing = starts_with_ci(s, i, "<script") ? "</script" : "</style";
+        const std::size_t close = find_ci(s, closing, i + 1);
+        const std::size_t gt = close == std::string_view::npos ? std::string_view::npos : s.find('>', close);
+        resume = gt == std::string_view::npos ? s.size() : gt + 1;
+      } else {
+        const std::size_t gt = s.find('>', i + 1);
+        resume = gt == std::string_view::npos ? s.size() : gt + 1;
+      }
+      // Tags separate words ("<td>a</td><td>b</td>"); one space is enough, so a page of
+      // markup alone cannot fill the budget with spaces.
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      i = resume;
+    } else if (c == '&') {
+      const std::size_t used = decode_entity(s, i, out);
+      if (used == 0) out.push_back('&');
+      i += used ? used : 1;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Text inside the first <tag ...>…</tag>; nullopt when the element is not there. A
+// missing closing tag ends the element at the next tag (or a bounded stretch of text).
+std::optional<std::string> element_text(std::string_view html, std::string_view tag_lower) {
+  const std::string open = "<" + std::string(tag_lower);
+  html = html.substr(0, std::min(html.size(), kMaxElementSearchBytes));
+  std::size_t at = 0;
+  for (;;) {
+    at = find_ci(html, open, at);
+    if (at == std::string_view::npos) return std::nullopt;
+    const std::size_t after = at + open.size();
+    if (after >= html.size()) return std::nullopt;
+    const char next = html[after];
+    if (next == '>' || next == '/' || is_space(static_cast<unsigned char>(next))) break;
+    at = after;  // "<titlebar", "<h10": another tag
+  }
+  const std::size_t gt = html.find('>', at);
+  if (gt == std::string_view::npos) return std::nullopt;
+  const std::size_t start = gt + 1;
+  const std::string_view rest = html.substr(start, std::min(html.size() - start, kMaxElementBytes));
+  const std::string closing = "</" + std::string(tag_lower);
+  std::size_t end = find_ci(rest, closing, 0);
+  if (end == std::string_view::npos && tag_lower == "title") end = rest.find('<');  // <title> never closed
+  if (end == std::string_view::npos) end = rest.size();
+  return html_text(rest.substr(0, end), kMaxElementBytes);
+}
+
+ProviderError from_html(std::string_view body, int status) {
+  ProviderError out;
+  out.type = "html";
+  for (std::string_view tag : {"title", "h1"}) {
+    if (auto text = element_text(body, tag)) {
+      out.message = bounded_message(*text);
+      if (!out.message.empty()) return out;
+    }
+  }
+  out.message = bounded_message(html_text(body.substr(0, std::min(body.size(), kMaxElementSearchBytes)), kMaxPageTextBytes));
+  if (out.message.empty())
+    out.message = status > 0 ? "an HTML page with no readable text (HTTP " + std::to_string(status) + ")"
+                             : "an HTML page with no readable text";
+  return out;
+}
+
+}  // namespace
+
+ProviderError parse_error(int status, std::string_view content_type, std::string_view body) {
+  const std::string_view t = trim(body);
+  if (t.empty()) {
+    ProviderError out;
+    out.type = "empty";
+    out.message = status > 0 ? "empty response body (HTTP " + std::to_string(status) + ")" : "empty response body";
+    return out;
+  }
+  if ((t.front() == '{' || t.front() == '[' || t.front() == '"') && t.size() <= kMaxJsonBodyBytes) {
+    if (auto parsed = from_json_body(t)) return *parsed;
+  }
+  const std::string media = media_type(content_type);
+  if (looks_like_event_stream(media, t)) {
+    if (auto event = from_event_stream(t)) return *event;
+  }
+  if (looks_like_html(t) || media == "text/html" || media == "application/xhtml+xml") return from_html(t, status);
+  ProviderError out;
+  out.type = "text";
+  out.message = bounded_message(t);
+  return out;
+}
+
+json to_json(const ProviderError& error) {
+  json out = {{"type", error.type},
+              {"code", error.code ? json(*error.code) : json(nullptr)},
+              {"message", error.message}};
+  if (error.param) out["param"] = *error.param;
+  return out;
+}
+
+}  // namespace pg
