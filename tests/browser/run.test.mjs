@@ -104,7 +104,7 @@ test('Stop aborts the call, and the relay stops the provider', async () => {
   await done(p);
 });
 
-test('Ctrl+Enter runs the message', async () => {
+test('Ctrl+Enter (and Cmd+Enter) runs the message', async () => {
   const p = await openPage(world);
   const { pg, page } = p;
   await pickModel(pg, world, MODELS.echo);
@@ -112,6 +112,9 @@ test('Ctrl+Enter runs the message', async () => {
   await box.fill('From the keyboard');
   await untilRunEnds(page, () => box.press('Control+Enter'));
   assert.match(await answers(pg).first().textContent(), /You said: "From the keyboard"/);
+  await box.fill('And with Cmd');
+  await untilRunEnds(page, () => box.press('Meta+Enter'));
+  assert.match(await answers(pg).nth(1).textContent(), /You said: "And with Cmd"/);
   await done(p);
 });
 

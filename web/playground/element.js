@@ -98,6 +98,10 @@ export class ModelPlayground extends HTMLElement {
       this.#fixModelIds();
     }
     this.#renderPicker();
+    if (this.#core) {
+      this.#renderConversation();
+      this.#updateButtons();
+    }
   }
 
   #fixModelIds() {
@@ -118,6 +122,7 @@ export class ModelPlayground extends HTMLElement {
     els.banner.hidden = true;
     els.picker = h('div', { class: 'picker-box' });
     els.compare = h('div', { class: 'compare-box' });
+    els.reload = h('button', { type: 'button', class: 'link reload-models', text: 'Reload the model list', attrs: { 'data-action': 'reload-models' }, on: { click: () => this.#loadModels() } });
     els.probe = h('button', { type: 'button', text: 'Test connection', attrs: { 'data-action': 'probe' }, on: { click: () => this.#run('probe') } });
     els.params = renderParams(this.#state.params, this.#messages, () => this.#scheduleSave());
 
@@ -154,7 +159,9 @@ export class ModelPlayground extends HTMLElement {
       h('div', { class: 'layout' },
         h('section', { class: 'setup', attrs: { 'aria-labelledby': 'setup-h' } },
           h('h2', { id: 'setup-h', text: 'Model' }),
-          els.picker, els.compare,
+          els.picker,
+          els.reload,
+          els.compare,
           h('div', { class: 'probe' }, els.probe, h('span', { class: 'hint', text: 'A tiny request (“Reply with OK”) that checks the settings without touching the conversation.' })),
           els.params),
         h('section', { class: 'chat', attrs: { 'aria-labelledby': 'chat-h' } },
@@ -164,7 +171,8 @@ export class ModelPlayground extends HTMLElement {
           h('div', { class: 'composer' },
             h('label', { htmlFor: els.composerText.id, text: 'Your message' }),
             els.composerText, composerSlot, els.images, els.imageMsg, els.file,
-            h('div', { class: 'row actions' }, els.run, els.stop, els.attach, els.retry, els.clear)),
+            h('div', { class: 'row actions' }, els.run, els.stop, els.attach, els.retry, els.clear),
+            h('p', { class: 'hint billing', text: 'Runs go straight to the provider (not through the gateway) and are billed by the provider.' })),
           els.general),
         h('section', { class: 'results', attrs: { 'aria-labelledby': 'results-h' } },
           h('h2', { id: 'results-h', text: 'Results' }),
@@ -255,6 +263,7 @@ export class ModelPlayground extends HTMLElement {
     els.retry.disabled = this.#running || !ready || !this.#state.turns.length;
     els.clear.disabled = this.#running || !this.#state.turns.length;
     els.attach.disabled = this.#running;
+    els.reload.disabled = this.#running;
     this.#els.app.dataset.running = String(this.#running);
   }
 
@@ -383,7 +392,7 @@ export class ModelPlayground extends HTMLElement {
     const missing = panes.filter(({ model }) => !model || !model.testable);
     if (missing.length) {
       for (const { p } of missing) errors.push({ field: p === 0 ? 'model' : '', message: compare ? `choose model ${p + 1} first` : 'choose a model first' });
-      this.#showErrors(errors, [], []);
+      this.#showErrors(errors, [], null);
       return;
     }
     const plans = panes.map(({ p, model }) => {
@@ -442,7 +451,7 @@ export class ModelPlayground extends HTMLElement {
     this.#updateButtons();
     this.#flushSave();
 
-    await Promise.all(plans.map(({ p, model, built }) => this.#runPane(p, model, built, turnIndex, signal)));
+    await Promise.all(plans.map((plan) => this.#runPane(plan, turnIndex, signal, compare)));
 
     this.#running = false;
     this.#controller = null;
@@ -456,7 +465,7 @@ export class ModelPlayground extends HTMLElement {
     this.dispatchEvent(new CustomEvent('playground-run-end', { bubbles: true, composed: true }));
   }
 
-  async #runPane(p, model, built, turnIndex, signal) {
+  async #runPane({ p, model, built }, turnIndex, signal, compare) {
     const core = this.#core;
     const run = await runOnce({
       core, api: this.#api, model, body: built.body, signal,
@@ -467,6 +476,14 @@ export class ModelPlayground extends HTMLElement {
     await yieldToBrowser();
     const error = this.#errorText(run);
     if (run.relayError?.kind === 'unauthorized') this.#banner(LOGIN_HINT, 'login');
+    // The relay checks the body again with the same core rules; if it still finds errors
+    // (a relay with other limits), list them: their paths are the body's, not the form's.
+    if (run.relayError?.kind === 'invalid_request' && Array.isArray(run.relayError.errors)) {
+      const prefix = compare ? `${model.display_name}: ` : '';
+      this.#showGeneral(run.relayError.errors.map((e) => ({
+        severity: 'error', prefix, where: `the relay refused ${String(e.field ?? '') || 'the body'}`, message: String(e.message ?? ''),
+      })));
+    }
     if (turnIndex >= 0) {
       const answer = this.#state.turns[turnIndex]?.answers[p];
       if (answer) {

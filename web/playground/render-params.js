@@ -76,7 +76,9 @@ export function renderParams(params, messages, onChange) {
   const streamSlot = h('div', { id: uid('msg') });
   messages.register('stream', stream, streamSlot);
 
-  return h('details', { class: 'params', open: true },
+  // Folded on a phone-sized screen, where it would push the conversation far down.
+  const narrow = globalThis.matchMedia?.('(max-width: 760px)').matches ?? false;
+  return h('details', { class: 'params', open: !narrow },
     h('summary', { text: 'Parameters' }),
     h('div', { class: 'param-grid' },
       ...numberInputs,
