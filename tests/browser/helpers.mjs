@@ -177,10 +177,3 @@ export async function screenshot(page, name, options = {}) {
 export function checklist(pg, pane = 0) {
   return pg.locator(`.pane-results[data-pane="${pane}"] .steps li[data-step]`).evaluateAll((items) => Object.fromEntries(items.map((li) => [li.dataset.step, li.dataset.status])));
 }
-
-/** Whether this build of the core has a function yet (diagnose, cost, curlCommand). */
-export async function coreHas(name) {
-  const { loadCore } = await import('../../web/core.js');
-  const core = await loadCore();
-  return typeof core[name] === 'function';
-}

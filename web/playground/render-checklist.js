@@ -14,17 +14,13 @@ export const STEP_LABELS = {
 const STATUS_LABELS = { pass: 'Pass', fail: 'Fail', not_reached: 'Not reached' };
 const STATUS_ICONS = { pass: '✓', fail: '✗', not_reached: '–' };
 
-/** The core's diagnosis of an outcome, or a placeholder when this core has no diagnose(). */
+/** The core's diagnosis of an outcome (every step "not reached" if the core failed). */
 export function diagnose(core, outcome) {
-  if (typeof core?.diagnose === 'function') {
-    try {
-      return core.diagnose(outcome);
-    } catch (err) {
-      return placeholder(`The checklist could not be computed: ${err?.message ?? err}`);
-    }
+  try {
+    return core.diagnose(outcome);
+  } catch (err) {
+    return placeholder(`The checklist could not be computed: ${err?.message ?? err}`);
   }
-  // TODO(core.diagnose): remove once web/core.js exports diagnose().
-  return placeholder('The checklist needs core.diagnose, which this build of the core does not have yet.');
 }
 
 function placeholder(summary) {
