@@ -430,9 +430,14 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
     model.kind = "direct";
     const char* how = " for a direct model (a model is either direct — provider, model_name and provider_key — "
                       "or has a routing, ensemble or semantic block)";
-    if (!present(doc, "provider")) log.error("provider", std::string("is required") + how);
-    if (!present(doc, "model_name")) log.error("model_name", std::string("is required") + how);
-    if (!has_key_ref) log.error(key_field, std::string("is required") + how);
+    if (!present(doc, "provider") && !present(doc, "model_name") && !has_key_ref) {
+      log.error("", "is neither a direct model (provider, model_name and " + std::string(key_field) +
+                        ") nor a routing, ensemble or semantic model");
+    } else {
+      if (!present(doc, "provider")) log.error("provider", std::string("is required") + how);
+      if (!present(doc, "model_name")) log.error("model_name", std::string("is required") + how);
+      if (!has_key_ref) log.error(key_field, std::string("is required") + how);
+    }
     model.provider = string_or_empty(doc, "provider");
     model.model_name = string_or_empty(doc, "model_name");
     if (has_key_ref) model.provider_key_id = resolve_key_reference(doc, log, file_keys);

@@ -513,6 +513,8 @@ TEST_CASE("direct models: provider pattern, required fields, one shape only") {
                "is required for a direct model");
   expect_error([](json& d) { d["models"][0].erase("provider_key"); }, "models[0] (gpt4o)", "provider_key",
                "is required for a direct model");
+  expect_error([](json& d) { d["models"][1] = {{"display_name", "bare"}}; }, "models[1] (bare)", "",
+               "is neither a direct model (provider, model_name and provider_key) nor a routing");
   expect_error([](json& d) { d["models"][8]["provider"] = "openai"; }, "models[8] (chat)", "provider",
                "belongs to a direct model");
   expect_error([](json& d) { d["models"][8]["ensemble"] = d["models"][9]["ensemble"]; }, "models[8] (chat)",
