@@ -158,6 +158,46 @@ bool nests_deeper_than(const json& root, std::size_t limit) {
   return false;
 }
 
+// Length of one sequence starting at s[i] when it is well-formed UTF-8 (the same strict
+// rules as nlohmann's decoder: no overlongs, no surrogates, nothing above U+10FFFF), else 0.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds for the second byte
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return len;
+}
+
+// dump_json's length for one string, quotes included.
+std::size_t string_size(std::string_view s) {
+  std::size_t n = 2;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') n += 2, ++i;
+    else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') n += 2, ++i;
+    else if (c < 0x20) n += 6, ++i;  // \u00XX
+    else if (const std::size_t len = utf8_sequence(s, i)) n += len, i += len;
+    else return dump_json(json(std::string(s))).size();  // invalid UTF-8: let the dumper say
+  }
+  return n;
+}
+
 // Names not in `allowed` become errors at base.key.
 template <std::size_t N>
 void reject_unknown_keys(Report& report, const json& object, std::string_view base,
@@ -1116,7 +1156,7 @@ BuildResult build_request(const json& form, const RequestLimits& limits) {
 
   // Measured even when something else failed, so that an oversized image is reported in
   // the same round as a wrong temperature.
-  const std::size_t size = dump_json(b.body).size();
+  const std::size_t size = body_size(b.body);
   if (size > limits.max_body_bytes) {
     b.report.error("", "the request body is " + human_bytes(size, true) + "; the limit is " +
                            human_bytes(limits.max_body_bytes) + ": attach smaller images or shorten the conversation");
@@ -1126,6 +1166,30 @@ BuildResult build_request(const json& form, const RequestLimits& limits) {
   if (result.ok) result.body = std::move(b.body);
   b.report.move_into(result);
   return result;
+}
+
+std::size_t body_size(const json& body) {
+  std::size_t total = 0;
+  std::vector<const json*> stack{&body};  // iterative: a native caller's value may nest deep
+  while (!stack.empty()) {
+    const json* v = stack.back();
+    stack.pop_back();
+    if (v->is_object()) {
+      total += 2 + (v->empty() ? 0 : v->size() - 1);  // braces and commas
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        total += string_size(it.key()) + 1;  // "key":
+        stack.push_back(&it.value());
+      }
+    } else if (v->is_array()) {
+      total += 2 + (v->empty() ? 0 : v->size() - 1);
+      for (const auto& child : *v) stack.push_back(&child);
+    } else if (v->is_string()) {
+      total += string_size(*v->get_ptr<const std::string*>());
+    } else {
+      total += dump_json(*v).size();  // numbers, booleans, null: a few bytes each
+    }
+  }
+  return total;
 }
 
 json to_json(const BuildResult& result) {

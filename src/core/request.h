@@ -45,6 +45,10 @@ BuildResult build_request(const json& form, const RequestLimits& limits = {});
 // fine-tune prefix ("ft:o4-mini:…") are ignored; case does not matter.
 bool is_reasoning_model(std::string_view model_name);
 
+// Exactly dump_json(body).size(), without building the text: a body may carry 20 MB of
+// images, and serialising it only to measure it made buildRequest markedly slower in WASM.
+std::size_t body_size(const json& body);
+
 json to_json(const BuildResult& result);  // design.md's buildRequest shape
 
 }  // namespace pg

@@ -850,3 +850,35 @@ TEST_CASE("request: shared fixtures") {
   }
   CHECK(seen >= 8);
 }
+
+TEST_CASE("request: body_size is exactly the serialised length") {
+  std::vector<json> samples = {
+      json::object(), json::array(), nullptr, true, 0, -12, 18446744073709551615ULL, 0.1, 1e300, -2.5e-7,
+      std::nan(""), "", "plain", "quote \" backslash \\ slash /", std::string("\b\f\n\r\t\x01\x1f\x7f", 8),
+      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",                     // 2-, 3- and 4-byte sequences
+      std::string("bad \xFF \xC3 \xE0\x80\x80 \xED\xA0\x80 \xF4\x90\x80\x80 end"),  // invalid in several ways
+      std::string("trunc \xF0\x9F\x98"),
+      parse(R"({"messages":[{"role":"user","content":[{"type":"text","text":"a\nb"}]}],"n":1,"x":{"y":[1,2,{}]}})"),
+  };
+  for (const auto& s : samples) CHECK_MESSAGE(body_size(s) == dump_json(s).size(), dump_json(s));
+  json keys = {{"k\"ey", 1}, {std::string("\xFF"), "v"}, {"", json::array({json::array()})}};
+  CHECK(body_size(keys) == dump_json(keys).size());
+  // Every single byte, alone and inside text.
+  for (int c = 0; c < 256; ++c) {
+    json one = std::string(1, static_cast<char>(c));
+    json mid = "a" + std::string(1, static_cast<char>(c)) + "b";
+    CHECK(body_size(one) == dump_json(one).size());
+    CHECK(body_size(mid) == dump_json(mid).size());
+  }
+  // Random byte strings, deterministic.
+  std::uint32_t state = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+      state = state * 1103515245u + 12345u;
+      text.push_back(static_cast<char>((state >> 16) & 0xFF));
+    }
+    json j = text;
+    CHECK(body_size(j) == dump_json(j).size());
+  }
+}
