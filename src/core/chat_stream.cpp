@@ -13,7 +13,11 @@ namespace {
 // Chunk-level problems kept individually before being summarised.
 constexpr std::size_t kKeepEach = 20;
 
+// Paths are built only when a finding needs one: most chunks produce none.
 std::string chunk_path(std::size_t number) { return "chunks[" + std::to_string(number) + "]"; }
+std::string choice_path(std::size_t number, std::size_t choice, const char* rest = "") {
+  return chunk_path(number) + ".choices[" + std::to_string(choice) + "]" + rest;
+}
 
 Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
 Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
@@ -117,6 +121,10 @@ void ChatStream::on_event(const SseEvent& event) {
   }
   ++chunk_count_;
   const bool error_event = event.event == "error";
+  if (!error_event && scanner_.scan(data, fast_)) {
+    on_fast_chunk(fast_, number);
+    return;
+  }
   auto parsed = parse_json(data);
   if (!parsed.value) {
     if (error_event) {
@@ -140,24 +148,24 @@ void ChatStream::on_provider_error(const EnvelopeError& error, const std::string
 }
 
 void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
-  const std::string path = chunk_path(number);
+  auto path_to = [number](const char* rest) { return chunk_path(number) + rest; };
   const auto provider_error = error_envelope(chunk);
   if (provider_error) {
-    on_provider_error(*provider_error, path);
+    on_provider_error(*provider_error, chunk_path(number));
     // OpenRouter puts its last choice (finish_reason "error") beside the error: read it.
     if (!member(chunk, "choices")) return;
   } else if (error_event) {
-    on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(dump_json(chunk), 300)}, path);
+    on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(dump_json(chunk), 300)}, chunk_path(number));
     return;
   }
   if (!chunk.is_object()) {
     issues_.note(result_.findings, "chunks that are not JSON objects", kKeepEach,
-                 [&] { return err(path, "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
+                 [&] { return err(chunk_path(number), "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
     return;
   }
   if (is_anthropic_stream_event(chunk)) {
     issues_.note(result_.findings, "chunks in Anthropic's native format", 1,
-                 [&] { return err(path + ".type", kAnthropicNativeAdvice); });
+                 [&] { return err(path_to(".type"), kAnthropicNativeAdvice); });
     return;
   }
 
@@ -170,24 +178,17 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
     const bool azure_filter_chunk = name && name->empty() && no_choices;
     if (!object) {
       issues_.note(result_.findings, "chunks without object", 1, [&] {
-        return warn(path + ".object", "object is missing (expected \"chat.completion.chunk\")");
+        return warn(path_to(".object"), "object is missing (expected \"chat.completion.chunk\")");
       });
     } else if (!azure_filter_chunk && (!name || *name != "chat.completion.chunk")) {
       issues_.note(result_.findings, "chunks with the wrong object", 1, [&] {
-        return err(path + ".object", "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
+        return err(path_to(".object"), "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
                                          ", expected \"chat.completion.chunk\"");
       });
     }
   }
 
-  if (const auto* id = string_member(chunk, "id"); id && !id->empty()) {
-    if (first_id_.empty()) first_id_ = *id;
-    else if (*id != first_id_)
-      issues_.note(result_.findings, "chunks with a different id", 1, [&] {
-        return warn(path + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) + "\" then \"" +
-                                      excerpt(*id, 60) + "\")");
-      });
-  }
+  if (const auto* id = string_member(chunk, "id")) note_id(*id, number);
   if (number_member(chunk, "created")) saw_created_ = true;
   if (!result_.model)
     if (const auto* model = string_member(chunk, "model"); model && !model->empty()) result_.model = *model;
@@ -195,19 +196,19 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   if (!choices || choices->is_null()) {
     if (!provider_error)
       issues_.note(result_.findings, "chunks without choices", 1,
-                   [&] { return err(path + ".choices", "choices is missing"); });
+                   [&] { return err(path_to(".choices"), "choices is missing"); });
   } else if (!choices->is_array()) {
     issues_.note(result_.findings, "chunks whose choices is not an array", 1,
-                 [&] { return err(path + ".choices", "choices is not an array"); });
+                 [&] { return err(path_to(".choices"), "choices is not an array"); });
   } else {
     std::size_t i = 0;
-    for (json& choice : *choices) on_choice(choice, index_path(path + ".choices", i++));
+    for (json& choice : *choices) on_choice(choice, number, i++);
   }
 
   if (json* usage = mutable_member(chunk, "usage"); usage && !usage->is_null()) {
     if (!usage->is_object()) {
       issues_.note(result_.findings, "chunks whose usage is not an object", 1,
-                   [&] { return warn(path + ".usage", "usage is not an object"); });
+                   [&] { return warn(path_to(".usage"), "usage is not an object"); });
     } else {
       Findings scratch;  // the final usage is validated once, in end()
       deltas_.usage(read_usage(*usage, "usage", scratch));
@@ -216,19 +217,54 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   }
 }
 
-void ChatStream::on_choice(json& choice, const std::string& path) {
+// Mirrors on_chunk for what ChunkScanner accepts: one choice 0 with text, reasoning or a
+// finish reason, and no usage, tool calls, refusal or error (those take the full path).
+void ChatStream::on_fast_chunk(const FastChunk& chunk, std::size_t number) {
+  note_id(chunk.id, number);
+  if (chunk.has_created) saw_created_ = true;
+  if (!result_.model && !chunk.model.empty()) result_.model = std::string(chunk.model);
+  if (!chunk.has_choice) return;
+  const std::string_view reasoning = !chunk.reasoning_content.empty() ? chunk.reasoning_content : chunk.reasoning;
+  if (!reasoning.empty()) {
+    result_.reasoning.append(reasoning.data(), reasoning.size());
+    deltas_.reasoning(reasoning);
+  }
+  if (!chunk.content.empty()) {
+    result_.content.append(chunk.content.data(), chunk.content.size());
+    deltas_.content(chunk.content);
+  }
+  if (chunk.has_finish_reason) {
+    result_.finish_reason = std::string(chunk.finish_reason);
+    deltas_.finish_reason(*result_.finish_reason);
+  }
+}
+
+void ChatStream::note_id(std::string_view id, std::size_t number) {
+  if (id.empty()) return;
+  if (first_id_.empty()) {
+    first_id_ = std::string(id);
+  } else if (id != first_id_) {
+    issues_.note(result_.findings, "chunks with a different id", 1, [&] {
+      return warn(chunk_path(number) + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) +
+                                                  "\" then \"" + excerpt(id, 60) + "\")");
+    });
+  }
+}
+
+void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
+  auto path_to = [number, i](const char* rest) { return choice_path(number, i, rest); };
   if (!choice.is_object()) {
     issues_.note(result_.findings, "choices that are not objects", 1,
-                 [&] { return err(path, "the choice is not an object"); });
+                 [&] { return err(path_to(""), "the choice is not an object"); });
     return;
   }
   const json* index = member(choice, "index");
   if (!index || !index->is_number()) {
     issues_.note(result_.findings, "choices without index", 1,
-                 [&] { return warn(path + ".index", "the choice has no index; taken as choice 0"); });
+                 [&] { return warn(path_to(".index"), "the choice has no index; taken as choice 0"); });
   } else if (index->get<double>() != 0) {
     issues_.note(result_.findings, "chunks with other choices", 1, [&] {
-      return warn(path + ".index", "the stream carries more than one choice; the playground asks for one (n=1) "
+      return warn(path_to(".index"), "the stream carries more than one choice; the playground asks for one (n=1) "
                                    "and shows choice 0 only");
     });
     return;
@@ -236,10 +272,10 @@ void ChatStream::on_choice(json& choice, const std::string& path) {
 
   if (json* delta = mutable_member(choice, "delta"); delta && !delta->is_null()) {
     // Azure sends annotation chunks without a delta; anything else must be an object.
-    if (delta->is_object()) on_delta(*delta, path + ".delta");
+    if (delta->is_object()) on_delta(*delta, number, i);
     else
       issues_.note(result_.findings, "deltas that are not objects", 1,
-                   [&] { return err(path + ".delta", "delta is not an object"); });
+                   [&] { return err(path_to(".delta"), "delta is not an object"); });
   }
 
   const json* reason = member(choice, "finish_reason");
@@ -248,14 +284,15 @@ void ChatStream::on_choice(json& choice, const std::string& path) {
     deltas_.finish_reason(*result_.finish_reason);
   } else if (reason && !reason->is_null()) {
     issues_.note(result_.findings, "finish_reasons that are not strings", 1,
-                 [&] { return warn(path + ".finish_reason", "finish_reason is not a string"); });
+                 [&] { return warn(path_to(".finish_reason"), "finish_reason is not a string"); });
   }
 }
 
-void ChatStream::on_delta(json& delta, const std::string& path) {
+void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
+  auto path_to = [number, i](const char* rest) { return choice_path(number, i, rest); };
   if (const auto* role = string_member(delta, "role"); role && *role != "assistant")
     issues_.note(result_.findings, "deltas with another role", 1, [&] {
-      return warn(path + ".role", "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
+      return warn(path_to(".delta.role"), "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
     });
 
   // Reasoning first: providers that send both in one delta think before they answer.
@@ -270,28 +307,30 @@ void ChatStream::on_delta(json& delta, const std::string& path) {
       deltas_.content(text);
     } else {
       issues_.note(result_.findings, "deltas whose content is not a string", 1,
-                   [&] { return err(path + ".content", "content is not a string"); });
+                   [&] { return err(path_to(".delta.content"), "content is not a string"); });
     }
   }
   if (const auto* refusal = string_member(delta, "refusal")) refusal_ += *refusal;
 
   if (json* fragments = mutable_member(delta, "tool_calls"); fragments && !fragments->is_null()) {
-    if (fragments->is_array()) on_tool_calls(*fragments, path + ".tool_calls");
+    if (fragments->is_array()) on_tool_calls(*fragments, number, i);
     else
       issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1,
-                   [&] { return err(path + ".tool_calls", "tool_calls is not an array"); });
+                   [&] { return err(path_to(".delta.tool_calls"), "tool_calls is not an array"); });
   }
 }
 
-void ChatStream::on_tool_calls(json& fragments, const std::string& path) {
+void ChatStream::on_tool_calls(json& fragments, std::size_t number, std::size_t choice) {
   std::size_t i = 0;
   for (json& fragment : fragments) {
-    const std::string where = index_path(path, i++);
+    const std::size_t at = i++;
     const unsigned notes = tool_calls_.add(fragment);
     using A = ToolCallAssembler;
     auto note = [&](unsigned flag, const char* kind, Severity severity, const char* message) {
       if (notes & flag)
-        issues_.note(result_.findings, kind, 1, [&] { return Finding{severity, where, message}; });
+        issues_.note(result_.findings, kind, 1, [&] {
+          return Finding{severity, index_path(choice_path(number, choice, ".delta.tool_calls"), at), message};
+        });
     };
     note(A::kNotObject, "tool-call fragments that are not objects", Severity::Error,
          "the tool-call fragment is not an object");

@@ -2,6 +2,7 @@
 // accumulates a stream into the final message. Deviations are findings, never exceptions.
 #pragma once
 
+#include "core/chunk_scanner.h"
 #include "core/delta_builder.h"
 #include "core/finding.h"
 #include "core/issue_log.h"
@@ -53,16 +54,22 @@ class ChatStream {
  private:
   void on_events();
   void on_event(const SseEvent& event);
-  void on_chunk(json& chunk, std::size_t number, bool error_event);
-  void on_choice(json& choice, const std::string& path);
-  void on_delta(json& delta, const std::string& path);
-  void on_tool_calls(json& fragments, const std::string& path);
+  void on_fast_chunk(const FastChunk& chunk, std::size_t number);  // the common chunk, scanned
+  void on_chunk(json& chunk, std::size_t number, bool error_event);  // any other, parsed
+  void note_id(std::string_view id, std::size_t number);
+  // number: the chunk's position in the stream, choice: its position in `choices`; both
+  // only for the paths of findings.
+  void on_choice(json& choice, std::size_t number, std::size_t choice_at);
+  void on_delta(json& delta, std::size_t number, std::size_t choice_at);
+  void on_tool_calls(json& fragments, std::size_t number, std::size_t choice_at);
   void on_provider_error(const EnvelopeError& error, const std::string& path);
   void report_decoder_failure();
 
   SseDecoder decoder_;
   std::vector<SseEvent> events_;  // reused between pushes
   Result result_;
+  ChunkScanner scanner_;          // the fast path for ordinary chunks
+  FastChunk fast_;
   DeltaBuilder deltas_;           // bound to the caller's array during a push
   IssueLog issues_;               // repeated per-chunk findings, bounded
   ToolCallAssembler tool_calls_;

@@ -1,0 +1,380 @@
+#include "core/chunk_scanner.h"
+
+#include "core/json_util.h"
+
+#include <cstddef>
+
+namespace pg {
+
+namespace {
+
+// Numbers longer than this, or with an exponent, may be out of a double's range, which
+// nlohmann refuses: they take the full path, which says so.
+constexpr std::size_t kMaxNumberChars = 18;
+
+// The length of the well-formed UTF-8 sequence at p (first byte >= 0x80), or 0. The
+// ranges are RFC 3629's (no overlongs, no surrogates, nothing above U+10FFFF), the ones
+// nlohmann's lexer accepts.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned c = p[0];
+  auto in = [&](std::size_t i, unsigned lo, unsigned hi) { return p + i < end && p[i] >= lo && p[i] <= hi; };
+  auto cont = [&](std::size_t i) { return in(i, 0x80, 0xBF); };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return in(1, 0xA0, 0xBF) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return in(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return in(1, 0x90, 0xBF) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return in(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// A strict, non-recursive JSON reader over one chunk. Every method returns false at the
+// first thing it does not accept; the caller then gives up on the fast path.
+class Cursor {
+ public:
+  Cursor(std::string_view text, std::string& skip_buffer)
+      : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()), skip_(skip_buffer) {}
+
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool at_end() {
+    ws();
+    return p_ == end_;
+  }
+  bool eat(char c) {
+    ws();
+    if (p_ < end_ && *p_ == static_cast<unsigned char>(c)) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  char peek() {
+    ws();
+    return p_ < end_ ? static_cast<char>(*p_) : '\0';
+  }
+
+  // A string: `out` views the text itself when it has no escape, else its decoded copy
+  // in `scratch`.
+  bool string(std::string_view& out, std::string& scratch) {
+    if (!eat('"')) return false;
+    const unsigned char* start = p_;
+    while (p_ < end_) {
+      const unsigned c = *p_;
+      if (c == '"') {
+        out = view(start, p_);
+        ++p_;
+        return true;
+      }
+      if (c == '\\') break;
+      if (c < 0x20) return false;
+      if (c < 0x80) {
+        ++p_;
+        continue;
+      }
+      const std::size_t n = utf8_length(p_, end_);
+      if (n == 0) return false;
+      p_ += n;
+    }
+    if (p_ >= end_) return false;
+    scratch.assign(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
+    return decode_rest(out, scratch);
+  }
+
+  // An object key; keys with escapes are left to the full path.
+  bool key(std::string_view& out) {
+    if (!string(out, skip_)) return false;
+    return out.data() != skip_.data() && eat(':');
+  }
+
+  bool null() { return literal("null", 4); }
+
+  // A number; `is_zero` when it is exactly "0".
+  bool number(bool& is_zero) {
+    ws();
+    const unsigned char* start = p_;
+    if (p_ < end_ && *p_ == '-') ++p_;
+    if (p_ >= end_) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else if (*p_ >= '1' && *p_ <= '9') {
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    } else {
+      return false;
+    }
+    if (p_ < end_ && *p_ == '.') {
+      ++p_;
+      if (p_ >= end_ || *p_ < '0' || *p_ > '9') return false;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) return false;
+    if (static_cast<std::size_t>(p_ - start) > kMaxNumberChars) return false;
+    is_zero = p_ - start == 1 && *start == '0';
+    return true;
+  }
+
+  // Any value, validated and skipped; `depth` is the nesting of the container holding it.
+  bool skip_value(std::size_t depth) {
+    char closers[kMaxJsonDepth];
+    std::size_t open = 0;
+    std::string_view ignored;
+    for (;;) {
+      // A value starts here.
+      switch (peek()) {
+        case '"':
+          if (!string(ignored, skip_)) return false;
+          break;
+        case '{':
+        case '[': {
+          const char opener = static_cast<char>(*p_++);
+          if (depth + open + 1 > kMaxJsonDepth) return false;
+          closers[open++] = opener == '{' ? '}' : ']';
+          if (eat(closers[open - 1])) {
+            --open;
+            break;
+          }
+          if (opener == '{' && !key(ignored)) return false;
+          continue;  // the first member's value
+        }
+        case 't':
+          if (!literal("true", 4)) return false;
+          break;
+        case 'f':
+          if (!literal("false", 5)) return false;
+          break;
+        case 'n':
+          if (!null()) return false;
+          break;
+        default: {
+          bool zero = false;
+          if (!number(zero)) return false;
+        }
+      }
+      // After a value: close containers, or move to the next member.
+      for (;;) {
+        if (open == 0) return true;
+        if (eat(',')) {
+          if (closers[open - 1] == '}' && !key(ignored)) return false;
+          break;
+        }
+        if (!eat(closers[open - 1])) return false;
+        --open;
+      }
+    }
+  }
+
+ private:
+  static std::string_view view(const unsigned char* from, const unsigned char* to) {
+    return std::string_view(reinterpret_cast<const char*>(from), static_cast<std::size_t>(to - from));
+  }
+
+  bool literal(const char* word, std::size_t n) {
+    ws();
+    if (static_cast<std::size_t>(end_ - p_) < n) return false;
+    for (std::size_t i = 0; i < n; ++i)
+      if (p_[i] != static_cast<unsigned char>(word[i])) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool hex4(unsigned& out) {
+    if (end_ - p_ < 4) return false;
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned c = *p_++;
+      unsigned digit;
+      if (c >= '0' && c <= '9') digit = c - '0';
+      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+      else return false;
+      out = out * 16 + digit;
+    }
+    return true;
+  }
+
+  // The rest of a string from its first backslash, decoded into `out_buffer`.
+  bool decode_rest(std::string_view& out, std::string& buffer) {
+    while (p_ < end_) {
+      const unsigned c = *p_;
+      if (c == '"') {
+        ++p_;
+        out = buffer;
+        return true;
+      }
+      if (c == '\\') {
+        if (++p_ >= end_) return false;
+        switch (*p_++) {
+          case '"': buffer.push_back('"'); break;
+          case '\\': buffer.push_back('\\'); break;
+          case '/': buffer.push_back('/'); break;
+          case 'b': buffer.push_back('\b'); break;
+          case 'f': buffer.push_back('\f'); break;
+          case 'n': buffer.push_back('\n'); break;
+          case 'r': buffer.push_back('\r'); break;
+          case 't': buffer.push_back('\t'); break;
+          case 'u': {
+            unsigned cp;
+            if (!hex4(cp)) return false;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+              unsigned low;
+              if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
+              p_ += 2;
+              if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+              return false;
+            }
+            append_utf8(buffer, cp);
+            break;
+          }
+          default: return false;
+        }
+        continue;
+      }
+      if (c < 0x20) return false;
+      if (c < 0x80) {
+        buffer.push_back(static_cast<char>(c));
+        ++p_;
+        continue;
+      }
+      const std::size_t n = utf8_length(p_, end_);
+      if (n == 0) return false;
+      buffer.append(reinterpret_cast<const char*>(p_), n);
+      p_ += n;
+    }
+    return false;
+  }
+
+  const unsigned char* p_;
+  const unsigned char* end_;
+  std::string& skip_;  // decoded text nobody reads (skipped strings, keys)
+};
+
+// Each reader below handles one level of the chunk; `seen` bits refuse duplicate keys
+// (nlohmann keeps the last, the fast path would have acted on the first).
+bool take(unsigned& seen, unsigned bit) {
+  if (seen & bit) return false;
+  seen |= bit;
+  return true;
+}
+
+}  // namespace
+
+bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
+  out = FastChunk{};
+  Cursor c(data, buffers_[kSkip]);
+  std::string_view object, key;
+
+  auto nullable_string = [&](std::string_view& value, bool& present, Slot slot) {
+    if (c.peek() == 'n') return c.null();
+    present = true;
+    return c.string(value, buffers_[slot]);
+  };
+
+  auto read_delta = [&]() {
+    if (c.peek() == 'n') return c.null();
+    if (!c.eat('{')) return false;
+    if (c.eat('}')) return true;
+    unsigned seen = 0;
+    do {
+      if (!c.key(key)) return false;
+      bool ok;
+      if (key == "content") ok = take(seen, 1) && nullable_string(out.content, out.has_content, kContent);
+      else if (key == "reasoning_content")
+        ok = take(seen, 2) && nullable_string(out.reasoning_content, out.has_reasoning_content, kReasoningContent);
+      else if (key == "reasoning") ok = take(seen, 4) && nullable_string(out.reasoning, out.has_reasoning, kReasoning);
+      else if (key == "role") {
+        std::string_view role;
+        bool present = false;
+        ok = take(seen, 8) && nullable_string(role, present, kSkip) && (!present || role == "assistant");
+      } else if (key == "refusal" || key == "tool_calls") {
+        ok = c.null();  // a refusal or tool calls: the full path
+      } else {
+        ok = c.skip_value(4);
+      }
+      if (!ok) return false;
+    } while (c.eat(','));
+    return c.eat('}');
+  };
+
+  auto read_choice = [&]() {
+    if (!c.eat('{')) return false;
+    unsigned seen = 0;
+    if (c.peek() == '}') return false;  // no index
+    do {
+      if (!c.key(key)) return false;
+      bool ok;
+      if (key == "index") {
+        bool zero = false;
+        ok = take(seen, 1) && c.number(zero) && zero;  // choices beyond 0: the full path
+      } else if (key == "delta") {
+        ok = take(seen, 2) && read_delta();
+      } else if (key == "finish_reason") {
+        ok = take(seen, 4) && nullable_string(out.finish_reason, out.has_finish_reason, kFinishReason);
+      } else {
+        ok = c.skip_value(3);
+      }
+      if (!ok) return false;
+    } while (c.eat(','));
+    out.has_choice = true;
+    return (seen & 1) && c.eat('}');
+  };
+
+  auto read_choices = [&]() {
+    if (!c.eat('[')) return false;
+    if (c.eat(']')) return true;
+    return read_choice() && c.eat(']');  // a second choice: the full path
+  };
+
+  if (!c.eat('{')) return false;
+  unsigned seen = 0;
+  do {
+    if (!c.key(key)) return false;
+    bool ok;
+    if (key == "object") {
+      ok = take(seen, 1) && c.string(object, buffers_[kObject]);
+    } else if (key == "id") {
+      ok = take(seen, 2) && c.string(out.id, buffers_[kId]);
+    } else if (key == "model") {
+      ok = take(seen, 4) && c.string(out.model, buffers_[kModel]);
+    } else if (key == "created") {
+      bool zero = false;
+      const char next = c.peek();
+      out.has_created = next == '-' || (next >= '0' && next <= '9');
+      ok = take(seen, 8) && (out.has_created ? c.number(zero) : c.skip_value(1));
+    } else if (key == "choices") {
+      ok = take(seen, 16) && read_choices();
+    } else if (key == "usage") {
+      ok = take(seen, 32) && c.null();  // token counts: the full path validates them
+    } else if (key == "error" || key == "type") {
+      ok = false;  // an error envelope, or another API's event
+    } else {
+      ok = c.skip_value(1);
+    }
+    if (!ok) return false;
+  } while (c.eat(','));
+  if (!c.eat('}') || !c.at_end()) return false;
+  return (seen & 16) && object == "chat.completion.chunk";
+}
+
+}  // namespace pg
