@@ -114,8 +114,9 @@ bool check_enum(EntryLog& log, const std::string& path, const json& value,
     if (value.is_string() && value.get_ref<const std::string&>() == a) return true;
     list += list.empty() ? a : std::string(", ") + a;
   }
+  // The value is not echoed: after interpolation it could be a secret written in the wrong place.
   if (!value.is_string()) wrong_type(log, path, ("one of " + list).c_str(), value);
-  else log.error(path, "must be one of " + list + ", not \"" + excerpt(value.get_ref<const std::string&>(), 60) + "\"");
+  else log.error(path, "must be one of " + list);
   return false;
 }
 

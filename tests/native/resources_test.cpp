@@ -422,8 +422,10 @@ TEST_CASE("unknown fields, an `id`, and wrong types are errors in the file") {
   expect_error([](json& d) { d["models"][0]["timeout"] = "30s"; }, "models[0] (gpt4o)", "timeout",
                "must be an integer, not a string");
   expect_error([](json& d) { d["models"][0]["retries"] = -1; }, "models[0] (gpt4o)", "retries", "at least 0");
-  expect_error([](json& d) { d["provider_keys"][0]["adapter"] = "gemini"; }, "provider_keys[0] (oai)", "adapter",
-               "must be one of openai, anthropic, bedrock, vertex, azure-openai");
+  Resources r = expect_error([](json& d) { d["provider_keys"][0]["adapter"] = "${OPENAI_API_KEY}"; },
+                             "provider_keys[0] (oai)", "adapter",
+                             "must be one of openai, anthropic, bedrock, vertex, azure-openai");
+  CHECK(all_errors(r).find("sk-openai-SECRET1") == std::string::npos);  // a misplaced secret is not echoed
   expect_error([](json& d) { d["provider_keys"][0]["api_base"] = 8080; }, "provider_keys[0] (oai)", "api_base",
                "must be a string");
   expect_error([](json& d) { d["provider_keys"][0]["strip_headers"] = json::array({1}); }, "provider_keys[0] (oai)",
