@@ -26,7 +26,12 @@ bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 Cause explain(const Outcome& o) {
   if (o.relay) {
-    const bool started = is_2xx(o.status) || o.result.has_value();
+    // The relay failed after the provider's answer began (its relay_error event) only
+    // when something of the answer arrived: a 2xx, or a result with anything in it. A
+    // page that hands over an empty result beside a connect failure is not mid-stream.
+    const ResultView* r = o.result ? &*o.result : nullptr;
+    const bool started = is_2xx(o.status) ||
+                         (r && (!r->content.empty() || !r->reasoning.empty() || r->tool_calls > 0 || r->done));
     return explain_relay_failure(*o.relay, o, started);
   }
   if (o.status && !is_2xx(o.status)) return explain_provider_error(facts_from_response(o, o.status), o);

@@ -28,6 +28,11 @@ bool looks_like_html(const std::optional<std::string>& body) {
   return starts_with(head, "<!doctype html") || starts_with(head, "<html");
 }
 
+bool looks_like_event_stream(std::string_view body) {
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\n' || body.front() == '\r')) body.remove_prefix(1);
+  return starts_with(body, "data:") || starts_with(body, "event:") || starts_with(body, ":");
+}
+
 bool is_anthropic_native(const Outcome& o, const ResultView& r) {
   for (const auto& m : r.error_messages)
     if (m.find("Anthropic's native Messages API") != std::string::npos) return true;
@@ -171,6 +176,12 @@ Cause explain_answer(const Outcome& o) {
   ResultView r;
   if (o.result) {
     r = *o.result;
+  } else if (o.body && (media == "text/event-stream" || looks_like_event_stream(*o.body))) {
+    // The raw bytes of a stream, not yet decoded: decode them as the page would.
+    ChatStream stream;
+    json deltas = json::array();
+    stream.push(*o.body, deltas);
+    r = read_result(to_json(stream.end()), o.secrets);
   } else if (o.body) {
     r = read_result(to_json(validate_completion(*o.body)), o.secrets);
   } else {

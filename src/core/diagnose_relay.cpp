@@ -292,7 +292,9 @@ Cause mid_stream(const RelayFailure& r, const Outcome& o) {
 
 Cause explain_relay_failure(const RelayFailure& r, const Outcome& o, bool started) {
   // Only these can happen once the provider's answer is flowing.
-  if (started && (r.kind == "timeout" || r.kind == "too_large" || r.kind == "upstream_reset" || r.kind == "internal"))
+  const bool before_answer = r.kind == "timeout" && (r.phase == "connect" || r.phase == "first_byte");
+  if (started && !before_answer &&
+      (r.kind == "timeout" || r.kind == "too_large" || r.kind == "upstream_reset" || r.kind == "internal"))
     return mid_stream(r, o);
   for (const RelayRule& rule : kRelayRules)
     if (r.kind == rule.kind) return rule.explain(r, o);

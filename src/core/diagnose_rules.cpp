@@ -44,7 +44,7 @@ const Rule kProviderRules[] = {
   {Kind::ContextLength,        {},                   Shape::Any,      "context_length_exceeded|exceed_context_size_error",      ""},
   {Kind::ContextLength,        {400, 413, 422, k5xx},Shape::Any,      "",                                                       "maximum context length|context length|context window|context size|prompt is too long|exceeds the available context"},
   {Kind::UnsupportedParameter, {},                   Shape::Any,      "unsupported_parameter|unsupported_value|extra_forbidden", ""},
-  {Kind::UnsupportedParameter, {400, 422},           Shape::Any,      "",                                                       "unsupported parameter|unsupported value|extra inputs are not permitted|is not supported with this model"},
+  {Kind::UnsupportedParameter, {400, 422},           Shape::Any,      "",                                                       "unsupported parameter|unsupported value|extra inputs are not permitted|is not supported with this model|is unsupported"},
   {Kind::ContentFilter,        {},                   Shape::Any,      "content_filter|responsibleaipolicyviolation|content_policy_violation", ""},
   {Kind::ContentFilter,        {400, 403},           Shape::Any,      "",                                                       "content management policy|content policy|requires moderation|was flagged|input was flagged"},
   {Kind::RegionBlocked,        {},                   Shape::Any,      "unsupported_country_region_territory",                   ""},

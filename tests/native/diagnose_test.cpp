@@ -624,3 +624,29 @@ TEST_CASE("diagnose: the JSON shape is the contract the page reads") {
   CHECK(r["conditions"][0]["side"] == "relay");
   CHECK(r["steps"][0]["status"] == "not_reached");
 }
+
+TEST_CASE("diagnose: the same facts in the other forms a page may hand them over") {
+  // The relay's error as the body, not lifted into relayError.
+  json body_only = http_json(502, R"j({"error":{"source":"relay","kind":"dns","message":"the host api.openai.cmo could not be resolved (ENOTFOUND)"}})j",
+                             model("openai", "gpt-4o", "https://api.openai.cmo/v1"));
+  check({"relay error in the body", body_only, "FNNNN", "", "fail", {"reach:check the host name", "reach:relay error dns"}});
+
+  // A stream's raw bytes instead of a decoded result.
+  check({"raw stream body, whole", http(200, "text/event-stream", fixture("openai-stream-ok.sse"), openai()), "PPPPP", "", "pass",
+         {"answer:12 characters"}});
+  check({"raw stream body with a mid-stream error", http(200, "text/event-stream", fixture("openrouter-midstream-error.sse"), openrouter()),
+         "PPPPF", "outage", "fail", {"answer:error event in the stream (code 502): Upstream provider disconnected"}});
+
+  // A page that always hands over a result, even an empty one beside a connect failure.
+  json empty_result = relay("timeout", "could not connect to api.example.com within 10 s", model("openai", "m", "https://api.example.com/v1"));
+  empty_result["result"] = {{"ok", false}, {"content", ""}, {"toolCalls", json::array()}, {"done", false},
+                            {"findings", json::array({{{"severity", "error"}, {"path", ""},
+                                                       {"message", "the stream carried no data events: it is not a chat-completion event stream, or it was empty"}}})}};
+  check({"connect timeout beside an empty result", empty_result, "FNNNN", "", "fail", {"reach:could not connect"}});
+
+  // Groq's wording for a field it refuses.
+  check({"Groq unsupported property", http_json(400,
+             R"j({"error":{"message":"'messages.0' : for 'role:user' the following must be satisfied[('messages.0.name' : property 'name' is unsupported)]","type":"invalid_request_error"}})j",
+             model("groq", "llama-3.3-70b-versatile", "https://api.groq.com/openai/v1")),
+         "PPPPF", "unsupported_parameter", "fail", {"answer:property 'name' is unsupported"}});
+}
