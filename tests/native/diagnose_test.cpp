@@ -650,3 +650,40 @@ TEST_CASE("diagnose: the same facts in the other forms a page may hand them over
              model("groq", "llama-3.3-70b-versatile", "https://api.groq.com/openai/v1")),
          "PPPPF", "unsupported_parameter", "fail", {"answer:property 'name' is unsupported"}});
 }
+
+TEST_CASE("diagnose: every field of real outcomes replaced by values of every type") {
+  const std::vector<json> bases = {
+      http_json(401, R"j({"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}})j", openai()),
+      relay("blocked_address", "x resolves to 10.0.0.1, a private address", vllm(), {{"category", "private"}}),
+      streamed("openrouter-midstream-error.sse", openrouter()),
+      streamed("relay-idle-timeout.sse", vllm()),
+      http(404, "text/html", fixture("nginx-404.html"), vllm_without_v1()),
+  };
+  const std::vector<json> values = {
+      json(nullptr), json(true), json(0), json(-7), json(3.5), json(""), json("x"), json("404"), json::array(),
+      json::array({"a", 1}), json::object(), json{{"kind", "timeout"}, {"message", 3}},
+      json{{"findings", json::array({{{"severity", "error"}, {"message", nullptr}}})}},
+  };
+  std::size_t runs = 0;
+  for (const json& base : bases) {
+    for (auto it = base.begin(); it != base.end(); ++it) {
+      for (const json& v : values) {
+        json o = base;
+        o[it.key()] = v;
+        const Diagnosis d = diagnose(o);
+        CHECK(d.steps.size() == 5);
+        ++runs;
+        // One level down too (result.*, model.*, relayError.*).
+        if (base[it.key()].is_object()) {
+          for (auto inner = base[it.key()].begin(); inner != base[it.key()].end(); ++inner) {
+            json deeper = base;
+            deeper[it.key()][inner.key()] = v;
+            CHECK(diagnose(deeper).steps.size() == 5);
+            ++runs;
+          }
+        }
+      }
+    }
+  }
+  CHECK(runs > 300);
+}
