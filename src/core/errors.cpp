@@ -87,8 +87,9 @@ std::optional<std::string> code_string(const json* code) {
     if (s.empty()) return std::nullopt;
     return bounded_token(s);
   }
-  if (code->is_number_integer()) return std::to_string(code->get<std::int64_t>());
+  // Unsigned first: nlohmann's is_number_integer() is also true for unsigned values.
   if (code->is_number_unsigned()) return std::to_string(code->get<std::uint64_t>());
+  if (code->is_number_integer()) return std::to_string(code->get<std::int64_t>());
   if (code->is_number_float()) {
     const double d = code->get<double>();
     if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)

@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace pg {
@@ -188,6 +189,31 @@ bool is_key_char(unsigned char c) { return is_ascii_alnum(c) || c == '-' || c ==
 
 bool maskable(std::string_view secret) { return char_count(secret) >= kMinMaskedSecretChars; }
 
+// A secret with what the matcher asks of it on every attempt, worked out once.
+struct SecretRef {
+  std::string_view text;
+  std::string_view last4;  // empty when the secret is too short for masked echoes
+};
+
+// `tails[i]`: where secrets[i]'s last 4 characters start, or npos (not maskable).
+std::vector<std::size_t> tails_of(const std::vector<std::string>& secrets) {
+  std::vector<std::size_t> tails;
+  tails.reserve(secrets.size());
+  for (const std::string& s : secrets)
+    tails.push_back(maskable(s) ? s.size() - last_four(s).size() : std::string_view::npos);
+  return tails;
+}
+
+std::vector<SecretRef> refs_of(const std::vector<std::string>& secrets, const std::vector<std::size_t>& tails) {
+  std::vector<SecretRef> refs;
+  refs.reserve(secrets.size());
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    const std::string_view text = secrets[i];
+    refs.push_back({text, tails[i] == std::string_view::npos ? std::string_view() : text.substr(tails[i])});
+  }
+  return refs;
+}
+
 // The most text bytes `s` can take in any accepted form: letters and digits are never
 // escaped, other ASCII may be \u00XX (6), and a UTF-8 byte is at most 3 text bytes
 // (a 4-byte character as a 12-byte surrogate pair).
@@ -226,26 +252,44 @@ int read_mask_unit(Reader& r, bool& need_more) {
 
 // End of the longest match of `secret` starting at p in this mode: 0 for none, kNeedMore
 // when the answer depends on input not seen yet.
-std::size_t match_secret(std::string_view text, std::size_t p, bool at_end, std::string_view secret,
-                         Mode mode, bool* saw_backslash) {
+std::size_t match_secret(std::string_view text, std::size_t p, bool at_end, const SecretRef& secret, Mode mode,
+                         bool* saw_backslash) {
+  const std::string_view s = secret.text;
   Reader r{text, at_end, mode, p};
   r.saw_backslash = saw_backslash;
-  Reader before_mismatch = r;
-  std::size_t k = 0;
-  while (k < secret.size()) {
-    before_mismatch = r;
-    unsigned char c = 0;
-    const Read st = r.next(c);
-    if (st == Read::NeedMore) return kNeedMore;
-    if (st != Read::Ok || c != static_cast<unsigned char>(secret[k])) break;
-    ++k;
+  std::size_t k = 0;  // bytes of the secret matched
+  if (mode == Mode::Raw) {
+    // Raw bytes: a plain comparison; the reader is only needed for the echo checks.
+    const std::size_t avail = text.size() - p;
+    const std::size_t limit = std::min(avail, s.size());
+    while (k < limit && text[p + k] == s[k]) ++k;
+    if (saw_backslash && std::memchr(text.data() + p, '\\', std::min(avail, k + 1))) *saw_backslash = true;
+    if (k == s.size()) return p + k;
+    if (k == avail && !at_end) return kNeedMore;
+    if (k < kMinEchoedPrefix || secret.last4.empty()) return 0;
+    if (k < avail) {
+      // The byte after the prefix can neither continue a gap nor start a mask run (nor an
+      // escape of one): no echo here. Settles most prefix-only hits without a reader.
+      const unsigned char c = static_cast<unsigned char>(text[p + k]);
+      if (!is_key_char(c) && c != '*' && c != '.' && c != 0xE2 && c != '\\') return 0;
+    }
+    r.pos = p + k;
+  } else {
+    Reader before_mismatch = r;
+    while (k < s.size()) {
+      before_mismatch = r;
+      unsigned char c = 0;
+      const Read st = r.next(c);
+      if (st == Read::NeedMore) return kNeedMore;
+      if (st != Read::Ok || c != static_cast<unsigned char>(s[k])) break;
+      ++k;
+    }
+    if (k == s.size()) return r.mid_escape() ? 0 : r.pos;
+    r = before_mismatch;
   }
-  if (k == secret.size()) return r.mid_escape() ? 0 : r.pos;
 
   // A masked echo: the prefix read so far, a short gap, the mask run, then the last 4.
-  if (k < kMinEchoedPrefix || !maskable(secret)) return 0;
-  r = before_mismatch;
-  if (r.mid_escape()) return 0;
+  if (k < kMinEchoedPrefix || secret.last4.empty() || r.mid_escape()) return 0;
   const std::size_t gap_start = r.pos;
   for (;;) {
     Reader save = r;
@@ -273,7 +317,7 @@ std::size_t match_secret(std::string_view text, std::size_t p, bool at_end, std:
     weight += w;
   }
   if (weight < 3) return 0;
-  for (unsigned char want : last_four(secret)) {
+  for (unsigned char want : secret.last4) {
     unsigned char c = 0;
     const Read st = r.next(c);
     if (st == Read::NeedMore) return kNeedMore;
@@ -297,14 +341,14 @@ bool settled_short_of_echo(std::string_view text, std::size_t p, std::string_vie
 }
 
 // The end of the longest match of any secret at p (0: none; kNeedMore: undecided yet).
-std::size_t longest_match(const std::vector<std::string>& secrets, std::string_view text, std::size_t p,
+std::size_t longest_match(const std::vector<SecretRef>& secrets, std::string_view text, std::size_t p,
                           bool at_end) {
   const unsigned char b = static_cast<unsigned char>(text[p]);
   std::size_t best = 0;
-  for (const std::string& s : secrets) {
-    const unsigned char first = static_cast<unsigned char>(s[0]);
+  for (const SecretRef& s : secrets) {
+    const unsigned char first = static_cast<unsigned char>(s.text[0]);
     std::size_t end = 0;
-    if (first == b && settled_short_of_echo(text, p, s)) continue;
+    if (first == b && settled_short_of_echo(text, p, s.text)) continue;
     if (first == b) {
       // JSON decoding only differs from the raw bytes at a backslash.
       bool saw_backslash = false;
@@ -345,13 +389,25 @@ std::array<bool, 256> start_bytes(const std::vector<std::string>& secrets) {
 // Decides positions of `buf` from the left, appending the redacted output. `covered` is
 // how far (from buf's start) the current kRedacted reaches: bytes before it are dropped,
 // a match starting before it extends it. Returns the first undecided position.
-std::size_t scan(const std::vector<std::string>& secrets, const std::array<bool, 256>& starts,
+std::size_t scan(const std::vector<SecretRef>& secrets, const std::array<bool, 256>& starts,
                  std::string_view buf, bool at_end, std::size_t& covered, std::string& out) {
   const std::size_t n = buf.size();
+  // One possible start byte (one secret, or several with the same first byte): memchr.
+  int only_start = -1;
+  for (int b = 0; b < 256; ++b) {
+    if (!starts[static_cast<std::size_t>(b)]) continue;
+    only_start = only_start == -1 ? b : -2;
+    if (only_start == -2) break;
+  }
   std::size_t p = 0;
   while (p < n) {
     std::size_t q = p;
-    while (q < n && !starts[static_cast<unsigned char>(buf[q])]) ++q;
+    if (only_start >= 0) {
+      const void* hit = std::memchr(buf.data() + p, only_start, n - p);
+      q = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data()) : n;
+    } else {
+      while (q < n && !starts[static_cast<unsigned char>(buf[q])]) ++q;
+    }
     if (q > p) {
       const std::size_t from = std::max(p, covered);
       if (q > from) out.append(buf.data() + from, q - from);
@@ -379,12 +435,12 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
   std::string out;
   out.reserve(text.size());
   std::size_t covered = 0;
-  scan(list, start_bytes(list), text, /*at_end=*/true, covered, out);
+  scan(refs_of(list, tails_of(list)), start_bytes(list), text, /*at_end=*/true, covered, out);
   return out;
 }
 
 StreamRedactor::StreamRedactor(std::vector<std::string> secrets)
-    : secrets_(normalize(std::move(secrets))), starts_(start_bytes(secrets_)) {
+    : secrets_(normalize(std::move(secrets))), tails_(tails_of(secrets_)), starts_(start_bytes(secrets_)) {
   for (const std::string& s : secrets_) window_ = std::max(window_, match_span_bound(s));
 }
 
@@ -394,14 +450,14 @@ std::string StreamRedactor::push(std::string_view bytes) {
   if (pending_.empty()) {
     // Scan the chunk in place and keep only its undecided tail: no copy of big chunks.
     out.reserve(bytes.size());
-    const std::size_t done = scan(secrets_, starts_, bytes, /*at_end=*/false, covered_, out);
+    const std::size_t done = scan(refs_of(secrets_, tails_), starts_, bytes, /*at_end=*/false, covered_, out);
     pending_.assign(bytes.substr(done));
     covered_ = covered_ > done ? covered_ - done : 0;
     return out;
   }
   pending_.append(bytes.data(), bytes.size());
   out.reserve(pending_.size());
-  const std::size_t done = scan(secrets_, starts_, pending_, /*at_end=*/false, covered_, out);
+  const std::size_t done = scan(refs_of(secrets_, tails_), starts_, pending_, /*at_end=*/false, covered_, out);
   pending_.erase(0, done);
   covered_ = covered_ > done ? covered_ - done : 0;
   return out;
@@ -409,7 +465,7 @@ std::string StreamRedactor::push(std::string_view bytes) {
 
 std::string StreamRedactor::finish() {
   std::string out;
-  if (!pending_.empty()) scan(secrets_, starts_, pending_, /*at_end=*/true, covered_, out);
+  if (!pending_.empty()) scan(refs_of(secrets_, tails_), starts_, pending_, /*at_end=*/true, covered_, out);
   pending_.clear();
   covered_ = 0;
   return out;

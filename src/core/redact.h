@@ -46,6 +46,7 @@ class StreamRedactor {
 
  private:
   std::vector<std::string> secrets_;  // non-empty, deduplicated
+  std::vector<std::size_t> tails_;    // where each secret's last 4 characters start (npos: no echoes)
   std::array<bool, 256> starts_{};    // bytes at which a match can start
   std::size_t window_ = 0;            // the longest match any secret or mask can produce
   std::string pending_;               // undecided tail of the input

@@ -175,6 +175,13 @@ TEST_CASE("Mistral: a message that is an object, or that object JSON-encoded") {
   CHECK(e.type == "invalid_model");
   CHECK(e.code == std::optional<std::string>("3001"));
   CHECK(e.message == "Invalid model: mistral-huge");
+
+  // Codes of every JSON number kind come out as their digits.
+  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":18446744073709551615}})").code ==
+        std::optional<std::string>("18446744073709551615"));
+  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":-32600}})").code == std::optional<std::string>("-32600"));
+  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":429.0}})").code == std::optional<std::string>("429"));
+  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":true}})").code == std::nullopt);
 }
 
 TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unknown JSON") {
