@@ -186,8 +186,7 @@ Cause explain_provider_error(const ProviderFacts& f, const Outcome& o) {
 
     case Kind::KeyRejected: {
       const std::string advice =
-          "the provider rejected the key: check the provider key's value (copied whole, not revoked, for the "
-          "right account or project)";
+          "check the provider key's value: copied whole, not revoked, for the right account or project";
       return fail_at(kKey, seen, advice, "The key was rejected: " + advice);
     }
     case Kind::KeyOrEndpoint: {
