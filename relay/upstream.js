@@ -129,14 +129,14 @@ export function forwardChat({ core, settings, plan, secret, body, stream, res, t
 
     let isEventStream = false;
     const upstreamReq = (target.protocol === 'https:' ? https : http).request(options);
-    timer(limits.totalMs, () => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`)));
-    const connectTimer = timer(limits.connectMs, () => fail(new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`)));
+    timer(limits.totalMs, () => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total' })));
+    const connectTimer = timer(limits.connectMs, () => fail(new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase: 'connect' })));
     let firstByteTimer = null;
 
     upstreamReq.on('socket', (socket) => {
       const markConnected = () => {
         clearTimeout(connectTimer);
-        firstByteTimer = timer(limits.firstByteMs, () => fail(new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`)));
+        firstByteTimer = timer(limits.firstByteMs, () => fail(new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase: 'first_byte' })));
       };
       if (!socket.connecting) { // a kept-alive socket: already connected
         timings.connect = 0;
@@ -195,7 +195,7 @@ export function forwardChat({ core, settings, plan, secret, body, stream, res, t
       }
       redactor = core.streamRedactor([secret]);
       let idle = timer(limits.idleMs, onIdle);
-      function onIdle() { fail(new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`)); }
+      function onIdle() { fail(new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase: 'idle' })); }
 
       source.on('data', (chunk) => {
         if (settled) return;

@@ -93,14 +93,15 @@ export interface Outcome {
 
 export interface ChatTarget { provider: string; adapter?: string; api_base: string; model_name: string }
 export type UrlResult = { ok: true; url: string; notes: string[] } | { ok: false; error: string };
-export type ChatPlan = { ok: true; url: string; authHeader: string; authScheme: string; notes: string[] } | { ok: false; error: string };
+export type WireProtocol = 'openai' | 'anthropic' | 'azure-openai' | 'unsupported';
+export type ChatPlan = { ok: true; url: string; authHeader: string; authScheme: string; protocol: WireProtocol; notes: string[] } | { ok: false; error: string; protocol: WireProtocol };
 export interface AddressVerdict { category: string; allowedByDefault: boolean; detail: string; normalized: string }
 export interface CostResult { known: boolean; inputUsd: number; outputUsd: number; totalUsd: number; note: string }
 
 export interface PublicModel {
   id: string; display_name: string; kind: 'direct' | 'routing' | 'ensemble' | 'semantic';
   provider: string; model_name: string; api_base: string;
-  provider_key: { id: string; display_name: string } | null;
+  provider_key: { id: string; display_name: string | null; provider: string | null; adapter: string | null } | null;
   cost: { input_per_1k: number; output_per_1k: number } | null;
   testable: boolean; reason?: string; targets?: string[];
 }
@@ -134,7 +135,8 @@ export interface Core {
   classifyAddress(ip: string): AddressVerdict;
   cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
   diagnose(outcome: Outcome): Diagnosis;
-  loadResources(document: unknown, env?: Record<string, string>): LoadedResources;
+  /** allowUnsetVars: `make run` only — a key whose ${VAR} is unset is listed as not configured instead of failing the load. */
+  loadResources(document: unknown, env?: Record<string, string>, options?: { allowUnsetVars?: boolean }): LoadedResources;
   loadRows(rows: Array<{ kind: string; id: string; value: string }>): LoadedResources;
 }
 

@@ -175,8 +175,8 @@ class Core {
   }
 
   /** The AISIX resources file (parsed from YAML) → models (public) and provider keys (relay only). */
-  loadResources(document, env = {}) {
-    return this.#callJson('_pg_load_resources', { document: document ?? null, env });
+  loadResources(document, env = {}, { allowUnsetVars = false } = {}) {
+    return this.#callJson('_pg_load_resources', { document: document ?? null, env, allowUnsetVars });
   }
 
   /** etcd rows ({kind, id, value}) → models and provider keys; bad rows are skipped and reported. */

@@ -308,8 +308,14 @@ json to_public_json(const Resources& resources) {
                  {"provider_key", nullptr},
                  {"cost", nullptr},
                  {"testable", m.testable}};
-    if (direct)
-      item["provider_key"] = {{"id", m.provider_key_id}, {"display_name", key ? json(key->display_name) : json(nullptr)}};
+    if (direct) {
+      // The key's provider and adapter decide the wire protocol; the page needs them to
+      // show the exact upstream URL and auth header ("Copy as curl"). Never the secret.
+      item["provider_key"] = {{"id", m.provider_key_id},
+                              {"display_name", key ? json(key->display_name) : json(nullptr)},
+                              {"provider", key ? json(key->provider) : json(nullptr)},
+                              {"adapter", key ? json(key->adapter) : json(nullptr)}};
+    }
     if (m.cost) item["cost"] = {{"input_per_1k", m.cost->input_per_1k}, {"output_per_1k", m.cost->output_per_1k}};
     if (!m.testable) item["reason"] = m.reason;
     if (!direct) item["targets"] = m.targets;

@@ -206,11 +206,7 @@ pg::json loaded_to_json(const pg::Resources& r) {
   pg::json out = {{"ok", r.ok()}, {"errors", errors}, {"warnings", warnings}};
   out["models"] = pg::to_public_json(r)["models"];
   // The relay keeps these in its own memory; the public model list above never holds a key.
-  pg::json keys = pg::json::array();
-  for (const auto& k : r.provider_keys)
-    keys.push_back({{"id", k.id}, {"display_name", k.display_name}, {"provider", k.provider},
-                    {"adapter", k.adapter}, {"api_base", k.api_base}, {"api_key", k.api_key}});
-  out["providerKeys"] = keys;
+  out["providerKeys"] = pg::to_relay_keys_json(r);  // api_key "" while a key still lacks its ${VAR}
   return out;
 }
 
@@ -223,12 +219,15 @@ pg::Env env_from(const pg::json* env) {
 }
 }  // namespace
 
-// in: {"document":…, "env":{NAME:value}}
+// in: {"document":…, "env":{NAME:value}, "allowUnsetVars":bool}
 EMSCRIPTEN_KEEPALIVE std::size_t pg_load_resources(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* doc = pg::member(args, "document");
-  pg::Resources r = pg::load_resources_file(doc ? *doc : pg::json(), env_from(pg::member(args, "env")));
+  pg::LoadOptions options;
+  const pg::json* allow = pg::member(args, "allowUnsetVars");
+  options.allow_unset_vars = allow && allow->is_boolean() && allow->get<bool>();
+  pg::Resources r = pg::load_resources_file(doc ? *doc : pg::json(), env_from(pg::member(args, "env")), options);
   pg::json out = loaded_to_json(r);
   out["rows"] = r.ok() ? pg::to_canonical_rows(r) : pg::json::array();
   return reply(out);
