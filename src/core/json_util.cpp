@@ -97,6 +97,7 @@ std::string excerpt(std::string_view text, std::size_t max_chars) {
     }
     last_space = false;
     if (out.size() >= max_chars) {
+      while (!out.empty() && out.back() == ' ') out.pop_back();  // stay within max_chars + "..."
       // Do not cut a UTF-8 sequence in half.
       while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
       if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
