@@ -8,6 +8,23 @@ namespace pg {
 
 namespace {
 
+// The module is built for size (-Oz), which inlines almost nothing; the few helpers every
+// byte goes through are inlined by hand.
+#if defined(__GNUC__) || defined(__clang__)
+#define PG_HOT inline __attribute__((always_inline))
+#else
+#define PG_HOT inline
+#endif
+
+// Bytes a string can hold with no further look: printable ASCII except '"' and '\\'.
+struct PlainBytes {
+  bool table[256] = {};
+  constexpr PlainBytes() {
+    for (int c = 0x20; c < 0x80; ++c) table[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainBytes kPlain;
+
 // Numbers longer than this, or with an exponent, may be out of a double's range, which
 // nlohmann refuses: they take the full path, which says so.
 constexpr std::size_t kMaxNumberChars = 18;
@@ -54,14 +71,14 @@ class Cursor {
   Cursor(std::string_view text, std::string& skip_buffer)
       : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()), skip_(skip_buffer) {}
 
-  void ws() {
+  PG_HOT void ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
-  bool at_end() {
+  PG_HOT bool at_end() {
     ws();
     return p_ == end_;
   }
-  bool eat(char c) {
+  PG_HOT bool eat(char c) {
     ws();
     if (p_ < end_ && *p_ == static_cast<unsigned char>(c)) {
       ++p_;
@@ -69,7 +86,7 @@ class Cursor {
     }
     return false;
   }
-  char peek() {
+  PG_HOT char peek() {
     ws();
     return p_ < end_ ? static_cast<char>(*p_) : '\0';
   }
@@ -80,6 +97,8 @@ class Cursor {
     if (!eat('"')) return false;
     const unsigned char* start = p_;
     while (p_ < end_) {
+      while (p_ < end_ && kPlain.table[*p_]) ++p_;
+      if (p_ >= end_) break;
       const unsigned c = *p_;
       if (c == '"') {
         out = view(start, p_);
@@ -87,11 +106,7 @@ class Cursor {
         return true;
       }
       if (c == '\\') break;
-      if (c < 0x20) return false;
-      if (c < 0x80) {
-        ++p_;
-        continue;
-      }
+      if (c < 0x80) return false;  // a control character
       const std::size_t n = utf8_length(p_, end_);
       if (n == 0) return false;
       p_ += n;
@@ -272,7 +287,7 @@ class Cursor {
 
 // Each reader below handles one level of the chunk; `seen` bits refuse duplicate keys
 // (nlohmann keeps the last, the fast path would have acted on the first).
-bool take(unsigned& seen, unsigned bit) {
+PG_HOT bool take(unsigned& seen, unsigned bit) {
   if (seen & bit) return false;
   seen |= bit;
   return true;
