@@ -24,7 +24,21 @@ std::string clean(const std::string& text, const Outcome& o, std::size_t max_cha
 
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
+// The user pressed Stop: what had been seen passes, the rest was not checked, and nothing
+// is blamed on a setting.
+Cause stopped_by_user(const Outcome& o) {
+  Cause c;
+  const bool answering = is_2xx(o.status) || (o.result && (!o.result->content.empty() || !o.result->reasoning.empty()));
+  c.passed = answering ? kModel : -1;
+  c.stop_reason = "you stopped the run";
+  c.summary = answering ? "You stopped the run while the answer was arriving: the key, base URL and model name worked; run again to check a whole answer."
+                        : "You stopped the run before the provider answered: nothing was checked yet.";
+  c.conditions.push_back(Condition{"stopped", "user", "you stopped the run", "run again to check a whole answer"});
+  return c;
+}
+
 Cause explain(const Outcome& o) {
+  if (o.aborted && !o.relay && (!o.status || is_2xx(o.status))) return stopped_by_user(o);
   if (o.relay) {
     // The relay failed after the provider's answer began (its relay_error event) only
     // when something of the answer arrived: a 2xx, or a result with anything in it. A
@@ -102,7 +116,7 @@ Diagnosis diagnose(const json& outcome) {
     d.conditions.push_back(Condition{c.kind, c.side, clean(c.message, o), clean(c.advice, o)});
   d.summary = clean(cause.summary, o, kMaxSummaryChars);
 
-  const bool failed = cause.failed >= 0 || cause.passed < kAnswer;
+  const bool failed = cause.failed >= 0 || (cause.passed < kAnswer && !o.aborted);
   d.verdict = failed ? "fail" : d.conditions.empty() ? "pass" : "warn";
   return d;
 }

@@ -226,6 +226,7 @@ Outcome read_outcome(const json& outcome) {
   if (const json* relay = member(outcome, "relayError"); relay && (relay->is_object() || relay->is_string()))
     o.relay = read_relay(*relay, o.secrets);
   if (auto status = status_of(member(outcome, "status"))) o.status = *status;
+  if (const json* aborted = member(outcome, "aborted"); aborted && aborted->is_boolean()) o.aborted = aborted->get<bool>();
   read_headers(outcome, o.secrets, o.headers);
   if (const auto* type = string_member(outcome, "contentType")) o.content_type = excerpt(*type, 200);
   else o.content_type = header(o, "content-type");

@@ -59,6 +59,7 @@ struct Outcome {
   BaseUrl base;
   std::vector<std::string> secrets;
   std::optional<double> connect_ms;            // timings.connect, when the relay reported it
+  bool aborted = false;                        // the user pressed Stop (the page's outcome.aborted)
 };
 
 Outcome read_outcome(const json& outcome);

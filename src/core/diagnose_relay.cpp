@@ -224,6 +224,10 @@ Cause invalid_request(const RelayFailure& r, const Outcome&) {
   return relay_condition(r, "invalid_request", "prompt", "the relay refused the request as invalid",
                          "fix the request as the message says");
 }
+Cause relay_unreachable(const RelayFailure& r, const Outcome&) {
+  return relay_condition(r, "relay_unreachable", "relay", "the page could not reach the playground's relay",
+                         "check that the playground is still running and your network connection, then run again");
+}
 Cause internal(const RelayFailure& r, const Outcome&) {
   return relay_condition(r, "relay_error", "relay", "the relay failed",
                          "retry; if it repeats, the relay's log has the cause");
@@ -256,6 +260,7 @@ const RelayRule kRelayRules[] = {
   {"invalid_request",        invalid_request},
   {"unsupported_media_type", invalid_request},
   {"not_found",              invalid_request},
+  {"relay_unreachable",      relay_unreachable},  // the page's own kind: fetch() to the relay failed
 };
 // clang-format on
 

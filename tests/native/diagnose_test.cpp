@@ -687,3 +687,27 @@ TEST_CASE("diagnose: every field of real outcomes replaced by values of every ty
   }
   CHECK(runs > 300);
 }
+
+TEST_CASE("a run the user stopped blames no setting") {
+  json streaming = {{"aborted", true}, {"status", 200}, {"contentType", "text/event-stream"},
+                    {"result", {{"ok", false}, {"content", "Hel"}, {"reasoning", ""}, {"toolCalls", json::array()},
+                                {"finishReason", nullptr}, {"usage", nullptr}, {"model", "gpt-4.1-mini"}, {"done", false},
+                                {"findings", json::array({{{"severity", "error"}, {"path", ""}, {"message", "stream ended without data: [DONE] (cut short)"}}})}}},
+                    {"model", {{"provider", "openai"}, {"model_name", "gpt-4.1-mini"}, {"api_base", "https://api.openai.com/v1"}}}};
+  auto d = to_json(diagnose(streaming));
+  CHECK(d["verdict"] == "warn");
+  for (int i = 0; i < 4; ++i) CHECK(d["steps"][i]["status"] == "pass");
+  CHECK(d["steps"][4]["status"] == "not_reached");
+  CHECK(d["conditions"][0]["kind"] == "stopped");
+
+  auto early = to_json(diagnose(json{{"aborted", true}}));
+  CHECK(early["verdict"] == "warn");
+  for (int i = 0; i < 5; ++i) CHECK(early["steps"][i]["status"] == "not_reached");
+}
+
+TEST_CASE("the page not reaching the relay is the relay's condition, not a setting") {
+  auto d = to_json(diagnose(json{{"relayError", {{"kind", "relay_unreachable"}, {"message", "Failed to fetch"}}}}));
+  CHECK(d["verdict"] == "fail");
+  CHECK(d["conditions"][0]["kind"] == "relay_unreachable");
+  for (int i = 0; i < 5; ++i) CHECK(d["steps"][i]["status"] == "not_reached");
+}
