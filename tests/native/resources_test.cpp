@@ -327,7 +327,8 @@ TEST_CASE("the public model list carries design.md's fields and no secret") {
   CHECK((*ds)["provider"] == "deepseek");
   CHECK((*ds)["model_name"] == "deepseek-chat");
   CHECK((*ds)["api_base"] == "https://api.deepseek.com");
-  CHECK((*ds)["provider_key"] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"}});
+  CHECK((*ds)["provider_key"] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"},
+                                      {"provider", "deepseek"}, {"adapter", "openai"}});
   CHECK((*ds)["cost"].is_null());
   CHECK((*ds)["testable"] == true);
   CHECK_FALSE(ds->contains("reason"));
