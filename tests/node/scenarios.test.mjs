@@ -2,7 +2,10 @@
 // do (one fixture per behaviour in tests/scenarios/*.json), the outcome assembled by the
 // page's own runOnce (web/playground/run.js), and core.diagnose's checklist asserted: the
 // five step statuses, the condition kinds, the verdict, and that no secret is in it.
-// Adding a scenario = adding one JSON file; this file iterates the folder.
+// Adding a scenario = adding one JSON file; this file iterates the folder. A fixture holds
+// title, upstream (see tests/scenarios/server.mjs), target? (nxdomain | refused | tls | forbidden:
+// fail before HTTP), model? {provider, model_name}, request? {stream, params}, and expect:
+// {reach, endpoint, key, model, answer, verdict, conditions?, relayError?, mentions?}.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -102,6 +105,8 @@ for (const [name, fixture] of Object.entries(fixtures)) {
     for (const s of SECRETS) {
       assert.ok(!dumped.includes(s), `${name}: the diagnosis contains the key`);
       assert.ok(!dumped.includes(s.slice(-12)), `${name}: the diagnosis contains the key's tail`);
+      // The masked echo OpenAI sends back (prefix, stars, last 4) is redacted too.
+      assert.ok(!dumped.includes(`${'*'.repeat(28)}${s.slice(-4)}`), `${name}: the diagnosis contains the masked key`);
     }
   });
 }
