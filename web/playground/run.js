@@ -16,7 +16,9 @@ export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
+    // Close the port once used: an open MessagePort keeps a Node process (and a tab's
+    // memory) alive, one per yield.
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
     channel.port2.postMessage(null);
   });
 }
