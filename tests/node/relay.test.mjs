@@ -286,6 +286,41 @@ test('SIGHUP-style reload: a good file replaces the models, a bad one keeps the 
   assert.match(await health.text(), /quote/i);
 });
 
+test('a user with too many calls in flight gets busy, and a slot frees when one ends', async () => {
+  // The relay allows 8 calls in flight per user (the default limit, per replica).
+  const controllers = Array.from({ length: 8 }, () => new AbortController());
+  const open = await Promise.all(controllers.map((c) => relay.chat(ids.endless, hello({ stream: true }), { signal: c.signal })));
+  assert.ok(open.every((r) => r.status === 200));
+  const ninth = await relay.chat(ids.openai, hello());
+  assert.equal(ninth.status, 429);
+  assert.equal((await ninth.json()).error.kind, 'busy');
+  controllers[0].abort();
+  await new Promise((s) => setTimeout(s, 100));
+  const next = await relay.chat(ids.openai, hello());
+  assert.equal(next.status, 200);
+  await next.text();
+  for (const c of controllers) c.abort();
+  await new Promise((s) => setTimeout(s, 100));
+});
+
+test('a real SIGHUP reloads the resources file', async () => {
+  const stop = relay.source.watchSignals();
+  try {
+    const next = resources();
+    next.models.push({ display_name: 'm-after-sighup', provider: 'openai', model_name: 'gpt-4.1', provider_key: 'k-openai' });
+    writeFileSync(relay.file, stringify(next));
+    process.kill(process.pid, 'SIGHUP');
+    let seen = false;
+    for (let i = 0; i < 50 && !seen; i++) {
+      await new Promise((s) => setTimeout(s, 20));
+      seen = (await relay.models()).some((m) => m.display_name === 'm-after-sighup');
+    }
+    assert.ok(seen, 'the model added before SIGHUP is listed');
+  } finally {
+    stop();
+  }
+});
+
 test('one log line per chat call, with timings and no prompt text', async () => {
   const before = relay.logs.length;
   const r = await relay.chat(ids.openai, hello({ messages: [{ role: 'user', content: 'very private prompt' }] }));
