@@ -64,6 +64,12 @@ void append_utf8(std::string& out, unsigned cp) {
   }
 }
 
+// An object key: a view without std::string_view, whose members -Oz would not inline.
+struct Key {
+  const unsigned char* data = nullptr;
+  std::size_t size = 0;
+};
+
 // A strict, non-recursive JSON reader over one chunk. Every method returns false at the
 // first thing it does not accept; the caller then gives up on the fast path.
 class Cursor {
@@ -72,7 +78,9 @@ class Cursor {
       : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()), skip_(skip_buffer) {}
 
   PG_HOT void ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    const unsigned char* q = p_;
+    while (q < end_ && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t')) ++q;
+    p_ = q;
   }
   PG_HOT bool at_end() {
     ws();
@@ -97,7 +105,11 @@ class Cursor {
     if (!eat('"')) return false;
     const unsigned char* start = p_;
     while (p_ < end_) {
-      while (p_ < end_ && kPlain.table[*p_]) ++p_;
+      // A local pointer: stores through p_ could alias the bytes (they are chars), which
+      // would make the compiler reload both on every byte.
+      const unsigned char* q = p_;
+      while (q < end_ && kPlain.table[*q]) ++q;
+      p_ = q;
       if (p_ >= end_) break;
       const unsigned c = *p_;
       if (c == '"') {
@@ -116,10 +128,17 @@ class Cursor {
     return decode_rest(out, scratch);
   }
 
-  // An object key; keys with escapes are left to the full path.
-  bool key(std::string_view& out) {
-    if (!string(out, skip_)) return false;
-    return out.data() != skip_.data() && eat(':');
+  // An object key and its colon. Keys with escapes or non-ASCII bytes (no chat chunk has
+  // them) are left to the full path.
+  bool key(Key& out) {
+    if (!eat('"')) return false;
+    const unsigned char* q = p_;
+    while (q < end_ && kPlain.table[*q]) ++q;
+    if (q >= end_ || *q != '"') return false;
+    out.data = p_;
+    out.size = static_cast<std::size_t>(q - p_);
+    p_ = q + 1;
+    return eat(':');
   }
 
   bool null() { return literal("null", 4); }
@@ -153,6 +172,7 @@ class Cursor {
     char closers[kMaxJsonDepth];
     std::size_t open = 0;
     std::string_view ignored;
+    Key ignored_key;
     for (;;) {
       // A value starts here.
       switch (peek()) {
@@ -168,7 +188,7 @@ class Cursor {
             --open;
             break;
           }
-          if (opener == '{' && !key(ignored)) return false;
+          if (opener == '{' && !key(ignored_key)) return false;
           continue;  // the first member's value
         }
         case 't':
@@ -189,7 +209,7 @@ class Cursor {
       for (;;) {
         if (open == 0) return true;
         if (eat(',')) {
-          if (closers[open - 1] == '}' && !key(ignored)) return false;
+          if (closers[open - 1] == '}' && !key(ignored_key)) return false;
           break;
         }
         if (!eat(closers[open - 1])) return false;
@@ -199,7 +219,7 @@ class Cursor {
   }
 
  private:
-  static std::string_view view(const unsigned char* from, const unsigned char* to) {
+  PG_HOT static std::string_view view(const unsigned char* from, const unsigned char* to) {
     return std::string_view(reinterpret_cast<const char*>(from), static_cast<std::size_t>(to - from));
   }
 
@@ -285,6 +305,20 @@ class Cursor {
   std::string& skip_;  // decoded text nobody reads (skipped strings, keys)
 };
 
+// key == literal, with the literal's length known at compile time: in a size-optimised
+// build std::string_view's operator== is an out-of-line call plus a strlen per compare.
+template <std::size_t N>
+PG_HOT bool is(const Key& text, const char (&literal)[N]) {
+  if (text.size != N - 1) return false;
+  for (std::size_t i = 0; i + 1 < N; ++i)  // keys are short: no call to memcmp
+    if (text.data[i] != static_cast<unsigned char>(literal[i])) return false;
+  return true;
+}
+template <std::size_t N>
+PG_HOT bool is(std::string_view text, const char (&literal)[N]) {
+  return is(Key{reinterpret_cast<const unsigned char*>(text.data()), text.size()}, literal);
+}
+
 // Each reader below handles one level of the chunk; `seen` bits refuse duplicate keys
 // (nlohmann keeps the last, the fast path would have acted on the first).
 PG_HOT bool take(unsigned& seen, unsigned bit) {
@@ -298,7 +332,8 @@ PG_HOT bool take(unsigned& seen, unsigned bit) {
 bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
   out = FastChunk{};
   Cursor c(data, buffers_[kSkip]);
-  std::string_view object, key;
+  std::string_view object;
+  Key key;
 
   auto nullable_string = [&](std::string_view& value, bool& present, Slot slot) {
     if (c.peek() == 'n') return c.null();
@@ -314,15 +349,15 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
     do {
       if (!c.key(key)) return false;
       bool ok;
-      if (key == "content") ok = take(seen, 1) && nullable_string(out.content, out.has_content, kContent);
-      else if (key == "reasoning_content")
+      if (is(key, "content")) ok = take(seen, 1) && nullable_string(out.content, out.has_content, kContent);
+      else if (is(key, "reasoning_content"))
         ok = take(seen, 2) && nullable_string(out.reasoning_content, out.has_reasoning_content, kReasoningContent);
-      else if (key == "reasoning") ok = take(seen, 4) && nullable_string(out.reasoning, out.has_reasoning, kReasoning);
-      else if (key == "role") {
+      else if (is(key, "reasoning")) ok = take(seen, 4) && nullable_string(out.reasoning, out.has_reasoning, kReasoning);
+      else if (is(key, "role")) {
         std::string_view role;
         bool present = false;
-        ok = take(seen, 8) && nullable_string(role, present, kSkip) && (!present || role == "assistant");
-      } else if (key == "refusal" || key == "tool_calls") {
+        ok = take(seen, 8) && nullable_string(role, present, kSkip) && (!present || is(role, "assistant"));
+      } else if (is(key, "refusal") || is(key, "tool_calls")) {
         ok = c.null();  // a refusal or tool calls: the full path
       } else {
         ok = c.skip_value(4);
@@ -339,12 +374,12 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
     do {
       if (!c.key(key)) return false;
       bool ok;
-      if (key == "index") {
+      if (is(key, "index")) {
         bool zero = false;
         ok = take(seen, 1) && c.number(zero) && zero;  // choices beyond 0: the full path
-      } else if (key == "delta") {
+      } else if (is(key, "delta")) {
         ok = take(seen, 2) && read_delta();
-      } else if (key == "finish_reason") {
+      } else if (is(key, "finish_reason")) {
         ok = take(seen, 4) && nullable_string(out.finish_reason, out.has_finish_reason, kFinishReason);
       } else {
         ok = c.skip_value(3);
@@ -366,22 +401,22 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
   do {
     if (!c.key(key)) return false;
     bool ok;
-    if (key == "object") {
+    if (is(key, "object")) {
       ok = take(seen, 1) && c.string(object, buffers_[kObject]);
-    } else if (key == "id") {
+    } else if (is(key, "id")) {
       ok = take(seen, 2) && c.string(out.id, buffers_[kId]);
-    } else if (key == "model") {
+    } else if (is(key, "model")) {
       ok = take(seen, 4) && c.string(out.model, buffers_[kModel]);
-    } else if (key == "created") {
+    } else if (is(key, "created")) {
       bool zero = false;
       const char next = c.peek();
       out.has_created = next == '-' || (next >= '0' && next <= '9');
       ok = take(seen, 8) && (out.has_created ? c.number(zero) : c.skip_value(1));
-    } else if (key == "choices") {
+    } else if (is(key, "choices")) {
       ok = take(seen, 16) && read_choices();
-    } else if (key == "usage") {
+    } else if (is(key, "usage")) {
       ok = take(seen, 32) && c.null();  // token counts: the full path validates them
-    } else if (key == "error" || key == "type") {
+    } else if (is(key, "error") || is(key, "type")) {
       ok = false;  // an error envelope, or another API's event
     } else {
       ok = c.skip_value(1);
@@ -389,7 +424,7 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
     if (!ok) return false;
   } while (c.eat(','));
   if (!c.eat('}') || !c.at_end()) return false;
-  return (seen & 16) && object == "chat.completion.chunk";
+  return (seen & 16) && is(object, "chat.completion.chunk");
 }
 
 }  // namespace pg

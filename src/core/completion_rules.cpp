@@ -117,9 +117,9 @@ std::string describe(const EnvelopeError& error) {
 }
 
 json error_delta(const EnvelopeError& error) {
-  return json{{"type", error.type ? json(*error.type) : json(nullptr)},
-              {"code", error.code ? json(*error.code) : json(nullptr)},
-              {"message", error.message}};
+  json out = {{"code", error.code ? json(*error.code) : json(nullptr)}, {"message", error.message}};
+  if (error.type) out["type"] = *error.type;  // core.d.ts: type?: string
+  return out;
 }
 
 bool is_anthropic_message(const json& value) {

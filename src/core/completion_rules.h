@@ -27,7 +27,7 @@ std::optional<EnvelopeError> error_envelope(const json& value);
 // "<message> (type x, code y)" for a finding.
 std::string describe(const EnvelopeError& error);
 
-// {type, code, message} as a stream Delta's `error`.
+// {type, code, message} as a stream Delta's `error` (type only when the provider gave one).
 json error_delta(const EnvelopeError& error);
 
 // Anthropic's native Messages API: a whole response ({"type":"message","content":[…]})

@@ -656,7 +656,7 @@ TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
     CHECK_FINDING(r, Severity::Error, "chunks[2]", "Upstream provider disconnected (code 502)");
     CHECK_FINDING(r, Severity::Error, "", "without data: [DONE]");
     CHECK(count(r, Severity::Error) == 2);  // no second error for finish_reason "error"
-    const json error_delta = {{"error", {{"type", nullptr}, {"code", "502"}, {"message", "Upstream provider disconnected"}}}};
+    const json error_delta = {{"error", {{"code", "502"}, {"message", "Upstream provider disconnected"}}}};
     CHECK(run.deltas == json::array({{{"reasoning", "Checking units..."}}, {{"content", "The answer"}}, error_delta,
                                      {{"finishReason", "error"}}}));
   }

@@ -207,7 +207,7 @@ test('openStream: OpenRouter mid-stream error after HTTP 200', async () => {
   assert.equal(result.content, 'The answer');
   assert.ok(hasFinding(result, 'error', 'chunks[2]', /Upstream provider disconnected \(code 502\)/));
   assert.ok(hasFinding(result, 'error', '', /without data: \[DONE\]/));
-  assert.deepEqual(deltas.find((d) => d.error), { error: { type: null, code: '502', message: 'Upstream provider disconnected' } });
+  assert.deepEqual(deltas.find((d) => d.error), { error: { code: '502', message: 'Upstream provider disconnected' } });
 });
 
 test('openStream: vLLM flat error chunk', async () => {
