@@ -8,7 +8,7 @@ export NODE_PATH := /usr/share/nodejs
 NODE_TESTS := $(wildcard tests/node/*.test.mjs)
 BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
-.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench clean
+.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench fuzz soak clean
 
 all: build
 
@@ -41,13 +41,28 @@ test-browser: wasm
 	@echo "== page tests in headless Chromium (playwright-core)"
 	@$(if $(BROWSER_TESTS),node --test --test-concurrency=1 $(BROWSER_TESTS),echo "no browser tests yet")
 
-test: test-native test-node test-browser
+# The same native suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: native-asan
+	@echo "== native core tests under ASan + UBSan"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		build/native-asan/tests/native/core_tests
+
+test: test-native test-asan test-node test-browser
 
 run: wasm
 	@node relay/main.js --demo
 
 bench: wasm
 	@node bench/stream-bench.mjs
+
+# libFuzzer campaigns over every core entry point that takes outside input (long; not in `make test`).
+# FUZZ_SECONDS bounds each fuzzer; see scripts/fuzz.sh.
+fuzz: setup
+	@scripts/fuzz.sh
+
+# Long hostile-client / load soak against a real relay (not in `make test`); see scripts/soak.mjs.
+soak: wasm
+	@node scripts/soak.mjs
 
 clean:
 	rm -rf build web/dist
