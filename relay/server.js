@@ -160,7 +160,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
   function redactError(error, snap) {
     const secrets = snap?.secrets ?? [];
     if (!secrets.length) return error;
-    const clean = new RelayError(error.kind, core.redact(error.message, secrets), JSON.parse(core.redact(JSON.stringify(error.extra), secrets)));
+    const clean = new RelayError(error.kind, core.redact(error.message, secrets), JSON.parse(core.redact(JSON.stringify(error.extra), secrets)), error.status);
     return clean;
   }
 
