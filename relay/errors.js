@@ -24,10 +24,11 @@ const STATUS = {
 };
 
 export class RelayError extends Error {
-  constructor(kind, message, extra = {}) {
+  /** `status` overrides the kind's usual one (a response past the size cap is 502, not 413). */
+  constructor(kind, message, extra = {}, status = undefined) {
     super(message);
     this.kind = kind;
-    this.status = STATUS[kind] ?? 500;
+    this.status = status ?? STATUS[kind] ?? 500;
     this.extra = extra;
   }
   toJSON() {
@@ -48,6 +49,9 @@ export function fromNetworkError(err, host) {
   }
   if (/CERT|SSL|TLS|ERR_TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|HOSTNAME_MISMATCH|EPROTO/i.test(code) || /certificate|SSL routines|TLS/i.test(err?.message ?? '')) {
     return new RelayError('tls', `TLS with ${host} failed: ${err.reason ?? err.message} (${code || 'tls'})`);
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new RelayError('upstream_reset', `${host} sent response headers larger than the relay reads (${code})`);
   }
   if (code === 'HPE_INVALID_CHUNK_SIZE' || code.startsWith('HPE_')) {
     return new RelayError('upstream_reset', `${host} sent a malformed HTTP response (${code})`);

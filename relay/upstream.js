@@ -172,6 +172,12 @@ export function forwardChat({ core, settings, plan, secret, body, stream, res, t
           { status, location: location.slice(0, 300) }));
         return;
       }
+      // A declared length past the cap fails now, before a byte is read or sent on.
+      const declared = Number(up.headers['content-length']);
+      if (declared > limits.responseBytes) {
+        fail(new RelayError('too_large', `the provider announced a ${declared}-byte response, more than the relay's response size limit (${limits.responseBytes} bytes)`, {}, 502));
+        return;
+      }
       const contentType = String(up.headers['content-type'] ?? '');
       isEventStream = contentType.toLowerCase().startsWith('text/event-stream');
       const out = {
