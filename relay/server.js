@@ -31,17 +31,33 @@ export const PLAYGROUND_HEADER = 'x-playground';
 export function createRelay({ core, source, sessions, settings, log }) {
   const active = new Map(); // subject -> calls in flight (per replica)
 
-  const server = http.createServer((req, res) => {
+  // Hostile clients (per connection, per replica). Node checks the two request timers every
+  // connectionsCheckingInterval, so a timer fires up to that much late.
+  //  - headersTimeout: the whole header block must arrive within 10 s (slowloris sends it a
+  //    byte at a time); the socket is closed with 408.
+  //  - requestTimeout: the whole *request* (headers + body, up to MAX_REQUEST_BYTES of
+  //    images) within 60 s. It does not cover the response, so a chat stream may run for
+  //    minutes (its own connect/first-byte/idle/total limits apply to the upstream call).
+  //  - keepAliveTimeout: an idle kept-alive connection closes after 5 s.
+  //  - maxHeaderSize: 16 KiB of request headers (cookie + auth fit many times over); more is 431.
+  const timeouts = {
+    headersMs: settings.limits.headersMs ?? 10_000,
+    requestMs: settings.limits.requestMs ?? 60_000,
+    keepAliveMs: settings.limits.keepAliveMs ?? 5_000,
+  };
+  const server = http.createServer({
+    maxHeaderSize: 16 * 1024,
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+  }, (req, res) => {
     route(req, res).catch((err) => {
       const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
       if (!(err instanceof RelayError)) log({ msg: 'internal error', error: String(err?.stack ?? err) });
       sendError(res, error);
     });
   });
-  // Slow clients may not hold a connection forever (slowloris).
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 0; // chat calls stream for minutes; their own limits apply
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
+  server.keepAliveTimeout = timeouts.keepAliveMs;
 
   async function route(req, res) {
     const url = new URL(req.url ?? '/', 'http://relay.invalid');
@@ -199,9 +215,11 @@ function readJsonBody(req, limit) {
     req.on('data', (c) => {
       size += c.length;
       if (size > limit) {
-        // Stop reading; the 413 goes out with Connection: close and the socket closes after it.
+        // Stop keeping the bytes; the 413 goes out with Connection: close and the socket
+        // closes after it. The rest is discarded, not left unread: closing a socket with
+        // unread input sends a TCP reset, which can destroy the 413 before the client reads it.
         req.removeAllListeners('data');
-        req.pause();
+        req.resume();
         reject(new RelayError('too_large', `the request passed ${limit} bytes; the relay accepts at most that (images included)`));
         return;
       }
@@ -226,8 +244,28 @@ function sendJson(res, status, value) {
 
 function sendError(res, error) {
   if (res.headersSent) { res.destroy(); return; }
-  if (error.kind === 'too_large') res.setHeader('connection', 'close');
+  if (error.kind === 'too_large') closeAfterLinger(res);
   sendJson(res, error.status, error.toJSON());
+}
+
+// A client may still be uploading when its 413 goes out. Closing the socket at once, with
+// its input unread, sends a TCP reset that can destroy the 413 before the client reads it
+// (the "lingering close" problem). So after the 413 the relay half-closes (FIN: the client
+// knows no other answer comes on this connection), keeps discarding what arrives
+// (readJsonBody resumed the request; nothing is kept) for a short while, then closes.
+const LINGER_MS = 1_000;
+function closeAfterLinger(res) {
+  const socket = res.socket;
+  res.setHeader('connection', 'close');
+  if (!socket) return;
+  // Node ends a `Connection: close` response with socket.destroySoon(), which destroys the
+  // socket as soon as the answer is flushed; this socket lingers instead.
+  socket.destroySoon = function lingeringClose() {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+  };
 }
 
 function roundTimings(t) {
