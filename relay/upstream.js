@@ -11,10 +11,12 @@ import { RelayError, fromNetworkError } from './errors.js';
 
 // Keep-alive pools: a playground user runs many calls against the same provider, and the
 // TLS handshake is most of a call's fixed cost. Sockets are keyed by host:port and were
-// opened to an address that passed the check.
+// opened to an address that passed the check. No cap on sockets per host: a cap would
+// queue a call behind others' minutes-long streams (and its timers would run while it
+// waits); the calls in flight are already bounded by MAX_CONCURRENT_PER_USER per user.
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
 };
 
 // Upstream response headers worth showing the user (rate limits, request ids); the rest
