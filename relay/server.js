@@ -123,12 +123,13 @@ export function createRelay({ core, source, sessions, settings, log }) {
     let counted = false;
     const clientGone = new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); }));
     try {
-      const input = await readJsonBody(req, settings.limits.requestBytes);
+      let input = await readJsonBody(req, settings.limits.requestBytes);
       if (!input || typeof input !== 'object' || typeof input.model !== 'string' || !input.model) {
         throw new RelayError('invalid_request', 'send {"model": "<model id>", "body": {...}}');
       }
       entry.model = input.model;
-      const found = source.snapshot().lookup(input.model);
+      const snap = source.snapshot();
+      const found = snap.lookup(input.model);
       if (!found) throw new RelayError('unknown_model', `no model with id "${input.model}" (the list may have changed: reload the model list)`);
       const { model, key } = found;
       entry.modelName = model.model_name;
@@ -141,16 +142,19 @@ export function createRelay({ core, source, sessions, settings, log }) {
 
       // Never trust the browser: the body is checked again by the same core rules, and the
       // upstream model name comes from the configuration, not from the caller.
-      const checked = core.checkChatBody(input.body, { model_name: model.model_name, provider: model.provider });
+      let checked = core.checkChatBody(input.body, { model_name: model.model_name, provider: model.provider });
       if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
-      const plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name });
+      const plan = planFor(snap, model, key);
       if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base' });
 
+      // Only the serialised body goes on; the parsed request (images included) is not kept
+      // alive for the minutes the answer may stream.
+      const payload = Buffer.from(JSON.stringify(checked.body));
+      const stream = checked.body.stream === true;
+      input = null;
+      checked = null;
       timings.relay = performance.now() - t0;
-      const result = await forwardChat({
-        core, settings, plan, secret: key.api_key, body: checked.body, stream: checked.body.stream === true,
-        res, timings, clientGone,
-      });
+      const result = await forwardChat({ core, settings, plan, secret: key.api_key, payload, stream, res, timings, clientGone });
       Object.assign(entry, result);
     } catch (err) {
       const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
@@ -170,6 +174,20 @@ export function createRelay({ core, source, sessions, settings, log }) {
       timings.total = performance.now() - t0;
       log({ ...entry, ms: roundTimings(timings) });
     }
+  }
+
+  // The upstream call's plan (URL, auth header) depends only on the model and its key, which
+  // a snapshot never changes: computed once per snapshot and model, not per call.
+  const plans = new WeakMap(); // snapshot -> Map(model id -> plan)
+  function planFor(snap, model, key) {
+    let byModel = plans.get(snap);
+    if (!byModel) { byModel = new Map(); plans.set(snap, byModel); }
+    let plan = byModel.get(model.id);
+    if (!plan) {
+      plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name });
+      byModel.set(model.id, plan);
+    }
+    return plan;
   }
 
   /** An error message can quote what a provider or resolver said: scrub every secret. */
