@@ -23,6 +23,38 @@ const agents = {
 // (cookies, server details) are dropped. Values go through redaction too.
 const FORWARDED_HEADERS = /^(retry-after|x-ratelimit-[a-z0-9-]+|x-request-id|request-id|apim-request-id|x-ms-region|openai-processing-ms|openai-model|x-generation-id|anthropic-ratelimit-[a-z0-9-]+)$/;
 
+// DNS answers are cached for a short while (getaddrinfo runs on the libuv thread pool and
+// costs a round trip per call otherwise); concurrent calls share one lookup. Only the
+// lookup is cached: every call still checks every address it may connect to, and connects
+// to exactly the checked one. A failed lookup is not cached.
+const DNS_TTL_MS = 30_000;
+const DNS_CACHE_MAX = 1_000;
+const dnsCache = new Map(); // host -> { expires, promise }
+function lookupCached(host) {
+  const now = Date.now();
+  const hit = dnsCache.get(host);
+  if (hit && hit.expires > now) return hit.promise;
+  if (dnsCache.size >= DNS_CACHE_MAX) dnsCache.delete(dnsCache.keys().next().value);
+  const promise = dns.lookup(host, { all: true, verbatim: true });
+  dnsCache.set(host, { expires: now + DNS_TTL_MS, promise });
+  promise.catch(() => { if (dnsCache.get(host)?.promise === promise) dnsCache.delete(host); });
+  return promise;
+}
+
+// The core's verdict on an address is a pure function of the address: memoised per core.
+const verdictCache = new WeakMap(); // core -> Map(address -> verdict)
+function classify(core, address) {
+  let byAddress = verdictCache.get(core);
+  if (!byAddress) { byAddress = new Map(); verdictCache.set(core, byAddress); }
+  let verdict = byAddress.get(address);
+  if (!verdict) {
+    verdict = core.classifyAddress(address);
+    if (byAddress.size >= 4_096) byAddress.clear();
+    byAddress.set(address, verdict);
+  }
+  return verdict;
+}
+
 /** Resolves a host and checks every address; returns the address to pin. */
 export async function resolveChecked(core, hostname, port, settings, timings) {
   const t0 = performance.now();
@@ -32,7 +64,7 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
     addresses = [{ address: bare, family: net.isIP(bare) }];
   } else {
     try {
-      addresses = await dns.lookup(bare, { all: true, verbatim: true });
+      addresses = await lookupCached(bare);
     } catch (err) {
       throw fromNetworkError(err, hostname);
     } finally {
@@ -43,7 +75,7 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
   const allowlisted = settings.allowPrivateUpstreams ||
     settings.privateUpstreamAllowlist.includes(bare) || settings.privateUpstreamAllowlist.includes(`${bare}:${port}`);
   for (const { address } of addresses) {
-    const verdict = core.classifyAddress(address);
+    const verdict = classify(core, address);
     if (!verdict.allowedByDefault && !allowlisted) {
       throw new RelayError('blocked_address',
         `${hostname} resolves to ${address}, a ${verdict.category.replace('_', '-')} address${verdict.detail ? ` (${verdict.detail})` : ''}; ` +
@@ -59,14 +91,24 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
  * Calls the upstream and streams its answer to `res`.
  * @returns {Promise<{status:number, bytesIn:number, bytesOut:number, kind?:string}>}
  */
-export function forwardChat({ core, settings, plan, secret, body, stream, res, timings, clientGone }) {
-  const target = new URL(plan.url);
+// A plan's URL, parsed once (plans are cached per configuration snapshot).
+const parsedUrls = new WeakMap();
+function targetOf(plan) {
+  let target = parsedUrls.get(plan);
+  if (!target) { target = new URL(plan.url); parsedUrls.set(plan, target); }
+  return target;
+}
+
+/** `payload` is the serialised chat body (a Buffer); it is released once sent. */
+export function forwardChat({ core, settings, plan, secret, payload: body, stream, res, timings, clientGone }) {
+  const target = targetOf(plan);
   const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
   const limits = settings.limits;
 
   return resolveChecked(core, target.hostname, port, settings, timings).then((pinned) => new Promise((resolve, reject) => {
     const started = performance.now();
-    const payload = Buffer.from(JSON.stringify(body));
+    let payload = body;
+    body = null;
     const headers = {
       'content-type': 'application/json',
       'content-length': payload.length,
@@ -202,13 +244,12 @@ export function forwardChat({ core, settings, plan, secret, body, stream, res, t
         source.on('error', (err) => fail(new RelayError('upstream_reset', `the provider's ${encoding} body could not be decoded: ${err.message}`)));
       }
       redactor = core.streamRedactor([secret]);
-      let idle = timer(limits.idleMs, onIdle);
-      function onIdle() { fail(new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase: 'idle' })); }
+      // One idle timer, re-armed in place on every chunk (no new timer per chunk).
+      const idle = timer(limits.idleMs, () => fail(new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase: 'idle' })));
 
       source.on('data', (chunk) => {
         if (settled) return;
-        clearTimeout(idle); timers.delete(idle);
-        idle = timer(limits.idleMs, onIdle);
+        idle.refresh();
         bytesIn += chunk.length;
         if (bytesIn > limits.responseBytes) {
           fail(new RelayError('too_large', `the provider's response passed ${limits.responseBytes} bytes (the relay's response size limit)`));
@@ -231,6 +272,7 @@ export function forwardChat({ core, settings, plan, secret, body, stream, res, t
     });
 
     upstreamReq.end(payload);
+    payload = null; // the stream may run for minutes; the request body is not needed again
   }));
 }
 

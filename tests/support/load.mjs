@@ -186,15 +186,18 @@ export const loadAgent = () => new http.Agent({ keepAlive: true, maxSockets: Inf
  * One streaming chat call through the relay; hashes what arrives and compares it with
  * the seeded stream. `abortAfterBytes` cuts the call once that many bytes arrived.
  */
-export function streamCall({ base, model, agent, seed, chunks = 10, size = 100, gap = 0, hold = false, abortAfterBytes = 0, onFirstByte, timeoutMs = 60_000 }) {
-  const body = JSON.stringify({ model, body: { stream: true, messages: [{ role: 'user', content: seedPrompt({ seed, chunks, size, gap, hold }) }] } });
+export function streamCall({ base, model, agent, seed, chunks = 10, size = 100, gap = 0, hold = false, abortAfterBytes = 0, onFirstByte, timeoutMs = 60_000, via = 'relay' }) {
+  // via 'relay': the playground API; via 'plain': an OpenAI-style path (a plain proxy, or the upstream itself).
+  const chat = { stream: true, messages: [{ role: 'user', content: seedPrompt({ seed, chunks, size, gap, hold }) }] };
+  const body = JSON.stringify(via === 'relay' ? { model, body: chat } : { model: 'load-model', ...chat });
+  const url = via === 'relay' ? `${base}/api/playground/chat` : `${base}/v1/chat/completions`;
   const t0 = performance.now();
   return new Promise((resolve) => {
     let received = 0;
     let ttfb = 0;
     const hash = createHash('sha256');
     const done = (extra) => { clearTimeout(timer); resolve({ seed, received, ttfb, ms: performance.now() - t0, ...extra }); };
-    const req = http.request(`${base}/api/playground/chat`, {
+    const req = http.request(url, {
       method: 'POST', agent,
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     }, (res) => {
@@ -231,9 +234,29 @@ export function streamCall({ base, model, agent, seed, chunks = 10, size = 100, 
   });
 }
 
-/** Runs `n` streams at once; returns their results and a summary. */
-export async function runStreams({ n, seedBase = 1, ...opts }) {
-  const results = await Promise.all(Array.from({ length: n }, (_, i) => streamCall({ seed: seedBase + i, ...opts })));
+/**
+ * Runs `n` streams at once; returns their results and a summary. With `ramp`, they are
+ * opened `ramp` at a time, each batch once the previous one has its first bytes (thousands
+ * of SYNs at one instant overflow the listen backlog and measure the kernel's retry timer).
+ */
+export async function runStreams({ n, seedBase = 1, ramp = 0, ...opts }) {
+  if (!ramp) {
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => streamCall({ seed: seedBase + i, ...opts })));
+    return { results, summary: summarize(results) };
+  }
+  const all = [];
+  for (let i = 0; i < n; i += ramp) {
+    const batch = [];
+    for (let j = i; j < Math.min(n, i + ramp); j++) {
+      let started;
+      batch.push(new Promise((r) => { started = r; }));
+      const call = streamCall({ seed: seedBase + j, ...opts, onFirstByte: () => { opts.onFirstByte?.(); started(); } });
+      call.then(started);
+      all.push(call);
+    }
+    await Promise.all(batch);
+  }
+  const results = await Promise.all(all);
   return { results, summary: summarize(results) };
 }
 
