@@ -1,20 +1,33 @@
 // The streaming path under load: a ~1 MB streamed answer is decoded by the core and drawn
-// frame by frame with no main-thread task over 50 ms (Long Tasks API), and arrives whole.
+// frame by frame with no main-thread task over 50 ms (Long Tasks API), and arrives whole;
+// Stop pressed in the middle of it takes effect at once and closes the provider's connection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS } from './helpers.mjs';
+import { startWorld, openPage, pickModel, findSecrets, MODELS } from './helpers.mjs';
 
 let world;
 before(async () => { world = await startWorld(); });
 after(async () => { await world?.close(); });
 
 // A target, not yet a gate: the page's own work stays under 50 ms per task (sliced pushes,
-// one append per frame, segmented text), but the core's calls on this input still take
-// longer (ChatStream.push spikes of 30-70 ms, end() about 100-200 ms, diagnose() about
-// 100-400 ms with a 1 MB answer). Reported; make it a gate once those are fast.
-const CORE_IS_FAST_ENOUGH = process.env.PG_PERF_GATE === '1';
+// a bounded append per frame, segmented text, the core warmed up while the page loads, the
+// checklist given an excerpt), but the core's calls on this input still take longer
+// (ChatStream.end() returns and parses the whole megabyte, and diagnose() parses it again
+// until the core reads contentLength), and on a loaded 2-core machine a task's wall time is
+// several times its CPU time. Reported; PG_PERF_GATE=1 makes it a gate.
+const GATE = process.env.PG_PERF_GATE === '1';
 
-test('a 1 MB streamed answer: no main-thread task over 50 ms', { todo: CORE_IS_FAST_ENOUGH ? undefined : 'core calls over 50 ms on a 1 MB stream' }, async () => {
+/** Starts a run from inside the page and resolves when the element says it has ended. */
+function runInPage(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('model-playground');
+    const t0 = performance.now();
+    el.addEventListener('playground-run-end', () => resolve(performance.now() - t0), { once: true });
+    el.shadowRoot.querySelector('button[data-action="run"]').click();
+  }));
+}
+
+test('a 1 MB streamed answer: no main-thread task over 50 ms', { todo: GATE ? undefined : 'core calls over 50 ms on a 1 MB stream' }, async () => {
   const p = await openPage(world);
   const { pg, page } = p;
   await pickModel(pg, world, MODELS.big);
@@ -24,14 +37,79 @@ test('a 1 MB streamed answer: no main-thread task over 50 ms', { todo: CORE_IS_F
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration)); })
       .observe({ type: 'longtask', buffered: false });
   });
-  await untilRunEnds(page, () => pg.locator('button[data-action="run"]').click(), { timeout: 60_000 });
+  const took = await runInPage(page);
   const length = await pg.locator('.answer-text').first().evaluate((el) => el.textContent.length);
   assert.ok(length > 1_000_000, `the whole answer arrived (${length} characters)`);
+  assert.equal(await pg.locator('.msg.assistant').first().getAttribute('data-status'), 'done');
   // Let the last frame and the results render settle before reading the observer.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
   const longTasks = await page.evaluate(() => window.__longTasks);
-  process.stdout.write(`# long tasks during a ${length}-character stream: ${JSON.stringify(longTasks)}\n`);
+  process.stdout.write(`# ${length}-character stream in ${Math.round(took)} ms; long tasks: ${JSON.stringify(longTasks)}\n`);
   assert.deepEqual(longTasks.filter((d) => d > 50), [], 'no task over 50 ms');
+  const { found } = await findSecrets(page, p.received);
+  assert.deepEqual(found, []);
+  await p.context.close();
+});
+
+test('Stop in the middle of a 1 MB stream takes effect at once and closes the upstream call', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.big);
+  await pg.locator('textarea[name="message"]').fill('Write a lot, then be stopped');
+  const closedBefore = world.upstream.closed.length;
+  // Everything is timed inside the page (no round trips through the test driver): Stop is
+  // clicked once 64 K characters are on screen, then the answer's "stopped" state and the
+  // run's end are awaited.
+  const timing = await page.evaluate(() => new Promise((resolve, reject) => {
+    const el = document.querySelector('model-playground');
+    const root = el.shadowRoot;
+    let clickedAt = 0;
+    let stoppedAt = 0;
+    let shownAt = 0;
+    el.addEventListener('playground-run-end', () => {
+      const answer = root.querySelector('.msg.assistant');
+      resolve({
+        clickedAtChars: shownAt,
+        status: answer?.dataset.status,
+        chars: answer?.querySelector('.answer-text')?.textContent.length ?? 0,
+        toStopped: stoppedAt ? stoppedAt - clickedAt : null,
+        toRunEnd: performance.now() - clickedAt,
+      });
+    }, { once: true });
+    // The answer is re-rendered when it stops: watch the tree, not the frames (the state
+    // can come and the run end between two frames).
+    const stopped = new MutationObserver(() => {
+      if (clickedAt && !stoppedAt && root.querySelector('.msg.assistant')?.dataset.status === 'stopped') {
+        stoppedAt = performance.now();
+        stopped.disconnect();
+      }
+    });
+    stopped.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    const watch = () => {
+      const answer = root.querySelector('.msg.assistant');
+      const chars = answer?.querySelector('.answer-text')?.textContent.length ?? 0;
+      if (answer?.dataset.status === 'done') { reject(new Error('the stream ended before Stop could be pressed')); return; }
+      if (chars >= 64 * 1024) {
+        shownAt = chars;
+        clickedAt = performance.now();
+        root.querySelector('button[data-action="stop"]').click();
+        return;
+      }
+      requestAnimationFrame(watch);
+    };
+    root.querySelector('button[data-action="run"]').click();
+    requestAnimationFrame(watch);
+  }));
+  process.stdout.write(`# Stop at ${timing.clickedAtChars} characters: stopped shown after ${Math.round(timing.toStopped)} ms, run ended after ${Math.round(timing.toRunEnd)} ms, ${timing.chars} characters kept\n`);
+  assert.equal(timing.status, 'stopped');
+  assert.ok(timing.chars >= timing.clickedAtChars && timing.chars < 1_000_000, `what arrived before Stop is kept, and no more (${timing.chars})`);
+  assert.equal(await pg.locator('.pane-results[data-pane="0"] [data-metric="outcome"] dd').textContent(), 'Stopped by you');
+  // The target is 200 ms on a quiet machine; the bound leaves room for a loaded CI runner
+  // while still catching a page that finishes decoding the stream before it stops.
+  assert.ok(timing.toStopped !== null && timing.toStopped <= 1000, `the answer shows "stopped" promptly (${Math.round(timing.toStopped)} ms)`);
+  const deadline = Date.now() + 5000;
+  while (!world.upstream.closed.slice(closedBefore).some((c) => c.model === 'big-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(world.upstream.closed.slice(closedBefore).some((c) => c.model === 'big-1'), 'the provider saw its connection closed');
   const { found } = await findSecrets(page, p.received);
   assert.deepEqual(found, []);
   await p.context.close();

@@ -18,6 +18,7 @@ import { renderResults } from './render-results.js';
 import { diagnose } from './render-checklist.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
+import { warmUp } from './warm-up.js';
 
 const LOGIN_HINT = 'You are not signed in to the playground: open the login link printed by `make run` (…/?token=…), then reload this page.';
 const NOTICE = 'Playground calls go straight to the provider and bypass the managed gateway: no gateway logs, usage, metrics, budgets, rate limits, guardrails or cache apply. The provider bills every call.';
@@ -74,7 +75,7 @@ export class ModelPlayground extends HTMLElement {
 
   async #init() {
     const [core] = await Promise.all([
-      loadCore().catch((err) => { this.#banner(`The playground core could not be loaded: ${err?.message ?? err}`); return null; }),
+      loadCore().then(async (loaded) => { await warmUp(loaded); return loaded; }, (err) => { this.#banner(`The playground core could not be loaded: ${err?.message ?? err}`); return null; }),
       this.#loadModels(),
     ]);
     this.#core = core;
@@ -471,7 +472,8 @@ export class ModelPlayground extends HTMLElement {
       core, api: this.#api, model, body: built.body, signal,
       onDelta: (delta) => { if (turnIndex >= 0) this.#live.push(p, delta); },
     });
-    if (turnIndex >= 0) this.#live.stop(p);
+    // What arrived is written out a frame's worth at a time before the answer is final.
+    if (turnIndex >= 0) await this.#live.finish(p);
     // What follows (checklist, cost, re-render) is work of its own: let a frame through first.
     await yieldToBrowser();
     const error = this.#errorText(run);
@@ -495,6 +497,9 @@ export class ModelPlayground extends HTMLElement {
         answer.status = run.aborted ? 'stopped' : error ? 'error' : 'done';
         answer.error = run.aborted ? null : error;
       }
+      // The answer's final state first (Stop shows at once), the checklist after it.
+      this.#renderConversation();
+      await yieldToBrowser();
     }
     const diagnosis = diagnose(core, run.outcome);
     await yieldToBrowser();
@@ -507,10 +512,6 @@ export class ModelPlayground extends HTMLElement {
       probeAnswer: turnIndex < 0 ? (run.result?.content ?? '') : undefined,
     };
     this.#renderResultsPane(p);
-    if (turnIndex >= 0) {
-      await yieldToBrowser();
-      this.#renderConversation();
-    }
   }
 
   /** One line for the answer when the run failed, or null. */

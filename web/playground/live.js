@@ -1,7 +1,15 @@
 // Streamed text reaches the DOM once per animation frame, whatever the chunk rate: deltas
 // are buffered per pane and appended once per frame to the answer's segmented text (a
-// growing answer is never re-set as a whole, so a 1 MB answer costs about the same per
-// frame as a short one).
+// growing answer is never re-set as a whole). Each frame writes at most FRAME_CHARS per
+// pane, so the layout a frame pays for stays a few segments long even when the network
+// (or a slow frame) delivered far more at once; the rest waits for the next frame. New
+// segments below the fold are not laid out at all (content-visibility), so the bound is
+// about the DOM and string work, and can be generous: the display keeps up with a fast
+// stream, and what is buffered when the run ends (or Stop is pressed) is out in a frame or two.
+
+export const FRAME_CHARS = 128 * 1024;
+// A hidden tab gets no animation frames: the writing goes on, on a slow timer.
+const FRAME_FALLBACK_MS = 100;
 
 export class LiveText {
   constructor() {
@@ -25,34 +33,75 @@ export class LiveText {
     if (!entry) return;
     if (delta.content) entry.content.push(delta.content);
     if (delta.reasoning) entry.reasoning.push(delta.reasoning);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.#schedule();
   }
 
-  /** Writes what is buffered; also called once when a run ends. */
+  /** Writes up to one frame's worth of what is buffered, per pane. */
   flush() {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    let more = false;
     for (const entry of this.panes.values()) {
-      if (entry.reasoning.length) {
-        const text = entry.reasoning.join('');
-        entry.reasoning = [];
-        entry.answer.reasoning += text;
+      let budget = FRAME_CHARS;
+      const reasoning = take(entry.reasoning, budget);
+      budget -= reasoning.length;
+      if (reasoning) {
+        entry.answer.reasoning += reasoning;
         if (entry.refs) {
-          entry.refs.reasoningText.append(text);
+          entry.refs.reasoningText.append(reasoning);
           entry.refs.reasoning.hidden = false;
         }
       }
-      if (entry.content.length) {
-        const text = entry.content.join('');
-        entry.content = [];
-        entry.answer.content += text;
-        entry.refs?.content.append(text);
+      const content = take(entry.content, budget);
+      if (content) {
+        entry.answer.content += content;
+        entry.refs?.content.append(content);
       }
+      if (entry.reasoning.length || entry.content.length) more = true;
     }
+    if (more) this.#schedule();
   }
 
-  stop(pane) {
-    this.flush();
+  /** Resolves once everything buffered for the pane is written, a frame's worth at a time. */
+  async finish(pane) {
+    const entry = this.panes.get(pane);
+    while (entry && (entry.content.length || entry.reasoning.length)) {
+      await nextFrame();
+      this.flush();
+    }
     this.panes.delete(pane);
   }
+
+  #schedule() {
+    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.flush(); });
+  }
+}
+
+/** Removes up to `max` characters from the front of a list of strings and returns them. */
+function take(parts, max) {
+  if (!parts.length || max <= 0) return '';
+  let taken = 0;
+  let n = 0;
+  while (n < parts.length && taken + parts[n].length <= max) taken += parts[n++].length;
+  const out = parts.splice(0, n);
+  if (taken < max && parts.length) {
+    // Split the next string, but never between the two halves of a surrogate pair.
+    let cut = max - taken;
+    const code = parts[0].charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    if (cut > 0) {
+      out.push(parts[0].slice(0, cut));
+      parts[0] = parts[0].slice(cut);
+    }
+  }
+  return out.join('');
+}
+
+function nextFrame() {
+  return new Promise((resolve) => {
+    let frame = 0;
+    const done = () => { clearTimeout(timer); cancelAnimationFrame(frame); resolve(); };
+    const timer = setTimeout(done, FRAME_FALLBACK_MS);
+    frame = requestAnimationFrame(done);
+  });
 }

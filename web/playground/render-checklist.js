@@ -14,13 +14,76 @@ export const STEP_LABELS = {
 const STATUS_LABELS = { pass: 'Pass', fail: 'Fail', not_reached: 'Not reached' };
 const STATUS_ICONS = { pass: '✓', fail: '✗', not_reached: '–' };
 
+// The checklist reads of an answer's text only whether there is one and how long it is, so a
+// long answer goes to the core as its start plus its size (contentLength / reasoningLength,
+// UTF-8 bytes as the core counts): a megabyte is not serialised and parsed again for that.
+export const DIAGNOSE_TEXT_CHARS = 4 * 1024;
+
+// Cores known to read those sizes (see learnsTextLengths); any other gets the whole text,
+// slower but right.
+const readsLengths = new WeakSet();
+
 /** The core's diagnosis of an outcome (every step "not reached" if the core failed). */
 export function diagnose(core, outcome) {
   try {
-    return core.diagnose(outcome);
+    return core.diagnose(readsLengths.has(core) ? boundedOutcome(outcome) : outcome);
   } catch (err) {
     return placeholder(`The checklist could not be computed: ${err?.message ?? err}`);
   }
+}
+
+/**
+ * Asks the core once whether it reads contentLength: a tiny answer declared much longer must
+ * come back with the declared size in its evidence. (Once every core does, this can go.)
+ */
+export function learnsTextLengths(core) {
+  const declared = 987_654_321;
+  const outcome = {
+    status: 200, contentType: 'text/event-stream', model: { provider: 'openai', model_name: 'warm-up', api_base: 'https://api.openai.com/v1' },
+    result: { ok: true, content: 'OK', contentLength: declared, reasoning: '', toolCalls: [], finishReason: 'stop', usage: null, model: 'warm-up', done: true, findings: [] },
+  };
+  try {
+    if (JSON.stringify(core.diagnose(outcome)).includes(String(declared))) readsLengths.add(core);
+  } catch { /* an older or broken core: keep sending whole texts */ }
+  return readsLengths.has(core);
+}
+
+/** The outcome with the result's long texts cut to an excerpt and their sizes beside them. */
+export function boundedOutcome(outcome) {
+  const result = outcome?.result;
+  if (!result || typeof result !== 'object') return outcome;
+  const long = (text) => typeof text === 'string' && text.length > DIAGNOSE_TEXT_CHARS;
+  if (!long(result.content) && !long(result.reasoning)) return outcome;
+  const bounded = { ...result };
+  if (long(result.content)) {
+    bounded.content = excerpt(result.content, DIAGNOSE_TEXT_CHARS);
+    bounded.contentLength = utf8Length(result.content);
+  }
+  if (long(result.reasoning)) {
+    bounded.reasoning = excerpt(result.reasoning, DIAGNOSE_TEXT_CHARS);
+    bounded.reasoningLength = utf8Length(result.reasoning);
+  }
+  return { ...outcome, result: bounded };
+}
+
+/** The first `max` UTF-16 units, never ending inside a surrogate pair (that would not encode). */
+export function excerpt(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** The size of a string in UTF-8 (a lone surrogate counts 3, as its replacement character). */
+export function utf8Length(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
 }
 
 function placeholder(summary) {

@@ -11,6 +11,8 @@ export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
 // keep flowing between slices).
 const PUSH_SLICE_BYTES = 2 * 1024;
 const TASK_BUDGET_MS = 8;
+// How much of the answer's text the stream's end hands back (the page has the rest).
+const RESULT_EXCERPT_CHARS = 4 * 1024;
 
 export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
@@ -95,7 +97,16 @@ async function readStream(core, res, run, signal, t0, onDelta) {
   const stream = core.openStream();
   const reader = res.body.getReader();
   const text = new TextDecoder();
+  // The answer as the deltas carried it: the page keeps its own copy, so the stream's end
+  // need not hand a megabyte back (see endStream).
+  const content = [];
+  const reasoning = [];
   let taskStart = performance.now();
+  const pause = async () => {
+    if (performance.now() - taskStart <= TASK_BUDGET_MS) return;
+    await yieldToBrowser();
+    taskStart = performance.now();
+  };
   try {
     for (;;) {
       let step;
@@ -111,30 +122,53 @@ async function readStream(core, res, run, signal, t0, onDelta) {
       run.rawBytes += bytes.length;
       if (run.raw.length < RAW_KEEP_BYTES) run.raw += text.decode(bytes, { stream: true });
       else run.rawTruncated = true;
-      for (let at = 0; at < bytes.length; at += PUSH_SLICE_BYTES) {
-        if (performance.now() - taskStart > TASK_BUDGET_MS) {
-          await yieldToBrowser();
-          taskStart = performance.now();
-        }
+      for (let at = 0; at < bytes.length && !signal?.aborted; at += PUSH_SLICE_BYTES) {
+        await pause();
+        // Stop may have been pressed while the page yielded: what is left of this network
+        // chunk is dropped, not decoded.
+        if (signal?.aborted) break;
         for (const delta of stream.push(bytes.subarray(at, at + PUSH_SLICE_BYTES))) {
           if (run.timing.firstToken === null && (delta.content || delta.reasoning || delta.toolCalls)) {
             run.timing.firstToken = performance.now() - t0;
           }
+          if (delta.content) content.push(delta.content);
+          if (delta.reasoning) reasoning.push(delta.reasoning);
           onDelta(delta);
         }
       }
-      if (performance.now() - taskStart > TASK_BUDGET_MS) {
-        await yieldToBrowser();
-        taskStart = performance.now();
+      if (signal?.aborted) {
+        run.aborted = true;
+        break;
       }
+      await pause();
     }
     run.raw += text.decode();
-    run.result = stream.end();
+    // end() is a task of its own: it checks the whole stream and builds the Result.
+    await yieldToBrowser();
+    run.result = endStream(stream, content.join(''), reasoning.join(''));
   } finally {
     stream.free();
     if (run.aborted) reader.cancel().catch(() => {});
   }
   run.timing.total = performance.now() - t0;
+}
+
+/**
+ * The stream's Result. The page asks for it without the answer's text (a core that knows
+ * the option sends an excerpt and the sizes, contentLength / reasoningLength), and puts back
+ * the text it gathered from the deltas: a megabyte answer is not copied, escaped, sent
+ * across and parsed a second time in one task. A core without the option sends the whole
+ * text, which is the same.
+ */
+function endStream(stream, content, reasoning) {
+  const result = stream.end({ textLimit: RESULT_EXCERPT_CHARS });
+  if (result && typeof result === 'object' && ('contentLength' in result || 'reasoningLength' in result)) {
+    result.content = content;
+    result.reasoning = reasoning;
+    delete result.contentLength;
+    delete result.reasoningLength;
+  }
+  return result;
 }
 
 function isAbort(err, signal) {

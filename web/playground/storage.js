@@ -26,15 +26,18 @@ export function loadSaved(storage = globalThis.localStorage) {
  * were left out to fit; the in-memory state keeps them for this session.
  */
 export function save(state, storage = globalThis.localStorage) {
-  const copy = JSON.parse(JSON.stringify({ ...state, v: STORAGE_VERSION }));
-  const images = collectImages(copy).filter((img) => typeof img.dataUrl === 'string').sort((a, b) => b.dataUrl.length - a.dataUrl.length);
+  // One JSON.stringify per attempt and no deep copy: the conversation can hold a megabyte
+  // answer, and a dropped image is swapped for its placeholder while serialising.
+  const images = collectImages(state).filter((img) => typeof img?.dataUrl === 'string').sort((a, b) => b.dataUrl.length - a.dataUrl.length);
+  const left = new Set(); // images saved without their data
+  const withoutData = (key, value) => (left.has(value) ? { ...value, dataUrl: null, dropped: true } : value);
+  const value = { ...state, v: STORAGE_VERSION };
   const dropped = [];
   for (let i = 0; i <= images.length; i++) {
-    const text = JSON.stringify(copy);
+    const text = JSON.stringify(value, left.size ? withoutData : undefined);
     if (text.length <= STORAGE_BUDGET_CHARS && tryWrite(storage, text)) return { ok: true, dropped };
     if (i === images.length) break;
-    images[i].dataUrl = null;
-    images[i].dropped = true;
+    left.add(images[i]);
     dropped.push(images[i].name || 'image');
   }
   return { ok: false, dropped };
