@@ -136,9 +136,28 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
     let bytesIn = 0;
     let bytesOut = 0;
     let redactor = null;
-    const timers = new Set();
-    const clearTimers = () => { for (const t of timers) clearTimeout(t); timers.clear(); };
-    const timer = (ms, fn) => { const t = setTimeout(fn, ms); timers.add(t); return t; };
+    // Two timers per call, however long it streams: the total limit, and one for the
+    // current phase (connect → first byte → idle between chunks), re-armed in place.
+    let phase = 'connect';
+    const phaseError = () => {
+      if (phase === 'connect') return new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase });
+      if (phase === 'first_byte') return new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase });
+      return new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase });
+    };
+    const onPhaseTimeout = () => {
+      if (phase === 'client') {
+        // The browser stopped reading: nobody is waiting for this answer. Stop the provider.
+        upstreamReq.destroy();
+        res.destroy();
+        finish({ status: res.statusCode, kind: 'client_stalled' });
+        return;
+      }
+      fail(phaseError());
+    };
+    let phaseTimer = setTimeout(onPhaseTimeout, limits.connectMs);
+    const enterPhase = (name, ms) => { phase = name; clearTimeout(phaseTimer); phaseTimer = setTimeout(onPhaseTimeout, ms); };
+    const totalTimer = setTimeout(() => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total' })), limits.totalMs);
+    const clearTimers = () => { clearTimeout(phaseTimer); clearTimeout(totalTimer); };
 
     const finish = (result) => {
       if (settled) return;
@@ -173,15 +192,9 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
 
     let isEventStream = false;
     const upstreamReq = (target.protocol === 'https:' ? https : http).request(options);
-    timer(limits.totalMs, () => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total' })));
-    const connectTimer = timer(limits.connectMs, () => fail(new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase: 'connect' })));
-    let firstByteTimer = null;
 
     upstreamReq.on('socket', (socket) => {
-      const markConnected = () => {
-        clearTimeout(connectTimer);
-        firstByteTimer = timer(limits.firstByteMs, () => fail(new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase: 'first_byte' })));
-      };
+      const markConnected = () => { if (!settled) enterPhase('first_byte', limits.firstByteMs); };
       if (!socket.connecting) { // a kept-alive socket: already connected
         timings.connect = 0;
         markConnected();
@@ -204,7 +217,7 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
     });
 
     upstreamReq.on('response', (up) => {
-      clearTimeout(firstByteTimer);
+      if (settled) { up.resume(); return; }
       timings.ttfb = performance.now() - started;
       const status = up.statusCode ?? 502;
       if (status >= 300 && status < 400) {
@@ -229,9 +242,7 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
         'cache-control': 'no-store',
         'server-timing': serverTiming(timings),
       };
-      for (const [name, value] of Object.entries(up.headers)) {
-        if (FORWARDED_HEADERS.test(name)) out[name] = core.redact(String(value), [secret]);
-      }
+      Object.assign(out, forwardedHeaders(core, up.headers, secret));
       res.writeHead(status, out);
       headersSent = true;
 
@@ -243,20 +254,27 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
         source = up.pipe(decoders[encoding]());
         source.on('error', (err) => fail(new RelayError('upstream_reset', `the provider's ${encoding} body could not be decoded: ${err.message}`)));
       }
-      redactor = core.streamRedactor([secret]);
-      // One idle timer, re-armed in place on every chunk (no new timer per chunk).
-      const idle = timer(limits.idleMs, () => fail(new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase: 'idle' })));
+      enterPhase('idle', limits.idleMs);
 
       source.on('data', (chunk) => {
         if (settled) return;
-        idle.refresh();
+        phaseTimer.refresh();
         bytesIn += chunk.length;
         if (bytesIn > limits.responseBytes) {
           fail(new RelayError('too_large', `the provider's response passed ${limits.responseBytes} bytes (the relay's response size limit)`));
           return;
         }
         const safe = redactor.push(chunk);
-        if (safe.length) { bytesOut += safe.length; res.write(safe); }
+        if (safe.length) {
+          bytesOut += safe.length;
+          // Back-pressure: a browser that reads slowly slows the provider down instead of
+          // filling the relay's memory. While it does not read, the idle limit applies to it.
+          if (!res.write(safe)) {
+            source.pause();
+            enterPhase('client', limits.idleMs);
+            res.once('drain', () => { if (settled) return; enterPhase('idle', limits.idleMs); source.resume(); });
+          }
+        }
       });
       source.on('end', () => {
         if (settled) return;
@@ -273,7 +291,28 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
 
     upstreamReq.end(payload);
     payload = null; // the stream may run for minutes; the request body is not needed again
+    // Made while the provider thinks, not after its first byte arrives.
+    redactor = core.streamRedactor([secret]);
   }));
+}
+
+/**
+ * The upstream headers worth showing, redacted. One core call for all of them (a provider
+ * sends up to a dozen rate-limit and request-id headers): values cannot hold a line break
+ * (the HTTP parser refuses one), so they travel joined by newlines and are split back.
+ */
+function forwardedHeaders(core, headers, secret) {
+  const names = [];
+  const values = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (FORWARDED_HEADERS.test(name)) { names.push(name); values.push(String(value)); }
+  }
+  const out = {};
+  if (!names.length) return out;
+  let clean = core.redact(values.join('\n'), [secret]).split('\n');
+  if (clean.length !== names.length) clean = values.map((v) => core.redact(v, [secret])); // never expected; stay correct
+  names.forEach((name, i) => { out[name] = clean[i]; });
+  return out;
 }
 
 /** design.md: timings travel back in Server-Timing (milliseconds). */

@@ -17,16 +17,45 @@ let up;
 let relay; // default connection timeouts, as shipped
 let strict; // short header and request timeouts, so slowloris ends within the test
 let model;
+let flood; // an upstream that sends as fast as it is read, up to 256 MB
+
+/** An upstream that writes 64 KB blocks as fast as the relay takes them; counts what it wrote. */
+async function startFlood() {
+  const state = { written: 0, closed: 0 };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const block = Buffer.from(`data: ${'x'.repeat(64 * 1024 - 8)}\n\n`);
+    const go = () => {
+      for (let n = 0; n < 16 && !res.destroyed; n++) {
+        if (state.written > 256 * 1024 * 1024) return res.end();
+        state.written += block.length;
+        if (!res.write(block)) { res.once('drain', go); return; }
+      }
+      setImmediate(go);
+    };
+    res.on('close', () => { state.closed++; });
+    go();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  server.state = state;
+  server.port = server.address().port;
+  return server;
+}
 
 before(async () => {
   up = await startSeededUpstream();
+  flood = await startFlood();
   relay = await startRelayProcess({
     resources: oneModelResources(up.base),
     env: { ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${up.port}`, MAX_CONCURRENT_PER_USER: '10000', MAX_REQUEST_BYTES: String(REQUEST_BYTES) },
   });
+  const strictResources = oneModelResources(up.base);
+  strictResources.provider_keys.push({ ...strictResources.provider_keys[0], display_name: 'flood', api_base: `http://127.0.0.1:${flood.port}/v1` });
+  strictResources.models.push({ ...strictResources.models[0], display_name: 'flood', provider_key: 'flood' });
   strict = await startRelayProcess({
-    resources: oneModelResources(up.base),
-    env: { ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${up.port}` },
+    resources: strictResources,
+    env: { ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${up.port},127.0.0.1:${flood.port}`, MAX_RESPONSE_BYTES: String(512 * 1024 * 1024), IDLE_TIMEOUT_MS: '2000' },
     limits: { headersMs: 1500, requestMs: 2000 },
   });
   model = await relay.modelId();
@@ -35,6 +64,7 @@ before(async () => {
 after(async () => {
   await relay?.stop();
   await strict?.stop();
+  flood?.close();
   await up?.stop();
 });
 
@@ -162,4 +192,26 @@ test(`${ABORTS} clients abort mid-stream: every upstream call is closed, heap an
   assert.ok(fdsAfter <= fdsBefore + 2, `file descriptors: ${fdsBefore} before, ${fdsAfter} after`);
   const rssGrew = memAfter.rss - memBefore.rss;
   assert.ok(rssGrew < 32 * 1024 * 1024, `RSS grew ${rssGrew} bytes`);
+});
+
+test('a client that stops reading slows the upstream down (back-pressure) and is cut after the idle limit', async () => {
+  const models = await (await fetch(`${strict.base}/api/playground/models`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+  const id = models.models.find((m) => m.display_name === 'flood').id;
+  const rssBefore = strict.rss();
+  const body = JSON.stringify({ model: id, body: { stream: true, messages: [{ role: 'user', content: 'flood' }] } });
+  const sock = net.connect(Number(new URL(strict.base).port), '127.0.0.1');
+  const done = closed(sock);
+  sock.pause(); // read nothing
+  sock.write(`POST /api/playground/chat HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await delay(1200);
+  const written = flood.state.written;
+  const grew = strict.rss() - rssBefore;
+  assert.ok(written < 64 * 1024 * 1024, `the upstream could write ${written} bytes to a client that reads nothing`);
+  assert.ok(grew < 48 * 1024 * 1024, `the relay's RSS grew ${grew} bytes`);
+  // Idle limit 2 s for the stalled client, checked as the relay's timer fires.
+  const until = Date.now() + 10_000;
+  while (flood.state.closed < 1 && Date.now() < until) await delay(50);
+  assert.equal(flood.state.closed, 1, 'the relay closed the upstream call of the stalled client');
+  sock.resume();
+  await done;
 });

@@ -48,15 +48,21 @@ const chunked = (data) => {
   return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}${CRLF}`), bytes, Buffer.from(CRLF)]);
 };
 
-/** Writes `next()` blocks until the socket closes, honouring back-pressure; counts bytes. */
+/**
+ * Writes `next()` blocks until the socket closes, honouring back-pressure; counts bytes.
+ * Yields to the event loop every 16 blocks: on loopback the kernel takes megabytes
+ * without back-pressure, and this server shares its process with the relay under test.
+ */
 function pump(sock, next, state) {
   const go = () => {
-    while (!sock.destroyed) {
+    for (let n = 0; n < 16; n++) {
+      if (sock.destroyed) return;
       const block = next();
       if (!block) return;
       state.bytesSent += block.length;
       if (!sock.write(block)) { sock.once('drain', go); return; }
     }
+    setImmediate(go);
   };
   go();
 }

@@ -135,6 +135,8 @@ export async function startRelayProcess({ resources, env = {}, limits = {}, node
     pid: child.pid, base, secret, child,
     /** Heap after two full collections, and RSS, from inside the child. */
     memory: () => ask({ cmd: 'memory' }),
+    /** Writes a V8 heap snapshot of the relay to `file` (investigation only). */
+    heapSnapshot: (file) => ask({ cmd: 'heapSnapshot', file }),
     /** Resident set size from /proc (kB → bytes), no collection. */
     rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) * 1024,
     fds: () => readdirSync(`/proc/${child.pid}/fd`).length,
@@ -166,10 +168,14 @@ async function relayChild() {
   const sessions = new Sessions({ token: settings.token, secret: settings.sessionSecret, ttlSeconds: 3600, log });
   const server = createRelay({ core, source, sessions, settings, log });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  process.on('message', (m) => {
+  process.on('message', async (m) => {
     if (m?.cmd === 'memory') {
       global.gc?.(); global.gc?.();
       process.send({ ...process.memoryUsage(), activeHandles: process.getActiveResourcesInfo().length });
+    } else if (m?.cmd === 'heapSnapshot') {
+      // For investigating memory per stream (not used by the tests): where is the heap?
+      const v8 = await import('node:v8');
+      process.send({ file: v8.writeHeapSnapshot(m.file) });
     }
   });
   process.on('SIGTERM', () => { server.closeAllConnections(); process.exit(0); });
