@@ -101,16 +101,27 @@ const quantiles = (times) => {
   return { p50: q(0.5), p99: q(0.99), n: times.length };
 };
 
-/** c streams open, then `probes` calls one at a time. */
-async function measureOpen(target, c, probes) {
+/**
+ * c streams open through each target, then `probes` rounds of one call per target, one at
+ * a time, in rotating order: on a shared machine every target sees the same load.
+ */
+async function measureOpen(targets, c, probes) {
   const bg = [];
-  for (let i = 0; i < c; i += 50) bg.push(...await Promise.all(Array.from({ length: Math.min(50, c - i) }, () => call(target, { background: true }))));
+  for (const target of Object.values(targets)) {
+    for (let i = 0; i < c; i += 50) bg.push(...await Promise.all(Array.from({ length: Math.min(50, c - i) }, () => call(target, { background: true }))));
+  }
   await new Promise((r) => setTimeout(r, 100));
-  const times = [];
-  for (let i = 0; i < probes; i++) times.push(await call(target));
+  const names = Object.keys(targets);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < probes; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      times[name].push(await call(targets[name]));
+    }
+  }
   for (const b of bg) b.close();
   await new Promise((r) => setTimeout(r, 200)); // let the closes settle before the next cell
-  return quantiles(times);
+  return Object.fromEntries(names.map((n) => [n, quantiles(times[n])]));
 }
 
 /** c clients back to back, `total` calls. */
@@ -149,9 +160,10 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
   const table = [];
   try {
     for (const t of Object.values(targets)) await measureClosed(t, 20, 400); // warm pools and JIT
+    // Open cells: c streams through each of the three paths at once (3c on the upstream),
+    // probes interleaved. Closed-loop cells: one path at a time (a throughput measure).
     for (const c of concurrency) {
-      const cell = {};
-      for (const [k, t] of Object.entries(targets)) cell[k] = await measureOpen(t, c, probes);
+      const cell = await measureOpen(targets, c, probes);
       const d = { p50: cell.relay.p50 - cell.direct.p50, p99: cell.relay.p99 - cell.direct.p99 };
       const pd = { p50: cell.proxy.p50 - cell.direct.p50, p99: cell.proxy.p99 - cell.direct.p99 };
       table.push(`| open ${c} | ${f(cell.direct.p50)} / ${f(cell.direct.p99)} | ${f(cell.proxy.p50)} / ${f(cell.proxy.p99)} | ${f(cell.relay.p50)} / ${f(cell.relay.p99)} | ${f(d.p50)} / ${f(d.p99)} | ${f(pd.p50)} / ${f(pd.p99)} |`);
@@ -183,7 +195,7 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
     agent.destroy();
   }
   log(`Time to first byte (ms), streaming chat calls, local upstream; relay and http-proxy each in their own process (Node ${process.versions.node})`);
-  log(`open c: c streams open (an event every 50 ms each), ${probes} probe calls one at a time; closed c: c clients back to back, ${requests} calls\n`);
+  log(`open c: c streams open through each path (an event every 50 ms each), ${probes} probe calls per path, one at a time, paths interleaved; closed c: c clients back to back, ${requests} calls per path\n`);
   log('| cell | direct p50 / p99 | http-proxy p50 / p99 | relay p50 / p99 | relay − direct p50 / p99 | http-proxy − direct p50 / p99 |');
   log('|---|---:|---:|---:|---:|---:|');
   for (const line of table) log(line);
