@@ -5,6 +5,9 @@
 
 #include "core/upstream.h"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace pg {
 
 namespace {
@@ -108,7 +111,11 @@ std::string base_url_problem(const ProviderKey& key) {
   }
 }
 
-void decide(const Resources& resources, Model& m) {
+// Provider keys by id, first definition wins (as key_by_id): one lookup per model instead of
+// a scan, so 10,000 models over 10,000 keys (an etcd store) resolve in linear time.
+using KeyIndex = std::unordered_map<std::string_view, const ProviderKey*>;
+
+void decide(const KeyIndex& keys, Model& m) {
   m.testable = false;
   m.reason.clear();
   if (m.kind != "direct") {
@@ -125,7 +132,8 @@ void decide(const Resources& resources, Model& m) {
     m.reason = unset_reason("this model", m.unset_vars);
     return;
   }
-  const ProviderKey* key = resources.key_by_id(m.provider_key_id);
+  const auto found = keys.find(m.provider_key_id);
+  const ProviderKey* key = found == keys.end() ? nullptr : found->second;
   if (!key) {
     m.reason = "its provider key (id " + excerpt(m.provider_key_id, 80) + ") is not defined";
     return;
@@ -142,7 +150,10 @@ void decide(const Resources& resources, Model& m) {
 }  // namespace
 
 void resolve_models(Resources& resources) {
-  for (auto& m : resources.models) decide(resources, m);
+  KeyIndex keys;
+  keys.reserve(resources.provider_keys.size());
+  for (const auto& k : resources.provider_keys) keys.emplace(k.id, &k);
+  for (auto& m : resources.models) decide(keys, m);
 }
 
 }  // namespace pg

@@ -7,6 +7,8 @@
 #include "core/uuid5.h"
 
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 namespace pg {
 
@@ -295,10 +297,15 @@ json to_canonical_rows(const Resources& resources) {
 }
 
 json to_public_json(const Resources& resources) {
+  // An index, not key_by_id's scan: an etcd store can hold 10,000 models and 10,000 keys.
+  std::unordered_map<std::string_view, const ProviderKey*> keys;
+  keys.reserve(resources.provider_keys.size());
+  for (const auto& k : resources.provider_keys) keys.emplace(k.id, &k);  // first definition wins
   json models = json::array();
   for (const auto& m : resources.models) {
     const bool direct = m.kind == "direct";
-    const ProviderKey* key = direct ? resources.key_by_id(m.provider_key_id) : nullptr;
+    const auto found = direct ? keys.find(m.provider_key_id) : keys.end();
+    const ProviderKey* key = found == keys.end() ? nullptr : found->second;
     json item = {{"id", m.id},
                  {"display_name", m.display_name},
                  {"kind", m.kind},

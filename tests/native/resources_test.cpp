@@ -690,6 +690,50 @@ TEST_CASE("etcd rows: other kinds, missing ids, strict-only rules and ids inside
   CHECK(parse_row("provider_keys", "k", R"({"id":"k","display_name":"k","api_key":"s"})").warnings.empty());
 }
 
+TEST_CASE("etcd scale: 10,000 models over 10,000 keys resolve each to its own key, first definition wins") {
+  // An etcd store is not a hand-written file: resolving models must not scan every key per model.
+  constexpr int kCount = 10000;
+  Resources r;
+  for (int i = 0; i < kCount; ++i) {
+    const std::string n = std::to_string(i);
+    RowResult key = parse_row("provider_keys", "pk-" + n,
+                              R"({"display_name":"key )" + n + R"(","provider":"openai","api_base":"https://h)" + n +
+                                  R"(.example.com/v1","api_key":"sk-)" + n + R"("})");
+    REQUIRE(key.provider_key);
+    r.provider_keys.push_back(std::move(*key.provider_key));
+    // Every tenth model names a key that does not exist.
+    const std::string key_id = i % 10 == 9 ? "absent-" + n : "pk-" + n;
+    RowResult model = parse_row("models", "m-" + n,
+                                R"({"display_name":"model )" + n + R"(","provider":"openai","model_name":"gpt-4.1-mini","provider_key_id":")" +
+                                    key_id + R"("})");
+    REQUIRE(model.model);
+    r.models.push_back(std::move(*model.model));
+  }
+  // A second key with an id already taken: the first one keeps it (as key_by_id does).
+  r.provider_keys.push_back(r.provider_keys[0]);
+  r.provider_keys.back().api_base = "https://second.example.com/v1";
+
+  resolve_models(r);
+  const json pub = to_public_json(r);
+  REQUIRE(pub["models"].size() == static_cast<std::size_t>(kCount));
+  int testable = 0, untestable_missing = 0, wrong_base = 0;
+  for (int i = 0; i < kCount; ++i) {
+    const json& m = pub["models"][static_cast<std::size_t>(i)];
+    const bool is_testable = r.models[static_cast<std::size_t>(i)].testable;
+    if (i % 10 == 9) {
+      untestable_missing += !is_testable && m["provider_key"]["display_name"].is_null() ? 1 : 0;
+      continue;
+    }
+    testable += is_testable ? 1 : 0;
+    wrong_base += m["api_base"] == "https://h" + std::to_string(i) + ".example.com/v1" ? 0 : 1;
+  }
+  CHECK(untestable_missing == kCount / 10);
+  CHECK(wrong_base == 0);
+  CHECK(testable == kCount - kCount / 10);
+  CHECK(pub["models"][0]["api_base"] == "https://h0.example.com/v1");
+  CHECK(r.key_by_id("pk-0")->api_base == "https://h0.example.com/v1");
+}
+
 TEST_CASE("hostile input: deep, huge or odd documents give errors, not crashes") {
   json deep = json::array();
   for (int i = 0; i < 200; ++i) deep = json::array({deep});
