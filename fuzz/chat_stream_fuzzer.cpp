@@ -1,0 +1,50 @@
+// openStream(): ChatStream fed arbitrary bytes in arbitrary pushes. Invariants: the final
+// Result does not depend on the split; the content and reasoning deltas add up to the
+// final content and reasoning; every reply is valid UTF-8 JSON.
+//
+// Input: [limit byte][split plan][stream bytes]; an odd limit byte makes the line limit
+// small so the decoder-failure path is reached.
+#include "core/response.h"
+#include "fuzz_util.h"
+
+namespace {
+
+struct Run {
+  std::string result;  // the dumped Result
+  std::string content, reasoning;
+};
+
+Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& limits) {
+  Run run;
+  pg::ChatStream s(limits);
+  pg::json deltas = pg::json::array();  // every push's deltas, in order
+  for (auto chunk : chunks) s.push(chunk, deltas);
+  pgfuzz::checked_dump(deltas);
+  for (const auto& d : deltas) {
+    if (const auto* c = pg::string_member(d, "content")) run.content += *c;
+    if (const auto* r = pg::string_member(d, "reasoning")) run.reasoning += *r;
+  }
+  const pg::Result result = s.end();
+  run.result = pgfuzz::checked_dump(pg::to_json(result));
+  PGFUZZ_CHECK(run.content == result.content);
+  PGFUZZ_CHECK(run.reasoning == result.reasoning);
+  // end() is idempotent.
+  PGFUZZ_CHECK(pg::dump_json(pg::to_json(s.end())) == run.result);
+  return run;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  pgfuzz::Reader in(data, size);
+  const std::uint8_t limit = in.byte();
+  pg::SseLimits limits;
+  if (limit & 1) limits.max_line_bytes = static_cast<std::size_t>(limit) + 1;
+  const auto plan = pgfuzz::read_split_plan(in);
+  const std::string_view bytes = in.rest();
+
+  const Run whole = stream({bytes}, limits);
+  const Run pieces = stream(pgfuzz::split(bytes, plan), limits);
+  PGFUZZ_CHECK(whole.result == pieces.result);
+  return 0;
+}

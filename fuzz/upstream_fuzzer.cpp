@@ -1,0 +1,67 @@
+// upstream_url() and plan_chat_call() on an arbitrary base URL, path, provider, adapter
+// and model name; curl_command() on the plan. Invariants: an accepted URL is http(s),
+// has no fragment, no credentials and no whitespace; a plan's URL is an accepted one;
+// shell_quote() always gives back exactly its text to a POSIX shell.
+//
+// Input: [api_base '\n'][path '\n'][provider '\n'][adapter '\n'][model_name].
+#include "core/curl.h"
+#include "core/upstream.h"
+#include "fuzz_util.h"
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+void check_url(const std::string& url) {
+  PGFUZZ_CHECK(starts_with(url, "http://") || starts_with(url, "https://"));
+  PGFUZZ_CHECK(url.find('#') == std::string::npos);
+  for (char c : url) PGFUZZ_CHECK(static_cast<unsigned char>(c) > 0x20 && c != 0x7f);
+  const std::size_t authority = url.find("//") + 2;
+  const std::size_t authority_end = url.find_first_of("/?", authority);
+  PGFUZZ_CHECK(url.substr(authority, authority_end - authority).find('@') == std::string::npos);
+}
+
+// What a POSIX shell makes of a word made only of '…' runs and \' (shell_quote's output).
+std::string unquote(std::string_view word) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < word.size()) {
+    if (word[i] == '\'') {
+      const std::size_t close = word.find('\'', i + 1);
+      PGFUZZ_CHECK(close != std::string_view::npos);
+      out.append(word.substr(i + 1, close - i - 1));
+      i = close + 1;
+    } else {
+      PGFUZZ_CHECK(word[i] == '\\' && i + 1 < word.size());
+      out.push_back(word[i + 1]);
+      i += 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  pgfuzz::Reader in(data, size);
+  const std::string_view api_base = in.until('\n');
+  const std::string_view path = in.until('\n');
+  const std::string_view provider = in.until('\n');
+  const std::string_view adapter = in.until('\n');
+  const std::string_view model_name = in.rest();
+
+  const pg::UrlResult u = pg::upstream_url(api_base, path);
+  pgfuzz::checked_dump(pg::to_json(u));
+  PGFUZZ_CHECK(u.ok == !u.url.empty());
+  if (u.ok) check_url(u.url);
+  else PGFUZZ_CHECK(!u.error.empty());
+
+  const pg::UpstreamPlan plan = pg::plan_chat_call(provider, adapter, api_base, model_name);
+  pgfuzz::checked_dump(pg::to_json(plan));
+  if (plan.ok) check_url(plan.url);
+
+  const std::string command = pg::curl_command(plan, pg::json{{"model", std::string(model_name)}});
+  pgfuzz::checked_dump(pg::json{{"command", command}});
+  PGFUZZ_CHECK(unquote(pg::shell_quote(model_name)) == model_name);
+  return 0;
+}
