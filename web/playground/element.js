@@ -450,9 +450,12 @@ export class ModelPlayground extends HTMLElement {
     this.#renderConversation();
     this.#renderResults();
     this.#updateButtons();
-    this.#flushSave();
 
-    await Promise.all(plans.map((plan) => this.#runPane(plan, turnIndex, signal, compare)));
+    const panesDone = Promise.all(plans.map((plan) => this.#runPane(plan, turnIndex, signal, compare)));
+    // The calls are on their way; the conversation change is saved in a task of its own.
+    await yieldToBrowser();
+    this.#flushSave();
+    await panesDone;
 
     this.#running = false;
     this.#controller = null;

@@ -1,0 +1,194 @@
+// The page under a 1 MB streamed answer, in headless Chromium (Debian's, via playwright-core):
+// the longest main-thread task (Long Tasks API), how many pass 50 ms, the time to the end of
+// the run, how fast Stop takes effect, and how long the core takes to start in the browser.
+//
+//   flock /tmp/pg-wasm.lock node bench/page-bench.mjs [--runs 5] [--stops 3] [--starts 21] [--core-dir DIR]
+//
+// --core-dir serves core.js and dist/ from another web folder (a variant build of the core).
+//
+// The world is the browser tests' (tests/browser/helpers.mjs): the real relay in-process, the
+// scenario provider (model "Big answer": 12,500 chunks, about 1 MB of text, 2.5 MB on the
+// wire) and a logged-in page. Every run starts from an empty conversation, so each is the
+// same first answer. run(options) returns rows {metric, value, unit, target, met} for
+// bench/index.mjs; run as a script, it prints them as a table.
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startWorld, openPage, pickModel, MODELS } from '../tests/browser/helpers.mjs';
+
+const LONG_TASK_MS = 50;
+const STOP_TARGET_MS = 200;
+const START_TARGET_MS = 10;
+
+/** One 1 MB run from inside the page: its long tasks and its duration. */
+function streamOnce(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('model-playground');
+    const root = el.shadowRoot;
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
+    observer.observe({ type: 'longtask', buffered: false });
+    const t0 = performance.now();
+    el.addEventListener('playground-run-end', () => {
+      const took = performance.now() - t0;
+      const chars = root.querySelector('.msg.assistant .answer-text')?.textContent.length ?? 0;
+      // The last frame and the results pane are part of the run: let them land first.
+      requestAnimationFrame(() => setTimeout(() => { observer.disconnect(); resolve({ tasks, took, chars }); }, 200));
+    }, { once: true });
+    root.querySelector('button[data-action="run"]').click();
+  }));
+}
+
+/** Stop pressed once 64 K characters are on screen: the time until the answer shows "stopped". */
+function stopOnce(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('model-playground');
+    const root = el.shadowRoot;
+    let clickedAt = 0;
+    let stoppedAt = 0;
+    el.addEventListener('playground-run-end', () => resolve({ toStopped: stoppedAt ? stoppedAt - clickedAt : null, toRunEnd: performance.now() - clickedAt }), { once: true });
+    // The answer is re-rendered when it stops: watch the tree, not the frames (the state
+    // can come and the run end between two frames).
+    const stopped = new MutationObserver(() => {
+      if (clickedAt && !stoppedAt && root.querySelector('.msg.assistant')?.dataset.status === 'stopped') {
+        stoppedAt = performance.now();
+        stopped.disconnect();
+      }
+    });
+    stopped.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    const watch = () => {
+      const answer = root.querySelector('.msg.assistant');
+      if (answer?.dataset.status === 'done') return; // ended before Stop: resolves with toStopped null
+      if ((answer?.querySelector('.answer-text')?.textContent.length ?? 0) >= 64 * 1024) {
+        clickedAt = performance.now();
+        root.querySelector('button[data-action="stop"]').click();
+        return;
+      }
+      requestAnimationFrame(watch);
+    };
+    root.querySelector('button[data-action="run"]').click();
+    requestAnimationFrame(watch);
+  }));
+}
+
+/**
+ * Cold starts of the core in the page: the .wasm bytes are fetched once, then each sample is
+ * loadCore({ wasmBinary }) (compile, instantiate, the first call), on bytes made unique by a
+ * custom section so that the engine cannot reuse an earlier compilation; then the page's
+ * warm-up on that instance (web/playground/warm-up.js).
+ */
+function startTimes(page, samples) {
+  return page.evaluate(async (n) => {
+    const { loadCore } = await import('/core.js');
+    const { warmUp } = await import('/playground/warm-up.js');
+    const bytes = new Uint8Array(await (await fetch('/dist/playground-core.wasm', { cache: 'no-store' })).arrayBuffer());
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const name = new TextEncoder().encode(`bench-${i}-${Math.random()}`);
+      // custom section: id 0, size, name length, name (sizes < 128, one LEB byte each)
+      const unique = new Uint8Array(bytes.length + 3 + name.length);
+      unique.set(bytes);
+      unique.set([0, name.length + 1, name.length, ...name], bytes.length);
+      const t0 = performance.now();
+      const core = await loadCore({ wasmBinary: unique });
+      const t1 = performance.now();
+      // The page's warm-up (the first call of each function compiles it): done while the
+      // page loads, off the run path, but part of what starting costs.
+      await warmUp(core);
+      times.push({ start: t1 - t0, warmUp: performance.now() - t1 });
+    }
+    return times;
+  }, samples);
+}
+
+/**
+ * Serves core.js and dist/ from another web folder (a variant build of the core, e.g. a core
+ * change measured before it lands): `--core-dir /path/to/other/web`.
+ */
+async function serveCoreFrom(context, dir) {
+  const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  await context.route(/\/(core\.js|dist\/playground-core\.(mjs|wasm))(\?.*)?$/, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const response = await route.fetch();
+    const body = await readFile(join(dir, path));
+    await route.fulfill({ response, body, headers: { ...response.headers(), 'content-type': types[extname(path)], 'content-length': String(body.length) } });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const round = (x) => Math.round(x * 10) / 10;
+
+async function clearConversation(pg) {
+  const clear = pg.locator('button[data-action="clear"]');
+  if (await clear.isEnabled()) await clear.click();
+}
+
+/**
+ * @param {{ runs?: number, stops?: number, starts?: number, log?: (line: string) => void }} [options]
+ * @returns {Promise<Array<{ metric: string, value: number, unit: string, target: string|null, met: boolean|null }>>}
+ */
+export async function run({ runs = 5, stops = 3, starts = 21, coreDir = null, log = () => {} } = {}) {
+  const world = await startWorld();
+  try {
+    const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (coreDir) await serveCoreFrom(context, coreDir);
+    const p = await openPage(world, { context });
+    const { pg, page } = p;
+    await pickModel(pg, world, MODELS.big);
+
+    const streams = [];
+    for (let i = 0; i < runs; i++) {
+      await clearConversation(pg);
+      await pg.locator('textarea[name="message"]').fill('Write a lot');
+      const r = await streamOnce(page);
+      if (r.chars < 1_000_000) throw new Error(`run ${i + 1}: only ${r.chars} characters arrived`);
+      streams.push(r);
+      log(`stream ${i + 1}: ${Math.round(r.took)} ms, long tasks ${JSON.stringify(r.tasks.map(Math.round))}`);
+    }
+
+    const stopTimes = [];
+    for (let i = 0; i < stops; i++) {
+      await clearConversation(pg);
+      await pg.locator('textarea[name="message"]').fill('Write a lot, then be stopped');
+      const s = await stopOnce(page);
+      log(`stop ${i + 1}: stopped shown after ${s.toStopped === null ? '—' : Math.round(s.toStopped)} ms, run ended after ${Math.round(s.toRunEnd)} ms`);
+      if (s.toStopped !== null) stopTimes.push(s.toStopped);
+    }
+
+    const startRuns = await startTimes(page, starts);
+    const start = startRuns.map((s) => s.start);
+    const warm = startRuns.map((s) => s.warmUp);
+    log(`start: ${start.map(Math.round).join(' ')} ms; warm-up: ${warm.map(Math.round).join(' ')} ms`);
+    await p.context.close();
+
+    const longest = streams.map((r) => Math.max(0, ...r.tasks));
+    const over = streams.map((r) => r.tasks.filter((d) => d > LONG_TASK_MS).length);
+    const row = (metric, value, unit, target, met) => ({ metric, value: round(value), unit, target, met });
+    return [
+      row('longest task, 1 MB stream (p50 of runs)', median(longest), 'ms', `≤ ${LONG_TASK_MS} ms`, median(longest) <= LONG_TASK_MS),
+      row('longest task, 1 MB stream (max of runs)', Math.max(...longest), 'ms', `≤ ${LONG_TASK_MS} ms`, Math.max(...longest) <= LONG_TASK_MS),
+      row(`tasks over ${LONG_TASK_MS} ms per 1 MB stream (max)`, Math.max(...over), 'tasks', '0', Math.max(...over) === 0),
+      row('1 MB stream, Run to the end of the run (median)', median(streams.map((r) => r.took)), 'ms', null, null),
+      row('Stop takes effect, 1 MB stream (median)', stopTimes.length ? median(stopTimes) : NaN, 'ms', `≤ ${STOP_TARGET_MS} ms`, stopTimes.length ? median(stopTimes) <= STOP_TARGET_MS : false),
+      row('start (Chromium)', median(start), 'ms', `≤ ${START_TARGET_MS} ms`, median(start) <= START_TARGET_MS),
+      row('core warm-up while the page loads (Chromium, median)', median(warm), 'ms', null, null),
+    ];
+  } finally {
+    await world.close();
+  }
+}
+
+function printTable(rows) {
+  const cells = [['metric', 'value', 'target', 'met'], ...rows.map((r) => [r.metric, `${r.value} ${r.unit}`, r.target ?? '—', r.met === null ? '—' : r.met ? 'yes' : 'NO'])];
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((c) => String(c[i]).length)));
+  for (const c of cells) console.log(c.map((v, i) => String(v).padEnd(widths[i])).join('  '));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+  const rows = await run({ runs: Number(args.runs ?? 5), stops: Number(args.stops ?? 3), starts: Number(args.starts ?? 21), coreDir: args['core-dir'] ?? null, log: (line) => console.log(`# ${line}`) });
+  printTable(rows);
+}
