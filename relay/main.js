@@ -1,11 +1,15 @@
 // Starts the relay: `node relay/main.js` (production settings from the environment) or
 // `node relay/main.js --demo` (what `make run` does: also starts the local demo provider,
 // labeled as such, so the playground works offline).
+// `node relay/main.js seed-etcd --resources FILE [--allow-unset-vars] [--prune]` writes a
+// resources file into etcd (ETCD_* settings) in the gateway's layout, for relays that read etcd.
 import { randomBytes } from 'node:crypto';
 import { loadCore } from '../web/core.js';
 import { readSettings } from './settings.js';
 import { Sessions } from './session.js';
 import { FileSource } from './sources/file-source.js';
+import { EtcdSource } from './sources/etcd-source.js';
+import { seedEtcd } from './sources/etcd-seed.js';
 import { createRelay } from './server.js';
 import { createDemoProvider } from './demo-provider.js';
 
@@ -33,9 +37,17 @@ async function main() {
   const settings = readSettings(env);
   if (!settings.token) throw new Error('PLAYGROUND_TOKEN is not set: the relay needs it to let anyone in');
   const core = await loadCore();
-  const source = new FileSource({ core, path: settings.resources, env, allowUnsetVars: settings.allowUnsetKeyVars, log });
-  await source.start();
-  source.watchSignals();
+  let source;
+  if (settings.etcd) {
+    source = new EtcdSource({ core, ...settings.etcd, log });
+    // Nothing is served before one complete listing: a partial list is never the truth.
+    log({ msg: 'reading models and provider keys from etcd; serving starts after the first complete listing', endpoints: settings.etcd.endpoints, prefix: source.base });
+    await source.start();
+  } else {
+    source = new FileSource({ core, path: settings.resources, env, allowUnsetVars: settings.allowUnsetKeyVars, log });
+    await source.start();
+    source.watchSignals();
+  }
   const sessions = new Sessions({
     token: settings.token, secret: settings.sessionSecret, previousSecret: settings.sessionSecretPrevious,
     ttlSeconds: settings.sessionTtlSeconds, secure: settings.secureCookies, log,
@@ -49,12 +61,33 @@ async function main() {
   log({ msg: 'relay listening', url: base, core: core.version, models: source.snapshot().models.length });
   if (demo) process.stdout.write(`\n  Model playground: open ${base}/?token=${settings.token}\n\n`);
 
-  const stop = () => { server.close(); server.closeAllConnections?.(); process.exit(0); };
+  const stop = async () => {
+    server.close();
+    server.closeAllConnections?.();
+    await Promise.race([source.close(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-main().catch((err) => {
+async function seed(args) {
+  const at = args.indexOf('--resources');
+  const resources = at >= 0 ? args[at + 1] : process.env.RESOURCES;
+  if (!resources) throw new Error('usage: node relay/main.js seed-etcd --resources FILE [--allow-unset-vars] [--prune] (with ETCD_ENDPOINTS set)');
+  const env = { ...process.env };
+  delete env.RESOURCES; // the file is named on the command line; etcd is the target
+  const settings = readSettings(env);
+  if (!settings.etcd) throw new Error('ETCD_ENDPOINTS is not set: say which etcd to seed (e.g. http://127.0.0.1:2379)');
+  const core = await loadCore();
+  const done = await seedEtcd({ core, etcd: settings.etcd, resources, env, allowUnsetVars: args.includes('--allow-unset-vars'), prune: args.includes('--prune') });
+  process.stdout.write(`seeded etcd ${settings.etcd.endpoints.join(',')} under ${done.prefix}: ${done.providerKeys} provider keys, ${done.models} models` +
+    `${done.pruned ? `, ${done.pruned} stale rows deleted` : ''}\n`);
+  if (done.leftOut.length) process.stdout.write(`left out (their key variable is not set): ${done.leftOut.join(', ')}\n`);
+}
+
+const run = process.argv[2] === 'seed-etcd' ? () => seed(process.argv.slice(3)) : main;
+run().catch((err) => {
   process.stderr.write(`relay: ${err.message}\n`);
   process.exit(1);
 });

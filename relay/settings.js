@@ -1,6 +1,8 @@
 // The relay's settings, from the environment (design.md, "The relay's settings").
 // Every limit has a sane default and is per replica (replicas do not coordinate).
 
+import { checkLayout } from './sources/etcd-layout.js';
+
 const MiB = 1024 * 1024;
 
 function int(env, name, fallback, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
@@ -17,12 +19,33 @@ function list(env, name) {
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** Where models and provider keys come from: the resources file, or etcd in the gateway's layout. */
+function readEtcd(env) {
+  const endpoints = list(env, 'ETCD_ENDPOINTS');
+  if (!endpoints.length) return null;
+  // Like the gateway's config: a resources file and etcd together is an error, not a guess.
+  if (env.RESOURCES) throw new Error('RESOURCES and ETCD_ENDPOINTS are both set: choose the file or etcd');
+  for (const e of endpoints) {
+    if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`ETCD_ENDPOINTS entries must look like http://host:2379 or https://host:2379, got "${e}"`);
+  }
+  const prefix = env.ETCD_PREFIX || '/aisix';
+  const envId = env.ETCD_ENV_ID || '';
+  checkLayout(prefix, envId);
+  const tls = { caFile: env.ETCD_CA_FILE || '', certFile: env.ETCD_CERT_FILE || '', keyFile: env.ETCD_KEY_FILE || '' };
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new Error('ETCD_CERT_FILE and ETCD_KEY_FILE go together (a client certificate and its key)');
+  const username = env.ETCD_USERNAME || '';
+  const password = env.ETCD_PASSWORD || '';
+  if (Boolean(username) !== Boolean(password)) throw new Error('ETCD_USERNAME and ETCD_PASSWORD go together');
+  return { endpoints, prefix, envId, tls, auth: username ? { username, password } : null };
+}
+
 /** Reads and checks the settings; throws one Error naming the bad variable. */
 export function readSettings(env = process.env) {
   return {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 8080, { max: 65535 }),
     resources: env.RESOURCES || 'examples/resources.yaml',
+    etcd: readEtcd(env), // null: the resources file is the source
     // Let `${VAR}` that are unset mark their provider key "not configured" instead of
     // failing the load (the gateway fails it). Only `make run`'s demo sets this.
     allowUnsetKeyVars: env.RESOURCES_ALLOW_UNSET_VARS === '1',

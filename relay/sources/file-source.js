@@ -59,27 +59,36 @@ export class FileSource {
   }
   close() {}
 
-  async #load() {
-    let text;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      return { ok: false, errors: [{ entry: '', field: '', message: `cannot read the file: ${err.code ?? err.message}` }] };
-    }
-    let document;
-    try {
-      // YAML 1.2 core schema, like the gateway's parser: `1` is a number, "1" a string.
-      document = parseYaml(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 100 });
-    } catch (err) {
-      return { ok: false, errors: [{ entry: '', field: '', message: `not valid YAML: ${err.message.split('\n')[0]}` }] };
-    }
-    return this.core.loadResources(document ?? null, envObject(this.env), { allowUnsetVars: this.allowUnsetVars });
+  #load() {
+    return readResourcesFile(this.core, this.path, this.env, { allowUnsetVars: this.allowUnsetVars });
   }
 
   #apply(result) {
     this.current = new Snapshot(result);
     for (const fn of this.listeners) fn(this.current);
   }
+}
+
+/**
+ * Reads an AISIX resources file: YAML → JSON here, everything else in the core. The result is
+ * core.loadResources()'s ({ ok, errors, models, providerKeys, rows }), or { ok: false, errors }
+ * when the file cannot be read or is not YAML. Also used by `seed-etcd`.
+ */
+export async function readResourcesFile(core, path, env = process.env, { allowUnsetVars = false } = {}) {
+  let text;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [{ entry: '', field: '', message: `cannot read the file: ${err.code ?? err.message}` }] };
+  }
+  let document;
+  try {
+    // YAML 1.2 core schema, like the gateway's parser: `1` is a number, "1" a string.
+    document = parseYaml(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, errors: [{ entry: '', field: '', message: `not valid YAML: ${err.message.split('\n')[0]}` }] };
+  }
+  return core.loadResources(document ?? null, envObject(env), { allowUnsetVars });
 }
 
 function envObject(env) {

@@ -9,23 +9,33 @@ import { loadCore } from '../../web/core.js';
 import { readSettings } from '../../relay/settings.js';
 import { Sessions } from '../../relay/session.js';
 import { FileSource } from '../../relay/sources/file-source.js';
+import { EtcdSource } from '../../relay/sources/etcd-source.js';
 import { createRelay } from '../../relay/server.js';
 
 export const TOKEN = 'test-playground-token-0123456789';
 
-export async function startRelay({ resources, env = {}, settings: overrides = {} }) {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-relay-'));
-  const file = join(dir, 'resources.yaml');
-  writeFileSync(file, typeof resources === 'string' ? resources : stringify(resources));
+/**
+ * With `resources`, the relay reads a resources file written from it; with ETCD_ENDPOINTS in
+ * `env` (and no resources), it reads etcd (`etcd`: extra EtcdSource options, e.g. backoff).
+ */
+export async function startRelay({ resources, env = {}, settings: overrides = {}, etcd = {} }) {
+  let file = null;
+  if (resources !== undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-relay-'));
+    file = join(dir, 'resources.yaml');
+    writeFileSync(file, typeof resources === 'string' ? resources : stringify(resources));
+  }
   const core = await loadCore();
   const logs = [];
   const log = (entry) => logs.push(JSON.stringify(entry));
-  const settings = readSettings({ PLAYGROUND_TOKEN: TOKEN, RESOURCES: file, SESSION_SECRET: 'test-session-secret', PORT: '0', ...env });
+  const settings = readSettings({ PLAYGROUND_TOKEN: TOKEN, ...(file ? { RESOURCES: file } : {}), SESSION_SECRET: 'test-session-secret', PORT: '0', ...env });
   Object.assign(settings.limits, overrides.limits ?? {});
   for (const [k, v] of Object.entries(overrides)) if (k !== 'limits') settings[k] = v;
-  const source = new FileSource({ core, path: file, env: { ...process.env, ...env }, log });
+  const source = settings.etcd
+    ? new EtcdSource({ core, ...settings.etcd, log, ...etcd })
+    : new FileSource({ core, path: file, env: { ...process.env, ...env }, log });
   await source.start();
-  const sessions = new Sessions({ token: TOKEN, secret: settings.sessionSecret, ttlSeconds: 3600, log });
+  const sessions = new Sessions({ token: TOKEN, secret: settings.sessionSecret, previousSecret: settings.sessionSecretPrevious, ttlSeconds: 3600, log });
   const server = createRelay({ core, source, sessions, settings, log });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
@@ -55,6 +65,10 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
       for (const s of secrets) for (const h of hay) if (h.includes(s)) found.push({ secret: `${s.slice(0, 4)}…`, where: h.slice(0, 200) });
       return found;
     },
-    async stop() { server.closeAllConnections?.(); await new Promise((r) => server.close(() => r())); },
+    async stop() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(() => r()));
+      await source.close();
+    },
   };
 }
