@@ -262,7 +262,7 @@ function sendJson(res, status, value) {
 
 function sendError(res, error) {
   if (res.headersSent) { res.destroy(); return; }
-  if (error.kind === 'too_large') closeAfterLinger(res);
+  if (error.kind === 'too_large' && error.status === 413) closeAfterLinger(res); // the request was too large
   sendJson(res, error.status, error.toJSON());
 }
 
