@@ -36,13 +36,13 @@ export class LiveText {
     this.#schedule();
   }
 
-  /** Writes up to one frame's worth of what is buffered, per pane. */
-  flush() {
+  /** Writes up to `limit` characters of what is buffered (one frame's worth), per pane. */
+  flush(limit = FRAME_CHARS) {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     let more = false;
     for (const entry of this.panes.values()) {
-      let budget = FRAME_CHARS;
+      let budget = limit;
       const reasoning = take(entry.reasoning, budget);
       budget -= reasoning.length;
       if (reasoning) {
@@ -67,7 +67,8 @@ export class LiveText {
     const entry = this.panes.get(pane);
     while (entry && (entry.content.length || entry.reasoning.length)) {
       await nextFrame();
-      this.flush();
+      // A hidden tab draws nothing and gets a frame a second at most: write it all at once.
+      this.flush(globalThis.document?.hidden ? Infinity : FRAME_CHARS);
     }
     this.panes.delete(pane);
   }
