@@ -26,13 +26,15 @@ function planFor(core, target) {
   return { plan: { ...retry, notes: [...(retry.notes ?? []), 'assuming an OpenAI-compatible adapter (the model list does not name it)'] }, target: assumed };
 }
 
-/** @returns {{ summary: string, curl: string|null, curlMissing?: string }} */
+/**
+ * @returns {{ summary: string, curl: string|null, curlMissing?: string }}
+ * The curl command is made when first read (the inspect view, when opened): the body can
+ * carry a megabyte of conversation, and Run should not wait for a command nobody looked at.
+ */
 export function upstreamInfo(core, model, body) {
   let target = chatTarget(model);
   let plan = null;
-  let curl = null;
   try { ({ plan, target } = planFor(core, target)); } catch { /* shown as unknown below */ }
-  try { curl = core.curlCommand(target, body) || null; } catch { /* shown as missing below */ }
   const lines = [];
   if (plan?.ok) {
     lines.push(`POST ${plan.url}`, 'Content-Type: application/json', `${headerName(plan.authHeader)}: ${plan.authScheme}***`);
@@ -40,10 +42,17 @@ export function upstreamInfo(core, model, body) {
   } else {
     lines.push(`# the relay cannot build this call: ${plan?.error ?? 'unknown base URL'}`);
   }
+  let curl;
+  const curlOnce = () => {
+    if (curl === undefined) {
+      try { curl = core.curlCommand(target, body) || null; } catch { curl = null; }
+    }
+    return curl;
+  };
   return {
     summary: lines.join('\n'),
-    curl,
-    curlMissing: curl ? undefined : 'No curl command: the core could not build the upstream call for this model.',
+    get curl() { return curlOnce(); },
+    get curlMissing() { return curlOnce() ? undefined : 'No curl command: the core could not build the upstream call for this model.'; },
   };
 }
 
