@@ -110,7 +110,7 @@ async function median(fn, runs) {
 const fmt = (n, d = 1) => n.toFixed(d);
 
 async function main() {
-  const wasmBinary = new Uint8Array(await readFile(new URL('../web/dist/playground-core.wasm', import.meta.url)));
+  const wasmBinary = new Uint8Array(await readFile(args.wasm ?? new URL('../web/dist/playground-core.wasm', import.meta.url)));
   const glue = await readFile(new URL('../web/dist/playground-core.mjs', import.meta.url));
   const wrapper = await readFile(new URL('../web/core.js', import.meta.url));
   const core = await loadCore({ wasmBinary });

@@ -36,8 +36,7 @@ ChatStream::ChatStream(SseLimits limits) : decoder_(limits) {}
 void ChatStream::push(std::string_view bytes, json& deltas) {
   if (ended_) return;
   deltas_.begin(deltas);
-  decoder_.push(bytes, events_);
-  on_events();
+  decoder_.push(bytes, *this);
   if (decoder_.failed()) report_decoder_failure();
   deltas_.flush();
 }
@@ -47,7 +46,8 @@ Result ChatStream::end() {
   json ignored = json::array();  // end() returns the Result; what it adds is in there
   deltas_.begin(ignored);
   decoder_.end(events_);
-  on_events();
+  for (SseEvent& event : events_) on_event(event);
+  events_.clear();
   if (decoder_.failed()) report_decoder_failure();
   deltas_.flush();
   ended_ = true;
@@ -91,11 +91,6 @@ Result ChatStream::end() {
   return result_;
 }
 
-void ChatStream::on_events() {
-  for (const SseEvent& event : events_) on_event(event);
-  events_.clear();
-}
-
 void ChatStream::report_decoder_failure() {
   if (decoder_failure_reported_) return;
   decoder_failure_reported_ = true;
@@ -103,7 +98,7 @@ void ChatStream::report_decoder_failure() {
   deltas_.error(json{{"type", "stream_error"}, {"code", "sse_limit"}, {"message", decoder_.error()}});
 }
 
-void ChatStream::on_event(const SseEvent& event) {
+void ChatStream::on_event(SseEvent& event) {
   const std::string& data = event.data;
   if (data.empty()) return;
   if (data == "[DONE]") {

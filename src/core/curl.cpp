@@ -1,5 +1,7 @@
 #include "core/curl.h"
 
+#include "core/json_writer.h"
+
 namespace pg {
 
 std::string shell_quote(std::string_view text) {
@@ -21,7 +23,9 @@ std::string curl_command(const UpstreamPlan& plan, const json& body) {
   cmd += "  -H 'Content-Type: application/json' \\\n";
   const json* stream = member(body, "stream");
   if (stream && stream->is_boolean() && stream->get<bool>()) cmd += "  -N \\\n";
-  cmd += "  -d " + shell_quote(body.dump(2, ' ', false, json::error_handler_t::replace));
+  std::string pretty;
+  write_json(body, pretty, 2);
+  cmd += "  -d " + shell_quote(pretty);
   return cmd;
 }
 

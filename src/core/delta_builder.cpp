@@ -52,8 +52,9 @@ void DeltaBuilder::flush() {
   }
   json delta = json::object();
   switch (kind_) {
-    case Kind::Content: delta.emplace("content", text_); break;
-    case Kind::Reasoning: delta.emplace("reasoning", text_); break;
+    // Moved, not copied: a push of a long answer hands over its text once.
+    case Kind::Content: delta.emplace("content", std::move(text_)); break;
+    case Kind::Reasoning: delta.emplace("reasoning", std::move(text_)); break;
     case Kind::ToolCalls: delta.emplace("toolCalls", std::move(value_)); break;
     case Kind::FinishReason: delta.emplace("finishReason", std::move(value_)); break;
     case Kind::Usage: delta.emplace("usage", std::move(value_)); break;

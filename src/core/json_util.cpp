@@ -1,60 +1,44 @@
 #include "core/json_util.h"
 
+#include "core/json_reader.h"
+#include "core/json_writer.h"
+
 #include <cctype>
 
 namespace pg {
 
-namespace {
-
-// Maximum nesting of arrays/objects in `text`, stopping early once `limit` is passed.
-// Brackets inside strings do not count.
-std::size_t nesting_depth(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-}  // namespace
-
 ParseOutcome parse_json(std::string_view text, std::size_t max_depth) {
   ParseOutcome out;
-  if (nesting_depth(text, max_depth) > max_depth) {
-    out.error = "JSON nests deeper than " + std::to_string(max_depth) + " levels";
+  json value;
+  JsonReadError error;
+  if (read_json(text, max_depth, value, error)) {
+    out.value = std::move(value);
     return out;
   }
-  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    // nlohmann does not report a position without exceptions; find the first
-    // non-space character to at least say whether it was empty or not JSON at all.
-    std::size_t i = 0;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    if (i == text.size()) out.error = "empty body where JSON was expected";
-    else if (text[i] != '{' && text[i] != '[' && text[i] != '"')
-      out.error = "not JSON: starts with \"" + excerpt(text.substr(i), 40) + "\"";
-    else out.error = "malformed or truncated JSON";
+  switch (error.kind) {
+    case JsonReadError::Kind::Empty: out.error = "empty body where JSON was expected"; return out;
+    case JsonReadError::Kind::TooDeep:
+      out.error = "JSON nests deeper than " + std::to_string(max_depth) + " levels";
+      return out;
+    default: break;
+  }
+  // Text that does not even start like a JSON document is named by its first characters
+  // (an HTML error page, a plain-text message), which says more than a byte offset.
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  const char first = i < text.size() ? text[i] : '\0';
+  if (first != '{' && first != '[' && first != '"') {
+    out.error = "not JSON: starts with \"" + excerpt(text.substr(i), 40) + "\"";
     return out;
   }
-  out.value = std::move(value);
+  out.error = "malformed or truncated JSON: " + error.detail + " at byte " + std::to_string(error.offset);
   return out;
 }
 
 std::string dump_json(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  write_json(value, out);
+  return out;
 }
 
 const json* member(const json& object, std::string_view key) {

@@ -38,7 +38,9 @@ json to_json(const Result& result);  // design.md's Result shape
 Result validate_completion(std::string_view body);
 
 // openStream(): SSE decoding + chunk validation + accumulation, fed raw bytes.
-class ChatStream {
+// It is the SSE decoder's sink: chunks are read as their events are dispatched, from the
+// decoder's reused event, with no per-event copy.
+class ChatStream final : private SseSink {
  public:
   explicit ChatStream(SseLimits limits = {});
 
@@ -52,8 +54,7 @@ class ChatStream {
   Result end();
 
  private:
-  void on_events();
-  void on_event(const SseEvent& event);
+  void on_event(SseEvent& event) override;
   void on_fast_chunk(const FastChunk& chunk, std::size_t number);  // the common chunk, scanned
   void on_chunk(json& chunk, std::size_t number, bool error_event);  // any other, parsed
   void note_id(std::string_view id, std::size_t number);
@@ -66,7 +67,7 @@ class ChatStream {
   void report_decoder_failure();
 
   SseDecoder decoder_;
-  std::vector<SseEvent> events_;  // reused between pushes
+  std::vector<SseEvent> events_;  // for end(), which dispatches nothing today
   Result result_;
   ChunkScanner scanner_;          // the fast path for ordinary chunks
   FastChunk fast_;

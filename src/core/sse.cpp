@@ -85,10 +85,35 @@ std::string_view field_value(std::string_view rest) {
 
 SseDecoder::SseDecoder(SseLimits limits) : limits_(limits) {}
 
+namespace {
+
+// Collects events into a vector, for callers that want them all at once.
+class VectorSink final : public SseSink {
+ public:
+  explicit VectorSink(std::vector<SseEvent>& out) : out_(out) {}
+  void on_event(SseEvent& event) override {
+    SseEvent& copy = out_.emplace_back();
+    copy.event = event.event;
+    copy.data = std::move(event.data);
+    copy.id = event.id;
+    copy.retry = event.retry;
+  }
+
+ private:
+  std::vector<SseEvent>& out_;
+};
+
+}  // namespace
+
 bool SseDecoder::push(std::string_view bytes, std::vector<SseEvent>& out) {
+  VectorSink sink(out);
+  return push(bytes, sink);
+}
+
+bool SseDecoder::push(std::string_view bytes, SseSink& sink) {
   if (failed()) return false;
   if (ended_) return true;
-  sink_ = &out;
+  sink_ = &sink;
   if (!bom_checked_) {
     // Hold bytes while they could still be a BOM; utf8_carry_ keeps the prefix seen so far.
     while (utf8_carry_.size() < kBom.size() && !bytes.empty() &&
@@ -263,14 +288,18 @@ void SseDecoder::dispatch() {
     event_type_.clear();
     return;
   }
-  SseEvent& event = sink_->emplace_back();
-  if (!event_type_.empty()) event.event = event_type_;
-  // Moving hands over the buffer instead of copying it; the event must own its data anyway.
-  event.data = std::move(data_);
-  data_.clear();  // a moved-from string is valid but unspecified
-  event.id = last_event_id_;
+  SseEvent& event = current_;
+  if (event_type_.empty()) event.event.assign("message");
+  else event.event.assign(event_type_);
+  // Swapping hands the buffer to the event and takes the event's old one back, so neither
+  // side allocates once both have grown to the size of a typical event.
+  event.data.swap(data_);
+  data_.clear();
+  if (last_event_id_) event.id = last_event_id_;
+  else event.id.reset();
   event.retry = retry_;
   retry_.reset();
+  sink_->on_event(event);
   has_data_ = false;
   event_type_.clear();
 }

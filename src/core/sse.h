@@ -32,6 +32,18 @@ struct SseLimits {
   std::size_t max_event_bytes = 16u << 20;
 };
 
+// Receives events as they are dispatched. The event (and its data buffer) belongs to the
+// decoder and is reused for the next one: a sink that keeps it must copy or move from it.
+// Reuse is the point: a chat stream dispatches an event per token, and allocating a
+// buffer for each was a measurable part of decoding in WebAssembly.
+class SseSink {
+ public:
+  virtual void on_event(SseEvent& event) = 0;
+
+ protected:
+  ~SseSink() = default;
+};
+
 class SseDecoder {
  public:
   explicit SseDecoder(SseLimits limits = {});
@@ -41,6 +53,8 @@ class SseDecoder {
   // (maximal subparts), a leading BOM is dropped once. Returns false once the decoder has
   // failed (a limit was passed); after that input is ignored and error() says why.
   bool push(std::string_view bytes, std::vector<SseEvent>& out);
+  // The same, handing each event to `sink` as it is dispatched.
+  bool push(std::string_view bytes, SseSink& sink);
 
   // The end of the stream. WHATWG: an incomplete trailing event (no blank line yet) is
   // discarded, never dispatched; a dangling partial UTF-8 sequence becomes U+FFFD first.
@@ -86,7 +100,8 @@ class SseDecoder {
   std::optional<std::string> last_event_id_;
   std::optional<long long> retry_;
   bool have_fields_ = false;  // any field seen since the last blank line (for ended_mid_event)
-  std::vector<SseEvent>* sink_ = nullptr;  // where the push being handled dispatches to
+  SseSink* sink_ = nullptr;  // where the push being handled dispatches to
+  SseEvent current_;         // the event handed to the sink, reused (see SseSink)
 };
 
 }  // namespace pg

@@ -14,7 +14,8 @@ TEST_CASE("parse_json accepts a document and refuses garbage with a reason") {
   CHECK(parse_json("").error == "empty body where JSON was expected");
   CHECK(parse_json("   \n").error == "empty body where JSON was expected");
   CHECK(parse_json("<html>").error.find("not JSON") == 0);
-  CHECK(parse_json(R"({"a":)").error == "malformed or truncated JSON");
+  CHECK(parse_json(R"({"a":)").error == "malformed or truncated JSON: expected a value at byte 5");
+  CHECK(parse_json(R"({"a" 1})").error == "malformed or truncated JSON: expected ':' after a key at byte 5");
 }
 
 TEST_CASE("parse_json refuses nesting beyond the bound without recursing") {
