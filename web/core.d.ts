@@ -28,6 +28,10 @@ export interface Result {
   /** A stream ended with `data: [DONE]`. */
   done: boolean;
   findings: Finding[];
+  /** diagnose() input only: the whole content's size in UTF-8 bytes when `content` is an excerpt. */
+  contentLength?: number;
+  /** The same for `reasoning`. */
+  reasoningLength?: number;
 }
 
 export interface Delta {
@@ -115,7 +119,9 @@ export interface LoadedResources {
 
 export interface Freeable { free(): void }
 export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string): SseEvent[]; end(): SseEvent[] }
-export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result }
+/** end({ textLimit }): content and reasoning cut to textLimit bytes, their whole sizes beside them. */
+export interface BriefResult extends Result { contentLength: number; reasoningLength: number }
+export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result; end(options: { textLimit: number }): BriefResult }
 export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
 
 export interface Core {

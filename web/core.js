@@ -198,7 +198,11 @@ class Core {
     const handle = this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
     return this.#object(handle, '_pg_stream_free', {
       push: (bytes) => this.#callJson2('_pg_stream_push', handle, bytes),
-      end: () => this.#callHandleJson('_pg_stream_end', handle),
+      // { textLimit }: content and reasoning cut to that many bytes, their sizes in
+      // contentLength / reasoningLength (for a caller that kept the text from the deltas).
+      end: (options) => (Number.isInteger(options?.textLimit) && options.textLimit >= 0
+        ? this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_brief(handle, Math.min(options.textLimit, 0x7fffffff))))))
+        : this.#callHandleJson('_pg_stream_end', handle)),
     });
   }
 

@@ -92,7 +92,7 @@ std::optional<RelayFailure> relay_event(const std::string& message) {
 }
 
 std::string answer_summary(const ResultView& r) {
-  std::string s = "a valid chat completion: " + std::to_string(r.content.size()) + " characters";
+  std::string s = "a valid chat completion: " + std::to_string(r.content_bytes) + " characters";
   if (r.tool_calls) s += ", " + std::to_string(r.tool_calls) + (r.tool_calls == 1 ? " tool call" : " tool calls");
   if (!r.finish_reason.empty()) s += ", finish_reason " + r.finish_reason;
   if (!r.model.empty()) s += ", model " + r.model;
@@ -242,7 +242,7 @@ Cause explain_answered(const ResultView& r) {
   if (r.finish_reason == "length") {
     if (!has_answer) {
       std::string seen = "reached, answered, cut short by the token limit: finish_reason length with no answer text";
-      if (!r.reasoning.empty()) seen += " (" + std::to_string(r.reasoning.size()) + " characters of reasoning)";
+      if (!r.reasoning.empty()) seen += " (" + std::to_string(r.reasoning_bytes) + " characters of reasoning)";
       return passed_with(seen,
                          Condition{"truncated", "prompt", seen,
                                    "raise max tokens (reasoning models spend tokens thinking first)"},

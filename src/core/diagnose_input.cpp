@@ -6,7 +6,10 @@
 
 #include "core/redact.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 namespace pg::diag {
 
@@ -119,12 +122,26 @@ void read_headers(const json& outcome, const std::vector<std::string>& secrets,
   }
 }
 
+// A declared size (contentLength, reasoningLength), or what was seen when none is declared
+// or the declaration is smaller than the text itself.
+std::size_t declared_bytes(const json& result, const char* name, std::size_t seen) {
+  const json* n = member(result, name);
+  // Whole non-negative numbers only (JSON text gives unsigned, C++ callers may give signed).
+  if (!n || !n->is_number_integer()) return seen;
+  if (n->is_number_integer() && !n->is_number_unsigned() && n->get<std::int64_t>() < 0) return seen;
+  const std::uint64_t declared = n->get<std::uint64_t>();
+  const std::uint64_t cap = std::numeric_limits<std::size_t>::max();
+  return declared > seen ? static_cast<std::size_t>(std::min(declared, cap)) : seen;
+}
+
 }  // namespace
 
 ResultView read_result(const json& result, const std::vector<std::string>& secrets) {
   ResultView r;
   if (const auto* content = string_member(result, "content")) r.content = *content;
   if (const auto* reasoning = string_member(result, "reasoning")) r.reasoning = *reasoning;
+  r.content_bytes = declared_bytes(result, "contentLength", r.content.size());
+  r.reasoning_bytes = declared_bytes(result, "reasoningLength", r.reasoning.size());
   if (const json* calls = member(result, "toolCalls"); calls && calls->is_array()) r.tool_calls = calls->size();
   if (const auto* reason = string_member(result, "finishReason")) r.finish_reason = excerpt(*reason, 40);
   if (const auto* model = string_member(result, "model")) r.model = excerpt(*model, kMaxNameBytes);

@@ -28,6 +28,10 @@ struct ResultView {
   bool ok = true;
   std::string content;
   std::string reasoning;
+  // The whole texts' sizes in UTF-8 bytes: a caller may send only the start of a long answer
+  // with its size beside it (contentLength / reasoningLength); never less than what came.
+  std::size_t content_bytes = 0;
+  std::size_t reasoning_bytes = 0;
   std::size_t tool_calls = 0;
   std::string finish_reason;  // "" when none
   std::string model;          // the model that answered, "" when unknown

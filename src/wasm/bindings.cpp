@@ -50,6 +50,14 @@ bool read_input(const char* ptr, std::size_t len, pg::json& out) {
   return true;
 }
 
+// The first `max` bytes of a UTF-8 text, never ending inside a character.
+std::string utf8_prefix(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
 std::vector<std::string> string_list(const pg::json& value) {
   std::vector<std::string> out;
   if (!value.is_array()) return out;
@@ -281,6 +289,20 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_push(pg::ChatStream* s, const char* b
   return reply(deltas);
 }
 EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end(pg::ChatStream* s) { return reply(pg::to_json(s->end())); }
+// end() for a caller that kept the text from the deltas (the page): the Result with content
+// and reasoning cut to their first `text_limit` bytes (at a UTF-8 boundary) and their whole
+// sizes in contentLength / reasoningLength, so a megabyte answer is not dumped and parsed again.
+EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) {
+  pg::Result r = s->end();
+  const std::size_t content_bytes = r.content.size();
+  const std::size_t reasoning_bytes = r.reasoning.size();
+  r.content = utf8_prefix(r.content, text_limit);
+  r.reasoning = utf8_prefix(r.reasoning, text_limit);
+  pg::json out = pg::to_json(r);
+  out["contentLength"] = content_bytes;
+  out["reasoningLength"] = reasoning_bytes;
+  return reply(out);
+}
 EMSCRIPTEN_KEEPALIVE void pg_stream_free(pg::ChatStream* s) { delete s; }
 
 // --- Stream redaction (the relay's hot path): raw bytes in, raw bytes out -------------

@@ -490,6 +490,15 @@ TEST_CASE("diagnose: a page-built Result works without the body (the page's resu
              {{"ok", true}, {"content", "Hi"}, {"reasoning", ""}, {"toolCalls", json::array()}, {"finishReason", "stop"},
               {"usage", nullptr}, {"model", "gpt-4o"}, {"done", true}, {"findings", json::array()}}}};
   check({"page result", o, "PPPPP", "", "pass", {"answer:2 characters"}});
+  // A page may send only the start of a long answer, with its whole size beside it.
+  o["result"]["contentLength"] = 1000000;
+  check({"an excerpt with its length", o, "PPPPP", "", "pass", {"answer:1000000 characters"}});
+  // A length smaller than the text, negative or fractional is not believed.
+  for (const json& bogus : {json(1), json(-5), json(3.5), json("9")}) {
+    o["result"]["contentLength"] = bogus;
+    check({"a bogus length", o, "PPPPP", "", "pass", {"answer:2 characters"}});
+  }
+  o["result"].erase("contentLength");
   // ok:true but an error finding: the finding wins (design.md: ok is false when any finding is an error).
   o["result"]["findings"] = json::array({{{"severity", "error"}, {"path", "chunks[3]"}, {"message", "chunk 4 is not JSON: syntax error"}}});
   check({"ok contradicted by a finding", o, "PPPPF", "", "fail", {"answer:chunks[3]: chunk 4 is not JSON"}});

@@ -232,3 +232,29 @@ test('openStream: strings are accepted and end() after free() is refused', () =>
   stream.free();
   assert.throws(() => stream.end(), /after free/);
 });
+
+test('openStream end({ textLimit }) returns the start of long texts, their whole size, and the same verdict', () => {
+  const base = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":';
+  const words = ['héllo ', '日本 ', '🙂 '];
+  let sse = '';
+  for (let i = 0; i < 300; i++) sse += `data: ${base}{"content":${JSON.stringify(words[i % 3])}},"finish_reason":null}]}\n\n`;
+  sse += `data: ${base}{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`;
+  const bytes = new TextEncoder().encode(sse);
+  const full = core.openStream();
+  full.push(bytes);
+  const whole = full.end();
+  full.free();
+  const brief = core.openStream();
+  brief.push(bytes);
+  const cut = brief.end({ textLimit: 10 });
+  brief.free();
+  const fullBytes = new TextEncoder().encode(whole.content).length;
+  assert.equal(cut.contentLength, fullBytes);
+  assert.ok(new TextEncoder().encode(cut.content).length <= 10);
+  assert.ok(whole.content.startsWith(cut.content), 'an excerpt cut on a character boundary');
+  assert.equal(cut.ok, whole.ok);
+  assert.deepEqual(cut.findings, whole.findings);
+  // diagnose believes the declared size, so the page can send the excerpt.
+  const outcome = (result) => ({ status: 200, contentType: 'text/event-stream', result, model: { provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' } });
+  assert.deepEqual(core.diagnose(outcome(cut)), core.diagnose(outcome(whole)));
+});
