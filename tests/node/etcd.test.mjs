@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../web/core.js';
 import { Sessions } from '../../relay/session.js';
@@ -334,4 +335,18 @@ test('seed-etcd writes a resources file in the gateway layout; both replicas lis
 test('no byte of any secret stored in etcd reached a client or a log line', { skip }, () => {
   const secrets = Object.values(SECRETS);
   for (const relay of [relayA, relayB, ...others.filter((o) => o.leaks)]) assert.deepEqual(relay.leaks(secrets), []);
+});
+
+test('examples/scale-out: etcd, two relays and nginx from one command; the demo model answers through nginx', { skip: skip || (!existsSync('/usr/sbin/nginx') && 'nginx is not installed (Debian package nginx-light)') }, async () => {
+  const child = spawn(process.execPath, ['examples/scale-out/up.mjs', '--check'], { cwd: ROOT, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  child.stderr.on('data', (c) => { out += c; });
+  const timer = setTimeout(() => child.kill('SIGTERM'), 90_000);
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  assert.equal(code, 0, out);
+  assert.match(out, /the demo model answered through nginx/);
+  assert.match(out, /one session cookie on both relays; a streamed answer through nginx/);
+  assert.match(out, /open http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
 });
