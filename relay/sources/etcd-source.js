@@ -22,6 +22,7 @@ const MAX_REPORTED = 20; // row problems shown in /healthz (all of them are logg
 // (async: the client calls it with a function that throws, and catches the rejection.)
 const passThrough = { execute: async (fn) => fn({ signal: new AbortController().signal }) };
 
+const yieldToIo = () => new Promise((resolve) => { setImmediate(resolve); });
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms).unref?.(); });
 
 export class EtcdSource {
@@ -68,6 +69,7 @@ export class EtcdSource {
     this.closed = false;
     this.watcher = null;
     this.firstLoad = null;
+    this.queue = Promise.resolve();
   }
 
   /**
@@ -165,18 +167,19 @@ export class EtcdSource {
       if (!res.more || !res.kvs.length) break;
       start = Buffer.concat([res.kvs[res.kvs.length - 1].key, Buffer.from([0])]);
     }
-    this.keyRows = new Map();
-    this.modelRows = new Map();
-    this.modelKey = new Map();
-    this.modelsByKey = new Map();
-    for (const [key, value] of rows) this.#setRow(key, value);
-    const before = new Set(this.problems.keys());
-    this.keys = new Map();
-    this.models = new Map();
-    this.problems = new Map();
-    this.#evaluate(new Set(this.modelRows.keys()), new Set(this.keyRows.keys()), before);
-    this.revision = revision;
-    this.#publish();
+    // Only what differs from the rows already held goes through the core again: a reconnect
+    // after an outage costs the changes made meanwhile, not the whole store.
+    const listed = { provider_keys: new Map(), models: new Map() };
+    for (const [key, value] of rows) {
+      const row = splitRowKey(key, this.base);
+      if (row) listed[row.kind].set(row.id, value);
+    }
+    const changes = [];
+    for (const [kind, held] of [['provider_keys', this.keyRows], ['models', this.modelRows]]) {
+      for (const [id, value] of listed[kind]) if (held.get(id) !== value) changes.push({ kind, id, value });
+      for (const id of held.keys()) if (!listed[kind].has(id)) changes.push({ kind, id, value: null });
+    }
+    await this.#enqueue(changes, revision);
     return revision;
   }
 
@@ -234,23 +237,37 @@ export class EtcdSource {
   // ---- rows -------------------------------------------------------------------------------
 
   #applyEvents(events, revision) {
+    const changes = [];
+    for (const ev of events) {
+      const row = splitRowKey(ev.kv.key.toString('utf8'), this.base);
+      if (row) changes.push({ ...row, value: ev.type === 'Put' ? ev.kv.value.toString('utf8') : null });
+    }
+    this.#enqueue(changes, revision).catch((err) => {
+      this.log({ msg: 'internal error applying an etcd change', error: String(err?.stack ?? err) });
+    });
+  }
+
+  /** Changes are processed one batch after another, in etcd's order, each ending in one snapshot. */
+  #enqueue(changes, revision) {
+    const job = this.queue.then(() => this.#process(changes, revision));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  async #process(changes, revision) {
     const models = new Set();
     const keys = new Set();
     const before = new Set();
-    for (const ev of events) {
-      const key = ev.kv.key.toString('utf8');
-      const row = splitRowKey(key, this.base);
-      if (!row) continue;
-      if (ev.type === 'Put') this.#setRow(key, ev.kv.value.toString('utf8'));
-      else this.#deleteRow(row);
-      (row.kind === 'models' ? models : keys).add(row.id);
+    for (const { kind, id, value } of changes) {
+      if (value === null) this.#deleteRow(kind, id); else this.#setRow(kind, id, value);
+      (kind === 'models' ? models : keys).add(id);
     }
     this.revision = revision;
-    if (!models.size && !keys.size) return;
+    if (!changes.length && this.current) return;
     for (const id of keys) for (const m of this.modelsByKey.get(id) ?? []) models.add(m);
     for (const id of keys) { this.keys.delete(id); this.#forgetProblem(`provider_keys/${id}`, before); }
     for (const id of models) { this.models.delete(id); this.#forgetProblem(`models/${id}`, before); }
-    this.#evaluate(models, keys, before);
+    await this.#evaluate(models, keys, before);
     this.#publish();
   }
 
@@ -258,27 +275,25 @@ export class EtcdSource {
     if (this.problems.delete(row)) before.add(row);
   }
 
-  #setRow(key, value) {
-    const row = splitRowKey(key, this.base);
-    if (!row) return;
-    if (row.kind === 'provider_keys') {
-      this.keyRows.set(row.id, value);
+  #setRow(kind, id, value) {
+    if (kind === 'provider_keys') {
+      this.keyRows.set(id, value);
       return;
     }
-    this.#unlinkModel(row.id);
-    this.modelRows.set(row.id, value);
+    this.#unlinkModel(id);
+    this.modelRows.set(id, value);
     const keyId = referencedKey(value);
     if (keyId !== null) {
-      this.modelKey.set(row.id, keyId);
+      this.modelKey.set(id, keyId);
       if (!this.modelsByKey.has(keyId)) this.modelsByKey.set(keyId, new Set());
-      this.modelsByKey.get(keyId).add(row.id);
+      this.modelsByKey.get(keyId).add(id);
     }
   }
 
-  #deleteRow(row) {
-    if (row.kind === 'provider_keys') { this.keyRows.delete(row.id); return; }
-    this.#unlinkModel(row.id);
-    this.modelRows.delete(row.id);
+  #deleteRow(kind, id) {
+    if (kind === 'provider_keys') { this.keyRows.delete(id); return; }
+    this.#unlinkModel(id);
+    this.modelRows.delete(id);
   }
 
   #unlinkModel(id) {
@@ -291,26 +306,38 @@ export class EtcdSource {
   }
 
   /**
-   * Runs the core over the given rows that still exist: keys first, then models together
-   * with the key rows they name (testability depends on the key). `before` holds the rows
-   * that had problems, so only news is logged.
+   * Runs the core over the given rows that still exist: models in batches together with the
+   * key rows they name (testability depends on the key), grouped by key so each key row is
+   * mostly read once; then the changed keys no model named. Yields between batches, so a
+   * large change does not hold up the calls being served. `before` holds the rows that had
+   * problems, so only news is logged.
    */
-  #evaluate(modelIds, keyIds, before) {
-    const keyList = [...keyIds].filter((id) => this.keyRows.has(id));
+  async #evaluate(modelIds, keyIds, before) {
+    const keyOf = (id) => this.modelKey.get(id) ?? '';
+    const modelList = [...modelIds].filter((id) => this.modelRows.has(id)).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    const keysDone = new Set();
+    for (const batch of batches(modelList)) {
+      const rows = batch.map((id) => ({ kind: 'models', id, value: this.modelRows.get(id) }));
+      const named = new Set(batch.map(keyOf).filter((k) => this.keyRows.has(k)));
+      for (const id of named) rows.push({ kind: 'provider_keys', id, value: this.keyRows.get(id) });
+      const loaded = this.core.loadRows(rows);
+      for (const m of loaded.models) this.models.set(m.id, m);
+      this.#record('models', batch, new Set(loaded.models.map((m) => m.id)), loaded.warnings, before);
+      const fresh = [...named].filter((id) => keyIds.has(id) && !keysDone.has(id));
+      if (fresh.length) {
+        const accepted = new Set();
+        for (const k of loaded.providerKeys) if (fresh.includes(k.id)) { this.keys.set(k.id, k); accepted.add(k.id); }
+        this.#record('provider_keys', fresh, accepted, loaded.warnings, before);
+        for (const id of fresh) keysDone.add(id);
+      }
+      await yieldToIo();
+    }
+    const keyList = [...keyIds].filter((id) => this.keyRows.has(id) && !keysDone.has(id));
     for (const batch of batches(keyList)) {
       const loaded = this.core.loadRows(batch.map((id) => ({ kind: 'provider_keys', id, value: this.keyRows.get(id) })));
       for (const k of loaded.providerKeys) this.keys.set(k.id, k);
       this.#record('provider_keys', batch, new Set(loaded.providerKeys.map((k) => k.id)), loaded.warnings, before);
-    }
-    const modelList = [...modelIds].filter((id) => this.modelRows.has(id));
-    for (const batch of batches(modelList)) {
-      const rows = batch.map((id) => ({ kind: 'models', id, value: this.modelRows.get(id) }));
-      const named = new Set(batch.map((id) => this.modelKey.get(id)).filter((k) => k !== undefined && this.keyRows.has(k)));
-      for (const id of named) rows.push({ kind: 'provider_keys', id, value: this.keyRows.get(id) });
-      const loaded = this.core.loadRows(rows);
-      for (const m of loaded.models) this.models.set(m.id, m);
-      const warnings = loaded.warnings.filter((w) => w.entry.startsWith('models/'));
-      this.#record('models', batch, new Set(loaded.models.map((m) => m.id)), warnings, before);
+      await yieldToIo();
     }
   }
 
