@@ -61,6 +61,10 @@ Result ChatStream::end() {
                                             : "the stream carried no data events: it is not a chat-completion "
                                               "event stream, or it was empty"));
   if (!result_.done) findings.push_back(err("", "stream ended without data: [DONE] (cut short)"));
+  if (const std::size_t bad = decoder_.invalid_utf8())
+    findings.push_back(warn("", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
+                                    (bad == 1 ? "" : "s") +
+                                    ", shown as U+FFFD: the provider sent bytes that are not UTF-8 text"));
 
   result_.tool_calls = tool_calls_.calls();
   check_tool_calls(result_.tool_calls, "tool_calls", findings);

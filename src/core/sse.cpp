@@ -157,6 +157,7 @@ void SseDecoder::decode(std::string_view bytes) {
       feed_text(std::string_view(reinterpret_cast<const char*>(seq), s.length));
       consumed = s.length - held;
     } else {
+      ++invalid_utf8_;
       feed_text(kReplacement);
       consumed = s.length - held;  // the held bytes were all valid, so s.length >= held
     }
@@ -173,6 +174,7 @@ void SseDecoder::decode(std::string_view bytes) {
       utf8_carry_.assign(reinterpret_cast<const char*>(p + good), n - good);
       return;
     }
+    ++invalid_utf8_;
     feed_text(kReplacement);
     p += good + stop.length;
     n -= good + stop.length;

@@ -66,6 +66,9 @@ class SseDecoder {
   const std::string& error() const { return error_; }
   // True when end() discarded buffered input: the stream stopped in the middle of an event.
   bool ended_mid_event() const { return ended_mid_event_; }
+  // How many ill-formed UTF-8 sequences were replaced by U+FFFD so far: the text is still
+  // readable, but a provider that sends non-UTF-8 bytes deserves a finding.
+  std::size_t invalid_utf8() const { return invalid_utf8_; }
 
  private:
   friend struct SseDecoderProbe;  // lets the native tests measure buffered memory
@@ -81,6 +84,7 @@ class SseDecoder {
   SseLimits limits_;
   std::string error_;
   bool ended_mid_event_ = false;
+  std::size_t invalid_utf8_ = 0;
   bool ended_ = false;  // end() was called: later input is ignored
 
   // UTF-8 decoding state: the bytes of an incomplete sequence carried to the next push

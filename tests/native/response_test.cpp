@@ -1014,3 +1014,16 @@ TEST_CASE("ChatStream gives the same result whether chunks take the fast path or
   CHECK(to_json(a.result) == to_json(b.result));
   CHECK(a.deltas == b.deltas);
 }
+
+TEST_CASE("ChatStream: invalid UTF-8 bytes are shown as U+FFFD and counted in one warning, however the bytes are split") {
+  const std::string base = R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":)";
+  const std::string bytes = "data: " + base + "{\"content\":\"ok \xFF\xC3\"},\"finish_reason\":null}]}\n\n" +
+                            "data: " + base + "{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+  for (const auto& run : {run_whole(bytes), run_bytewise(bytes), run_random(bytes, 3)}) {
+    CHECK(run.result.content == "ok \xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK_FINDING(run.result, Severity::Warning, "", "2 invalid UTF-8 sequences");
+    CHECK(run.result.ok());
+  }
+  CHECK_FALSE(find(run_whole("data: " + base + "{\"content\":\"fine\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").result,
+                   Severity::Warning, "", "UTF-8"));
+}

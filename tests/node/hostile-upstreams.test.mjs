@@ -145,11 +145,11 @@ test('invalid UTF-8 in a JSON body passes byte for byte; the page\'s decoding sh
   assert.match(result.content, /^\uFFFD+$/);
 }));
 
-// The brief asks the core to report invalid UTF-8 as a finding; today it replaces the bytes
-// silently (a core change, reported to the lead). Kept as a todo so the gap stays visible.
-test('the core reports invalid UTF-8 in an answer as a finding', { todo: 'core: no finding for invalid UTF-8 yet' }, () => {
+test('the core reports invalid UTF-8 in a streamed answer as a finding', () => {
   const result = decodeBadStream(invalidUtf8Stream());
-  assert.ok(result.findings.some((f) => /UTF-8|replacement/i.test(f.message)), JSON.stringify(result.findings));
+  const finding = result.findings.find((f) => /invalid UTF-8/.test(f.message));
+  assert.ok(finding, JSON.stringify(result.findings));
+  assert.equal(finding.severity, 'warning');
 });
 
 test('a 1 MB header block is a clear relay error, not a hang or a crash', () => besideNormalCall(async () => {
