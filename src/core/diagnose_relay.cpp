@@ -197,6 +197,12 @@ Cause redirect(const RelayFailure& r, const Outcome& o) {
 // --- the relay's own refusals (no setting is at fault) --------------------------------
 
 Cause too_large(const RelayFailure& r, const Outcome&) {
+  // Before any answer byte, too_large is either the request or a provider that announced a
+  // response larger than the relay's limit; the relay's message names which.
+  const bool answer = r.message.find("response size limit") != std::string::npos;
+  if (answer)
+    return relay_condition(r, "relay_limit", "relay", "the provider's answer is larger than the relay's response size limit",
+                           "lower max tokens, or ask for a shorter answer");
   return relay_condition(r, "relay_limit", "relay", "the request passed the relay's size limit",
                          "send less: shrink or remove the image, or shorten the conversation");
 }

@@ -409,6 +409,8 @@ TEST_CASE("diagnose: the relay's own refusals are nobody's model setting") {
   const std::vector<Case> cases = {
       {"request too large", relay("too_large", "the request is 30000000 bytes; the relay accepts at most 20971520 (images included)", openai()),
        "NNNNN", "relay_limit", "fail", {"cond:shrink or remove the image", "summary:Not a settings problem", "reach:not checked: the relay did not call the provider"}},
+      {"answer announced too large", relay("too_large", "the provider announced a 90000000-byte response, more than the relay's response size limit (8388608 bytes)", openai()),
+       "NNNNN", "relay_limit", "fail", {"cond:larger than the relay's response size limit", "cond:lower max tokens", "!shrink or remove the image"}},
       {"busy", relay("busy", "you already have 4 calls running (the limit per user on this relay); wait for one to finish or stop it", openai()),
        "NNNNN", "relay_limit", "fail", {"cond:wait for one to finish"}},
       {"playground session, not the provider key", relay("unauthorized", "sign in first: open the playground with its login link", openai()),
