@@ -66,6 +66,10 @@ export function readSettings(env = process.env) {
       idleMs: int(env, 'IDLE_TIMEOUT_MS', 60_000, { min: 1 }),
       totalMs: int(env, 'TOTAL_TIMEOUT_MS', 600_000, { min: 1 }),
       concurrentPerUser: int(env, 'MAX_CONCURRENT_PER_USER', 8, { min: 1 }),
+      // Client-side connection limits (slowloris and idle sockets), see relay/server.js.
+      headersMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, { min: 100 }),
+      requestMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, { min: 100 }),
+      keepAliveMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
     },
     logPrompts: env.LOG_PROMPTS === '1',
   };
