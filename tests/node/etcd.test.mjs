@@ -286,6 +286,34 @@ test('ETCD_ENV_ID reads <prefix>/<env_id>/<kind>/<id> and nothing else', { skip 
   assert.equal(source.status().prefix, `${PREFIX}/tenant-7/`);
 });
 
+test('ETCD_USERNAME / ETCD_PASSWORD: an etcd with auth enabled is read with them, refused without', { skip }, async () => {
+  // Its own etcd: enabling auth would lock the suite's writer out of the shared one.
+  const secured = await startEtcd();
+  others.push(secured);
+  const core = await loadCore();
+  await secured.put('/aisix/models/m', modelRow('Behind auth', 'k'));
+  await secured.client.role('root').create();
+  await (await secured.client.user('root').create('root-password-xyz')).addRole('root');
+  await secured.client.auth.authEnable();
+  const logs = [];
+  const source = (auth) => {
+    const s = new EtcdSource({ core, endpoints: [secured.endpoint], auth, log: (e) => logs.push(JSON.stringify(e)), backoff: { initialMs: 50, maxMs: 200 } });
+    others.push(s);
+    return s;
+  };
+  const allowed = source({ username: 'root', password: 'root-password-xyz' });
+  await allowed.start();
+  assert.deepEqual(allowed.snapshot().models.map((m) => m.display_name), ['Behind auth']);
+  for (const [what, auth, reason] of [['a wrong password', { username: 'root', password: 'not-the-password' }, /authentication failed/], ['no user', null, /user name is empty/]]) {
+    const refused = source(auth);
+    refused.start().catch(() => {});
+    const error = await eventually(() => refused.status().lastError, `the error with ${what}`);
+    assert.match(error.message, reason, what);
+    assert.equal(refused.snapshot(), null, what);
+  }
+  assert.ok(!logs.some((l) => l.includes('root-password-xyz') || l.includes('not-the-password')), 'no password in the log');
+});
+
 test('before its first complete listing a source serves nothing and says why', { skip }, async () => {
   const core = await loadCore();
   const logs = [];
