@@ -1,6 +1,7 @@
 #include "core/chunk_scanner.h"
 
 #include "core/json_util.h"
+#include "core/utf8.h"
 
 #include <cstddef>
 
@@ -29,39 +30,10 @@ constexpr PlainBytes kPlain;
 // nlohmann refuses: they take the full path, which says so.
 constexpr std::size_t kMaxNumberChars = 18;
 
-// The length of the well-formed UTF-8 sequence at p (first byte >= 0x80), or 0. The
-// ranges are RFC 3629's (no overlongs, no surrogates, nothing above U+10FFFF), the ones
-// nlohmann's lexer accepts.
-std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
-  const unsigned c = p[0];
-  auto in = [&](std::size_t i, unsigned lo, unsigned hi) { return p + i < end && p[i] >= lo && p[i] <= hi; };
-  auto cont = [&](std::size_t i) { return in(i, 0x80, 0xBF); };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return in(1, 0xA0, 0xBF) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return in(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return in(1, 0x90, 0xBF) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return in(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
-void append_utf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+// The length of the well-formed UTF-8 sequence at p (first byte >= 0x80), or 0.
+PG_HOT std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const int n = utf8::check_sequence(p, end);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 // An object key: a view without std::string_view, whose members -Oz would not inline.
@@ -279,7 +251,7 @@ class Cursor {
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
               return false;
             }
-            append_utf8(buffer, cp);
+            utf8::append_code_point(buffer, cp);
             break;
           }
           default: return false;

@@ -8,6 +8,8 @@
 // of levels deep (parse_json already refuses absurd nesting).
 #include "core/errors.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -351,24 +353,6 @@ bool looks_like_html(std::string_view t) {
   return false;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Decodes the entity at s[i] == '&' into out; returns the bytes consumed (0: not one).
 std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
   // Entity names are short: look for the ';' nearby only, so a page full of bare '&'
@@ -391,7 +375,7 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
       if (cp > 0x10FFFF) return 0;
     }
     if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    append_utf8(out, cp);
+    utf8::append_code_point(out, cp);
     return semi - i + 1;
   }
   static const struct {
