@@ -5,7 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../web/core.js';
 import { Sessions } from '../../relay/session.js';
@@ -13,7 +15,7 @@ import { EtcdSource } from '../../relay/sources/etcd-source.js';
 import { FileSource } from '../../relay/sources/file-source.js';
 import { completion } from '../support/fake-upstreams.mjs';
 import { startRelay, TOKEN } from '../support/relay-harness.mjs';
-import { haveEtcd, startEtcd, freePort } from '../support/etcd-harness.mjs';
+import { haveEtcd, startEtcd, freePort, makeCertificates } from '../support/etcd-harness.mjs';
 
 const skip = haveEtcd ? false : 'etcd is not installed (/usr/bin/etcd, Debian package etcd-server)';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +72,13 @@ async function eventually(fn, what, timeoutMs = 15_000) {
   assert.fail(`timed out waiting for ${what}`);
 }
 
+/** A source's start() waits for etcd forever by design; a test must not. */
+function within(promise, what, timeoutMs = 20_000) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 const byName = async (relay, name) => (await relay.models()).find((m) => m.display_name === name);
 const replicas = () => [relayA, relayB];
 const answer = async (relay, id) => {
@@ -79,13 +88,13 @@ const answer = async (relay, id) => {
 };
 
 async function replica(extraEnv = {}) {
-  const relay = await startRelay({
+  const relay = await within(startRelay({
     env: {
       ETCD_ENDPOINTS: etcd.endpoint, ETCD_PREFIX: PREFIX, SESSION_SECRET,
       ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${upA.port},127.0.0.1:${upB.port}`, ...extraEnv,
     },
     etcd: { backoff: { initialMs: 100, maxMs: 1000 } },
-  });
+  }), 'a replica\'s first listing');
   return relay;
 }
 
@@ -219,6 +228,8 @@ test('etcd stopped: both replicas serve the last snapshot and say degraded; rest
   for (const relay of replicas()) {
     await eventually(async () => (await byName(relay, 'Written after the restart'))?.testable, 'the change made after the restart');
     await eventually(async () => (await relay.call('/healthz', { auth: null })).status === 200, '/healthz back to ok');
+    // The two writes may straddle the moment the replica listed again: the second then comes by the watch.
+    await eventually(async () => (await byName(relay, 'Steady model'))?.api_base.endsWith(`:${upB.port}/v1`), 'the key moved to B');
     assert.equal((await answer(relay, 'steady')).content, 'served by B');
     assert.ok(relay.logs.some((l) => l.includes('etcd unreachable: serving the last good configuration')));
   }
@@ -271,7 +282,7 @@ test('ETCD_ENV_ID reads <prefix>/<env_id>/<kind>/<id> and nothing else', { skip 
   const logs = [];
   const source = new EtcdSource({ core, endpoints: [etcd.endpoint], prefix: PREFIX, envId: 'tenant-7', log: (e) => logs.push(e) });
   others.push(source);
-  await source.start();
+  await within(source.start(), 'the first listing of the environment');
   const names = source.snapshot().models.map((m) => m.display_name);
   assert.deepEqual(names, ['Tenant model']);
   assert.equal(source.snapshot().lookup('tm').key.api_key, SECRETS.env);
@@ -302,7 +313,7 @@ test('ETCD_USERNAME / ETCD_PASSWORD: an etcd with auth enabled is read with them
     return s;
   };
   const allowed = source({ username: 'root', password: 'root-password-xyz' });
-  await allowed.start();
+  await within(allowed.start(), 'the first listing with a user and password');
   assert.deepEqual(allowed.snapshot().models.map((m) => m.display_name), ['Behind auth']);
   for (const [what, auth, reason] of [['a wrong password', { username: 'root', password: 'not-the-password' }, /authentication failed/], ['no user', null, /user name is empty/]]) {
     const refused = source(auth);
@@ -312,6 +323,28 @@ test('ETCD_USERNAME / ETCD_PASSWORD: an etcd with auth enabled is read with them
     assert.equal(refused.snapshot(), null, what);
   }
   assert.ok(!logs.some((l) => l.includes('root-password-xyz') || l.includes('not-the-password')), 'no password in the log');
+});
+
+test('ETCD_CA_FILE / ETCD_CERT_FILE / ETCD_KEY_FILE: etcd over TLS with a client certificate', { skip }, async () => {
+  const certs = makeCertificates(mkdtempSync(join(tmpdir(), 'pg-etcd-tls-')));
+  const secured = await startEtcd({ tls: certs });
+  others.push(secured, { close: async () => rmSync(certs.dir, { recursive: true, force: true }) });
+  await secured.put('/aisix/provider_keys/k', keyRow('TLS key', upA, SECRETS.a));
+  await secured.put('/aisix/models/m', modelRow('Over TLS', 'k'));
+  const core = await loadCore();
+  const source = (tls) => {
+    const s = new EtcdSource({ core, endpoints: [secured.endpoint], tls, backoff: { initialMs: 50, maxMs: 200 }, connectTimeoutMs: 2000 });
+    others.push(s);
+    return s;
+  };
+  const trusted = source({ caFile: certs.caFile, certFile: certs.clientCertFile, keyFile: certs.clientKeyFile });
+  await within(trusted.start(), 'the first listing over TLS');
+  assert.deepEqual(trusted.snapshot().models.map((m) => [m.display_name, m.testable]), [['Over TLS', true]]);
+  // Without the client certificate etcd refuses the connection; the source says so and waits.
+  const anonymous = source({ caFile: certs.caFile });
+  anonymous.start().catch(() => {});
+  await eventually(() => anonymous.status().lastError, 'the refusal without a client certificate');
+  assert.equal(anonymous.snapshot(), null);
 });
 
 test('before its first complete listing a source serves nothing and says why', { skip }, async () => {
