@@ -8,7 +8,7 @@
 #   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/CMakeLists.txt)
 #   FUZZ_SECONDS=5 scripts/fuzz.sh            a smoke run
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
-# FUZZ_TIMEOUT (per input, seconds; default 10).
+# FUZZ_TIMEOUT (per input, seconds; default 10), FUZZ_SKIP_BUILD=1 (run what is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,10 +34,12 @@ max_len() {
 # Targets whose input is JSON, or carries JSON, get the shared JSON tokens too.
 uses_json() { case $1 in address|upstream|redact|sse) return 1 ;; *) return 0 ;; esac; }
 
-echo "== building the fuzzers in $build (clang, ASan + UBSan + libFuzzer)"
-CC=clang CXX=clang++ cmake -S . -B "$build" -DPG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" --log-level=WARNING >/dev/null
-nice -n "$nice_level" cmake --build "$build" --target fuzzers -j2 >/dev/null
+if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then  # FUZZ_SKIP_BUILD=1: run the fuzzers already built
+  echo "== building the fuzzers in $build (clang, ASan + UBSan + libFuzzer)"
+  CC=clang CXX=clang++ cmake -S . -B "$build" -DPG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" --log-level=WARNING >/dev/null
+  nice -n "$nice_level" cmake --build "$build" --target fuzzers -j2 >/dev/null
+fi
 
 echo "== seed corpora from the test fixtures"
 node fuzz/make-corpus.mjs "$build/seeds" >/dev/null
