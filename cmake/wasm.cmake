@@ -25,16 +25,25 @@ set(PG_WASM_OPT "-Oz" CACHE STRING "Optimisation level for the WASM module")
 # the default build copies in a loop: every string the core moves goes through them.
 # (Node 20 and every current browser run it.)
 set(PG_WASM_FEATURES -mbulk-memory)
-target_compile_options(pgcore PRIVATE ${PG_WASM_OPT} -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
+target_compile_options(pgcore PRIVATE -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
 
 # The per-byte hot paths are compiled for speed: at -Oz, clang inlines not even
 # std::string::size(), so a loop over a chat stream made a call per byte. Everything else
 # (request building, diagnosis, resources) runs once per user action and stays at -Oz.
+# Each file gets exactly one level: emcc keeps size semantics when -Os/-Oz appears anywhere
+# on a command line, even before a later -O2 (checked: std::string::size() stayed a call),
+# so the build type's -Os is dropped and the level is set per source file instead.
 set(PG_WASM_HOT_OPT "-O2" CACHE STRING "Optimisation level for the stream hot paths")
 set(PG_WASM_HOT_SOURCES json_reader json_writer sse chunk_scanner chat_stream delta_builder redact)
-foreach(name IN LISTS PG_WASM_HOT_SOURCES)
-  set_source_files_properties("${CMAKE_SOURCE_DIR}/src/core/${name}.cpp" TARGET_DIRECTORY pgcore
-    PROPERTIES COMPILE_OPTIONS "${PG_WASM_HOT_OPT}")
+set(CMAKE_CXX_FLAGS_MINSIZEREL "-DNDEBUG")
+set(CMAKE_CXX_FLAGS_RELEASE "-DNDEBUG")
+foreach(source IN LISTS PG_CORE_SOURCES)
+  get_filename_component(name "${source}" NAME_WE)
+  if(name IN_LIST PG_WASM_HOT_SOURCES)
+    set_source_files_properties("${source}" TARGET_DIRECTORY pgcore PROPERTIES COMPILE_OPTIONS "${PG_WASM_HOT_OPT}")
+  else()
+    set_source_files_properties("${source}" TARGET_DIRECTORY pgcore PROPERTIES COMPILE_OPTIONS "${PG_WASM_OPT}")
+  endif()
 endforeach()
 
 add_executable(playground-core "${CMAKE_SOURCE_DIR}/src/wasm/bindings.cpp")
