@@ -1,6 +1,7 @@
 // The streaming path under load: a ~1 MB streamed answer is decoded by the core and drawn
 // frame by frame with no main-thread task over 50 ms (Long Tasks API), and arrives whole;
-// Stop pressed in the middle of it takes effect at once and closes the provider's connection.
+// Stop pressed in the middle of a fast stream takes effect at once and closes the provider's
+// connection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, openPage, pickModel, findSecrets, MODELS } from './helpers.mjs';
@@ -51,10 +52,10 @@ test('a 1 MB streamed answer: no main-thread task over 50 ms', { todo: GATE ? un
   await p.context.close();
 });
 
-test('Stop in the middle of a 1 MB stream takes effect at once and closes the upstream call', async () => {
+test('Stop in the middle of a fast stream takes effect at once and closes the upstream call', async () => {
   const p = await openPage(world);
   const { pg, page } = p;
-  await pickModel(pg, world, MODELS.big);
+  await pickModel(pg, world, MODELS.flood);
   await pg.locator('textarea[name="message"]').fill('Write a lot, then be stopped');
   const closedBefore = world.upstream.closed.length;
   // Everything is timed inside the page (no round trips through the test driver): Stop is
@@ -102,14 +103,17 @@ test('Stop in the middle of a 1 MB stream takes effect at once and closes the up
   }));
   process.stdout.write(`# Stop at ${timing.clickedAtChars} characters: stopped shown after ${Math.round(timing.toStopped)} ms, run ended after ${Math.round(timing.toRunEnd)} ms, ${timing.chars} characters kept\n`);
   assert.equal(timing.status, 'stopped');
-  assert.ok(timing.chars >= timing.clickedAtChars && timing.chars < 1_000_000, `what arrived before Stop is kept, and no more (${timing.chars})`);
+  assert.ok(timing.chars >= timing.clickedAtChars, `what arrived before Stop is kept (${timing.chars} of ${timing.clickedAtChars} on screen at the click)`);
+  // The provider would go on for 38 MB: nothing more is drawn once the run has ended.
+  const later = await page.evaluate(() => new Promise((r) => setTimeout(() => r(document.querySelector('model-playground').shadowRoot.querySelector('.msg.assistant .answer-text').textContent.length), 300)));
+  assert.equal(later, timing.chars, 'no text is added after the run ends');
   assert.equal(await pg.locator('.pane-results[data-pane="0"] [data-metric="outcome"] dd').textContent(), 'Stopped by you');
   // The target is 200 ms on a quiet machine; the bound leaves room for a loaded CI runner
   // while still catching a page that finishes decoding the stream before it stops.
   assert.ok(timing.toStopped !== null && timing.toStopped <= 1000, `the answer shows "stopped" promptly (${Math.round(timing.toStopped)} ms)`);
   const deadline = Date.now() + 5000;
-  while (!world.upstream.closed.slice(closedBefore).some((c) => c.model === 'big-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(world.upstream.closed.slice(closedBefore).some((c) => c.model === 'big-1'), 'the provider saw its connection closed');
+  while (!world.upstream.closed.slice(closedBefore).some((c) => c.model === 'flood-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(world.upstream.closed.slice(closedBefore).some((c) => c.model === 'flood-1'), 'the provider saw its connection closed');
   const { found } = await findSecrets(page, p.received);
   assert.deepEqual(found, []);
   await p.context.close();

@@ -6,6 +6,9 @@
 //   reasoner-*  reasoning_content first, then the answer
 //   endless-*   streams until the client goes away (Stop must end it)
 //   big-*       a long streamed answer (about 1 MB)
+//   flood-*     the big answer's chunks, as fast as the client reads, until the client goes
+//               away (Stop must close it; a finite stream can be wholly sent, and the call
+//               over, before a slow page presses Stop)
 //   anything else: 404 model_not_found, like OpenAI
 // A wrong key gets OpenAI's 401 invalid_api_key with a masked echo of the key it got (the
 // relay must redact it). Every request is recorded for assertions.
@@ -35,7 +38,7 @@ export async function startScenarioUpstream({ key }) {
       }
       const model = String(body.model ?? '');
       const kind = model.split('-')[0];
-      if (!['echo', 'slow', 'reasoner', 'endless', 'big'].includes(kind)) {
+      if (!['echo', 'slow', 'reasoner', 'endless', 'big', 'flood'].includes(kind)) {
         return send(404, { error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
       }
       const answer = describe(body, kind);
@@ -57,11 +60,26 @@ export async function startScenarioUpstream({ key }) {
         res.on('close', () => clearInterval(t));
         return;
       }
+      const line = 'All work and no play makes a long answer that the page must render without jank. ';
+      if (kind === 'flood') {
+        res.write(chunk({ role: 'assistant', content: '' }));
+        // Bounded so a client that never stops cannot keep the test server busy forever.
+        let left = 200_000;
+        const batch = chunk({ content: line }).repeat(50);
+        const more = () => {
+          while (!res.destroyed && left > 0) {
+            left -= 50;
+            if (!res.write(batch)) { res.once('drain', more); return; }
+          }
+          if (!res.destroyed) res.end('data: [DONE]\n\n');
+        };
+        more();
+        return;
+      }
       const pieces = [];
       pieces.push(chunk({ role: 'assistant', content: '' }));
       for (const w of reasoning ? reasoning.split(' ') : []) pieces.push(chunk({ reasoning_content: `${w} ` }));
       if (kind === 'big') {
-        const line = 'All work and no play makes a long answer that the page must render without jank. ';
         for (let i = 0; i < 12500; i++) pieces.push(chunk({ content: line }));
       } else {
         answer.split(' ').forEach((w, i) => pieces.push(chunk({ content: (i ? ' ' : '') + w })));
