@@ -8,7 +8,13 @@
 #   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/CMakeLists.txt)
 #   FUZZ_SECONDS=5 scripts/fuzz.sh            a smoke run
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
-# FUZZ_TIMEOUT (per input, seconds; default 10), FUZZ_SKIP_BUILD=1 (run what is built).
+# FUZZ_TIMEOUT (per input, seconds; default 10), FUZZ_SKIP_BUILD=1 (run what is built),
+# FUZZ_TAG (names this run's results file, so two runs can share a build dir at once).
+#
+# Every run is appended to $build/ledger.tsv (time, commit, target, executions, seconds,
+# result), and the end prints each target's campaign total over the ledger: a campaign is
+# many bounded runs over one growing corpus, so ten million executions can be reached in
+# pieces on a machine that is busy with other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +54,9 @@ if [ -n "$runs" ]; then budget=(-runs="$runs"); else budget=(-max_total_time="$s
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
-results="$build/fuzz-results.md"
+results="$build/fuzz-results${FUZZ_TAG:+-$FUZZ_TAG}.md"
+ledger="$build/ledger.tsv"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 row() { printf '| %-14s | %12s | %8s | %6s | %7s | %7s | %-8s |\n' "$@"; }
 {
   row fuzzer execs "exec/s" cov ft corpus result
@@ -65,6 +73,7 @@ for t in $fuzzers; do
   cat "fuzz/$t.dict" >"$dict"
   if uses_json "$t"; then cat fuzz/json.dict >>"$dict"; fi
   echo "== $t (${runs:+$runs runs}${runs:-$seconds s}, max_len $(max_len "$t"))"
+  started=$(date +%s)
   set +e
   # The first corpus dir collects what the fuzzer finds; the seeds (fixtures, committed
   # regression inputs) are only read.
@@ -89,9 +98,16 @@ for t in $fuzzers; do
     result=ok
   fi
   row "$t" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$result" | tee -a "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$commit" "$t" "${execs:-0}" \
+    "$(( $(date +%s) - started ))" "$result" >>"$ledger"
 done
 
 echo
 echo "== results ($(date -u +%Y-%m-%dT%H:%MZ), ${runs:+FUZZ_RUNS=$runs}${runs:-FUZZ_SECONDS=$seconds})"
 cat "$results"
+echo
+echo "== campaign totals over $ledger (every run so far; a failed run counts as a failure, not executions)"
+printf '| %-14s | %14s | %9s | %-8s |\n' fuzzer executions hours failures
+awk -F'\t' '{ if ($6 == "ok") { n[$3] += $4; s[$3] += $5 } else bad[$3]++; seen[$3] = 1 }
+  END { for (t in seen) printf "| %-14s | %14d | %9.2f | %-8d |\n", t, n[t], s[t] / 3600, bad[t] }' "$ledger" | sort
 exit "$failed"

@@ -169,7 +169,9 @@ void SseDecoder::decode(std::string_view bytes) {
     Sequence stop{};
     const std::size_t good = valid_prefix(p, n, stop);
     if (good > 0) feed_text(std::string_view(reinterpret_cast<const char*>(p), good));
-    if (stop.kind == Sequence::Complete) return;
+    // A failure in that text ends decoding here: the bytes after it are never looked at,
+    // so their invalid sequences are not counted, however the stream was split.
+    if (failed() || stop.kind == Sequence::Complete) return;
     if (stop.kind == Sequence::Incomplete) {
       utf8_carry_.assign(reinterpret_cast<const char*>(p + good), n - good);
       return;

@@ -366,6 +366,27 @@ TEST_CASE("a line longer than the limit fails with a clear error") {
   CHECK(big.error == "SSE line exceeds 1048576 bytes");
 }
 
+TEST_CASE("invalid UTF-8 after a decoding failure is not counted, however the input was split") {
+  // Found by the chat_stream fuzzer: the whole input counted the bad bytes that follow the
+  // line that failed, while byte-by-byte pushes (which stop at the failure) did not.
+  SseLimits limits;
+  limits.max_line_bytes = 8;
+  const std::string input = "data: 0123456789\xFF\xFE\n\n";
+  SseDecoder whole(limits);
+  std::vector<SseEvent> out;
+  whole.push(input, out);
+  CHECK(whole.failed());
+  CHECK(whole.invalid_utf8() == 0);
+  SseDecoder split(limits);
+  for (char c : input) split.push(std::string_view(&c, 1), out);
+  CHECK(split.failed());
+  CHECK(split.invalid_utf8() == whole.invalid_utf8());
+  // Before the failure they are counted, in both.
+  SseDecoder early(limits);
+  early.push("\xFF\xFE" "data: 0123456789\n\n", out);
+  CHECK(early.invalid_utf8() == 2);
+}
+
 TEST_CASE("10 MB without a newline: error, buffering stops, memory stays bounded") {
   SseDecoder decoder;  // default limits: 1 MiB lines
   std::vector<SseEvent> out;
