@@ -8,7 +8,7 @@ export NODE_PATH := /usr/share/nodejs
 NODE_TESTS := $(wildcard tests/node/*.test.mjs)
 BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
-.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench fuzz soak clean
+.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
 
 all: build
 
@@ -61,6 +61,10 @@ bench: wasm
 # FUZZ_SECONDS bounds each fuzzer; see scripts/fuzz.sh.
 fuzz: setup
 	@scripts/fuzz.sh
+
+# Until every fuzzer has 10 million executions in the ledger, in 15-minute pieces.
+fuzz-campaign: setup
+	@FUZZ_SKIP_BUILD= scripts/fuzz.sh >/dev/null; scripts/fuzz-campaign.sh
 
 # Long hostile-client / load soak against a real relay (not in `make test`); see scripts/soak.mjs.
 soak: wasm

@@ -48,7 +48,8 @@ if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then  # FUZZ_SKIP_BUILD=1: run the fuzzers alr
 fi
 
 echo "== seed corpora from the test fixtures"
-node fuzz/make-corpus.mjs "$build/seeds" >/dev/null
+seeds="$build/seeds${FUZZ_TAG:+-$FUZZ_TAG}"  # per tag: two runs at once must not rewrite each other's
+node fuzz/make-corpus.mjs "$seeds" >/dev/null
 
 if [ -n "$runs" ]; then budget=(-runs="$runs"); else budget=(-max_total_time="$seconds"); fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
@@ -77,7 +78,7 @@ for t in $fuzzers; do
   set +e
   # The first corpus dir collects what the fuzzer finds; the seeds (fixtures, committed
   # regression inputs) are only read.
-  corpora=("$work" "$build/seeds/$t")
+  corpora=("$work" "$seeds/$t")
   [ -d "fuzz/corpus/$t" ] && corpora+=("fuzz/corpus/$t")  # committed regression inputs
   nice -n "$nice_level" "$bin" "${budget[@]}" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
     -timeout="$timeout_s" -max_len="$(max_len "$t")" -dict="$dict" -print_final_stats=1 \
