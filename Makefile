@@ -64,7 +64,7 @@ fuzz: setup
 
 # Until every fuzzer has 10 million executions in the ledger, in 15-minute pieces.
 fuzz-campaign: setup
-	@FUZZ_SKIP_BUILD= scripts/fuzz.sh >/dev/null; scripts/fuzz-campaign.sh
+	@FUZZ_BUILD_ONLY=1 scripts/fuzz.sh && scripts/fuzz-campaign.sh
 
 # Long hostile-client / load soak against a real relay (not in `make test`); see scripts/soak.mjs.
 soak: wasm

@@ -46,6 +46,7 @@ if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then  # FUZZ_SKIP_BUILD=1: run the fuzzers alr
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" --log-level=WARNING >/dev/null
   nice -n "$nice_level" cmake --build "$build" --target fuzzers -j2 >/dev/null
 fi
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0  # FUZZ_BUILD_ONLY=1: build, run nothing
 
 echo "== seed corpora from the test fixtures"
 seeds="$build/seeds${FUZZ_TAG:+-$FUZZ_TAG}"  # per tag: two runs at once must not rewrite each other's
