@@ -1,9 +1,11 @@
 // openStream(): ChatStream fed arbitrary bytes in arbitrary pushes. Invariants: the final
 // Result does not depend on the split; the content and reasoning deltas add up to the
-// final content and reasoning; every reply is valid UTF-8 JSON.
+// final content and reasoning, whether read from the JSON or the encoded output; every
+// reply is valid UTF-8 JSON.
 //
 // Input: [limit byte][split plan][stream bytes]; an odd limit byte makes the line limit
 // small so the decoder-failure path is reached.
+#include "core/delta_builder.h"
 #include "core/response.h"
 #include "fuzz_util.h"
 
@@ -14,11 +16,21 @@ struct Run {
   std::string content, reasoning;
 };
 
-Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& limits) {
+// `encoded`: push through the WebAssembly binding's record output (delta_builder.h) and
+// decode it, instead of the JSON array; the whole run uses one, the split run the other.
+Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& limits, bool encoded) {
   Run run;
   pg::ChatStream s(limits);
   pg::json deltas = pg::json::array();  // every push's deltas, in order
-  for (auto chunk : chunks) s.push(chunk, deltas);
+  for (auto chunk : chunks) {
+    if (!encoded) {
+      s.push(chunk, deltas);
+      continue;
+    }
+    std::string records;
+    s.push(chunk, records);
+    for (auto& d : pg::decode_delta_records(records)) deltas.push_back(std::move(d));
+  }
   pgfuzz::checked_dump(deltas);
   for (const auto& d : deltas) {
     if (const auto* c = pg::string_member(d, "content")) run.content += *c;
@@ -43,8 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto plan = pgfuzz::read_split_plan(in);
   const std::string_view bytes = in.rest();
 
-  const Run whole = stream({bytes}, limits);
-  const Run pieces = stream(pgfuzz::split(bytes, plan), limits);
+  const Run whole = stream({bytes}, limits, false);
+  const Run pieces = stream(pgfuzz::split(bytes, plan), limits, true);
   PGFUZZ_CHECK(whole.result == pieces.result);
   return 0;
 }

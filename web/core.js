@@ -196,13 +196,27 @@ class Core {
   /** A chat stream: SSE decoding, chunk validation and accumulation. */
   openStream(options = {}) {
     const handle = this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
+    // The text of every delta so far: end() adds only what no push handed out, so a long
+    // answer is not copied out of the core (and decoded) a second time.
+    const text = { content: '', reasoning: '' };
     return this.#object(handle, '_pg_stream_free', {
-      push: (bytes) => this.#callJson2('_pg_stream_push', handle, bytes),
+      push: (bytes) => {
+        const input = toBytes(bytes);
+        return this.#guard(() => {
+          const ptr = this.#stage(input);
+          return streamDeltas(this.#resultBytes(this.#mod._pg_stream_push(handle, ptr, input.length)), text);
+        });
+      },
       // { textLimit }: content and reasoning cut to that many bytes, their sizes in
       // contentLength / reasoningLength (for a caller that kept the text from the deltas).
       end: (options) => (Number.isInteger(options?.textLimit) && options.textLimit >= 0
         ? this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_brief(handle, Math.min(options.textLimit, 0x7fffffff))))))
-        : this.#callHandleJson('_pg_stream_end', handle)),
+        : this.#guard(() => {
+          const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_rest(handle))));
+          result.content = text.content + result.content;
+          result.reasoning = text.reasoning + result.reasoning;
+          return result;
+        })),
     });
   }
 
@@ -271,6 +285,47 @@ function sseEvents(reply) {
     throw err;
   }
   return reply.events;
+}
+
+// The tags of a stream push's reply (core/delta_builder.h): records of a tag byte, a
+// 32-bit little-endian length and that many bytes.
+const CONTENT_TAG = 0x63; // 'c': content text
+const REASONING_TAG = 0x72; // 'r': reasoning text
+// 'j' (or anything else): one Delta as JSON
+
+/** A push's reply → Delta[]; the text is also appended to `text` ({content, reasoning}). */
+function streamDeltas(bytes, text) {
+  const deltas = [];
+  for (let at = 0; at + 5 <= bytes.length;) {
+    const tag = bytes[at];
+    const start = at + 5;
+    const end = start + ((bytes[at + 1] | (bytes[at + 2] << 8) | (bytes[at + 3] << 16) | (bytes[at + 4] << 24)) >>> 0);
+    at = end;
+    if (tag === CONTENT_TAG) {
+      const content = utf8Text(bytes, start, end);
+      text.content += content;
+      deltas.push({ content });
+    } else if (tag === REASONING_TAG) {
+      const reasoning = utf8Text(bytes, start, end);
+      text.reasoning += reasoning;
+      deltas.push({ reasoning });
+    } else {
+      deltas.push(JSON.parse(decoder.decode(bytes.subarray(start, end))));
+    }
+  }
+  return deltas;
+}
+
+/** UTF-8 bytes → string; a short ASCII run (a token or two) skips TextDecoder's call cost. */
+function utf8Text(bytes, start, end) {
+  if (end - start > 32) return decoder.decode(bytes.subarray(start, end));
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return decoder.decode(bytes.subarray(start, end));
+    out += String.fromCharCode(b);
+  }
+  return out;
 }
 
 function toBytes(chunk) {

@@ -36,12 +36,39 @@ ChatStream::ChatStream(SseLimits limits) : decoder_(limits) {}
 void ChatStream::push(std::string_view bytes, json& deltas) {
   if (ended_) return;
   deltas_.begin(deltas);
+  push_to_builder(bytes);
+}
+
+void ChatStream::push(std::string_view bytes, std::string& encoded) {
+  if (ended_) return;
+  deltas_.begin(encoded);
+  push_to_builder(bytes);
+}
+
+void ChatStream::push_to_builder(std::string_view bytes) {
   decoder_.push(bytes, *this);
   if (decoder_.failed()) report_decoder_failure();
   deltas_.flush();
+  // Every byte appended to the content or reasoning went out in a delta too.
+  content_pushed_ = result_.content.size();
+  reasoning_pushed_ = result_.reasoning.size();
 }
 
-Result ChatStream::end() {
+Result ChatStream::end_rest() {
+  end();
+  // Moved aside so that copying the Result does not copy the (possibly long) texts.
+  std::string content, reasoning;
+  content.swap(result_.content);
+  reasoning.swap(result_.reasoning);
+  Result rest = result_;
+  rest.content.assign(content, content_pushed_, std::string::npos);
+  rest.reasoning.assign(reasoning, reasoning_pushed_, std::string::npos);
+  result_.content.swap(content);
+  result_.reasoning.swap(reasoning);
+  return rest;
+}
+
+const Result& ChatStream::end() {
   if (ended_) return result_;
   json ignored = json::array();  // end() returns the Result; what it adds is in there
   deltas_.begin(ignored);

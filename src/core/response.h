@@ -48,12 +48,21 @@ class ChatStream final : private SseSink {
   // {content}, {reasoning}, {toolCalls}, {finishReason}, {usage}, {error}. Adjacent
   // additions of the same kind are merged into one delta.
   void push(std::string_view bytes, json& deltas);
+  // The same, with the deltas appended to `encoded` as DeltaBuilder's records (the
+  // WebAssembly binding's form: text is not dumped as JSON only to be parsed again).
+  void push(std::string_view bytes, std::string& encoded);
 
   // The end of the stream: the final message and every finding (missing [DONE], a cut
   // event, …). Call once; later calls return the same result.
-  Result end();
+  const Result& end();
+  // end() for a caller that kept the text of every push's deltas: the Result with content
+  // and reasoning holding only what no push handed out (end() itself dispatches nothing
+  // today, so they are empty), appended to that text they make the final answer. Saves
+  // a long answer being copied out of the core a second time.
+  Result end_rest();
 
  private:
+  void push_to_builder(std::string_view bytes);
   void on_event(SseEvent& event) override;
   void on_fast_chunk(const FastChunk& chunk, std::size_t number);  // the common chunk, scanned
   void on_chunk(json& chunk, std::size_t number, bool error_event);  // any other, parsed
@@ -77,6 +86,8 @@ class ChatStream final : private SseSink {
   std::optional<json> usage_;     // the last usage object, as sent; validated in end()
   std::string first_id_;          // to flag an id that changes mid-stream
   std::string refusal_;
+  std::size_t content_pushed_ = 0;    // bytes of content / reasoning handed out by pushes
+  std::size_t reasoning_pushed_ = 0;
   std::size_t chunk_count_ = 0;   // data events other than [DONE], JSON or not
   std::size_t provider_errors_ = 0;
   bool saw_created_ = false;

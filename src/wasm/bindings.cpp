@@ -96,6 +96,30 @@ std::size_t reply_events(SseHandle& h) {
   return reply(out);
 }
 
+pg::UpstreamPlan plan_from(const pg::json& args) {
+  auto str = [&](const char* k) { const auto* v = pg::string_member(args, k); return v ? *v : std::string(); };
+  return pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
+}
+
+pg::json loaded_to_json(const pg::Resources& r) {
+  pg::json errors = pg::json::array();
+  for (const auto& e : r.errors) errors.push_back(pg::to_json(e));
+  pg::json warnings = pg::json::array();
+  for (const auto& w : r.warnings) warnings.push_back(pg::to_json(w));
+  pg::json out = {{"ok", r.ok()}, {"errors", errors}, {"warnings", warnings}};
+  out["models"] = pg::to_public_json(r)["models"];
+  // The relay keeps these in its own memory; the public model list above never holds a key.
+  out["providerKeys"] = pg::to_relay_keys_json(r);  // api_key "" while a key still lacks its ${VAR}
+  return out;
+}
+
+pg::Env env_from(const pg::json* env) {
+  pg::Env out;
+  if (env && env->is_object())
+    for (auto it = env->begin(); it != env->end(); ++it)
+      if (it.value().is_string()) out.emplace(it.key(), it.value().get<std::string>());
+  return out;
+}
 }  // namespace
 
 extern "C" {
@@ -158,12 +182,6 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_upstream_url(const char* in, std::size_t len
   return reply(pg::to_json(pg::upstream_url(base ? *base : std::string(), path ? *path : std::string())));
 }
 
-namespace {
-pg::UpstreamPlan plan_from(const pg::json& args) {
-  auto str = [&](const char* k) { const auto* v = pg::string_member(args, k); return v ? *v : std::string(); };
-  return pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
-}
-}  // namespace
 
 // in: {"provider","adapter","api_base","model_name"}
 EMSCRIPTEN_KEEPALIVE std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
@@ -205,27 +223,6 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_diagnose(const char* in, std::size_t len) {
 }
 
 // --- AISIX resources ------------------------------------------------------------------
-namespace {
-pg::json loaded_to_json(const pg::Resources& r) {
-  pg::json errors = pg::json::array();
-  for (const auto& e : r.errors) errors.push_back(pg::to_json(e));
-  pg::json warnings = pg::json::array();
-  for (const auto& w : r.warnings) warnings.push_back(pg::to_json(w));
-  pg::json out = {{"ok", r.ok()}, {"errors", errors}, {"warnings", warnings}};
-  out["models"] = pg::to_public_json(r)["models"];
-  // The relay keeps these in its own memory; the public model list above never holds a key.
-  out["providerKeys"] = pg::to_relay_keys_json(r);  // api_key "" while a key still lacks its ${VAR}
-  return out;
-}
-
-pg::Env env_from(const pg::json* env) {
-  pg::Env out;
-  if (env && env->is_object())
-    for (auto it = env->begin(); it != env->end(); ++it)
-      if (it.value().is_string()) out.emplace(it.key(), it.value().get<std::string>());
-  return out;
-}
-}  // namespace
 
 // in: {"document":…, "env":{NAME:value}, "allowUnsetVars":bool}
 EMSCRIPTEN_KEEPALIVE std::size_t pg_load_resources(const char* in, std::size_t len) {
@@ -283,24 +280,29 @@ EMSCRIPTEN_KEEPALIVE void pg_sse_free(SseHandle* h) { delete h; }
 EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) {
   return new pg::ChatStream(limits_from(max_line_bytes));
 }
+// The reply is the push's deltas as DeltaBuilder's records (core/delta_builder.h), not
+// JSON: written straight into the reply buffer, text and all, and read in JS with one
+// UTF-8 decode per text delta.
 EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len) {
-  pg::json deltas = pg::json::array();
-  s->push(std::string_view(bytes, len), deltas);
-  return reply(deltas);
+  g_result.clear();  // keeps its capacity: a stream pushes thousands of times
+  s->push(std::string_view(bytes, len), g_result);
+  return g_result.size();
 }
 EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end(pg::ChatStream* s) { return reply(pg::to_json(s->end())); }
+// end() for a caller that kept the text of every delta (web/core.js): content and reasoning
+// hold only what no push handed out (ChatStream::end_rest).
+EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end_rest(pg::ChatStream* s) { return reply(pg::to_json(s->end_rest())); }
 // end() for a caller that kept the text from the deltas (the page): the Result with content
 // and reasoning cut to their first `text_limit` bytes (at a UTF-8 boundary) and their whole
 // sizes in contentLength / reasoningLength, so a megabyte answer is not dumped and parsed again.
 EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) {
-  pg::Result r = s->end();
-  const std::size_t content_bytes = r.content.size();
-  const std::size_t reasoning_bytes = r.reasoning.size();
-  r.content = utf8_prefix(r.content, text_limit);
-  r.reasoning = utf8_prefix(r.reasoning, text_limit);
+  const pg::Result& full = s->end();
+  pg::Result r = s->end_rest();  // everything but the texts, which are cut from `full`
+  r.content = utf8_prefix(full.content, text_limit);
+  r.reasoning = utf8_prefix(full.reasoning, text_limit);
   pg::json out = pg::to_json(r);
-  out["contentLength"] = content_bytes;
-  out["reasoningLength"] = reasoning_bytes;
+  out["contentLength"] = full.content.size();
+  out["reasoningLength"] = full.reasoning.size();
   return reply(out);
 }
 EMSCRIPTEN_KEEPALIVE void pg_stream_free(pg::ChatStream* s) { delete s; }

@@ -52,8 +52,31 @@ struct StreamRun {
 StreamRun run_pieces(const std::vector<std::string_view>& pieces, SseLimits limits = {}) {
   StreamRun run;
   ChatStream stream(limits);
-  for (auto piece : pieces) stream.push(piece, run.deltas);
+  // The same pushes through the WebAssembly binding's encoded output must give the same
+  // deltas, push by push, and end_rest() only what those deltas did not hand out.
+  ChatStream encoded_stream(limits);
+  std::string pushed_content, pushed_reasoning;
+  for (auto piece : pieces) {
+    const std::size_t before = run.deltas.size();
+    stream.push(piece, run.deltas);
+    std::string encoded;
+    encoded_stream.push(piece, encoded);
+    const json decoded = decode_delta_records(encoded);
+    CHECK(decoded == json(json::array_t(run.deltas.begin() + static_cast<std::ptrdiff_t>(before), run.deltas.end())));
+    for (const auto& d : decoded) {
+      if (const auto* c = string_member(d, "content")) pushed_content += *c;
+      if (const auto* r = string_member(d, "reasoning")) pushed_reasoning += *r;
+    }
+  }
   run.result = stream.end();
+  const Result rest = encoded_stream.end_rest();
+  CHECK(pushed_content + rest.content == run.result.content);
+  CHECK(pushed_reasoning + rest.reasoning == run.result.reasoning);
+  Result rest_whole = rest;
+  rest_whole.content = run.result.content;
+  rest_whole.reasoning = run.result.reasoning;
+  CHECK(to_json(rest_whole) == to_json(run.result));
+  CHECK(to_json(encoded_stream.end()) == to_json(run.result));  // end_rest() left the whole Result in place
   return run;
 }
 
@@ -506,6 +529,35 @@ TEST_CASE("DeltaBuilder merges adjacent additions of one kind, never across begi
   b.flush();
   CHECK(out.size() == 7);
   CHECK(out.back() == json{{"content", "e"}});
+}
+
+TEST_CASE("DeltaBuilder's encoded records: text as is, other deltas as JSON, lengths little-endian") {
+  std::string out;
+  DeltaBuilder b;
+  b.begin(out);
+  b.content("h\xC3\xA9");
+  b.content("!");
+  b.reasoning("r");
+  b.finish_reason("stop");
+  b.flush();
+  CHECK(out == std::string("c\x04\0\0\0h\xC3\xA9!", 9) + std::string("r\x01\0\0\0r", 6) +
+                   std::string("j\x17\0\0\0", 5) + R"({"finishReason":"stop"})");
+  CHECK(decode_delta_records(out) == json::parse(R"([{"content":"h\u00e9!"},{"reasoning":"r"},{"finishReason":"stop"}])"));
+
+  SUBCASE("a record of 300 bytes carries its length in two bytes") {
+    std::string big;
+    b.begin(big);
+    b.content(std::string(300, 'x'));
+    b.flush();
+    CHECK(big.substr(0, 5) == std::string("c\x2C\x01\0\0", 5));
+    CHECK(decode_delta_records(big)[0]["content"].get_ref<const std::string&>().size() == 300);
+  }
+  SUBCASE("a cut or malformed record ends the decoded list") {
+    CHECK(decode_delta_records(out.substr(0, out.size() - 1)).size() == 2);
+    CHECK(decode_delta_records(std::string("j\x01\0\0\0[", 6)).empty());
+    CHECK(decode_delta_records(std::string("c\x09\0\0\0ab", 7)).empty());
+    CHECK(decode_delta_records("").empty());
+  }
 }
 
 TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
