@@ -22,14 +22,17 @@ Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& lim
   Run run;
   pg::ChatStream s(limits);
   pg::json deltas = pg::json::array();  // every push's deltas, in order
-  for (auto chunk : chunks) {
-    if (!encoded) {
-      s.push(chunk, deltas);
-      continue;
+  if (encoded) {
+    // Records are self-delimiting: every push's, one after another, decode as one list.
+    std::string records, pushed;
+    for (auto chunk : chunks) {
+      pushed.clear();
+      s.push(chunk, pushed);
+      records += pushed;
     }
-    std::string records;
-    s.push(chunk, records);
-    for (auto& d : pg::decode_delta_records(records)) deltas.push_back(std::move(d));
+    deltas = pg::decode_delta_records(records);
+  } else {
+    for (auto chunk : chunks) s.push(chunk, deltas);
   }
   pgfuzz::checked_dump(deltas);
   for (const auto& d : deltas) {
