@@ -19,7 +19,9 @@ for t in ${FUZZERS:-$all}; do
   while [ "$(total "$t")" -lt "$goal" ]; do
     echo "== $t: $(total "$t") of $goal executions so far"
     # A failure stops the campaign for this fuzzer: its artifact needs a look, not more runs.
-    FUZZERS=$t FUZZ_SKIP_BUILD=${FUZZ_SKIP_BUILD:-1} scripts/fuzz.sh >/dev/null || { echo "   $t failed: see $build/logs/$t.log" >&2; break; }
+    # The piece also stops at the executions still missing, so a fast fuzzer is not kept
+    # running for a whole piece past its goal.
+    FUZZERS=$t FUZZ_RUNS=$((goal - $(total "$t"))) FUZZ_SKIP_BUILD=${FUZZ_SKIP_BUILD:-1} scripts/fuzz.sh >/dev/null || { echo "   $t failed: see $build/logs/$t.log" >&2; break; }
     [ "$(failures "$t")" -eq 0 ] || break
   done
   echo "== $t: $(total "$t") executions, $(failures "$t") failed runs"

@@ -5,6 +5,7 @@
 #
 #   FUZZ_SECONDS=600 scripts/fuzz.sh          each fuzzer for that long (default 600)
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh        or for that many executions instead
+#                                             (with FUZZ_SECONDS too: whichever comes first)
 #   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/CMakeLists.txt)
 #   FUZZ_SECONDS=5 scripts/fuzz.sh            a smoke run
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
@@ -19,8 +20,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${FUZZ_BUILD_DIR:-build/fuzz}
-seconds=${FUZZ_SECONDS:-600}
+seconds=${FUZZ_SECONDS:-}
 runs=${FUZZ_RUNS:-}
+[ -n "$seconds" ] || [ -n "$runs" ] || seconds=600
 nice_level=${FUZZ_NICE:-19}
 rss_mb=${FUZZ_RSS_MB:-2048}
 timeout_s=${FUZZ_TIMEOUT:-10}
@@ -52,7 +54,9 @@ echo "== seed corpora from the test fixtures"
 seeds="$build/seeds${FUZZ_TAG:+-$FUZZ_TAG}"  # per tag: two runs at once must not rewrite each other's
 node fuzz/make-corpus.mjs "$seeds" >/dev/null
 
-if [ -n "$runs" ]; then budget=(-runs="$runs"); else budget=(-max_total_time="$seconds"); fi
+budget=()
+[ -z "$runs" ] || budget+=(-runs="$runs")
+[ -z "$seconds" ] || budget+=(-max_total_time="$seconds")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
@@ -74,7 +78,7 @@ for t in $fuzzers; do
   dict="$build/dicts/$t.dict"; mkdir -p "$(dirname "$dict")"
   cat "fuzz/$t.dict" >"$dict"
   if uses_json "$t"; then cat fuzz/json.dict >>"$dict"; fi
-  echo "== $t (${runs:+$runs runs}${runs:-$seconds s}, max_len $(max_len "$t"))"
+  echo "== $t (${runs:+$runs runs}${runs:+${seconds:+ or }}${seconds:+$seconds s}, max_len $(max_len "$t"))"
   started=$(date +%s)
   set +e
   # The first corpus dir collects what the fuzzer finds; the seeds (fixtures, committed
@@ -105,7 +109,7 @@ for t in $fuzzers; do
 done
 
 echo
-echo "== results ($(date -u +%Y-%m-%dT%H:%MZ), ${runs:+FUZZ_RUNS=$runs}${runs:-FUZZ_SECONDS=$seconds})"
+echo "== results ($(date -u +%Y-%m-%dT%H:%MZ)${runs:+, FUZZ_RUNS=$runs}${seconds:+, FUZZ_SECONDS=$seconds})"
 cat "$results"
 echo
 echo "== campaign totals over $ledger (every run so far; a failed run counts as a failure, not executions)"
