@@ -25,6 +25,15 @@ set(PG_WASM_OPT "-Oz" CACHE STRING "Optimisation level for the WASM module")
 # the default build copies in a loop: every string the core moves goes through them.
 # (Node 20 and every current browser run it.)
 set(PG_WASM_FEATURES -mbulk-memory)
+# Link-time optimisation: the binding, the core and nlohmann's templates are optimised as
+# one program, so code only one entry point needs is inlined or dropped across files.
+# Measured: 144.5 → 134.0 KB gzip -9 for the .wasm, no slower on the stream bench, faster
+# on the relay's body check (each file keeps its own -O level before the link).
+# (emmalloc would save 2 KB more but made allocation-heavy calls about 20% slower.)
+option(PG_WASM_LTO "Build the WASM module with link-time optimisation" ON)
+if(PG_WASM_LTO)
+  list(APPEND PG_WASM_FEATURES -flto)
+endif()
 target_compile_options(pgcore PRIVATE -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
 
 # The per-byte hot paths are compiled for speed: at -Oz, clang inlines not even
