@@ -70,6 +70,12 @@ export async function startProxyProcess(target) {
   };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (from /proc; 10 ms ticks). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
+}
+
 // ---- clients ------------------------------------------------------------------------
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
@@ -158,6 +164,7 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
   const f = (x) => x.toFixed(2);
   const rows = [];
   const table = [];
+  const cpuTable = [];
   try {
     for (const t of Object.values(targets)) await measureClosed(t, 20, 400); // warm pools and JIT
     // Open cells: c streams through each of the three paths at once (3c on the upstream),
@@ -180,11 +187,21 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
     if (closedLoop) {
       for (const c of concurrency) {
         const cell = {};
-        for (const [k, t] of Object.entries(targets)) cell[k] = await measureClosed(t, c, requests);
+        // The CPU each forwarding process spends per call: unlike latency, it does not
+        // depend on what else the machine is doing.
+        const pids = { relay: relay.pid, proxy: proxy.pid };
+        const cpu = {};
+        for (const [k, t] of Object.entries(targets)) {
+          const before = pids[k] ? cpuMs(pids[k]) : 0;
+          cell[k] = await measureClosed(t, c, requests);
+          if (pids[k]) cpu[k] = ((cpuMs(pids[k]) - before) * 1000) / requests;
+        }
         const d = { p50: cell.relay.p50 - cell.direct.p50, p99: cell.relay.p99 - cell.direct.p99 };
         const pd = { p50: cell.proxy.p50 - cell.direct.p50, p99: cell.proxy.p99 - cell.direct.p99 };
         table.push(`| closed ${c} | ${f(cell.direct.p50)} / ${f(cell.direct.p99)} | ${f(cell.proxy.p50)} / ${f(cell.proxy.p99)} | ${f(cell.relay.p50)} / ${f(cell.relay.p99)} | ${f(d.p50)} / ${f(d.p99)} | ${f(pd.p50)} / ${f(pd.p99)} |`);
+        cpuTable.push(`| closed ${c} | ${cpu.proxy.toFixed(0)} | ${cpu.relay.toFixed(0)} | ${(cpu.relay / cpu.proxy).toFixed(2)}× |`);
         rows.push({ metric: `relay TTFB − direct, p50, ${c} clients back to back (ms)`, value: +f(d.p50), peer: +f(pd.p50), ratio: pd.p50 > 0 ? +(d.p50 / pd.p50).toFixed(2) : null, target: '≤ http-proxy', met: d.p50 <= pd.p50 + 0.05 });
+        rows.push({ metric: `CPU per call, ${c} clients back to back (µs)`, value: Math.round(cpu.relay), peer: Math.round(cpu.proxy), ratio: +(cpu.relay / cpu.proxy).toFixed(2), target: 'reported', met: null });
       }
     }
   } finally {
@@ -199,6 +216,12 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
   log('| cell | direct p50 / p99 | http-proxy p50 / p99 | relay p50 / p99 | relay − direct p50 / p99 | http-proxy − direct p50 / p99 |');
   log('|---|---:|---:|---:|---:|---:|');
   for (const line of table) log(line);
+  if (cpuTable.length) {
+    log('\nCPU time per call of the forwarding process (µs; user + system, from /proc, whole cell ÷ calls)\n');
+    log('| cell | http-proxy | relay | relay ÷ http-proxy |');
+    log('|---|---:|---:|---:|');
+    for (const line of cpuTable) log(line);
+  }
   return rows;
 }
 
