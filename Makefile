@@ -67,8 +67,9 @@ fuzz-campaign: setup
 	@FUZZ_BUILD_ONLY=1 scripts/fuzz.sh && scripts/fuzz-campaign.sh
 
 # Long hostile-client / load soak against a real relay (not in `make test`); see scripts/soak.mjs.
+# Like bench, it needs thousands of file descriptors: the soft limit is raised when allowed.
 soak: wasm
-	@node scripts/soak.mjs
+	@ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; node scripts/soak.mjs
 
 clean:
 	rm -rf build web/dist
