@@ -166,6 +166,30 @@ void write_json_string(std::string_view text, std::string& out) {
   out.resize(static_cast<std::size_t>(w - &out[0]));
 }
 
+std::size_t json_string_size(std::string_view text) {
+  // The same walk as write_json_string, counting instead of copying.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  std::size_t n = 2;  // the quotes
+  while (p < end) {
+    const std::size_t run = utf8::plain_run(p, end);
+    n += run;
+    p += run;
+    if (p >= end) break;
+    const unsigned c = *p;
+    if (c >= 0x80) {
+      const int k = utf8::check_sequence(p, end);
+      n += k > 0 ? static_cast<std::size_t>(k) : 3;  // an ill-formed subpart becomes U+FFFD
+      p += k > 0 ? k : -k;
+      continue;
+    }
+    ++p;
+    const bool short_escape = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t';
+    n += short_escape ? 2 : 6;
+  }
+  return n;
+}
+
 void write_json(const json& value, std::string& out, int indent) { write_value(value, out, indent, 0); }
 
 }  // namespace pg

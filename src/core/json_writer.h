@@ -19,4 +19,8 @@ void write_json(const nlohmann::json& value, std::string& out, int indent = -1);
 // Appends `text` as a quoted JSON string.
 void write_json_string(std::string_view text, std::string& out);
 
+// How many bytes write_json_string(text) appends, without writing them (for size limits
+// checked before a body is serialised).
+std::size_t json_string_size(std::string_view text);
+
 }  // namespace pg

@@ -1,0 +1,146 @@
+// The pieces the chat-body builder (request.cpp) is made of, one file each: the error
+// report and text helpers (request_text.cpp), number reading (request_numbers.cpp), image
+// checks (request_images.cpp) and per-model / per-provider rules (model_rules.cpp).
+// Internal to the builder: nothing outside src/core/request*.cpp and model_rules.cpp uses it.
+#pragma once
+
+#include "core/json_util.h"
+#include "core/request.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pg::request_detail {
+
+// ----------------------------------------------------------------- the report
+
+class Report {
+ public:
+  explicit Report(std::size_t max_errors) : max_errors_(max_errors) {}
+
+  void error(std::string field, std::string message) {
+    ++error_count_;
+    if (errors_.size() < max_errors_) errors_.push_back({std::move(field), std::move(message)});
+  }
+  void warn(std::string path, std::string message) {
+    if (warnings_.size() < max_errors_)
+      warnings_.push_back({Severity::Warning, std::move(path), std::move(message)});
+  }
+  std::size_t error_count() const { return error_count_; }
+
+  void move_into(BuildResult& out) {
+    if (error_count_ > errors_.size()) {
+      const std::size_t more = error_count_ - errors_.size();
+      errors_.push_back({"", std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+                                 " not listed; fix the ones above first"});
+    }
+    out.errors = std::move(errors_);
+    out.warnings = std::move(warnings_);
+  }
+
+ private:
+  std::size_t max_errors_;
+  std::size_t error_count_ = 0;
+  std::vector<FieldError> errors_;
+  Findings warnings_;
+};
+
+// ----------------------------------------------------------------- text (request_text.cpp)
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trim(std::string_view s);
+bool is_blank(std::string_view s);
+std::string lower_ascii(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool starts_with_nocase(std::string_view s, std::string_view lower_prefix);
+// OpenAI refuses response_format json_object unless the prompt says "JSON" somewhere.
+bool mentions_json(std::string_view s);
+// User text shown inside a message: bounded, single-line, quoted.
+std::string quote_user(std::string_view s);
+std::string path_key(std::string_view base, std::string_view key);
+std::string path_index(std::string_view base, std::size_t i);
+// "a string", "an array", "true", …: a value's kind for messages.
+std::string type_name(const json& v);
+// What the user gave, for "(got …)": strings quoted, numbers as numbers, the rest by kind.
+std::string shown_value(const json& v);
+// 0, 2, -2, 0.7, 2.0001: integers without a trailing ".0".
+std::string pretty_number(double v);
+// Sizes for people. Measured sizes round up so that "just over the limit" never prints
+// as the limit itself.
+std::string human_bytes(std::size_t n, bool round_up = false);
+// Depth of nested arrays/objects, iteratively: a native caller can hand over values far
+// deeper than parse_json allows, and copying or dumping them would recurse that deep.
+bool nests_deeper_than(const json& root, std::size_t limit);
+bool all_digits(std::string_view s);
+
+// Names not in `allowed` become errors at base.key.
+template <std::size_t N>
+void reject_unknown_keys(Report& report, const json& object, std::string_view base,
+                         const std::string_view (&allowed)[N], const std::string& why) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool known = false;
+    for (auto a : allowed) known = known || it.key() == a;
+    if (!known) report.error(path_key(base, it.key()), why);
+  }
+}
+
+// ----------------------------------------------------------------- numbers (request_numbers.cpp)
+
+enum class Num { Unset, Ok, NotNumber, NotFinite, NotWhole, OutOfRange };
+
+struct NumberRead {
+  Num kind = Num::Unset;
+  double value = 0;
+};
+
+// A JSON number or a numeric string (HTML inputs give strings); "" and null mean "not set".
+NumberRead read_number(const json& v);
+
+struct IntegerRead {
+  Num kind = Num::Unset;
+  std::int64_t value = 0;
+};
+
+// An integer in int64 range. Digit strings are parsed exactly (a seed such as
+// "9007199254740993" must not go through a double); 3.0 is accepted, 3.5 is not.
+IntegerRead read_integer(const json& v);
+
+// ----------------------------------------------------------------- images (request_images.cpp)
+
+// An image_url.url: an https: link a provider can fetch, or a base64 data: URL of a PNG,
+// JPEG, GIF or WebP image whose bytes match its declared type (a warning otherwise).
+void check_image_url(Report& report, const std::string& field, const json* url);
+
+// ----------------------------------------------------------------- model rules (model_rules.cpp)
+
+// "OpenAI/o3-mini" -> "o3-mini"; "ft:o4-mini:acme::x" -> "o4-mini:acme::x".
+std::string normalized_model(std::string_view name);
+// "o3" names the family only when what follows is the end or a separator: "o3-mini" and
+// "o4-mini-2025-04-16" are in, "o30" or "omni" are not.
+bool is_family(std::string_view name, std::string_view family);
+// GPT-5.1 and later accept sampling parameters when reasoning_effort is "none" (OpenAI's
+// "GPT-5.1 parameter compatibility"); gpt-5 itself never does.
+bool takes_sampling_without_reasoning(std::string_view model_name);
+
+// Behaviours of OpenAI-compatible endpoints that accept a request but do not honour all
+// of it. One row per provider (models' `provider` field, lower case); add rows freely.
+struct ProviderRule {
+  std::string_view provider;
+  std::string_view label;                   // for messages
+  double max_temperature;                   // higher values are capped by the provider; <0 = none
+  std::vector<std::string_view> ignored;    // params accepted but without effect
+  bool stop_needs_visible_text;             // whitespace-only stop sequences do nothing
+};
+
+// The rule for a provider (case and surrounding spaces ignored), or null.
+const ProviderRule* find_provider_rule(std::string_view provider);
+
+}  // namespace pg::request_detail
