@@ -35,7 +35,7 @@ test-native: native
 
 test-node: wasm
 	@echo "== WASM module and relay tests (node --test)"
-	@node --test $(NODE_TESTS)
+	@PG_REQUIRE_SERVICES=1 node --test $(NODE_TESTS)
 
 test-browser: wasm
 	@echo "== page tests in headless Chromium (playwright-core)"

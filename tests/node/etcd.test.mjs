@@ -17,7 +17,12 @@ import { completion } from '../support/fake-upstreams.mjs';
 import { startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { haveEtcd, startEtcd, freePort, makeCertificates } from '../support/etcd-harness.mjs';
 
+// Outside `make test` a machine without etcd skips this suite; `make test` installs etcd and
+// sets PG_REQUIRE_SERVICES=1, so there a missing etcd or nginx fails instead of passing quietly.
+const required = process.env.PG_REQUIRE_SERVICES === '1';
 const skip = haveEtcd ? false : 'etcd is not installed (/usr/bin/etcd, Debian package etcd-server)';
+if (required && skip) throw new Error(`${skip}: run scripts/setup.sh`);
+if (required && !existsSync('/usr/sbin/nginx')) throw new Error('nginx is not installed (Debian package nginx-light): run scripts/setup.sh');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PREFIX = '/pgtest';
 const SESSION_SECRET = 'etcd-suite-shared-session-secret';
