@@ -147,14 +147,16 @@ export function createRelay({ core, source, sessions, settings, log }) {
       const plan = planFor(snap, model, key);
       if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base' });
 
-      // Only the serialised body goes on; the parsed request (images included) is not kept
-      // alive for the minutes the answer may stream.
-      const payload = Buffer.from(JSON.stringify(checked.body));
+      // Only the serialised body goes on, and this frame lets go of it too: it waits here
+      // for the minutes the answer may stream, and a request may carry 25 MB of images.
+      let payload = Buffer.from(JSON.stringify(checked.body));
       const stream = checked.body.stream === true;
       input = null;
       checked = null;
       timings.relay = performance.now() - t0;
-      const result = await forwardChat({ core, settings, plan, secret: key.api_key, payload, stream, res, timings, clientGone });
+      const call = forwardChat({ core, settings, plan, secret: key.api_key, payload, stream, res, timings, clientGone });
+      payload = null;
+      const result = await call;
       Object.assign(entry, result);
     } catch (err) {
       const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
@@ -220,6 +222,9 @@ export function createRelay({ core, source, sessions, settings, log }) {
   return server;
 }
 
+// Defined out here: a closure made inside readJsonBody would keep its whole scope alive.
+const ignore = () => {};
+
 function readJsonBody(req, limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -228,29 +233,47 @@ function readJsonBody(req, limit) {
       req.resume();
       return;
     }
-    const chunks = [];
+    // The request object lives as long as its answer streams (minutes), and so would these
+    // listeners and what they reach: the bytes, and through `resolve` the parsed request
+    // (a settled promise keeps its value). So they are taken off once the body is read.
+    let chunks = [];
     let size = 0;
-    req.on('data', (c) => {
+    const done = () => {
+      chunks = null;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.on('error', ignore); // a late socket error must not become an uncaught one
+    };
+    const onData = (c) => {
       size += c.length;
       if (size > limit) {
         // Stop keeping the bytes; the 413 goes out with Connection: close and the socket
         // closes after it. The rest is discarded, not left unread: closing a socket with
         // unread input sends a TCP reset, which can destroy the 413 before the client reads it.
-        req.removeAllListeners('data');
+        done();
         req.resume();
         reject(new RelayError('too_large', `the request passed ${limit} bytes; the relay accepts at most that (images included)`));
         return;
       }
       chunks.push(c);
-    });
-    req.on('end', () => {
+    };
+    const onEnd = () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      done();
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        resolve(JSON.parse(text));
       } catch {
         reject(new RelayError('invalid_request', 'the request body is not valid JSON'));
       }
-    });
-    req.on('error', reject);
+    };
+    const onError = (err) => {
+      done();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
   });
 }
 

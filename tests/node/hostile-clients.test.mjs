@@ -194,6 +194,35 @@ test(`${ABORTS} clients abort mid-stream: every upstream call is closed, heap an
   assert.ok(rssGrew < 32 * 1024 * 1024, `RSS grew ${rssGrew} bytes`);
 });
 
+test('a large request body is not kept while its answer streams', async () => {
+  // 16 held streams whose requests carry 900 KB each: once sent upstream, a request's
+  // bytes (raw, parsed or serialised) must not stay alive for the minutes an answer may take.
+  const N = 16;
+  const PADDING = 900 * 1024;
+  const agent = loadAgent();
+  // Warm up with one large request: the core's memory grows once to fit a parsed 900 KB
+  // body (WebAssembly memory does not shrink); only what each held stream keeps counts here.
+  const warm = await streamCall({ base: relay.base, model, agent, seed: 76_999, chunks: 2, size: 10, padding: PADDING });
+  assert.equal(warm.intact, true, JSON.stringify(warm));
+  await delay(200);
+  const memBefore = await relay.memory();
+  let firstBytes = 0;
+  const calls = Array.from({ length: N }, (_, i) => streamCall({
+    base: relay.base, model, agent, seed: 77_000 + i, chunks: 5, size: 20, hold: true, padding: PADDING, onFirstByte: () => { firstBytes++; },
+  }));
+  const until = Date.now() + 20_000;
+  while (firstBytes < N && Date.now() < until) await delay(20);
+  assert.equal(firstBytes, N, 'every held stream started');
+  await delay(100);
+  const memHeld = await relay.memory();
+  up.release();
+  const results = await Promise.all(calls);
+  agent.destroy();
+  assert.ok(results.every((r) => r.intact), JSON.stringify(results.filter((r) => !r.intact).slice(0, 2)));
+  const grew = (memHeld.heapUsed + memHeld.external) - (memBefore.heapUsed + memBefore.external);
+  assert.ok(grew < (N * PADDING) / 4, `with ${N} held streams of ${PADDING}-byte requests, heap + external grew ${grew} bytes (${(N * PADDING / 1048576).toFixed(1)} MB of requests)`);
+});
+
 test('a client that stops reading slows the upstream down (back-pressure) and is cut after the idle limit', async () => {
   const models = await (await fetch(`${strict.base}/api/playground/models`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
   const id = models.models.find((m) => m.display_name === 'flood').id;

@@ -192,9 +192,11 @@ export const loadAgent = () => new http.Agent({ keepAlive: true, maxSockets: Inf
  * One streaming chat call through the relay; hashes what arrives and compares it with
  * the seeded stream. `abortAfterBytes` cuts the call once that many bytes arrived.
  */
-export function streamCall({ base, model, agent, seed, chunks = 10, size = 100, gap = 0, hold = false, abortAfterBytes = 0, onFirstByte, timeoutMs = 60_000, via = 'relay' }) {
+export function streamCall({ base, model, agent, seed, chunks = 10, size = 100, gap = 0, hold = false, abortAfterBytes = 0, onFirstByte, timeoutMs = 60_000, via = 'relay', padding = 0 }) {
   // via 'relay': the playground API; via 'plain': an OpenAI-style path (a plain proxy, or the upstream itself).
-  const chat = { stream: true, messages: [{ role: 'user', content: seedPrompt({ seed, chunks, size, gap, hold }) }] };
+  // padding: that many more bytes of prompt after the seed line (a large request).
+  const prompt = seedPrompt({ seed, chunks, size, gap, hold }) + (padding ? ` ${'x'.repeat(padding)}` : '');
+  const chat = { stream: true, messages: [{ role: 'user', content: prompt }] };
   const body = JSON.stringify(via === 'relay' ? { model, body: chat } : { model: 'load-model', ...chat });
   const url = via === 'relay' ? `${base}/api/playground/chat` : `${base}/v1/chat/completions`;
   const t0 = performance.now();
