@@ -5,7 +5,7 @@
 // stream   — bench/stream-bench.mjs: core vs eventsource-parser + JSON.parse vs the openai
 //            SDK's stream parser; module weight; start in Node.
 // relay    — bench/relay-bench.mjs: time to first byte through the relay vs direct vs
-//            http-proxy, with 1, 50 and 200 concurrent open streams.
+//            http-proxy, with 1, 50 and 200 concurrent open streams; CPU per call of each.
 // capacity — bench/relay-capacity.mjs: 2,000 concurrent streams, integrity, memory per stream
 //            (needs `ulimit -n` of about 4,300 or more; `make bench` raises it).
 // page     — bench/page-bench.mjs: a 1 MB streamed answer in headless Chromium (long tasks,
@@ -27,7 +27,8 @@ const wanted = (part) => !only || only.has(part);
 
 const parts = [
   ['stream', () => runStream(quick ? { chunks: 20_000, runs: 3 } : { chunks: 200_000, runs: 7 })],
-  ['relay', () => runRelay(quick ? { probes: 50, requests: 200, concurrency: [1, 50, 200], closedLoop: false } : { probes: 400, requests: 2000, concurrency: [1, 50, 200], closedLoop: false })],
+  // Closed loop at 50 clients only: it gives the CPU each forwarding process spends per call.
+  ['relay', () => runRelay(quick ? { probes: 50, requests: 200, concurrency: [1, 50, 200], closedConcurrency: [50] } : { probes: 400, requests: 3000, concurrency: [1, 50, 200], closedConcurrency: [50] })],
   ['capacity', () => runCapacity(quick ? { streams: 200 } : { streams: 2000 })],
   ['page', () => runPage(quick ? { runs: 2, stops: 1, starts: 21, log: (l) => console.log(`# ${l}`) } : { runs: 5, stops: 3, starts: 21, log: (l) => console.log(`# ${l}`) })],
 ];

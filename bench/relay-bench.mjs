@@ -141,7 +141,7 @@ async function measureClosed(target, c, total) {
 
 // ---- the run ------------------------------------------------------------------------
 
-export async function run({ probes = 400, requests = 2000, concurrency = [1, 50, 200], cpuProf = null, log = console.log, closedLoop = true } = {}) {
+export async function run({ probes = 400, requests = 2000, concurrency = [1, 50, 200], closedConcurrency = concurrency, cpuProf = null, log = console.log, closedLoop = true } = {}) {
   const upstream = await startUpstream();
   const upBase = `http://127.0.0.1:${upstream.address().port}`;
   const relay = await startRelayProcess({
@@ -185,7 +185,7 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
       }
     }
     if (closedLoop) {
-      for (const c of concurrency) {
+      for (const c of closedConcurrency) {
         const cell = {};
         // The CPU each forwarding process spends per call: unlike latency, it does not
         // depend on what else the machine is doing.
