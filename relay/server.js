@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { RelayError } from './errors.js';
 import { forwardChat, serverTiming } from './upstream.js';
+import { RequestChecker } from './request-checker.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 const MIME = {
@@ -30,6 +31,8 @@ export const PLAYGROUND_HEADER = 'x-playground';
  */
 export function createRelay({ core, source, sessions, settings, log }) {
   const active = new Map(); // subject -> calls in flight (per replica)
+  // Large requests are read and checked on a worker thread (request-checker.js).
+  const checker = new RequestChecker({ core, inlineBytes: settings.limits.inlineCheckBytes, log });
 
   // Hostile clients (per connection, per replica). Node checks the two request timers every
   // connectionsCheckingInterval, so a timer fires up to that much late.
@@ -55,6 +58,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
       sendError(res, error);
     });
   });
+  server.on('close', () => { checker.close(); });
   server.headersTimeout = timeouts.headersMs;
   server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
   server.keepAliveTimeout = timeouts.keepAliveMs;
@@ -122,15 +126,13 @@ export function createRelay({ core, source, sessions, settings, log }) {
     const entry = { msg: 'chat', user: user.subject, model: null, status: 0, kind: null };
     let counted = false;
     const clientGone = new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); }));
+    let request = null;
     try {
-      let input = await readJsonBody(req, settings.limits.requestBytes);
-      if (!input || typeof input !== 'object' || typeof input.model !== 'string' || !input.model) {
-        throw new RelayError('invalid_request', 'send {"model": "<model id>", "body": {...}}');
-      }
-      entry.model = input.model;
+      request = await checker.open(await readBody(req, settings.limits.requestBytes));
+      entry.model = request.model;
       const snap = source.snapshot();
-      const found = snap.lookup(input.model);
-      if (!found) throw new RelayError('unknown_model', `no model with id "${input.model}" (the list may have changed: reload the model list)`);
+      const found = snap.lookup(request.model);
+      if (!found) throw new RelayError('unknown_model', `no model with id "${request.model}" (the list may have changed: reload the model list)`);
       const { model, key } = found;
       entry.modelName = model.model_name;
       if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
@@ -142,16 +144,15 @@ export function createRelay({ core, source, sessions, settings, log }) {
 
       // Never trust the browser: the body is checked again by the same core rules, and the
       // upstream model name comes from the configuration, not from the caller.
-      let checked = core.checkChatBody(input.body, { model_name: model.model_name, provider: model.provider });
+      let checked = await request.check({ model_name: model.model_name, provider: model.provider });
       if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
       const plan = planFor(snap, model, key);
       if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base' });
 
       // Only the serialised body goes on, and this frame lets go of it too: it waits here
       // for the minutes the answer may stream, and a request may carry 25 MB of images.
-      let payload = Buffer.from(JSON.stringify(checked.body));
-      const stream = checked.body.stream === true;
-      input = null;
+      let { payload } = checked;
+      const { stream } = checked;
       checked = null;
       timings.relay = performance.now() - t0;
       const call = forwardChat({ core, settings, plan, secret: key.api_key, payload, stream, res, timings, clientGone });
@@ -169,6 +170,8 @@ export function createRelay({ core, source, sessions, settings, log }) {
       }
       sendError(res, redactError(error, source.snapshot()));
     } finally {
+      request?.discard();
+      request = null;
       if (counted) {
         const left = (active.get(user.subject) ?? 1) - 1;
         if (left > 0) active.set(user.subject, left); else active.delete(user.subject);
@@ -222,10 +225,10 @@ export function createRelay({ core, source, sessions, settings, log }) {
   return server;
 }
 
-// Defined out here: a closure made inside readJsonBody would keep its whole scope alive.
+// Defined out here: a closure made inside readBody would keep its whole scope alive.
 const ignore = () => {};
 
-function readJsonBody(req, limit) {
+function readBody(req, limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -259,13 +262,9 @@ function readJsonBody(req, limit) {
       chunks.push(c);
     };
     const onEnd = () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
       done();
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new RelayError('invalid_request', 'the request body is not valid JSON'));
-      }
+      resolve(bytes);
     };
     const onError = (err) => {
       done();
@@ -293,7 +292,7 @@ function sendError(res, error) {
 // its input unread, sends a TCP reset that can destroy the 413 before the client reads it
 // (the "lingering close" problem). So after the 413 the relay half-closes (FIN: the client
 // knows no other answer comes on this connection), keeps discarding what arrives
-// (readJsonBody resumed the request; nothing is kept) for a short while, then closes.
+// (readBody resumed the request; nothing is kept) for a short while, then closes.
 const LINGER_MS = 1_000;
 function closeAfterLinger(res) {
   const socket = res.socket;

@@ -1,0 +1,35 @@
+// What a chat request is, shared by the two places that read one: inline on the relay's
+// event loop (small requests) and in the request-check worker (large ones), so both give
+// the same answers and the same errors.
+import { RelayError } from './errors.js';
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * The request's bytes → { model, body }. Only the envelope is checked here; the body is the
+ * core's to judge (checkBody).
+ */
+export function parseRequest(bytes) {
+  let input;
+  try {
+    input = JSON.parse(decoder.decode(bytes));
+  } catch {
+    throw new RelayError('invalid_request', 'the request body is not valid JSON');
+  }
+  if (!input || typeof input !== 'object' || typeof input.model !== 'string' || !input.model) {
+    throw new RelayError('invalid_request', 'send {"model": "<model id>", "body": {...}}');
+  }
+  return { model: input.model, body: input.body };
+}
+
+/**
+ * Never trust the browser: the body is checked again by the same core rules as the page's,
+ * with the upstream model name from the configuration. → { ok: true, payload: Uint8Array
+ * (the serialised body, in a buffer of its own), stream } | { ok: false, errors }
+ */
+export function checkBody(core, body, { model_name, provider }) {
+  const checked = core.checkChatBody(body, { model_name, provider });
+  if (!checked.ok) return { ok: false, errors: checked.errors };
+  return { ok: true, payload: encoder.encode(JSON.stringify(checked.body)), stream: checked.body.stream === true };
+}
