@@ -9,7 +9,8 @@
 #   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/CMakeLists.txt)
 #   FUZZ_SECONDS=5 scripts/fuzz.sh            a smoke run
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
-# FUZZ_TIMEOUT (per input, seconds; default 10), FUZZ_SKIP_BUILD=1 (run what is built),
+# FUZZ_TIMEOUT (per input, seconds; default 60: at nice 19 a fuzzer can wait whole seconds
+# for a core while the machine is busy, so a shorter limit reports load, not a slow input), FUZZ_SKIP_BUILD=1 (run what is built),
 # FUZZ_TAG (names this run's results file, so two runs can share a build dir at once).
 #
 # Every run is appended to $build/ledger.tsv (time, commit, target, executions, seconds,
@@ -25,7 +26,7 @@ runs=${FUZZ_RUNS:-}
 [ -n "$seconds" ] || [ -n "$runs" ] || seconds=600
 nice_level=${FUZZ_NICE:-19}
 rss_mb=${FUZZ_RSS_MB:-2048}
-timeout_s=${FUZZ_TIMEOUT:-10}
+timeout_s=${FUZZ_TIMEOUT:-60}
 all=$(sed -n '/^set(PG_FUZZERS/,/)/p' fuzz/CMakeLists.txt | tr -d '()' | sed 's/set//; s/PG_FUZZERS//' | xargs)
 fuzzers=${FUZZERS:-$all}
 
@@ -86,7 +87,7 @@ for t in $fuzzers; do
   corpora=("$work" "$seeds/$t")
   [ -d "fuzz/corpus/$t" ] && corpora+=("fuzz/corpus/$t")  # committed regression inputs
   nice -n "$nice_level" "$bin" "${budget[@]}" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
-    -timeout="$timeout_s" -max_len="$(max_len "$t")" -dict="$dict" -print_final_stats=1 \
+    -timeout="$timeout_s" -report_slow_units="$timeout_s" -max_len="$(max_len "$t")" -dict="$dict" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "${corpora[@]}" >"$log" 2>&1
   rc=$?
   set -e

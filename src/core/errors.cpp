@@ -85,9 +85,9 @@ std::size_t find_ci(std::string_view s, std::string_view lower_word, std::size_t
 std::optional<std::string> code_string(const json* code) {
   if (!code) return std::nullopt;
   if (code->is_string()) {
-    const auto& s = code->get_ref<const std::string&>();
-    if (s.empty()) return std::nullopt;
-    return bounded_token(s);
+    std::string token = bounded_token(code->get_ref<const std::string&>());
+    if (token.empty()) return std::nullopt;  // "" or nothing printable: no code
+    return token;
   }
   // Unsigned first: nlohmann's is_number_integer() is also true for unsigned values.
   if (code->is_number_unsigned()) return std::to_string(code->get<std::uint64_t>());
@@ -104,6 +104,13 @@ std::optional<std::string> code_string(const json* code) {
 const std::string* non_empty_string(const json& object, std::string_view key) {
   const std::string* s = string_member(object, key);
   return (s && !s->empty()) ? s : nullptr;
+}
+
+// A short identifier (type, status, param) from object[key], bounded; empty when there is
+// none or nothing printable is left of it (" ", "\u0000"), so callers fall back to the next.
+std::string token_member(const json& object, std::string_view key) {
+  const std::string* s = non_empty_string(object, key);
+  return s ? bounded_token(*s) : std::string();
 }
 
 // A compact, bounded rendering of a JSON value we have no better words for.
@@ -212,13 +219,13 @@ bool from_error_object(const json& error, ProviderError& out) {
 
   // type: the provider's own, Gemini's status ("INVALID_ARGUMENT"), Azure's inner code
   // ("ResponsibleAIPolicyViolation"), or "error" when the envelope has none.
-  if (const std::string* t = non_empty_string(error, "type")) out.type = bounded_token(*t);
-  else if (const std::string* status = non_empty_string(error, "status")) out.type = bounded_token(*status);
-  else if (const std::string* ic = inner ? non_empty_string(*inner, "code") : nullptr) out.type = bounded_token(*ic);
-  else out.type = "error";
+  out.type = token_member(error, "type");
+  if (out.type.empty()) out.type = token_member(error, "status");
+  if (out.type.empty() && inner) out.type = token_member(*inner, "code");
+  if (out.type.empty()) out.type = "error";
 
   out.code = code_string(member(error, "code"));
-  if (const std::string* param = non_empty_string(error, "param")) out.param = bounded_token(*param);
+  if (std::string param = token_member(error, "param"); !param.empty()) out.param = std::move(param);
 
   std::string message = render_message(member(error, "message"), 0);
   if (message.empty() && inner) message = render_message(member(*inner, "message"), 0);
@@ -235,10 +242,10 @@ bool from_error_object(const json& error, ProviderError& out) {
 // {"object":"error","message":…,"type":…,"code":…}: vLLM (older), Mistral, and other
 // flat envelopes with a top-level message.
 void from_flat_object(const json& object, ProviderError& out) {
-  const std::string* t = non_empty_string(object, "type");
-  out.type = t ? bounded_token(*t) : "error";
+  out.type = token_member(object, "type");
+  if (out.type.empty()) out.type = "error";
   out.code = code_string(member(object, "code"));
-  if (const std::string* param = non_empty_string(object, "param")) out.param = bounded_token(*param);
+  if (std::string param = token_member(object, "param"); !param.empty()) out.param = std::move(param);
   out.message = bounded_message(render_message(member(object, "message"), 0));
 }
 
@@ -267,8 +274,8 @@ bool from_json_value(const json& value, int nesting, ProviderError& out) {
     if (error->is_object()) return from_error_object(*error, out);
     if (error->is_string() && !error->get_ref<const std::string&>().empty()) {
       // {"error":"model \"x\" not found"} (Ollama), {"error":"Not Found","message":…} (Spring).
-      const std::string* t = non_empty_string(value, "type");
-      out.type = t ? bounded_token(*t) : "error";
+      out.type = token_member(value, "type");
+      if (out.type.empty()) out.type = "error";
       out.code = code_string(member(value, "code"));
       std::string message = error->get<std::string>();
       const std::string detail = render_message(member(value, "message"), 0);

@@ -391,3 +391,25 @@ TEST_CASE("hostile bodies are handled quickly and never break the shape") {
     CHECK(t < 3.0);
   }
 }
+
+TEST_CASE("a type, status, code or param with nothing printable in it counts as absent (found by the parse_error fuzzer)") {
+  // The fuzzer's input: an event stream whose error event has "type":"" inside; these are
+  // the same holes in plain envelopes.
+  for (const char* blank : {R"(" ")", R"("\u0000")", R"("\t\n")", R"("\u0001\u0002")"}) {
+    const std::string b = blank;
+    CAPTURE(b);
+    ProviderError e = parse_error(500, "application/json", R"({"error":{"type":)" + b + R"(,"message":"boom"}})");
+    CHECK(e.type == "error");
+    CHECK(e.message == "boom");
+    e = parse_error(500, "application/json", R"({"error":{"type":)" + b + R"(,"status":"INTERNAL","message":"boom"}})");
+    CHECK(e.type == "INTERNAL");
+    e = parse_error(400, "application/json", R"({"object":"error","type":)" + b + R"(,"param":)" + b + R"(,"code":)" + b + R"(,"message":"bad"})");
+    CHECK(e.type == "error");
+    CHECK_FALSE(e.param.has_value());
+    CHECK_FALSE(e.code.has_value());
+    e = parse_error(404, "application/json", R"({"error":"model not found","type":)" + b + "}");
+    CHECK(e.type == "error");
+    e = parse_error(500, "text/event-stream", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":" + b + ",\"message\":\"mid-stream\"}}\n\n");
+    CHECK_FALSE(e.type.empty());
+  }
+}
