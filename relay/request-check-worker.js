@@ -33,6 +33,9 @@ parentPort.on('message', ({ op, id, bytes, target }) => {
       parentPort.postMessage({ id, result }, result.ok ? [result.payload.buffer] : []);
     } catch (err) {
       parentPort.postMessage({ id, error: failure(err) });
+      // A core that failed inside stays refused (core.js poisons it): end this worker so
+      // the relay starts a fresh one for the next large request.
+      if (!(err instanceof RelayError)) process.exit(1);
     }
   } else if (op === 'discard') {
     opened.delete(id);
