@@ -104,3 +104,24 @@ test('an image too large for browser storage is named, not silently lost', async
   assert.match(await pg.locator('.composer-images .dropped').textContent(), /poster\.png: not kept after the reload/);
   await done(p);
 });
+
+test('a megabyte answer survives a reload: saved in parts, never as a half-written state', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.big);
+  await pg.locator('textarea[name="message"]').fill('a long one');
+  await untilRunEnds(page, () => pg.locator('button[data-action="run"]').click());
+  const shown = await pg.locator('.msg.assistant .answer-text').textContent();
+  assert.ok(shown.length > 1_000_000, `${shown.length} characters shown`);
+  // The main key names its parts; no part is larger than one quick write.
+  const saved = await page.evaluate(() => Object.keys(localStorage).map((k) => [k, localStorage.getItem(k).length]));
+  const main = await page.evaluate(() => JSON.parse(localStorage.getItem('model-playground:v1')));
+  assert.ok(main.split.parts >= 4, JSON.stringify(main));
+  assert.equal(saved.length, main.split.parts + 1, 'no stale parts');
+  assert.ok(saved.every(([, n]) => n <= 256 * 1024));
+
+  await reload(page);
+  assert.equal(await pg.locator('.msg.assistant .answer-text').textContent(), shown);
+  assert.equal(await pg.locator('.turn .msg.user .text').textContent(), 'a long one');
+  await done(p);
+});

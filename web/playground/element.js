@@ -7,7 +7,7 @@ import { h, replaceChildren, uid } from './dom.js';
 import { FieldMessages } from './fields.js';
 import { LiveText } from './live.js';
 import { runOnce, yieldToBrowser } from './run.js';
-import { loadSaved, save } from './storage.js';
+import { loadSaved, save, saveInSteps } from './storage.js';
 import { MAX_PANES, activePaneCount, normalizeState, paneForm, probeForm } from './state.js';
 import { imageProblem, pastedFiles, readImage, IMAGE_TYPES } from './images.js';
 import { renderParams } from './render-params.js';
@@ -40,6 +40,7 @@ export class ModelPlayground extends HTMLElement {
   #running = false;
   #controller = null;
   #saveTimer = 0;
+  #saveSeq = 0; // which save is the newest: an older one still writing stops
   #started = false;
   #modelsLoaded = false;
   #notKept = [];
@@ -454,7 +455,7 @@ export class ModelPlayground extends HTMLElement {
     const panesDone = Promise.all(plans.map((plan) => this.#runPane(plan, turnIndex, signal, compare)));
     // The calls are on their way; the conversation change is saved in a task of its own.
     await yieldToBrowser();
-    this.#flushSave();
+    this.#saveSoon();
     await panesDone;
 
     this.#running = false;
@@ -463,7 +464,8 @@ export class ModelPlayground extends HTMLElement {
     this.#renderConversation();
     this.#updateButtons();
     await yieldToBrowser();
-    this.#flushSave();
+    // The answer can be a megabyte: saved a part per task, so no frame waits on the write.
+    await this.#saveSoon();
     // Tests (and embedding pages) can wait on this count.
     this.dataset.runs = String(Number(this.dataset.runs ?? 0) + 1);
     this.dispatchEvent(new CustomEvent('playground-run-end', { bubbles: true, composed: true }));
@@ -611,14 +613,28 @@ export class ModelPlayground extends HTMLElement {
 
   #scheduleSave() {
     clearTimeout(this.#saveTimer);
-    this.#saveTimer = setTimeout(() => this.#flushSave(), SAVE_DELAY_MS);
+    this.#saveTimer = setTimeout(() => this.#saveSoon(), SAVE_DELAY_MS);
     this.#updateButtons();
   }
 
+  /** Saves now, whatever the size, in this task: for unload and disconnect. */
   #flushSave() {
     clearTimeout(this.#saveTimer);
     this.#saveTimer = 0;
-    const { dropped } = save(this.#state);
+    this.#saveSeq++; // a save still writing its parts stops
+    this.#saved(save(this.#state));
+  }
+
+  /** Saves a part per task (see storage.js); resolves when written or superseded. */
+  async #saveSoon() {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = 0;
+    const seq = ++this.#saveSeq;
+    const result = await saveInSteps(this.#state, { step: yieldToBrowser, current: () => seq === this.#saveSeq });
+    if (!result.superseded) this.#saved(result);
+  }
+
+  #saved({ dropped }) {
     const changed = dropped.join('\n') !== this.#notKept.join('\n');
     this.#notKept = dropped;
     if (changed && this.#els.images) this.#renderComposerImages();
