@@ -5,7 +5,9 @@
 # the corpus each piece grows is the next piece's start.
 #
 #   FUZZERS="sse redact" FUZZ_GOAL=10000000 scripts/fuzz-campaign.sh
-# Two of these with disjoint FUZZERS and different FUZZ_TAGs can share one build dir.
+# Two of these with different FUZZ_TAGs can share one build dir, one per core; their FUZZERS may
+# overlap (a slow fuzzer run twice at once reaches its goal in half the time; each piece stops at
+# what was still missing when it began, so the last pieces may overshoot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${FUZZ_BUILD_DIR:-build/fuzz}
@@ -21,7 +23,7 @@ for t in ${FUZZERS:-$all}; do
     # A failure stops the campaign for this fuzzer: its artifact needs a look, not more runs.
     # The piece also stops at the executions still missing, so a fast fuzzer is not kept
     # running for a whole piece past its goal.
-    FUZZERS=$t FUZZ_RUNS=$((goal - $(total "$t"))) FUZZ_SKIP_BUILD=${FUZZ_SKIP_BUILD:-1} scripts/fuzz.sh >/dev/null || { echo "   $t failed: see $build/logs/$t.log" >&2; break; }
+    FUZZERS=$t FUZZ_RUNS=$((goal - $(total "$t"))) FUZZ_SKIP_BUILD=${FUZZ_SKIP_BUILD:-1} scripts/fuzz.sh >/dev/null || { echo "   $t failed: see $build/logs/$t${FUZZ_TAG:+-$FUZZ_TAG}.log" >&2; break; }
     [ "$(failures "$t")" -eq 0 ] || break
   done
   echo "== $t: $(total "$t") executions, $(failures "$t") failed runs"

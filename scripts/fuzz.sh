@@ -11,7 +11,8 @@
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
 # FUZZ_TIMEOUT (per input, seconds; default 60: at nice 19 a fuzzer can wait whole seconds
 # for a core while the machine is busy, so a shorter limit reports load, not a slow input), FUZZ_SKIP_BUILD=1 (run what is built),
-# FUZZ_TAG (names this run's results file, so two runs can share a build dir at once).
+# FUZZ_TAG (names this run's results file and logs, so two runs can share a build dir at
+# once, even two runs of one fuzzer: they share its corpus dir, which libFuzzer allows).
 #
 # Every run is appended to $build/ledger.tsv (time, commit, target, executions, seconds,
 # result), and the end prints each target's campaign total over the ledger: a campaign is
@@ -74,7 +75,7 @@ failed=0
 for t in $fuzzers; do
   bin="$build/fuzz/${t}_fuzzer"
   [ -x "$bin" ] || { echo "no fuzzer $bin" >&2; exit 2; }
-  work="$build/corpus/$t"; artifacts="$build/artifacts/$t"; log="$build/logs/$t.log"
+  work="$build/corpus/$t"; artifacts="$build/artifacts/$t"; log="$build/logs/$t${FUZZ_TAG:+-$FUZZ_TAG}.log"
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   dict="$build/dicts/$t.dict"; mkdir -p "$(dirname "$dict")"
   cat "fuzz/$t.dict" >"$dict"
