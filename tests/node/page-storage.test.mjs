@@ -117,6 +117,19 @@ test('a newer save stops an older one, which leaves no parts behind', async () =
   assert.equal(loadSaved(s).composer.text, 'typed last');
 });
 
+test('another tab saving meanwhile: the main key still never names a missing part', async () => {
+  const s = new QuotaStorage();
+  const steps = manualSteps();
+  const answer = 'm'.repeat(900_000);
+  const saving = saveInSteps(state({ answer }), { storage: s, step: steps.step });
+  await tick();
+  save(state({ draft: 'the other tab' }), s); // removes every part it does not name
+  assert.equal(partKeys(s).length, 0);
+  while (steps.pending) { steps.next(); await tick(); }
+  assert.equal((await saving).ok, true);
+  assert.equal(loadSaved(s).turns[0].answers[0].content, answer, 'the last writer wins, whole');
+});
+
 test('an old single-key save still loads; parts replace it and back', () => {
   const s = new QuotaStorage();
   s.setItem(STORAGE_KEY, JSON.stringify({ ...state({ answer: 'y'.repeat(500_000) }), v: 1 }));

@@ -114,29 +114,37 @@ function* candidates(state) {
 function* writeText(storage, text) {
   if (text.length <= PART_CHARS) {
     if (!trySet(storage, STORAGE_KEY, text)) return false;
-    removeParts(storage, null);
+    removeParts(storage, () => true);
     return true;
   }
   const gen = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const parts = Math.ceil(text.length / PART_CHARS);
-  let done = false;
+  const writePart = (i) => {
+    const key = partKey(gen, i);
+    const part = text.slice(i * PART_CHARS, (i + 1) * PART_CHARS);
+    if (trySet(storage, key, part)) return true;
+    removeParts(storage, (other) => other !== gen);
+    return trySet(storage, key, part);
+  };
+  let named = false;
   try {
     for (let i = 0; i < parts; i++) {
-      const part = text.slice(i * PART_CHARS, (i + 1) * PART_CHARS);
-      if (!trySet(storage, partKey(gen, i), part)) {
-        removeParts(storage, gen, { keepCurrent: false });
-        if (!trySet(storage, partKey(gen, i), part)) return false;
-      }
+      if (!writePart(i)) return false;
       if (i < parts - 1) yield;
+    }
+    // Another tab saving meanwhile removes the parts it does not name, ours included: put
+    // back any that went, so the main key never names a missing part.
+    for (let i = 0; i < parts; i++) {
+      if (storage.getItem(partKey(gen, i)) === null && !writePart(i)) return false;
     }
     const manifest = JSON.stringify({ v: STORAGE_VERSION, split: { gen, parts, chars: text.length } });
     if (!trySet(storage, STORAGE_KEY, manifest)) return false;
-    done = true;
-    removeParts(storage, gen);
+    named = true;
+    removeParts(storage, (other) => other !== gen);
     return true;
   } finally {
     // Stopped (a newer save began), or failed: this generation's parts are nobody's.
-    if (!done) removeParts(storage, null, { only: gen });
+    if (!named) removeParts(storage, (other) => other === gen);
   }
 }
 
@@ -147,26 +155,15 @@ function runToEnd(iterator) {
   }
 }
 
-/**
- * Removes saved parts other than generation `keep`'s. By default the parts the main key
- * names are kept too (a save that has not finished must not break the complete one);
- * `only` limits removal to one generation.
- */
-function removeParts(storage, keep, { keepCurrent = true, only = null } = {}) {
+/** Removes the saved parts whose generation `doomed(gen)` picks. */
+function removeParts(storage, doomed) {
   try {
-    let named = null;
-    if (keepCurrent) {
-      const main = parseState(storage.getItem(STORAGE_KEY));
-      named = typeof main?.split?.gen === 'string' ? main.split.gen : null;
-    }
-    const doomed = [];
+    const keys = [];
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);
-      if (!key?.startsWith(PART_PREFIX)) continue;
-      const gen = key.slice(PART_PREFIX.length, key.lastIndexOf(':'));
-      if (only !== null ? gen === only : gen !== keep && gen !== named) doomed.push(key);
+      if (key?.startsWith(PART_PREFIX) && doomed(key.slice(PART_PREFIX.length, key.lastIndexOf(':')))) keys.push(key);
     }
-    for (const key of doomed) storage.removeItem(key);
+    for (const key of keys) storage.removeItem(key);
   } catch {
     // storage disabled: nothing to clean
   }
