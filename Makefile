@@ -23,9 +23,13 @@ native-asan: setup
 	@cmake --preset native-asan --log-level=WARNING
 	@cmake --build --preset native-asan
 
+# Two builds of the same core: web/dist for the page (-Oz: it is downloaded) and relay/dist
+# for the relay (-O2: never downloaded, and its checks run on every call; relay/core.js).
 wasm: setup
 	@[ -f build/wasm/CMakeCache.txt ] || emcmake cmake --preset wasm
 	@cmake --build --preset wasm
+	@[ -f build/wasm-relay/CMakeCache.txt ] || emcmake cmake --preset wasm-relay
+	@cmake --build --preset wasm-relay
 
 build: native wasm
 
@@ -72,4 +76,4 @@ soak: wasm
 	@ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; node scripts/soak.mjs
 
 clean:
-	rm -rf build web/dist
+	rm -rf build web/dist relay/dist

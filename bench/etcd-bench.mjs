@@ -7,7 +7,7 @@
 // Targets (the issue): propagation < 1 s, load < 2 s, lookup O(1), < 50 MB extra RSS.
 //   node --expose-gc bench/etcd-bench.mjs [--changes 200] [--models 10000]
 import { performance } from 'node:perf_hooks';
-import { loadCore } from '../web/core.js';
+import { loadRelayCore } from '../relay/core.js';
 import { EtcdSource } from '../relay/sources/etcd-source.js';
 import { haveEtcd, startEtcd } from '../tests/support/etcd-harness.mjs';
 
@@ -24,7 +24,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 10
 if (!haveEtcd) { console.error('etcd is not installed (/usr/bin/etcd)'); process.exit(1); }
 
 const etcd = await startEtcd();
-const core = await loadCore();
+const core = await loadRelayCore();
 const rows = [];
 
 function keyValue(i, base = `https://h${i}.example.com/v1`) {

@@ -1,9 +1,11 @@
 // Every Step 5 figure in one run, each against its peer and its target:
 //
-//   node bench/index.mjs [--quick] [--only stream,relay,capacity,page]
+//   node bench/index.mjs [--quick] [--only stream,builds,relay,capacity,page]
 //
 // stream   — bench/stream-bench.mjs: core vs eventsource-parser + JSON.parse vs the openai
 //            SDK's stream parser; module weight; start in Node.
+// builds   — bench/core-builds-bench.mjs: the relay's core calls (body check, redaction) in
+//            the page's build (-Oz) and the relay's (-O2).
 // relay    — bench/relay-bench.mjs: time to first byte through the relay vs direct vs
 //            http-proxy, with 1, 50 and 200 concurrent open streams; CPU per call of each.
 // capacity — bench/relay-capacity.mjs: 2,000 concurrent streams, integrity, memory per stream
@@ -15,6 +17,7 @@
 // its value, the peer's, the ratio, the target and whether it is met. --quick runs smaller
 // sizes (a smoke check of the benches, not figures to quote).
 import { run as runStream } from './stream-bench.mjs';
+import { run as runBuilds } from './core-builds-bench.mjs';
 import { run as runRelay } from './relay-bench.mjs';
 import { run as runCapacity } from './relay-capacity.mjs';
 import { run as runPage } from './page-bench.mjs';
@@ -27,6 +30,7 @@ const wanted = (part) => !only || only.has(part);
 
 const parts = [
   ['stream', () => runStream(quick ? { chunks: 20_000, runs: 3 } : { chunks: 200_000, runs: 7 })],
+  ['builds', () => runBuilds(quick ? { runs: 3 } : { runs: 9 })],
   // Closed loop at 50 clients only: it gives the CPU each forwarding process spends per call.
   ['relay', () => runRelay(quick ? { probes: 50, requests: 200, concurrency: [1, 50, 200], closedConcurrency: [50] } : { probes: 400, requests: 3000, concurrency: [1, 50, 200], closedConcurrency: [50] })],
   ['capacity', () => runCapacity(quick ? { streams: 200 } : { streams: 2000 })],

@@ -4,7 +4,7 @@
 // `node relay/main.js seed-etcd --resources FILE [--allow-unset-vars] [--prune]` writes a
 // resources file into etcd (ETCD_* settings) in the gateway's layout, for relays that read etcd.
 import { randomBytes } from 'node:crypto';
-import { loadCore } from '../web/core.js';
+import { loadRelayCore } from './core.js';
 import { readSettings } from './settings.js';
 import { Sessions } from './session.js';
 import { FileSource } from './sources/file-source.js';
@@ -36,7 +36,7 @@ async function main() {
 
   const settings = readSettings(env);
   if (!settings.token) throw new Error('PLAYGROUND_TOKEN is not set: the relay needs it to let anyone in');
-  const core = await loadCore();
+  const core = await loadRelayCore();
   let source;
   if (settings.etcd) {
     source = new EtcdSource({ core, ...settings.etcd, log });
@@ -79,7 +79,7 @@ async function seed(args) {
   delete env.RESOURCES; // the file is named on the command line; etcd is the target
   const settings = readSettings(env);
   if (!settings.etcd) throw new Error('ETCD_ENDPOINTS is not set: say which etcd to seed (e.g. http://127.0.0.1:2379)');
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const done = await seedEtcd({ core, etcd: settings.etcd, resources, env, allowUnsetVars: args.includes('--allow-unset-vars'), prune: args.includes('--prune') });
   process.stdout.write(`seeded etcd ${settings.etcd.endpoints.join(',')} under ${done.prefix}: ${done.providerKeys} provider keys, ${done.models} models` +
     `${done.pruned ? `, ${done.pruned} stale rows deleted` : ''}\n`);

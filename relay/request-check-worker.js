@@ -1,11 +1,11 @@
 // The worker side of relay/request-checker.js: a core of its own, and the requests it was
 // handed, by job id, between 'open' (parse; the relay then looks the model up) and 'check'.
 import { parentPort } from 'node:worker_threads';
-import { loadCore } from '../web/core.js';
+import { loadRelayCore } from './core.js';
 import { RelayError } from './errors.js';
 import { parseRequest, checkBody } from './chat-request.js';
 
-const core = await loadCore();
+const core = await loadRelayCore();
 const opened = new Map(); // job id -> the parsed body, until it is checked or discarded
 
 const failure = (err) => (err instanceof RelayError

@@ -27,16 +27,20 @@ async function readWasmInNode() {
 
 /**
  * Loads the core. In a browser the .wasm next to this file is fetched; in Node it is read
- * from disk unless `wasmBinary` is given.
- * @param {{ wasmBinary?: Uint8Array }} [options]
+ * from disk unless `wasmBinary` is given. Another build of the same core (the relay's, built
+ * for speed: relay/core.js) comes as its own glue, `createModule`, with its `wasmBinary`:
+ * each build's glue matches only its own .wasm.
+ * @param {{ wasmBinary?: Uint8Array, createModule?: Function }} [options]
  */
 export async function loadCore(options = {}) {
+  const createModule = options.createModule ?? createPlaygroundCore;
   let wasmBinary = options.wasmBinary;
+  if (options.createModule && !wasmBinary) throw new CoreError('load_failed', 'a core build passed as createModule needs its own wasmBinary');
   if (!wasmBinary && isNode) wasmBinary = await readWasmInNode();
   const moduleOptions = wasmBinary ? { wasmBinary } : {};
   let mod;
   try {
-    mod = await createPlaygroundCore(moduleOptions);
+    mod = await createModule(moduleOptions);
   } catch (err) {
     throw new CoreError('load_failed', `the playground core could not be loaded: ${err?.message ?? err}`);
   }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 import { Sessions } from '../../relay/session.js';
 import { EtcdSource } from '../../relay/sources/etcd-source.js';
 import { FileSource } from '../../relay/sources/file-source.js';
@@ -280,7 +280,7 @@ test('without SESSION_SECRET a replica makes one up and says so in its log', { s
 });
 
 test('ETCD_ENV_ID reads <prefix>/<env_id>/<kind>/<id> and nothing else', { skip }, async () => {
-  const core = await loadCore();
+  const core = await loadRelayCore();
   await etcd.put(`${PREFIX}/tenant-7/provider_keys/tk`, keyRow('Tenant key', upA, SECRETS.env));
   await etcd.put(`${PREFIX}/tenant-7/models/tm`, modelRow('Tenant model', 'tk'));
   await etcd.put(`${PREFIX}/tenant-8/models/other`, modelRow('Other tenant model', 'tk'));
@@ -306,7 +306,7 @@ test('ETCD_USERNAME / ETCD_PASSWORD: an etcd with auth enabled is read with them
   // Its own etcd: enabling auth would lock the suite's writer out of the shared one.
   const secured = await startEtcd();
   others.push(secured);
-  const core = await loadCore();
+  const core = await loadRelayCore();
   await secured.put('/aisix/models/m', modelRow('Behind auth', 'k'));
   await secured.client.role('root').create();
   await (await secured.client.user('root').create('root-password-xyz')).addRole('root');
@@ -336,7 +336,7 @@ test('ETCD_CA_FILE / ETCD_CERT_FILE / ETCD_KEY_FILE: etcd over TLS with a client
   others.push(secured, { close: async () => rmSync(certs.dir, { recursive: true, force: true }) });
   await secured.put('/aisix/provider_keys/k', keyRow('TLS key', upA, SECRETS.a));
   await secured.put('/aisix/models/m', modelRow('Over TLS', 'k'));
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const source = (tls) => {
     const s = new EtcdSource({ core, endpoints: [secured.endpoint], tls, backoff: { initialMs: 50, maxMs: 200 }, connectTimeoutMs: 2000 });
     others.push(s);
@@ -353,7 +353,7 @@ test('ETCD_CA_FILE / ETCD_CERT_FILE / ETCD_KEY_FILE: etcd over TLS with a client
 });
 
 test('before its first complete listing a source serves nothing and says why', { skip }, async () => {
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const logs = [];
   const source = new EtcdSource({ core, endpoints: [`http://127.0.0.1:${await freePort()}`], log: (e) => logs.push(e), backoff: { initialMs: 50, maxMs: 200 }, connectTimeoutMs: 1000 });
   others.push(source);
@@ -382,7 +382,7 @@ test('seed-etcd writes a resources file in the gateway layout; both replicas lis
   assert.match(out, /4 provider keys, 8 models, \d+ stale rows deleted/);
   assert.ok(!Object.values(SECRETS).some((s) => out.includes(s)), 'the command prints no secret');
 
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const file = new FileSource({ core, path: `${ROOT}examples/resources.yaml`, env });
   await file.start();
   const expected = [...file.snapshot().models].sort((a, b) => a.id.localeCompare(b.id));

@@ -154,7 +154,7 @@ export async function startRelayProcess({ resources, env = {}, limits = {}, node
 }
 
 async function relayChild() {
-  const { loadCore } = await import('../../web/core.js');
+  const { loadRelayCore } = await import('../../relay/core.js');
   const { readSettings } = await import('../../relay/settings.js');
   const { Sessions } = await import('../../relay/session.js');
   const { FileSource } = await import('../../relay/sources/file-source.js');
@@ -162,7 +162,7 @@ async function relayChild() {
   const log = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
   const settings = readSettings(process.env);
   Object.assign(settings.limits, JSON.parse(process.env.PG_CHILD_LIMITS || '{}'));
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const source = new FileSource({ core, path: settings.resources, env: process.env, log });
   await source.start();
   const sessions = new Sessions({ token: settings.token, secret: settings.sessionSecret, ttlSeconds: 3600, log });

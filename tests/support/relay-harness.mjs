@@ -5,7 +5,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 import { readSettings } from '../../relay/settings.js';
 import { Sessions } from '../../relay/session.js';
 import { FileSource } from '../../relay/sources/file-source.js';
@@ -25,7 +25,7 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
     file = join(dir, 'resources.yaml');
     writeFileSync(file, typeof resources === 'string' ? resources : stringify(resources));
   }
-  const core = await loadCore();
+  const core = await loadRelayCore();
   const logs = [];
   const log = (entry) => logs.push(JSON.stringify(entry));
   const settings = readSettings({ PLAYGROUND_TOKEN: TOKEN, ...(file ? { RESOURCES: file } : {}), SESSION_SECRET: 'test-session-secret', PORT: '0', ...env });

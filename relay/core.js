@@ -1,0 +1,25 @@
+// The relay's core: the same C++ and the same bindings as the page's, built for speed.
+//
+// The page's module (web/dist) is built for size (-Oz), because every browser downloads it.
+// The relay's is never downloaded, and it checks every chat body, redacts every byte of
+// every answer and checks every row, on every call: built with -O2 (`make wasm`, preset
+// wasm-relay, into relay/dist), it spends about half the CPU on those calls. Both builds
+// come from one source tree and must answer alike: tests/node/relay-core.test.mjs compares
+// them on the test fixtures.
+import { readFile } from 'node:fs/promises';
+import { loadCore, CoreError } from '../web/core.js';
+
+const DIST = new URL('./dist/', import.meta.url);
+
+/** Loads relay/dist's build through web/core.js (the one wrapper that touches WASM memory). */
+export async function loadRelayCore() {
+  let createModule;
+  let wasmBinary;
+  try {
+    ({ default: createModule } = await import(new URL('playground-core.mjs', DIST)));
+    wasmBinary = new Uint8Array(await readFile(new URL('playground-core.wasm', DIST)));
+  } catch (err) {
+    throw new CoreError('load_failed', `the relay's core build is missing or unreadable (relay/dist; build it with \`make wasm\`): ${err?.message ?? err}`);
+  }
+  return loadCore({ createModule, wasmBinary });
+}

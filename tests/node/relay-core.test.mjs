@@ -1,0 +1,189 @@
+// The relay runs its own build of the core (relay/dist, -O2: relay/core.js); the page runs
+// web/dist (-Oz). Same sources, same bindings, only the optimiser differs, and an optimiser
+// can turn a latent bug into different behaviour. So the two builds are compared call by
+// call on every fixture and on seeded mutations of them: any difference fails.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
+
+const page = await loadCore();
+const relay = await loadRelayCore();
+
+const dir = (name) => new URL(`../fixtures/${name}/`, import.meta.url);
+const files = (name) => readdirSync(dir(name)).sort().map((f) => ({ name: f, text: readFileSync(new URL(f, dir(name)), 'utf8') }));
+const tryParse = (text) => { try { return JSON.parse(text); } catch { return undefined; } };
+
+/** What one call gives on a core: its value, or the error it threw (name, code, message). */
+function outcome(core, call) {
+  try {
+    return { value: call(core) };
+  } catch (err) {
+    return { error: { name: err?.name, code: err?.code, message: err?.message } };
+  }
+}
+
+let compared = 0;
+function same(what, call) {
+  const a = outcome(page, call);
+  const b = outcome(relay, call);
+  assert.deepEqual(b, a, `${what}: the relay build answered differently from the page build`);
+  compared++;
+}
+
+/** A chat stream pushed in pieces cut at `cuts`, then ended. */
+const streamed = (bytes, cuts) => (core) => {
+  const s = core.openStream();
+  try {
+    const deltas = [];
+    let at = 0;
+    for (const cut of [...cuts, bytes.length]) { deltas.push(s.push(bytes.subarray(at, cut))); at = cut; }
+    return { deltas, end: s.end() };
+  } finally { s.free(); }
+};
+
+const redactedStream = (bytes, secrets, cuts) => (core) => {
+  const r = core.streamRedactor(secrets);
+  try {
+    const parts = [];
+    let at = 0;
+    for (const cut of [...cuts, bytes.length]) { parts.push([...r.push(bytes.subarray(at, cut))]); at = cut; }
+    parts.push([...r.finish()]);
+    return parts;
+  } finally { r.free(); }
+};
+
+// A small seeded generator (mulberry32): the same mutations on every run.
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Truncations, flipped bytes, duplicated and deleted spans: inputs a provider might break. */
+function mutations(bytes, count, rnd) {
+  const out = [];
+  const at = () => Math.floor(rnd() * (bytes.length + 1));
+  for (let i = 0; i < count; i++) {
+    const m = Uint8Array.from(bytes);
+    const kind = i % 4;
+    if (kind === 0) { out.push(m.subarray(0, at())); continue; }
+    if (kind === 1) { for (let k = 0; k < 3 && m.length; k++) m[Math.floor(rnd() * m.length)] = Math.floor(rnd() * 256); out.push(m); continue; }
+    const a = at();
+    const b = Math.min(bytes.length, a + Math.floor(rnd() * 40));
+    out.push(kind === 2
+      ? Uint8Array.from([...m.subarray(0, b), ...m.subarray(a, b), ...m.subarray(b)])
+      : Uint8Array.from([...m.subarray(0, a), ...m.subarray(b)]));
+  }
+  return out;
+}
+const cutsFor = (length, rnd) => Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * (length + 1))).sort((x, y) => x - y);
+const text = (bytes) => new TextDecoder().decode(bytes);
+
+test('the relay build is a build of its own, not a copy of the page module', () => {
+  const wasm = (base) => statSync(new URL(`${base}/dist/playground-core.wasm`, new URL('../../', import.meta.url))).size;
+  // The part after '+' names the commit each build was configured at.
+  assert.equal(relay.version.split('+')[0], page.version.split('+')[0], 'the same core version');
+  assert.notEqual(wasm('relay'), wasm('web'), 'relay/dist holds the speed build (make wasm, preset wasm-relay)');
+});
+
+test('chat bodies: the relay check answers as the page build does, fixtures and mutations', () => {
+  const rnd = random(1);
+  const targets = [{ model_name: 'gpt-4o', provider: 'openai' }, { model_name: 'o3-mini', provider: 'openai' }, { model_name: 'claude-sonnet-4-0', provider: 'anthropic' }, { model_name: 'deepseek-chat', provider: 'deepseek' }];
+  for (const { name, text: t } of files('request')) {
+    const { form } = JSON.parse(t);
+    same(`${name} buildRequest`, (c) => c.buildRequest(form));
+    const built = page.buildRequest(form);
+    const body = built.ok ? built.body : { messages: form.messages, ...form.params };
+    for (const target of targets) same(`${name} checkChatBody ${target.model_name}`, (c) => c.checkChatBody(body, target));
+    for (const m of mutations(new TextEncoder().encode(JSON.stringify(body)), 40, rnd)) {
+      const parsed = tryParse(text(m));
+      if (parsed !== undefined) same(`${name} mutated body`, (c) => c.checkChatBody(parsed, targets[0]));
+    }
+  }
+});
+
+test('answers, streams and provider errors: every fixture and its mutations', () => {
+  const rnd = random(2);
+  for (const folder of ['responses', 'diagnose', 'errors']) {
+    for (const { name, text: t } of files(folder)) {
+      const bytes = new TextEncoder().encode(t);
+      for (const input of [bytes, ...mutations(bytes, 24, rnd)]) {
+        same(`${folder}/${name} validateCompletion`, (c) => c.validateCompletion(text(input)));
+        same(`${folder}/${name} openStream`, streamed(input, cutsFor(input.length, rnd)));
+        const status = 400 + Math.floor(rnd() * 200);
+        same(`${folder}/${name} parseError`, (c) => c.parseError(status, name.endsWith('.html') ? 'text/html' : 'application/json', text(input)));
+      }
+    }
+  }
+});
+
+test('diagnosis of whole runs: the same checklist from both builds', () => {
+  const model = { provider: 'openai', model_name: 'gpt-4o-mini', api_base: 'https://api.openai.com/v1' };
+  for (const { name, text: t } of files('diagnose')) {
+    const sse = name.endsWith('.sse');
+    const result = sse ? streamed(new TextEncoder().encode(t), [])(page).end : page.validateCompletion(t);
+    for (const status of [200, 401, 404, 502]) {
+      same(`diagnose ${name} ${status}`, (c) => c.diagnose({ status, contentType: sse ? 'text/event-stream' : 'application/json', body: t, result, model, secrets: ['sk-diagnose-secret'] }));
+    }
+  }
+});
+
+test('resources and etcd rows: the same models, keys and errors', () => {
+  const rnd = random(3);
+  const env = { OPENAI_API_KEY: 'sk-a', DEEPSEEK_API_KEY: 'sk-b', DEEPSEEK_HOST: 'api.deepseek.com', ANTHROPIC_API_KEY: 'sk-c', AZURE_API_KEY: 'az', GEMINI_API_KEY: 'g' };
+  for (const { name, text: t } of files('resources')) {
+    const doc = JSON.parse(t);
+    if (Array.isArray(doc)) {
+      const rows = doc.map(({ key, value }) => { const [kind, ...id] = key.split('/'); return { kind, id: id.join('/'), value }; });
+      same(`${name} loadRows`, (c) => c.loadRows(rows));
+      for (let i = 0; i < 30; i++) {
+        const k = Math.floor(rnd() * rows.length);
+        const broken = rows.map((r, j) => (j === k ? { ...r, value: text(mutations(new TextEncoder().encode(r.value), 1, rnd)[0]) } : r));
+        same(`${name} loadRows mutated`, (c) => c.loadRows(broken));
+      }
+      continue;
+    }
+    same(`${name} loadResources`, (c) => c.loadResources(doc, env));
+    same(`${name} loadResources, unset variables allowed`, (c) => c.loadResources(doc, {}, { allowUnsetVars: true }));
+    for (const m of mutations(new TextEncoder().encode(t), 60, rnd)) {
+      const parsed = tryParse(text(m));
+      if (parsed !== undefined) same(`${name} mutated resources`, (c) => c.loadResources(parsed, env));
+    }
+  }
+});
+
+test('addresses, URLs, plans, redaction and cost: the relay path’s small calls', () => {
+  const rnd = random(4);
+  for (const ip of ['8.8.8.8', '127.0.0.1', '10.1.2.3', '169.254.169.254', '::1', '::ffff:127.0.0.1', 'fe80::1', '2001:4860:4860::8888', '64:ff9b::a00:1', '100.64.0.1', '0.0.0.0', '', 'not-an-ip', '1.2.3', '::ffff:8.8.8.8']) {
+    same(`classifyAddress ${ip}`, (c) => c.classifyAddress(ip));
+  }
+  for (const base of ['https://api.openai.com/v1', 'https://api.anthropic.com/v1/', 'http://127.0.0.1:11434', 'https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21', 'ftp://x', '', 'https://user:pw@host/v1', 'https://[::1]:8080/v1/chat/completions']) {
+    same(`upstreamUrl ${base}`, (c) => c.upstreamUrl(base, '/chat/completions'));
+    for (const [provider, adapter] of [['openai', ''], ['anthropic', ''], ['azure', 'azure-openai'], ['deepseek', 'openai'], ['gemini', 'gemini']]) {
+      const target = { provider, adapter, api_base: base, model_name: 'm' };
+      same(`planChatCall ${provider} ${base}`, (c) => c.planChatCall(target));
+      same(`curlCommand ${provider} ${base}`, (c) => c.curlCommand(target, { messages: [{ role: 'user', content: 'hi' }] }));
+    }
+  }
+  const secrets = ['sk-proj-AbCdEf0123456789AbCdEf0123456789', 'short-key-xyz'];
+  for (const { name, text: t } of files('errors')) {
+    const planted = t.slice(0, t.length >> 1) + secrets[0] + t.slice(t.length >> 1) + ` sk-proj-...6789 ${secrets[1]}`;
+    same(`redact ${name}`, (c) => c.redact(planted, secrets));
+    const bytes = new TextEncoder().encode(planted);
+    same(`streamRedactor ${name}`, redactedStream(bytes, secrets, cutsFor(bytes.length, rnd)));
+  }
+  for (const usage of [{ prompt_tokens: 1234, completion_tokens: 567 }, { prompt_tokens: -1 }, null, { prompt_tokens: 1e300, completion_tokens: 1 }]) {
+    same(`cost ${JSON.stringify(usage)}`, (c) => c.cost(usage, { input_per_1k: 0.0025, output_per_1k: 0.01 }));
+  }
+});
+
+test('enough calls were compared to mean something', () => {
+  assert.ok(compared > 2000, `only ${compared} calls compared`);
+});
