@@ -71,26 +71,34 @@ async function traceTasks(browser, page, action) {
   return { result, tasks: tasks.map((t) => ({ wall: t.dur / 1000, cpu: (t.tdur ?? t.dur) / 1000 })) };
 }
 
-/** Stop pressed once 64 K characters are on screen: the time until the answer shows "stopped". */
+/**
+ * Stop pressed once 64 K characters are on screen: the time until the answer shows its final
+ * state. That is "stopped" when the provider was still sending, or "done" when the whole
+ * answer had already arrived and only its drawing was behind (Stop then ends the drawing:
+ * web/playground/live.js). Both count: each is how long the user waits after Stop.
+ */
 function stopOnce(page) {
   return page.evaluate(() => new Promise((resolve) => {
     const el = document.querySelector('model-playground');
     const root = el.shadowRoot;
     let clickedAt = 0;
-    let stoppedAt = 0;
-    el.addEventListener('playground-run-end', () => resolve({ toStopped: stoppedAt ? stoppedAt - clickedAt : null, toRunEnd: performance.now() - clickedAt }), { once: true });
-    // The answer is re-rendered when it stops: watch the tree, not the frames (the state
+    let finalAt = 0;
+    let final = null;
+    el.addEventListener('playground-run-end', () => resolve({ final, toFinal: finalAt ? finalAt - clickedAt : null, toRunEnd: performance.now() - clickedAt }), { once: true });
+    // The answer is re-rendered when it ends: watch the tree, not the frames (the state
     // can come and the run end between two frames).
-    const stopped = new MutationObserver(() => {
-      if (clickedAt && !stoppedAt && root.querySelector('.msg.assistant')?.dataset.status === 'stopped') {
-        stoppedAt = performance.now();
-        stopped.disconnect();
+    const ended = new MutationObserver(() => {
+      const status = root.querySelector('.msg.assistant')?.dataset.status;
+      if (clickedAt && !finalAt && (status === 'stopped' || status === 'done')) {
+        finalAt = performance.now();
+        final = status;
+        ended.disconnect();
       }
     });
-    stopped.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    ended.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
     const watch = () => {
       const answer = root.querySelector('.msg.assistant');
-      if (answer?.dataset.status === 'done') return; // ended before Stop: resolves with toStopped null
+      if (answer?.dataset.status === 'done') return; // ended before Stop: resolves with final null
       if ((answer?.querySelector('.answer-text')?.textContent.length ?? 0) >= 64 * 1024) {
         clickedAt = performance.now();
         root.querySelector('button[data-action="stop"]').click();
@@ -191,8 +199,9 @@ export async function run({ runs = 5, stops = 3, starts = 21, coreDir = null, lo
       await clearConversation(pg);
       await pg.locator('textarea[name="message"]').fill('Write a lot, then be stopped');
       const s = await stopOnce(page);
-      log(`stop ${i + 1}: stopped shown after ${s.toStopped === null ? '—' : Math.round(s.toStopped)} ms, run ended after ${Math.round(s.toRunEnd)} ms`);
-      if (s.toStopped !== null) stopTimes.push(s.toStopped);
+      const what = s.final === 'done' ? 'done (it had all arrived)' : s.final ?? 'the answer ended before Stop';
+      log(`stop ${i + 1}: ${what} shown after ${s.toFinal === null ? '—' : Math.round(s.toFinal)} ms, run ended after ${Math.round(s.toRunEnd)} ms`);
+      if (s.toFinal !== null) stopTimes.push(s.toFinal);
     }
 
     const startRuns = await startTimes(page, starts);

@@ -118,3 +118,45 @@ test('Stop in the middle of a fast stream takes effect at once and closes the up
   assert.deepEqual(found, []);
   await p.context.close();
 });
+
+test('Stop while a fully arrived answer is still being drawn ends the run at once and keeps all of it', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.big);
+  await pg.locator('textarea[name="message"]').fill('Write a lot');
+  // Frames that never come (a busy or throttled tab): the page then writes on its fallback
+  // timer, a frame's worth per 100 ms, so the megabyte is drawn for most of a second after
+  // it has all arrived. Text first shows only once the stream is over, so Stop lands in
+  // that window every time. Timed inside the page.
+  const timing = await page.evaluate(() => new Promise((resolve) => {
+    window.requestAnimationFrame = () => 0;
+    window.cancelAnimationFrame = () => {};
+    const el = document.querySelector('model-playground');
+    const root = el.shadowRoot;
+    let clickedAt = 0;
+    let shownAtClick = 0;
+    el.addEventListener('playground-run-end', () => {
+      const answer = root.querySelector('.msg.assistant');
+      resolve({ shownAtClick, status: answer?.dataset.status, chars: answer?.querySelector('.answer-text')?.textContent.length ?? 0, toRunEnd: performance.now() - clickedAt });
+    }, { once: true });
+    const poll = setInterval(() => {
+      const shown = root.querySelector('.msg.assistant .answer-text')?.textContent.length ?? 0;
+      if (shown > 0) {
+        clearInterval(poll);
+        shownAtClick = shown;
+        clickedAt = performance.now();
+        root.querySelector('button[data-action="stop"]').click();
+      }
+    }, 5);
+    root.querySelector('button[data-action="run"]').click();
+  }));
+  process.stdout.write(`# Stop with ${timing.shownAtClick} characters drawn: run ended after ${Math.round(timing.toRunEnd)} ms, ${timing.chars} characters kept, status ${timing.status}\n`);
+  assert.ok(timing.shownAtClick < 1_000_000, `the display was behind at the click (${timing.shownAtClick} characters drawn)`);
+  assert.ok(timing.chars > 1_000_000, `the whole answer is kept (${timing.chars} characters)`);
+  assert.equal(timing.status, 'done', 'the provider had finished: the answer is complete, not cut');
+  // Drawn a frame's worth per 100 ms, the rest would take another 700 ms or more.
+  assert.ok(timing.toRunEnd < 500, `Stop ended the run at once (${Math.round(timing.toRunEnd)} ms), not after the drawing`);
+  const { found } = await findSecrets(page, p.received);
+  assert.deepEqual(found, []);
+  await p.context.close();
+});

@@ -477,8 +477,9 @@ export class ModelPlayground extends HTMLElement {
       core, api: this.#api, model, body: built.body, signal,
       onDelta: (delta) => { if (turnIndex >= 0) this.#live.push(p, delta); },
     });
-    // What arrived is written out a frame's worth at a time before the answer is final.
-    if (turnIndex >= 0) await this.#live.finish(p);
+    // What arrived is written out a frame's worth at a time before the answer is final
+    // (all at once after Stop: a display running behind never holds Stop back).
+    if (turnIndex >= 0) await this.#live.finish(p, signal);
     // What follows (checklist, cost, re-render) is work of its own: let a frame through first.
     await yieldToBrowser();
     const error = this.#errorText(run);

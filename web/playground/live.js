@@ -5,7 +5,7 @@
 // (or a slow frame) delivered far more at once; the rest waits for the next frame. New
 // segments below the fold are not laid out at all (content-visibility), so the bound is
 // about the DOM and string work, and can be generous: the display keeps up with a fast
-// stream, and what is buffered when the run ends (or Stop is pressed) is out in a frame or two.
+// stream, and what is buffered when the run ends is out in a few frames (at once after Stop).
 
 export const FRAME_CHARS = 128 * 1024;
 // A hidden tab gets no animation frames: the writing goes on, on a slow timer.
@@ -62,13 +62,26 @@ export class LiveText {
     if (more) this.#schedule();
   }
 
-  /** Resolves once everything buffered for the pane is written, a frame's worth at a time. */
-  async finish(pane) {
+  /**
+   * Resolves once everything buffered for the pane is written, a frame's worth at a time.
+   * Stop (`signal` aborted) ends the writing at once, even when the whole answer had already
+   * arrived and only its display was behind (a fast provider, a megabyte in eight frames):
+   * the rest goes straight into the answer's state, which the run's final render shows, so
+   * Stop never waits for frames and nothing received is lost.
+   */
+  async finish(pane, signal) {
     const entry = this.panes.get(pane);
-    while (entry && (entry.content.length || entry.reasoning.length)) {
-      await nextFrame();
+    while (entry && (entry.content.length || entry.reasoning.length) && !signal?.aborted) {
       // A hidden tab draws nothing and gets a frame a second at most: write it all at once.
-      this.flush(globalThis.document?.hidden ? Infinity : FRAME_CHARS);
+      if (globalThis.document?.hidden) { this.flush(Infinity); break; }
+      // The frame's one writer is the scheduled flush (every pane, a frame's worth each);
+      // this only waits for it. Writing here too would double the work of that frame.
+      this.#schedule();
+      if (await nextFrame(signal) === 'timer') this.flush(); // no frame came: write anyway
+    }
+    if (entry) {
+      entry.answer.reasoning += entry.reasoning.splice(0).join('');
+      entry.answer.content += entry.content.splice(0).join('');
     }
     this.panes.delete(pane);
   }
@@ -98,11 +111,19 @@ function take(parts, max) {
   return out.join('');
 }
 
-function nextFrame() {
+/** The next animation frame, the fallback timer, or Stop: whichever comes first, by name. */
+function nextFrame(signal) {
   return new Promise((resolve) => {
     let frame = 0;
-    const done = () => { clearTimeout(timer); cancelAnimationFrame(frame); resolve(); };
-    const timer = setTimeout(done, FRAME_FALLBACK_MS);
-    frame = requestAnimationFrame(done);
+    const onStop = () => done('stop');
+    const done = (why) => {
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+      signal?.removeEventListener('abort', onStop);
+      resolve(why);
+    };
+    const timer = setTimeout(() => done('timer'), FRAME_FALLBACK_MS);
+    frame = requestAnimationFrame(() => done('frame'));
+    signal?.addEventListener('abort', onStop, { once: true });
   });
 }
