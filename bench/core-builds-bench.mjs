@@ -17,16 +17,22 @@ const SMALL = { stream: true, messages: [{ role: 'system', content: 'You are ter
 const IMAGE = { stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(381_300)}` } }] }] };
 const CHUNK = new TextEncoder().encode('data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hello there, how"},"finish_reason":null}]}\n\n');
 
-/** Median over `runs` rounds of the time per call (µs). */
-function perCall(fn, calls, runs) {
-  const times = [];
+/**
+ * Median time per call (µs) of each function, over `runs` rounds that alternate between
+ * them: garbage one build's rounds leave behind is then collected in either's, not always
+ * in the second's.
+ */
+function perCall(fns, calls, runs) {
+  const times = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) fn();
-    times.push(Number(process.hrtime.bigint() - t0) / calls / 1000);
+    for (const [name, fn] of Object.entries(fns)) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < calls; i++) fn();
+      times[name].push(Number(process.hrtime.bigint() - t0) / calls / 1000);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  return Object.fromEntries(Object.entries(times).map(([k, list]) => [k, median(list)]));
 }
 
 const cases = [
@@ -50,7 +56,8 @@ export async function run({ runs = 9, log = console.log } = {}) {
   for (const [metric, make, calls, scale = 1] of cases) {
     const fns = { page: make(page), relay: make(relay) };
     for (const fn of Object.values(fns)) for (let i = 0; i < Math.min(calls, 200); i++) fn(); // JIT and heap warm
-    const t = { page: perCall(fns.page, calls, runs) / scale, relay: perCall(fns.relay, calls, runs) / scale };
+    const measured = perCall(fns, calls, runs);
+    const t = { page: measured.page / scale, relay: measured.relay / scale };
     const ratio = t.page / t.relay;
     log(`| ${metric} | ${t.page.toFixed(1)} | ${t.relay.toFixed(1)} | ${ratio.toFixed(2)}× |`);
     rows.push({ metric: `${metric}, relay build (peer: page build)`, value: +t.relay.toFixed(1), peer: +t.page.toFixed(1), ratio: +(t.relay / t.page).toFixed(2), target: 'reported', met: null });
