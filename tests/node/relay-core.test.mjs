@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadCore } from '../../web/core.js';
 import { loadRelayCore } from '../../relay/core.js';
+import { prng as random } from '../support/prng.mjs';
 
 const page = await loadCore();
 const relay = await loadRelayCore();
@@ -53,18 +54,6 @@ const redactedStream = (bytes, secrets, cuts) => (core) => {
     return parts;
   } finally { r.free(); }
 };
-
-// A small seeded generator (mulberry32): the same mutations on every run.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Truncations, flipped bytes, duplicated and deleted spans: inputs a provider might break. */
 function mutations(bytes, count, rnd) {

@@ -7,23 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createParser } from 'eventsource-parser';
 import { loadCore, CoreError } from '../../web/core.js';
+import { prng } from '../support/prng.mjs';
 
 const core = await loadCore();
 const utf8 = new TextEncoder();
 const SEED = Number(process.env.SSE_SEED ?? 0x5eed5e);
 const STREAMS = 3000;
-
-/** mulberry32: a small seeded PRNG, so every failure reproduces. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
