@@ -29,7 +29,15 @@ export function parseRequest(bytes) {
  * (the serialised body, in a buffer of its own), stream } | { ok: false, errors }
  */
 export function checkBody(core, body, { model_name, provider }) {
-  const checked = core.checkChatBody(body, { model_name, provider });
+  let checked;
+  try {
+    checked = core.checkChatBody(body, { model_name, provider });
+  } catch (err) {
+    // The core refused the input itself (nested past its limit, too large to read): the
+    // caller's mistake, answered like every other invalid body. A trap stays an error.
+    if (err?.code === 'bad_input') throw new RelayError('invalid_request', 'the request body is not valid', { errors: [{ field: 'body', message: err.message }], reason: 'bad_input' });
+    throw err;
+  }
   if (!checked.ok) return { ok: false, errors: checked.errors };
   return { ok: true, payload: encoder.encode(JSON.stringify(checked.body)), stream: checked.body.stream === true };
 }

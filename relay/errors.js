@@ -1,5 +1,12 @@
 // The relay's own failures: one JSON shape that says it came from the relay, so the page
-// can tell them from the provider's (design.md, "Contracts").
+// can tell them from the provider's (docs: README "The relay").
+//
+// The body alone cannot prove where an answer came from: an upstream can send
+// {"error":{"source":"relay",…}} too. So every answer the relay writes itself carries the
+// header RELAY_SOURCE_HEADER: relay, and every forwarded one carries it with "upstream";
+// upstream headers pass only through an allowlist, so a provider can never set it.
+
+export const RELAY_SOURCE_HEADER = 'x-playground-source';
 
 const STATUS = {
   unauthorized: 401,
@@ -9,9 +16,11 @@ const STATUS = {
   unknown_model: 404,
   not_testable: 409,
   invalid_request: 400,
+  misdirected: 421,
   unsupported_media_type: 415,
   too_large: 413,
   busy: 429,
+  overloaded: 503,
   blocked_address: 403,
   dns: 502,
   refused: 502,
@@ -38,23 +47,31 @@ export class RelayError extends Error {
 
 /** Turns a Node network error from the upstream call into the relay's vocabulary. */
 export function fromNetworkError(err, host) {
-  const code = err?.code ?? '';
+  const code = typeof err?.code === 'string' ? err.code : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' || code === 'EAI_FAIL') {
-    return new RelayError('dns', `the host ${host} could not be resolved (${code})`);
+    return new RelayError('dns', `the host ${host} could not be resolved (${code})`, { reason: code });
   }
-  if (code === 'ECONNREFUSED') return new RelayError('refused', `${host} refused the connection`);
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new RelayError('refused', `${host} is unreachable (${code})`);
+  if (code === 'ECONNREFUSED') return new RelayError('refused', `${host} refused the connection`, { reason: code });
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new RelayError('refused', `${host} is unreachable (${code})`, { reason: code });
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-    return new RelayError('upstream_reset', `${host} closed the connection (${code})`);
+    return new RelayError('upstream_reset', `${host} closed the connection (${code})`, { reason: code });
   }
-  if (/CERT|SSL|TLS|ERR_TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|HOSTNAME_MISMATCH|EPROTO/i.test(code) || /certificate|SSL routines|TLS/i.test(err?.message ?? '')) {
-    return new RelayError('tls', `TLS with ${host} failed: ${err.reason ?? err.message} (${code || 'tls'})`);
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code === 'EPROTO') {
+    return new RelayError('tls', `TLS with ${host} failed: ${err.reason ?? err.message} (${code})`, { reason: code });
   }
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return new RelayError('upstream_reset', `${host} sent response headers larger than the relay reads (${code})`);
+    return new RelayError('upstream_reset', `${host} sent response headers larger than the relay reads (${code})`, { reason: code });
   }
-  if (code === 'HPE_INVALID_CHUNK_SIZE' || code.startsWith('HPE_')) {
-    return new RelayError('upstream_reset', `${host} sent a malformed HTTP response (${code})`);
+  if (code.startsWith('HPE_')) {
+    return new RelayError('upstream_reset', `${host} sent a malformed HTTP response (${code})`, { reason: code });
   }
-  return new RelayError('upstream_reset', `the call to ${host} failed: ${err?.message ?? err}`);
+  return new RelayError('upstream_reset', `the call to ${host} failed${code ? ` (${code})` : ''}`, { reason: code || 'unknown' });
 }
+
+// OpenSSL's certificate verification codes as Node reports them in err.code.
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'HOSTNAME_MISMATCH', 'INVALID_CA', 'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE',
+]);

@@ -86,7 +86,7 @@ export class RequestChecker {
       this.jobs.set(message.id, { resolve, reject });
       worker.postMessage(message, transfer);
     }).then((reply) => {
-      if (reply.error) throw new RelayError(reply.error.kind, reply.error.message);
+      if (reply.error) throw new RelayError(reply.error.kind, reply.error.message, reply.error.extra ?? {});
       return reply;
     });
   }

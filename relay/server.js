@@ -1,15 +1,24 @@
 // The relay's HTTP front: routes, authentication before anything else, cross-site refusal,
 // size caps, static files with a strict CSP, and one structured log line per chat call.
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { RelayError } from './errors.js';
+import { RelayError, RELAY_SOURCE_HEADER } from './errors.js';
 import { forwardChat, serverTiming } from './upstream.js';
 import { RequestChecker } from './request-checker.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+// The web root as the file system names it (symbolic links resolved), for the prefix check
+// of every file served: a link inside web/ must not lead out of it.
+const REAL_WEB_ROOT = realpath(WEB_ROOT).then((p) => (p.endsWith(sep) ? p : p + sep));
+// A model id longer than this is shown shortened in errors and logs (ids are UUIDs).
+const MAX_SHOWN_ID = 80;
+// Redaction cost grows with the number of secrets, and redaction runs on every byte of
+// every answer. Up to this many, an answer is redacted against all of them; past it,
+// against those of the keys sent to the same host (the only ones that host has seen).
+const ALL_SECRETS_MAX = 64;
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
@@ -31,6 +40,7 @@ export const PLAYGROUND_HEADER = 'x-playground';
  */
 export function createRelay({ core, source, sessions, settings, log }) {
   const active = new Map(); // subject -> calls in flight (per replica)
+  const uploads = new UploadBudget({ maxUploads: settings.limits.uploadsInFlight, maxBytes: settings.limits.uploadBytesInFlight });
   // Large requests are read and checked on a worker thread (request-checker.js).
   const checker = new RequestChecker({ core, inlineBytes: settings.limits.inlineCheckBytes, log });
 
@@ -53,24 +63,42 @@ export function createRelay({ core, source, sessions, settings, log }) {
     connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
   }, (req, res) => {
     route(req, res).catch((err) => {
-      const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
-      if (!(err instanceof RelayError)) log({ msg: 'internal error', error: String(err?.stack ?? err) });
-      sendError(res, error);
+      if (!(err instanceof RelayError)) logInternal(err);
+      sendError(req, res, err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly'));
     });
   });
+
+  /** One short line for an unexpected failure: its class and code, no stack, no secret. */
+  function logInternal(err) {
+    const what = `${err?.name ?? 'Error'}${err?.code ? ` ${String(err.code).slice(0, 40)}` : ''}: ${String(err?.message ?? err).slice(0, 200)}`;
+    log({ msg: 'internal error', error: core.redact(what, source.snapshot()?.secrets ?? []) });
+  }
   server.on('close', () => { checker.close(); });
   server.headersTimeout = timeouts.headersMs;
   server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
   server.keepAliveTimeout = timeouts.keepAliveMs;
 
   async function route(req, res) {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    // DNS rebinding: a page on an attacker's name that resolves to this relay is refused
+    // before anything is read or served. IP literals and localhost always pass (probes and
+    // direct access use them, and a rebinding attack needs a name of its own).
+    if (!hostAllowed(req.headers.host, settings.allowedHosts)) throw new RelayError('misdirected', 'this relay does not serve that host name');
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://relay.invalid');
+    } catch {
+      throw new RelayError('invalid_request', 'the request target is not a valid path', { reason: 'bad_path' });
+    }
     const path = url.pathname;
 
     if (path === '/healthz' && req.method === 'GET') {
+      // Unauthenticated: a state and a count, nothing a stranger could read a secret or
+      // the configuration from. The details are on /api/playground/status.
       const status = source.status();
-      return sendJson(res, status.state === 'ok' ? 200 : 503, { status: status.state, source: status, core: core.version });
+      return sendJson(res, status.state === 'ok' ? 200 : 503, { status: status.state, problems: problemCount(status) });
     }
+
+    if (path === '/logout' && req.method === 'POST') return logout(req, res);
 
     if (path.startsWith('/api/')) {
       // Authentication comes before anything else: an unknown model and a model the
@@ -78,22 +106,38 @@ export function createRelay({ core, source, sessions, settings, log }) {
       const user = sessions.authenticate(req);
       if (!user) throw new RelayError('unauthorized', 'sign in first: open the playground with its login link, or send Authorization: Bearer <PLAYGROUND_TOKEN>');
       if (path === '/api/playground/models' && req.method === 'GET') return listModels(res);
+      if (path === '/api/playground/status' && req.method === 'GET') return configStatus(res);
       if (path === '/api/playground/chat' && req.method === 'POST') {
         checkSameOrigin(req, user);
         return chat(req, res, user);
       }
-      throw new RelayError('not_found', `no API route ${req.method} ${path}`);
+      throw new RelayError('not_found', 'no such API route');
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new RelayError('not_found', `no route ${req.method} ${path}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new RelayError('not_found', 'no such route');
     if (path === '/' && url.searchParams.has('token')) return login(res, url.searchParams.get('token'));
     return serveStatic(res, path, req.method === 'HEAD');
+  }
+
+  /** The configuration source's state, for a signed-in operator; every secret redacted. */
+  function configStatus(res) {
+    const status = source.status();
+    const secrets = source.snapshot()?.secrets ?? [];
+    sendJson(res, 200, { status: status.state, source: JSON.parse(core.redact(JSON.stringify(status), secrets)), core: core.version });
+  }
+
+  function logout(req, res) {
+    checkSameOrigin(req, { via: 'cookie' }, { body: false });
+    // Stateless sessions: the browser forgets its cookie. (A copied cookie stays valid
+    // until it expires or PLAYGROUND_TOKEN / SESSION_SECRET change.)
+    res.writeHead(204, { 'set-cookie': sessions.clearCookieHeader(), 'cache-control': 'no-store', [RELAY_SOURCE_HEADER]: 'relay', ...SECURITY_HEADERS });
+    res.end();
   }
 
   function login(res, token) {
     if (!sessions.checkToken(token)) throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)');
     // The token leaves the address bar at once: redirect to the bare page.
-    res.writeHead(303, { location: '/', 'set-cookie': sessions.setCookieHeader(sessions.issue('playground')), 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    res.writeHead(303, { location: '/', 'set-cookie': sessions.setCookieHeader(sessions.issue()), 'cache-control': 'no-store', ...SECURITY_HEADERS });
     res.end();
   }
 
@@ -103,7 +147,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     sendJson(res, 200, { models: snap.models, source: { state: status.state, loadedAt: snap.loadedAt } });
   }
 
-  function checkSameOrigin(req, user) {
+  function checkSameOrigin(req, user, { body = true } = {}) {
     const origin = req.headers.origin;
     if (origin && origin !== 'null') {
       let host = '';
@@ -116,6 +160,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     if (user.via === 'cookie' && req.headers[PLAYGROUND_HEADER] !== '1') {
       throw new RelayError('cross_site', `browser calls must send the ${PLAYGROUND_HEADER}: 1 header`);
     }
+    if (!body) return;
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new RelayError('unsupported_media_type', 'send the request as Content-Type: application/json');
   }
@@ -128,26 +173,28 @@ export function createRelay({ core, source, sessions, settings, log }) {
     const clientGone = new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); }));
     let request = null;
     try {
-      request = await checker.open(await readBody(req, settings.limits.requestBytes));
-      entry.model = request.model;
+      // A call counts from the moment its upload starts: a user at the limit cannot make
+      // the relay hold more bodies, and the replica bounds what all uploads hold at once.
+      const n = active.get(user.subject) ?? 0;
+      if (n >= settings.limits.concurrentPerUser) throw new RelayError('busy', `you already have ${n} calls running (the limit per user on this relay); wait for one to finish or stop it`, { reason: 'per_user_limit' });
+      active.set(user.subject, n + 1);
+      counted = true;
+
+      request = await checker.open(await readBody(req, settings.limits.requestBytes, uploads));
+      entry.model = shortId(request.model);
       const snap = source.snapshot();
       const found = snap.lookup(request.model);
-      if (!found) throw new RelayError('unknown_model', `no model with id "${request.model}" (the list may have changed: reload the model list)`);
+      if (!found) throw new RelayError('unknown_model', `no model with id "${shortId(request.model)}" (the list may have changed: reload the model list)`);
       const { model, key } = found;
       entry.modelName = model.model_name;
       if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
-
-      const n = active.get(user.subject) ?? 0;
-      if (n >= settings.limits.concurrentPerUser) throw new RelayError('busy', `you already have ${n} calls running (the limit per user on this relay); wait for one to finish or stop it`);
-      active.set(user.subject, n + 1);
-      counted = true;
 
       // Never trust the browser: the body is checked again by the same core rules, and the
       // upstream model name comes from the configuration, not from the caller.
       let checked = await request.check({ model_name: model.model_name, provider: model.provider });
       if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
       const plan = planFor(snap, model, key);
-      if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base' });
+      if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base', reason: 'bad_base_url' });
 
       // Only the serialised body goes on, and this frame lets go of it too: it waits here
       // for the minutes the answer may stream, and a request may carry 25 MB of images.
@@ -155,20 +202,21 @@ export function createRelay({ core, source, sessions, settings, log }) {
       const { stream } = checked;
       checked = null;
       timings.relay = performance.now() - t0;
-      const call = forwardChat({ core, settings, plan, secret: key.api_key, payload, stream, res, timings, clientGone });
+      const secrets = secretsFor(snap, plan, key.api_key);
+      const call = forwardChat({ core, settings, plan, secret: key.api_key, secrets, payload, stream, res, timings, clientGone });
       payload = null;
       const result = await call;
       Object.assign(entry, result);
     } catch (err) {
       const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed unexpectedly');
-      if (!(err instanceof RelayError)) log({ msg: 'internal error', error: String(err?.stack ?? err) });
+      if (!(err instanceof RelayError)) logInternal(err);
       entry.status = error.status;
       entry.kind = error.kind;
       if (!res.headersSent) {
         timings.total = performance.now() - t0;
         res.setHeader('server-timing', serverTiming(timings));
       }
-      sendError(res, redactError(error, source.snapshot()));
+      sendError(req, res, redactError(error, source.snapshot()));
     } finally {
       request?.discard();
       request = null;
@@ -195,6 +243,30 @@ export function createRelay({ core, source, sessions, settings, log }) {
     return plan;
   }
 
+  /**
+   * The secrets an answer from `plan`'s host is redacted against: every configured one, or
+   * in a large fleet those of every key sent to that host (the called key's included).
+   */
+  const hostSecrets = new WeakMap(); // snapshot -> Map(host -> secrets)
+  function secretsFor(snap, plan, secret) {
+    if (snap.secrets.length <= ALL_SECRETS_MAX) return snap.secrets.includes(secret) ? snap.secrets : [secret, ...snap.secrets];
+    let byHost = hostSecrets.get(snap);
+    if (!byHost) {
+      byHost = new Map();
+      for (const key of snap.keysById.values()) {
+        if (!key.api_key) continue;
+        const keyPlan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: 'm' });
+        if (!keyPlan.ok) continue;
+        const host = new URL(keyPlan.url).hostname;
+        if (!byHost.has(host)) byHost.set(host, new Set());
+        byHost.get(host).add(key.api_key);
+      }
+      hostSecrets.set(snap, byHost);
+    }
+    const set = new Set([secret, ...(byHost.get(new URL(plan.url).hostname) ?? [])]);
+    return [...set];
+  }
+
   /** An error message can quote what a provider or resolver said: scrub every secret. */
   function redactError(error, snap) {
     const secrets = snap?.secrets ?? [];
@@ -204,14 +276,22 @@ export function createRelay({ core, source, sessions, settings, log }) {
   }
 
   async function serveStatic(res, path, headOnly) {
-    const rel = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
+    let rel;
+    try {
+      rel = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
+    } catch {
+      throw new RelayError('invalid_request', 'the path is not validly %-encoded', { reason: 'bad_path' });
+    }
     const file = normalize(join(WEB_ROOT, rel));
-    if (!file.startsWith(WEB_ROOT) || rel.split(/[\\/]/).some((p) => p.startsWith('.'))) throw new RelayError('not_found', 'no such file');
+    if (!file.startsWith(WEB_ROOT) || rel.includes('\0') || rel.split(/[\\/]/).some((p) => p.startsWith('.'))) throw new RelayError('not_found', 'no such file');
     let data;
     try {
-      data = await readFile(file);
+      // The prefix check again on the real path: a symbolic link must not lead outside web/.
+      const real = await realpath(file);
+      if (!real.startsWith(await REAL_WEB_ROOT)) throw new Error('outside the web root');
+      data = await readFile(real);
     } catch {
-      throw new RelayError('not_found', `no such file: ${path}`);
+      throw new RelayError('not_found', 'no such file');
     }
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
@@ -228,11 +308,61 @@ export function createRelay({ core, source, sessions, settings, log }) {
 // Defined out here: a closure made inside readBody would keep its whole scope alive.
 const ignore = () => {};
 
-function readBody(req, limit) {
+/**
+ * What all uploads on this replica hold at once: connections and bytes. A body reserves its
+ * declared length before a byte is read (or its bytes as they come, when it declares none)
+ * and gives it back once read.
+ */
+export class UploadBudget {
+  constructor({ maxUploads, maxBytes }) {
+    this.maxUploads = maxUploads;
+    this.maxBytes = maxBytes;
+    this.uploads = 0;
+    this.bytes = 0;
+  }
+
+  /** A reservation, or a RelayError('overloaded') when the replica holds too much already. */
+  open(declared) {
+    if (this.uploads >= this.maxUploads) return overloaded(`${this.uploads} uploads are being received`);
+    if (this.bytes + declared > this.maxBytes) return overloaded('the uploads being received are too large together');
+    this.uploads += 1;
+    this.bytes += declared;
+    let held = declared;
+    let open = true;
+    return {
+      /** Grows the reservation to `total` bytes; false when that is past the replica's budget. */
+      grow: (total) => {
+        if (total <= held) return true;
+        if (this.bytes + (total - held) > this.maxBytes) return false;
+        this.bytes += total - held;
+        held = total;
+        return true;
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.uploads -= 1;
+        this.bytes -= held;
+      },
+    };
+  }
+}
+
+function overloaded(why) {
+  return new RelayError('overloaded', `the relay is receiving too much at once (${why}); try again in a moment`, { reason: 'upload_budget' });
+}
+
+function readBody(req, limit, budget) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
-      reject(new RelayError('too_large', `the request is ${declared} bytes; the relay accepts at most ${limit} (images included)`));
+      reject(new RelayError('too_large', `the request is ${declared} bytes; the relay accepts at most ${limit} (images included)`, { reason: 'request_too_large' }));
+      req.resume();
+      return;
+    }
+    const reservation = budget.open(Number.isInteger(declared) && declared > 0 ? declared : 0);
+    if (reservation instanceof RelayError) {
+      reject(reservation);
       req.resume();
       return;
     }
@@ -242,6 +372,7 @@ function readBody(req, limit) {
     let chunks = [];
     let size = 0;
     const done = () => {
+      reservation.close();
       chunks = null;
       req.off('data', onData);
       req.off('end', onEnd);
@@ -256,7 +387,13 @@ function readBody(req, limit) {
         // unread input sends a TCP reset, which can destroy the 413 before the client reads it.
         done();
         req.resume();
-        reject(new RelayError('too_large', `the request passed ${limit} bytes; the relay accepts at most that (images included)`));
+        reject(new RelayError('too_large', `the request passed ${limit} bytes; the relay accepts at most that (images included)`, { reason: 'request_too_large' }));
+        return;
+      }
+      if (!reservation.grow(size)) {
+        done();
+        req.resume();
+        reject(overloaded('the uploads being received are too large together'));
         return;
       }
       chunks.push(c);
@@ -276,16 +413,45 @@ function readBody(req, limit) {
   });
 }
 
+// Everything the relay answers itself says so (RELAY_SOURCE_HEADER): a forwarded answer
+// says "upstream", and no upstream header passes that could say otherwise.
 function sendJson(res, status, value) {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', [RELAY_SOURCE_HEADER]: 'relay', ...SECURITY_HEADERS });
   res.end(body);
 }
 
-function sendError(res, error) {
+function sendError(req, res, error) {
   if (res.headersSent) { res.destroy(); return; }
-  if (error.kind === 'too_large' && error.status === 413) closeAfterLinger(res); // the request was too large
+  // Refused before its body was read (too large, busy, overloaded): the rest is discarded
+  // and the connection closed after the answer, without a reset that could eat it.
+  if (!req.complete) {
+    req.resume();
+    closeAfterLinger(res);
+  }
   sendJson(res, error.status, error.toJSON());
+}
+
+/** True when `host` (a Host header) names this relay: an IP literal, localhost, or a configured name. */
+export function hostAllowed(host, allowedHosts) {
+  if (typeof host !== 'string' || !/^[A-Za-z0-9.:[\]-]{1,300}$/.test(host)) return false;
+  let name;
+  try {
+    name = new URL(`http://${host}/`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (name.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return true; // URL has normalised every IPv4 form
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  return allowedHosts.includes(name) || allowedHosts.includes(name.replace(/\.$/, ''));
+}
+
+function problemCount(status) {
+  return (status.lastReloadError?.errors?.length ?? 0) + (status.skippedRows ?? 0) + (status.lastError ? 1 : 0);
+}
+
+function shortId(id) {
+  return id.length > MAX_SHOWN_ID ? `${id.slice(0, MAX_SHOWN_ID)}…` : id;
 }
 
 // A client may still be uploading when its 413 goes out. Closing the socket at once, with

@@ -41,7 +41,7 @@ function readEtcd(env) {
 
 /** Reads and checks the settings; throws one Error naming the bad variable. */
 export function readSettings(env = process.env) {
-  return {
+  const settings = {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 8080, { max: 65535 }),
     resources: env.RESOURCES || 'examples/resources.yaml',
@@ -57,7 +57,10 @@ export function readSettings(env = process.env) {
     secureCookies: env.SECURE_COOKIES === '1',
     allowPrivateUpstreams: env.ALLOW_PRIVATE_UPSTREAMS === '1',
     // host or host:port entries that may resolve to private addresses (a local vLLM, the demo).
-    privateUpstreamAllowlist: list(env, 'ALLOWED_PRIVATE_UPSTREAMS'),
+    // Metadata and link-local addresses need the exact address listed (relay/upstream.js).
+    privateUpstreamAllowlist: list(env, 'ALLOWED_PRIVATE_UPSTREAMS').map((e) => e.toLowerCase()),
+    // Host names the relay answers to besides IP literals and localhost (DNS rebinding).
+    allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase().replace(/:\d+$/, '')),
     limits: {
       requestBytes: int(env, 'MAX_REQUEST_BYTES', 25 * MiB, { min: 1024 }),
       responseBytes: int(env, 'MAX_RESPONSE_BYTES', 32 * MiB, { min: 1024 }),
@@ -66,11 +69,17 @@ export function readSettings(env = process.env) {
       idleMs: int(env, 'IDLE_TIMEOUT_MS', 60_000, { min: 1 }),
       totalMs: int(env, 'TOTAL_TIMEOUT_MS', 600_000, { min: 1 }),
       concurrentPerUser: int(env, 'MAX_CONCURRENT_PER_USER', 8, { min: 1 }),
+      // Per replica, over every user: request bodies being received at once, and their bytes.
+      uploadsInFlight: int(env, 'MAX_UPLOADS_IN_FLIGHT', 64, { min: 1 }),
+      uploadBytesInFlight: int(env, 'MAX_UPLOAD_BYTES_IN_FLIGHT', 256 * MiB, { min: 1024 }),
       // Client-side connection limits (slowloris and idle sockets), see relay/server.js.
       headersMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, { min: 100 }),
       requestMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, { min: 100 }),
       keepAliveMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
     },
-    logPrompts: env.LOG_PROMPTS === '1',
   };
+  if (settings.limits.uploadBytesInFlight < settings.limits.requestBytes) {
+    throw new Error(`MAX_UPLOAD_BYTES_IN_FLIGHT (${settings.limits.uploadBytesInFlight}) must be at least MAX_REQUEST_BYTES (${settings.limits.requestBytes}), or no request of the largest size could ever be read`);
+  }
+  return settings;
 }

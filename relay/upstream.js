@@ -7,7 +7,8 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { RelayError, fromNetworkError } from './errors.js';
+import { randomBytes } from 'node:crypto';
+import { RelayError, RELAY_SOURCE_HEADER, fromNetworkError } from './errors.js';
 
 // Keep-alive pools: a playground user runs many calls against the same provider, and the
 // TLS handshake is most of a call's fixed cost. Sockets are keyed by host:port and were
@@ -20,7 +21,9 @@ const agents = {
 };
 
 // Upstream response headers worth showing the user (rate limits, request ids); the rest
-// (cookies, server details) are dropped. Values go through redaction too.
+// (cookies, server details, anything that could pose as the relay's own) are dropped.
+// Values go through redaction, and a header carrying part of a key is dropped whole (a key
+// split across two headers survives redaction of each).
 const FORWARDED_HEADERS = /^(retry-after|x-ratelimit-[a-z0-9-]+|x-request-id|request-id|apim-request-id|x-ms-region|openai-processing-ms|openai-model|x-generation-id|anthropic-ratelimit-[a-z0-9-]+)$/;
 
 // DNS answers are cached for a short while (getaddrinfo runs on the libuv thread pool and
@@ -64,33 +67,38 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
     addresses = [{ address: bare, family: net.isIP(bare) }];
   } else {
     try {
-      addresses = await lookupCached(bare);
+      // settings.lookup: another resolver (tests give host names fixed answers).
+      addresses = await (settings.lookup ?? lookupCached)(bare);
     } catch (err) {
       throw fromNetworkError(err, hostname);
     } finally {
       timings.dns = performance.now() - t0;
     }
   }
-  if (!addresses.length) throw new RelayError('dns', `the host ${hostname} resolved to no address`);
-  const allowlisted = settings.allowPrivateUpstreams ||
-    settings.privateUpstreamAllowlist.includes(bare) || settings.privateUpstreamAllowlist.includes(`${bare}:${port}`);
+  if (!addresses.length) throw new RelayError('dns', `the host ${hostname} resolved to no address`, { reason: 'no_address' });
+  const allowlist = settings.privateUpstreamAllowlist;
+  const allowlisted = settings.allowPrivateUpstreams || allowlist.includes(bare) || allowlist.includes(`${bare}:${port}`);
   for (const { address } of addresses) {
     const verdict = classify(core, address);
-    if (!verdict.allowedByDefault && !allowlisted) {
+    if (verdict.allowedByDefault) continue;
+    // Metadata services and link-local hand out the machine's cloud credentials: no blanket
+    // setting and no allowlisted host name reaches them, only that exact address listed.
+    const exactlyListed = allowlist.includes(verdict.normalized) || allowlist.includes(`${verdict.normalized}:${port}`) ||
+      allowlist.includes(address) || allowlist.includes(`${address}:${port}`) || allowlist.includes(`[${verdict.normalized}]:${port}`);
+    const guarded = verdict.category === 'metadata' || verdict.category === 'link_local';
+    if (guarded ? !exactlyListed : !allowlisted) {
       throw new RelayError('blocked_address',
         `${hostname} resolves to ${address}, a ${verdict.category.replace('_', '-')} address${verdict.detail ? ` (${verdict.detail})` : ''}; ` +
-        'the relay only calls public addresses. An operator can allow private upstreams (a local vLLM or Ollama) with ' +
-        `ALLOWED_PRIVATE_UPSTREAMS=${bare}:${port} or ALLOW_PRIVATE_UPSTREAMS=1.`,
-        { category: verdict.category });
+        (guarded
+          ? `the relay never calls ${verdict.category === 'metadata' ? 'a cloud metadata service' : 'a link-local address'} unless an operator lists that exact address in ALLOWED_PRIVATE_UPSTREAMS.`
+          : 'the relay only calls public addresses. An operator can allow private upstreams (a local vLLM or Ollama) with ' +
+            `ALLOWED_PRIVATE_UPSTREAMS=${bare}:${port} or ALLOW_PRIVATE_UPSTREAMS=1.`),
+        { category: verdict.category, reason: verdict.category });
     }
   }
   return addresses[0];
 }
 
-/**
- * Calls the upstream and streams its answer to `res`.
- * @returns {Promise<{status:number, bytesIn:number, bytesOut:number, kind?:string}>}
- */
 // A plan's URL, parsed once (plans are cached per configuration snapshot).
 const parsedUrls = new WeakMap();
 function targetOf(plan) {
@@ -99,8 +107,12 @@ function targetOf(plan) {
   return target;
 }
 
-/** `payload` is the serialised chat body (a Buffer); it is released once sent. */
-export function forwardChat({ core, settings, plan, secret, payload: body, stream, res, timings, clientGone }) {
+/**
+ * `payload` is the serialised chat body (a Buffer); it is released once sent. `secret` is the
+ * called key's; `secrets` every secret this answer is redacted against (the called one
+ * included: see Snapshot.secretsFor).
+ */
+export function forwardChat({ core, settings, plan, secret, secrets = [secret], payload: body, stream, res, timings, clientGone }) {
   const target = targetOf(plan);
   const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
   const limits = settings.limits;
@@ -136,28 +148,17 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
     let bytesIn = 0;
     let bytesOut = 0;
     let redactor = null;
+    // The relay's own mid-stream event carries this; the page trusts a relay_error event
+    // only with the nonce of its response's header, which the upstream never sees.
+    const nonce = randomBytes(16).toString('base64url');
     // Two timers per call, however long it streams: the total limit, and one for the
     // current phase (connect → first byte → idle between chunks), re-armed in place.
     let phase = 'connect';
     const phaseError = () => {
-      if (phase === 'connect') return new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase });
-      if (phase === 'first_byte') return new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase });
-      return new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase });
+      if (phase === 'connect') return new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase, reason: 'connect_timeout' });
+      if (phase === 'first_byte') return new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase, reason: 'first_byte_timeout' });
+      return new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase, reason: 'idle_timeout' });
     };
-    const onPhaseTimeout = () => {
-      if (phase === 'client') {
-        // The browser stopped reading: nobody is waiting for this answer. Stop the provider.
-        upstreamReq.destroy();
-        res.destroy();
-        finish({ status: res.statusCode, kind: 'client_stalled' });
-        return;
-      }
-      fail(phaseError());
-    };
-    let phaseTimer = setTimeout(onPhaseTimeout, limits.connectMs);
-    const enterPhase = (name, ms) => { phase = name; clearTimeout(phaseTimer); phaseTimer = setTimeout(onPhaseTimeout, ms); };
-    const totalTimer = setTimeout(() => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total' })), limits.totalMs);
-    const clearTimers = () => { clearTimeout(phaseTimer); clearTimeout(totalTimer); };
 
     const finish = (result) => {
       if (settled) return;
@@ -179,10 +180,12 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
         reject(error);
         return;
       }
-      if (isEventStream && !res.writableEnded) {
+      if (isEventStream && !res.writableEnded && !res.destroyed) {
         const tail = redactor ? redactor.finish() : new Uint8Array();
         if (tail.length) res.write(tail);
-        res.write(`\n\nevent: relay_error\ndata: ${JSON.stringify(error.toJSON())}\n\n`);
+        const event = error.toJSON();
+        event.error.nonce = nonce;
+        res.write(`\n\nevent: relay_error\ndata: ${JSON.stringify(event)}\n\n`);
         res.end();
       } else {
         res.destroy();
@@ -190,78 +193,135 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
       finish({ status: res.statusCode, kind: error.kind });
     };
 
+    // Every callback of this call runs through here: an exception in one call's handling
+    // (a bug, a core that trapped) ends that call with a relay error, never the process
+    // and with it every other user's stream.
+    const guard = (fn) => (...args) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed while handling this answer', { reason: 'internal' });
+        try {
+          fail(error);
+        } catch {
+          // fail() itself could not write: drop both ends and settle.
+          upstreamReq.destroy();
+          res.destroy();
+          if (!settled) { settled = true; clearTimers(); reject(error); }
+        }
+        return undefined;
+      }
+    };
+
+    const onPhaseTimeout = guard(() => {
+      if (phase === 'client') {
+        // The browser stopped reading: nobody is waiting for this answer. Stop the provider.
+        upstreamReq.destroy();
+        res.destroy();
+        finish({ status: res.statusCode, kind: 'client_stalled' });
+        return;
+      }
+      fail(phaseError());
+    });
+    let phaseTimer = setTimeout(onPhaseTimeout, limits.connectMs);
+    const enterPhase = (name, ms) => { phase = name; clearTimeout(phaseTimer); phaseTimer = setTimeout(onPhaseTimeout, ms); };
+    const totalTimer = setTimeout(guard(() => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total', reason: 'total_timeout' }))), limits.totalMs);
+    function clearTimers() { clearTimeout(phaseTimer); clearTimeout(totalTimer); }
+
     let isEventStream = false;
     const upstreamReq = (target.protocol === 'https:' ? https : http).request(options);
 
-    upstreamReq.on('socket', (socket) => {
+    upstreamReq.on('socket', guard((socket) => {
       const markConnected = () => { if (!settled) enterPhase('first_byte', limits.firstByteMs); };
       if (!socket.connecting) { // a kept-alive socket: already connected
         timings.connect = 0;
         markConnected();
         return;
       }
-      socket.once('connect', () => {
+      socket.once('connect', guard(() => {
         timings.connect = performance.now() - started;
         if (target.protocol === 'http:') markConnected();
-      });
-      socket.once('secureConnect', () => {
+      }));
+      socket.once('secureConnect', guard(() => {
         timings.tls = performance.now() - started - (timings.connect ?? 0);
         markConnected();
-      });
-    });
+      }));
+    }));
 
-    upstreamReq.on('error', (err) => fail(err instanceof RelayError ? err : fromNetworkError(err, target.host)));
-    clientGone.then(() => {
+    upstreamReq.on('error', guard((err) => fail(err instanceof RelayError ? err : fromNetworkError(err, target.host))));
+    // A 101 to a request that asked for no upgrade: the connection is no longer HTTP.
+    upstreamReq.on('upgrade', guard((up, socket) => {
+      socket.destroy();
+      fail(new RelayError('upstream_reset', `${target.host} answered 101 Switching Protocols to a chat call; the relay reads only HTTP answers`, { reason: 'invalid_status', status: 101 }));
+    }));
+    clientGone.then(guard(() => {
       // The browser went away: stop the provider now (it stops generating and billing).
       if (!settled) { upstreamReq.destroy(); finish({ status: 499, kind: 'client_closed' }); }
-    });
+    }));
 
-    upstreamReq.on('response', (up) => {
+    upstreamReq.on('response', guard((up) => {
       if (settled) { up.resume(); return; }
       timings.ttfb = performance.now() - started;
-      const status = up.statusCode ?? 502;
+      const status = up.statusCode;
+      // Only a final status a browser can be sent goes on: Node refuses to write any other
+      // (an exception), and 000 or 099 would mean nothing to the page anyway.
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        up.resume();
+        fail(new RelayError('upstream_reset', `${target.host} answered with HTTP status ${String(status).slice(0, 8)}, which is not a valid final status`, { reason: 'invalid_status', status: Number.isInteger(status) ? status : 0 }));
+        return;
+      }
       if (status >= 300 && status < 400) {
-        const location = core.redact(String(up.headers.location ?? ''), [secret]);
+        const location = core.redact(String(up.headers.location ?? ''), secrets);
         let where = 'another location';
         try { where = new URL(location, plan.url).host || where; } catch { /* keep the generic word */ }
         up.resume();
         fail(new RelayError('redirect', `the provider answered ${status} redirecting to ${where}; the relay does not follow redirects (a redirect usually means the base URL is wrong, e.g. http instead of https or a login page)`,
-          { status, location: location.slice(0, 300) }));
+          { status, location: location.slice(0, 300), reason: 'redirect' }));
         return;
       }
       // A declared length past the cap fails now, before a byte is read or sent on.
       const declared = Number(up.headers['content-length']);
       if (declared > limits.responseBytes) {
-        fail(new RelayError('too_large', `the provider announced a ${declared}-byte response, more than the relay's response size limit (${limits.responseBytes} bytes)`, {}, 502));
+        fail(new RelayError('too_large', `the provider announced a ${declared}-byte response, more than the relay's response size limit (${limits.responseBytes} bytes)`, { reason: 'response_too_large' }, 502));
         return;
       }
-      const contentType = String(up.headers['content-type'] ?? '');
-      isEventStream = contentType.toLowerCase().startsWith('text/event-stream');
+      // Every coding the provider applied, outermost last: Content-Encoding, then any
+      // transfer coding besides chunked (Node removes chunked itself). Redaction needs the
+      // plain bytes, so each is decoded, or the call is refused.
+      const codings = [...codingsOf(up.headers['content-encoding']), ...codingsOf(up.headers['transfer-encoding']).filter((c) => c !== 'chunked')];
+      const unknown = codings.find((c) => !DECODERS[c]);
+      if (unknown !== undefined || codings.length > 2) {
+        up.resume();
+        fail(new RelayError('upstream_reset', `the provider sent a body coding the relay cannot decode (${(unknown ?? codings.join(', ')).slice(0, 40)})`, { reason: 'unsupported_encoding' }));
+        return;
+      }
+      const contentType = normalContentType(core, up.headers['content-type'], secrets);
+      isEventStream = contentType.startsWith('text/event-stream');
       const out = {
-        'content-type': contentType || 'application/octet-stream',
+        'content-type': contentType,
         'cache-control': 'no-store',
         'server-timing': serverTiming(timings),
+        ...PROXIED_ANSWER_HEADERS,
+        'x-playground-relay-nonce': nonce,
       };
-      Object.assign(out, forwardedHeaders(core, up.headers, secret));
+      Object.assign(out, forwardedHeaders(core, up.headers, secrets));
       res.writeHead(status, out);
       headersSent = true;
 
       let source = up;
-      const encoding = String(up.headers['content-encoding'] ?? 'identity').toLowerCase();
-      if (encoding !== 'identity') {
-        const decoders = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
-        if (!decoders[encoding]) { fail(new RelayError('upstream_reset', `the provider sent an unsupported content-encoding "${encoding}"`)); return; }
-        source = up.pipe(decoders[encoding]());
-        source.on('error', (err) => fail(new RelayError('upstream_reset', `the provider's ${encoding} body could not be decoded: ${err.message}`)));
+      for (const coding of codings.reverse()) {
+        const decoded = source.pipe(DECODERS[coding]());
+        decoded.on('error', guard(() => fail(new RelayError('upstream_reset', `the provider's ${coding} body could not be decoded`, { reason: 'bad_encoding' }))));
+        source = decoded;
       }
       enterPhase('idle', limits.idleMs);
 
-      source.on('data', (chunk) => {
+      source.on('data', guard((chunk) => {
         if (settled) return;
         phaseTimer.refresh();
         bytesIn += chunk.length;
         if (bytesIn > limits.responseBytes) {
-          fail(new RelayError('too_large', `the provider's response passed ${limits.responseBytes} bytes (the relay's response size limit)`));
+          fail(new RelayError('too_large', `the provider's response passed ${limits.responseBytes} bytes (the relay's response size limit)`, { reason: 'response_too_large' }));
           return;
         }
         const safe = redactor.push(chunk);
@@ -272,36 +332,66 @@ export function forwardChat({ core, settings, plan, secret, payload: body, strea
           if (!res.write(safe)) {
             source.pause();
             enterPhase('client', limits.idleMs);
-            res.once('drain', () => { if (settled) return; enterPhase('idle', limits.idleMs); source.resume(); });
+            res.once('drain', guard(() => { if (settled) return; enterPhase('idle', limits.idleMs); source.resume(); }));
           }
         }
-      });
-      source.on('end', () => {
+      }));
+      source.on('end', guard(() => {
         if (settled) return;
         const tail = redactor.finish();
         if (tail.length) { bytesOut += tail.length; res.write(tail); }
         res.end();
         finish({ status });
-      });
-      up.on('close', () => {
-        if (!up.complete) fail(new RelayError('upstream_reset', `${target.host} closed the connection in the middle of the response`));
-      });
-      up.on('error', (err) => fail(fromNetworkError(err, target.host)));
-    });
+      }));
+      up.on('close', guard(() => {
+        if (!up.complete) fail(new RelayError('upstream_reset', `${target.host} closed the connection in the middle of the response`, { reason: 'closed_mid_response' }));
+      }));
+      up.on('error', guard((err) => fail(fromNetworkError(err, target.host))));
+    }));
 
     upstreamReq.end(payload);
     payload = null; // the stream may run for minutes; the request body is not needed again
     // Made while the provider thinks, not after its first byte arrives.
-    redactor = core.streamRedactor([secret]);
+    redactor = core.streamRedactor(secrets);
   }));
+}
+
+const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
+function codingsOf(header) {
+  return String(header ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
+}
+
+// A forwarded answer is the provider's bytes under the relay's origin: never run, framed or
+// sniffed as anything but what its type says.
+const PROXIED_ANSWER_HEADERS = {
+  [RELAY_SOURCE_HEADER]: 'upstream',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
+};
+
+/**
+ * The provider's Content-Type as the page may see it: a lower-case type/subtype of token
+ * characters, and a charset only if it is a short token; nothing else of the header (its
+ * parameters are the provider's free text). A value that carries part of a key is dropped.
+ */
+function normalContentType(core, header, secrets) {
+  const value = String(header ?? '');
+  const semi = value.indexOf(';');
+  const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(type)) return 'application/octet-stream';
+  const charset = /;\s*charset="?([A-Za-z0-9_-]{1,24})"?\s*(?:;|$)/.exec(value)?.[1]?.toLowerCase();
+  const normal = charset ? `${type}; charset=${charset}` : type;
+  if (core.redact(normal, secrets) !== normal || core.containsSecretFragment(normal, secrets)) return 'application/octet-stream';
+  return normal === 'text/event-stream; charset=utf-8' ? 'text/event-stream' : normal;
 }
 
 /**
  * The upstream headers worth showing, redacted. One core call for all of them (a provider
  * sends up to a dozen rate-limit and request-id headers): values cannot hold a line break
- * (the HTTP parser refuses one), so they travel joined by newlines and are split back.
+ * (the HTTP parser refuses one), so they travel joined by newlines and are split back. A
+ * header that still carries a fragment of a key after redaction is left out.
  */
-function forwardedHeaders(core, headers, secret) {
+function forwardedHeaders(core, headers, secrets) {
   const names = [];
   const values = [];
   for (const [name, value] of Object.entries(headers)) {
@@ -309,13 +399,15 @@ function forwardedHeaders(core, headers, secret) {
   }
   const out = {};
   if (!names.length) return out;
-  let clean = core.redact(values.join('\n'), [secret]).split('\n');
-  if (clean.length !== names.length) clean = values.map((v) => core.redact(v, [secret])); // never expected; stay correct
-  names.forEach((name, i) => { out[name] = clean[i]; });
+  let clean = core.redact(values.join('\n'), secrets).split('\n');
+  if (clean.length !== names.length) clean = values.map((v) => core.redact(v, secrets)); // never expected; stay correct
+  names.forEach((name, i) => {
+    if (!core.containsSecretFragment(clean[i], secrets)) out[name] = clean[i];
+  });
   return out;
 }
 
-/** design.md: timings travel back in Server-Timing (milliseconds). */
+/** Timings travel back in Server-Timing (milliseconds). */
 export function serverTiming(timings) {
   return Object.entries(timings)
     .filter(([, v]) => typeof v === 'number' && Number.isFinite(v))

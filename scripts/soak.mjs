@@ -119,7 +119,7 @@ async function main() {
       const s = net.connect(port, '127.0.0.1');
       s.on('error', () => {});
       s.on('close', () => { cut++; });
-      s.write('GET /healthz HTTP/1.1\r\nhost: x\r\n');
+      s.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n');
       sockets.push(s);
     }
     const drip = setInterval(() => { for (const s of sockets) if (!s.destroyed) s.write('x'); }, 500);

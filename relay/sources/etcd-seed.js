@@ -3,7 +3,7 @@
 // models name their key by provider_key_id, a key holds api_key in plain text). Keys go first,
 // so a watching relay never sees a model before the key it names.
 import { Etcd3 } from 'etcd3';
-import { readResourcesFile, formatErrors } from './file-source.js';
+import { readResourcesFile, formatErrors, redactErrors } from './file-source.js';
 import { KINDS, rowPrefix, splitRowKey } from './etcd-layout.js';
 import { clientOptions } from './etcd-source.js';
 
@@ -16,7 +16,7 @@ const CONCURRENT_PUTS = 64;
  */
 export async function seedEtcd({ core, etcd, resources, env = process.env, allowUnsetVars = false, prune = false, client }) {
   const loaded = await readResourcesFile(core, resources, env, { allowUnsetVars });
-  if (!loaded.ok) throw new Error(`cannot load ${resources}:\n${formatErrors(loaded.errors)}`);
+  if (!loaded.ok) throw new Error(`cannot load ${resources}:\n${formatErrors(redactErrors(core, loaded.errors, loaded.secretCandidates ?? []))}`);
 
   // A key still missing its ${VAR} (allowUnsetVars only) has no secret to store: leave it out,
   // and its models are listed by the relays as "provider key not defined".

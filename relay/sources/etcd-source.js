@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
 import { Snapshot } from './snapshot.js';
 import { rowPrefix, splitRowKey } from './etcd-layout.js';
+import { secretCandidates } from './secret-candidates.js';
+import { redactErrors } from './file-source.js';
 
 const PAGE = 2000; // keys per range call while listing (bounded messages, one revision)
 const BATCH = 500; // rows per core.loadRows call
@@ -353,11 +355,21 @@ export class EtcdSource {
       const skipped = !accepted.has(id);
       if (!problems.length && !skipped) continue;
       if (skipped && !problems.length) problems.push({ field: '', message: 'the core did not accept this row' });
-      this.problems.set(row, { skipped, problems });
+      const clean = this.#redactRow(kind, id, problems);
+      this.problems.set(row, { skipped, problems: clean });
       if (!before.has(row)) {
-        this.log({ msg: skipped ? 'etcd row skipped' : 'etcd row: unknown fields ignored', row: this.base + row, problems });
+        this.log({ msg: skipped ? 'etcd row skipped' : 'etcd row: unknown fields ignored', row: this.base + row, problems: clean });
       }
     }
+  }
+
+  /** A row's problems with every secret redacted: the keys in use and whatever the row itself holds. */
+  #redactRow(kind, id, problems) {
+    const raw = (kind === 'models' ? this.modelRows : this.keyRows).get(id) ?? '';
+    let value = raw;
+    try { value = JSON.parse(raw); } catch { /* a row that is not JSON: its text is searched for ${VAR}s only */ }
+    const secrets = [...secretCandidates(value), ...[...this.keys.values()].map((k) => k.api_key).filter(Boolean)];
+    return redactErrors(this.core, problems, secrets);
   }
 
   #publish() {

@@ -565,6 +565,23 @@ constexpr Reserved kReserved[] = {
     {"stream_options", "the playground always asks for usage when streaming"},
 };
 
+// Fields some OpenAI-compatible gateways and proxies honour to pick another model, endpoint
+// or credential than the one in the body's URL and auth header (OpenRouter's `models`
+// fallback list and `route`, LiteLLM's `api_base`/`api_key`/`fallbacks`, …). Passed on from
+// the playground they would let a user call other models or endpoints on the operator's
+// key; the model's configuration decides those, so they are refused.
+constexpr std::string_view kSteering[] = {
+    "api_base", "base_url", "api_key", "api_version", "extra_headers", "headers", "extra_body", "models",
+    "route", "fallbacks", "custom_llm_provider", "organization", "azure_ad_token", "aws_access_key_id",
+    "aws_secret_access_key", "aws_session_token", "vertex_credentials", "credentials", "user_config",
+};
+
+bool is_steering(std::string_view key) {
+  for (auto s : kSteering)
+    if (s == key) return true;
+  return false;
+}
+
 void read_extra(Build& b, const json& form) {
   const json* e = member(form, "extra");
   if (!e || e->is_null()) return;
@@ -585,6 +602,11 @@ void read_extra(Build& b, const json& form) {
     if (reserved) {
       b.report.error(field, "cannot override " + key + ", which the playground sets itself; " +
                                 std::string(reserved->instead));
+      continue;
+    }
+    if (is_steering(key)) {
+      b.report.error(field, "is refused: it would steer the call to another model, endpoint or credential "
+                            "than the model's configuration (change the model in the control plane instead)");
       continue;
     }
     // max_tokens and max_completion_tokens are one setting under two names.

@@ -111,6 +111,17 @@ std::string base_url_problem(const ProviderKey& key) {
   }
 }
 
+// Why the call itself cannot be made, or "": the same plan the relay makes (a base URL with
+// credentials, a query or a fragment is refused there), and a key pasted into the URL.
+std::string call_problem(const ProviderKey& key, const std::string& model_name) {
+  const std::string who = "provider key " + code_span(key.display_name);
+  if (!key.api_key.empty() && key.api_base.find(key.api_key) != std::string::npos)
+    return "the base URL of " + who + " holds its key: put the key only in api_key, and give the base URL without it";
+  const UpstreamPlan plan = plan_chat_call(key.provider, key.adapter, key.api_base, model_name);
+  if (!plan.ok) return "the base URL of " + who + " cannot be used: " + plan.error;
+  return "";
+}
+
 // Provider keys by id, first definition wins (as key_by_id): one lookup per model instead of
 // a scan, so 10,000 models over 10,000 keys (an etcd store) resolve in linear time.
 using KeyIndex = std::unordered_map<std::string_view, const ProviderKey*>;
@@ -144,6 +155,7 @@ void decide(const KeyIndex& keys, Model& m) {
   }
   m.reason = protocol_problem(*key);
   if (m.reason.empty()) m.reason = base_url_problem(*key);
+  if (m.reason.empty()) m.reason = call_problem(*key, m.model_name);
   m.testable = m.reason.empty();
 }
 

@@ -2,6 +2,9 @@
 // live in resource_entries.cpp; testability in resource_testability.cpp.
 #include "core/resources.h"
 
+#include "core/redact.h"
+#include "core/upstream.h"
+
 #include "core/interpolate.h"
 #include "core/resource_entries.h"
 #include "core/uuid5.h"
@@ -311,7 +314,8 @@ json to_public_json(const Resources& resources) {
                  {"kind", m.kind},
                  {"provider", m.provider},
                  {"model_name", m.model_name},
-                 {"api_base", key ? key->api_base : std::string()},
+                 // Anyone signed in may list models: never a key pasted into the URL.
+                 {"api_base", key ? redact(shown_base_url(key->api_base), {key->api_key}) : std::string()},
                  {"provider_key", nullptr},
                  {"cost", nullptr},
                  {"testable", m.testable}};

@@ -148,6 +148,24 @@ bool is_dot_segment(std::string_view segment) {
   return s == "." || s == ".." || s == "%2e" || s == ".%2e" || s == "%2e." || s == "%2e%2e";
 }
 
+std::string shown_base_url_impl(std::string_view s) {
+  std::size_t sep = s.find("://");
+  const std::size_t authority_at = sep == std::string_view::npos ? 0 : sep + 3;
+  std::string_view head = s.substr(0, authority_at);
+  std::string_view rest = s.substr(authority_at);
+  // `//host` (no scheme) has its authority after the slashes too.
+  if (head.empty() && rest.substr(0, 2) == "//") head = rest.substr(0, 2), rest = rest.substr(2);
+  const std::size_t authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view remainder = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  remainder = remainder.substr(0, remainder.find_first_of("?#"));
+  std::string out;
+  out.reserve(s.size());
+  out.append(head).append(authority).append(remainder);
+  return out;
+}
+
 // Parses and normalises a base URL. `strip_endpoint` removes a pasted OpenAI-family
 // endpoint (the gateway does that for the OpenAI family, not for Azure).
 Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
@@ -437,6 +455,8 @@ UpstreamPlan plan_unsupported(UpstreamPlan p, std::string_view provider, std::st
 }
 
 }  // namespace
+
+std::string shown_base_url(std::string_view api_base) { return shown_base_url_impl(api_base); }
 
 UrlResult upstream_url(std::string_view api_base, std::string_view path) {
   UrlResult r;

@@ -23,6 +23,11 @@ struct UrlResult {
 // /embeddings, …); then joins `path` ("/chat/completions") with exactly one slash.
 UrlResult upstream_url(std::string_view api_base, std::string_view path);
 
+// A base URL as it may be shown to anyone who can list models: the user info before the
+// host, the query and the fragment removed (where keys get pasted: `user:key@`, Gemini's
+// `?key=`). The text is otherwise as configured; it is not checked here.
+std::string shown_base_url(std::string_view api_base);
+
 // The wire protocol a provider key speaks, decided as the gateway decides it: the exact
 // provider "openai" or "anthropic" first, else the key's `adapter`.
 enum class WireProtocol { OpenAI, Anthropic, AzureOpenAI, Unsupported };

@@ -55,3 +55,18 @@ TEST_CASE("a body that is not an object, or has no messages, is refused with a f
   CHECK_FALSE(none.ok);
   CHECK(none.errors[0].field.find("messages") != std::string::npos);
 }
+
+TEST_CASE("fields that steer the call to other models, endpoints or credentials are refused, each with its own error") {
+  for (const char* field : {"api_base", "base_url", "api_key", "extra_headers", "models", "route", "fallbacks"}) {
+    CAPTURE(field);
+    auto r = check_chat_body(json{{"messages", user_says("hi")}, {field, "https://attacker.example/v1"}}, "gpt-4.1-mini", "openai");
+    REQUIRE_FALSE(r.ok);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].field == std::string("extra.") + field);
+  }
+  // OpenRouter's fallback list as it is really sent: an array of model names.
+  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"models", json::array({"openai/gpt-4o", "anthropic/claude-3.5-sonnet"})}},
+                           "gpt-4.1-mini", "openrouter");
+  CHECK_FALSE(r.ok);
+  CHECK_FALSE(r.body.contains("models"));
+}

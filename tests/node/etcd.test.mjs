@@ -185,9 +185,11 @@ test('a malformed row is skipped and reported; the other rows keep serving', { s
   for (const relay of replicas()) {
     await eventually(async () => (await byName(relay, 'Good model'))?.testable, 'the good model');
     const health = await eventually(async () => {
-      const h = await (await relay.call('/healthz', { auth: null })).json();
+      const h = await (await relay.call('/api/playground/status')).json();
       return h.source.skippedRows >= 3 ? h : null;
-    }, 'three skipped rows in /healthz');
+    }, 'three skipped rows in the source status');
+    const open = await (await relay.call('/healthz', { auth: null })).json();
+    assert.deepEqual(open, { status: 'ok', problems: 3 }, '/healthz tells a stranger a state and a count only');
     assert.equal(health.status, 'ok', 'skipped rows do not make the source unhealthy');
     const reported = new Map(health.source.rowProblems.map((p) => [p.row, p.problems.map((x) => `${x.field}: ${x.message}`).join(' | ')]));
     assert.match(reported.get('models/broken-json'), /not JSON/);
@@ -202,7 +204,7 @@ test('a malformed row is skipped and reported; the other rows keep serving', { s
   await etcd.put(model('broken-json'), modelRow('Mended model', 'good'));
   for (const relay of replicas()) {
     await eventually(async () => (await byName(relay, 'Mended model'))?.testable, 'the mended model');
-    const h = await (await relay.call('/healthz', { auth: null })).json();
+    const h = await (await relay.call('/api/playground/status')).json();
     assert.ok(!h.source.rowProblems.some((p) => p.row === 'models/broken-json'));
   }
   await etcd.del(model('wrong-types'));
@@ -222,7 +224,9 @@ test('etcd stopped: both replicas serve the last snapshot and say degraded; rest
       const h = await r.json();
       return h.status === 'degraded' ? { code: r.status, h } : null;
     }, '/healthz to say degraded');
-    assert.ok(health.h.source.lastError.message.length > 0, 'says why');
+    assert.equal(health.code, 503);
+    const details = await (await relay.call('/api/playground/status')).json();
+    assert.ok(details.source.lastError.message.length > 0, 'says why, to a signed-in operator');
     assert.deepEqual(await relay.models(), before, 'the last snapshot, whole');
     assert.equal((await answer(relay, 'steady')).content, 'served by A', 'calls still work: the upstream does not need etcd');
   }

@@ -79,7 +79,7 @@ const closed = (sock) => new Promise((resolve) => {
 test('slowloris: headers sent a byte at a time are cut off by the headers timeout', async () => {
   const sock = net.connect(Number(new URL(strict.base).port), '127.0.0.1');
   const done = closed(sock);
-  const text = `GET /healthz HTTP/1.1\r\nhost: x\r\n${'x-slow: 1\r\n'.repeat(200)}\r\n`;
+  const text = `GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n${'x-slow: 1\r\n'.repeat(200)}\r\n`;
   const t0 = Date.now();
   let i = 0;
   const drip = setInterval(() => { if (sock.destroyed || i >= text.length) { clearInterval(drip); return; } sock.write(text[i++]); }, 50);
@@ -231,7 +231,7 @@ test('a client that stops reading slows the upstream down (back-pressure) and is
   const sock = net.connect(Number(new URL(strict.base).port), '127.0.0.1');
   const done = closed(sock);
   sock.pause(); // read nothing
-  sock.write(`POST /api/playground/chat HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  sock.write(`POST /api/playground/chat HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   await delay(1200);
   const written = flood.state.written;
   const grew = strict.rss() - rssBefore;

@@ -34,16 +34,16 @@ export function invalidUtf8Json() {
   return Buffer.concat([Buffer.from(head), INVALID_UTF8, Buffer.from(tail)]);
 }
 
-const head = (status, headers) =>
+export const head = (status, headers) =>
   `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Status'}${CRLF}${Object.entries({ connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}${CRLF}`).join('')}${CRLF}`;
 
 /** A complete response with a content-length. */
-function respond(sock, status, headers, body) {
+export function respond(sock, status, headers, body) {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   sock.end(Buffer.concat([Buffer.from(head(status, { ...headers, 'content-length': bytes.length })), bytes]));
 }
 
-const chunked = (data) => {
+export const chunked = (data) => {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
   return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}${CRLF}`), bytes, Buffer.from(CRLF)]);
 };
@@ -150,7 +150,8 @@ export const hostileScenarios = {
  * Starts the hostile server. Returns it with `base(scenario)`, `state` (bytes sent,
  * connections open/closed per scenario) and `stop()`.
  */
-export async function startHostileUpstream() {
+export async function startHostileUpstream(extraScenarios = {}) {
+  const scenarios = { ...hostileScenarios, ...extraScenarios };
   const state = { bytesSent: 0, open: new Map(), closed: [], requests: [] };
   const sockets = new Set();
   const server = net.createServer((sock) => {
@@ -174,7 +175,7 @@ export async function startHostileUpstream() {
       state.requests.push({ name, path });
       state.open.set(name, (state.open.get(name) ?? 0) + 1);
       sock.on('close', () => { state.open.set(name, state.open.get(name) - 1); state.closed.push({ name, at: Date.now() }); });
-      const fn = hostileScenarios[name];
+      const fn = scenarios[name];
       if (!fn) return respond(sock, 404, { 'content-type': 'application/json' }, '{"error":{"message":"no such scenario"}}');
       fn(sock, req, state);
     };
