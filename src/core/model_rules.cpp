@@ -24,6 +24,10 @@ bool takes_sampling_without_reasoning(std::string_view model_name) {
   return starts_with(n, "gpt-5.") && n.size() > 6 && is_digit(n[6]) && n[6] != '0';
 }
 
+bool takes_no_instructions(std::string_view model_name) {
+  const std::string n = normalized_model(model_name);
+  return is_family(n, "o1-mini") || is_family(n, "o1-preview");
+}
 
 namespace {
 

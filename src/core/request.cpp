@@ -197,6 +197,11 @@ bool read_content(Build& b, const json* content, const std::string& path, std::s
   return ok;
 }
 
+std::string no_instructions(const std::string& model_name) {
+  return excerpt(model_name, 80) + " takes no system or developer message and answers 400 to one: put the "
+         "instructions at the start of the first user message instead";
+}
+
 // Returns the message's role when valid ("" otherwise).
 std::string read_message(Build& b, const json& message, std::size_t index) {
   const std::string path = path_index("messages", index);
@@ -221,6 +226,8 @@ std::string read_message(Build& b, const json& message, std::size_t index) {
   }
   json content;
   if (!read_content(b, member(message, "content"), path + ".content", role, content) || role.empty()) return role;
+  if ((role == "system" || role == "developer") && takes_no_instructions(b.model_name))
+    b.report.warn(path + ".role", no_instructions(b.model_name));
   b.messages.push_back(json{{"role", role}, {"content", std::move(content)}});
   return role;
 }
@@ -235,6 +242,7 @@ void read_system(Build& b, const json& form) {
   const std::string& text = *s->get_ptr<const std::string*>();
   if (is_blank(text) || !b.text_fits("system", text)) return;
   note_text(b, text);
+  if (takes_no_instructions(b.model_name)) b.report.warn("system", no_instructions(b.model_name));
   // OpenAI's reasoning models read instructions from the "developer" role; early ones
   // (o1-mini) refused "system" outright, later ones only translate it.
   b.messages.push_back(json{{"role", b.reasoning ? "developer" : "system"}, {"content", text}});

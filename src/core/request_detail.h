@@ -129,6 +129,9 @@ bool is_family(std::string_view name, std::string_view family);
 // GPT-5.1 and later accept sampling parameters when reasoning_effort is "none" (OpenAI's
 // "GPT-5.1 parameter compatibility"); gpt-5 itself never does.
 bool takes_sampling_without_reasoning(std::string_view model_name);
+// The first o1 models (o1-mini, o1-preview) take no instructions at all: a system or a
+// developer message is refused with 400 unsupported_value on messages[i].role.
+bool takes_no_instructions(std::string_view model_name);
 
 // Behaviours of OpenAI-compatible endpoints that accept a request but do not honour all
 // of it. One row per provider (models' `provider` field, lower case); add rows freely.

@@ -67,11 +67,15 @@ std::string multi_target_reason(const Model& m) {
          "test each target here, or send traffic through the managed gateway to test semantic routing";
 }
 
+// A process reads its environment once, when it starts: no signal can change it, so a reload
+// of the resources file sees the same variables. Only a restart with the variable set helps.
 std::string unset_reason(const std::string& owner, const std::vector<std::string>& vars) {
   std::vector<std::string> quoted_vars;
   for (const auto& v : vars) quoted_vars.push_back("${" + v + "}");
   return owner + " needs " + name_list(quoted_vars) + ", unset or empty where the playground runs: set " +
-         (vars.size() == 1 ? "it" : "them") + " and reload the resources file";
+         (vars.size() == 1 ? "it" : "them") +
+         " in the relay's environment and restart it (a reload of the resources file keeps the environment the "
+         "relay started with)";
 }
 
 // Why the key cannot be called as OpenAI-compatible chat, or "" when it can.

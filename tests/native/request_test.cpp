@@ -882,3 +882,21 @@ TEST_CASE("request: body_size is exactly the serialised length") {
     CHECK(body_size(j) == dump_json(j).size());
   }
 }
+
+TEST_CASE("request: o1-mini and o1-preview take no instructions: a warning before sending, not a 400 after") {
+  for (const char* name : {"o1-mini", "o1-mini-2024-09-12", "openai/o1-preview"}) {
+    CAPTURE(name);
+    auto r = build_request(form_with({{"system", "Be brief."}, {"model", model(name)}}));
+    REQUIRE(r.ok);
+    REQUIRE(warning_at(r, "system"));
+    CHECK(contains(warning_at(r, "system")->message, "takes no system or developer message"));
+    json messages = json::array({{{"role", "system"}, {"content", "S"}}, {{"role", "user"}, {"content", "hi"}}});
+    auto m = build_request(json{{"messages", messages}, {"model", model(name)}});
+    CHECK(warning_at(m, "messages[0].role"));
+  }
+  // o1 itself and later reasoning models take the instructions (as developer).
+  for (const char* name : {"o1", "o3-mini", "gpt-4.1-mini"}) {
+    CAPTURE(name);
+    CHECK_FALSE(warning_at(build_request(form_with({{"system", "S"}, {"model", model(name)}})), "system"));
+  }
+}

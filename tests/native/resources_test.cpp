@@ -602,7 +602,8 @@ TEST_CASE("allow_unset_vars: the playground's demo mode lists, but does not test
   const Model* gpt4o = model_named(r, "gpt4o");
   CHECK_FALSE(gpt4o->testable);
   CHECK(gpt4o->reason == "its provider key `oai` needs ${OPENAI_API_KEY}, unset or empty where the playground "
-                         "runs: set it and reload the resources file");
+                         "runs: set it in the relay's environment and restart it (a reload of the resources file "
+                         "keeps the environment the relay started with)");
   CHECK_FALSE(model_named(r, "deepseek-chat")->testable);
   CHECK(model_named(r, "claude")->testable);
   const json keys = to_relay_keys_json(r);

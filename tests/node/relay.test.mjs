@@ -283,7 +283,29 @@ test('SIGHUP-style reload: a good file replaces the models, a bad one keeps the 
   assert.ok((await relay.models()).some((m) => m.display_name === 'm-added'), 'the last good configuration stays');
   const health = await relay.call('/healthz', { auth: null });
   assert.equal(health.status, 503);
-  assert.match(await health.text(), /quote/i);
+  assert.deepEqual(await health.json(), { status: 'degraded', problems: 1 });
+  const details = await (await relay.call('/api/playground/status')).json();
+  assert.match(JSON.stringify(details.source.lastReloadError), /quote/i, 'the reason, for a signed-in operator');
+});
+
+test('a key variable set after start is not seen by a reload (the advice says restart, and it is true)', async () => {
+  const name = 'PG_SET_LATER_KEY';
+  delete process.env[name];
+  const lenient = await startRelay({
+    resources: { _format_version: '1', provider_keys: [{ display_name: 'later', provider: 'openai', api_key: `\${${name}}` }], models: [{ display_name: 'm', provider: 'openai', model_name: 'gpt-4.1-mini', provider_key: 'later' }] },
+    env: { RESOURCES_ALLOW_UNSET_VARS: '1' },
+  });
+  try {
+    const before = (await lenient.models())[0];
+    assert.equal(before.testable, false);
+    assert.match(before.reason, /restart/);
+    process.env[name] = 'sk-set-after-the-relay-started-000000';
+    assert.equal(await lenient.source.reload(), true);
+    assert.equal((await lenient.models())[0].testable, false, 'the environment the relay started with is the one it keeps');
+  } finally {
+    delete process.env[name];
+    await lenient.stop();
+  }
 });
 
 test('a user with too many calls in flight gets busy, and a slot frees when one ends', async () => {

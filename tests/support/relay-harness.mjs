@@ -33,7 +33,7 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
   for (const [k, v] of Object.entries(overrides)) if (k !== 'limits') settings[k] = v;
   const source = settings.etcd
     ? new EtcdSource({ core, ...settings.etcd, log, ...etcd })
-    : new FileSource({ core, path: file, env: { ...process.env, ...env }, log });
+    : new FileSource({ core, path: file, env: { ...process.env, ...env }, allowUnsetVars: settings.allowUnsetKeyVars, log });
   await source.start();
   const sessions = new Sessions({ token: TOKEN, secret: settings.sessionSecret, previousSecret: settings.sessionSecretPrevious, ttlSeconds: 3600, log });
   const server = createRelay({ core, source, sessions, settings, log });
