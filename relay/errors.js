@@ -45,9 +45,18 @@ export class RelayError extends Error {
   }
 }
 
-/** Turns a Node network error from the upstream call into the relay's vocabulary. */
-export function fromNetworkError(err, host) {
+/**
+ * Turns a Node network error from the upstream call into the relay's vocabulary, from its
+ * `code` and the phase the call was in (never from its message, which Node and OpenSSL word
+ * as they like). `reason` carries the code on to the page.
+ */
+export function fromNetworkError(err, host, phase = '') {
   const code = typeof err?.code === 'string' ? err.code : '';
+  if (code === 'ETIMEDOUT') {
+    return phase === 'connect'
+      ? new RelayError('timeout', `could not connect to ${host} (${code})`, { phase, reason: code })
+      : new RelayError('upstream_reset', `the connection to ${host} timed out (${code})`, { phase, reason: code });
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' || code === 'EAI_FAIL') {
     return new RelayError('dns', `the host ${host} could not be resolved (${code})`, { reason: code });
   }
