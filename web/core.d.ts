@@ -27,11 +27,27 @@ export interface Result {
   model: string | null;
   /** A stream ended with `data: [DONE]`. */
   done: boolean;
+  /**
+   * The stream's last well-formed `event: relay_error` before `[DONE]` (null when none; always
+   * null for a whole body). Anyone can send an event by that name: it is the relay's own only
+   * when `nonce` equals the response's `x-playground-relay-nonce` header, which diagnose() checks.
+   */
+  relayEvent: RelayEvent | null;
   findings: Finding[];
   /** diagnose() input only: the whole content's size in UTF-8 bytes when `content` is an excerpt. */
   contentLength?: number;
   /** The same for `reasoning`. */
   reasoningLength?: number;
+}
+
+/** `event: relay_error` data, `{"error":{"source":"relay",…}}`, read: strings, bounded, "" when absent. */
+export interface RelayEvent {
+  kind: string;
+  message: string;
+  phase: string;
+  reason: string;
+  /** base64url, at most 64 characters; "" when the event had none (or not one of that form). */
+  nonce: string;
 }
 
 export interface Delta {
@@ -84,9 +100,15 @@ export interface Condition { kind: string; side: 'provider' | 'prompt' | 'relay'
 export interface Diagnosis { steps: Step[]; conditions: Condition[]; summary: string; verdict: 'pass' | 'fail' | 'warn' }
 
 export interface Outcome {
+  /** A failure the page knows to be the relay's own (see web/playground/api.js relayErrorFromText). */
   relayError?: { kind: string; message: string; [k: string]: unknown };
   status?: number;
   contentType?: string;
+  /**
+   * The response's headers, lower-case names. The relay's own ones decide whose a relay-shaped
+   * answer is: `x-playground-source: relay` makes a `{"error":{"source":"relay",…}}` body the
+   * relay's, and `x-playground-relay-nonce` makes a stream's relayEvent with that nonce the relay's.
+   */
   headers?: Record<string, string>;
   body?: string;
   result?: Result;

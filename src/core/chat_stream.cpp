@@ -22,6 +22,59 @@ std::string choice_path(std::size_t number, std::size_t choice, const char* rest
 Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
 Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
 
+// The relay's own event (event: relay_error) carries
+// {"error":{"source":"relay","kind","message","phase"?,"reason"?,"nonce"}}. Its texts are cut
+// to a line each: a stream is outside input even where it claims to be the relay.
+constexpr std::size_t kRelayKindChars = 40;
+constexpr std::size_t kRelayMessageChars = 500;
+constexpr std::size_t kRelayReasonChars = 80;
+constexpr std::size_t kRelayNonceMaxBytes = 64;
+
+// The relay's nonce is base64url; anything else (or longer) cannot be it, so it is kept as
+// "" rather than cut (a cut value must never be compared with the header).
+bool is_nonce(std::string_view s) {
+  if (s.empty() || s.size() > kRelayNonceMaxBytes) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+// nullopt, with `problem` set, when the data is not the relay's error JSON.
+std::optional<RelayEvent> read_relay_event(const std::string& data, std::string& problem) {
+  auto parsed = parse_json(data);
+  if (!parsed.value) {
+    problem = "its data is not JSON";
+    return std::nullopt;
+  }
+  const json* error = member(*parsed.value, "error");
+  if (!error || !error->is_object()) {
+    problem = "its data has no error object";
+    return std::nullopt;
+  }
+  const auto* source = string_member(*error, "source");
+  if (!source || *source != "relay") {
+    problem = "its error.source is not \"relay\"";
+    return std::nullopt;
+  }
+  const auto* kind = string_member(*error, "kind");
+  if (!kind || kind->empty()) {
+    problem = "its error.kind is missing";
+    return std::nullopt;
+  }
+  auto text = [&](const char* name, std::size_t max_chars) {
+    const auto* value = string_member(*error, name);
+    return value ? excerpt(*value, max_chars) : std::string();
+  };
+  RelayEvent e;
+  e.kind = excerpt(*kind, kRelayKindChars);
+  e.message = text("message", kRelayMessageChars);
+  e.phase = text("phase", kRelayKindChars);
+  e.reason = text("reason", kRelayReasonChars);
+  if (const auto* nonce = string_member(*error, "nonce"); nonce && is_nonce(*nonce)) e.nonce = *nonce;
+  return e;
+}
+
 // Finds a member for moving out of (the chunk is ours: parsed for this event only).
 json* mutable_member(json& object, const char* key) {
   if (!object.is_object()) return nullptr;
@@ -131,6 +184,22 @@ void ChatStream::report_decoder_failure() {
 
 void ChatStream::on_event(SseEvent& event) {
   const std::string& data = event.data;
+  // The relay's own event, written after the upstream's last byte when the relay cut the
+  // stream: neither a chunk nor the provider's error. Told apart by its name only, so an
+  // upstream can send one too; diagnose() checks its nonce (see RelayEvent).
+  if (event.event == "relay_error") {
+    if (result_.done) {
+      // After [DONE] the answer was whole (a provider that kept the connection open until
+      // the relay's idle limit): like any data there, it is not part of the answer.
+      if (!data.empty())
+        issues_.note(result_.findings, "data after [DONE]", 1, [&] {
+          return warn(chunk_path(chunk_count_), "data arrived after data: [DONE] and was ignored");
+        });
+      return;
+    }
+    on_relay_event(data);
+    return;
+  }
   if (data.empty()) return;
   if (data == "[DONE]") {
     result_.done = true;
@@ -171,6 +240,23 @@ void ChatStream::on_provider_error(const EnvelopeError& error, const std::string
     return err(path, "the provider sent an error in the stream: " + describe(error));
   });
   deltas_.error(error_delta(error));
+}
+
+// The last well-formed relay_error event wins (the relay writes one, last); a malformed one
+// is ignored, with a warning: it says nothing about the answer's validity.
+void ChatStream::on_relay_event(const std::string& data) {
+  const std::size_t number = relay_events_++;
+  std::string problem;
+  auto event = read_relay_event(data, problem);
+  if (!event) {
+    issues_.note(result_.findings, "relay_error events that are not the relay's error JSON", kKeepEach, [&] {
+      return warn("relay_error[" + std::to_string(number) + "]",
+                  "an event named relay_error was ignored: " + problem +
+                      " (the relay's is {\"error\":{\"source\":\"relay\",\"kind\":…,\"message\":…,\"nonce\":…}})");
+    });
+    return;
+  }
+  result_.relay_event = std::move(*event);
 }
 
 void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {

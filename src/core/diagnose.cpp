@@ -90,7 +90,10 @@ std::string default_pass_evidence(int step, const Outcome& o) {
 
 Diagnosis diagnose(const json& outcome) {
   const Outcome o = diag::read_outcome(outcome);
-  const Cause cause = explain(o);
+  Cause cause = explain(o);
+  // Whatever explained the run, an upstream that posed as the relay is worth saying.
+  if (o.result && o.result->relay_event && !is_relays(o, *o.result->relay_event))
+    note_posing_relay(cause, *o.result->relay_event);
 
   Diagnosis d;
   const std::string stopped = !cause.stop_reason.empty() ? cause.stop_reason

@@ -77,17 +77,24 @@ ProviderFacts facts_from_description(std::string text, bool mid_stream) {
   return f;
 }
 
-// The relay's own relay_error event reads like a provider error to the stream validator;
-// its messages are the relay's (relay/upstream.js), so they are recognised here.
-std::optional<RelayFailure> relay_event(const std::string& message) {
-  const std::string m = lower_ascii(message);
+// An event that says it is the relay's but lacks this response's relay nonce came from the
+// upstream: it is read as what it is, the provider's error event (diagnose() adds that it
+// posed as the relay's). Its kind stands where a provider's error type would.
+ProviderFacts facts_from_posing_event(const RelayEventView& e) {
+  ProviderFacts f;
+  f.mid_stream = true;
+  f.shape = BodyShape::Envelope;
+  f.type = e.kind;
+  f.message = e.message;
+  return f;
+}
+
+RelayFailure relay_failure_of(const RelayEventView& e) {
   RelayFailure r;
-  r.message = message;
-  if (m.find("idle limit") != std::string::npos) r.kind = "timeout", r.phase = "idle";
-  else if (m.find("total time limit") != std::string::npos) r.kind = "timeout", r.phase = "total";
-  else if (m.find("response size limit") != std::string::npos) r.kind = "too_large";
-  else if (m.find("closed the connection in the middle") != std::string::npos) r.kind = "upstream_reset";
-  else return std::nullopt;
+  r.kind = e.kind;
+  r.message = e.message;
+  r.phase = e.phase;
+  r.reason = e.reason;
   return r;
 }
 
@@ -155,6 +162,16 @@ Cause explain_answered(const ResultView& r);
 
 }  // namespace
 
+void note_posing_relay(Cause& c, const RelayEventView& event) {
+  if (c.posing_relay_noted) return;
+  c.posing_relay_noted = true;
+  const std::string note = std::string("the provider sent an event that claims to be the relay's (relay_error ") +
+                           (event.nonce.empty() ? "without the relay's nonce" : "with a nonce that is not this call's") +
+                           ")";
+  if (c.failed >= 0) c.evidence = note + "; " + c.evidence;
+  else c.summary = first_upper(note) + ". " + c.summary;
+}
+
 Cause explain_answer(const Outcome& o) {
   const int status = o.status ? o.status : 200;
   const std::string media = media_type(o.content_type);
@@ -214,11 +231,18 @@ Cause explain_answer(const Outcome& o) {
                            "the provider sent an error with a success status: its message says why",
                            "The provider answered with an error instead of a completion");
     }
-    if (starts_with(message, kStreamErrorPrefix)) {
-      const std::string inner = message.substr(kStreamErrorPrefix.size());
-      if (auto relay = relay_event(inner)) return explain_relay_failure(*relay, o, true);
-      return explain_provider_error(facts_from_description(inner, true), o);
-    }
+    if (starts_with(message, kStreamErrorPrefix))
+      return explain_provider_error(facts_from_description(message.substr(kStreamErrorPrefix.size()), true), o);
+  }
+
+  // The stream's relay_error event comes after every provider byte, so a provider's own
+  // error event above explains more; it in turn explains more than the findings below (a
+  // stream the relay cut also lacks its [DONE]).
+  if (r.relay_event) {
+    if (is_relays(o, *r.relay_event)) return explain_relay_failure(relay_failure_of(*r.relay_event), o, true);
+    Cause c = explain_provider_error(facts_from_posing_event(*r.relay_event), o);
+    note_posing_relay(c, *r.relay_event);
+    return c;
   }
 
   if (!r.errors.empty()) {

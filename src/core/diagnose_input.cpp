@@ -63,8 +63,8 @@ std::vector<std::string> read_secrets(const json& outcome) {
   return out;
 }
 
-// {error:{source:"relay", kind, message, category?, status?, location?, phase?}} or the
-// inner object itself.
+// {error:{source:"relay", kind, message, category?, status?, location?, phase?, reason?}} or
+// the inner object itself.
 RelayFailure read_relay(const json& value, const std::vector<std::string>& secrets) {
   RelayFailure r;
   if (value.is_string()) {
@@ -78,11 +78,13 @@ RelayFailure read_relay(const json& value, const std::vector<std::string>& secre
   if (const auto* c = string_member(*inner, "category")) r.category = excerpt(*c, 40);
   if (const auto* l = string_member(*inner, "location")) r.location = excerpt(redact(*l, secrets), 300);
   if (const auto* p = string_member(*inner, "phase")) r.phase = excerpt(*p, 40);
+  if (const auto* why = string_member(*inner, "reason")) r.reason = excerpt(*why, 80);
   if (auto s = status_of(member(*inner, "status"))) r.status = *s;
   return r;
 }
 
-// A relay error that arrived as the body ({"error":{"source":"relay",…}}).
+// A relay error that arrived as the body ({"error":{"source":"relay",…}}). Only for a
+// response the relay wrote itself (Outcome::from_relay): an upstream can send that body too.
 std::optional<RelayFailure> relay_in_body(const std::string& body, const std::vector<std::string>& secrets) {
   if (body.size() > 64 * 1024 || body.find("\"relay\"") == std::string::npos) return std::nullopt;
   auto parsed = parse_json(body);
@@ -94,11 +96,21 @@ std::optional<RelayFailure> relay_in_body(const std::string& body, const std::ve
   return read_relay(*error, secrets);
 }
 
+constexpr std::string_view kRelayNonceHeader = "x-playground-relay-nonce";
+constexpr std::size_t kMaxNonceBytes = 64;
+
+// `nonce`: the x-playground-relay-nonce header as received. The redacted, cut copy in `out`
+// is for evidence; a comparison needs the value itself (it is random, never a secret).
 void read_headers(const json& outcome, const std::vector<std::string>& secrets,
-                  std::map<std::string, std::string>& out) {
+                  std::map<std::string, std::string>& out, std::string& nonce) {
   const json* headers = member(outcome, "headers");
   if (!headers) return;
   auto add = [&](const std::string& name, const json& value) {
+    // Read before the limit on how many headers are kept: it decides, the others inform.
+    if (value.is_string() && name.size() == kRelayNonceHeader.size() && lower_ascii(name) == kRelayNonceHeader) {
+      const auto& v = value.get_ref<const std::string&>();
+      nonce = v.size() <= kMaxNonceBytes ? v : std::string();
+    }
     if (out.size() >= kMaxHeaders || name.empty() || name.size() > 200) return;
     std::string text;
     if (value.is_array()) {
@@ -167,6 +179,20 @@ ResultView read_result(const json& result, const std::vector<std::string>& secre
       }
     }
   }
+  if (const json* e = member(result, "relayEvent"); e && e->is_object()) {
+    auto text = [&](const char* name, std::size_t max_chars) {
+      const auto* value = string_member(*e, name);
+      return value ? excerpt(*value, max_chars) : std::string();
+    };
+    RelayEventView v;
+    v.kind = text("kind", 40);
+    v.message = excerpt(redact(text_of(member(*e, "message")), secrets), 500);
+    v.phase = text("phase", 40);
+    v.reason = text("reason", 80);
+    // Kept whole or not at all: a cut nonce must never match.
+    if (const auto* nonce = string_member(*e, "nonce"); nonce && nonce->size() <= kMaxNonceBytes) v.nonce = *nonce;
+    r.relay_event = std::move(v);
+  }
   const json* ok = member(result, "ok");
   r.ok = (ok && ok->is_boolean()) ? ok->get<bool>() : !any_error;
   if (any_error) r.ok = false;  // design.md: ok is false when any finding is an error
@@ -230,6 +256,10 @@ BaseUrl read_base_url(std::string_view api_base) {
   return b;
 }
 
+bool is_relays(const Outcome& o, const RelayEventView& event) {
+  return !event.nonce.empty() && event.nonce == o.relay_nonce;
+}
+
 std::string header(const Outcome& o, std::string_view lower_name) {
   const auto it = o.headers.find(std::string(lower_name));
   return it == o.headers.end() ? std::string() : it->second;
@@ -244,13 +274,14 @@ Outcome read_outcome(const json& outcome) {
     o.relay = read_relay(*relay, o.secrets);
   if (auto status = status_of(member(outcome, "status"))) o.status = *status;
   if (const json* aborted = member(outcome, "aborted"); aborted && aborted->is_boolean()) o.aborted = aborted->get<bool>();
-  read_headers(outcome, o.secrets, o.headers);
+  read_headers(outcome, o.secrets, o.headers, o.relay_nonce);
+  o.from_relay = header(o, "x-playground-source") == "relay";
   if (const auto* type = string_member(outcome, "contentType")) o.content_type = excerpt(*type, 200);
   else o.content_type = header(o, "content-type");
 
   if (const json* body = member(outcome, "body"); body && !body->is_null()) {
     o.body = redact(text_of(body), o.secrets);
-    if (!o.relay) o.relay = relay_in_body(*o.body, o.secrets);
+    if (!o.relay && o.from_relay) o.relay = relay_in_body(*o.body, o.secrets);
   }
   if (const json* result = member(outcome, "result"); result && result->is_object())
     o.result = read_result(*result, o.secrets);

@@ -20,7 +20,18 @@ struct RelayFailure {
   std::string category;  // blocked_address: the address category ("loopback", "private", …)
   std::string location;  // redirect: where the provider pointed
   std::string phase;     // timeout: "connect" | "first_byte" | "idle" | "total" ("" when unknown)
+  std::string reason;    // the relay's machine-readable cause ("" when none)
   int status = 0;        // redirect: the provider's 3xx
+};
+
+// A stream's relay_error event as the Result carries it (design.md's Result.relayEvent).
+// Whose it is depends on its nonce: see Outcome::relay_event_verified.
+struct RelayEventView {
+  std::string kind;
+  std::string message;  // redacted, single line
+  std::string phase;
+  std::string reason;
+  std::string nonce;    // "" when the event carried none
 };
 
 // The parts of design.md's Result that the diagnosis needs.
@@ -39,6 +50,7 @@ struct ResultView {
   std::vector<std::string> errors;    // "<path>: <message>" of error findings, in order
   std::vector<std::string> warnings;  // the same for warnings
   std::vector<std::string> error_messages;  // the bare messages of error findings
+  std::optional<RelayEventView> relay_event;
 };
 
 // The base URL, read only for advice (the relay's upstreamUrl decides what is called).
@@ -64,6 +76,11 @@ struct Outcome {
   std::vector<std::string> secrets;
   std::optional<double> connect_ms;            // timings.connect, when the relay reported it
   bool aborted = false;                        // the user pressed Stop (the page's outcome.aborted)
+  // The relay's headers: what it wrote itself says x-playground-source: relay; a forwarded
+  // answer carries x-playground-relay-nonce, the nonce of the relay's own stream event. An
+  // upstream can set neither (the relay passes upstream headers through an allowlist).
+  bool from_relay = false;
+  std::string relay_nonce;                     // as received, not redacted ("" when absent)
 };
 
 Outcome read_outcome(const json& outcome);
@@ -72,6 +89,10 @@ Outcome read_outcome(const json& outcome);
 ResultView read_result(const json& result, const std::vector<std::string>& secrets);
 
 BaseUrl read_base_url(std::string_view api_base);
+
+// Whether a stream's relay_error event is the relay's own: its nonce is this response's
+// x-playground-relay-nonce. Otherwise the upstream wrote it, posing as the relay.
+bool is_relays(const Outcome& o, const RelayEventView& event);
 
 // A header's value ("" when absent), by lower-case name.
 std::string header(const Outcome& o, std::string_view lower_name);

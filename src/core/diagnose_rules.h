@@ -54,7 +54,11 @@ struct Cause {
   std::string summary;                                 // one sentence
   std::string stop_reason;                             // why later steps were not checked
   std::array<std::string, kStepCount> pass_evidence;   // overrides the default wording
+  bool posing_relay_noted = false;                     // note_posing_relay() was applied
 };
+
+// Says in the cause that the provider sent an event posing as the relay's (once).
+void note_posing_relay(Cause& c, const RelayEventView& event);
 
 // The HTTP error path: the facts of an error response, and what they mean.
 ProviderFacts facts_from_response(const Outcome& o, int status);

@@ -16,6 +16,13 @@ json to_json(const Result& r) {
   out["usage"] = r.usage ? *r.usage : json(nullptr);
   out["model"] = r.model ? json(*r.model) : json(nullptr);
   out["done"] = r.done;
+  if (r.relay_event) {
+    const RelayEvent& e = *r.relay_event;
+    out["relayEvent"] = json{{"kind", e.kind}, {"message", e.message}, {"phase", e.phase}, {"reason", e.reason},
+                             {"nonce", e.nonce}};
+  } else {
+    out["relayEvent"] = nullptr;
+  }
   out["findings"] = to_json(r.findings);
   return out;
 }

@@ -20,6 +20,18 @@ namespace pg {
 
 struct EnvelopeError;  // core/completion_rules.h
 
+// The relay's own last event in a stream it cut short (`event: relay_error`). The stream
+// cannot tell the relay's from an upstream's imitation: `nonce` is what proves it, compared
+// by diagnose() with the response's x-playground-relay-nonce header, which the upstream
+// never sees. Every field is bounded; "" when the event did not carry it.
+struct RelayEvent {
+  std::string kind;     // the relay's error kind ("timeout", "too_large", …)
+  std::string message;  // one line
+  std::string phase;    // timeout: "idle" | "total" | …
+  std::string reason;   // the relay's machine-readable cause
+  std::string nonce;    // "" when absent or too long to be the relay's
+};
+
 struct Result {
   std::string content;
   std::string reasoning;                 // reasoning_content (DeepSeek) or reasoning (OpenRouter)
@@ -28,6 +40,7 @@ struct Result {
   std::optional<json> usage;             // {prompt_tokens, completion_tokens, total_tokens, ...}
   std::optional<std::string> model;
   bool done = false;                     // a stream ended with data: [DONE]
+  std::optional<RelayEvent> relay_event; // the last relay_error event of a stream (before [DONE])
   Findings findings;
   bool ok() const { return !has_error(findings); }
 };
@@ -73,6 +86,7 @@ class ChatStream final : private SseSink {
   void on_delta(json& delta, std::size_t number, std::size_t choice_at);
   void on_tool_calls(json& fragments, std::size_t number, std::size_t choice_at);
   void on_provider_error(const EnvelopeError& error, const std::string& path);
+  void on_relay_event(const std::string& data);
   void report_decoder_failure();
 
   SseDecoder decoder_;
@@ -90,6 +104,7 @@ class ChatStream final : private SseSink {
   std::size_t reasoning_pushed_ = 0;
   std::size_t chunk_count_ = 0;   // data events other than [DONE], JSON or not
   std::size_t provider_errors_ = 0;
+  std::size_t relay_events_ = 0;  // relay_error events seen, kept or not (for findings' paths)
   bool saw_created_ = false;
   bool decoder_failure_reported_ = false;
   bool ended_ = false;

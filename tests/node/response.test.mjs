@@ -86,6 +86,7 @@ test('validateCompletion: an OpenAI completion has design.md\'s Result shape', a
     usage: { prompt_tokens: 14, completion_tokens: 8, total_tokens: 22, reasoning_tokens: 0, cached_tokens: 0 },
     model: 'gpt-4o-mini-2024-07-18',
     done: false,
+    relayEvent: null,
     findings: [],
   });
 });
