@@ -5,7 +5,9 @@
 // Adding a scenario = adding one JSON file; this file iterates the folder. A fixture holds
 // title, upstream (see tests/scenarios/server.mjs), target? (nxdomain | refused | tls | forbidden:
 // fail before HTTP), model? {provider, model_name}, request? {stream, params}, and expect:
-// {reach, endpoint, key, model, answer, verdict, conditions?, relayError?, mentions?}.
+// {reach, endpoint, key, model, answer, verdict, conditions?, relayError?, mentions?, absent?}:
+// relayError names the kind the page must take as the relay's own (null: the page must take
+// none, the answer is the provider's), absent lists phrases the diagnosis must not contain.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -101,7 +103,9 @@ for (const [name, fixture] of Object.entries(fixtures)) {
     assert.deepEqual(d.conditions.map((c) => c.kind), expect.conditions ?? [], context);
     assert.equal(d.verdict, expect.verdict, context);
     if (expect.relayError) assert.equal(outcome.relayError?.kind, expect.relayError, context);
+    if (expect.relayError === null) assert.equal(outcome.relayError, undefined, context);
     for (const phrase of expect.mentions ?? []) assert.ok(dumped.includes(phrase), `${context}\nmissing phrase: ${phrase}`);
+    for (const phrase of expect.absent ?? []) assert.ok(!dumped.includes(phrase), `${context}\nunexpected phrase: ${phrase}`);
     for (const s of SECRETS) {
       assert.ok(!dumped.includes(s), `${name}: the diagnosis contains the key`);
       assert.ok(!dumped.includes(s.slice(-12)), `${name}: the diagnosis contains the key's tail`);

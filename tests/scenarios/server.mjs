@@ -3,11 +3,13 @@
 // `upstream` block, so a new provider behaviour is a new JSON file, not new code.
 //
 // upstream: { status?, contentType?, headers?, body?: string|object, sse?: string[],
-//             behaviour?: "silent" | "cut" }
+//             behaviour?: "silent" | "cut" | "stall" }
 //   body    sent as is (an object is JSON-encoded); "${KEY_MASKED}" becomes the key the relay
 //           sent, masked the way OpenAI echoes it (prefix, stars, last 4).
 //   sse     events written one by one as text/event-stream; with behaviour "cut" the socket is
 //           destroyed after the last one (no [DONE], no clean end).
+//           With "stall" the connection stays open, silent, after the last one (the relay's
+//           idle limit trips and it ends the stream with its own relay_error event).
 //   silent  accept the request and never answer (the relay's first-byte limit trips).
 import http from 'node:http';
 
@@ -30,7 +32,7 @@ export async function startScenarioUpstream(fixtures) {
         res.writeHead(up.status ?? 200, { 'content-type': up.contentType ?? 'text/event-stream', ...up.headers });
         for (const event of up.sse) res.write(fill(event, key));
         if (up.behaviour === 'cut') setTimeout(() => res.socket?.destroy(), 20);
-        else res.end();
+        else if (up.behaviour !== 'stall') res.end();
         return;
       }
       const body = typeof up.body === 'string' ? up.body : up.body === undefined ? '' : JSON.stringify(up.body);

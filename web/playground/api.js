@@ -2,6 +2,9 @@
 // cookie) and the custom header the relay requires of browsers on state-changing calls.
 
 export const PLAYGROUND_HEADER = 'x-playground';
+// Every response of the relay says who wrote it: "relay" for its own, "upstream" for a
+// forwarded answer. The relay lets no upstream header of that name through.
+export const SOURCE_HEADER = 'x-playground-source';
 
 export class RelayApi {
   /** @param {string} base  the path prefix, e.g. "/api/playground" */
@@ -60,9 +63,28 @@ export function relayErrorOf(parsed) {
   return null;
 }
 
-/** Parses a relay error from a response body text, or null. */
-export function relayErrorFromText(text) {
+/**
+ * The relay's own failure in a response, or null. The body alone proves nothing: an upstream
+ * can send {"error": {"source": "relay", ...}} too. So it is the relay's only when the
+ * response says SOURCE_HEADER: relay; a relay-shaped body without it is the provider's,
+ * left for the core to read.
+ * @param {string} text  the response body
+ * @param {Headers | Record<string, string> | null | undefined} headers  the response's
+ *   headers (a fetch Headers, or a plain object such as Object.fromEntries(headers))
+ */
+export function relayErrorFromText(text, headers) {
+  if (headerValue(headers, SOURCE_HEADER) !== 'relay') return null;
   return relayErrorOf(parseJson(text));
+}
+
+// A header's value, or null; names compared without case, the value trimmed as fetch does.
+function headerValue(headers, name) {
+  if (!headers || typeof headers !== 'object') return null;
+  if (typeof headers.get === 'function') return headers.get(name)?.trim() ?? null;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name && typeof value === 'string') return value.trim();
+  }
+  return null;
 }
 
 /**

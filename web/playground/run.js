@@ -82,7 +82,8 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
     }
     run.timing.total = performance.now() - t0;
     if (!run.aborted && !run.relayError) {
-      run.relayError = relayErrorFromText(run.raw);
+      // The relay's own failure only when the relay says it wrote this response.
+      run.relayError = relayErrorFromText(run.raw, res.headers);
       if (!run.relayError && res.ok) {
         run.result = core.validateCompletion(run.raw);
         run.timing.firstToken = run.timing.firstByte; // a whole body: its first token came with its first byte
