@@ -2,23 +2,40 @@
 //
 // What is matched, at every position of the text, for every secret:
 //  - the secret itself;
-//  - the secret as it appears inside a JSON string: any mix of raw bytes and JSON escapes
-//    (\" \\ \/ \b \f \n \r \t \uXXXX, surrogate pairs, either hex case). We decode instead
-//    of listing escaped variants because encoders differ (Python escapes all non-ASCII,
-//    Go escapes < > &, some escape "/"). An escape that decodes to an ASCII letter or digit
-//    is not accepted: no encoder writes one, and refusing it keeps the match span small;
+//  - the secret with any of its bytes escaped, in any mix with raw bytes. Two escapes:
+//     * JSON (\" \\ \/ \b \f \n \r \t \uXXXX, surrogate pairs, either hex case). We decode
+//       instead of listing escaped variants because encoders differ (Python escapes all
+//       non-ASCII, Go escapes < > &, some escape "/"). Letters and digits are accepted as
+//       \u escapes too: no encoder writes "\u0073k-", but anyone who wants a key past the
+//       relay does, and a JSON parser downstream turns it back into the key;
+//     * URL percent-encoding, %XX in either hex case, for any byte ("%2F", "%73%6B").
+//       A '+' stays a '+', not a space: keys hold no spaces, so reading '+' as one could
+//       only lose a match (a key's own '+' written raw in a query string), never make one.
+//       A '%' without two hex digits after it is an ordinary character.
+//    Mode::Mixed reads every escape straight from the text, so "%5C" is a backslash byte
+//    (a percent-encoded key that holds one). Mode::Layered percent-decodes first and reads
+//    JSON escapes in the result, the shape of JSON put in a URL (PHP writes "/" as "\/",
+//    a query string then carries "%5C%2F"). Nothing deeper is decoded: a JSON-escaped '%'
+//    ("\u0025") is a plain '%'. Each layer multiplies how far a match can reach (the
+//    window), and no encoder nests escapes three deep;
+//  - base64 of the secret (secrets of 12+ characters), standard or URL-safe alphabet, at
+//    each of the 3 byte alignments, padded or not ("Basic base64(user:key)"): the run of
+//    base64 characters that the secret's bytes alone determine (see add_base64_runs);
 //  - a masked echo (secrets of 8+ characters): a prefix of the secret (>= 3 bytes), a run
 //    of '*', '.' or '…' worth >= 3 ('*' and '.' count 1, '…' counts 3), then the secret's
-//    last 4 characters: "sk-PMafP****E873", "sk-proj-…WxYz", "sk-...1JMA". The run is
-//    recognised up to kMaxMaskRunBytes (256) bytes: OpenAI prints about len(key) - 12
-//    stars, ~40 for legacy keys and ~150 for 164-character sk-proj keys.
+//    last 3 to 8 characters: "sk-PMafP****E873", "sk-proj-…WxYz", "sk-...1JMA",
+//    "sk-proj-****Q7XYZ7". The longest tail that fits is taken. The run is recognised up
+//    to kMaxMaskRunBytes (256) bytes: OpenAI prints about len(key) - 12 stars, ~40 for
+//    legacy keys and ~150 for 164-character sk-proj keys.
 //    Some maskers keep a few characters that are not the key's own prefix ("sk-Ab***WxYz"
 //    for "sk-proj-AbCd…WxYz": the type tag shortened), so up to kMaxEchoGapBytes (16) key
 //    characters may sit between the matched prefix and the run. With the key's first
-//    3 bytes, a mask run and its exact last 4 required, that still only fits an echo.
-//    A bare "****WxYz" (no prefix) is left alone on purpose: 4 characters of a long key do
-//    not reveal it, and matching every "*" run followed by 4 characters would redact
-//    innocent text (tables, markdown, other keys' echoes).
+//    3 bytes, a mask run and its exact last 3+ characters required, that still only fits
+//    an echo (another key with the same tag shows our last 3 characters once in ~240,000).
+//    A bare "****WxYz" (no prefix) is left alone on purpose: a few characters of a long
+//    key do not reveal it, and matching every "*" run followed by a few characters would
+//    redact innocent text (tables, markdown, other keys' echoes).
+//    Escapes are decoded in echoes too, and the gap and run are counted in decoded bytes.
 //
 // Overlapping matches merge into one kRedacted; touching ones do not. The result is
 // decided position by position from left to right, and each position's longest match
@@ -29,17 +46,27 @@
 #include "core/redact.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace pg {
 
 namespace {
 
 constexpr std::size_t kNeedMore = std::numeric_limits<std::size_t>::max();
-// A JSON \uXXXX\uXXXX pair is the longest single unit the reader consumes.
-constexpr std::size_t kLongestUnit = 12;
+// The most text one decoded byte can take: "\u00XX" with each of its 6 characters
+// percent-encoded. A unit (what one read consumes) is at most a surrogate pair written
+// that way, 36 bytes.
+constexpr std::size_t kMaxTextPerByte = 18;
+constexpr std::size_t kLongestUnit = 36;
+
+// Escape characters a read met in the text: decoding only differs from the raw bytes from
+// one of them on, so the decoding modes run only when a raw read saw one.
+constexpr unsigned kSawBackslash = 1;
+constexpr unsigned kSawPercent = 2;
 
 bool is_ascii_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -52,21 +79,28 @@ int hex_value(char c) {
   return -1;
 }
 
-enum class Mode { Raw, Json };
+void note_escapes(std::string_view span, unsigned& seen) {
+  for (char c : span) {
+    if (c == '\\') seen |= kSawBackslash;
+    if (c == '%') seen |= kSawPercent;
+  }
+}
+
+enum class Mode { Raw, Mixed, Layered };
 enum class Read { Ok, End, NeedMore, Invalid };
 
 // Yields the bytes the text stands for from a position: the bytes themselves (Raw), or
-// with JSON escapes decoded (Json; a \u escape yields its UTF-8 bytes one at a time).
-// Small and copyable, so a caller can look ahead and step back.
+// with escapes decoded (Mixed, Layered: see the top of the file; a \u escape yields its
+// UTF-8 bytes one at a time). Small and copyable, so a caller can look ahead and step back.
 struct Reader {
   std::string_view text;
   bool at_end;  // text is the whole rest of the input; otherwise more may follow
   Mode mode;
   std::size_t pos;
+  unsigned* seen = nullptr;  // kSaw* bits of escape characters met (shared by copies)
   unsigned char pending[4] = {0, 0, 0, 0};
   int pending_count = 0;
   int pending_next = 0;
-  bool* saw_backslash = nullptr;  // set when any read byte was a backslash (shared by copies)
 
   bool mid_escape() const { return pending_next < pending_count; }
 
@@ -77,34 +111,93 @@ struct Reader {
     }
     if (pos >= text.size()) return at_end ? Read::End : Read::NeedMore;
     const unsigned char c = static_cast<unsigned char>(text[pos]);
-    if (c == '\\' && saw_backslash) *saw_backslash = true;
-    if (mode == Mode::Raw || c != '\\') {
-      ++pos;
-      out = c;
-      return Read::Ok;
+    if (c == '\\' || c == '%') {
+      note(c);
+      if (mode != Mode::Raw) return decode(out);
     }
-    return escape(out);
+    ++pos;
+    out = c;
+    return Read::Ok;
   }
 
  private:
-  // Not enough input to finish an escape: wait for more, or fail at the very end.
-  Read short_input() const { return at_end ? Read::Invalid : Read::NeedMore; }
+  void note(unsigned char c) const {
+    if (seen) *seen |= c == '\\' ? kSawBackslash : kSawPercent;
+  }
 
-  // Reads 4 hex digits at `at` into `cp`.
-  Read hex4(std::size_t at, std::uint32_t& cp) const {
+  // %XX at `at` (text[at] is '%'): the byte it stands for, or the '%' itself when two hex
+  // digits do not follow.
+  Read percent(std::size_t at, unsigned char& c, std::size_t& after) const {
+    c = '%';
+    after = at + 1;
+    if (at + 1 >= text.size()) return at_end ? Read::Ok : Read::NeedMore;
+    const int hi = hex_value(text[at + 1]);
+    if (hi < 0) return Read::Ok;
+    if (at + 2 >= text.size()) return at_end ? Read::Ok : Read::NeedMore;
+    const int lo = hex_value(text[at + 2]);
+    if (lo < 0) return Read::Ok;
+    c = static_cast<unsigned char>(hi * 16 + lo);
+    after = at + 3;
+    return Read::Ok;
+  }
+
+  // One character of a JSON escape's own text: as written (Mixed), or percent-decoded
+  // (Layered). End: the text ended there, so the escape is not one.
+  Read source(std::size_t at, unsigned char& c, std::size_t& after) const {
+    if (at >= text.size()) return at_end ? Read::Invalid : Read::NeedMore;
+    c = static_cast<unsigned char>(text[at]);
+    after = at + 1;
+    if (c == '\\' || c == '%') note(c);
+    if (c == '%' && mode == Mode::Layered) return percent(at, c, after);
+    return Read::Ok;
+  }
+
+  // Reads 4 hex digits from `at` into `cp`, moving `at` past them.
+  Read hex4(std::size_t& at, std::uint32_t& cp) const {
     cp = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-      if (at + i >= text.size()) return short_input();
-      const int v = hex_value(text[at + i]);
+    for (int i = 0; i < 4; ++i) {
+      unsigned char c = 0;
+      std::size_t after = 0;
+      if (Read r = source(at, c, after); r != Read::Ok) return r;
+      const int v = hex_value(static_cast<char>(c));
       if (v < 0) return Read::Invalid;
       cp = cp * 16 + static_cast<std::uint32_t>(v);
+      at = after;
     }
     return Read::Ok;
   }
 
-  Read escape(unsigned char& out) {
-    if (pos + 1 >= text.size()) return short_input();
-    const char e = text[pos + 1];
+  // Reads `want` as the next escape character.
+  Read expect(std::size_t& at, unsigned char want) const {
+    unsigned char c = 0;
+    std::size_t after = 0;
+    if (Read r = source(at, c, after); r != Read::Ok) return r;
+    if (c != want) return Read::Invalid;
+    at = after;
+    return Read::Ok;
+  }
+
+  // text[pos] is '\\' or '%'.
+  Read decode(unsigned char& out) {
+    if (text[pos] == '%') {
+      unsigned char c = 0;
+      std::size_t after = 0;
+      if (Read r = percent(pos, c, after); r != Read::Ok) return r;
+      if (mode == Mode::Mixed || c != '\\') {
+        pos = after;
+        out = c;
+        return Read::Ok;
+      }
+      return escape(after, out);  // Layered: "%5C" starts a JSON escape
+    }
+    return escape(pos + 1, out);
+  }
+
+  // A JSON escape whose backslash ends at `at`.
+  Read escape(std::size_t at, unsigned char& out) {
+    unsigned char e = 0;
+    std::size_t after = 0;
+    if (Read r = source(at, e, after); r != Read::Ok) return r;
     char simple = 0;
     switch (e) {
       case '"': simple = '"'; break;
@@ -119,26 +212,24 @@ struct Reader {
       default: return Read::Invalid;
     }
     if (simple) {
-      pos += 2;
+      pos = after;
       out = static_cast<unsigned char>(simple);
       return Read::Ok;
     }
+    at = after;
     std::uint32_t cp = 0;
-    if (Read r = hex4(pos + 2, cp); r != Read::Ok) return r;
-    std::size_t used = 6;
+    if (Read r = hex4(at, cp); r != Read::Ok) return r;
     if (cp >= 0xDC00 && cp <= 0xDFFF) return Read::Invalid;  // a lone low surrogate
     if (cp >= 0xD800 && cp <= 0xDBFF) {
-      if (pos + 7 >= text.size()) return short_input();
-      if (text[pos + 6] != '\\' || text[pos + 7] != 'u') return Read::Invalid;
+      if (Read r = expect(at, '\\'); r != Read::Ok) return r;
+      if (Read r = expect(at, 'u'); r != Read::Ok) return r;
       std::uint32_t low = 0;
-      if (Read r = hex4(pos + 8, low); r != Read::Ok) return r;
+      if (Read r = hex4(at, low); r != Read::Ok) return r;
       if (low < 0xDC00 || low > 0xDFFF) return Read::Invalid;
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-      used = 12;
     }
-    if (cp < 0x80 && is_ascii_alnum(static_cast<unsigned char>(cp))) return Read::Invalid;
     encode_utf8(cp);
-    pos += used;
+    pos = at;
     out = pending[pending_next++];
     return Read::Ok;
   }
@@ -174,65 +265,63 @@ std::size_t char_count(std::string_view s) {
   return n;
 }
 
-// The secret's last 4 characters (whole UTF-8 sequences).
-std::string_view last_four(std::string_view s) {
+// Where the last `chars` characters (whole UTF-8 sequences) of s start.
+std::size_t last_chars_at(std::string_view s, std::size_t chars) {
   std::size_t i = s.size(), seen = 0;
-  while (i > 0 && seen < 4) {
+  while (i > 0 && seen < chars) {
     --i;
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++seen;
   }
-  return s.substr(i);
+  return i;
 }
 
 // Characters keys are made of; a gap between the echoed prefix and the mask uses only these.
 bool is_key_char(unsigned char c) { return is_ascii_alnum(c) || c == '-' || c == '_'; }
 
-bool maskable(std::string_view secret) { return char_count(secret) >= kMinMaskedSecretChars; }
+}  // namespace
 
-// A secret with what the matcher asks of it on every attempt, worked out once.
-struct SecretRef {
-  std::string_view text;
-  std::string_view last4;  // empty when the secret is too short for masked echoes
+namespace detail {
+
+// One text to find: a secret, or a base64 run of one. Its bytes are Matcher::bytes[at, at + size).
+struct Pattern {
+  std::uint32_t at = 0;
+  std::uint32_t size = 0;
+  bool echoes = false;    // a secret long enough for masked echoes
+  bool key_only = false;  // made of key characters only, so a Shape can rule it out
+  // echoes: tail[t] is how many bytes the secret's last t characters take (kMinEchoTail <= t).
+  std::array<std::uint8_t, kMaxEchoTail + 1> tail{};
 };
 
-// `tails[i]`: where secrets[i]'s last 4 characters start, or npos (not maskable).
-std::vector<std::size_t> tails_of(const std::vector<std::string>& secrets) {
-  std::vector<std::size_t> tails;
-  tails.reserve(secrets.size());
-  for (const std::string& s : secrets)
-    tails.push_back(maskable(s) ? s.size() - last_four(s).size() : std::string_view::npos);
-  return tails;
-}
+struct Matcher {
+  std::string bytes;                          // every pattern's text, one after another
+  std::vector<Pattern> patterns;              // sorted by text, so grouped by first byte
+  std::array<std::uint32_t, 257> by_first{};  // patterns[by_first[b], by_first[b + 1]) start with b
+  std::array<bool, 256> starts{};             // bytes at which a match can start
+  std::array<std::uint64_t, 1024> pairs{};    // bit (a << 8 | b): some pattern starts with bytes a, b
+  std::size_t longest_key_only = 0;           // the longest key_only pattern
+  std::size_t window = 0;                     // the longest text any match can read
 
-std::vector<SecretRef> refs_of(const std::vector<std::string>& secrets, const std::vector<std::size_t>& tails) {
-  std::vector<SecretRef> refs;
-  refs.reserve(secrets.size());
-  for (std::size_t i = 0; i < secrets.size(); ++i) {
-    const std::string_view text = secrets[i];
-    refs.push_back({text, tails[i] == std::string_view::npos ? std::string_view() : text.substr(tails[i])});
+  std::string_view text(const Pattern& pat) const { return std::string_view(bytes).substr(pat.at, pat.size); }
+  bool pair(unsigned char a, unsigned char b) const {
+    const unsigned bit = (static_cast<unsigned>(a) << 8) | b;
+    return (pairs[bit >> 6] >> (bit & 63)) & 1u;
   }
-  return refs;
-}
+  void add_pair(unsigned char a, unsigned char b) {
+    const unsigned bit = (static_cast<unsigned>(a) << 8) | b;
+    pairs[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+};
 
-// The most text bytes `s` can take in any accepted form: letters and digits are never
-// escaped, other ASCII may be \u00XX (6), and a UTF-8 byte is at most 3 text bytes
-// (a 4-byte character as a 12-byte surrogate pair).
-std::size_t widest_form(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += is_ascii_alnum(c) ? 1 : (c < 0x80 ? 6 : 3);
-  return n;
-}
+}  // namespace detail
 
-std::size_t match_span_bound(std::string_view secret) {
-  std::size_t span = widest_form(secret) + kLongestUnit;
-  if (maskable(secret))
-    span += kMaxEchoGapBytes + kLongestUnit + kMaxMaskRunBytes + kLongestUnit + widest_form(last_four(secret)) +
-            kLongestUnit;
-  return span;
-}
+namespace {
 
-// Reads one mask unit ('*', '.', or '…') and returns its weight: 0 when the next unit is
-// not a mask character; `need_more` when that depends on input not seen yet.
+using detail::Matcher;
+using detail::Pattern;
+
+// Reads one mask unit ('*', '.', or '…') and returns its weight, which is also its length
+// in bytes: 0 when the next unit is not a mask character; `need_more` when that depends on
+// input not seen yet.
 int read_mask_unit(Reader& r, bool& need_more) {
   unsigned char c = 0;
   Read st = r.next(c);
@@ -250,28 +339,90 @@ int read_mask_unit(Reader& r, bool& need_more) {
   return 3;
 }
 
-// End of the longest match of `secret` starting at p in this mode: 0 for none, kNeedMore
-// when the answer depends on input not seen yet.
-std::size_t match_secret(std::string_view text, std::size_t p, bool at_end, const SecretRef& secret, Mode mode,
-                         bool* saw_backslash) {
-  const std::string_view s = secret.text;
+// Whether some echo tail (the last t characters, kMinEchoTail <= t <= kMaxEchoTail) longer
+// than n bytes still starts with got[0, n).
+bool tail_alive(std::string_view s, const Pattern& pat, const unsigned char* got, std::size_t n) {
+  for (std::size_t t = kMinEchoTail; t <= kMaxEchoTail; ++t) {
+    const std::size_t len = pat.tail[t];
+    if (len > n && std::memcmp(got, s.data() + s.size() - len, n) == 0) return true;
+  }
+  return false;
+}
+
+// The rest of a masked echo of `s`, `r` just after the echoed prefix: a short gap, the mask
+// run, then the longest tail that follows. The end of the echo, 0, or kNeedMore.
+std::size_t match_echo(Reader r, std::string_view s, const Pattern& pat) {
+  std::size_t gap = 0;
+  for (;;) {
+    Reader save = r;
+    unsigned char c = 0;
+    const Read st = r.next(c);
+    if (st == Read::NeedMore) return kNeedMore;
+    if (st != Read::Ok || !is_key_char(c)) {
+      r = save;
+      break;
+    }
+    if (++gap > kMaxEchoGapBytes) return 0;
+  }
+  std::size_t run = 0;
+  for (;;) {
+    Reader save = r;
+    bool need_more = false;
+    const int w = read_mask_unit(r, need_more);
+    if (need_more) return kNeedMore;
+    if (w == 0) {
+      r = save;
+      break;
+    }
+    run += static_cast<std::size_t>(w);
+    if (run > kMaxMaskRunBytes) return 0;
+  }
+  if (run < 3) return 0;
+
+  constexpr std::size_t kMaxTailBytes = 4 * kMaxEchoTail;
+  unsigned char got[kMaxTailBytes];
+  std::size_t end_at[kMaxTailBytes + 1] = {};
+  bool whole[kMaxTailBytes + 1] = {};  // no escape's bytes left half read
+  std::size_t n = 0;
+  while (tail_alive(s, pat, got, n)) {
+    unsigned char c = 0;
+    const Read st = r.next(c);
+    if (st == Read::NeedMore) return kNeedMore;
+    if (st != Read::Ok) break;
+    got[n++] = c;
+    end_at[n] = r.pos;
+    whole[n] = !r.mid_escape();
+  }
+  for (std::size_t t = kMaxEchoTail; t >= kMinEchoTail; --t) {
+    const std::size_t len = pat.tail[t];
+    if (len <= n && whole[len] && std::memcmp(got, s.data() + s.size() - len, len) == 0) return end_at[len];
+  }
+  return 0;
+}
+
+// End of the longest match of pattern `s` starting at p in this mode: 0 for none,
+// kNeedMore when the answer depends on input not seen yet. `seen` collects the escape
+// characters the reading met.
+std::size_t match_pattern(std::string_view text, std::size_t p, bool at_end, std::string_view s,
+                          const Pattern& pat, Mode mode, unsigned* seen) {
   Reader r{text, at_end, mode, p};
-  r.saw_backslash = saw_backslash;
-  std::size_t k = 0;  // bytes of the secret matched
+  r.seen = seen;
+  std::size_t k = 0;  // bytes of the pattern matched
   if (mode == Mode::Raw) {
     // Raw bytes: a plain comparison; the reader is only needed for the echo checks.
     const std::size_t avail = text.size() - p;
     const std::size_t limit = std::min(avail, s.size());
     while (k < limit && text[p + k] == s[k]) ++k;
-    if (saw_backslash && std::memchr(text.data() + p, '\\', std::min(avail, k + 1))) *saw_backslash = true;
+    if (seen) note_escapes(text.substr(p, std::min(avail, k + 1)), *seen);
     if (k == s.size()) return p + k;
     if (k == avail && !at_end) return kNeedMore;
-    if (k < kMinEchoedPrefix || secret.last4.empty()) return 0;
+    if (k < kMinEchoedPrefix || !pat.echoes) return 0;
     if (k < avail) {
-      // The byte after the prefix can neither continue a gap nor start a mask run (nor an
-      // escape of one): no echo here. Settles most prefix-only hits without a reader.
+      // The byte after the prefix can neither continue a gap nor start a mask run: no echo
+      // here (an escape there was noted above, for the decoding modes). Settles most
+      // prefix-only hits without a reader.
       const unsigned char c = static_cast<unsigned char>(text[p + k]);
-      if (!is_key_char(c) && c != '*' && c != '.' && c != 0xE2 && c != '\\') return 0;
+      if (!is_key_char(c) && c != '*' && c != '.' && c != 0xE2) return 0;
     }
     r.pos = p + k;
   } else {
@@ -287,126 +438,400 @@ std::size_t match_secret(std::string_view text, std::size_t p, bool at_end, cons
     if (k == s.size()) return r.mid_escape() ? 0 : r.pos;
     r = before_mismatch;
   }
-
-  // A masked echo: the prefix read so far, a short gap, the mask run, then the last 4.
-  if (k < kMinEchoedPrefix || secret.last4.empty() || r.mid_escape()) return 0;
-  const std::size_t gap_start = r.pos;
-  for (;;) {
-    Reader save = r;
-    unsigned char c = 0;
-    const Read st = r.next(c);
-    if (st == Read::NeedMore) return kNeedMore;
-    if (st != Read::Ok || !is_key_char(c)) {
-      r = save;
-      break;
-    }
-    if (r.pos - gap_start > kMaxEchoGapBytes) return 0;
-  }
-  const std::size_t run_start = r.pos;
-  int weight = 0;
-  for (;;) {
-    Reader save = r;
-    bool need_more = false;
-    const int w = read_mask_unit(r, need_more);
-    if (need_more) return kNeedMore;
-    if (w == 0) {
-      r = save;
-      break;
-    }
-    if (r.pos - run_start > kMaxMaskRunBytes) return 0;
-    weight += w;
-  }
-  if (weight < 3) return 0;
-  for (unsigned char want : secret.last4) {
-    unsigned char c = 0;
-    const Read st = r.next(c);
-    if (st == Read::NeedMore) return kNeedMore;
-    if (st != Read::Ok || c != want) return 0;
-  }
-  return r.mid_escape() ? 0 : r.pos;
+  if (k < kMinEchoedPrefix || !pat.echoes || r.mid_escape()) return 0;
+  return match_echo(r, s, pat);
 }
 
-// The fast no: the raw text at p differs from the secret within its first
-// kMinEchoedPrefix bytes, with no backslash on the way (so JSON decoding could not
-// differ). Neither the secret nor an echo can start here. Most candidate positions end
-// here, without building a reader.
-bool settled_short_of_echo(std::string_view text, std::size_t p, std::string_view secret) {
-  for (std::size_t i = 1; i < kMinEchoedPrefix && i < secret.size(); ++i) {
-    if (p + i >= text.size()) return false;  // undecided: let the full match say so
-    const char c = text[p + i];
-    if (c == '\\') return false;
-    if (c != secret[i]) return true;
-  }
-  return false;
+// How the text reads from a position in one mode, as far as key-only patterns care: the
+// key characters it starts with, and whether a mask unit follows them. A key-only pattern
+// longer than those key characters can only match as an echo, whose prefix and gap are
+// those characters and whose run starts right after them. So one reading rules out every
+// same-prefix key ("sk-…") at a position that is not one of theirs, instead of each key
+// reading the text again. The reading covers all a ruled-out match would have read, so its
+// `seen` also says whether the next decoding mode is needed.
+struct Shape {
+  bool computed = false;
+  bool known = false;      // false: the text ran out first; decide by matching
+  std::size_t keys = 0;    // key characters the reading starts with
+  bool mask_next = false;  // a mask unit right after them
+  unsigned seen = 0;       // escape characters met
+};
+
+bool ruled_out(const Pattern& pat, const Shape& shape) {
+  if (!pat.key_only || !shape.known || shape.keys >= pat.size) return false;
+  return !(pat.echoes && shape.mask_next && shape.keys >= kMinEchoedPrefix);
 }
 
-// The end of the longest match of any secret at p (0: none; kNeedMore: undecided yet).
-std::size_t longest_match(const std::vector<SecretRef>& secrets, std::string_view text, std::size_t p,
-                          bool at_end) {
-  const unsigned char b = static_cast<unsigned char>(text[p]);
-  std::size_t best = 0;
-  for (const SecretRef& s : secrets) {
-    const unsigned char first = static_cast<unsigned char>(s.text[0]);
-    std::size_t end = 0;
-    if (first == b && settled_short_of_echo(text, p, s.text)) continue;
-    if (first == b) {
-      // JSON decoding only differs from the raw bytes at a backslash.
-      bool saw_backslash = false;
-      end = match_secret(text, p, at_end, s, Mode::Raw, &saw_backslash);
-      if (end == kNeedMore) return kNeedMore;
-      if (saw_backslash) {
-        const std::size_t json_end = match_secret(text, p, at_end, s, Mode::Json, nullptr);
-        if (json_end == kNeedMore) return kNeedMore;
-        end = std::max(end, json_end);
+constexpr int kNoPattern = -2;  // plain_escape(): the escape stands for nothing a pattern can start with
+constexpr int kNotPlain = -1;   // plain_escape(): ask the readers
+
+// One position and what its candidates share.
+struct Site {
+  const Matcher& m;
+  std::string_view text;
+  std::size_t p;
+  bool at_end;
+  std::array<Shape, 3> shapes{};
+
+  const Shape& shape(Mode mode) {
+    Shape& sh = shapes[static_cast<int>(mode)];
+    if (sh.computed) return sh;
+    sh.computed = true;
+    Reader r{text, at_end, mode, p};
+    r.seen = &sh.seen;
+    // Past this many, every key-only pattern may be there whole: nothing to rule out.
+    const std::size_t enough = m.longest_key_only + kMaxEchoGapBytes;
+    for (;;) {
+      Reader save = r;
+      unsigned char c = 0;
+      const Read st = r.next(c);
+      if (st == Read::NeedMore) return sh;
+      if (st != Read::Ok || !is_key_char(c)) {
+        r = save;
+        break;
       }
-    } else if (b == '\\' && !is_ascii_alnum(first)) {
-      end = match_secret(text, p, at_end, s, Mode::Json, nullptr);
-      if (end == kNeedMore) return kNeedMore;
+      if (++sh.keys > enough) {
+        sh.known = true;
+        return sh;
+      }
     }
-    best = std::max(best, end);
+    bool need_more = false;
+    sh.mask_next = read_mask_unit(r, need_more) > 0;
+    sh.known = !need_more;
+    return sh;
   }
-  return best;
+
+  // Most escapes (a CJK answer from a Python server is one every 6 bytes) stand for a
+  // byte no pattern starts with. This settles them without a reader: the first byte that
+  // the escape at p stands for, the same in Mixed and Layered mode; kNoPattern when it is
+  // not a valid escape in either; kNotPlain for anything else (no escape at p, text too
+  // short, a surrogate, a '%' that Layered would read differently).
+  int plain_escape() const {
+    const std::size_t n = text.size();
+    if (text[p] == '%') {
+      if (p + 2 >= n) return kNotPlain;
+      const int hi = hex_value(text[p + 1]), lo = hex_value(text[p + 2]);
+      if (hi < 0 || lo < 0) return kNotPlain;  // a plain '%', as in Raw: the readers decide
+      const int v = hi * 16 + lo;
+      return v == '\\' ? kNotPlain : v;
+    }
+    if (text[p] != '\\' || p + 1 >= n) return kNotPlain;
+    switch (text[p + 1]) {
+      case '"': return '"';
+      case '\\': return '\\';
+      case '/': return '/';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case '%': return kNotPlain;
+      case 'u': break;
+      default: return kNoPattern;
+    }
+    if (p + 5 >= n) return kNotPlain;
+    unsigned cp = 0;
+    for (std::size_t i = p + 2; i < p + 6; ++i) {
+      if (text[i] == '%') return kNotPlain;
+      const int v = hex_value(text[i]);
+      if (v < 0) return kNoPattern;
+      cp = cp * 16 + static_cast<unsigned>(v);
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) return kNotPlain;
+    if (cp < 0x80) return static_cast<int>(cp);
+    return static_cast<int>(cp < 0x800 ? 0xC0 | (cp >> 6) : 0xE0 | (cp >> 12));
+  }
+
+  // The longest match of one pattern here, reading the text in `mode` and then in the
+  // decoding modes that reading calls for (they read what it read up to an escape).
+  std::size_t match_from(const Pattern& pat, Mode mode) {
+    std::size_t best = 0;
+    for (;;) {
+      unsigned seen = 0;
+      const Shape* sh = pat.key_only ? &shape(mode) : nullptr;
+      if (sh && ruled_out(pat, *sh)) {
+        seen = sh->seen;
+      } else {
+        const std::size_t end = match_pattern(text, p, at_end, m.text(pat), pat, mode, &seen);
+        if (end == kNeedMore) return kNeedMore;
+        best = std::max(best, end);
+      }
+      if (mode == Mode::Raw && seen != 0) {
+        mode = Mode::Mixed;
+      } else if (mode == Mode::Mixed && (seen & kSawPercent)) {
+        mode = Mode::Layered;  // without a '%', Layered reads what Mixed read
+      } else {
+        return best;
+      }
+    }
+  }
+
+  // Narrows [lo, hi), patterns sharing their first `depth` bytes, to those whose next byte
+  // is c. Patterns exactly `depth` bytes long sort first; they are handed to `whole`.
+  template <typename Whole>
+  bool narrow(std::uint32_t& lo, std::uint32_t& hi, std::size_t depth, unsigned char c, Whole&& whole) {
+    while (lo < hi && m.patterns[lo].size == depth)
+      if (!whole(lo++)) return false;
+    const auto byte_at = [&](std::uint32_t i) { return static_cast<unsigned char>(m.bytes[m.patterns[i].at + depth]); };
+    while (lo < hi && byte_at(lo) < c) ++lo;
+    std::uint32_t e = lo;
+    while (e < hi && byte_at(e) == c) ++e;
+    hi = e;
+    return true;
+  }
+
+  // Tries the patterns whose first bytes (up to kMinEchoedPrefix, all an echo needs) are
+  // the first bytes the text reads as in `mode`. Adds their longest match to `best`; false
+  // when that needs input not seen yet. `seen` collects the escape characters those
+  // first bytes held.
+  bool try_candidates(Mode mode, unsigned& seen, std::size_t& best) {
+    auto visit = [&](std::uint32_t i) {
+      const std::size_t end = match_from(m.patterns[i], mode);
+      if (end == kNeedMore) return false;
+      best = std::max(best, end);
+      return true;
+    };
+    std::uint32_t lo = 0, hi = 0;
+    if (mode == Mode::Raw) {
+      // The hot path: direct reads, no reader.
+      const unsigned char b = static_cast<unsigned char>(text[p]);
+      lo = m.by_first[b];
+      hi = m.by_first[b + 1u];
+      note_escapes(text.substr(p, 1), seen);
+      for (std::size_t depth = 1; lo < hi && depth < kMinEchoedPrefix; ++depth) {
+        if (p + depth >= text.size()) {
+          while (lo < hi && m.patterns[lo].size == depth)
+            if (!visit(lo++)) return false;
+          return lo == hi || at_end;  // longer patterns: undecided until more text comes
+        }
+        const unsigned char c = static_cast<unsigned char>(text[p + depth]);
+        note_escapes(text.substr(p + depth, 1), seen);
+        if (!narrow(lo, hi, depth, c, visit)) return false;
+      }
+    } else {
+      Reader r{text, at_end, mode, p};
+      r.seen = &seen;
+      unsigned char c = 0;
+      Read st = r.next(c);
+      if (st == Read::NeedMore) return false;
+      if (st != Read::Ok) return true;
+      lo = m.by_first[c];
+      hi = m.by_first[c + 1u];
+      for (std::size_t depth = 1; lo < hi && depth < kMinEchoedPrefix; ++depth) {
+        st = r.next(c);
+        if (st == Read::NeedMore) {
+          while (lo < hi && m.patterns[lo].size == depth)
+            if (!visit(lo++)) return false;
+          return lo == hi;
+        }
+        if (st != Read::Ok) {  // the text, or a valid escape, ends: nothing longer fits
+          while (lo < hi && m.patterns[lo].size == depth)
+            if (!visit(lo++)) return false;
+          return true;
+        }
+        if (!narrow(lo, hi, depth, c, visit)) return false;
+      }
+    }
+    for (; lo < hi; ++lo)
+      if (!visit(lo)) return false;
+    return true;
+  }
+
+  // The end of the longest match of any pattern here (0: none; kNeedMore: undecided yet).
+  std::size_t longest_match() {
+    std::size_t best = 0;
+    unsigned seen = 0;
+    if (!try_candidates(Mode::Raw, seen, best)) return kNeedMore;
+    // An escape among the first bytes: what it stands for may start other patterns.
+    if (seen == 0) return best;
+    if (const int d = plain_escape(); d == kNoPattern || (d >= 0 && m.by_first[d] == m.by_first[d + 1])) return best;
+    unsigned seen_mixed = 0;
+    if (!try_candidates(Mode::Mixed, seen_mixed, best)) return kNeedMore;
+    if (seen_mixed & kSawPercent) {
+      unsigned seen_layered = 0;
+      if (!try_candidates(Mode::Layered, seen_layered, best)) return kNeedMore;
+    }
+    return best;
+  }
+};
+
+// The secrets, without empty ones and duplicates.
+std::vector<std::string_view> normalize(const std::vector<std::string>& secrets) {
+  std::vector<std::string_view> list;
+  list.reserve(secrets.size());
+  for (const std::string& s : secrets)
+    if (!s.empty()) list.emplace_back(s);
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+  return list;
 }
 
-std::vector<std::string> normalize(std::vector<std::string> secrets) {
-  secrets.erase(std::remove_if(secrets.begin(), secrets.end(), [](const std::string& s) { return s.empty(); }),
-                secrets.end());
-  std::sort(secrets.begin(), secrets.end());
-  secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
-  return secrets;
+// The base64 characters a secret's bytes alone determine, at each alignment (the secret
+// starting 0, 1 or 2 bytes into a 3-byte group of the encoded data), in both alphabets.
+// Each base64 character is 6 bits of the data; the runs keep those whose 6 bits all come
+// from the secret. What the runs leave out is at most one character at each end, which
+// mixes 2 or 4 bits of the secret's first (or last) byte with bits of the data around
+// it (or with zero bits before padding): at most 8 bits of the secret in all, never a
+// whole byte from either end, so what stays beside a redaction cannot rebuild the key.
+// Padding only follows the last character, which is never in a run.
+void add_base64_runs(std::string_view s, Matcher& m) {
+  static constexpr char kStandard[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto byte_at = [&](std::size_t i, std::size_t align) -> unsigned {
+    // Byte i of the data, the secret starting at `align`; zero stands for the unknown rest.
+    return i >= align && i - align < s.size() ? static_cast<unsigned char>(s[i - align]) : 0u;
+  };
+  for (std::size_t align = 0; align < 3; ++align) {
+    const std::size_t first = (8 * align + 5) / 6;       // the first character with no earlier bits
+    const std::size_t end = 8 * (align + s.size()) / 6;  // past the last one with no later bits
+    const std::size_t at = m.bytes.size();
+    bool plus_or_slash = false;
+    for (std::size_t group = 0; 4 * group < end; ++group) {
+      const unsigned v = (byte_at(3 * group, align) << 16) | (byte_at(3 * group + 1, align) << 8) |
+                         byte_at(3 * group + 2, align);
+      for (std::size_t j = 0; j < 4; ++j) {
+        const std::size_t k = 4 * group + j;
+        if (k < first || k >= end) continue;
+        const char c = kStandard[(v >> (18 - 6 * j)) & 63];
+        plus_or_slash |= c == '+' || c == '/';
+        m.bytes += c;
+      }
+    }
+    Pattern run;
+    run.at = static_cast<std::uint32_t>(at);
+    run.size = static_cast<std::uint32_t>(m.bytes.size() - at);
+    m.patterns.push_back(run);
+    if (plus_or_slash) {  // the URL-safe alphabet differs only there
+      run.at = static_cast<std::uint32_t>(m.bytes.size());
+      for (std::size_t i = at; i < at + run.size; ++i) {
+        const char c = m.bytes[i];
+        m.bytes += c == '+' ? '-' : c == '/' ? '_' : c;
+      }
+      m.patterns.push_back(run);
+    }
+  }
 }
 
-std::array<bool, 256> start_bytes(const std::vector<std::string>& secrets) {
-  std::array<bool, 256> starts{};
-  for (const std::string& s : secrets) {
-    const unsigned char first = static_cast<unsigned char>(s[0]);
-    starts[first] = true;
-    if (!is_ascii_alnum(first)) starts['\\'] = true;  // it may arrive JSON-escaped
+// The most text a match of `pat` can read from its start: its decoded bytes at their
+// widest, plus a unit of lookahead or half-read escape per step of the match.
+std::size_t span_bound(const Pattern& pat) {
+  std::size_t bytes = pat.size;
+  if (pat.echoes) bytes += kMaxEchoGapBytes + 1 + kMaxMaskRunBytes + 3 + pat.tail[kMaxEchoTail];
+  return bytes * kMaxTextPerByte + 8 * kLongestUnit;
+}
+
+std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) {
+  const std::vector<std::string_view> list = normalize(secrets);
+  if (list.empty()) return nullptr;
+  auto m = std::make_shared<Matcher>();
+  std::size_t total = 0;
+  for (std::string_view s : list) total += 9 * s.size() + 12;  // the secret and up to 6 runs of ~4/3 its size
+  m->bytes.reserve(total);
+  m->patterns.reserve(7 * list.size());
+  for (std::string_view s : list) {
+    Pattern pat;
+    pat.at = static_cast<std::uint32_t>(m->bytes.size());
+    pat.size = static_cast<std::uint32_t>(s.size());
+    m->bytes.append(s);
+    const std::size_t chars = char_count(s);
+    pat.echoes = chars >= kMinMaskedSecretChars;
+    if (pat.echoes)
+      for (std::size_t t = kMinEchoTail; t <= kMaxEchoTail; ++t)
+        pat.tail[t] = static_cast<std::uint8_t>(s.size() - last_chars_at(s, t));
+    m->patterns.push_back(pat);
+    if (chars >= kMinBase64SecretChars) add_base64_runs(s, *m);
   }
-  return starts;
+  // One pattern per text (a secret can equal another's base64 run); the secret's echoes win.
+  const Matcher& mm = *m;
+  std::sort(m->patterns.begin(), m->patterns.end(), [&](const Pattern& a, const Pattern& b) {
+    const std::string_view ta = mm.text(a), tb = mm.text(b);
+    return ta != tb ? ta < tb : a.echoes > b.echoes;
+  });
+  m->patterns.erase(std::unique(m->patterns.begin(), m->patterns.end(),
+                                [&](const Pattern& a, const Pattern& b) { return mm.text(a) == mm.text(b); }),
+                    m->patterns.end());
+
+  std::size_t next = 0;  // by_first entries filled so far
+  for (std::size_t i = 0; i < m->patterns.size(); ++i) {
+    Pattern& pat = m->patterns[i];
+    const std::string_view text = mm.text(pat);
+    const unsigned char first = static_cast<unsigned char>(text[0]);
+    while (next <= first) m->by_first[next++] = static_cast<std::uint32_t>(i);
+    m->starts[first] = true;
+    if (text.size() == 1) {
+      for (unsigned b = 0; b < 256; ++b) m->add_pair(first, static_cast<unsigned char>(b));
+    } else {
+      m->add_pair(first, static_cast<unsigned char>(text[1]));
+    }
+    pat.key_only = std::all_of(text.begin(), text.end(), [](char c) { return is_key_char(static_cast<unsigned char>(c)); });
+    if (pat.key_only) m->longest_key_only = std::max<std::size_t>(m->longest_key_only, pat.size);
+    m->window = std::max(m->window, span_bound(pat));
+  }
+  while (next < m->by_first.size()) m->by_first[next++] = static_cast<std::uint32_t>(m->patterns.size());
+  // Any byte may arrive escaped.
+  m->starts['\\'] = true;
+  m->starts['%'] = true;
+  return m;
+}
+
+// Matchers of the last few secret lists. The relay builds a redactor for every call, nearly
+// always for one of a few lists (every key, or the keys sent to one host), and working a
+// list's forms out again (base64 runs, sorting) costs more than redacting a short answer.
+// A matcher is immutable, so one can serve any number of redactors. Big lists are not
+// kept: they are rare, and each would hold a lot of memory.
+constexpr std::size_t kCachedLists = 8;
+constexpr std::size_t kMaxCachedListBytes = 32 * 1024;
+
+struct CachedMatcher {
+  std::vector<std::string> secrets;  // as the caller gave them
+  std::shared_ptr<const Matcher> matcher;
+};
+
+std::mutex g_cache_mutex;
+std::array<CachedMatcher, kCachedLists> g_cache;
+std::size_t g_cache_next = 0;  // the entry to replace next (oldest first)
+
+std::shared_ptr<const Matcher> matcher_for(const std::vector<std::string>& secrets) {
+  std::size_t bytes = 0;
+  for (const std::string& s : secrets) bytes += s.size() + 1;
+  const bool cacheable = bytes <= kMaxCachedListBytes;
+  if (cacheable) {
+    const std::lock_guard<std::mutex> lock(g_cache_mutex);
+    for (const CachedMatcher& entry : g_cache)
+      if (entry.matcher && entry.secrets == secrets) return entry.matcher;
+  }
+  std::shared_ptr<const Matcher> m = compile(secrets);
+  if (m && cacheable) {
+    const std::lock_guard<std::mutex> lock(g_cache_mutex);
+    g_cache[g_cache_next] = CachedMatcher{secrets, m};
+    g_cache_next = (g_cache_next + 1) % kCachedLists;
+  }
+  return m;
 }
 
 // Decides positions of `buf` from the left, appending the redacted output. `covered` is
 // how far (from buf's start) the current kRedacted reaches: bytes before it are dropped,
 // a match starting before it extends it. Returns the first undecided position.
-std::size_t scan(const std::vector<SecretRef>& secrets, const std::array<bool, 256>& starts,
-                 std::string_view buf, bool at_end, std::size_t& covered, std::string& out) {
+std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_t& covered, std::string& out) {
   const std::size_t n = buf.size();
-  // One possible start byte (one secret, or several with the same first byte): memchr.
-  int only_start = -1;
-  for (int b = 0; b < 256; ++b) {
-    if (!starts[static_cast<std::size_t>(b)]) continue;
-    only_start = only_start == -1 ? b : -2;
-    if (only_start == -2) break;
-  }
+  const auto starts_at = [&](std::size_t i) { return m.starts[static_cast<unsigned char>(buf[i])]; };
+  const auto is_escape = [](unsigned char c) { return c == '\\' || c == '%'; };
+  // Whether a match may start at i: its first two bytes begin some pattern, or either is
+  // an escape character (or the text ends after the first).
+  const auto candidate = [&](std::size_t i) {
+    const unsigned char a = static_cast<unsigned char>(buf[i]);
+    if (!m.starts[a]) return false;
+    if (is_escape(a) || i + 1 >= n) return true;
+    const unsigned char b = static_cast<unsigned char>(buf[i + 1]);
+    return is_escape(b) || m.pair(a, b);
+  };
   std::size_t p = 0;
   while (p < n) {
     std::size_t q = p;
-    if (only_start >= 0) {
-      const void* hit = std::memchr(buf.data() + p, only_start, n - p);
-      q = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data()) : n;
-    } else {
-      while (q < n && !starts[static_cast<unsigned char>(buf[q])]) ++q;
+    for (;;) {
+      // Four bytes a step: one branch for the common run of bytes no match starts at.
+      while (q + 4 <= n && !(starts_at(q) | starts_at(q + 1) | starts_at(q + 2) | starts_at(q + 3))) q += 4;
+      if (q >= n || candidate(q)) break;
+      ++q;
     }
     if (q > p) {
       const std::size_t from = std::max(p, covered);
@@ -414,7 +839,7 @@ std::size_t scan(const std::vector<SecretRef>& secrets, const std::array<bool, 2
       p = q;
       continue;
     }
-    const std::size_t end = longest_match(secrets, buf, p, at_end);
+    const std::size_t end = Site{m, buf, p, at_end}.longest_match();
     if (end == kNeedMore) break;
     if (end > 0) {
       if (p >= covered) out.append(kRedacted.data(), kRedacted.size());
@@ -427,37 +852,68 @@ std::size_t scan(const std::vector<SecretRef>& secrets, const std::array<bool, 2
   return p;
 }
 
+// Consecutive raw bytes of a secret that contains_secret_fragment() looks for.
+std::size_t fragment_length(std::size_t secret_bytes) {
+  return std::max<std::size_t>(6, std::min<std::size_t>(8, (secret_bytes + 1) / 2));
+}
+
+// n <= 8 bytes as one number: equal numbers, equal bytes (for a fixed n).
+std::uint64_t pack(const char* bytes, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
 }  // namespace
 
 std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
-  const std::vector<std::string> list = normalize(secrets);
-  if (list.empty()) return std::string(text);
+  const std::shared_ptr<const Matcher> m = matcher_for(secrets);
+  if (!m) return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t covered = 0;
-  scan(refs_of(list, tails_of(list)), start_bytes(list), text, /*at_end=*/true, covered, out);
+  scan(*m, text, /*at_end=*/true, covered, out);
   return out;
 }
 
-StreamRedactor::StreamRedactor(std::vector<std::string> secrets)
-    : secrets_(normalize(std::move(secrets))), tails_(tails_of(secrets_)), starts_(start_bytes(secrets_)) {
-  for (const std::string& s : secrets_) window_ = std::max(window_, match_span_bound(s));
+bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets) {
+  // Per fragment length (6, 7 or 8): every window of the text, sorted, then each of the
+  // secrets' windows looked up. Header values are short, so the text's side is the small one.
+  for (std::size_t len = 6; len <= 8; ++len) {
+    if (text.size() < len) break;
+    std::vector<std::uint64_t> windows;
+    for (const std::string& s : secrets) {
+      if (s.size() < kMinFragmentSecretBytes || fragment_length(s.size()) != len) continue;
+      if (windows.empty()) {
+        windows.reserve(text.size() - len + 1);
+        for (std::size_t i = 0; i + len <= text.size(); ++i) windows.push_back(pack(text.data() + i, len));
+        std::sort(windows.begin(), windows.end());
+      }
+      for (std::size_t i = 0; i + len <= s.size(); ++i)
+        if (std::binary_search(windows.begin(), windows.end(), pack(s.data() + i, len))) return true;
+    }
+  }
+  return false;
 }
+
+StreamRedactor::StreamRedactor(std::vector<std::string> secrets) : matcher_(matcher_for(secrets)) {}
+
+std::size_t StreamRedactor::window() const { return matcher_ ? matcher_->window : 0; }
 
 std::string StreamRedactor::push(std::string_view bytes) {
   std::string out;
-  if (secrets_.empty()) return std::string(bytes);
+  if (!matcher_) return std::string(bytes);
   if (pending_.empty()) {
     // Scan the chunk in place and keep only its undecided tail: no copy of big chunks.
     out.reserve(bytes.size());
-    const std::size_t done = scan(refs_of(secrets_, tails_), starts_, bytes, /*at_end=*/false, covered_, out);
+    const std::size_t done = scan(*matcher_, bytes, /*at_end=*/false, covered_, out);
     pending_.assign(bytes.substr(done));
     covered_ = covered_ > done ? covered_ - done : 0;
     return out;
   }
   pending_.append(bytes.data(), bytes.size());
   out.reserve(pending_.size());
-  const std::size_t done = scan(refs_of(secrets_, tails_), starts_, pending_, /*at_end=*/false, covered_, out);
+  const std::size_t done = scan(*matcher_, pending_, /*at_end=*/false, covered_, out);
   pending_.erase(0, done);
   covered_ = covered_ > done ? covered_ - done : 0;
   return out;
@@ -465,7 +921,7 @@ std::string StreamRedactor::push(std::string_view bytes) {
 
 std::string StreamRedactor::finish() {
   std::string out;
-  if (!pending_.empty()) scan(refs_of(secrets_, tails_), starts_, pending_, /*at_end=*/true, covered_, out);
+  if (matcher_ && !pending_.empty()) scan(*matcher_, pending_, /*at_end=*/true, covered_, out);
   pending_.clear();
   covered_ = 0;
   return out;

@@ -1,11 +1,13 @@
-// redact() and StreamRedactor: every form a secret takes (raw, JSON-escaped, masked
-// echoes), several secrets at once, and the stream property: any split of the input gives
-// exactly redact() of the whole, holding back at most window() bytes.
+// redact() and StreamRedactor: every form a secret takes (raw, JSON-escaped including
+// \u escapes of letters and digits, percent-encoded, base64, masked echoes), several
+// secrets at once, and the stream property: any split of the input gives exactly redact()
+// of the whole, holding back at most window() bytes. contains_secret_fragment() at the end.
 #include <doctest/doctest.h>
 
 #include "core/json_util.h"
 #include "core/redact.h"
 
+#include <cctype>
 #include <ctime>
 #include <random>
 #include <string>
@@ -45,6 +47,89 @@ std::string byte_by_byte(const std::string& text, const std::vector<std::string>
   std::string out;
   for (char c : text) out += r.push(std::string_view(&c, 1));
   return out + r.finish();
+}
+
+// Every split of `text` into three pieces (the second cut every 7 bytes) and one byte at a
+// time give redact() of the whole, holding back at most window().
+void check_every_split(const std::string& text, const std::vector<std::string>& secrets) {
+  const std::string whole = redact(text, secrets);
+  const std::size_t window = StreamRedactor(secrets).window();
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    for (std::size_t j = i; j <= text.size(); j += 7) {
+      std::size_t held = 0;
+      CAPTURE(i);
+      CAPTURE(j);
+      REQUIRE(stream(text, secrets, {i, j}, &held) == whole);
+      REQUIRE(held <= window);
+    }
+  }
+  REQUIRE(byte_by_byte(text, secrets) == whole);
+}
+
+const char kHex[] = "0123456789abcdef";
+
+// Every ASCII byte as \u00xx (non-ASCII bytes stay raw, as a JSON string may hold them).
+std::string u_escape_all(const std::string& s, bool upper = false) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    out += "\\u00";
+    out += upper ? static_cast<char>(std::toupper(kHex[c >> 4])) : kHex[c >> 4];
+    out += upper ? static_cast<char>(std::toupper(kHex[c & 15])) : kHex[c & 15];
+  }
+  return out;
+}
+
+// Every byte as %XX.
+std::string pct_all(const std::string& s, bool lower = false) {
+  std::string out;
+  for (unsigned char c : s) {
+    out += '%';
+    out += lower ? kHex[c >> 4] : static_cast<char>(std::toupper(kHex[c >> 4]));
+    out += lower ? kHex[c & 15] : static_cast<char>(std::toupper(kHex[c & 15]));
+  }
+  return out;
+}
+
+std::string base64(std::string_view data, bool url_safe = false, bool pad = true) {
+  const std::string alphabet = std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") +
+                               (url_safe ? "-_" : "+/");
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
+                       static_cast<unsigned char>(data[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) out += alphabet[(v >> k) & 63];
+  }
+  if (data.size() - i == 1) {
+    const unsigned v = static_cast<unsigned char>(data[i]) << 16;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (pad) out += "==";
+  } else if (data.size() - i == 2) {
+    const unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    if (pad) out += "=";
+  }
+  return out;
+}
+
+// The base64 characters `key` alone decides at alignment `align`, found without knowing
+// how redact.cpp works them out: encode it between zero bytes and between 0xFF bytes and
+// keep the characters both encodings agree on.
+std::string stable_base64(const std::string& key, std::size_t align, bool url_safe) {
+  const std::string a = base64(std::string(align, '\0') + key + std::string(3, '\0'), url_safe);
+  const std::string b = base64(std::string(align, '\xFF') + key + std::string(3, '\xFF'), url_safe);
+  std::size_t from = 0;
+  while (a[from] != b[from]) ++from;
+  std::size_t to = from;
+  while (a[to] == b[to]) ++to;
+  return a.substr(from, to - from);
 }
 
 // CPU time, not wall time: the machine running the tests may be busy with other work.
@@ -244,10 +329,13 @@ TEST_CASE("StreamRedactor: memory stays bounded whatever the stream") {
   const std::vector<std::string> s = {kKey, std::string(8, 'a'), "/path-secret-123"};
   StreamRedactor r(s);
   CHECK(r.window() > 0);
-  CHECK(r.window() < 1024);  // a few hundred bytes for a 30-character key
+  // A few kilobytes for a 30-character key: any byte may come as an 18-byte escape
+  // (\u00XX with each character %-encoded), and a masked echo's run may be 256 of them.
+  CHECK(r.window() < 8 * 1024);
   // Text that keeps looking like the start of a match, and one endless match run.
   const std::vector<std::string> patterns = {"sk-proj-", "sk-proj-" + std::string(200, '*'), "a", "\\u00",
-                                             "sk-proj-\xE2\x80\xA6"};
+                                             "sk-proj-\xE2\x80\xA6", "\\u0073\\u006b-", "%73%6B%2D%",
+                                             "sk-proj-\\u002a", "%5C", "c2stcHJvai1"};
   std::string out;
   for (const auto& p : patterns) {
     for (int i = 0; i < 20000; ++i) {
@@ -281,8 +369,25 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
     if (m.size() < 3) m = "***";
     return m;
   };
+  // Each byte raw, \u-escaped or %-encoded at random; a backslash never raw, since a
+  // decoder reads it as the start of an escape.
+  auto mixed_form = [&](const std::string& k) {
+    std::string out;
+    for (unsigned char c : k) {
+      const std::size_t how = pick(3);
+      if (how == 1 && c < 0x80) {
+        out += u_escape_all(std::string(1, static_cast<char>(c)), pick(2) == 0);
+      } else if (how == 2 || c == '\\') {
+        out += pct_all(std::string(1, static_cast<char>(c)), pick(2) == 0);
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out;
+  };
   const std::vector<std::string> filler = {" ", "the ", "key ", "*", "**", "...", "\xE2\x80\xA6", "\\", "\\\"", "\\u00",
-                                           "\n", "data: ", "{\"error\":", "\xC3", "\xA9", "sk-", "sk-proj-", "WxYz"};
+                                           "\n", "data: ", "{\"error\":", "\xC3", "\xA9", "sk-", "sk-proj-", "WxYz",
+                                           "%", "%2", "%2F", "%5C", "\\u0073", "c2st", "Basic ", "=="};
 
   for (int round = 0; round < 300; ++round) {
     std::vector<std::string> secrets;
@@ -292,13 +397,14 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
     const std::size_t pieces = 5 + pick(40);
     for (std::size_t i = 0; i < pieces; ++i) {
       const std::string& k = secrets[pick(secrets.size())];
-      switch (pick(7)) {
+      switch (pick(12)) {
         case 0: text += k; break;
         case 1: text += json_escape(k); break;
-        case 2: {  // a masked echo: prefix, run, last 4
+        case 2: {  // a masked echo: prefix, run, the last 3 to 8 characters
           const std::size_t prefix = 3 + pick(std::min<std::size_t>(k.size() - 8, 10));
+          const std::size_t keep = 3 + pick(6);
           std::size_t tail = k.size();
-          for (int c = 0; c < 4 && tail > 0;) {
+          for (std::size_t c = 0; c < keep && tail > 0;) {
             --tail;
             if ((static_cast<unsigned char>(k[tail]) & 0xC0) != 0x80) ++c;
           }
@@ -306,6 +412,15 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
           break;
         }
         case 3: text += k.substr(0, 1 + pick(k.size() - 1)); break;  // a prefix only
+        case 4: text += u_escape_all(k, pick(2) == 0); break;
+        case 5: text += pct_all(k, pick(2) == 0); break;
+        case 6: text += pct_all(json_escape(k)); break;  // JSON carried in a URL
+        case 7: text += mixed_form(k); break;
+        case 8: {  // base64 of the key among other bytes
+          std::string data = alnum.substr(pick(20), pick(3)) + k + alnum.substr(pick(20), pick(6));
+          text += base64(data, pick(2) == 0, pick(2) == 0);
+          break;
+        }
         default: text += filler[pick(filler.size())]; break;
       }
     }
@@ -315,6 +430,12 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
       CAPTURE(k);
       CHECK_FALSE(contains(whole, k));
       CHECK_FALSE(contains(whole, json_escape(k)));
+      CHECK_FALSE(contains(whole, u_escape_all(k)));
+      CHECK_FALSE(contains(whole, pct_all(k)));
+      for (std::size_t align = 0; align < 3; ++align) {
+        CHECK_FALSE(contains(whole, stable_base64(k, align, false)));
+        CHECK_FALSE(contains(whole, stable_base64(k, align, true)));
+      }
     }
     // Split at every single position, and at random sets of positions.
     for (std::size_t cut = 0; cut <= text.size(); cut += 1 + (text.size() > 400 ? pick(5) : 0)) {
@@ -335,4 +456,231 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
     }
     REQUIRE(byte_by_byte(text, secrets) == whole);
   }
+}
+
+TEST_CASE("redact: \\u escapes of letters and digits, in any mix with raw bytes") {
+  const std::vector<std::string> s = {kKey};
+  // Every character escaped, in either hex case.
+  CHECK(redact(u_escape_all(kKey), s) == R);
+  CHECK(redact(u_escape_all(kKey, true), s) == R);
+  // A few escaped, the rest raw; the first one escaped; only the last one escaped.
+  CHECK(redact("\\u0073k-proj-AbCdEfGh1234567890WxYz", s) == R);
+  CHECK(redact("sk-proj-AbCd\\u0045fGh12345\\u0036\\u0037890WxY\\u007a!", s) == R + "!");
+  CHECK(redact("sk-proj-AbCdEfGh1234567890WxY\\u007A", s) == R);
+  // In a JSON body, where a parser turns it back into the key.
+  const std::string body = "{\"error\":{\"message\":\"key " + u_escape_all(kKey) + " is invalid\"}}";
+  REQUIRE(parse_json(body).value);
+  CHECK(parse_json(body).value->at("error").at("message") == "key " + kKey + " is invalid");
+  CHECK(redact(body, s) == "{\"error\":{\"message\":\"key " + R + " is invalid\"}}");
+  // Masked echoes with escaped characters.
+  CHECK(redact("\\u0073\\u006b-proj-****WxYz", s) == R);
+  CHECK(redact("sk-proj-\\u002a\\u002a\\u002a\\u0057xYz", s) == R);
+  CHECK(redact("sk-proj-" + u_escape_all(std::string(150, '*')) + "WxYz", s) == R);  // OpenAI's run, escaped
+  // Innocent escaped text stays as it is.
+  for (const std::string& text : std::vector<std::string>{
+           R"({"text":"caf\u00e9 \u00e9t\u00e9 \u2014 na\u00efve"})",
+           R"(\u0073\u006b-proj-)",                      // an escaped prefix alone
+           R"(\u0073\u006b-proj-AbCdEfGh1234567890WxY)",  // one character short
+           R"(\u0073\u006b-proj-AbCdEfGh1234567890WxYZ)",  // the last one wrong
+           R"(\u00zz \u \u0073\u006b \\u0073k)",
+       }) {
+    CAPTURE(text);
+    CHECK(redact(text, s) == text);
+  }
+  check_every_split("a " + u_escape_all(kKey) + " b \\u0073k-proj-AbCd\\u0045fGh1234567890WxYz \\u00e9 "
+                    "\\u0073\\u006b-proj-****\\u0057xYz c",
+                    s);
+}
+
+TEST_CASE("redact: percent-encoded keys, any mix of raw bytes and %XX") {
+  const std::string key = "sk-ab/cd+ef=gh1234567890";  // '/', '+' and '=', as in base64-made keys
+  const std::vector<std::string> s = {key};
+  // What a URL encoder writes (either hex case), and everything encoded.
+  CHECK(redact("https://api.test/cb?key=sk-ab%2Fcd%2Bef%3Dgh1234567890&x=1", s) == "https://api.test/cb?key=" + R + "&x=1");
+  CHECK(redact("?key=sk-ab%2fcd%2bef%3dgh1234567890", s) == "?key=" + R);
+  CHECK(redact(pct_all(key), s) == R);
+  CHECK(redact(pct_all(key, true), s) == R);
+  CHECK(redact("%73%6B-ab/cd%2Bef=gh1234567890", s) == R);
+  // '+' is a '+', never a space: keys hold no spaces, so a space cannot stand for one.
+  CHECK(redact("sk-ab/cd ef=gh1234567890", s) == "sk-ab/cd ef=gh1234567890");
+  CHECK(redact("sk-ab/cd+ef=gh1234567890", s) == R);
+  // JSON put in a URL: "/" written "\/" (PHP), then the whole percent-encoded.
+  CHECK(redact("?state=%7B%22k%22%3A%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D", s) == "?state=%7B%22k%22%3A%22" + R + "%22%7D");
+  CHECK(redact(pct_all("\\u0073k-ab\\/cd+ef=gh1234567890"), s) == R);
+  // A JSON escape whose own characters are percent-encoded, the backslash left raw.
+  CHECK(redact("\\%75%30%30%373k-ab/cd+ef=gh1234567890", s) == R);
+  // A key holding a backslash or a percent sign, percent-encoded once.
+  CHECK(redact("x=p%40ss%5Cw%25rd-2024", {"p@ss\\w%rd-2024"}) == "x=" + R);
+  CHECK(redact("x=p@ss\\w%rd-2024", {"p@ss\\w%rd-2024"}) == "x=" + R);
+  // Masked echoes, percent-encoded.
+  CHECK(redact("sk-%2A%2A%2A7890", s) == R);
+  CHECK(redact("%73k-...%E2%80%A6567890", s) == R);
+  // Ordinary percent-encoded text stays as it is.
+  for (const std::string& text : std::vector<std::string>{
+           "https://example.test/search?q=hello%20world%2C%20sk-%3F&lang=en%2Dus&p=100%",
+           "%73%6B-ab%2Fcd%2Bef%3Dgh123456789",  // one character short
+           "%73%6B-ab%2Fcd%2Bef%3Dgh123456789%",
+           "%zz%7%%%2 sk-ab%2",
+           "sk-ab%252Fcd%252Bef%253Dgh1234567890",  // encoded twice: not decoded twice
+       }) {
+    CAPTURE(text);
+    CHECK(redact(text, s) == text);
+  }
+  check_every_split("GET /cb?key=sk-ab%2Fcd%2Bef%3Dgh1234567890&next=%2Fhome " + pct_all(key, true) +
+                    " %5C%2F ?s=%7B%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D 100% %7",
+                    s);
+}
+
+TEST_CASE("redact: base64 of the key at every alignment, both alphabets, padded or not") {
+  // '>' and '?' make the encodings hold '+' and '/' (or '-' and '_').
+  const std::string key = "sk-proj-Ab>?Cd>>Ef??1234567890WxYz";
+  const std::vector<std::string> s = {key};
+  bool saw_plus_or_slash = false;
+  for (std::size_t align = 0; align < 3; ++align) {
+    for (bool url_safe : {false, true}) {
+      const std::string run = stable_base64(key, align, url_safe);
+      saw_plus_or_slash |= run.find_first_of("+/-_") != std::string::npos;
+      for (std::size_t after = 0; after < 3; ++after) {
+        for (bool pad : {true, false}) {
+          const std::string before = std::string("user:ab").substr(0, align + 3);  // 3, 4 or 5 bytes: every alignment
+          const std::string encoded = base64(before + key + std::string("!x").substr(0, after), url_safe, pad);
+          const std::string out = redact("Authorization: Basic " + encoded + "\r\n", s);
+          CAPTURE(encoded);
+          CHECK(contains(out, R));
+          CHECK_FALSE(contains(out, run));
+          // What is left of the encoding: the bytes before the key, and at most one
+          // character on each side that mixes a few bits of the key with its neighbours.
+          const std::size_t kept = encoded.size() + kRedacted.size() - (out.size() - std::string("Authorization: Basic \r\n").size());
+          CHECK(kept >= run.size());
+          CHECK(encoded.size() - kept <= base64(before).size() + 1 + 3 + (pad ? 2 : 0));
+        }
+      }
+    }
+  }
+  CHECK(saw_plus_or_slash);
+  // The key alone, base64-encoded (34 bytes): one partial character and the padding remain.
+  const std::string alone = base64(key);
+  CHECK(redact(alone, s) == R + alone.substr(stable_base64(key, 0, false).size()));
+  CHECK(alone.size() - stable_base64(key, 0, false).size() == 3);
+  // In JSON with "/" escaped, and percent-encoded in a URL.
+  std::string in_json = base64("u:" + key);
+  for (std::size_t at = in_json.find('/'); at != std::string::npos; at = in_json.find('/', at + 2)) in_json.replace(at, 1, "\\/");
+  REQUIRE(contains(in_json, "\\/"));
+  CHECK_FALSE(contains(redact("{\"auth\":\"Basic " + in_json + "\"}", s), stable_base64(key, 2, false)));
+  CHECK(contains(redact("{\"auth\":\"Basic " + in_json + "\"}", s), R));
+  CHECK(contains(redact("?auth=" + pct_all(base64("u:" + key)), s), R));
+  // Base64 of other data stays as it is, and so does base64 of a key under 12 characters.
+  for (const std::string& text : std::vector<std::string>{
+           base64("user:sk-proj-Ab>?Cd>>Ef??1234567890WxYZ"),  // another key: one character differs...
+           "data:image/png;base64," + std::string(4000, 'A') + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+           base64("the quick brown fox jumps over the lazy dog"),
+       }) {
+    CAPTURE(text);
+    CHECK(redact(text, s) == text);
+  }
+  // ...and only its last characters differ from our key's encoding: the part they share is
+  // not the key's whole run, so nothing is redacted.
+  CHECK(redact(base64("short-key-1"), {"short-key-1"}) == base64("short-key-1"));
+  CHECK(redact("short-key-1", {"short-key-1"}) == R);
+  check_every_split("Basic " + base64("user:" + key) + " and " + base64("xy" + key, true, false) + " then " +
+                        base64("z" + key) + " " + base64("user:another-key"),
+                    s);
+}
+
+TEST_CASE("redact: masked echoes keeping 3 to 8 trailing characters") {
+  const std::vector<std::string> s = {kKey};  // ...1234567890WxYz
+  CHECK(redact("sk-proj-****xYz", s) == R);
+  CHECK(redact("sk-proj-****0WxYz.", s) == R + ".");
+  CHECK(redact("sk-proj-" + std::string(40, '*') + "90WxYz", s) == R);
+  CHECK(redact("sk-...890WxYz", s) == R);
+  CHECK(redact("sk-proj-\xE2\x80\xA6" "7890WxYz", s) == R);
+  CHECK(redact("(sk-Ab***7890WxYz)", s) == "(" + R + ")");
+  // A real-shaped echo that keeps 6 characters.
+  const std::string key6 = "sk-proj-Zr8LqP2mTn5VxK1wHy3JcQ7XYZ7";
+  CHECK(redact("Incorrect API key provided: sk-proj-" + std::string(20, '*') + "Q7XYZ7. You can", {key6}) ==
+        "Incorrect API key provided: " + R + ". You can");
+  // The longest tail that fits is taken: nothing of it stays behind.
+  const std::string repeat = "sk-repeat-key-zzzzzzzz";
+  CHECK(redact("sk-****zzzzzzzz!", {repeat}) == R + "!");
+  CHECK(redact("sk-****zzz!", {repeat}) == R + "!");
+  // Still not echoes.
+  for (const std::string& text : std::vector<std::string>{
+           "****7890WxYz",                   // no prefix
+           "***xYz",                         // no prefix
+           "sk-proj-****Yz",                 // a tail of 2
+           "sk-proj-**7890WxYz",             // a run worth less than 3
+           "sk****xYz",                      // a 2-byte prefix
+           "sk-proj-****abc",                // not the key's tail
+           "sk-proj-****67890WxYz",          // 9 characters: the last 8 do not start after the run
+           "| key | sk- | **** | xYz |",      // a markdown table
+           "| **** | **** |\n| xYz | WxYz |",
+       }) {
+    CAPTURE(text);
+    CHECK(redact(text, s) == text);
+  }
+  check_every_split("e1 sk-proj-****xYz e2 sk-...890WxYz e3 sk-proj-\xE2\x80\xA6" "7890WxYz e4 sk-proj-**7890WxYz "
+                    "| **** | xYz | sk-" + std::string(30, '*') + "0WxYz",
+                    s);
+}
+
+TEST_CASE("redact: every form in one stream, split anywhere") {
+  const std::string key = "sk-proj-Ab/Cd+Ef=1234567890WxYz";
+  const std::vector<std::string> s = {key, "gsk_0123456789abcdefXYZ"};
+  const std::string text = "data: {\"k\":\"" + u_escape_all(key) + "\",\"u\":\"https:\\/\\/x.test\\/?k=sk-proj-Ab%2FCd%2BEf%3D1234567890WxYz\"}\n\n"
+                           "data: {\"auth\":\"Basic " + base64("me:" + key) + "\",\"echo\":\"gsk_****XYZ\",\"e\":\"caf\\u00e9 100%\"}\n\n"
+                           "data: " + pct_all("gsk_0123456789abcdefXYZ") + " " + base64("gsk_0123456789abcdefXYZ", true, false) + "\n\n";
+  const std::string whole = redact(text, s);
+  CHECK_FALSE(contains(whole, "1234567890"));
+  CHECK_FALSE(contains(whole, "0123456789"));
+  CHECK_FALSE(contains(whole, "XYZ"));
+  CHECK(contains(whole, "caf\\u00e9 100%"));
+  check_every_split(text, s);
+}
+
+TEST_CASE("redact: escape-heavy text and short secrets stay linear") {
+  std::mt19937 rng(11);
+  std::vector<std::string> secrets = {"a", "%", "\\", "ab", "x1"};  // short ones: whole occurrences only
+  for (int i = 0; i < 60; ++i) {
+    std::string k = "sk-proj-";
+    for (int j = 0; j < 40; ++j) k += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+"[rng() % 64];
+    secrets.push_back(k);
+  }
+  std::string text;
+  text.reserve(4 * 1024 * 1024 + 4096);
+  const std::string words = R"(data: {"content":"\"sk-\" \u0073\u006b-proj- %73%6B%2D%2Fpath%20x\n\\ c2stcHJvai1 **** sk-proj-*** \u002a"} )";
+  while (text.size() < 4 * 1024 * 1024) text += words;
+  std::string out;
+  const double t = cpu_seconds([&] { out = redact(text, secrets); });
+  MESSAGE("redact 4 MB of escapes, 65 secrets: " << t << " s of CPU");
+  CHECK(t < 6.0);  // about a second in a release build; generous for debug + sanitizers
+}
+
+TEST_CASE("contains_secret_fragment: a run of a key's bytes, raw") {
+  const std::vector<std::string> s = {kKey};  // 30 bytes: runs of 8
+  CHECK(contains_secret_fragment("req_" + kKey.substr(10, 8) + "_x", s));
+  CHECK(contains_secret_fragment(kKey, s));
+  CHECK(contains_secret_fragment(kKey.substr(22), s));  // the last 8
+  CHECK_FALSE(contains_secret_fragment(kKey.substr(23), s));  // 7 bytes
+  // A shared type tag of 8 bytes counts (dropping a header for it costs little); 7 do not.
+  CHECK(contains_secret_fragment("sk-proj-", {"sk-proj-Zz9Qq8Ww7Ee6"}));
+  CHECK_FALSE(contains_secret_fragment("sk-proj", {"sk-proj-Zz9Qq8Ww7Ee6"}));
+  CHECK_FALSE(contains_secret_fragment("req_9f8e7d6c5b4a, 1234567", s));
+  CHECK_FALSE(contains_secret_fragment("", s));
+  CHECK_FALSE(contains_secret_fragment(kKey, {}));
+  // A key split across two headers: each value carries a fragment.
+  CHECK(contains_secret_fragment(kKey.substr(0, 15), s));
+  CHECK(contains_secret_fragment(kKey.substr(15), s));
+  // 12 bytes: runs of 6; 13 or 14: runs of 7.
+  CHECK(contains_secret_fragment("x=Kq8Zt3;", {"abKq8Zt3mn45"}));
+  CHECK_FALSE(contains_secret_fragment("x=Kq8Zt;", {"abKq8Zt3mn45"}));
+  CHECK(contains_secret_fragment("x=Kq8Zt3m;", {"abKq8Zt3mn456"}));
+  CHECK_FALSE(contains_secret_fragment("x=Kq8Zt3;", {"abKq8Zt3mn456"}));
+  // Secrets under 12 bytes are not looked for (their runs would be too short to mean them).
+  CHECK_FALSE(contains_secret_fragment("short-key-1", {"short-key-1"}));
+  // Several secrets, fragment lengths mixed.
+  CHECK(contains_secret_fragment("v=mn456", {"abKq8Zt3mn45", kKey, "zzKq8Zt3mn456"}) == false);
+  CHECK(contains_secret_fragment("v=t3mn456", {"abKq8Zt3mn45", kKey, "zzKq8Zt3mn456"}));
+  // Raw bytes only: an escaped fragment is redact()'s business.
+  CHECK_FALSE(contains_secret_fragment(u_escape_all(kKey.substr(0, 12)), s));
+  CHECK_FALSE(contains_secret_fragment(pct_all(kKey.substr(0, 12)), s));
 }
