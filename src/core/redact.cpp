@@ -296,7 +296,7 @@ struct Matcher {
   std::string bytes;                          // every pattern's text, one after another
   std::vector<Pattern> patterns;              // sorted by text, so grouped by first byte
   std::array<std::uint32_t, 257> by_first{};  // patterns[by_first[b], by_first[b + 1]) start with b
-  std::array<bool, 256> starts{};             // bytes at which a match can start
+  std::array<std::uint8_t, 256> starts{};     // 1 for bytes at which a match can start
   std::array<std::uint64_t, 1024> pairs{};    // bit (a << 8 | b): some pattern starts with bytes a, b
   std::size_t longest_key_only = 0;           // the longest key_only pattern
   std::size_t window = 0;                     // the longest text any match can read
@@ -756,7 +756,7 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
     const std::string_view text = mm.text(pat);
     const unsigned char first = static_cast<unsigned char>(text[0]);
     while (next <= first) m->by_first[next++] = static_cast<std::uint32_t>(i);
-    m->starts[first] = true;
+    m->starts[first] = 1;
     if (text.size() == 1) {
       for (unsigned b = 0; b < 256; ++b) m->add_pair(first, static_cast<unsigned char>(b));
     } else {
@@ -768,8 +768,8 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
   }
   while (next < m->by_first.size()) m->by_first[next++] = static_cast<std::uint32_t>(m->patterns.size());
   // Any byte may arrive escaped.
-  m->starts['\\'] = true;
-  m->starts['%'] = true;
+  m->starts['\\'] = 1;
+  m->starts['%'] = 1;
   return m;
 }
 
@@ -813,7 +813,7 @@ std::shared_ptr<const Matcher> matcher_for(const std::vector<std::string>& secre
 // a match starting before it extends it. Returns the first undecided position.
 std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_t& covered, std::string& out) {
   const std::size_t n = buf.size();
-  const auto starts_at = [&](std::size_t i) { return m.starts[static_cast<unsigned char>(buf[i])]; };
+  const auto starts_at = [&](std::size_t i) -> unsigned { return m.starts[static_cast<unsigned char>(buf[i])]; };
   const auto is_escape = [](unsigned char c) { return c == '\\' || c == '%'; };
   // Whether a match may start at i: its first two bytes begin some pattern, or either is
   // an escape character (or the text ends after the first).
