@@ -1,7 +1,8 @@
 // openStream(): ChatStream fed arbitrary bytes in arbitrary pushes. Invariants: the final
 // Result does not depend on the split; the content and reasoning deltas add up to the
 // final content and reasoning, whether read from the JSON or the encoded output; every
-// reply is valid UTF-8 JSON.
+// reply is valid UTF-8 JSON; a relay_error event yields a bounded relayEvent (its nonce
+// base64url or "") and at most a warning, never an error finding of its own.
 //
 // Input: [limit byte][split plan][stream bytes]; an odd limit byte makes the line limit
 // small so the decoder-failure path is reached.
@@ -10,6 +11,26 @@
 #include "fuzz_util.h"
 
 namespace {
+
+bool base64url(const std::string& s) {
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+// The relayEvent as bounded as chat_stream.cpp promises (excerpt may add "...").
+void check_relay_event(const pg::Result& result) {
+  for (const auto& f : result.findings)
+    if (f.path.rfind("relay_error[", 0) == 0) PGFUZZ_CHECK(f.severity == pg::Severity::Warning);
+  if (!result.relay_event) return;
+  const pg::RelayEvent& e = *result.relay_event;
+  PGFUZZ_CHECK(!e.kind.empty() && e.kind.size() <= 43);
+  PGFUZZ_CHECK(e.message.size() <= 503);
+  PGFUZZ_CHECK(e.phase.size() <= 43);
+  PGFUZZ_CHECK(e.reason.size() <= 83);
+  PGFUZZ_CHECK(e.nonce.size() <= 64 && base64url(e.nonce));
+}
 
 struct Run {
   std::string result;  // the dumped Result
@@ -41,6 +62,7 @@ Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& lim
   }
   const pg::Result result = s.end();
   run.result = pgfuzz::checked_dump(pg::to_json(result));
+  check_relay_event(result);
   PGFUZZ_CHECK(run.content == result.content);
   PGFUZZ_CHECK(run.reasoning == result.reasoning);
   // end() is idempotent.
