@@ -61,15 +61,15 @@ TEST_CASE("upstream_url: normalisations, each with its note") {
       {"https://api.openai.com/v1/chat/completions/", "https://api.openai.com/v1/chat/completions", "removed /chat/completions"},
       {"https://api.openai.com/v1/completions", "https://api.openai.com/v1/chat/completions", "removed /completions"},
       {"https://api.openai.com/v1/embeddings", "https://api.openai.com/v1/chat/completions", "removed /embeddings"},
-      {"https://api.openai.com/v1/responses", "https://api.openai.com/v1/chat/completions", "removed /responses"},
+      {"https://h.example/v1/images/generations", "https://h.example/v1/chat/completions", "removed /images/generations"},
+      {"https://h.example/v1/audio/transcriptions", "https://h.example/v1/chat/completions", "removed /audio/transcriptions"},
+      {"https://h.example/v1/audio/translations", "https://h.example/v1/chat/completions", "removed /audio/translations"},
+      {"https://h.example/v1/audio/speech", "https://h.example/v1/chat/completions", "removed /audio/speech"},
       {"https://h.example/chat/completions", "https://h.example/chat/completions", "removed /chat/completions"},
       // Only one pasted endpoint is removed, and only the OpenAI family's.
       {"https://h.example/v1/chat/completions/chat/completions",
        "https://h.example/v1/chat/completions/chat/completions", "removed /chat/completions"},
-      {"  api.x.ai/v1  ", "https://api.x.ai/v1/chat/completions", "added https://"},
       {"\t\nhttps://api.x.ai/v1\r\n", "https://api.x.ai/v1/chat/completions", nullptr},
-      {"localhost:11434/v1", "https://localhost:11434/v1/chat/completions", "added https://"},
-      {"//api.x.ai/v1", "https://api.x.ai/v1/chat/completions", "added https:"},
       {"https://api.openai.com./v1", "https://api.openai.com/v1/chat/completions", "trailing dot"},
       {"http://2130706433/v1", "http://127.0.0.1/v1/chat/completions", "127.0.0.1"},
       {"http://0x7f.1:8000", "http://127.0.0.1:8000/chat/completions", "127.0.0.1"},
@@ -82,6 +82,22 @@ TEST_CASE("upstream_url: normalisations, each with its note") {
     CHECK(r.url == c.url);
     if (c.note) CHECK(any_note_contains(r.notes, c.note));
     else CHECK(r.notes.empty());
+  }
+}
+
+TEST_CASE("upstream_url: /responses is not a pasted endpoint the gateway removes") {
+  UrlResult r = upstream_url("https://api.openai.com/v1/responses", "/chat/completions");
+  REQUIRE(r.ok);
+  CHECK(r.url == "https://api.openai.com/v1/responses/chat/completions");
+  CHECK(r.notes.empty());
+}
+
+TEST_CASE("upstream_url: a base without a scheme is refused, not given https://") {
+  for (const char* base : {"api.x.ai/v1", "  api.x.ai/v1  ", "localhost:11434/v1", "//api.x.ai/v1", "api.openai.com"}) {
+    CAPTURE(base);
+    UrlResult r = upstream_url(base, "/chat/completions");
+    CHECK_FALSE(r.ok);
+    CHECK(contains(r.error, "no scheme"));
   }
 }
 
@@ -154,7 +170,7 @@ TEST_CASE("upstream_url: ports") {
   CHECK(contains(upstream_url("https://h.example:abc", "").error, "not a number"));
   CHECK(contains(upstream_url("https://h.example:-1", "").error, "not a number"));
   CHECK(contains(upstream_url("https://h.example:/v1", "").error, "no port"));
-  CHECK(contains(upstream_url("javascript:alert(1)", "").error, "not a number"));
+  CHECK(contains(upstream_url("javascript:alert(1)", "").error, "\"javascript:\""));
 }
 
 TEST_CASE("upstream_url: refusals name the problem and never repeat secrets") {
@@ -163,7 +179,7 @@ TEST_CASE("upstream_url: refusals name the problem and never repeat secrets") {
       {"   \t ", "empty", nullptr},
       {"https://user:pw@host.example/v1", "credentials", "pw"},
       {"https://sk-proj-abc123@api.openai.com/v1", "api_key", "sk-proj-abc123"},
-      {"user:hunter2@host.example/v1", "credentials", "hunter2"},
+      {"user:hunter2@host.example/v1", "\"user:\"", "hunter2"},
       {"https://api.x.ai/v1?key=AIzaSECRET", "query string", "AIzaSECRET"},
       {"https://api.x.ai?key=AIzaSECRET", "query string", "AIzaSECRET"},
       {"https://api.x.ai/v1#tokenSECRET", "fragment", "tokenSECRET"},
@@ -279,13 +295,22 @@ TEST_CASE("plan_chat_call: OpenAI family") {
       {
           {"openai", "", "", "gpt-4o", "https://api.openai.com/v1/chat/completions", "no api_base"},
           {"", "openai", "", "gpt-4o", "https://api.openai.com/v1/chat/completions", "no api_base"},
+          // The gateway lower-cases and trims the vendor before choosing the default.
+          {"OpenAI", "openai", "", "gpt-4o", "https://api.openai.com/v1/chat/completions", "no api_base"},
+          {" openai ", "openai", "", "gpt-4o", "https://api.openai.com/v1/chat/completions", "no api_base"},
           {"openai", "", "https://api.openai.com/v1", "gpt-4o", "https://api.openai.com/v1/chat/completions", nullptr},
           {"openai", "", "https://api.openai.com", "gpt-4o", "https://api.openai.com/v1/chat/completions", "added /v1"},
           {"openai", "", "https://api.openai.com/", "gpt-4o", "https://api.openai.com/v1/chat/completions", "added /v1"},
-          {"openai", "", "HTTPS://API.OPENAI.COM:443", "m", "https://api.openai.com/v1/chat/completions", "added /v1"},
+          {"openai", "", "http://api.openai.com", "gpt-4o", "http://api.openai.com/v1/chat/completions", "added /v1"},
+          // /v1 only for exactly those strings: not another case, not an explicit port.
+          {"openai", "", "https://api.openai.com:443", "m", "https://api.openai.com/chat/completions", nullptr},
+          {"openai", "", "HTTPS://API.OPENAI.COM", "m", "https://api.openai.com/chat/completions", nullptr},
           {"openai", "", "https://api.openai.com/v1/chat/completions", "gpt-4o",
            "https://api.openai.com/v1/chat/completions", "removed /chat/completions"},
-          {"openai", "", "  api.openai.com  ", "m", "https://api.openai.com/v1/chat/completions", "added https://"},
+          {"openai", "", "https://api.openai.com/v1/audio/speech", "gpt-4o", "https://api.openai.com/v1/chat/completions",
+           "removed /audio/speech"},
+          {"openai", "", "https://api.openai.com/chat/completions", "gpt-4o", "https://api.openai.com/v1/chat/completions",
+           "added /v1"},
           // Only the exact OpenAI host gets /v1; other bare hosts are used as given, as the
           // gateway's chat bridge does.
           {"deepseek", "openai", "https://api.deepseek.com", "deepseek-chat",
@@ -296,24 +321,77 @@ TEST_CASE("plan_chat_call: OpenAI family") {
            "https://openrouter.ai/api/v1/chat/completions", nullptr},
           {"ollama", "openai", "http://localhost:11434/v1", "llama3", "http://localhost:11434/v1/chat/completions",
            nullptr},
-          {"xai", "openai", "  api.x.ai/v1  ", "grok-4", "https://api.x.ai/v1/chat/completions", "added https://"},
+          // Cohere's OpenAI-compatible surface lives under the host root's /compatibility/v1.
+          {"cohere", "openai", "https://api.cohere.com", "command-r", "https://api.cohere.com/compatibility/v1/chat/completions",
+           "compatibility"},
+          {"Cohere", "openai", "https://api.cohere.com/v2/", "command-r",
+           "https://api.cohere.com/compatibility/v1/chat/completions", "compatibility"},
+          {"cohere", "openai", "https://api.cohere.com/compatibility/v1", "command-r",
+           "https://api.cohere.com/compatibility/v1/chat/completions", nullptr},
           // The exact provider decides, whatever the adapter says.
           {"openai", "azure-openai", "https://api.openai.com/v1", "m", "https://api.openai.com/v1/chat/completions",
            nullptr},
       },
       "authorization", "Bearer ");
-  for (const char* provider : {"deepseek", "azure", "byo"}) {
+  for (const char* provider : {"deepseek", "azure", "byo", "cohere", "OpenRouter", " groq "}) {
+    CAPTURE(provider);
     UpstreamPlan p = plan_chat_call(provider, "openai", "", "m");
     CHECK_FALSE(p.ok);
-    CHECK(contains(p.error, std::string("\"") + provider + "\""));
     CHECK(contains(p.error, "needs an api_base"));
     CHECK(p.protocol == WireProtocol::OpenAI);
+    CHECK(p.gateway_outcome == GatewayOutcome::ConfigError);
+    CHECK(p.gateway_url.empty());
   }
   UpstreamPlan creds = plan_chat_call("openai", "", "https://u:sk-live-123@api.openai.com/v1", "m");
   CHECK_FALSE(creds.ok);
   CHECK(contains(creds.error, "credentials"));
   CHECK_FALSE(contains(creds.error, "sk-live-123"));
+  // The gateway's HTTP client moves user info into a header the key's Bearer replaces.
+  CHECK(creds.gateway_outcome == GatewayOutcome::Dispatch);
+  CHECK(creds.gateway_url == "https://api.openai.com/v1/chat/completions");
   CHECK(contains(plan_chat_call("openai", "", "ftp://x", "m").error, "ftp"));
+  CHECK(plan_chat_call("openai", "", "ftp://x", "m").gateway_outcome == GatewayOutcome::ConfigError);
+}
+
+TEST_CASE("plan_chat_call: the gateway's refusals and wrong calls are predicted") {
+  // No scheme: a configuration error at the gateway, not a quiet https://.
+  for (const char* base : {"api.example.com/v1", "  api.openai.com  ", "//api.x.ai/v1", "ht tp://not a url/v1"}) {
+    CAPTURE(base);
+    UpstreamPlan p = plan_chat_call("openai", "openai", base, "m");
+    CHECK_FALSE(p.ok);
+    CHECK(p.gateway_outcome == GatewayOutcome::ConfigError);
+  }
+  // /responses is kept by the gateway: it calls …/responses/chat/completions, which fails.
+  UpstreamPlan responses = plan_chat_call("openai", "openai", "https://llm.example.com/v1/responses", "m");
+  REQUIRE(responses.ok);
+  CHECK(responses.gateway_outcome == GatewayOutcome::Misrouted);
+  CHECK(responses.gateway_url == "https://llm.example.com/v1/responses/chat/completions");
+  CHECK(responses.url == responses.gateway_url);
+  CHECK(any_note_contains(responses.notes, "fails"));
+  // A query swallows the endpoint: predicted, not called (a query may hold a key).
+  UpstreamPlan query = plan_chat_call("openai", "openai", "https://llm.example.com/v1?api-version=1", "m");
+  CHECK_FALSE(query.ok);
+  CHECK(query.gateway_outcome == GatewayOutcome::Misrouted);
+  CHECK(query.gateway_url == "https://llm.example.com/v1?api-version=1/chat/completions");
+  CHECK(contains(query.error, "swallows"));
+  CHECK_FALSE(contains(query.error, "api-version=1"));
+  // An Anthropic key with OpenAI's endpoint pasted: the gateway appends /v1/messages to it.
+  UpstreamPlan pasted = plan_chat_call("anthropic", "anthropic", "https://api.anthropic.com/v1/chat/completions", "m");
+  REQUIRE(pasted.ok);
+  CHECK(pasted.gateway_outcome == GatewayOutcome::Misrouted);
+  CHECK(pasted.gateway_url == "https://api.anthropic.com/v1/chat/completions/v1/messages");
+  CHECK(pasted.url == "https://api.anthropic.com/v1/chat/completions/v1/chat/completions");
+  CHECK(any_note_contains(pasted.notes, "https://api.anthropic.com"));
+  CHECK(any_note_contains(pasted.notes, "fails"));
+  // The gateway's URL as its HTTP client writes it.
+  CHECK(plan_chat_call("openai", "", "https://API.example.com:443/v1", "m").gateway_url ==
+        "https://api.example.com/v1/chat/completions");
+  UpstreamPlan spaced = plan_chat_call("openai", "", "https://h.example/a b", "m");
+  CHECK_FALSE(spaced.ok);  // the playground does not call it…
+  CHECK(spaced.gateway_outcome == GatewayOutcome::Dispatch);  // …but the gateway does
+  CHECK(spaced.gateway_url == "https://h.example/a%20b/chat/completions");
+  CHECK(plan_chat_call("openai", "", "https://h.example/v1/../v2", "m").gateway_url ==
+        "https://h.example/v2/chat/completions");
 }
 
 TEST_CASE("plan_chat_call: Anthropic through its OpenAI-compatible endpoint") {
@@ -324,20 +402,24 @@ TEST_CASE("plan_chat_call: Anthropic through its OpenAI-compatible endpoint") {
           {"anthropic", "", "https://api.anthropic.com", "m", "https://api.anthropic.com/v1/chat/completions", nullptr},
           {"anthropic", "", "https://api.anthropic.com/v1/", "m", "https://api.anthropic.com/v1/chat/completions",
            nullptr},
-          {"anthropic", "", "https://api.anthropic.com/v1/messages", "m",
+          {"anthropic", "", "https://api.anthropic.com/v1/messages/", "m",
            "https://api.anthropic.com/v1/chat/completions", "native Messages API"},
-          {"anthropic", "", "https://api.anthropic.com/v1/chat/completions", "m",
-           "https://api.anthropic.com/v1/chat/completions", "removed /chat/completions"},
-          {"anthropic", "openai", "api.anthropic.com", "m", "https://api.anthropic.com/v1/chat/completions",
-           "added https://"},
           {"claude-proxy", "anthropic", "https://proxy.example.com/anthropic/v1", "m",
            "https://proxy.example.com/anthropic/v1/chat/completions", "not api.anthropic.com"},
       },
       "authorization", "Bearer ");
-  UpstreamPlan p = plan_chat_call("claude-proxy", "anthropic", "", "m");
-  CHECK_FALSE(p.ok);
-  CHECK(contains(p.error, "\"claude-proxy\" needs an api_base"));
-  CHECK(p.protocol == WireProtocol::Anthropic);
+  UpstreamPlan gw = plan_chat_call("anthropic", "", "https://proxy.example.com/v1/messages", "m");
+  CHECK(gw.gateway_outcome == GatewayOutcome::Dispatch);
+  CHECK(gw.gateway_url == "https://proxy.example.com/v1/messages");
+  for (const char* provider : {"claude-proxy", "Bedrock-Anthropic", " vertex-anthropic "}) {
+    CAPTURE(provider);
+    UpstreamPlan p = plan_chat_call(provider, "anthropic", "", "m");
+    CHECK_FALSE(p.ok);
+    CHECK(contains(p.error, "needs an api_base"));
+    CHECK(p.protocol == WireProtocol::Anthropic);
+    CHECK(p.gateway_outcome == GatewayOutcome::ConfigError);
+  }
+  CHECK(plan_chat_call("anthropic", "", "api.anthropic.com", "m").gateway_outcome == GatewayOutcome::ConfigError);
 }
 
 TEST_CASE("plan_chat_call: Azure OpenAI deployment URLs") {
@@ -348,34 +430,40 @@ TEST_CASE("plan_chat_call: Azure OpenAI deployment URLs") {
       {
           {"azure", "azure-openai", "https://myres.openai.azure.com", "gpt-4o-prod", gpt.c_str(), nullptr},
           {"azure", "azure-openai", "https://myres.openai.azure.com/", "gpt-4o-prod", gpt.c_str(), nullptr},
-          {"azure", "azure-openai", "myres.openai.azure.com", "gpt-4o-prod", gpt.c_str(), "added https://"},
           {"azure", "azure-openai", "myres", "gpt-4o-prod", gpt.c_str(), "resource name"},
           {"azure", "azure-openai", " MyRes ", "gpt-4o-prod", gpt.c_str(), "resource name"},
           {"", "azure-openai", "https://MYRES.openai.azure.com", "gpt-4o-prod", gpt.c_str(), nullptr},
+          // A pasted /openai… path on the canonical host is dropped, as the gateway does.
+          {"azure", "azure-openai", "https://myres.openai.azure.com/openai/deployments/x/chat/completions", "gpt-4o-prod",
+           gpt.c_str(), "keeps only the resource"},
+          {"azure", "azure-openai", "https://myres.openai.azure.com/openai", "gpt-4o-prod", gpt.c_str(),
+           "keeps only the resource"},
+          {"azure", "azure-openai", "http://myres.openai.azure.com", "gpt-4o-prod", gpt.c_str(), "https"},
       },
       "api-key", "");
-  std::string encoded = deployment + "my%20deployment%2Fx%3Fy" + q;
   std::string apim = "https://apim.example.com/aoai/openai/deployments/d" + q;
+  std::string mock = "http://mock-llm:8000/openai/deployments/under_score" + q;
   check_plans(
       {
-          {"azure", "azure-openai", "https://myres.openai.azure.com", "my deployment/x?y", encoded.c_str(), nullptr},
           // Any other root is used verbatim, like the gateway's override.
-          {"azure", "azure-openai", "https://apim.example.com/aoai", "d", apim.c_str(), nullptr},
+          {"azure", "azure-openai", "https://apim.example.com/aoai/", "d", apim.c_str(), nullptr},
+          {"azure", "azure-openai", "http://mock-llm:8000", "under_score", mock.c_str(), nullptr},
       },
       "api-key", "");
-  CHECK(contains(gpt, "api-version=2024-10-21"));
+  CHECK(plan_chat_call("azure", "azure-openai", "https://myres.openai.azure.com", "d").gateway_url ==
+        deployment + "d" + q);
 
   const Refusal refusals[] = {
       {"", "needs an api_base", nullptr},
-      {"https://myres.openai.azure.com?api-version=2024-10-21", "api-version is added", nullptr},
-      {"https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions", "/openai/deployments", nullptr},
-      {"https://myres.openai.azure.com/openai/deployments", "/openai/deployments", nullptr},
-      {"https://myres.openai.azure.com/openai/v1", "adapter openai", nullptr},
-      {"https://myres.openai.azure.com/openai/", "ends with /openai", nullptr},
-      {"https://key:s3cr3t@myres.openai.azure.com", "credentials", "s3cr3t"},
-      {"https://myres.openai.azure.com#frag", "fragment", nullptr},
-      {"ftp://myres.openai.azure.com", "\"ftp:\"", nullptr},
-      {"-myres", "'-'", nullptr},  // not a resource name, and not a valid host either
+      {"   ", "needs an api_base", nullptr},
+      {"https://myres.openai.azure.com?api-version=2024-10-21", "query string", nullptr},
+      {"https://proxy.example.com#frag", "fragment", nullptr},
+      {"https://key:s3cr3t@proxy.example.com", "user info", "s3cr3t"},
+      {"https://key:s3cr3t@myres.openai.azure.com", "no user info", "s3cr3t"},
+      {"myres.openai.azure.com", "Azure resource name", nullptr},
+      {"ftp://myres.openai.azure.com", "Azure resource name", nullptr},
+      {"myres?evil=1", "Azure resource name", nullptr},
+      {"HTTPS://myres.openai.azure.com", "lower case", nullptr},
   };
   for (const auto& r : refusals) {
     CAPTURE(r.base);
@@ -385,15 +473,28 @@ TEST_CASE("plan_chat_call: Azure OpenAI deployment URLs") {
     CHECK(contains(p.error, r.says));
     if (r.secret) CHECK_FALSE(contains(p.error, r.secret));
     CHECK(p.protocol == WireProtocol::AzureOpenAI);
+    CHECK(p.gateway_outcome == GatewayOutcome::ConfigError);
   }
-  CHECK(contains(plan_chat_call("azure", "azure-openai", "myres", "").error, "deployment name"));
-  CHECK(contains(plan_chat_call("azure", "azure-openai", "myres", "..").error, "not a deployment name"));
-  CHECK(contains(plan_chat_call("azure", "azure-openai", "myres", ".").error, "not a deployment name"));
+  // Deployment names: [A-Za-z0-9_-] only, as the gateway checks them.
+  for (const char* name : {"", "..", ".", "gpt-4.1", "foo/bar", "foo?api-version=evil", "foo#bar", "my deployment"}) {
+    CAPTURE(name);
+    UpstreamPlan p = plan_chat_call("azure", "azure-openai", "myres", name);
+    CHECK_FALSE(p.ok);
+    CHECK(contains(p.error, "deployment name"));
+    CHECK(p.gateway_outcome == GatewayOutcome::ConfigError);
+  }
+  // A non-canonical root that already holds the Azure path: the gateway appends it again.
+  UpstreamPlan doubled = plan_chat_call("azure", "azure-openai", "https://proxy.example.com/openai/deployments/x", "d");
+  REQUIRE(doubled.ok);
+  CHECK(doubled.gateway_outcome == GatewayOutcome::Misrouted);
+  CHECK(doubled.gateway_url == "https://proxy.example.com/openai/deployments/x/openai/deployments/d" + q);
+  CHECK(any_note_contains(doubled.notes, "fails"));
 }
 
 TEST_CASE("plan_chat_call: unsupported protocols are refused with the reason") {
   UpstreamPlan bedrock = plan_chat_call("bedrock", "bedrock", "", "anthropic.claude-3");
   CHECK_FALSE(bedrock.ok);
+  CHECK(bedrock.gateway_outcome == GatewayOutcome::OtherProtocol);
   CHECK(bedrock.protocol == WireProtocol::Unsupported);
   CHECK(contains(bedrock.error, "\"bedrock\""));
   CHECK(contains(bedrock.error, "OpenAI-compatible"));
@@ -403,6 +504,8 @@ TEST_CASE("plan_chat_call: unsupported protocols are refused with the reason") {
   CHECK(contains(vertex.error, "\"vertex\""));
   UpstreamPlan nothing = plan_chat_call("", "", "https://api.deepseek.com", "m");
   CHECK(contains(nothing.error, "(none)"));
+  CHECK(nothing.gateway_outcome == GatewayOutcome::NoRoute);
+  CHECK(plan_chat_call("OpenAI", "", "https://api.openai.com/v1", "m").gateway_outcome == GatewayOutcome::NoRoute);
   CHECK(contains(nothing.error, "set adapter"));
   UpstreamPlan deepseek = plan_chat_call("deepseek", "", "https://api.deepseek.com", "m");
   CHECK(contains(deepseek.error, "\"deepseek\""));
@@ -413,10 +516,8 @@ TEST_CASE("plan_chat_call: unsupported protocols are refused with the reason") {
 }
 
 TEST_CASE("upstream: to_json shapes") {
-  json ok = to_json(upstream_url("api.x.ai/v1", "/chat/completions"));
-  CHECK(ok == json{{"ok", true},
-                   {"url", "https://api.x.ai/v1/chat/completions"},
-                   {"notes", json::array({"added https:// in front of the base URL, which had no scheme"})}});
+  json ok = to_json(upstream_url("https://api.x.ai/v1/", "/chat/completions"));
+  CHECK(ok == json{{"ok", true}, {"url", "https://api.x.ai/v1/chat/completions"}, {"notes", json::array()}});
   json bad = to_json(upstream_url("ftp://x", "/chat/completions"));
   CHECK(bad["ok"] == false);
   CHECK(bad["error"].is_string());
@@ -429,9 +530,13 @@ TEST_CASE("upstream: to_json shapes") {
   CHECK(plan["protocol"] == "azure-openai");
   CHECK(plan["notes"].is_array());
   CHECK(plan["url"] == "https://myres.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21");
+  CHECK(plan["gatewayOutcome"] == "dispatch");
+  CHECK(plan["gatewayUrl"] == plan["url"]);
   json refused = to_json(plan_chat_call("bedrock", "bedrock", "", "m"));
   CHECK(refused["ok"] == false);
   CHECK(refused["protocol"] == "unsupported");
   CHECK(refused["error"].is_string());
+  CHECK(refused["gatewayOutcome"] == "other_protocol");
   CHECK_FALSE(refused.contains("url"));
+  CHECK_FALSE(refused.contains("gatewayUrl"));
 }
