@@ -76,9 +76,15 @@ std::string stable_base64(std::string_view s, std::size_t align, bool url_safe) 
   return a.substr(from, to - from);
 }
 
+// Characters as redact.cpp counts them: UTF-8 sequences, read from the end, where a run of
+// continuation bytes (not valid UTF-8) counts one character per 4 bytes.
 std::size_t chars(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  std::size_t n = 0, continuation = 0;
+  for (std::size_t i = s.size(); i > 0;) {
+    if ((static_cast<unsigned char>(s[--i]) & 0xC0) == 0x80 && ++continuation < 4) continue;
+    continuation = 0;
+    ++n;
+  }
   return n;
 }
 

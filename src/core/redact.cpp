@@ -68,7 +68,7 @@ constexpr std::size_t kLongestUnit = 36;
 constexpr unsigned kSawBackslash = 1;
 constexpr unsigned kSawPercent = 2;
 
-bool is_ascii_alnum(unsigned char c) {
+constexpr bool is_ascii_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
@@ -258,25 +258,13 @@ struct Reader {
   }
 };
 
-std::size_t char_count(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-// Where the last `chars` characters (whole UTF-8 sequences) of s start.
-std::size_t last_chars_at(std::string_view s, std::size_t chars) {
-  std::size_t i = s.size(), seen = 0;
-  while (i > 0 && seen < chars) {
-    --i;
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++seen;
-  }
-  return i;
-}
-
 // Characters keys are made of; a gap between the echoed prefix and the mask uses only these.
-bool is_key_char(unsigned char c) { return is_ascii_alnum(c) || c == '-' || c == '_'; }
+constexpr std::array<bool, 256> kKeyChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = is_ascii_alnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  return t;
+}();
+bool is_key_char(unsigned char c) { return kKeyChars[c]; }
 
 }  // namespace
 
@@ -288,6 +276,7 @@ struct Pattern {
   std::uint32_t size = 0;
   bool echoes = false;    // a secret long enough for masked echoes
   bool key_only = false;  // made of key characters only, so a Shape can rule it out
+  std::uint64_t head = 0;  // the first 8 bytes, big-endian, zero-padded: a quick sort key
   // echoes: tail[t] is how many bytes the secret's last t characters take (kMinEchoTail <= t).
   std::array<std::uint8_t, kMaxEchoTail + 1> tail{};
 };
@@ -674,39 +663,38 @@ std::vector<std::string_view> normalize(const std::vector<std::string>& secrets)
 // it (or with zero bits before padding): at most 8 bits of the secret in all, never a
 // whole byte from either end, so what stays beside a redaction cannot rebuild the key.
 // Padding only follows the last character, which is never in a run.
-void add_base64_runs(std::string_view s, Matcher& m) {
+// `data` and `encoded` are scratch space, kept from one secret to the next.
+void add_base64_runs(std::string_view s, Matcher& m, std::string& data, std::string& encoded) {
   static constexpr char kStandard[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto byte_at = [&](std::size_t i, std::size_t align) -> unsigned {
-    // Byte i of the data, the secret starting at `align`; zero stands for the unknown rest.
-    return i >= align && i - align < s.size() ? static_cast<unsigned char>(s[i - align]) : 0u;
-  };
+  // The secret after 2 zero bytes and before 2 more: zero stands for the unknown data
+  // around it, and starting 2 - align bytes in puts the secret `align` bytes into a group.
+  data.assign(s.size() + 4, '\0');
+  std::memcpy(&data[2], s.data(), s.size());
   for (std::size_t align = 0; align < 3; ++align) {
+    const unsigned char* in = reinterpret_cast<const unsigned char*>(data.data()) + (2 - align);
     const std::size_t first = (8 * align + 5) / 6;       // the first character with no earlier bits
     const std::size_t end = 8 * (align + s.size()) / 6;  // past the last one with no later bits
-    const std::size_t at = m.bytes.size();
-    bool plus_or_slash = false;
-    for (std::size_t group = 0; 4 * group < end; ++group) {
-      const unsigned v = (byte_at(3 * group, align) << 16) | (byte_at(3 * group + 1, align) << 8) |
-                         byte_at(3 * group + 2, align);
-      for (std::size_t j = 0; j < 4; ++j) {
-        const std::size_t k = 4 * group + j;
-        if (k < first || k >= end) continue;
-        const char c = kStandard[(v >> (18 - 6 * j)) & 63];
-        plus_or_slash |= c == '+' || c == '/';
-        m.bytes += c;
-      }
+    encoded.resize((end + 3) / 4 * 4);
+    for (std::size_t g = 0; 4 * g < end; ++g) {
+      const unsigned v = (unsigned{in[3 * g]} << 16) | (unsigned{in[3 * g + 1]} << 8) | unsigned{in[3 * g + 2]};
+      encoded[4 * g] = kStandard[v >> 18];
+      encoded[4 * g + 1] = kStandard[(v >> 12) & 63];
+      encoded[4 * g + 2] = kStandard[(v >> 6) & 63];
+      encoded[4 * g + 3] = kStandard[v & 63];
     }
-    Pattern run;
-    run.at = static_cast<std::uint32_t>(at);
-    run.size = static_cast<std::uint32_t>(m.bytes.size() - at);
-    m.patterns.push_back(run);
-    if (plus_or_slash) {  // the URL-safe alphabet differs only there
-      run.at = static_cast<std::uint32_t>(m.bytes.size());
-      for (std::size_t i = at; i < at + run.size; ++i) {
-        const char c = m.bytes[i];
-        m.bytes += c == '+' ? '-' : c == '/' ? '_' : c;
-      }
-      m.patterns.push_back(run);
+    const std::string_view run = std::string_view(encoded).substr(first, end - first);
+    Pattern pat;
+    pat.at = static_cast<std::uint32_t>(m.bytes.size());
+    pat.size = static_cast<std::uint32_t>(run.size());
+    m.bytes.append(run);
+    const bool plus_or_slash = std::memchr(run.data(), '+', run.size()) || std::memchr(run.data(), '/', run.size());
+    pat.key_only = !plus_or_slash;  // the other base64 characters are letters and digits
+    m.patterns.push_back(pat);
+    if (plus_or_slash) {  // the URL-safe alphabet differs only there, with '-' and '_'
+      pat.at = static_cast<std::uint32_t>(m.bytes.size());
+      pat.key_only = true;
+      for (char c : run) m.bytes += c == '+' ? '-' : c == '/' ? '_' : c;
+      m.patterns.push_back(pat);
     }
   }
 }
@@ -727,22 +715,38 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
   for (std::string_view s : list) total += 9 * s.size() + 12;  // the secret and up to 6 runs of ~4/3 its size
   m->bytes.reserve(total);
   m->patterns.reserve(7 * list.size());
+  std::string data, encoded;
   for (std::string_view s : list) {
     Pattern pat;
     pat.at = static_cast<std::uint32_t>(m->bytes.size());
     pat.size = static_cast<std::uint32_t>(s.size());
     m->bytes.append(s);
-    const std::size_t chars = char_count(s);
+    pat.key_only = std::all_of(s.begin(), s.end(), [](char c) { return is_key_char(static_cast<unsigned char>(c)); });
+    // From the end: where each tail starts, and whether there are characters enough. A
+    // character is a UTF-8 sequence, at most 4 bytes: in a secret that is not valid UTF-8,
+    // a longer run of continuation bytes counts as one character per 4 bytes, so a tail
+    // of 8 characters is never over 32 bytes.
+    std::size_t chars = 0, continuation = 0;
+    for (std::size_t i = s.size(); i > 0 && chars < kMinBase64SecretChars;) {
+      if ((static_cast<unsigned char>(s[--i]) & 0xC0) == 0x80 && ++continuation < 4) continue;
+      continuation = 0;
+      ++chars;
+      if (chars >= kMinEchoTail && chars <= kMaxEchoTail) pat.tail[chars] = static_cast<std::uint8_t>(s.size() - i);
+    }
     pat.echoes = chars >= kMinMaskedSecretChars;
-    if (pat.echoes)
-      for (std::size_t t = kMinEchoTail; t <= kMaxEchoTail; ++t)
-        pat.tail[t] = static_cast<std::uint8_t>(s.size() - last_chars_at(s, t));
     m->patterns.push_back(pat);
-    if (chars >= kMinBase64SecretChars) add_base64_runs(s, *m);
+    if (chars >= kMinBase64SecretChars) add_base64_runs(s, *m, data, encoded);
   }
   // One pattern per text (a secret can equal another's base64 run); the secret's echoes win.
+  // Sorted on the first 8 bytes as a number first: most comparisons end there.
   const Matcher& mm = *m;
+  for (Pattern& pat : m->patterns) {
+    const std::string_view text = mm.text(pat);
+    for (std::size_t i = 0; i < 8; ++i)
+      pat.head = (pat.head << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0u);
+  }
   std::sort(m->patterns.begin(), m->patterns.end(), [&](const Pattern& a, const Pattern& b) {
+    if (a.head != b.head) return a.head < b.head;
     const std::string_view ta = mm.text(a), tb = mm.text(b);
     return ta != tb ? ta < tb : a.echoes > b.echoes;
   });
@@ -762,7 +766,6 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
     } else {
       m->add_pair(first, static_cast<unsigned char>(text[1]));
     }
-    pat.key_only = std::all_of(text.begin(), text.end(), [](char c) { return is_key_char(static_cast<unsigned char>(c)); });
     if (pat.key_only) m->longest_key_only = std::max<std::size_t>(m->longest_key_only, pat.size);
     m->window = std::max(m->window, span_bound(pat));
   }
@@ -778,12 +781,24 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
 // list's forms out again (base64 runs, sorting) costs more than redacting a short answer.
 // A matcher is immutable, so one can serve any number of redactors. Big lists are not
 // kept: they are rare, and each would hold a lot of memory.
-constexpr std::size_t kCachedLists = 8;
+constexpr std::size_t kCachedLists = 16;
 constexpr std::size_t kMaxCachedListBytes = 32 * 1024;
 
 struct CachedMatcher {
-  std::vector<std::string> secrets;  // as the caller gave them
+  // The list as the caller gave it: the secrets one after another, and their sizes.
+  std::string joined;
+  std::vector<std::size_t> sizes;
   std::shared_ptr<const Matcher> matcher;
+
+  bool is(const std::vector<std::string>& secrets) const {
+    if (!matcher || sizes.size() != secrets.size()) return false;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < secrets.size(); ++i) {
+      if (sizes[i] != secrets[i].size() || joined.compare(at, sizes[i], secrets[i]) != 0) return false;
+      at += sizes[i];
+    }
+    return true;
+  }
 };
 
 std::mutex g_cache_mutex;
@@ -797,12 +812,19 @@ std::shared_ptr<const Matcher> matcher_for(const std::vector<std::string>& secre
   if (cacheable) {
     const std::lock_guard<std::mutex> lock(g_cache_mutex);
     for (const CachedMatcher& entry : g_cache)
-      if (entry.matcher && entry.secrets == secrets) return entry.matcher;
+      if (entry.is(secrets)) return entry.matcher;
   }
   std::shared_ptr<const Matcher> m = compile(secrets);
   if (m && cacheable) {
+    CachedMatcher entry;
+    entry.joined.reserve(bytes);
+    for (const std::string& s : secrets) {
+      entry.joined += s;
+      entry.sizes.push_back(s.size());
+    }
+    entry.matcher = m;
     const std::lock_guard<std::mutex> lock(g_cache_mutex);
-    g_cache[g_cache_next] = CachedMatcher{secrets, m};
+    g_cache[g_cache_next] = std::move(entry);
     g_cache_next = (g_cache_next + 1) % kCachedLists;
   }
   return m;

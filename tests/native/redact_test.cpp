@@ -623,6 +623,23 @@ TEST_CASE("redact: masked echoes keeping 3 to 8 trailing characters") {
                     s);
 }
 
+TEST_CASE("redact: a secret that is not UTF-8, with a long run of continuation bytes (fuzzer finding)") {
+  // Counting only lead bytes made this secret's "last 8 characters" 44 bytes long, past
+  // the echo matcher's 32-byte tail buffer. Such a run now counts a character per 4 bytes.
+  const std::string secret = "AI" + std::string(40, '\xA3') + "zaSy";
+  const std::string echo = secret.substr(0, 3) + "****" + secret.substr(secret.size() - 20);  // the last 8 "characters"
+  CHECK(redact(echo, {secret}) == R);
+  CHECK(redact(secret.substr(0, 3) + "****" + secret.substr(secret.size() - 4), {secret}) == R);  // the last 4
+  // Tails are whole "characters": 7 bytes from the end splits one, and is no echo.
+  const std::string split = secret.substr(0, 3) + "****" + secret.substr(secret.size() - 7);
+  CHECK(redact(split, {secret}) == split);
+  CHECK(redact("x" + secret + "y", {secret}) == "x" + R + "y");
+  // The fuzzer's input: an empty secret beside it, the echo keeping 7 "characters".
+  const std::string found = "AI\xA3****" + secret.substr(secret.size() - 16) + "proj(a";
+  check_every_split(found, {"", secret});
+  check_every_split(echo + " " + secret + " " + secret.substr(0, 3) + "..." + secret.substr(secret.size() - 40), {secret});
+}
+
 TEST_CASE("redact: every form in one stream, split anywhere") {
   const std::string key = "sk-proj-Ab/Cd+Ef=1234567890WxYz";
   const std::vector<std::string> s = {key, "gsk_0123456789abcdefXYZ"};
