@@ -154,7 +154,10 @@ export interface Core {
   openStream(options?: { maxLineBytes?: number }): ChatStream;
   sseDecoder(options?: { maxLineBytes?: number }): SseDecoder;
   parseError(status: number, contentType: string, body: string): ProviderError;
+  /** Every secret removed: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */
   redact(text: string, secrets: string[]): string;
+  /** Whether text holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6): for upstream header values. */
+  containsSecretFragment(text: string, secrets: string[]): boolean;
   streamRedactor(secrets: string[]): StreamRedactor;
   checkChatBody(body: unknown, model: { model_name: string; provider: string }): BuildResult;
   upstreamUrl(apiBase: string, path: string): UrlResult;

@@ -138,9 +138,18 @@ class Core {
     });
   }
 
-  /** Removes every secret, whole or in a provider's masked echo, from text. */
+  /** Removes every secret from text: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */
   redact(text, secrets) {
     return this.#callJson('_pg_redact', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).text;
+  }
+
+  /**
+   * Whether text holds a run of any secret's raw bytes (8, or half a short secret's, at
+   * least 6; secrets under 12 bytes are not looked for): for upstream header values, where a
+   * key split across two headers survives redaction of each.
+   */
+  containsSecretFragment(text, secrets) {
+    return this.#callJson('_pg_contains_secret_fragment', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).found === true;
   }
 
   /** The relay's re-validation of a chat body: the same rules as buildRequest. */

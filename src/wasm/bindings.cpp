@@ -162,6 +162,16 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_redact(const char* in, std::size_t len) {
                                             secrets ? string_list(*secrets) : std::vector<std::string>{})}});
 }
 
+// in: {"text":"…","secrets":["…"]} → {"found":bool} — for upstream header values
+EMSCRIPTEN_KEEPALIVE std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const auto* text = pg::string_member(args, "text");
+  const pg::json* secrets = pg::member(args, "secrets");
+  return reply(pg::json{{"found", pg::contains_secret_fragment(text ? *text : std::string(),
+                                                               secrets ? string_list(*secrets) : std::vector<std::string>{})}});
+}
+
 // in: {"body":{…},"model_name":"…","provider":"…"} — the relay's re-validation
 EMSCRIPTEN_KEEPALIVE std::size_t pg_check_chat_body(const char* in, std::size_t len) {
   pg::json args;

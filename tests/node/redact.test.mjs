@@ -1,9 +1,11 @@
-// core.redact and core.streamRedactor through the WASM module: a real-shaped 401 body
-// that echoes the key, in one piece and split at every byte.
+// core.redact, core.streamRedactor and core.containsSecretFragment through the WASM module:
+// a real-shaped 401 body that echoes the key, in one piece and split at every byte, and
+// every encoded form of a key (\u escapes, %XX, base64, masked echoes of 3 to 8 characters).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 
 const core = await loadCore();
 const KEY = 'sk-proj-AbCdEfGh1234567890WxYz';
@@ -76,4 +78,98 @@ test('streamRedactor: a long stream passes through with the key removed', () => 
   r.free();
   const perChunk = decoder.decode(chunk).replace(KEY, '[REDACTED]').length;
   assert.equal(total, perChunk * 2000);
+});
+
+// Every character as \u00xx, as a hostile encoder would write it.
+const uEscaped = (s) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+// Every byte as %XX.
+const percentAll = (s) => [...encoder.encode(s)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+// The same redaction whole and over a split at every byte.
+function assertEverySplit(text, secrets) {
+  const bytes = encoder.encode(text);
+  const expected = core.redact(text, secrets);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const r = core.streamRedactor(secrets);
+    const out = concat([r.push(bytes.subarray(0, cut)), r.push(bytes.subarray(cut)), r.finish()]);
+    r.free();
+    assert.equal(decoder.decode(out), expected, `split at ${cut}`);
+  }
+  return expected;
+}
+
+test('redact: a key written with \\u escapes of its letters and digits', () => {
+  const body = `{"error":{"message":"bad key ${uEscaped(KEY)}"}}`;
+  assert.equal(JSON.parse(body).error.message, `bad key ${KEY}`); // what a client would read
+  assert.equal(core.redact(body, [KEY]), '{"error":{"message":"bad key [REDACTED]"}}');
+  assert.equal(core.redact('\\u0073k-proj-AbCd\\u0045fGh1234567890WxY\\u007A', [KEY]), '[REDACTED]');
+  assert.equal(core.redact('\\u0073\\u006b-proj-****WxYz', [KEY]), '[REDACTED]');
+  // Escaped text that is not the key stays as it is.
+  const innocent = '{"t":"caf\\u00e9 \\u00e9t\\u00e9 \\u0073\\u006b-proj- \\u4f60\\u597d"}';
+  assert.equal(core.redact(innocent, [KEY]), innocent);
+  const whole = assertEverySplit(`a ${uEscaped(KEY)} b \\u00e9 c`, [KEY]);
+  assert.equal(whole, 'a [REDACTED] b \\u00e9 c');
+});
+
+test('redact: a percent-encoded key, any mix of raw bytes and %XX', () => {
+  const key = 'sk-ab/cd+ef=gh1234567890';
+  assert.equal(core.redact(`https://api.test/cb?key=${encodeURIComponent(key)}&x=1`, [key]), 'https://api.test/cb?key=[REDACTED]&x=1');
+  assert.equal(core.redact(`?key=${encodeURIComponent(key).toLowerCase()}`, [key]), '?key=[REDACTED]');
+  assert.equal(core.redact(percentAll(key), [key]), '[REDACTED]');
+  assert.equal(core.redact('%73%6B-ab/cd%2Bef=gh1234567890', [key]), '[REDACTED]');
+  // JSON put in a URL: PHP writes "/" as "\/", then the whole is percent-encoded.
+  assert.equal(core.redact(`?s=${encodeURIComponent(JSON.stringify({ k: key }).replace(/\//g, '\\/'))}`, [key]), '?s=%7B%22k%22%3A%22[REDACTED]%22%7D');
+  // '+' is not read as a space; ordinary URLs stay as they are.
+  assert.equal(core.redact('sk-ab/cd ef=gh1234567890', [key]), 'sk-ab/cd ef=gh1234567890');
+  const innocent = 'https://example.test/search?q=hello%20world%2C%20sk-%3F&p=100%';
+  assert.equal(core.redact(innocent, [key]), innocent);
+  assertEverySplit(`GET /cb?key=${encodeURIComponent(key)}&next=%2Fhome ${percentAll(key)} 100%`, [key]);
+});
+
+test('redact: base64 of the key at every alignment, both alphabets', () => {
+  const key = 'sk-proj-Ab>?Cd>>Ef??1234567890WxYz'; // '>' and '?' put '+' and '/' in the encodings
+  for (const before of ['', 'u:', 'user:', 'me:', 'x']) {
+    for (const encoding of ['base64', 'base64url']) {
+      const encoded = Buffer.from(before + key).toString(encoding);
+      const out = core.redact(`Authorization: Basic ${encoded}\r\n`, [key]);
+      assert.match(out, /\[REDACTED\]/, `${encoding} after ${JSON.stringify(before)}`);
+      // Left of the encoding: the bytes before the key and at most a character on each side.
+      const kept = out.length - 'Authorization: Basic \r\n'.length - '[REDACTED]'.length;
+      assert.ok(kept <= Buffer.from(before).toString(encoding).length + 1 + 3, `${encoding}: ${out}`);
+    }
+  }
+  const other = Buffer.from('user:sk-proj-Ab>?Cd>>Ef??1234567890WxYZ-other').toString('base64');
+  assert.equal(core.redact(other.slice(0, 20), [key]), other.slice(0, 20)); // shares only the start
+  const image = `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk`;
+  assert.equal(core.redact(image, [key]), image);
+  assertEverySplit(`Basic ${Buffer.from(`user:${key}`).toString('base64')} and ${Buffer.from(`xy${key}`).toString('base64url')}`, [key]);
+});
+
+test('redact: masked echoes keeping 3 to 8 trailing characters', () => {
+  for (const echo of ['sk-proj-****xYz', 'sk-proj-****0WxYz', 'sk-...90WxYz', 'sk-proj-\u20267890WxYz', `sk-proj-${'*'.repeat(40)}890WxYz`]) {
+    assert.equal(core.redact(`key ${echo}.`, [KEY]), 'key [REDACTED].', echo);
+  }
+  const key6 = 'sk-proj-Zr8LqP2mTn5VxK1wHy3JcQ7XYZ7';
+  assert.equal(core.redact('Incorrect API key provided: sk-proj-********Q7XYZ7. You can', [key6]), 'Incorrect API key provided: [REDACTED]. You can');
+  for (const text of ['****7890WxYz', 'sk-proj-****Yz', 'sk-proj-**7890WxYz', 'sk****xYz', '| key | **** | xYz |']) {
+    assert.equal(core.redact(text, [KEY]), text, text);
+  }
+  assertEverySplit('e1 sk-proj-****xYz e2 sk-...890WxYz e3 | **** | xYz | sk-proj-\u20267890WxYz', [KEY]);
+});
+
+test('containsSecretFragment: a run of a key\'s raw bytes, in both builds', async () => {
+  const relay = await loadRelayCore();
+  for (const c of [core, relay]) {
+    assert.equal(c.containsSecretFragment(`req_${KEY.slice(10, 18)}`, [KEY]), true);
+    assert.equal(c.containsSecretFragment(KEY.slice(0, 15), [KEY]), true); // a key split across two headers
+    assert.equal(c.containsSecretFragment(KEY.slice(15), [KEY]), true);
+    assert.equal(c.containsSecretFragment(KEY.slice(23), [KEY]), false); // 7 bytes of a 30-byte key
+    assert.equal(c.containsSecretFragment('x=Kq8Zt3;', ['abKq8Zt3mn45']), true); // 6 of a 12-byte key
+    assert.equal(c.containsSecretFragment('short-key-1', ['short-key-1']), false); // under 12 bytes
+    assert.equal(c.containsSecretFragment('req_9f8e7d6c5b4a', [KEY]), false);
+    assert.equal(c.containsSecretFragment('', [KEY]), false);
+    assert.equal(c.containsSecretFragment(KEY, []), false);
+    assert.equal(c.containsSecretFragment(percentAll(KEY), [KEY]), false); // raw bytes only
+    assert.equal(typeof c.containsSecretFragment(KEY, [KEY]), 'boolean');
+  }
 });
