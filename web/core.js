@@ -108,7 +108,15 @@ class Core {
   }
 
   #callJson(name, input) {
-    const bytes = typeof input === 'string' ? encoder.encode(input) : encoder.encode(JSON.stringify(input));
+    let bytes;
+    try {
+      bytes = typeof input === 'string' ? encoder.encode(input) : encoder.encode(JSON.stringify(input));
+    } catch (err) {
+      // JSON.stringify overflows the stack on a value nested thousands deep (RangeError) and
+      // refuses cycles and BigInts (TypeError): the caller's input, not the core's failure.
+      if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', 'the input nests too deeply, refers to itself, or holds a value JSON cannot carry');
+      throw err;
+    }
     const reply = JSON.parse(decoder.decode(this.#callBytes(name, bytes)));
     if (reply && reply.error && reply.error.code === 'bad_input') throw new CoreError('bad_input', reply.error.message);
     return reply;
