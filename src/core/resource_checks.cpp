@@ -149,26 +149,136 @@ bool check_string_map(EntryLog& log, const std::string& path, const json& value)
   return ok;
 }
 
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+bool check_string_length(EntryLog& log, const std::string& path, const json& value, std::size_t min,
+                         std::size_t max) {
+  if (!value.is_string()) {
+    wrong_type(log, path, min > 0 ? "a non-empty string" : "a string", value);
+    return false;
+  }
+  const std::size_t n = utf8_length(value.get_ref<const std::string&>());
+  if (n >= min && n <= max) return true;
+  if (n == 0) log.error(path, "must not be empty");
+  else if (max == std::numeric_limits<std::size_t>::max())
+    log.error(path, "must be at least " + std::to_string(min) + " characters long");
+  else log.error(path, "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long");
+  return false;
+}
+
+bool check_list(EntryLog& log, const std::string& path, const json& value, ValueCheck each, std::size_t min,
+                std::size_t max) {
+  if (!value.is_array()) {
+    wrong_type(log, path, "a list", value);
+    return false;
+  }
+  const std::size_t errors_before = log.errors_logged();
+  if (value.size() < min)
+    log.error(path, min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
+  if (value.size() > max) log.error(path, "must list at most " + std::to_string(max) + " entries");
+  if (each)
+    for (std::size_t i = 0; i < value.size(); ++i) each(log, index_path(path, i), value[i]);
+  return log.errors_logged() == errors_before;
+}
+
+bool check_strings(EntryLog& log, const std::string& path, const json& value, std::size_t min, std::size_t max,
+                   std::size_t item_min) {
+  if (!value.is_array()) {
+    wrong_type(log, path, "a list of strings", value);
+    return false;
+  }
+  bool ok = true;
+  if (value.size() < min) {
+    log.error(path, min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
+    ok = false;
+  }
+  if (value.size() > max) {
+    log.error(path, "must list at most " + std::to_string(max) + " entries");
+    ok = false;
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) ok = check_string_length(log, index_path(path, i), value[i], item_min) && ok;
+  return ok;
+}
+
+bool check_date_time(EntryLog& log, const std::string& path, const json& value) {
+  if (!check_string(log, path, value, true)) return false;
+  const std::string& s = value.get_ref<const std::string&>();
+  auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  bool ok = s.size() >= 20 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
+            s[13] == ':' && s[16] == ':';
+  ok = ok && digits(0, 4) >= 0 && digits(5, 2) >= 1 && digits(5, 2) <= 12 && digits(8, 2) >= 1 && digits(8, 2) <= 31 &&
+       digits(11, 2) >= 0 && digits(11, 2) <= 23 && digits(14, 2) >= 0 && digits(14, 2) <= 59 && digits(17, 2) >= 0 &&
+       digits(17, 2) <= 60;
+  std::size_t at = 19;
+  if (ok && at < s.size() && s[at] == '.') {
+    ++at;
+    const std::size_t start = at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    ok = at > start;
+  }
+  if (ok) {
+    const std::string_view zone = std::string_view(s).substr(at);
+    ok = zone == "Z" || zone == "z" ||
+         (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && digits(at + 1, 2) >= 0 &&
+          digits(at + 1, 2) <= 23 && digits(at + 4, 2) >= 0 && digits(at + 4, 2) <= 59);
+  }
+  if (!ok) log.error(path, "must be an RFC 3339 timestamp, e.g. 2026-01-31T12:00:00Z");
+  return ok;
+}
+
+bool present(const json& object, const char* field) {
+  const json* v = member(object, field);
+  return v && !v->is_null();
+}
+
 void check_members(EntryLog& log, const std::string& path, const json& object,
                    const std::vector<FieldRule>& rules, Unknown unknown) {
   if (!object.is_object()) return;
   for (const auto& rule : rules) {
     const json* value = member(object, rule.name);
-    if (!value || value->is_null()) {
+    if (!value || (value->is_null() && rule.nullable)) {
       if (rule.required) log.error(join_path(path, rule.name), "is required");
+      continue;
+    }
+    if (value->is_null() && rule.required && !rule.check) {
+      log.error(join_path(path, rule.name), "is required (null is not a value here)");
       continue;
     }
     if (rule.check) rule.check(log, join_path(path, rule.name), *value);
   }
-  if (unknown == Unknown::Ignore) return;
+  if (unknown == Unknown::Open && log.mode() == Mode::File) return;
   for (auto it = object.begin(); it != object.end(); ++it) {
     bool known = false;
     for (const auto& rule : rules) known = known || it.key() == rule.name;
     if (known) continue;
+    if (unknown == Unknown::Open) {
+      log.warning(join_path(path, it.key()), "unknown field; ignored");
+      continue;
+    }
     std::string allowed;
     for (const auto& rule : rules) allowed += allowed.empty() ? rule.name : std::string(", ") + rule.name;
-    log.refuse(join_path(path, it.key()), "unknown field (allowed here: " + allowed + ")");
+    log.refuse(join_path(path, it.key()), "unknown field (allowed here: " + excerpt(allowed, 600) + ")");
   }
+}
+
+bool check_fields(EntryLog& log, const std::string& path, const json& value, const std::vector<FieldRule>& rules,
+                  Unknown unknown) {
+  if (!check_object(log, path, value)) return false;
+  const std::size_t before = log.errors_logged();
+  check_members(log, path, value, rules, unknown);
+  return log.errors_logged() == before;
 }
 
 std::string join_path(const std::string& path, const std::string& member_name) {

@@ -1,6 +1,8 @@
 // Internal to the resources reader: where one entry's problems are collected, and the value
 // checks its field tables are made of. Strictness differs by source, as in the gateway: the
-// resources file rejects unknown or forbidden fields, etcd rows ignore and report them.
+// resources file rejects unknown fields of its closed objects (the strict schemas), etcd rows
+// ignore and report every field the gateway does not know (the lenient schemas: types, ranges,
+// required fields and enums still hold).
 #pragma once
 
 #include "core/json_util.h"
@@ -54,19 +56,39 @@ bool check_string_list(EntryLog& log, const std::string& path, const json& value
 bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
                     std::int64_t max);
 bool check_string_map(EntryLog& log, const std::string& path, const json& value);
-
-// A table of an object's documented members. A null member counts as absent (the gateway's
-// optional fields are nullable), so a required member given null is reported missing.
+// A string of `min`..`max` characters (UTF-8 code points, as JSON Schema counts them).
+bool check_string_length(EntryLog& log, const std::string& path, const json& value, std::size_t min,
+                         std::size_t max = std::numeric_limits<std::size_t>::max());
+// A list of `min`..`max` strings, each at least `item_min` characters long.
+bool check_strings(EntryLog& log, const std::string& path, const json& value, std::size_t min, std::size_t max,
+                   std::size_t item_min);
+// A list (`min`..`max` items) whose items `each` checks.
 using ValueCheck = void (*)(EntryLog& log, const std::string& path, const json& value);
+bool check_list(EntryLog& log, const std::string& path, const json& value, ValueCheck each, std::size_t min = 0,
+                std::size_t max = std::numeric_limits<std::size_t>::max());
+std::size_t utf8_length(const std::string& s);
+// An RFC 3339 timestamp (the schemas' format "date-time"), e.g. 2026-01-31T12:00:00Z.
+bool check_date_time(EntryLog& log, const std::string& path, const json& value);
+
+// A table of an object's documented members. A member given null counts as absent only when
+// the schema allows null there (`nullable`); elsewhere null is a wrong type, as in the gateway.
 struct FieldRule {
   const char* name;
   ValueCheck check;  // nullptr: any value
   bool required = false;
+  bool nullable = false;
 };
-enum class Unknown { Refuse, Ignore };
+// Closed objects (additionalProperties: false) refuse unknown members in the file; open ones
+// accept them there. Either way etcd rows report them, as the gateway's loader does.
+enum class Unknown { Refuse, Open };
 
 void check_members(EntryLog& log, const std::string& path, const json& object,
                    const std::vector<FieldRule>& rules, Unknown unknown);
+// check_object + check_members.
+bool check_fields(EntryLog& log, const std::string& path, const json& value, const std::vector<FieldRule>& rules,
+                  Unknown unknown = Unknown::Refuse);
+// True when `object` has `field` with a non-null value.
+bool present(const json& object, const char* field);
 
 std::string join_path(const std::string& path, const std::string& member);
 std::string index_path(const std::string& path, std::size_t index);

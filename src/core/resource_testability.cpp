@@ -3,6 +3,7 @@
 // direct model whose key the gateway itself could dispatch over that protocol.
 #include "core/resources.h"
 
+#include "core/resource_credentials.h"
 #include "core/upstream.h"
 
 #include <string_view>
@@ -95,35 +96,20 @@ std::string protocol_problem(const ProviderKey& key) {
   return who + " has adapter \"" + excerpt(key.adapter, 60) + "\"; " + supported;
 }
 
-// Why the key has no usable base URL, or "" when it has one (its own, or the gateway's default).
-std::string base_url_problem(const ProviderKey& key) {
-  if (!key.api_base.empty()) return "";
-  const std::string who = "provider key " + code_span(key.display_name);
-  switch (key_protocol(key)) {
-    case WireProtocol::OpenAI:
-      if (key.provider == "openai" || key.provider.empty()) return "";
-      return who + " has no api_base: the gateway defaults to https://api.openai.com/v1 only for provider openai; "
-                   "set api_base to the vendor's OpenAI-compatible base URL";
-    case WireProtocol::Anthropic:
-      if (key.provider == "anthropic" || key.provider.empty()) return "";
-      return who + " has no api_base: the gateway defaults to https://api.anthropic.com only for provider "
-                   "anthropic; set api_base";
-    case WireProtocol::AzureOpenAI:
-      return who + " has no api_base: adapter azure-openai needs it (https://<resource>.openai.azure.com)";
-    default:
-      return "";
-  }
-}
-
-// Why the call itself cannot be made, or "": the same plan the relay makes (a base URL with
-// credentials, a query or a fragment is refused there), and a key pasted into the URL.
+// Why the call itself cannot be made, or "": the same plan the relay makes. A base the gateway
+// refuses (400) is said so; a call the gateway makes to a wrong URL is made here too, with a
+// note that it fails; a base only the playground refuses (credentials, a query, a fragment) is
+// not called. A key pasted into the URL is never called.
 std::string call_problem(const ProviderKey& key, const std::string& model_name) {
   const std::string who = "provider key " + code_span(key.display_name);
-  if (!key.api_key.empty() && key.api_base.find(key.api_key) != std::string::npos)
+  const std::string base = chat_base(key);
+  if (!key.api_key.empty() && base.find(key.api_key) != std::string::npos)
     return "the base URL of " + who + " holds its key: put the key only in api_key, and give the base URL without it";
-  const UpstreamPlan plan = plan_chat_call(key.provider, key.adapter, key.api_base, model_name);
-  if (!plan.ok) return "the base URL of " + who + " cannot be used: " + plan.error;
-  return "";
+  const UpstreamPlan plan = plan_chat_call(key.provider, key.adapter, base, model_name);
+  if (plan.ok) return "";
+  if (plan.gateway_outcome == GatewayOutcome::ConfigError)
+    return "the gateway refuses " + who + " before any request (400 invalid upstream config): " + plan.error;
+  return "the base URL of " + who + " cannot be used: " + plan.error;
 }
 
 // Provider keys by id, first definition wins (as key_by_id): one lookup per model instead of
@@ -158,12 +144,21 @@ void decide(const KeyIndex& keys, Model& m) {
     return;
   }
   m.reason = protocol_problem(*key);
-  if (m.reason.empty()) m.reason = base_url_problem(*key);
+  // The gateway checks Azure's URL before its secret, the other bridges the secret first.
+  const bool azure = key_protocol(*key) == WireProtocol::AzureOpenAI;
+  if (m.reason.empty() && !azure) m.reason = resources_detail::credential_problem(*key);
   if (m.reason.empty()) m.reason = call_problem(*key, m.model_name);
+  if (m.reason.empty() && azure) m.reason = resources_detail::credential_problem(*key);
   m.testable = m.reason.empty();
 }
 
 }  // namespace
+
+std::string chat_base(const ProviderKey& key) {
+  if (key_protocol(key) != WireProtocol::Anthropic) return key.api_base;
+  const auto first = key.messages_base.find_first_not_of(" \t\r\n");
+  return first == std::string::npos ? key.api_base : key.messages_base;
+}
 
 void resolve_models(Resources& resources) {
   KeyIndex keys;

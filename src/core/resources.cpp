@@ -1,22 +1,22 @@
-// The resources file loader, etcd rows, ids and the JSON views. The per-entry field rules
-// live in resource_entries.cpp; testability in resource_testability.cpp.
+// The resources file loader and etcd rows, in the gateway's order (its file loader: format
+// gate, pass 1 interpolation/identity/duplicates over all 14 kinds, pass 2 sugar and each
+// kind's schema, pass 3 cross-references; all-or-nothing). The per-kind rules live in the
+// resource_*.cpp files; the JSON views in resource_views.cpp.
 #include "core/resources.h"
 
-#include "core/redact.h"
-#include "core/upstream.h"
-
 #include "core/interpolate.h"
-#include "core/resource_entries.h"
+#include "core/resource_references.h"
 #include "core/uuid5.h"
 
 #include <map>
 #include <string_view>
-#include <unordered_map>
 
 namespace pg {
 
+using resources_detail::CheckedEntry;
 using resources_detail::EntryLog;
-using resources_detail::KeyIdsByName;
+using resources_detail::FileSugar;
+using resources_detail::IdentityMaps;
 using resources_detail::Mode;
 
 namespace {
@@ -25,29 +25,66 @@ namespace {
 constexpr Uuid kFileResourceNamespace = {0x63, 0xe5, 0x0a, 0xb2, 0x67, 0x7a, 0x54, 0xd3,
                                          0x8d, 0x1e, 0xc0, 0xcb, 0x29, 0xce, 0xae, 0x94};
 
-// The gateway's 13 collections, in its processing order, with the field naming an entry
-// (used here only to label messages for the collections the playground does not read).
+// The gateway's 14 collections, in its processing order, with the field naming an entry.
+enum class Identity { DisplayName, Name, NameOrDisplayName, Singleton, AttachmentTriple };
 struct Collection {
   const char* kind;
-  const char* identity;   // "" when the kind has no identity of its own
-  const char* alt_identity;
+  Identity identity;
 };
 constexpr Collection kCollections[] = {
-    {"provider_keys", "display_name", ""}, {"models", "display_name", ""},
-    {"api_keys", "display_name", ""},      {"guardrails", "name", ""},
-    {"mcp_servers", "name", "display_name"}, {"a2a_agents", "name", "display_name"},
-    {"cache_policies", "name", ""},        {"observability_exporters", "name", ""},
-    {"rate_limit_policies", "name", ""},   {"oidc_providers", "name", ""},
-    {"claim_mappings", "name", ""},        {"passthrough_routes", "name", "display_name"},
-    {"mcp_auth_settings", "", ""},
+    {"provider_keys", Identity::DisplayName},      {"models", Identity::DisplayName},
+    {"api_keys", Identity::DisplayName},           {"guardrails", Identity::Name},
+    {"guardrail_attachments", Identity::AttachmentTriple}, {"mcp_servers", Identity::NameOrDisplayName},
+    {"a2a_agents", Identity::NameOrDisplayName},   {"cache_policies", Identity::Name},
+    {"observability_exporters", Identity::Name},   {"rate_limit_policies", Identity::Name},
+    {"oidc_providers", Identity::Name},            {"claim_mappings", Identity::Name},
+    {"passthrough_routes", Identity::NameOrDisplayName}, {"mcp_auth_settings", Identity::Singleton},
 };
 constexpr const char* kFormatVersion = "1";
 
-std::string identity_of(const json& entry, const Collection& c) {
-  for (const char* field : {c.identity, c.alt_identity}) {
-    if (!*field) continue;
-    const std::string* s = string_member(entry, field);
-    if (s && !s->empty()) return *s;
+const char* identity_field(Identity identity) {
+  switch (identity) {
+    case Identity::DisplayName: return "display_name";
+    case Identity::Name: return "name";
+    case Identity::NameOrDisplayName: return "name";
+    case Identity::AttachmentTriple: return "guardrail_id";
+    case Identity::Singleton: break;
+  }
+  return "";
+}
+
+const char* identity_words(Identity identity) {
+  switch (identity) {
+    case Identity::DisplayName: return "display_name";
+    case Identity::Name: return "name";
+    case Identity::NameOrDisplayName: return "name (or display_name)";
+    case Identity::AttachmentTriple: return "guardrail_id + scope_type (+ scope_id)";
+    case Identity::Singleton: break;
+  }
+  return "the singleton identity";
+}
+
+std::string text(const json& entry, const char* field) {
+  const std::string* s = string_member(entry, field);
+  return s ? *s : std::string();
+}
+
+std::string identity_of(const json& entry, Identity identity) {
+  switch (identity) {
+    case Identity::DisplayName: return text(entry, "display_name");
+    case Identity::Name: return text(entry, "name");
+    case Identity::NameOrDisplayName: {
+      std::string name = text(entry, "name");
+      return name.empty() ? text(entry, "display_name") : name;
+    }
+    case Identity::Singleton: return "mcp_auth_settings";
+    case Identity::AttachmentTriple: {
+      // As written (before names become ids); "-" stands for an absent scope_id (scope env).
+      const std::string guardrail = text(entry, "guardrail_id"), scope = text(entry, "scope_type");
+      if (guardrail.empty() || scope.empty()) return "";
+      const std::string id = text(entry, "scope_id");
+      return guardrail + "/" + scope + "/" + (id.empty() ? "-" : id);
+    }
   }
   return "";
 }
@@ -62,15 +99,17 @@ void check_format_version(const json& document, std::vector<ResourceError>& erro
   const json* version = member(document, "_format_version");
   const std::string expected = std::string("\"") + kFormatVersion + "\"";
   if (!version)
-    errors.push_back({"", "_format_version", "is missing; the file must start with _format_version: " + expected});
+    errors.push_back({"", "_format_version",
+                      "missing mandatory _format_version (expected " + expected + "): the file must start with "
+                      "_format_version: " + expected});
   else if (!version->is_string())
     errors.push_back({"", "_format_version",
                       "must be the string " + expected + ", not " + resources_detail::describe_type(*version) +
                           " (quote it: _format_version: " + expected + ")"});
   else if (version->get_ref<const std::string&>() != kFormatVersion)
     errors.push_back({"", "_format_version",
-                      "\"" + excerpt(version->get_ref<const std::string&>(), 40) +
-                          "\" is not a supported format version (supported: " + expected + ")"});
+                      "unrecognized _format_version \"" + excerpt(version->get_ref<const std::string&>(), 40) +
+                          "\" (supported: " + expected + ")"});
 }
 
 void check_top_level_keys(const json& document, std::vector<ResourceError>& errors) {
@@ -79,95 +118,124 @@ void check_top_level_keys(const json& document, std::vector<ResourceError>& erro
     bool known = false;
     for (const auto& c : kCollections) known = known || it.key() == c.kind;
     if (known) continue;
+    if (it.key() == "pricing") {
+      errors.push_back({"", "pricing",
+                        "the resources file does not accept a `pricing` collection: pricing documents are written by "
+                        "the control plane and shared across environments; set `cost` on each model instead"});
+      continue;
+    }
     std::string list;
     for (const auto& c : kCollections) list += std::string(list.empty() ? "" : ", ") + c.kind;
     errors.push_back({"", excerpt(it.key(), 80),
-                      "unknown top-level key (expected _format_version and the collections " + list + ")"});
+                      "unknown top-level key `" + excerpt(it.key(), 80) + "` (expected _format_version and the "
+                      "resource collections: " + list + ")"});
   }
 }
 
-// One interpolated entry waiting for its field checks.
+// One interpolated entry waiting for its own checks.
 struct Prepared {
   const char* kind;
   std::string scope;
   std::string identity;
   json doc;
   std::vector<std::string> unset_vars;  // allow_unset_vars only
+  bool failed = false;                  // interpolation failed: its checks are skipped
 };
 
 // Pass 1, for every collection: shape, ${VAR} interpolation, identity and duplicates.
-// Entries of the two kinds the playground reads are returned for pass 2.
 std::vector<Prepared> prepare(const json& document, const Env& env, const LoadOptions& options,
-                              Resources& out_resources, KeyIdsByName& key_ids,
-                              std::map<std::string, std::string>& model_ids) {
-  std::vector<ResourceError>& errors = out_resources.errors;
-  std::vector<Prepared> out;
+                              Resources& out, IdentityMaps& ids) {
+  std::vector<Prepared> prepared;
   for (const auto& c : kCollections) {
     const json* entries = member(document, c.kind);
     if (!entries || entries->is_null()) continue;
     if (!entries->is_array()) {
-      errors.push_back({"", c.kind, "must be a list of mappings, not " +
-                                        std::string(resources_detail::describe_type(*entries))});
+      out.errors.push_back({"", c.kind, "`" + std::string(c.kind) + "` must be a sequence of maps, not " +
+                                            resources_detail::describe_type(*entries)});
       continue;
     }
-    const bool read = std::string(c.kind) == "provider_keys" || std::string(c.kind) == "models";
+    // Only the two kinds the playground serves may go without a variable in demo mode.
+    const bool served = std::string(c.kind) == "provider_keys" || std::string(c.kind) == "models";
     std::map<std::string, std::size_t> seen_at;
     for (std::size_t i = 0; i < entries->size(); ++i) {
       const json& raw = (*entries)[i];
       if (!raw.is_object()) {
-        errors.push_back({scope(c.kind, i, ""), "", "entry must be a mapping"});
+        out.errors.push_back({scope(c.kind, i, ""), "", "entry must be a mapping"});
         continue;
       }
+      const bool keep_unset = options.allow_unset_vars && served;
       std::vector<InterpolationError> problems;
-      json doc = interpolate_tree(raw, env, problems, options.allow_unset_vars);
-      const std::string identity = identity_of(doc, c);
+      json doc = interpolate_tree(raw, env, problems, keep_unset);
+      const std::string identity = identity_of(doc, c.identity);
       const std::string where = scope(c.kind, i, identity);
-      bool failed = false;
-      std::vector<std::string> unset_vars;
+      Prepared entry{c.kind, where, identity, json(), {}, false};
       for (auto& e : problems) {
-        // With allow_unset_vars, a missing variable is a warning and its text stays in place.
-        const bool tolerated = options.allow_unset_vars && !e.unset.empty();
-        if (tolerated) unset_vars.push_back(e.unset);
-        failed = failed || !tolerated;
-        (tolerated ? out_resources.warnings : errors).push_back({where, std::move(e.path), std::move(e.message)});
+        const bool tolerated = keep_unset && !e.unset.empty();
+        if (tolerated) entry.unset_vars.push_back(e.unset);
+        entry.failed = entry.failed || !tolerated;
+        (tolerated ? out.warnings : out.errors).push_back({where, std::move(e.path), std::move(e.message)});
       }
-      if (!read) continue;
-
       if (identity.empty()) {
-        errors.push_back({where, "display_name", "is required and must be a non-empty string (it is the entry's identity)"});
+        out.errors.push_back({where, identity_field(c.identity),
+                              std::string(identity_words(c.identity)) +
+                                  " is required and must be a non-empty string (it is the entry's identity)"});
         continue;
       }
       if (auto first = seen_at.find(identity); first != seen_at.end()) {
-        errors.push_back({where, "display_name",
-                          "duplicate: \"" + excerpt(identity, 80) + "\" is already defined at " +
-                              scope(c.kind, first->second, "") + " (display names must be unique within " + c.kind + ")"});
+        const std::string earlier = scope(c.kind, first->second, "");
+        out.errors.push_back(
+            {where, identity_field(c.identity),
+             c.identity == Identity::Singleton
+                 ? "duplicate mcp_auth_settings entry: a file holds at most one (already defined at " + earlier + ")"
+                 : "duplicate " + std::string(c.kind) + " entry: " + identity_words(c.identity) + " \"" +
+                       excerpt(identity, 80) + "\" is already defined at " + earlier +
+                       " (identities must be unique within a kind)"});
         continue;
       }
       seen_at.emplace(identity, i);
       // Registered even when interpolation failed, so references to it do not add noise.
-      (std::string(c.kind) == "provider_keys" ? key_ids : model_ids)[identity] = derive_id(c.kind, identity);
-      if (!failed) out.push_back({c.kind, where, identity, std::move(doc), std::move(unset_vars)});
+      ids[c.kind][identity] = derive_id(c.kind, identity);
+      entry.doc = std::move(doc);
+      prepared.push_back(std::move(entry));
     }
   }
-  return out;
+  return prepared;
 }
 
-// Pass 3: every model a multi-target model names must exist (single-`*` globs are exempt).
-// Checked even for entries that failed their field checks, so one pass reports everything.
-using References = std::vector<std::pair<std::string, std::string>>;  // (field, model name)
-void check_model_references(const std::vector<std::pair<std::string, References>>& referrers,
-                            const std::map<std::string, std::string>& model_ids,
-                            std::vector<ResourceError>& errors) {
-  std::string defined;
-  for (const auto& [name, id] : model_ids) defined += (defined.empty() ? "" : ", ") + name;
-  if (defined.empty()) defined = "none";
-  for (const auto& [where, references] : referrers) {
-    for (const auto& [field, name] : references) {
-      if (name.find('*') != std::string::npos || model_ids.count(name)) continue;
-      errors.push_back({where, field, "references unknown model \"" + excerpt(name, 80) + "\" (defined models: " +
-                                          excerpt(defined, 400) + ")"});
-    }
+// Pass 2 for one entry: file sugar and the kind's own checks.
+bool check_entry(Prepared& entry, EntryLog& log, const FileSugar& sugar, Resources& out,
+                 const resources_detail::KeyIdsByName& key_ids) {
+  namespace d = resources_detail;
+  const std::string kind = entry.kind;
+  if (kind == "provider_keys") {
+    auto key = d::read_provider_key(entry.doc, log);
+    if (!key) return false;
+    key->id = derive_id(entry.kind, entry.identity);
+    key->unset_vars = std::move(entry.unset_vars);
+    out.provider_keys.push_back(std::move(*key));
+    return true;
   }
+  if (kind == "models") {
+    auto model = d::read_model(entry.doc, log, &key_ids);
+    if (!model) return false;
+    model->id = derive_id(entry.kind, entry.identity);
+    model->unset_vars = std::move(entry.unset_vars);
+    out.models.push_back(std::move(*model));
+    return true;
+  }
+  json& doc = entry.doc;
+  if (kind == "api_keys") return d::check_api_key(doc, log, &sugar);
+  if (kind == "guardrails") return d::check_guardrail(doc, log);
+  if (kind == "guardrail_attachments") return d::check_guardrail_attachment(doc, log, &sugar);
+  if (kind == "mcp_servers") return d::check_mcp_server(doc, log);
+  if (kind == "a2a_agents") return d::check_a2a_agent(doc, log);
+  if (kind == "cache_policies") return d::check_cache_policy(doc, log);
+  if (kind == "observability_exporters") return d::check_observability_exporter(doc, log);
+  if (kind == "rate_limit_policies") return d::check_rate_limit_policy(doc, log, &sugar);
+  if (kind == "oidc_providers") return d::check_oidc_provider(doc, log);
+  if (kind == "claim_mappings") return d::check_claim_mapping(doc, log, &sugar);
+  if (kind == "passthrough_routes") return d::check_passthrough_route(doc, log, &sugar);
+  return d::check_mcp_auth_settings(doc, log);
 }
 
 }  // namespace
@@ -179,24 +247,16 @@ std::string derive_id(std::string_view kind, std::string_view identity) {
   return format_uuid(uuid_v5(kFileResourceNamespace, name));
 }
 
-const ProviderKey* Resources::key_by_id(std::string_view id) const {
-  for (const auto& k : provider_keys)
-    if (k.id == id) return &k;
-  return nullptr;
-}
-
-const Model* Resources::model_by_id(std::string_view id) const {
-  for (const auto& m : models)
-    if (m.id == id) return &m;
-  return nullptr;
-}
-
 Resources load_resources_file(const json& document, const Env& env) {
   return load_resources_file(document, env, LoadOptions{});
 }
 
 Resources load_resources_file(const json& document, const Env& env, const LoadOptions& options) {
   Resources out;
+  if (document.is_null()) {
+    out.errors.push_back({"", "", "the file is empty: it holds no YAML document (start it with _format_version: \"1\")"});
+    return out;
+  }
   if (!document.is_object()) {
     out.errors.push_back({"", "", "the top level must be a mapping with _format_version and resource collections"});
     return out;
@@ -204,33 +264,26 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
   check_format_version(document, out.errors);
   check_top_level_keys(document, out.errors);
 
-  KeyIdsByName key_ids;
-  std::map<std::string, std::string> model_ids;
-  std::vector<Prepared> prepared = prepare(document, env, options, out, key_ids, model_ids);
+  IdentityMaps ids;
+  std::vector<Prepared> prepared = prepare(document, env, options, out, ids);
+  const resources_detail::KeyIdsByName key_ids = ids["provider_keys"];
+  const FileSugar sugar{&ids, &env};
 
-  std::vector<std::pair<std::string, References>> referrers;
+  std::vector<CheckedEntry> checked;
   for (auto& entry : prepared) {
+    if (entry.failed) continue;
     EntryLog log(Mode::File, entry.scope, out.errors, out.warnings);
+    // Ids are derived from names in a file; an `id` of its own could only disagree.
     if (member(entry.doc, "id")) {
-      log.error("id", "is not accepted in the resources file: ids are derived from display_name");
+      log.error("id", "the resources file does not accept `id`: ids are derived deterministically from the entry's "
+                      "name");
       continue;
     }
-    if (std::string(entry.kind) == "provider_keys") {
-      if (auto key = resources_detail::read_provider_key(entry.doc, log)) {
-        key->id = derive_id(entry.kind, entry.identity);
-        key->unset_vars = std::move(entry.unset_vars);
-        out.provider_keys.push_back(std::move(*key));
-      }
-    } else {
-      if (auto model = resources_detail::read_model(entry.doc, log, &key_ids)) {
-        model->id = derive_id(entry.kind, entry.identity);
-        model->unset_vars = std::move(entry.unset_vars);
-        out.models.push_back(std::move(*model));
-      }
-      referrers.emplace_back(entry.scope, resources_detail::model_references(entry.doc));
-    }
+    json raw = entry.doc;
+    const bool valid = check_entry(entry, log, sugar, out, key_ids);
+    checked.push_back({entry.kind, entry.scope, std::move(raw), std::move(entry.doc), valid});
   }
-  check_model_references(referrers, model_ids, out.errors);
+  resources_detail::check_cross_references(checked, ids, out.errors);
 
   if (!out.errors.empty()) {  // all-or-nothing, like the gateway
     out.provider_keys.clear();
@@ -242,10 +295,17 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
 }
 
 RowResult parse_row(std::string_view kind, std::string_view id, std::string_view value) {
+  namespace d = resources_detail;
   RowResult out;
   EntryLog log(Mode::Etcd, std::string(kind) + "/" + excerpt(id, 80), out.errors, out.warnings);
-  if (kind != "models" && kind != "provider_keys") {
-    log.error("", "the playground reads only models and provider_keys rows");
+  static const char* kKinds[] = {"models", "provider_keys", "api_keys", "guardrails", "guardrail_attachments",
+                                 "cache_policies", "observability_exporters", "rate_limit_policies", "mcp_servers",
+                                 "mcp_policies", "a2a_agents", "oidc_providers", "claim_mappings",
+                                 "passthrough_routes", "mcp_auth_settings"};
+  bool known = false;
+  for (const char* k : kKinds) known = known || kind == k;
+  if (!known) {
+    log.error("", "unknown kind: the gateway skips rows of kinds it does not read");
     return out;
   }
   if (id.empty()) {
@@ -265,91 +325,25 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
     doc.erase("id");
   }
   if (kind == "provider_keys") {
-    out.provider_key = resources_detail::read_provider_key(doc, log);
+    out.provider_key = d::read_provider_key(doc, log);
     if (out.provider_key) out.provider_key->id = std::string(id);
-  } else {
-    out.model = resources_detail::read_model(doc, log, nullptr);
+  } else if (kind == "models") {
+    out.model = d::read_model(doc, log, nullptr);
     if (out.model) out.model->id = std::string(id);
-  }
+  } else if (kind == "api_keys") d::check_api_key(doc, log, nullptr);
+  else if (kind == "guardrails") d::check_guardrail(doc, log);
+  else if (kind == "guardrail_attachments") d::check_guardrail_attachment(doc, log, nullptr);
+  else if (kind == "cache_policies") d::check_cache_policy(doc, log);
+  else if (kind == "observability_exporters") d::check_observability_exporter(doc, log);
+  else if (kind == "rate_limit_policies") d::check_rate_limit_policy(doc, log, nullptr);
+  else if (kind == "mcp_servers") d::check_mcp_server(doc, log);
+  else if (kind == "a2a_agents") d::check_a2a_agent(doc, log);
+  else if (kind == "oidc_providers") d::check_oidc_provider(doc, log);
+  else if (kind == "claim_mappings") d::check_claim_mapping(doc, log, nullptr);
+  else if (kind == "passthrough_routes") d::check_passthrough_route(doc, log, nullptr);
+  else if (kind == "mcp_auth_settings") d::check_mcp_auth_settings(doc, log);
+  // mcp_policies: read by the gateway's etcd loader; its schema was not read (docs/gateway-parity.md).
   return out;
-}
-
-json to_canonical_rows(const Resources& resources) {
-  json rows = json::array();
-  for (const auto& k : resources.provider_keys) {
-    json value = k.canonical.is_object() ? k.canonical : json::object();
-    value["display_name"] = k.display_name;
-    value["provider"] = k.provider;
-    if (!k.adapter.empty()) value["adapter"] = k.adapter;
-    if (!k.api_base.empty()) value["api_base"] = k.api_base;
-    value["api_key"] = k.api_key;
-    rows.push_back({{"key", "provider_keys/" + k.id}, {"value", std::move(value)}});
-  }
-  for (const auto& m : resources.models) {
-    json value = m.canonical.is_object() ? m.canonical : json::object();
-    value["display_name"] = m.display_name;
-    if (m.kind == "direct") {
-      value["provider"] = m.provider;
-      value["model_name"] = m.model_name;
-      value["provider_key_id"] = m.provider_key_id;
-      if (m.cost) value["cost"] = {{"input_per_1k", m.cost->input_per_1k}, {"output_per_1k", m.cost->output_per_1k}};
-    }
-    rows.push_back({{"key", "models/" + m.id}, {"value", std::move(value)}});
-  }
-  return rows;
-}
-
-json to_public_json(const Resources& resources) {
-  // An index, not key_by_id's scan: an etcd store can hold 10,000 models and 10,000 keys.
-  std::unordered_map<std::string_view, const ProviderKey*> keys;
-  keys.reserve(resources.provider_keys.size());
-  for (const auto& k : resources.provider_keys) keys.emplace(k.id, &k);  // first definition wins
-  json models = json::array();
-  for (const auto& m : resources.models) {
-    const bool direct = m.kind == "direct";
-    const auto found = direct ? keys.find(m.provider_key_id) : keys.end();
-    const ProviderKey* key = found == keys.end() ? nullptr : found->second;
-    json item = {{"id", m.id},
-                 {"display_name", m.display_name},
-                 {"kind", m.kind},
-                 {"provider", m.provider},
-                 {"model_name", m.model_name},
-                 // Anyone signed in may list models: never a key pasted into the URL.
-                 {"api_base", key ? redact(shown_base_url(key->api_base), {key->api_key}) : std::string()},
-                 {"provider_key", nullptr},
-                 {"cost", nullptr},
-                 {"testable", m.testable}};
-    if (direct) {
-      // The key's provider and adapter decide the wire protocol; the page needs them to
-      // show the exact upstream URL and auth header ("Copy as curl"). Never the secret.
-      item["provider_key"] = {{"id", m.provider_key_id},
-                              {"display_name", key ? json(key->display_name) : json(nullptr)},
-                              {"provider", key ? json(key->provider) : json(nullptr)},
-                              {"adapter", key ? json(key->adapter) : json(nullptr)}};
-    }
-    if (m.cost) item["cost"] = {{"input_per_1k", m.cost->input_per_1k}, {"output_per_1k", m.cost->output_per_1k}};
-    if (!m.testable) item["reason"] = m.reason;
-    if (!direct) item["targets"] = m.targets;
-    models.push_back(std::move(item));
-  }
-  return json{{"models", std::move(models)}};
-}
-
-json to_relay_keys_json(const Resources& resources) {
-  json keys = json::array();
-  for (const auto& k : resources.provider_keys)
-    keys.push_back({{"id", k.id},
-                    {"display_name", k.display_name},
-                    {"provider", k.provider},
-                    {"adapter", k.adapter},
-                    {"api_base", k.api_base},
-                    // A key still missing its ${VAR} has no usable secret (allow_unset_vars).
-                    {"api_key", k.unset_vars.empty() ? k.api_key : std::string()}});
-  return keys;
-}
-
-json to_json(const ResourceError& e) {
-  return json{{"entry", e.entry}, {"field", e.field}, {"message", e.message}};
 }
 
 }  // namespace pg

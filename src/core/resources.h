@@ -23,6 +23,7 @@ struct ProviderKey {
   std::string api_key;       // THE SECRET: never serialised by to_public_json
   json canonical;            // the gateway's canonical document (secret → api_key); holds the secret
   std::vector<std::string> unset_vars;  // LoadOptions::allow_unset_vars only: variables it lacks
+  std::string messages_base;  // apis.messages.base: where an Anthropic-wire key's Messages API lives
 };
 
 struct ModelCost {
@@ -63,11 +64,14 @@ struct Resources {
 
 using Env = std::unordered_map<std::string, std::string>;
 
-// The resources file, already parsed from YAML to JSON by the caller. Strict like the
-// gateway: `_format_version` must be the string "1", unknown top-level keys and unknown
-// fields are errors, ${VAR} is interpolated in every string value (unset or empty → error),
-// `provider_key` names are rewritten to derived ids, `secret` is an alias of `api_key`.
-// All errors are collected; on any error the result holds no resources.
+// The resources file, already parsed from YAML to JSON by the caller (null: an empty file).
+// Strict like the gateway, for every one of its 14 collections, not only the two the
+// playground serves: `_format_version` must be the string "1", unknown top-level keys and
+// unknown fields of closed objects are errors, ${VAR} is interpolated in every string value
+// (unset or empty → error), file sugar (`provider_key`, `key_env`, `resolve.api_key`, names in
+// `scope_ref`, conditions and attachments) is rewritten to derived ids, each entry is checked
+// against its kind's schema, and names referenced across entries must exist. All errors are
+// collected; on any error the result holds no resources (docs/gateway-parity.md).
 Resources load_resources_file(const json& document, const Env& env);
 
 struct LoadOptions {
@@ -79,8 +83,10 @@ struct LoadOptions {
 };
 Resources load_resources_file(const json& document, const Env& env, const LoadOptions& options);
 
-// One etcd row of kind "models" or "provider_keys" (canonical JSON, lenient: unknown fields
-// are ignored and reported). Used by the etcd source; a bad row is reported and skipped.
+// One etcd row (canonical JSON, lenient: unknown fields are ignored and reported; types,
+// ranges, required fields, enums and shapes still hold). Rows of "models" and "provider_keys"
+// give a value; rows of the gateway's other kinds are checked the same way and give only
+// errors and warnings. Used by the etcd source; a bad row is reported and skipped.
 struct RowResult {
   std::optional<ProviderKey> provider_key;
   std::optional<Model> model;
@@ -92,6 +98,10 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
 // Decides testability once keys and models are known (a model whose key is missing, or
 // whose key speaks a protocol the playground cannot call, is listed as not testable).
 void resolve_models(Resources& resources);
+
+// The base a key's chat calls go to: an Anthropic-wire key's `apis.messages.base` when it
+// declares one (the gateway dispatches its Messages API there), else its api_base.
+std::string chat_base(const ProviderKey& key);
 
 // The gateway's file id: UUIDv5 over "<kind>/<identity>" in the AISIX file namespace.
 std::string derive_id(std::string_view kind, std::string_view identity);

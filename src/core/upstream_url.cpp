@@ -207,11 +207,11 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
       port_text = after.substr(1);
     }
   } else {
-    std::size_t colon = authority.find(':');
-    std::string host_text = lower(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
+    const std::size_t port_at = authority.find(':');
+    std::string host_text = lower(authority.substr(0, port_at));
+    if (port_at != std::string_view::npos) {
       has_port = true;
-      port_text = authority.substr(colon + 1);
+      port_text = authority.substr(port_at + 1);
     }
     if (host_text.size() > 1 && host_text.back() == '.') {
       host_text.pop_back();
