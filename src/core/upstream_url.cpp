@@ -245,16 +245,24 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
     if (!default_port) b.port = std::to_string(port);
   }
 
-  // Path: percent-encoding kept as given; dot segments refused because URL parsers
-  // resolve them (even as %2e) and the call would go somewhere other than what was shown.
-  b.path = std::string(remainder);
-  for (std::size_t start = 0; start < b.path.size();) {
-    std::size_t end = b.path.find('/', start);
-    if (end == std::string::npos) end = b.path.size();
-    if (dot_segment(std::string_view(b.path).substr(start, end - start)) != 0)
-      return refuse("the base URL's path contains a \".\" or \"..\" segment: write the path out without it");
+  // Path: percent-encoding kept as given. "." and ".." segments (even as %2e) are resolved
+  // here, as every URL parser resolves them, so the URL shown is the URL called.
+  std::vector<std::string_view> segments;
+  bool dotted = false;
+  for (std::size_t start = 1; start <= remainder.size() && !remainder.empty();) {
+    std::size_t end = remainder.find('/', start);
+    if (end == std::string_view::npos) end = remainder.size();
+    const std::string_view segment = remainder.substr(start, end - start);
+    const int dots = dot_segment(segment);
+    dotted = dotted || dots != 0;
+    if (dots == 2 && !segments.empty()) segments.pop_back();
+    else if (dots == 0) segments.push_back(segment);
     start = end + 1;
   }
+  b.path.clear();
+  for (std::string_view segment : segments) b.path.append("/").append(segment);
+  if (dotted) b.notes.push_back("resolved the \".\" and \"..\" segments of the path, as URL parsers do: the path is " +
+                                in_quotes(b.path.empty() ? "/" : b.path));
   b.path = std::string(trim_trailing_slashes(b.path));
   if (strip_endpoint) {
     for (std::string_view endpoint : kOpenAIEndpointSuffixes) {

@@ -74,6 +74,11 @@ TEST_CASE("upstream_url: normalisations, each with its note") {
       {"http://2130706433/v1", "http://127.0.0.1/v1/chat/completions", "127.0.0.1"},
       {"http://0x7f.1:8000", "http://127.0.0.1:8000/chat/completions", "127.0.0.1"},
       {"http://0177.0.0.1", "http://127.0.0.1/chat/completions", "127.0.0.1"},
+      // Dot segments are resolved, as the gateway's URL parser resolves them.
+      {"https://h.example/v1/../admin", "https://h.example/admin/chat/completions", "resolved"},
+      {"https://h.example/v1/./x", "https://h.example/v1/x/chat/completions", "resolved"},
+      {"https://h.example/v1/%2E%2e/admin", "https://h.example/admin/chat/completions", "resolved"},
+      {"https://h.example/..", "https://h.example/chat/completions", "resolved"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.base);
@@ -194,10 +199,6 @@ TEST_CASE("upstream_url: refusals name the problem and never repeat secrets") {
       {"https://api.x.ai\\v1", "backslash", nullptr},
       {"https://api.x.ai/v1/<x>", "'<'", nullptr},
       {"https://b\xC3\xBC" "cher.example/v1", "non-ASCII", nullptr},
-      {"https://h.example/v1/../admin", "\"..\"", nullptr},
-      {"https://h.example/v1/./x", "\"..\"", nullptr},
-      {"https://h.example/v1/%2E%2e/admin", "\"..\"", nullptr},
-      {"https://h.example/..", "\"..\"", nullptr},
   };
   for (const auto& c : cases) {
     CAPTURE(c.base);

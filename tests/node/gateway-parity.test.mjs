@@ -255,9 +255,9 @@ for (const vector of vectors) {
 }
 
 test('the shared vectors were read too, or their absence is said', () => {
-  if (!sharedPresent) console.log(`# shared vectors not found at ${SHARED.pathname}: only the in-repo copy and the playground's own vectors ran`);
+  if (!sharedPresent) console.log(`shared vectors not found at ${SHARED.pathname}: only the in-repo copy and the playground's own vectors ran`);
 });
 
 after(() => {
-  console.log(`# gateway parity: ${counts.agreed} of ${counts.total} vectors agree (${vectors.length - own.length} gateway facts, ${own.length} of the playground's own)`);
+  console.log(`gateway parity: ${counts.agreed} of ${counts.total} vectors agree (${vectors.length - own.length} gateway facts, ${own.length} of the playground's own)`);
 });
