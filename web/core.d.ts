@@ -59,6 +59,8 @@ export interface Delta {
   error?: { type?: string; code?: string | null; message: string };
 }
 
+export interface Parameter { key: string; kind: 'number' | 'integer' | 'stop' | 'response_format'; min?: number; max?: number }
+
 export interface SseEvent { event: string; data: string; id: string | null; retry: number | null }
 
 export interface ChatMessage {
@@ -149,6 +151,8 @@ export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | stri
 export interface Core {
   /** The core's build id: project version + commit. */
   readonly version: string;
+  /** The one list of playground parameters (the builder's and the relay's), in form order. */
+  parameters(): ReadonlyArray<Parameter>;
   buildRequest(form: PlaygroundForm): BuildResult;
   validateCompletion(text: string): Result;
   openStream(options?: { maxLineBytes?: number }): ChatStream;

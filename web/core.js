@@ -50,6 +50,7 @@ export async function loadCore(options = {}) {
 class Core {
   #mod;
   #broken = null; // set when the module trapped: its state can no longer be trusted
+  #parameters = null;
   #inPtr = 0;
   #inCap = 0;
 
@@ -123,6 +124,12 @@ class Core {
   }
 
   // ---- the contract (design.md) -------------------------------------------------------
+
+  /** The playground's parameters, in the order a form shows them: [{key, kind, min?, max?}]. Read once. */
+  parameters() {
+    this.#parameters ??= Object.freeze(this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_parameters())))));
+    return this.#parameters;
+  }
 
   /** Form → chat-completions body, or every field error. */
   buildRequest(form) {

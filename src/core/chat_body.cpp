@@ -4,17 +4,6 @@ namespace pg {
 
 namespace {
 
-// Body fields that are form parameters. max_completion_tokens maps back to max_tokens: the
-// builder turns it into the right field for the model family again.
-constexpr std::string_view kParams[] = {"temperature", "top_p", "max_tokens", "stop", "presence_penalty",
-                                        "frequency_penalty", "seed", "response_format"};
-
-bool is_param(std::string_view key) {
-  for (auto p : kParams)
-    if (p == key) return true;
-  return false;
-}
-
 // Errors name form fields ("params.temperature"); for a body, the body's own key is clearer.
 void rename_fields(BuildResult& r) {
   for (auto& e : r.errors) {
@@ -44,7 +33,7 @@ BuildResult check_chat_body(const json& body, std::string_view model_name, std::
     else if (key == "model" || key == "stream_options") continue;  // set from the configuration / by the builder
     else if (key == "max_completion_tokens") {
       if (!body.contains("max_tokens")) params["max_tokens"] = it.value();
-    } else if (is_param(key)) params[key] = it.value();
+    } else if (is_parameter(key)) params[key] = it.value();  // max_completion_tokens: above
     else extra[key] = it.value();
   }
   if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder

@@ -18,6 +18,34 @@
 
 namespace pg {
 
+const Parameter kParameters[8] = {
+    {"temperature", "number", 0, 2, true},
+    {"max_tokens", "integer", 1, 0, false},
+    {"top_p", "number", 0, 1, true},
+    {"stop", "stop"},
+    {"presence_penalty", "number", -2, 2, true},
+    {"frequency_penalty", "number", -2, 2, true},
+    {"seed", "integer", 0, 0, false},
+    {"response_format", "response_format"},
+};
+
+bool is_parameter(std::string_view key) {
+  for (const auto& p : kParameters)
+    if (p.key == key) return true;
+  return false;
+}
+
+json parameters_json() {
+  json out = json::array();
+  for (const auto& p : kParameters) {
+    json row = {{"key", p.key}, {"kind", p.kind}};
+    if (p.ranged) row["min"] = p.min, row["max"] = p.max;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+
 using namespace request_detail;
 
 namespace {
@@ -284,11 +312,19 @@ struct SamplingParam {
   double reasoning_default;  // the only value OpenAI reasoning models accept
 };
 
-constexpr SamplingParam kSampling[] = {
-    {"temperature", 0, 2, 1},
-    {"top_p", 0, 1, 1},
-    {"presence_penalty", -2, 2, 0},
-    {"frequency_penalty", -2, 2, 0},
+// The sampling rows of kParameters (their ranges from there), with the value reasoning
+// models take.
+SamplingParam sampling(std::string_view key, double reasoning_default) {
+  for (const auto& p : kParameters)
+    if (p.key == key) return {key, p.min, p.max, reasoning_default};
+  return {key, 0, 0, reasoning_default};
+}
+
+const SamplingParam kSampling[] = {
+    sampling("temperature", 1),
+    sampling("top_p", 1),
+    sampling("presence_penalty", 0),
+    sampling("frequency_penalty", 0),
 };
 
 std::string number_problem(Num kind, const json& v) {
@@ -526,9 +562,6 @@ void read_response_format(Build& b, const json& params) {
                  "must be \"text\", \"json_object\" or \"json_schema\" (got " + quote_user(type) + ")");
 }
 
-constexpr std::string_view kParams[] = {"temperature", "top_p",           "max_tokens", "stop",
-                                        "presence_penalty", "frequency_penalty", "seed", "response_format"};
-
 void read_params(Build& b, const json& form) {
   const json* p = member(form, "params");
   if (!p || p->is_null()) return;
@@ -536,8 +569,9 @@ void read_params(Build& b, const json& form) {
     b.report.error("params", "must be an object (got " + type_name(*p) + ")");
     return;
   }
-  reject_unknown_keys(b.report, *p, "params", kParams,
-                      "is not a playground parameter; put provider-specific fields in extra");
+  for (auto it = p->begin(); it != p->end(); ++it)
+    if (!is_parameter(it.key()))
+      b.report.error(path_key("params", it.key()), "is not a playground parameter; put provider-specific fields in extra");
   for (const auto& spec : kSampling) read_sampling(b, *p, spec);
   read_max_tokens(b, *p);
   read_seed(b, *p);

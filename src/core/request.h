@@ -51,4 +51,16 @@ std::size_t body_size(const json& body);
 
 json to_json(const BuildResult& result);  // design.md's buildRequest shape
 
+// The playground's parameters: the one list the request builder, the relay's body check and
+// the page (core.parameters()) read. In the order the page shows them.
+struct Parameter {
+  std::string_view key;
+  std::string_view kind;  // "number", "integer", "stop" or "response_format"
+  double min = 0, max = 0;
+  bool ranged = false;    // min and max apply
+};
+extern const Parameter kParameters[8];
+bool is_parameter(std::string_view key);
+json parameters_json();  // [{key, kind, min?, max?}]
+
 }  // namespace pg

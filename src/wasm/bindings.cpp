@@ -136,6 +136,8 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_build_request(const char* in, std::size_t le
   return reply(pg::to_json(pg::build_request(form)));
 }
 
+EMSCRIPTEN_KEEPALIVE std::size_t pg_parameters() { return reply(pg::parameters_json()); }
+
 EMSCRIPTEN_KEEPALIVE std::size_t pg_validate_completion(const char* in, std::size_t len) {
   return reply(pg::to_json(pg::validate_completion(std::string_view(in, len))));
 }

@@ -70,3 +70,19 @@ TEST_CASE("fields that steer the call to other models, endpoints or credentials 
   CHECK_FALSE(r.ok);
   CHECK_FALSE(r.body.contains("models"));
 }
+
+TEST_CASE("the relay's check and the builder read one list of parameters") {
+  for (const auto& p : kParameters) {
+    CAPTURE(p.key);
+    CHECK(is_parameter(p.key));
+  }
+  CHECK_FALSE(is_parameter("max_completion_tokens"));  // a body name of max_tokens, mapped by the check
+  CHECK_FALSE(is_parameter("logit_bias"));              // an extra, passed through
+  // Every listed number parameter's range is enforced in a body as in a form.
+  for (const auto& p : kParameters) {
+    if (!p.ranged) continue;
+    CAPTURE(p.key);
+    auto r = check_chat_body(json{{"messages", user_says("hi")}, {std::string(p.key), p.max + 1}}, "gpt-4.1-mini", "openai");
+    CHECK_FALSE(r.ok);
+  }
+}

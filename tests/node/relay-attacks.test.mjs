@@ -147,7 +147,7 @@ test('steering fields (api_base, base_url, api_key, extra_headers, models) are r
 test('keys reflected by the upstream: content type normalised, split across headers dropped, every configured key redacted', async () => {
   const r = await relay.chat(ids.reflectHeaders, hello());
   assert.equal(r.status, 200);
-  assert.equal(r.headers.get('content-type'), 'application/octet-stream', 'a content type carrying a key is not forwarded');
+  assert.equal(r.headers.get('content-type'), 'application/json', 'the type is kept, the parameter carrying the key is not');
   assert.equal(r.headers.get('x-request-id'), null, 'half a key in a header: dropped');
   assert.equal(r.headers.get('x-ratelimit-remaining-requests'), null, 'the other half: dropped');
   assert.equal(r.headers.get('x-ratelimit-remaining-tokens'), '9998', 'an ordinary header still passes');

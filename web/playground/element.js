@@ -80,7 +80,10 @@ export class ModelPlayground extends HTMLElement {
       this.#loadModels(),
     ]);
     this.#core = core;
-    if (core) this.#els.version.textContent = `core ${core.version}`;
+    if (core) {
+      this.#els.version.textContent = `core ${core.version}`;
+      replaceChildren(this.#els.params, renderParams(this.#state.params, this.#messages, () => this.#scheduleSave(), core.parameters()));
+    }
     this.#renderAll();
     this.dataset.ready = core ? 'true' : 'error';
     this.dispatchEvent(new CustomEvent('playground-ready', { bubbles: true, composed: true }));
@@ -126,7 +129,8 @@ export class ModelPlayground extends HTMLElement {
     els.compare = h('div', { class: 'compare-box' });
     els.reload = h('button', { type: 'button', class: 'link reload-models', text: 'Reload the model list', attrs: { 'data-action': 'reload-models' }, on: { click: () => this.#loadModels() } });
     els.probe = h('button', { type: 'button', text: 'Test connection', attrs: { 'data-action': 'probe' }, on: { click: () => this.#run('probe') } });
-    els.params = renderParams(this.#state.params, this.#messages, () => this.#scheduleSave());
+    // Filled once the core is loaded: which parameters exist is the core's to say.
+    els.params = h('div', { class: 'params-box' });
 
     els.system = h('textarea', { id: uid('system'), rows: 2, value: this.#state.system, attrs: { name: 'system', placeholder: 'You are a helpful assistant.' }, on: { input: (e) => { this.#state.system = e.target.value; this.#scheduleSave(); } } });
     const systemSlot = h('div', { id: uid('msg') });
@@ -407,7 +411,7 @@ export class ModelPlayground extends HTMLElement {
         const view = mode === 'edit' ? this.#editedView(editTurn, editText) : state;
         const upTo = mode === 'send' ? view.turns.length - 1 : mode === 'edit' ? editTurn : view.turns.length - 1;
         const pending = mode === 'send' ? state.composer : null;
-        ({ form, origins, localErrors } = paneForm(view, p, model, { upTo, pending }));
+        ({ form, origins, localErrors } = paneForm(view, p, model, { upTo, pending, parameters: this.#core.parameters() }));
       }
       const built = this.#core.buildRequest(form);
       const prefix = compare ? `${model.display_name}: ` : '';

@@ -2,21 +2,26 @@
 // errors and warnings. Values are kept as typed; the core reads and checks them.
 import { h, uid } from './dom.js';
 
-const NUMBER_FIELDS = [
-  { key: 'temperature', label: 'Temperature', hint: '0–2; empty: the provider default', mode: 'decimal' },
-  { key: 'max_tokens', label: 'Max tokens', hint: 'answer length limit', mode: 'numeric' },
-  { key: 'top_p', label: 'Top P', hint: '0–1', mode: 'decimal' },
-  { key: 'presence_penalty', label: 'Presence penalty', hint: '−2 to 2', mode: 'decimal' },
-  { key: 'frequency_penalty', label: 'Frequency penalty', hint: '−2 to 2', mode: 'decimal' },
-  { key: 'seed', label: 'Seed', hint: 'whole number, for repeatable answers', mode: 'numeric' },
-];
+// What the page says about a parameter; which parameters exist, their kinds and ranges are
+// the core's (core.parameters()). A parameter without words here still gets a field.
+const WORDS = {
+  temperature: { label: 'Temperature', hint: 'empty: the provider default' },
+  max_tokens: { label: 'Max tokens', hint: 'answer length limit' },
+  top_p: { label: 'Top P' },
+  presence_penalty: { label: 'Presence penalty' },
+  frequency_penalty: { label: 'Frequency penalty' },
+  seed: { label: 'Seed', hint: 'whole number, for repeatable answers' },
+};
+
+const range = ({ min, max }) => `${String(min).replace('-', '−')} to ${String(max).replace('-', '−')}`;
 
 /**
  * @param {object} params    state.params (mutated on input)
  * @param {import('./fields.js').FieldMessages} messages
  * @param {() => void} onChange
+ * @param {ReadonlyArray<import('../core.d.ts').Parameter>} parameters  core.parameters()
  */
-export function renderParams(params, messages, onChange) {
+export function renderParams(params, messages, onChange, parameters) {
   const set = (key, value) => { params[key] = value; onChange(); };
   const field = (path, labelText, control, hint) => {
     const slot = h('div', { id: uid('msg'), attrs: { 'aria-live': 'polite' } });
@@ -26,9 +31,14 @@ export function renderParams(params, messages, onChange) {
     return h('div', { class: 'field' }, h('label', { htmlFor: control.id, text: labelText }), control, hintEl, slot);
   };
 
-  const numberInputs = NUMBER_FIELDS.map(({ key, label, hint, mode }) => {
+  const numberInputs = parameters.filter((p) => p.kind === 'number' || p.kind === 'integer').map((p) => {
+    const { key } = p;
+    const words = WORDS[key] ?? { label: key };
+    const hint = [p.min !== undefined ? range(p) : '', words.hint ?? ''].filter(Boolean).join('; ');
+    const mode = p.kind === 'integer' ? 'numeric' : 'decimal';
+    const label = words.label;
     const input = h('input', {
-      id: uid(`param-${key}`), type: 'text', value: params[key], autocomplete: 'off', spellcheck: false,
+      id: uid(`param-${key}`), type: 'text', value: params[key] ?? '', autocomplete: 'off', spellcheck: false,
       attrs: { inputmode: mode, name: key, 'data-param': key },
       on: { input: (e) => set(key, e.target.value) },
     });
@@ -36,7 +46,7 @@ export function renderParams(params, messages, onChange) {
   });
 
   const stop = h('textarea', {
-    id: uid('param-stop'), rows: 2, value: params.stop, spellcheck: false,
+    id: uid('param-stop'), rows: 2, value: params.stop ?? '', spellcheck: false,
     attrs: { name: 'stop', 'data-param': 'stop' }, on: { input: (e) => set('stop', e.target.value) },
   });
 

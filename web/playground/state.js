@@ -3,14 +3,19 @@
 // about values and shapes lives in core.buildRequest.
 
 export const MAX_PANES = 3;
-export const PARAM_KEYS = ['temperature', 'max_tokens', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'seed'];
 
+/**
+ * The form's own settings. The parameters' values (temperature, max_tokens, …) sit beside
+ * them under the parameters' keys, as typed; which parameters exist is the core's to say
+ * (core.parameters()), not a list of the page's.
+ */
 export function defaultParams() {
-  return {
-    temperature: '', max_tokens: '', top_p: '', stop: '', presence_penalty: '', frequency_penalty: '', seed: '',
-    response_format: 'text', schema_name: '', schema: '', stream: true,
-  };
+  return { response_format: 'text', schema_name: '', schema: '', stream: true };
 }
+
+// A saved value is kept under any key a parameter could have; what is not a parameter is
+// never read (formParams iterates the core's list).
+const PARAM_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
 export function defaultState() {
   return {
@@ -51,9 +56,9 @@ export function normalizeState(saved) {
   s.system = str(saved.system);
   s.composer = { text: str(saved.composer?.text), images: normalizeImages(saved.composer?.images) };
   const p = saved.params && typeof saved.params === 'object' ? saved.params : {};
-  for (const key of Object.keys(s.params)) {
-    if (key === 'stream') s.params.stream = p.stream !== false;
-    else if (typeof p[key] === 'string') s.params[key] = p[key];
+  s.params.stream = p.stream !== false;
+  for (const key of Object.keys(p)) {
+    if (key !== 'stream' && PARAM_KEY.test(key) && typeof p[key] === 'string') s.params[key] = p[key];
   }
   if (!['text', 'json_object', 'json_schema'].includes(s.params.response_format)) s.params.response_format = 'text';
   if (Array.isArray(saved.modelIds) && saved.modelIds.length) s.modelIds = saved.modelIds.slice(0, MAX_PANES).map((x) => str(x));
@@ -87,12 +92,13 @@ export function userMessage(user) {
  * default applies); values stay as typed, the core reads and checks them. A schema that is
  * not JSON cannot be carried at all, so it comes back as a field error of its own.
  */
-export function formParams(p) {
+export function formParams(p, parameters) {
   const params = {};
   const errors = [];
-  for (const key of PARAM_KEYS) {
+  for (const { key, kind } of parameters) {
+    if (kind === 'response_format') continue; // the select and the schema fields, below
     const raw = String(p[key] ?? '');
-    if (key === 'stop') {
+    if (kind === 'stop') {
       const lines = raw.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length);
       if (lines.length) params.stop = lines;
     } else if (raw.trim() !== '') {
@@ -120,7 +126,7 @@ export function formParams(p) {
  * yet a turn) after it when given. `origins[i]` says where form message i came from, so a
  * field error "messages[i]…" can be shown at the right place.
  */
-export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pending = null } = {}) {
+export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pending = null, parameters }) {
   const messages = [];
   const origins = [];
   for (let t = 0; t <= upTo && t < state.turns.length; t++) {
@@ -139,7 +145,7 @@ export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pe
     messages.push(userMessage(pending));
     origins.push({ turn: -1, role: 'user' });
   }
-  const { params, errors } = formParams(state.params);
+  const { params, errors } = formParams(state.params, parameters);
   const form = { messages, params, stream: state.params.stream === true, model: { model_name: model.model_name, provider: model.provider } };
   if (state.system.trim()) form.system = state.system;
   return { form, origins, localErrors: errors };
