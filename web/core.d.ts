@@ -22,6 +22,8 @@ export interface Result {
   content: string;
   reasoning: string;
   toolCalls: object[];
+  /** The legacy `function_call` answer (the form before tool_calls), or null. */
+  functionCall: { name: string; arguments: string } | null;
   finishReason: string | null;
   usage: Usage | null;
   model: string | null;
@@ -117,12 +119,22 @@ export interface Outcome {
   timings?: Record<string, number>;
   model?: { provider: string; model_name: string; api_base: string };
   secrets?: string[];
+  /**
+   * The chat body sent, or at least its `response_format`: with `json_object` or `json_schema`
+   * the answer step checks that the content is that JSON (for a schema: its required top-level
+   * keys, and no extra key under `additionalProperties: false`). Only `response_format` is read.
+   */
+  request?: { response_format?: object; [k: string]: unknown };
 }
 
 export interface ChatTarget { provider: string; adapter?: string; api_base: string; model_name: string }
 export type UrlResult = { ok: true; url: string; notes: string[] } | { ok: false; error: string };
 export type WireProtocol = 'openai' | 'anthropic' | 'azure-openai' | 'unsupported';
-export type ChatPlan = { ok: true; url: string; authHeader: string; authScheme: string; protocol: WireProtocol; notes: string[] } | { ok: false; error: string; protocol: WireProtocol };
+/** What the gateway itself does with the same key and model: dispatch to gatewayUrl, dispatch to a URL that will fail (misrouted), refuse the configuration, find no route, or speak another protocol than the playground's call. */
+export type GatewayOutcome = 'dispatch' | 'misrouted' | 'config_error' | 'no_route' | 'other_protocol';
+export type ChatPlan =
+  | { ok: true; url: string; authHeader: string; authScheme: string; protocol: WireProtocol; notes: string[]; gatewayOutcome: GatewayOutcome; gatewayUrl?: string }
+  | { ok: false; error: string; protocol: WireProtocol; gatewayOutcome: GatewayOutcome; gatewayUrl?: string };
 export interface AddressVerdict { category: string; allowedByDefault: boolean; detail: string; normalized: string }
 export interface CostResult { known: boolean; inputUsd: number; outputUsd: number; totalUsd: number; note: string }
 

@@ -22,57 +22,14 @@ std::string choice_path(std::size_t number, std::size_t choice, const char* rest
 Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
 Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
 
-// The relay's own event (event: relay_error) carries
-// {"error":{"source":"relay","kind","message","phase"?,"reason"?,"nonce"}}. Its texts are cut
-// to a line each: a stream is outside input even where it claims to be the relay.
-constexpr std::size_t kRelayKindChars = 40;
-constexpr std::size_t kRelayMessageChars = 500;
-constexpr std::size_t kRelayReasonChars = 80;
-constexpr std::size_t kRelayNonceMaxBytes = 64;
-
-// The relay's nonce is base64url; anything else (or longer) cannot be it, so it is kept as
-// "" rather than cut (a cut value must never be compared with the header).
-bool is_nonce(std::string_view s) {
-  if (s.empty() || s.size() > kRelayNonceMaxBytes) return false;
-  for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  return true;
-}
-
-// nullopt, with `problem` set, when the data is not the relay's error JSON.
-std::optional<RelayEvent> read_relay_event(const std::string& data, std::string& problem) {
-  auto parsed = parse_json(data);
-  if (!parsed.value) {
-    problem = "its data is not JSON";
-    return std::nullopt;
-  }
-  const json* error = member(*parsed.value, "error");
-  if (!error || !error->is_object()) {
-    problem = "its data has no error object";
-    return std::nullopt;
-  }
-  const auto* source = string_member(*error, "source");
-  if (!source || *source != "relay") {
-    problem = "its error.source is not \"relay\"";
-    return std::nullopt;
-  }
-  const auto* kind = string_member(*error, "kind");
-  if (!kind || kind->empty()) {
-    problem = "its error.kind is missing";
-    return std::nullopt;
-  }
-  auto text = [&](const char* name, std::size_t max_chars) {
-    const auto* value = string_member(*error, name);
-    return value ? excerpt(*value, max_chars) : std::string();
-  };
-  RelayEvent e;
-  e.kind = excerpt(*kind, kRelayKindChars);
-  e.message = text("message", kRelayMessageChars);
-  e.phase = text("phase", kRelayKindChars);
-  e.reason = text("reason", kRelayReasonChars);
-  if (const auto* nonce = string_member(*error, "nonce"); nonce && is_nonce(*nonce)) e.nonce = *nonce;
-  return e;
+// Whether any choice carries a delta. Azure's filter chunks (object "") carry none: the
+// first, with prompt_filter_results and no choices, and, in its asynchronous filter mode,
+// annotation chunks whose choices hold only content_filter_results / content_filter_offsets.
+bool carries_delta(const json* choices) {
+  if (!choices || !choices->is_array()) return false;
+  for (const json& choice : *choices)
+    if (const json* delta = member(choice, "delta"); delta && !delta->is_null()) return true;
+  return false;
 }
 
 // Finds a member for moving out of (the chunk is ours: parsed for this event only).
@@ -140,7 +97,15 @@ const Result& ChatStream::end() {
     findings.push_back(err("", result_.done ? "the stream sent data: [DONE] before any chunk"
                                             : "the stream carried no data events: it is not a chat-completion "
                                               "event stream, or it was empty"));
-  if (!result_.done) findings.push_back(err("", "stream ended without data: [DONE] (cut short)"));
+  if (!result_.done) {
+    // Clients read to the end of the body and stop there, [DONE] or not: what they need is
+    // a finish_reason on every choice. Without an error, that stream is whole.
+    if (provider_errors_ == 0 && every_choice_finished())
+      findings.push_back(warn("", "the stream ended without data: [DONE], after a finish_reason on every choice: "
+                                  "the answer is whole (Perplexity ends its streams so)"));
+    else
+      findings.push_back(err("", "stream ended without data: [DONE] (cut short)"));
+  }
   if (const std::size_t bad = decoder_.invalid_utf8())
     findings.push_back(warn("", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
                                     (bad == 1 ? "" : "s") +
@@ -148,9 +113,13 @@ const Result& ChatStream::end() {
 
   result_.tool_calls = tool_calls_.calls();
   check_tool_calls(result_.tool_calls, "tool_calls", findings);
+  if (function_call_) {
+    result_.function_call = json{{"name", function_name_}, {"arguments", function_arguments_}};
+    check_function_call(*result_.function_call, "choices[0].delta.function_call", findings);
+  }
 
   const bool failed_upstream = provider_errors_ > 0;
-  const bool has_answer = !result_.content.empty() || !tool_calls_.empty();
+  const bool has_answer = !result_.content.empty() || !tool_calls_.empty() || function_call_;
   if (any_chunk) {
     if (result_.finish_reason)
       check_finish_reason(*result_.finish_reason, "choices[0].finish_reason", has_answer, failed_upstream, findings);
@@ -158,10 +127,13 @@ const Result& ChatStream::end() {
       findings.push_back(warn("choices[0].finish_reason", "no chunk carried a finish_reason: the stream does not "
                                                           "say why the answer ended"));
 
-    if (usage_) result_.usage = read_usage(*usage_, "usage", findings);
-    else
+    if (usage_) {
+      result_.usage = read_usage(*usage_, usage_from_x_groq_ ? "x_groq.usage" : "usage", findings);
+      if (usage_from_x_groq_) findings.push_back(warn("x_groq.usage", kXGroqUsageNote));
+    } else {
       findings.push_back(warn("usage", "the stream carried no usage (send stream_options: {\"include_usage\": "
                                        "true} to get token counts)"));
+    }
 
     if (!refusal_.empty()) findings.push_back(warn("choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
     else if (!has_answer && !failed_upstream)
@@ -242,23 +214,6 @@ void ChatStream::on_provider_error(const EnvelopeError& error, const std::string
   deltas_.error(error_delta(error));
 }
 
-// The last well-formed relay_error event wins (the relay writes one, last); a malformed one
-// is ignored, with a warning: it says nothing about the answer's validity.
-void ChatStream::on_relay_event(const std::string& data) {
-  const std::size_t number = relay_events_++;
-  std::string problem;
-  auto event = read_relay_event(data, problem);
-  if (!event) {
-    issues_.note(result_.findings, "relay_error events that are not the relay's error JSON", kKeepEach, [&] {
-      return warn("relay_error[" + std::to_string(number) + "]",
-                  "an event named relay_error was ignored: " + problem +
-                      " (the relay's is {\"error\":{\"source\":\"relay\",\"kind\":…,\"message\":…,\"nonce\":…}})");
-    });
-    return;
-  }
-  result_.relay_event = std::move(*event);
-}
-
 void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   auto path_to = [number](const char* rest) { return chunk_path(number) + rest; };
   const auto provider_error = error_envelope(chunk);
@@ -282,15 +237,20 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   }
 
   json* choices = mutable_member(chunk, "choices");
-  const bool no_choices = !choices || (choices->is_array() && choices->empty());
   const json* object = member(chunk, "object");
   if (!provider_error) {
     const std::string* name = object && object->is_string() ? object->get_ptr<const std::string*>() : nullptr;
-    // Azure's first chunk has object "" and no choices, only prompt_filter_results.
-    const bool azure_filter_chunk = name && name->empty() && no_choices;
+    const bool azure_filter_chunk = name && name->empty() && !carries_delta(choices);
     if (!object) {
       issues_.note(result_.findings, "chunks without object", 1, [&] {
         return warn(path_to(".object"), "object is missing (expected \"chat.completion.chunk\")");
+      });
+    } else if (name && *name == "chat.completion") {
+      // Perplexity names every chunk like a whole completion (with the message so far
+      // beside the delta); clients read the delta and never look at object.
+      issues_.note(result_.findings, "chunks named chat.completion", 1, [&] {
+        return warn(path_to(".object"), "object is \"chat.completion\", expected \"chat.completion.chunk\" (Perplexity "
+                                        "names its stream chunks so): the deltas were read as usual");
       });
     } else if (!azure_filter_chunk && (!name || *name != "chat.completion.chunk")) {
       issues_.note(result_.findings, "chunks with the wrong object", 1, [&] {
@@ -317,16 +277,28 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
     for (json& choice : *choices) on_choice(choice, number, i++);
   }
 
-  if (json* usage = mutable_member(chunk, "usage"); usage && !usage->is_null()) {
-    if (!usage->is_object()) {
-      issues_.note(result_.findings, "chunks whose usage is not an object", 1,
-                   [&] { return warn(path_to(".usage"), "usage is not an object"); });
-    } else {
-      Findings scratch;  // the final usage is validated once, in end()
-      deltas_.usage(read_usage(*usage, "usage", scratch));
-      usage_ = std::move(*usage);
-    }
+  on_usage(chunk, number);
+}
+
+// The top-level usage; failing that Groq's x_groq.usage, until a top-level one arrives.
+void ChatStream::on_usage(json& chunk, std::size_t number) {
+  json* usage = mutable_member(chunk, "usage");
+  bool from_x_groq = false;
+  if (!usage || usage->is_null()) {
+    if (usage_ && !usage_from_x_groq_) return;
+    json* groq = mutable_member(chunk, "x_groq");
+    usage = groq ? mutable_member(*groq, "usage") : nullptr;  // as x_groq_usage() finds it
+    if (!usage || !usage->is_object()) return;
+    from_x_groq = true;
+  } else if (!usage->is_object()) {
+    issues_.note(result_.findings, "chunks whose usage is not an object", 1,
+                 [&] { return warn(chunk_path(number) + ".usage", "usage is not an object"); });
+    return;
   }
+  Findings scratch;  // the final usage is validated once, in end()
+  deltas_.usage(read_usage(*usage, "usage", scratch));
+  usage_ = std::move(*usage);
+  usage_from_x_groq_ = from_x_groq;
 }
 
 // Mirrors on_chunk for what ChunkScanner accepts: one choice 0 with text, reasoning or a
@@ -336,6 +308,7 @@ void ChatStream::on_fast_chunk(const FastChunk& chunk, std::size_t number) {
   if (chunk.has_created) saw_created_ = true;
   if (!result_.model && !chunk.model.empty()) result_.model = std::string(chunk.model);
   if (!chunk.has_choice) return;
+  note_choice_end(0, chunk.has_finish_reason);
   const std::string_view reasoning = !chunk.reasoning_content.empty() ? chunk.reasoning_content : chunk.reasoning;
   if (!reasoning.empty()) {
     result_.reasoning.append(reasoning.data(), reasoning.size());
@@ -371,7 +344,10 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
     return;
   }
   const json* index = member(choice, "index");
-  if (!index || !index->is_number()) {
+  const json* reason = member(choice, "finish_reason");
+  const bool has_index = index && index->is_number();
+  note_choice_end(has_index ? index->get<double>() : 0, reason && reason->is_string());
+  if (!has_index) {
     issues_.note(result_.findings, "choices without index", 1,
                  [&] { return warn(path_to(".index"), "the choice has no index; taken as choice 0"); });
   } else if (index->get<double>() != 0) {
@@ -390,7 +366,6 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
                    [&] { return err(path_to(".delta"), "delta is not an object"); });
   }
 
-  const json* reason = member(choice, "finish_reason");
   if (reason && reason->is_string()) {
     result_.finish_reason = reason->get<std::string>();
     deltas_.finish_reason(*result_.finish_reason);
@@ -417,12 +392,15 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
       const auto& text = content->get_ref<const std::string&>();
       result_.content += text;
       deltas_.content(text);
+    } else if (content->is_array()) {
+      on_content_parts(*content, number, i);
     } else {
       issues_.note(result_.findings, "deltas whose content is not a string", 1,
                    [&] { return err(path_to(".delta.content"), "content is not a string"); });
     }
   }
   if (const auto* refusal = string_member(delta, "refusal")) refusal_ += *refusal;
+  if (const json* call = member(delta, "function_call"); call && !call->is_null()) on_function_call(*call, number, i);
 
   if (json* fragments = mutable_member(delta, "tool_calls"); fragments && !fragments->is_null()) {
     if (fragments->is_array()) on_tool_calls(*fragments, number, i);
@@ -430,6 +408,27 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
       issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1,
                    [&] { return err(path_to(".delta.tool_calls"), "tool_calls is not an array"); });
   }
+}
+
+void ChatStream::note_choice_end(double index, bool finished) {
+  for (auto& seen : choice_ends_) {
+    if (seen.first == index) {
+      seen.second = seen.second || finished;
+      return;
+    }
+  }
+  if (choice_ends_.size() >= kMaxTrackedChoices) {
+    choice_ends_overflow_ = true;
+    return;
+  }
+  choice_ends_.emplace_back(index, finished);
+}
+
+bool ChatStream::every_choice_finished() const {
+  if (choice_ends_.empty() || choice_ends_overflow_) return false;
+  for (const auto& seen : choice_ends_)
+    if (!seen.second) return false;
+  return true;
 }
 
 void ChatStream::on_tool_calls(json& fragments, std::size_t number, std::size_t choice) {

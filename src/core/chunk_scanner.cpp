@@ -329,8 +329,8 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
         std::string_view role;
         bool present = false;
         ok = take(seen, 8) && nullable_string(role, present, kSkip) && (!present || is(role, "assistant"));
-      } else if (is(key, "refusal") || is(key, "tool_calls")) {
-        ok = c.null();  // a refusal or tool calls: the full path
+      } else if (is(key, "refusal") || is(key, "tool_calls") || is(key, "function_call")) {
+        ok = c.null();  // a refusal, tool calls or a legacy function call: the full path
       } else {
         ok = c.skip_value(4);
       }
@@ -386,8 +386,9 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
       ok = take(seen, 8) && (out.has_created ? c.number(zero) : c.skip_value(1));
     } else if (is(key, "choices")) {
       ok = take(seen, 16) && read_choices();
-    } else if (is(key, "usage")) {
-      ok = take(seen, 32) && c.null();  // token counts: the full path validates them
+    } else if (is(key, "usage") || is(key, "x_groq")) {
+      // Token counts (Groq's own field may hold them): the full path validates them.
+      ok = (!is(key, "usage") || take(seen, 32)) && c.null();
     } else if (is(key, "error") || is(key, "type")) {
       ok = false;  // an error envelope, or another API's event
     } else {

@@ -7,7 +7,8 @@
 //
 // It is a fast path, not a parser of record: it accepts only well-formed JSON of the
 // common shape and returns false for anything else — malformed input, an error, tool
-// calls, usage, several choices, unusual types — and ChatStream then takes the full path
+// calls, a legacy function_call, usage (x_groq's too), content as an array of parts, several
+// choices, unusual types — and ChatStream then takes the full path
 // (pg::parse_json and the DOM rules), which also produces every finding. So a `true`
 // here must mean exactly what the full path would have read; a `false` is always safe.
 #pragma once

@@ -236,6 +236,35 @@ void check_tool_calls(const json& calls, const std::string& path, Findings& find
   }
 }
 
+const char* const kContentPartsNote =
+    "content is an array of typed parts (Mistral's reasoning models), not a string: text parts were read as the "
+    "answer and thinking parts as reasoning; a client that expects a string content gets the parts instead";
+
+const json* x_groq_usage(const json& chunk_or_body) {
+  const json* groq = member(chunk_or_body, "x_groq");
+  const json* usage = groq ? member(*groq, "usage") : nullptr;
+  return usage && usage->is_object() ? usage : nullptr;
+}
+
+const char* const kXGroqUsageNote =
+    "the token counts came only in x_groq.usage (Groq's own field) and were read from there: OpenAI clients read "
+    "the top-level usage, which this answer did not carry";
+
+void check_function_call(const json& call, const std::string& path, Findings& findings) {
+  warn(findings, path,
+       "the answer is a legacy function_call (the form before tool_calls, answering `functions`): a client that "
+       "reads only tool_calls does not see it");
+  const auto* name = string_member(call, "name");
+  if (!name || name->empty())
+    findings.push_back({Severity::Error, join_path(path, "name"), "the function call has no name"});
+  const auto* arguments = string_member(call, "arguments");
+  if (arguments && !arguments->empty()) {
+    auto parsed = parse_json(*arguments);
+    if (!parsed.value)
+      warn(findings, join_path(path, "arguments"), "the function call's arguments are not valid JSON: " + parsed.error);
+  }
+}
+
 const std::string* reasoning_text(const json& message_or_delta) {
   for (const char* key : {"reasoning_content", "reasoning"}) {
     const auto* text = string_member(message_or_delta, key);

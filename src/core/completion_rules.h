@@ -59,6 +59,46 @@ void check_tool_calls(const json& calls, const std::string& path, Findings& find
 // (OpenRouter, Ollama), whichever is a non-empty string first; nullptr when neither.
 const std::string* reasoning_text(const json& message_or_delta);
 
+// Content given as an array of typed parts instead of a string (Mistral's Magistral, in a
+// whole message and in stream deltas alike): {"type":"text","text":…} is the answer,
+// {"type":"thinking","thinking":[{"type":"text","text":…}]} (or a string) the reasoning.
+// Calls on_text / on_thinking with each piece, in order; returns how many parts were
+// neither (not an object, another type), which are skipped.
+template <class OnText, class OnThinking>
+std::size_t read_content_parts(const json& parts, OnText&& on_text, OnThinking&& on_thinking) {
+  std::size_t skipped = 0;
+  for (const json& part : parts) {
+    const auto* type = string_member(part, "type");
+    if (type && *type == "text") {
+      if (const auto* text = string_member(part, "text")) on_text(*text);
+    } else if (type && *type == "thinking") {
+      const json* thinking = member(part, "thinking");
+      if (thinking && thinking->is_string()) {
+        on_thinking(thinking->get_ref<const std::string&>());
+      } else if (thinking && thinking->is_array()) {
+        for (const json& piece : *thinking)
+          if (const auto* text = string_member(piece, "text")) on_thinking(*text);
+      }
+    } else {
+      ++skipped;
+    }
+  }
+  return skipped;
+}
+extern const char* const kContentPartsNote;
+
+// Groq's own usage, {"x_groq":{"usage":{…}}}: where its streams report token counts when
+// the request did not ask for the standard usage chunk (stream_options.include_usage).
+// nullptr when the value carries no such object.
+const json* x_groq_usage(const json& chunk_or_body);
+extern const char* const kXGroqUsageNote;
+
+// The legacy answer to `functions` (before tool_calls): message.function_call /
+// delta.function_call, {name, arguments}. OpenAI still returns it; its SDK reads it.
+// Checks one: the legacy-form warning, an error without a name (no client can call it), a
+// warning when the arguments are not JSON.
+void check_function_call(const json& call, const std::string& path, Findings& findings);
+
 // Appends "<path>.<key>" / "<path>[i]" without surprises when path is empty.
 std::string join_path(const std::string& path, std::string_view key);
 std::string index_path(const std::string& path, std::size_t index);

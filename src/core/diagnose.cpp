@@ -45,7 +45,7 @@ Cause explain(const Outcome& o) {
     // page that hands over an empty result beside a connect failure is not mid-stream.
     const ResultView* r = o.result ? &*o.result : nullptr;
     const bool started = is_2xx(o.status) ||
-                         (r && (!r->content.empty() || !r->reasoning.empty() || r->tool_calls > 0 || r->done));
+                         (r && (!r->content.empty() || !r->reasoning.empty() || r->tool_calls > 0 || r->function_call || r->done));
     return explain_relay_failure(*o.relay, o, started);
   }
   if (o.status && !is_2xx(o.status)) return explain_provider_error(facts_from_response(o, o.status), o);

@@ -101,6 +101,7 @@ RelayFailure relay_failure_of(const RelayEventView& e) {
 std::string answer_summary(const ResultView& r) {
   std::string s = "a valid chat completion: " + std::to_string(r.content_bytes) + " characters";
   if (r.tool_calls) s += ", " + std::to_string(r.tool_calls) + (r.tool_calls == 1 ? " tool call" : " tool calls");
+  if (r.function_call) s += ", a function call (the legacy function_call)";
   if (!r.finish_reason.empty()) s += ", finish_reason " + r.finish_reason;
   if (!r.model.empty()) s += ", model " + r.model;
   return s;
@@ -158,7 +159,7 @@ std::string findings_advice(const std::string& first) {
   return "the answer does not follow OpenAI's chat-completion format: see the findings in the raw response";
 }
 
-Cause explain_answered(const ResultView& r);
+Cause explain_answered(const Outcome& o, const ResultView& r);
 
 }  // namespace
 
@@ -253,16 +254,17 @@ Cause explain_answer(const Outcome& o) {
                          "The provider answered, but not with a valid chat completion");
   }
 
-  Cause c = explain_answered(r);
+  Cause c = explain_answered(o, r);
   if (c.passed >= kModel && c.pass_evidence[kModel].empty()) c.pass_evidence[kModel] = model_evidence(o, r);
   return c;
 }
 
 namespace {
 
-// A 2xx answer without error findings: whole, cut short, filtered, refused or empty.
-Cause explain_answered(const ResultView& r) {
-  const bool has_answer = !r.content.empty() || r.tool_calls > 0;
+// A 2xx answer without error findings: whole, cut short, filtered, refused, empty, or not
+// the JSON the request asked for.
+Cause explain_answered(const Outcome& o, const ResultView& r) {
+  const bool has_answer = !r.content.empty() || r.tool_calls > 0 || r.function_call;
   if (r.finish_reason == "length") {
     if (!has_answer) {
       std::string seen = "reached, answered, cut short by the token limit: finish_reason length with no answer text";
@@ -298,6 +300,7 @@ Cause explain_answered(const ResultView& r) {
                          "the model returned no text and no tool calls: retry, or check the prompt and parameters",
                          "The settings work, but the answer is empty");
   }
+  if (auto mismatch = explain_format(o, r)) return std::move(*mismatch);
   return all_passed(r);
 }
 

@@ -21,6 +21,8 @@ constexpr std::size_t kMaxFindingsRead = 1000;  // findings looked at
 constexpr std::size_t kMaxFindingsKept = 20;    // of each severity
 constexpr std::size_t kMaxApiBaseBytes = 2048;
 constexpr std::size_t kMaxNameBytes = 200;
+constexpr std::size_t kMaxFormatKeys = 256;      // schema keys read, required and properties each
+constexpr std::size_t kMaxFormatKeyBytes = 200;  // a longer key name is not read (nor checked)
 
 std::string text_of(const json* value) {
   if (!value || value->is_null()) return {};
@@ -146,6 +148,46 @@ std::size_t declared_bytes(const json& result, const char* name, std::size_t see
   return declared > seen ? static_cast<std::size_t>(std::min(declared, cap)) : seen;
 }
 
+// request.response_format: {type:"json_object"} or {type:"json_schema", json_schema:{name,
+// schema:{type, properties, required, additionalProperties}}}. Anything else (text, none, a
+// wrong shape) asks nothing of the answer's form.
+std::optional<AskedFormat> read_asked_format(const json& request) {
+  const json* format = member(request, "response_format");
+  const auto* type = format ? string_member(*format, "type") : nullptr;
+  if (!type || (*type != "json_object" && *type != "json_schema")) return std::nullopt;
+  AskedFormat f;
+  f.type = *type;
+  if (f.type != "json_schema") return f;
+  const json* spec = member(*format, "json_schema");
+  if (!spec || !spec->is_object()) return f;
+  if (const auto* name = string_member(*spec, "name")) f.name = excerpt(*name, 80);
+  const json* schema = member(*spec, "schema");
+  if (!schema || !schema->is_object()) return f;
+  const auto* schema_type = string_member(*schema, "type");
+  const json* properties = member(*schema, "properties");
+  f.object_schema = (schema_type && *schema_type == "object") || (properties && properties->is_object());
+  if (!f.object_schema) return f;
+  if (const json* required = member(*schema, "required"); required && required->is_array()) {
+    for (const json& key : *required) {
+      if (f.required.size() >= kMaxFormatKeys) break;
+      if (key.is_string() && key.get_ref<const std::string&>().size() <= kMaxFormatKeyBytes)
+        f.required.push_back(key.get<std::string>());
+    }
+  }
+  const json* additional = member(*schema, "additionalProperties");
+  f.closed = additional && additional->is_boolean() && !additional->get<bool>();
+  if (f.closed) {
+    const std::size_t count = properties && properties->is_object() ? properties->size() : 0;
+    if (count > kMaxFormatKeys) {
+      f.closed = false;
+    } else if (count) {
+      for (auto it = properties->begin(); it != properties->end(); ++it) f.properties.push_back(it.key());
+      std::sort(f.properties.begin(), f.properties.end());
+    }
+  }
+  return f;
+}
+
 }  // namespace
 
 ResultView read_result(const json& result, const std::vector<std::string>& secrets) {
@@ -155,6 +197,7 @@ ResultView read_result(const json& result, const std::vector<std::string>& secre
   r.content_bytes = declared_bytes(result, "contentLength", r.content.size());
   r.reasoning_bytes = declared_bytes(result, "reasoningLength", r.reasoning.size());
   if (const json* calls = member(result, "toolCalls"); calls && calls->is_array()) r.tool_calls = calls->size();
+  if (const json* call = member(result, "functionCall"); call && call->is_object()) r.function_call = true;
   if (const auto* reason = string_member(result, "finishReason")) r.finish_reason = excerpt(*reason, 40);
   if (const auto* model = string_member(result, "model")) r.model = excerpt(*model, kMaxNameBytes);
   if (const json* done = member(result, "done"); done && done->is_boolean()) r.done = done->get<bool>();
@@ -291,6 +334,8 @@ Outcome read_outcome(const json& outcome) {
     o.model_name = excerpt(string_field(*model, "model_name", "modelName"), kMaxNameBytes);
     o.base = read_base_url(redact(string_field(*model, "api_base", "apiBase"), o.secrets));
   }
+  if (const json* request = member(outcome, "request"); request && request->is_object())
+    o.asked = read_asked_format(*request);
   if (const json* timings = member(outcome, "timings"); timings && timings->is_object()) {
     if (auto connect = number_member(*timings, "connect"); connect && std::isfinite(*connect)) o.connect_ms = *connect;
   }

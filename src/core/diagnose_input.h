@@ -44,6 +44,7 @@ struct ResultView {
   std::size_t content_bytes = 0;
   std::size_t reasoning_bytes = 0;
   std::size_t tool_calls = 0;
+  bool function_call = false;  // a legacy function_call (Result.functionCall): an answer too
   std::string finish_reason;  // "" when none
   std::string model;          // the model that answered, "" when unknown
   bool done = false;
@@ -61,6 +62,19 @@ struct BaseUrl {
   std::string host;    // lower case, IPv6 without brackets
   std::string port;    // as given, or the scheme's default
   std::string path;    // without query, fragment or trailing slashes ("" for the root)
+};
+
+// What the request asked of the answer's form: its response_format, read bounded (only
+// what the answer step checks: the type, and for a schema its top-level object rules).
+struct AskedFormat {
+  std::string type;                     // "json_object" | "json_schema"
+  std::string name;                     // json_schema.name ("" when none), bounded
+  bool object_schema = false;           // the schema describes an object (type "object" or properties)
+  std::vector<std::string> required;    // its top-level required keys (the first kMaxFormatKeys)
+  // additionalProperties: false at the top level, with every property name read (past the
+  // bound no extra key can be told apart, so the rule is not checked).
+  bool closed = false;
+  std::vector<std::string> properties;  // sorted, for the closed check
 };
 
 struct Outcome {
@@ -81,6 +95,8 @@ struct Outcome {
   // upstream can set neither (the relay passes upstream headers through an allowlist).
   bool from_relay = false;
   std::string relay_nonce;                     // as received, not redacted ("" when absent)
+  // outcome.request.response_format when it asked for JSON (json_object or json_schema).
+  std::optional<AskedFormat> asked;
 };
 
 Outcome read_outcome(const json& outcome);

@@ -6,6 +6,7 @@
 #include "core/diagnose_input.h"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ Cause explain_relay_failure(const RelayFailure& relay, const Outcome& o, bool mi
 
 // A 2xx answer (or a stream): HTML, a native Anthropic body, findings, truncation.
 Cause explain_answer(const Outcome& o);
+
+// An answer that is not the JSON the request's response_format asked for (diagnose_format.cpp);
+// nullopt when nothing was asked or the answer keeps to it.
+std::optional<Cause> explain_format(const Outcome& o, const ResultView& r);
 
 // --- wording shared by the explainers (diagnose_words.cpp) ---------------------------
 std::string http_evidence(const ProviderFacts& facts);   // "HTTP 401 invalid_request_error/invalid_api_key: …"

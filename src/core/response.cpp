@@ -12,6 +12,7 @@ json to_json(const Result& r) {
   out["content"] = r.content;
   out["reasoning"] = r.reasoning;
   out["toolCalls"] = r.tool_calls.is_array() ? r.tool_calls : json::array();
+  out["functionCall"] = r.function_call ? *r.function_call : json(nullptr);
   out["finishReason"] = r.finish_reason ? json(*r.finish_reason) : json(nullptr);
   out["usage"] = r.usage ? *r.usage : json(nullptr);
   out["model"] = r.model ? json(*r.model) : json(nullptr);
@@ -127,25 +128,37 @@ void read_tool_calls(const json& calls, Result& r) {
 // Content given as an array of parts (Mistral's reasoning models): text parts make the
 // answer, thinking parts the reasoning.
 void read_content_parts(const json& parts, Result& r) {
-  warning(r, kMessagePath + ".content",
-          "content is an array of parts; OpenAI-compatible clients expect a string");
-  for (const json& part : parts) {
-    const auto* type = string_member(part, "type");
-    if (!type) continue;
-    if (*type == "text") {
-      if (const auto* text = string_member(part, "text")) r.content += *text;
-    } else if (*type == "thinking") {
-      const json* thinking = member(part, "thinking");
-      if (thinking && thinking->is_string()) r.reasoning += thinking->get_ref<const std::string&>();
-      else if (thinking && thinking->is_array())
-        for (const json& piece : *thinking)
-          if (const auto* text = string_member(piece, "text")) r.reasoning += *text;
-    }
+  warning(r, kMessagePath + ".content", kContentPartsNote);
+  const std::size_t skipped = pg::read_content_parts(
+      parts, [&](const std::string& text) { r.content += text; }, [&](const std::string& text) { r.reasoning += text; });
+  if (skipped)
+    warning(r, kMessagePath + ".content", "a content part that is neither text nor thinking was ignored");
+}
+
+// The legacy function_call ({name, arguments}) beside or instead of content.
+void read_function_call(const json& call, Result& r) {
+  const std::string path = kMessagePath + ".function_call";
+  if (!call.is_object()) {
+    error(r, path, std::string("function_call is ") + type_name(call) + ", not an object");
+    return;
   }
+  const auto* name = string_member(call, "name");
+  std::string arguments;
+  if (const json* args = member(call, "arguments"); args && args->is_string()) arguments = args->get<std::string>();
+  else if (args && !args->is_null()) warning(r, path + ".arguments", std::string("arguments is ") + type_name(*args) + ", not a string");
+  r.function_call = json{{"name", name ? *name : std::string()}, {"arguments", arguments}};
+  check_function_call(*r.function_call, path, r.findings);
 }
 
 void check_message(const json& choice, Result& r) {
   const json* message = member(choice, "message");
+  if ((!message || message->is_null()) && r.finish_reason && *r.finish_reason == "content_filter") {
+    // Azure leaves the message out when its filter stopped the answer: nothing to read, and
+    // nothing wrong with the settings (the finish reason says why).
+    warning(r, kMessagePath, "the message is missing: the provider's content filter removed the answer "
+                             "(finish_reason \"content_filter\"; Azure OpenAI leaves the message out)");
+    return;
+  }
   if (!message || !message->is_object()) {
     std::string text = "choices[0].message is missing";
     if (member(choice, "delta")) text += ": the choice has a delta, as a stream chunk does";
@@ -165,7 +178,9 @@ void check_message(const json& choice, Result& r) {
   if (refusal) warning(r, kMessagePath + ".refusal", "the model refused: " + excerpt(*refusal));
 
   if (const json* calls = member(*message, "tool_calls"); calls && !calls->is_null()) read_tool_calls(*calls, r);
-  const bool has_tool_calls = !r.tool_calls.empty();
+  if (const json* call = member(*message, "function_call"); call && !call->is_null()) read_function_call(*call, r);
+  // A legacy function call answers as a tool call does: content null beside it is normal.
+  const bool has_tool_calls = !r.tool_calls.empty() || r.function_call.has_value();
 
   const json* content = member(*message, "content");
   const std::string content_path = kMessagePath + ".content";
@@ -200,7 +215,7 @@ void check_finish(const json& choice, Result& r) {
     warning(r, path, std::string("finish_reason is ") + type_name(*reason) + ", not a string");
     return;
   }
-  const bool has_answer = !r.content.empty() || !r.tool_calls.empty();
+  const bool has_answer = !r.content.empty() || !r.tool_calls.empty() || r.function_call.has_value();
   check_finish_reason(*r.finish_reason, path, has_answer, false, r.findings);
   if (*r.finish_reason == "tool_calls" && r.tool_calls.empty())
     warning(r, path, "finish_reason is \"tool_calls\" but the message has no tool_calls");
@@ -208,7 +223,10 @@ void check_finish(const json& choice, Result& r) {
 
 void check_usage(const json& body, Result& r) {
   const json* usage = member(body, "usage");
-  if (!usage || usage->is_null()) {
+  if ((!usage || usage->is_null()) && x_groq_usage(body)) {
+    r.usage = read_usage(*x_groq_usage(body), "x_groq.usage", r.findings);
+    warning(r, "x_groq.usage", kXGroqUsageNote);
+  } else if (!usage || usage->is_null()) {
     warning(r, "usage", "usage is missing: the response does not say how many tokens it used");
   } else if (!usage->is_object()) {
     warning(r, "usage", std::string("usage is ") + type_name(*usage) + ", not an object");

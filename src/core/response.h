@@ -36,6 +36,8 @@ struct Result {
   std::string content;
   std::string reasoning;                 // reasoning_content (DeepSeek) or reasoning (OpenRouter)
   json tool_calls = json::array();       // [{id, type, function: {name, arguments}}], by index
+  // The legacy function_call ({name, arguments}), the form before tool_calls: an answer too.
+  std::optional<json> function_call;
   std::optional<std::string> finish_reason;
   std::optional<json> usage;             // {prompt_tokens, completion_tokens, total_tokens, ...}
   std::optional<std::string> model;
@@ -85,6 +87,11 @@ class ChatStream final : private SseSink {
   void on_choice(json& choice, std::size_t number, std::size_t choice_at);
   void on_delta(json& delta, std::size_t number, std::size_t choice_at);
   void on_tool_calls(json& fragments, std::size_t number, std::size_t choice_at);
+  void on_content_parts(const json& parts, std::size_t number, std::size_t choice_at);
+  void on_function_call(const json& fragment, std::size_t number, std::size_t choice_at);
+  void on_usage(json& chunk, std::size_t number);
+  void note_choice_end(double index, bool finished);
+  bool every_choice_finished() const;
   void on_provider_error(const EnvelopeError& error, const std::string& path);
   void on_relay_event(const std::string& data);
   void report_decoder_failure();
@@ -98,6 +105,16 @@ class ChatStream final : private SseSink {
   IssueLog issues_;               // repeated per-chunk findings, bounded
   ToolCallAssembler tool_calls_;
   std::optional<json> usage_;     // the last usage object, as sent; validated in end()
+  bool usage_from_x_groq_ = false;  // usage_ is Groq's x_groq.usage (no top-level usage yet)
+  // delta.function_call, joined: the name as last sent, the arguments concatenated.
+  bool function_call_ = false;
+  std::string function_name_, function_arguments_;
+  // Which choices the stream carried and whether each got a finish_reason: a stream that
+  // ends without [DONE] after every choice finished is whole (Perplexity's). Bounded; past
+  // the bound the stream counts as not finished.
+  static constexpr std::size_t kMaxTrackedChoices = 16;
+  std::vector<std::pair<double, bool>> choice_ends_;
+  bool choice_ends_overflow_ = false;
   std::string first_id_;          // to flag an id that changes mid-stream
   std::string refusal_;
   std::size_t content_pushed_ = 0;    // bytes of content / reasoning handed out by pushes

@@ -186,12 +186,14 @@ TEST_CASE("validate_completion: an OpenAI completion yields its content, usage a
 
 TEST_CASE("to_json gives design.md's Result shape with null where absent") {
   json j = to_json(validate_completion("not json"));
-  CHECK(j.size() == 10);
-  for (const char* key : {"ok", "content", "reasoning", "toolCalls", "finishReason", "usage", "model", "done", "relayEvent", "findings"})
+  CHECK(j.size() == 11);
+  for (const char* key : {"ok", "content", "reasoning", "toolCalls", "functionCall", "finishReason", "usage", "model",
+                          "done", "relayEvent", "findings"})
     CHECK_MESSAGE(j.contains(key), key);
   CHECK(j["ok"] == false);
   CHECK(j["content"] == "");
   CHECK(j["toolCalls"] == json::array());
+  CHECK(j["functionCall"].is_null());
   CHECK(j["finishReason"].is_null());
   CHECK(j["usage"].is_null());
   CHECK(j["model"].is_null());
@@ -409,7 +411,7 @@ TEST_CASE("validate_completion: the message") {
     CHECK(r.ok());
     CHECK(r.content == "Yes.");
     CHECK(r.reasoning == "hmm");
-    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "array of parts");
+    CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "array of typed parts (Mistral");
   }
   SUBCASE("reasoning_content wins over reasoning when both are set") {
     Result r = validate_completion(completion_with(
@@ -778,10 +780,18 @@ TEST_CASE("ChatStream: chunks that are not JSON are reported one by one, then su
 TEST_CASE("ChatStream: chunk shape rules") {
   SUBCASE("a wrong object is one error with a count") {
     json c = chunk({{"content", "x"}});
+    c["object"] = "text_completion";
+    Result r = run_whole(data(c) + data(c) + data(c) + kUsageChunk + kDone).result;
+    CHECK_FINDING(r, Severity::Error, "chunks[0].object", "\"text_completion\", expected \"chat.completion.chunk\" (in 3 chunks)");
+    CHECK(count(r, Severity::Error) == 1);
+    CHECK(r.content == "xxx");
+  }
+  SUBCASE("object \"chat.completion\" on chunks (Perplexity) is one warning with a count") {
+    json c = chunk({{"content", "x"}});
     c["object"] = "chat.completion";
     Result r = run_whole(data(c) + data(c) + data(c) + kUsageChunk + kDone).result;
-    CHECK_FINDING(r, Severity::Error, "chunks[0].object", "\"chat.completion\", expected \"chat.completion.chunk\" (in 3 chunks)");
-    CHECK(count(r, Severity::Error) == 1);
+    CHECK(r.ok());
+    CHECK_FINDING(r, Severity::Warning, "chunks[0].object", "(Perplexity names its stream chunks so): the deltas were read as usual (in 3 chunks)");
     CHECK(r.content == "xxx");
   }
   SUBCASE("missing choices is an error, empty choices is fine") {
@@ -897,8 +907,10 @@ void dom_view(const json& v, DomView& out) {
   const auto* object = string_member(v, "object");
   const json* choices = member(v, "choices");
   const json* usage = member(v, "usage");
+  const json* groq = member(v, "x_groq");  // may hold the usage (Groq): the full path's
   out.fast_shape = object && *object == "chat.completion.chunk" && !member(v, "error") && !member(v, "type") &&
-                   choices && choices->is_array() && choices->size() <= 1 && (!usage || usage->is_null());
+                   choices && choices->is_array() && choices->size() <= 1 && (!usage || usage->is_null()) &&
+                   (!groq || groq->is_null());
   auto keep = [&](int slot, const std::string* s, std::string_view& view, bool* present = nullptr) {
     if (!s) return;
     out.storage[slot] = *s;
@@ -920,7 +932,7 @@ void dom_view(const json& v, DomView& out) {
     out.fast_shape = false;
     return;
   }
-  for (const char* key : {"tool_calls", "refusal"})
+  for (const char* key : {"tool_calls", "refusal", "function_call"})
     if (const json* m = member(*delta, key); m && !m->is_null()) out.fast_shape = false;
   keep(3, string_member(*delta, "content"), out.fields.content, &out.fields.has_content);
   keep(4, string_member(*delta, "reasoning_content"), out.fields.reasoning_content, &out.fields.has_reasoning_content);
@@ -1013,6 +1025,9 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
       with_choice(R"({"index":0,"delta":{"role":"user","content":"a"}})"),
       with_choice(R"({"index":0,"delta":{"refusal":"no"}})"),
       with_choice(R"({"index":0,"delta":{"tool_calls":[]}})"),
+      with_choice(R"({"index":0,"delta":{"function_call":{"name":"f"}}})"),  // legacy function call
+      with_choice(R"({"index":0,"delta":{"content":[{"type":"text","text":"a"}]}})"),  // content parts
+      head + R"(],"x_groq":{"usage":{"total_tokens":1}}})",                   // Groq's usage
       with_choice(R"({"index":0,"delta":{"content":"a"},"x":1e400})"),          // out of a double's range
       with_choice(R"({"index":0,"delta":{"content":"a"},"x":01})"),
       with_choice(R"({"index":0,"delta":{"content":"a"},"x":[1,]})"),
@@ -1040,6 +1055,9 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
 TEST_CASE("ChunkScanner never accepts what the full parser reads differently (mutation fuzz)") {
   std::vector<std::string> seeds = fixture_chunks();
   seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"a\"\u00e9\ud83d\ude42","reasoning":null},"finish_reason":null,"x":[{"y":[true,false,null,-1.5,0]}]}]})");
+  // The quirks' chunks: x_groq, a legacy function_call, content as parts.
+  seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"a","function_call":null},"finish_reason":"stop"}],"x_groq":null})");
+  seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":[{"type":"text","text":"a"}]}}],"x_groq":{"usage":{"total_tokens":1}}})");
   const std::string alphabet = "{}[]\",:\\0123456789-.eEtrufalsn ux\xC3\xA9\x80\xFF\n";
   std::mt19937 rng(20240611);
   ChunkScanner scanner;

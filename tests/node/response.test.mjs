@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { loadCore } from '../../web/core.js';
+import { runOnce } from '../../web/playground/run.js';
 
 const core = await loadCore();
 const fixture = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/responses/${name}`, import.meta.url)));
@@ -82,6 +83,7 @@ test('validateCompletion: an OpenAI completion has design.md\'s Result shape', a
     content: 'Paris is the capital of France.',
     reasoning: '',
     toolCalls: [],
+    functionCall: null,
     finishReason: 'stop',
     usage: { prompt_tokens: 14, completion_tokens: 8, total_tokens: 22, reasoning_tokens: 0, cached_tokens: 0 },
     model: 'gpt-4o-mini-2024-07-18',
@@ -258,4 +260,48 @@ test('openStream end({ textLimit }) returns the start of long texts, their whole
   // diagnose believes the declared size, so the page can send the excerpt.
   const outcome = (result) => ({ status: 200, contentType: 'text/event-stream', result, model: { provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' } });
   assert.deepEqual(core.diagnose(outcome(cut)), core.diagnose(outcome(whole)));
+});
+
+// ---- what was asked: the page's outcome carries the request's response_format ------------
+
+test('runOnce puts the body\'s response_format in the outcome, and diagnose checks the answer against it', async () => {
+  const answer = (content) => JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+  const run = async (content, extra) => {
+    const api = { chat: async () => new Response(answer(content), { status: 200, headers: { 'content-type': 'application/json' } }) };
+    const body = { messages: [{ role: 'user', content: 'Who?' }], stream: false, ...extra };
+    const model = { id: 'x', provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' };
+    return (await runOnce({ core, api, model, body, signal: new AbortController().signal })).outcome;
+  };
+  const asked = { response_format: { type: 'json_schema', json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } } } };
+
+  const prose = await run('Ada Lovelace.', asked);
+  assert.deepEqual(prose.request, asked);
+  const failed = core.diagnose(prose);
+  assert.equal(failed.verdict, 'fail');
+  assert.equal(failed.steps[4].status, 'fail');
+  assert.match(failed.steps[4].evidence, /asked for JSON \(response_format json_schema `person`\), but the content is not JSON/);
+
+  assert.equal(core.diagnose(await run('{"name":"Ada"}', asked)).verdict, 'pass');
+  assert.match(core.diagnose(await run('{"name":"Ada","born":1815}', asked)).steps[4].evidence, /`born`, which the schema does not allow/);
+
+  const plain = await run('Ada Lovelace.', {});
+  assert.equal(plain.request, undefined, 'no response_format: nothing of the request is copied');
+  assert.equal(core.diagnose(plain).verdict, 'pass');
+});
+
+test('validateCompletion and openStream read a legacy function_call as functionCall', () => {
+  const body = '{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{}"}},"finish_reason":"function_call"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}';
+  const whole = core.validateCompletion(body);
+  assert.equal(whole.ok, true);
+  assert.deepEqual(whole.functionCall, { name: 'f', arguments: '{}' });
+  assert.deepEqual(whole.toolCalls, []);
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const stream = core.openStream();
+  stream.push(chunk({ role: 'assistant', function_call: { name: 'f', arguments: '{"a"' } }) + chunk({ function_call: { arguments: ':1}' } }) + chunk({}, 'function_call') + 'data: [DONE]\n\n');
+  const streamed = stream.end();
+  stream.free();
+  assert.equal(streamed.ok, true);
+  assert.deepEqual(streamed.functionCall, { name: 'f', arguments: '{"a":1}' });
 });

@@ -51,6 +51,9 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
     timing: { firstByte: null, firstToken: null, total: null, server: {} },
   };
   const model4core = { provider: model.provider, model_name: model.model_name, api_base: model.api_base };
+  // What diagnose checks the answer's form against; only response_format, so a request's
+  // images are never copied into the outcome.
+  const request = body?.response_format ? { response_format: body.response_format } : null;
 
   let res;
   try {
@@ -59,7 +62,7 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
     run.timing.total = performance.now() - t0;
     if (isAbort(err, signal)) run.aborted = true;
     else run.relayError = { kind: 'relay_unreachable', message: `the page could not reach the relay (${err?.message ?? err}); is it still running?` };
-    return finish(run, model4core);
+    return finish(run, model4core, request);
   }
 
   run.timing.firstByte = performance.now() - t0;
@@ -91,7 +94,7 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
     }
   }
   run.timing.total ??= performance.now() - t0;
-  return finish(run, model4core);
+  return finish(run, model4core, request);
 }
 
 async function readStream(core, res, run, signal, t0, onDelta) {
@@ -177,12 +180,13 @@ function isAbort(err, signal) {
 }
 
 /** Adds the core's Outcome (design.md) to the run. */
-function finish(run, model) {
+function finish(run, model, request) {
   const timings = { ...run.timing.server };
   if (run.timing.firstByte !== null) timings.page_first_byte = run.timing.firstByte;
   if (run.timing.firstToken !== null) timings.page_first_token = run.timing.firstToken;
   if (run.timing.total !== null) timings.page_total = run.timing.total;
   const outcome = { model, timings };
+  if (request) outcome.request = request;
   if (run.relayError) outcome.relayError = run.relayError;
   if (run.aborted) outcome.aborted = true;
   if (run.status) {
