@@ -2,7 +2,9 @@
 // Result does not depend on the split; the content and reasoning deltas add up to the
 // final content and reasoning, whether read from the JSON or the encoded output; every
 // reply is valid UTF-8 JSON; a relay_error event yields a bounded relayEvent (its nonce
-// base64url or "") and at most a warning, never an error finding of its own.
+// base64url or "") and at most a warning, never an error finding of its own. A stream
+// read as whole without data: [DONE] (Perplexity's) has choice 0's finish_reason; a legacy
+// function_call is {name, arguments} strings.
 //
 // Input: [limit byte][split plan][stream bytes]; an odd limit byte makes the line limit
 // small so the decoder-failure path is reached.
@@ -63,6 +65,11 @@ Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& lim
   const pg::Result result = s.end();
   run.result = pgfuzz::checked_dump(pg::to_json(result));
   check_relay_event(result);
+  if (result.ok() && !result.done) PGFUZZ_CHECK(result.finish_reason.has_value());
+  if (result.function_call) {
+    PGFUZZ_CHECK(result.function_call->is_object() && result.function_call->size() == 2);
+    PGFUZZ_CHECK(pg::string_member(*result.function_call, "name") && pg::string_member(*result.function_call, "arguments"));
+  }
   PGFUZZ_CHECK(run.content == result.content);
   PGFUZZ_CHECK(run.reasoning == result.reasoning);
   // end() is idempotent.

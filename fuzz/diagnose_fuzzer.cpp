@@ -3,7 +3,9 @@
 // upstream controls makes a relay verdict: the same outcome without what only the relay
 // and the page can set (relayError, the headers that carry x-playground-source and the
 // relay's nonce) has no relay-side condition but "no outcome", whatever its body or its
-// result's relayEvent say.
+// result's relayEvent say. And the request (what the answer's form is checked against) can
+// only fail the answer step: without it the first four steps read the same, and an outcome
+// that failed without it reads exactly the same with it.
 #include "core/diagnose.h"
 #include "fuzz_util.h"
 
@@ -26,6 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checked(pg::diagnose(*parsed.value));
 
   if (!parsed.value->is_object()) return 0;
+  if (parsed.value->contains("request")) {
+    const pg::json with = pg::to_json(pg::diagnose(*parsed.value));
+    pg::json without_request = *parsed.value;
+    without_request.erase("request");
+    const pg::json without = pg::to_json(checked(pg::diagnose(without_request)));
+    for (std::size_t i = 0; i < 4; ++i) PGFUZZ_CHECK(with["steps"][i] == without["steps"][i]);
+    if (without["verdict"] == "fail") PGFUZZ_CHECK(with == without);
+    if (with != without) PGFUZZ_CHECK(with["steps"][4]["status"] == "fail" && with["verdict"] == "fail");
+  }
   pg::json upstream_only = std::move(*parsed.value);
   upstream_only.erase("relayError");
   upstream_only.erase("headers");

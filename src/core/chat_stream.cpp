@@ -424,11 +424,15 @@ void ChatStream::note_choice_end(double index, bool finished) {
   choice_ends_.emplace_back(index, finished);
 }
 
+// Choice 0, the one the playground shows, must be among them.
 bool ChatStream::every_choice_finished() const {
-  if (choice_ends_.empty() || choice_ends_overflow_) return false;
-  for (const auto& seen : choice_ends_)
+  if (choice_ends_overflow_) return false;
+  bool first = false;
+  for (const auto& seen : choice_ends_) {
     if (!seen.second) return false;
-  return true;
+    first = first || seen.first == 0;
+  }
+  return first;
 }
 
 void ChatStream::on_tool_calls(json& fragments, std::size_t number, std::size_t choice) {

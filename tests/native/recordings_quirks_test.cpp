@@ -354,6 +354,9 @@ TEST_CASE("quirk: Perplexity: chunks named chat.completion, CRLF, cumulative usa
     done["choices"][0]["index"] = 1;
     const Result whole = read_every_way(data(chunk({{"content", "a"}}, "stop")) + data(second) + data(done)).result;
     CHECK(whole.ok());
+    // Choice 0, the one shown, must be among the finished ones.
+    const Result only_other = read_every_way(data(done)).result;
+    CHECK_FINDING(only_other, Severity::Error, "", "(cut short)");
   }
   SUBCASE("a stream that ended on the provider's error keeps the cut as an error") {
     json error = chunk({{"content", ""}}, "error");
