@@ -779,8 +779,10 @@ std::shared_ptr<const Matcher> compile(const std::vector<std::string>& secrets) 
 // Matchers of the last few secret lists. The relay builds a redactor for every call, nearly
 // always for one of a few lists (every key, or the keys sent to one host), and working a
 // list's forms out again (base64 runs, sorting) costs more than redacting a short answer.
-// A matcher is immutable, so one can serve any number of redactors. Big lists are not
-// kept: they are rare, and each would hold a lot of memory.
+// A matcher is immutable, so one can serve any number of redactors. The cache keeps the
+// secrets of its lists after their redactors are gone, in the process that configured them
+// and holds them anyway. Big lists are not kept: they are rare, and each would hold a lot
+// of memory.
 constexpr std::size_t kCachedLists = 16;
 constexpr std::size_t kMaxCachedListBytes = 32 * 1024;
 
