@@ -4,19 +4,12 @@
 // is first-match-wins over tables ordered from most to least specific.
 #include "core/address.h"
 
+#include "core/text.h"
+
 #include <cstddef>
 
 namespace pg {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // One inet_aton part starting at text[i] (which must be a digit): C-style base detection
 // like strtoul(…, 0). Stops at the first character that is not a digit of the base, as
@@ -236,7 +229,7 @@ AddressClass classify_ipv6(const Ipv6Bytes& a) {
 bool valid_zone(std::string_view zone) {
   if (zone.empty() || zone.size() > 64) return false;
   for (char c : zone) {
-    bool ok = is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+    bool ok = is_alnum(c) || c == '.' ||
               c == '_' || c == '-';
     if (!ok) return false;
   }
@@ -345,7 +338,6 @@ std::string format_ipv4(std::uint32_t address) {
 }
 
 std::string format_ipv6(const Ipv6Bytes& a) {
-  static const char* kHex = "0123456789abcdef";
   std::uint16_t g[8];
   for (int k = 0; k < 8; ++k) g[k] = static_cast<std::uint16_t>((a[2 * k] << 8) | a[2 * k + 1]);
   bool mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff;
@@ -376,7 +368,7 @@ std::string format_ipv6(const Ipv6Bytes& a) {
     for (int shift = 12; shift >= 0; shift -= 4) {
       unsigned nibble = (g[k] >> shift) & 0xf;
       if (nibble != 0 || started || shift == 0) {
-        out.push_back(kHex[nibble]);
+        out.push_back(hex_digit(nibble));
         started = true;
       }
     }

@@ -1,6 +1,7 @@
 #include "core/chunk_scanner.h"
 
 #include "core/json_util.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 #include <cstddef>
@@ -208,13 +209,9 @@ class Cursor {
     if (end_ - p_ < 4) return false;
     out = 0;
     for (int i = 0; i < 4; ++i) {
-      const unsigned c = *p_++;
-      unsigned digit;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-      else return false;
-      out = out * 16 + digit;
+      const int digit = hex_value(static_cast<char>(*p_++));
+      if (digit < 0) return false;
+      out = out * 16 + static_cast<unsigned>(digit);
     }
     return true;
   }

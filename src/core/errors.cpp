@@ -8,6 +8,9 @@
 // of levels deep (parse_json already refuses absurd nesting).
 #include "core/errors.h"
 
+#include "core/body_sniff.h"
+#include "core/json_path.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -41,43 +44,8 @@ std::string bounded_message(std::string_view text) { return excerpt(text, kMaxMe
 
 std::string bounded_token(std::string_view text) { return excerpt(text, kMaxTokenBytes - 4); }
 
-bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-// Drops surrounding whitespace and a leading UTF-8 byte order mark.
-std::string_view trim(std::string_view s) {
-  if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.remove_prefix(3);
-  while (!s.empty() && is_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && is_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// `s` at `at` starts with `lower_word` (ASCII, compared case-insensitively).
-bool starts_with_ci(std::string_view s, std::size_t at, std::string_view lower_word) {
-  if (at > s.size() || s.size() - at < lower_word.size()) return false;
-  for (std::size_t i = 0; i < lower_word.size(); ++i)
-    if (lower(s[at + i]) != lower_word[i]) return false;
-  return true;
-}
-
-// First case-insensitive occurrence of `lower_word` at or after `from`; npos if none.
-// Our words start with '<', so the scan jumps from '<' to '<' (memchr) and compares there.
-std::size_t find_ci(std::string_view s, std::string_view lower_word, std::size_t from) {
-  if (lower_word.empty()) return from <= s.size() ? from : std::string_view::npos;
-  const char first = lower_word[0];
-  const bool letter = first >= 'a' && first <= 'z';
-  for (std::size_t i = from; i < s.size(); ++i) {
-    if (!letter) {
-      i = s.find(first, i);
-      if (i == std::string_view::npos) return i;
-    } else if (lower(s[i]) != first) {
-      continue;
-    }
-    if (starts_with_ci(s, i, lower_word)) return i;
-  }
-  return std::string_view::npos;
-}
+// Drops a leading UTF-8 byte order mark and surrounding whitespace.
+std::string_view trim_body(std::string_view s) { return trim(skip_bom(s)); }
 
 // ---------------------------------------------------------------------------------------
 // JSON envelopes
@@ -122,16 +90,17 @@ std::string render_location(const json& loc) {
   if (!loc.is_array()) return out;
   bool first = true;
   for (const json& part : loc) {
-    if (part.is_number_integer() || part.is_number_unsigned()) {
-      out += "[" + dump_json(part) + "]";
+    if (part.is_number_unsigned() || (part.is_number_integer() && part.get<std::int64_t>() >= 0)) {
+      out = index_path(out, part.get<std::uint64_t>());
+    } else if (part.is_number_integer()) {
+      out += "[" + dump_json(part) + "]";  // a negative index: never sent, shown as given
     } else if (part.is_string()) {
       const auto& s = part.get_ref<const std::string&>();
       if (first && s == "body") {  // where FastAPI looked, not a field name
         first = false;
         continue;
       }
-      if (!out.empty()) out += ".";
-      out += s;
+      out = join_path(out, s);
     }
     first = false;
     if (out.size() > kMaxMessageBytes) break;
@@ -180,7 +149,7 @@ std::string render_message(const json* value, int nesting) {
   if (nesting > kMaxMessageNesting) return json_excerpt(*value);
   if (value->is_string()) {
     const auto& s = value->get_ref<const std::string&>();
-    const std::string_view t = trim(s);
+    const std::string_view t = trim_body(s);
     if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
       if (auto parsed = parse_json(t); parsed.value && (parsed.value->is_object() || parsed.value->is_array())) {
         std::string inner = render_message(&*parsed.value, nesting + 1);
@@ -259,7 +228,7 @@ bool from_json_value(const json& value, int nesting, ProviderError& out) {
   if (value.is_string()) {
     // A JSON string body: either the message itself, or JSON encoded twice.
     const auto& s = value.get_ref<const std::string&>();
-    const std::string_view t = trim(s);
+    const std::string_view t = trim_body(s);
     if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
       if (auto parsed = parse_json(t); parsed.value && from_json_value(*parsed.value, nesting + 1, out)) return true;
     }
@@ -312,11 +281,8 @@ std::optional<ProviderError> from_json_body(std::string_view body) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Event streams: an error sent as `data: {...}` (possibly after `event: error`)
-
-bool looks_like_event_stream(std::string_view media, std::string_view t) {
-  return media == "text/event-stream" || starts_with_ci(t, 0, "data:") || starts_with_ci(t, 0, "event:");
-}
+// Event streams (sniff::is_event_stream): an error sent as `data: {...}` (possibly after
+// `event: error`)
 
 std::optional<ProviderError> from_event_stream(std::string_view body) {
   // Only lines that mention "error" can carry one: jump from mention to mention, so a
@@ -332,7 +298,7 @@ std::optional<ProviderError> from_event_stream(std::string_view body) {
     at = end + 1;
     const std::string_view line = body.substr(begin, end - begin);
     if (line.compare(0, 5, "data:") != 0) continue;
-    const std::string_view data = trim(line.substr(5));
+    const std::string_view data = trim_body(line.substr(5));
     if (data.empty() || data.front() != '{') continue;
     auto parsed = parse_json(data);
     if (!parsed.value || !parsed.value->is_object()) continue;
@@ -347,18 +313,7 @@ std::optional<ProviderError> from_event_stream(std::string_view body) {
 }
 
 // ---------------------------------------------------------------------------------------
-// HTML
-
-bool looks_like_html(std::string_view t) {
-  if (t.empty() || t.front() != '<') return false;
-  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<title", "<h1"})
-    if (starts_with_ci(t, 0, tag)) return true;
-  if (starts_with_ci(t, 0, "<?xml") || starts_with_ci(t, 0, "<!--")) {
-    // A prologue or a comment first: look a little further for the document element.
-    return find_ci(t.substr(0, std::min<std::size_t>(t.size(), 2048)), "<html", 0) != std::string_view::npos;
-  }
-  return false;
-}
+// HTML (sniff::is_html)
 
 // Decodes the entity at s[i] == '&' into out; returns the bytes consumed (0: not one).
 std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
@@ -373,10 +328,7 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
     if (digits.empty()) return 0;
     std::uint32_t cp = 0;
     for (char c : digits) {
-      int v = -1;
-      if (c >= '0' && c <= '9') v = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+      const int v = hex ? hex_value(c) : (is_digit(c) ? c - '0' : -1);
       if (v < 0) return 0;
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
       if (cp > 0x10FFFF) return 0;
@@ -411,12 +363,13 @@ std::string html_text(std::string_view s, std::size_t limit) {
     const char c = s[i];
     if (c == '<') {
       std::size_t resume = std::string_view::npos;
-      if (starts_with_ci(s, i, "<!--")) {
+      const std::string_view tag = s.substr(i);
+      if (starts_with(tag, "<!--")) {
         const std::size_t close = s.find("-->", i + 4);
         resume = close == std::string_view::npos ? s.size() : close + 3;
-      } else if (starts_with_ci(s, i, "<script") || starts_with_ci(s, i, "<style")) {
-        const std::string_view closing = starts_with_ci(s, i, "<script") ? "</script" : "</style";
-        const std::size_t close = find_ci(s, closing, i + 1);
+      } else if (starts_with_nocase(tag, "<script") || starts_with_nocase(tag, "<style")) {
+        const std::string_view closing = starts_with_nocase(tag, "<script") ? "</script" : "</style";
+        const std::size_t close = find_nocase(s, closing, i + 1);
         const std::size_t gt = close == std::string_view::npos ? std::string_view::npos : s.find('>', close);
         resume = gt == std::string_view::npos ? s.size() : gt + 1;
       } else {
@@ -446,12 +399,12 @@ std::optional<std::string> element_text(std::string_view html, std::string_view 
   html = html.substr(0, std::min(html.size(), kMaxElementSearchBytes));
   std::size_t at = 0;
   for (;;) {
-    at = find_ci(html, open, at);
+    at = find_nocase(html, open, at);
     if (at == std::string_view::npos) return std::nullopt;
     const std::size_t after = at + open.size();
     if (after >= html.size()) return std::nullopt;
     const char next = html[after];
-    if (next == '>' || next == '/' || is_space(static_cast<unsigned char>(next))) break;
+    if (next == '>' || next == '/' || is_space(next)) break;
     at = after;  // "<titlebar", "<h10": another tag
   }
   const std::size_t gt = html.find('>', at);
@@ -459,7 +412,7 @@ std::optional<std::string> element_text(std::string_view html, std::string_view 
   const std::size_t start = gt + 1;
   const std::string_view rest = html.substr(start, std::min(html.size() - start, kMaxElementBytes));
   const std::string closing = "</" + std::string(tag_lower);
-  std::size_t end = find_ci(rest, closing, 0);
+  std::size_t end = find_nocase(rest, closing);
   if (end == std::string_view::npos && tag_lower == "title") end = rest.find('<');  // <title> never closed
   if (end == std::string_view::npos) end = rest.size();
   return html_text(rest.substr(0, end), kMaxElementBytes);
@@ -484,7 +437,7 @@ ProviderError from_html(std::string_view body, int status) {
 }  // namespace
 
 ProviderError parse_error(int status, std::string_view content_type, std::string_view body) {
-  const std::string_view t = trim(body);
+  const std::string_view t = trim_body(body);
   if (t.empty()) {
     ProviderError out;
     out.type = "empty";
@@ -494,11 +447,10 @@ ProviderError parse_error(int status, std::string_view content_type, std::string
   if ((t.front() == '{' || t.front() == '[' || t.front() == '"') && t.size() <= kMaxJsonBodyBytes) {
     if (auto parsed = from_json_body(t)) return *parsed;
   }
-  const std::string media = media_type(content_type);
-  if (looks_like_event_stream(media, t)) {
+  if (sniff::is_event_stream(t, content_type)) {
     if (auto event = from_event_stream(t)) return *event;
   }
-  if (looks_like_html(t) || media == "text/html" || media == "application/xhtml+xml") return from_html(t, status);
+  if (sniff::is_html(t, content_type)) return from_html(t, status);
   ProviderError out;
   out.type = "text";
   out.message = bounded_message(t);

@@ -1,5 +1,7 @@
 #include "core/interpolate.h"
 
+#include "core/json_path.h"
+
 namespace pg {
 
 namespace {
@@ -70,7 +72,7 @@ json walk(const json& value, const EnvMap& env, bool keep_unset, const std::stri
     json out = json::array();
     std::size_t i = 0;
     for (const auto& item : value) {
-      out.push_back(walk(item, env, keep_unset, path + "[" + std::to_string(i) + "]", depth + 1, errors));
+      out.push_back(walk(item, env, keep_unset, index_path(path, i), depth + 1, errors));
       ++i;
     }
     return out;
@@ -78,8 +80,7 @@ json walk(const json& value, const EnvMap& env, bool keep_unset, const std::stri
   if (value.is_object()) {
     json out = json::object();
     for (auto it = value.begin(); it != value.end(); ++it)
-      out[it.key()] = walk(it.value(), env, keep_unset, path.empty() ? it.key() : path + "." + it.key(),
-                           depth + 1, errors);
+      out[it.key()] = walk(it.value(), env, keep_unset, join_path(path, it.key()), depth + 1, errors);
     return out;
   }
   return value;

@@ -1,5 +1,6 @@
 #include "core/json_reader.h"
 
+#include "core/text.h"
 #include "core/utf8.h"
 
 #include <cerrno>
@@ -172,13 +173,9 @@ class Reader {
     value = 0;
     for (int i = 0; i < 4; ++i, ++p_) {
       if (p_ >= end_) return fail(Kind::Truncated, "the text ends inside a \\u escape");
-      const unsigned c = *p_;
-      unsigned digit;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-      else return fail(Kind::Malformed, "a \\u escape needs four hexadecimal digits");
-      value = (value << 4) | digit;
+      const int digit = hex_value(static_cast<char>(*p_));
+      if (digit < 0) return fail(Kind::Malformed, "a \\u escape needs four hexadecimal digits");
+      value = (value << 4) | static_cast<std::uint32_t>(digit);
     }
     return true;
   }
@@ -219,7 +216,6 @@ class Reader {
     return true;
   }
 
-  static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
   bool number(json& out) {
     const unsigned char* start = p_;

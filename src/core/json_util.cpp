@@ -2,8 +2,7 @@
 
 #include "core/json_reader.h"
 #include "core/json_writer.h"
-
-#include <cctype>
+#include "core/text.h"
 
 namespace pg {
 
@@ -25,7 +24,7 @@ ParseOutcome parse_json(std::string_view text, std::size_t max_depth) {
   // Text that does not even start like a JSON document is named by its first characters
   // (an HTML error page, a plain-text message), which says more than a byte offset.
   std::size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  while (i < text.size() && is_space(text[i])) ++i;
   const char first = i < text.size() ? text[i] : '\0';
   if (first != '{' && first != '[' && first != '"') {
     out.error = "not JSON: starts with \"" + excerpt(text.substr(i), 40) + "\"";
@@ -62,8 +61,7 @@ std::string media_type(std::string_view content_type) {
   std::string out;
   for (char c : content_type) {
     if (c == ';') break;
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!is_space(c)) out.push_back(lower(c));
   }
   return out;
 }
@@ -74,7 +72,7 @@ std::string excerpt(std::string_view text, std::size_t max_chars) {
   bool last_space = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (std::isspace(c)) {
+    if (is_space(static_cast<char>(c))) {
       if (!last_space && !out.empty()) out.push_back(' ');
       last_space = true;
       continue;

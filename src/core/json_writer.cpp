@@ -1,5 +1,6 @@
 #include "core/json_writer.h"
 
+#include "core/text.h"
 #include "core/utf8.h"
 
 #include <cmath>
@@ -103,7 +104,6 @@ void write_value(const json& value, std::string& out, int indent, int level) {
 }  // namespace
 
 void write_json_string(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   // Written through a raw pointer into room made up front (the text plus its quotes, the
@@ -158,8 +158,8 @@ void write_json_string(std::string_view text, std::string& out) {
         *w++ = 'u';
         *w++ = '0';
         *w++ = '0';
-        *w++ = kHex[c >> 4];
-        *w++ = kHex[c & 0xF];
+        *w++ = hex_digit(c >> 4);
+        *w++ = hex_digit(c);
     }
   }
   *w++ = '"';

@@ -45,6 +45,8 @@
 // reads at most window() bytes, so the tail is bounded whatever the stream.
 #include "core/redact.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -67,17 +69,6 @@ constexpr std::size_t kLongestUnit = 36;
 // one of them on, so the decoding modes run only when a raw read saw one.
 constexpr unsigned kSawBackslash = 1;
 constexpr unsigned kSawPercent = 2;
-
-constexpr bool is_ascii_alnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void note_escapes(std::string_view span, unsigned& seen) {
   for (char c : span) {
@@ -261,7 +252,7 @@ struct Reader {
 // Characters keys are made of; a gap between the echoed prefix and the mask uses only these.
 constexpr std::array<bool, 256> kKeyChars = [] {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = is_ascii_alnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  for (int c = 0; c < 256; ++c) t[c] = is_alnum(static_cast<char>(c)) || c == '-' || c == '_';
   return t;
 }();
 bool is_key_char(unsigned char c) { return kKeyChars[c]; }

@@ -219,7 +219,7 @@ bool read_content(Build& b, const json* content, const std::string& path, std::s
   std::size_t i = 0;
   for (const auto& part : *content) {
     json part_out;
-    if (read_part(b, part, path_index(path, i++), role, part_out)) out.push_back(std::move(part_out));
+    if (read_part(b, part, index_path(path, i++), role, part_out)) out.push_back(std::move(part_out));
     else ok = false;
   }
   return ok;
@@ -232,7 +232,7 @@ std::string no_instructions(const std::string& model_name) {
 
 // Returns the message's role when valid ("" otherwise).
 std::string read_message(Build& b, const json& message, std::size_t index) {
-  const std::string path = path_index("messages", index);
+  const std::string path = index_path("messages", index);
   if (!message.is_object()) {
     b.report.error(path, "must be an object {role, content} (got " + type_name(message) + ")");
     return {};
@@ -298,7 +298,7 @@ void read_messages(Build& b, const json& form) {
   std::string last_role;
   for (std::size_t i = 0; i < m->size(); ++i) last_role = read_message(b, (*m)[i], i);
   if (!last_role.empty() && last_role != "user") {
-    b.report.warn(path_index("messages", m->size() - 1) + ".role",
+    b.report.warn(index_path("messages", m->size() - 1) + ".role",
                   std::string("the conversation ends with ") + (last_role == "assistant" ? "an " : "a ") + last_role +
                       " message; most providers expect it to end with a user message");
   }
@@ -444,7 +444,7 @@ void read_stop(Build& b, const json& params) {
                                 std::to_string(b.limits.max_stop));
     std::size_t i = 0;
     for (const auto& s : *v) {
-      const std::string item = path_index(field, i++);
+      const std::string item = index_path(field, i++);
       if (!s.is_string()) b.report.error(item, "must be a string (got " + type_name(s) + ")");
       else if (s.get_ptr<const std::string*>()->empty()) b.report.error(item, "must not be empty");
       else if (b.text_fits(item, *s.get_ptr<const std::string*>())) blank = blank || is_blank(*s.get_ptr<const std::string*>());
@@ -571,7 +571,7 @@ void read_params(Build& b, const json& form) {
   }
   for (auto it = p->begin(); it != p->end(); ++it)
     if (!is_parameter(it.key()))
-      b.report.error(path_key("params", it.key()), "is not a playground parameter; put provider-specific fields in extra");
+      b.report.error(join_path("params", it.key()), "is not a playground parameter; put provider-specific fields in extra");
   for (const auto& spec : kSampling) read_sampling(b, *p, spec);
   read_max_tokens(b, *p);
   read_seed(b, *p);
@@ -633,7 +633,7 @@ void read_extra(Build& b, const json& form) {
   }
   for (auto it = e->begin(); it != e->end(); ++it) {
     const std::string& key = it.key();
-    const std::string field = path_key("extra", key);
+    const std::string field = join_path("extra", key);
     if (key.empty()) {
       b.report.error(field, "a field needs a name");
       continue;

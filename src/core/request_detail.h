@@ -4,8 +4,10 @@
 // Internal to the builder: nothing outside src/core/request*.cpp and model_rules.cpp uses it.
 #pragma once
 
+#include "core/json_path.h"
 #include "core/json_util.h"
 #include "core/request.h"
+#include "core/text.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -50,23 +52,13 @@ class Report {
 };
 
 // ----------------------------------------------------------------- text (request_text.cpp)
+// (trim, is_blank, lower_ascii, starts_with_nocase, all_digits, … are core/text.h's; paths
+// are built with core/json_path.h's join_path / index_path.)
 
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view trim(std::string_view s);
-bool is_blank(std::string_view s);
-std::string lower_ascii(std::string_view s);
-bool starts_with(std::string_view s, std::string_view prefix);
-bool starts_with_nocase(std::string_view s, std::string_view lower_prefix);
 // OpenAI refuses response_format json_object unless the prompt says "JSON" somewhere.
 bool mentions_json(std::string_view s);
 // User text shown inside a message: bounded, single-line, quoted.
 std::string quote_user(std::string_view s);
-std::string path_key(std::string_view base, std::string_view key);
-std::string path_index(std::string_view base, std::size_t i);
 // "a string", "an array", "true", …: a value's kind for messages.
 std::string type_name(const json& v);
 // What the user gave, for "(got …)": strings quoted, numbers as numbers, the rest by kind.
@@ -79,7 +71,6 @@ std::string human_bytes(std::size_t n, bool round_up = false);
 // Depth of nested arrays/objects, iteratively: a native caller can hand over values far
 // deeper than parse_json allows, and copying or dumping them would recurse that deep.
 bool nests_deeper_than(const json& root, std::size_t limit);
-bool all_digits(std::string_view s);
 
 // Names not in `allowed` become errors at base.key.
 template <std::size_t N>
@@ -88,7 +79,7 @@ void reject_unknown_keys(Report& report, const json& object, std::string_view ba
   for (auto it = object.begin(); it != object.end(); ++it) {
     bool known = false;
     for (auto a : allowed) known = known || it.key() == a;
-    if (!known) report.error(path_key(base, it.key()), why);
+    if (!known) report.error(join_path(base, it.key()), why);
   }
 }
 

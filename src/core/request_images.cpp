@@ -1,7 +1,6 @@
 // Image parts of a message: https: links and base64 data: URLs (request_detail.h).
 #include "core/request_detail.h"
 
-#include <cctype>
 #include <cstdlib>
 
 namespace pg::request_detail {
@@ -113,7 +112,7 @@ bool valid_host_port(std::string_view authority) {
     const std::size_t close = host.find(']');
     if (close == std::string_view::npos || close < 3) return false;
     for (char c : host.substr(1, close - 1))
-      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+      if (!(is_hex_digit(c) || c == ':' || c == '.')) return false;
     port = host.substr(close + 1);
     if (!port.empty() && port.front() != ':') return false;
     if (!port.empty()) port.remove_prefix(1);

@@ -6,44 +6,9 @@
 
 namespace pg::request_detail {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool is_blank(std::string_view s) { return trim(s).empty(); }
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool starts_with_nocase(std::string_view s, std::string_view lower_prefix) {
-  if (s.size() < lower_prefix.size()) return false;
-  for (std::size_t i = 0; i < lower_prefix.size(); ++i)
-    if (lower(s[i]) != lower_prefix[i]) return false;
-  return true;
-}
-
-bool mentions_json(std::string_view s) {
-  for (std::size_t i = 0; i + 4 <= s.size(); ++i)
-    if (starts_with_nocase(s.substr(i, 4), "json")) return true;
-  return false;
-}
+bool mentions_json(std::string_view s) { return contains_nocase(s, "json"); }
 
 std::string quote_user(std::string_view s) { return "\"" + excerpt(s, 60) + "\""; }
-
-std::string path_key(std::string_view base, std::string_view key) {
-  std::string shown = excerpt(key, 64);  // keys come from the user too
-  return base.empty() ? shown : std::string(base) + "." + shown;
-}
-std::string path_index(std::string_view base, std::size_t i) {
-  return std::string(base) + "[" + std::to_string(i) + "]";
-}
 
 std::string type_name(const json& v) {
   switch (v.type()) {
@@ -93,13 +58,6 @@ bool nests_deeper_than(const json& root, std::size_t limit) {
     for (const auto& child : *f.value) stack.push_back({&child, f.depth + 1});
   }
   return false;
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_digit(c)) return false;
-  return true;
 }
 
 }  // namespace pg::request_detail

@@ -1,5 +1,7 @@
 #include "core/resource_checks.h"
 
+#include "core/text.h"
+
 #include <cmath>
 
 namespace pg::resources_detail {
@@ -211,7 +213,7 @@ bool check_date_time(EntryLog& log, const std::string& path, const json& value) 
     if (at + n > s.size()) return -1;
     int v = 0;
     for (std::size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return -1;
+      if (!is_digit(s[i])) return -1;
       v = v * 10 + (s[i] - '0');
     }
     return v;
@@ -225,7 +227,7 @@ bool check_date_time(EntryLog& log, const std::string& path, const json& value) 
   if (ok && at < s.size() && s[at] == '.') {
     ++at;
     const std::size_t start = at;
-    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    while (at < s.size() && is_digit(s[at])) ++at;
     ok = at > start;
   }
   if (ok) {
@@ -279,14 +281,6 @@ bool check_fields(EntryLog& log, const std::string& path, const json& value, con
   const std::size_t before = log.errors_logged();
   check_members(log, path, value, rules, unknown);
   return log.errors_logged() == before;
-}
-
-std::string join_path(const std::string& path, const std::string& member_name) {
-  return path.empty() ? member_name : path + "." + member_name;
-}
-
-std::string index_path(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
 }
 
 }  // namespace pg::resources_detail

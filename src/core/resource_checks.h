@@ -5,6 +5,7 @@
 // required fields and enums still hold).
 #pragma once
 
+#include "core/json_path.h"
 #include "core/json_util.h"
 #include "core/resources.h"
 
@@ -90,7 +91,6 @@ bool check_fields(EntryLog& log, const std::string& path, const json& value, con
 // True when `object` has `field` with a non-null value.
 bool present(const json& object, const char* field);
 
-std::string join_path(const std::string& path, const std::string& member);
-std::string index_path(const std::string& path, std::size_t index);
+// Paths: core/json_path.h's join_path and index_path.
 
 }  // namespace pg::resources_detail

@@ -6,6 +6,7 @@
 #include "core/resource_credentials.h"
 
 #include "core/json_util.h"
+#include "core/text.h"
 #include "core/upstream.h"
 
 namespace pg::resources_detail {
@@ -21,13 +22,6 @@ bool header_value(std::string_view s) {
   return true;
 }
 
-std::string_view trimmed(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string refused(const ProviderKey& key, const std::string& why) {
   return "the gateway refuses provider key `" + excerpt(key.display_name, 80) +
          "` before any request (401 invalid upstream credentials): its api_key " + why +
@@ -39,7 +33,7 @@ std::string refused(const ProviderKey& key, const std::string& why) {
 std::string credential_problem(const ProviderKey& key) {
   const WireProtocol protocol = wire_protocol(key.provider, key.adapter);
   if (protocol == WireProtocol::AzureOpenAI) {
-    const std::string_view secret = trimmed(key.api_key);
+    const std::string_view secret = trim(key.api_key);
     if (secret.empty()) return refused(key, "is empty once trimmed");
     if (secret.front() == '{') {
       const ParseOutcome parsed = parse_json(secret);

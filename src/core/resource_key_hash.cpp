@@ -1,6 +1,8 @@
 // SHA-256 (FIPS 180-4) over a whole message in memory; caller keys are short.
 #include "core/resource_key_hash.h"
 
+#include "core/text.h"
+
 #include <array>
 #include <cstdint>
 
@@ -62,10 +64,9 @@ std::string sha256_hex(std::string_view data) {
   const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
   for (int i = 0; i < 8; ++i) tail[64 * blocks - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   for (std::size_t i = 0; i < blocks; ++i) compress(h, tail + 64 * i);
-  static const char* kHex = "0123456789abcdef";
   std::string out;
   for (std::uint32_t word : h)
-    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
+    for (int shift = 24; shift >= 0; shift -= 8) append_hex(out, static_cast<unsigned char>(word >> shift));
   return out;
 }
 

@@ -5,8 +5,7 @@
 // Condition trees obey the gateway's caps: depth 3, 16 leaves, 64 values per list, operators
 // each dimension admits, regexes of at most 256 bytes.
 #include "core/resource_entries.h"
-
-#include <cctype>
+#include "core/text.h"
 
 namespace pg::resources_detail {
 
@@ -157,9 +156,8 @@ bool desugar_conditions(json& nodes, const FileSugar& file, EntryLog& log, const
 void schedule(EntryLog& l, const std::string& p, const json& v) {
   auto hhmm = [](const std::string& s, bool end) {
     if (end && s == "24:00") return true;
-    return s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
-           std::isdigit(static_cast<unsigned char>(s[1])) && std::isdigit(static_cast<unsigned char>(s[3])) &&
-           std::isdigit(static_cast<unsigned char>(s[4])) && std::stoi(s.substr(0, 2)) <= 23 && s[3] <= '5';
+    return s.size() == 5 && s[2] == ':' && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[3]) && is_digit(s[4]) &&
+           std::stoi(s.substr(0, 2)) <= 23 && s[3] <= '5';
   };
   static const std::vector<FieldRule> rules = {
       {"dates",

@@ -3,7 +3,8 @@
 // credential.
 #include "core/resource_references.h"
 
-#include <cctype>
+#include "core/text.h"
+
 #include <map>
 #include <set>
 
@@ -30,11 +31,6 @@ bool defined_id(const IdentityMaps& ids, const char* kind, const std::string& id
   for (const auto& [name, derived] : found->second)
     if (derived == id) return true;
   return false;
-}
-
-bool ends_with(const std::string& s, const char* suffix) {
-  const std::size_t n = std::char_traits<char>::length(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
 std::vector<std::string> strings_at(const json& doc, const char* field) {
@@ -169,8 +165,7 @@ bool url_has_credentials(std::string_view url) {
   while (!query.empty()) {
     const std::size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
-    std::string key;
-    for (char c : pair.substr(0, pair.find('='))) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    const std::string key = lower_ascii(pair.substr(0, pair.find('=')));
     if (key == "access_token" || key == "token" || key == "client_secret" || key == "password" || key == "api_key" ||
         key == "apikey")
       return true;

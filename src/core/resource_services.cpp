@@ -2,6 +2,7 @@
 // schemas for each): the fields, their types, the auth modes that need a secret, and the
 // endpoint patterns the exporters accept. Cache policies and exporters are open objects.
 #include "core/resource_entries.h"
+#include "core/text.h"
 
 #include <cstring>
 
@@ -53,8 +54,7 @@ void a2a_label(EntryLog& l, const std::string& p, const json& v) {
 bool header_token(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
+    const bool ok = is_alnum(c) || std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -67,8 +67,6 @@ void require_secret(const json& doc, EntryLog& log, std::initializer_list<const 
       log.error(field, std::string("is required for auth_type ") + *string_member(doc, "auth_type"));
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
-
 // "^https://.+|^http://(<allowed hosts>)(:[0-9]+)?(/.*)?$": https anywhere, plain http only
 // to the local test hosts the gateway allows.
 bool endpoint_allowed(const std::string& s, std::initializer_list<const char*> http_hosts, bool path_allowed) {
@@ -80,7 +78,7 @@ bool endpoint_allowed(const std::string& s, std::initializer_list<const char*> h
     std::string_view after = rest.substr(std::strlen(host));
     if (!after.empty() && after.front() == ':') {
       std::size_t digits = 1;
-      while (digits < after.size() && after[digits] >= '0' && after[digits] <= '9') ++digits;
+      while (digits < after.size() && is_digit(after[digits])) ++digits;
       if (digits == 1) continue;
       after.remove_prefix(digits);
     }

@@ -5,6 +5,7 @@
 #include "core/resources.h"
 
 #include "core/interpolate.h"
+#include "core/json_path.h"
 #include "core/resource_references.h"
 #include "core/uuid5.h"
 
@@ -90,7 +91,7 @@ std::string identity_of(const json& entry, Identity identity) {
 }
 
 std::string scope(const char* kind, std::size_t index, const std::string& identity) {
-  std::string out = std::string(kind) + "[" + std::to_string(index) + "]";
+  std::string out = index_path(kind, index);
   if (!identity.empty()) out += " (" + excerpt(identity, 80) + ")";
   return out;
 }

@@ -1,5 +1,7 @@
 #include "core/sha1.h"
 
+#include "core/text.h"
+
 namespace pg {
 
 namespace {
@@ -65,13 +67,9 @@ Sha1Digest sha1(std::string_view bytes) {
 }
 
 std::string to_hex(const Sha1Digest& digest) {
-  static const char* kHex = "0123456789abcdef";
   std::string out;
   out.reserve(40);
-  for (auto b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
+  for (auto b : digest) append_hex(out, b);
   return out;
 }
 

@@ -10,6 +10,8 @@
 // Every buffer is bounded by SseLimits, so no input can make memory grow without bound.
 #include "core/sse.h"
 
+#include "core/text.h"
+
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -278,7 +280,7 @@ void SseDecoder::set_retry(std::string_view digits) {
   long long value = 0;
   constexpr long long kMax = std::numeric_limits<long long>::max();
   for (char c : digits) {
-    if (c < '0' || c > '9') return;
+    if (!is_digit(c)) return;
     const int digit = c - '0';
     if (value > (kMax - digit) / 10) return;  // too large to represent: ignored
     value = value * 10 + digit;

@@ -18,7 +18,7 @@ constexpr std::string_view kCohereCompatibilityPath = "/compatibility/v1";
 std::string shown(std::string_view s) { return s.empty() ? "(none)" : in_quotes(s, 40); }
 
 // The gateway compares vendor names trimmed and lower-cased before it picks a default base.
-std::string vendor(std::string_view provider) { return lower(trim(provider)); }
+std::string vendor(std::string_view provider) { return lower_ascii(trim(provider)); }
 
 UpstreamPlan refuse_plan(UpstreamPlan p, std::string message) {
   p.ok = false;
@@ -108,7 +108,7 @@ std::string unparsable(const GatewayUrl& g) { return "the gateway cannot call th
 bool is_resource_token(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    const bool ok = is_alnum(c) || c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -244,9 +244,9 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
       if (!is_resource_token(resource))
         return config_error(std::move(p), "the part of api_base before .openai.azure.com is not an Azure resource "
                                           "name the gateway accepts (only letters, digits, '-' and '_'; no user info)");
-      root = "https://" + lower(resource) + ".openai.azure.com";
+      root = "https://" + lower_ascii(resource) + ".openai.azure.com";
       if (trim_trailing_slashes(rest.substr(dot + 1)).size() > tail.size())
-        notes.push_back("api_base has a path after " + lower(resource) + ".openai.azure.com: the gateway keeps only the "
+        notes.push_back("api_base has a path after " + lower_ascii(resource) + ".openai.azure.com: the gateway keeps only the "
                         "resource and adds /openai/deployments/… itself, as here");
       if (!https) notes.push_back("the gateway calls an *.openai.azure.com resource over https, as here");
     } else {
@@ -266,7 +266,7 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
       return config_error(std::move(p), "api_base is neither an http(s) URL (starting https:// or http://, in lower "
                                         "case) nor an Azure resource name (letters, digits, '-' and '_'); write "
                                         "https://<resource>.openai.azure.com");
-    root = "https://" + lower(base) + ".openai.azure.com";
+    root = "https://" + lower_ascii(base) + ".openai.azure.com";
     notes.push_back("api_base " + in_quotes(base) + " is an Azure resource name: using " + root + ", as the gateway does");
   }
   const std::string endpoint = "/openai/deployments/" + std::string(model_name) + "/chat/completions?api-version=" +
@@ -276,7 +276,7 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
 
   std::string misrouted;
   if (override_root) {
-    const std::string path = lower(trim_trailing_slashes(path_of(root)));
+    const std::string path = lower_ascii(trim_trailing_slashes(path_of(root)));
     for (std::string_view pasted : {"/openai/deployments", "/openai/v1", "/openai", "/chat/completions"}) {
       if (path.find(pasted) == std::string::npos || (pasted != "/openai/deployments" && !ends_with(path, pasted)))
         continue;

@@ -6,6 +6,8 @@
 #include "core/address.h"
 #include "core/json_util.h"
 
+#include <algorithm>
+
 namespace pg::upstream_detail {
 
 const std::string_view kOpenAIEndpointSuffixes[7] = {
@@ -17,10 +19,6 @@ namespace {
 
 // Far beyond any real base URL; keeps every later step and every message small.
 constexpr std::size_t kMaxBaseUrlLength = 2048;
-
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 Base refuse(std::string message) {
   Base b;
@@ -70,7 +68,7 @@ bool ends_in_number(std::string_view host) {
   if (digits) return true;
   if (last.size() < 2 || last[0] != '0' || (last[1] != 'x' && last[1] != 'X')) return false;
   for (char c : last.substr(2))
-    if (!is_hex(c)) return false;
+    if (!is_hex_digit(c)) return false;
   return true;
 }
 
@@ -101,7 +99,7 @@ std::string dns_name_error(std::string_view host) {
 
 // ".", "..", and their %2e spellings: WHATWG URL parsers resolve them.
 int dot_segment(std::string_view segment) {
-  std::string s = lower(segment);
+  std::string s = lower_ascii(segment);
   if (s == "." || s == "%2e") return 1;
   if (s == ".." || s == ".%2e" || s == "%2e." || s == "%2e%2e") return 2;
   return 0;
@@ -116,27 +114,6 @@ std::string no_scheme_message(std::string_view s) {
 }
 
 }  // namespace
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 std::string_view trim_trailing_slashes(std::string_view s) {
   while (!s.empty() && s.back() == '/') s.remove_suffix(1);
@@ -164,7 +141,7 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
   const bool has_scheme = colon != std::string_view::npos && is_scheme(s.substr(0, colon)) &&
                           !(colon + 1 < s.size() && is_digit(s[colon + 1]));
   if (!has_scheme) return refuse(no_scheme_message(s));
-  b.scheme = lower(s.substr(0, colon));
+  b.scheme = lower_ascii(s.substr(0, colon));
   if (b.scheme != "http" && b.scheme != "https")
     return refuse("the scheme " + in_quotes(b.scheme + ":", 24) +
                   " is not supported: use https:// (or http:// for a server on your own network)");
@@ -208,7 +185,7 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
     }
   } else {
     const std::size_t port_at = authority.find(':');
-    std::string host_text = lower(authority.substr(0, port_at));
+    std::string host_text = lower_ascii(authority.substr(0, port_at));
     if (port_at != std::string_view::npos) {
       has_port = true;
       port_text = authority.substr(port_at + 1);
@@ -291,14 +268,12 @@ GatewayUrl unusable(std::string why) {
 // Percent-encodes the bytes `encode` selects, keeping everything else (existing %XX too).
 template <typename Pred>
 std::string percent_encode_if(std::string_view s, Pred encode) {
-  static const char* kHex = "0123456789ABCDEF";
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     if (encode(c)) {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
+      append_hex(out, c, /*upper=*/true);
     } else {
       out.push_back(ch);
     }
@@ -319,9 +294,8 @@ bool fragment_encoded(unsigned char c) {
 std::string percent_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
-      auto nibble = [](char h) { return is_digit(h) ? h - '0' : (h | 0x20) - 'a' + 10; };
-      out.push_back(static_cast<char>(nibble(s[i + 1]) * 16 + nibble(s[i + 2])));
+    if (s[i] == '%' && i + 2 < s.size() && is_hex_digit(s[i + 1]) && is_hex_digit(s[i + 2])) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
       i += 2;
     } else {
       out.push_back(s[i]);
@@ -374,7 +348,7 @@ GatewayUrl parse_gateway_url(std::string_view input) {
   std::size_t colon = s.find(':');
   if (colon == std::string::npos || !is_scheme(std::string_view(s).substr(0, colon)))
     return unusable("it has no scheme, so it is not a URL the gateway can send to (write https:// or http://)");
-  const std::string scheme = lower(std::string_view(s).substr(0, colon));
+  const std::string scheme = lower_ascii(std::string_view(s).substr(0, colon));
   if (scheme != "http" && scheme != "https")
     return unusable("its scheme " + in_quotes(scheme + ":", 24) + " is not http or https, the only ones the "
                                                                   "gateway's HTTP client sends to");
@@ -411,7 +385,7 @@ GatewayUrl parse_gateway_url(std::string_view input) {
       has_port = true;
       port_text = authority.substr(port_at + 1);
     }
-    host = lower(percent_decode(authority.substr(0, port_at)));
+    host = lower_ascii(percent_decode(authority.substr(0, port_at)));
     if (host.empty()) return unusable("it has no host");
     for (char c : host) {
       const auto u = static_cast<unsigned char>(c);
@@ -456,6 +430,44 @@ GatewayUrl parse_gateway_url(std::string_view input) {
   }
   g.ok = true;
   return g;
+}
+
+// --- the lenient reading ----------------------------------------------------------------------
+
+LenientBase parse_base_lenient(std::string_view raw) {
+  LenientBase b;
+  const std::string_view s = trim(raw.substr(0, std::min(raw.size(), kMaxBaseUrlLength)));
+  if (s.empty()) return b;
+  b.present = true;
+  std::string_view rest = s;
+  b.scheme = "https";
+  if (const auto sep = rest.find("://"); sep != std::string_view::npos && sep < 16) {
+    b.scheme = lower_ascii(rest.substr(0, sep));
+    rest.remove_prefix(sep + 3);
+  }
+  const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view authority = rest.substr(0, authority_end);
+  const std::string_view after = rest.substr(authority_end);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    b.credentials = true;
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    host = authority.substr(1, close == std::string_view::npos ? authority.size() - 1 : close - 1);
+    if (close != std::string_view::npos && close + 1 < authority.size() && authority[close + 1] == ':')
+      port = authority.substr(close + 2);
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  b.host = lower_ascii(host);
+  b.port = port.empty() ? (b.scheme == "http" ? "80" : "443") : std::string(port);
+  b.path = std::string(trim_trailing_slashes(after.substr(0, std::min(after.find_first_of("?#"), after.size()))));
+  b.text = b.scheme + "://" + std::string(authority) + std::string(after);
+  return b;
 }
 
 }  // namespace pg::upstream_detail

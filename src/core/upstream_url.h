@@ -7,7 +7,11 @@
 // - parse_gateway_url(): how the gateway's HTTP stack reads the URL string the gateway
 //   built (the WHATWG URL rules Rust's url crate follows), to predict the URL it calls.
 //   It accepts more than parse_base does (it percent-encodes a space, resolves "..").
+// - parse_base_lenient(): a reading that never refuses, for advice about any base URL
+//   (the diagnosis names the host and port even of a base parse_base refuses).
 #pragma once
+
+#include "core/text.h"
 
 #include <string>
 #include <string_view>
@@ -15,12 +19,7 @@
 
 namespace pg::upstream_detail {
 
-// --- small string helpers -------------------------------------------------------------------
-bool is_space(char c);
-std::string_view trim(std::string_view s);          // ASCII white space, both ends
-std::string lower(std::string_view s);
-bool ends_with(std::string_view s, std::string_view suffix);
-bool starts_with(std::string_view s, std::string_view prefix);
+// --- small string helpers (trim, lower_ascii, starts_with, ends_with, … are core/text.h's) ---
 std::string_view trim_trailing_slashes(std::string_view s);
 std::string in_quotes(std::string_view s, std::size_t max_chars = 60);
 // Joins with exactly one slash; "" adds nothing.
@@ -60,5 +59,24 @@ struct GatewayUrl {
 };
 
 GatewayUrl parse_gateway_url(std::string_view raw);
+
+// --- the lenient reading --------------------------------------------------------------------
+
+// A base URL read as far as it can be, whatever parse_base would say of it: never refuses,
+// and normalises nothing but the case of the scheme and the host. Only the first
+// kMaxBaseUrlLength (2048) bytes are read, then is_space() bytes are trimmed from both ends.
+// User info (user:password@) is dropped from every field. A scheme is what comes before a
+// "://" found within the first 16 bytes; without one, the base reads as https.
+struct LenientBase {
+  bool present = false;      // something other than white space was given
+  std::string text;          // scheme "://" authority without user info, then the rest as given
+  std::string scheme;        // lower case; "https" when none was given
+  std::string host;          // lower case; an IPv6 literal without its brackets
+  std::string port;          // as given, or the scheme's default ("80" for http, "443" otherwise)
+  std::string path;          // without query, fragment or trailing slashes ("" for the root)
+  bool credentials = false;  // user info was there (and was dropped)
+};
+
+LenientBase parse_base_lenient(std::string_view raw);
 
 }  // namespace pg::upstream_detail

@@ -1,17 +1,11 @@
 #include "core/uuid5.h"
 
 #include "core/sha1.h"
+#include "core/text.h"
 
 namespace pg {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
@@ -36,13 +30,11 @@ std::optional<Uuid> parse_uuid(std::string_view text) {
 }
 
 std::string format_uuid(const Uuid& uuid) {
-  static const char* kHex = "0123456789abcdef";
   std::string out;
   out.reserve(36);
   for (std::size_t i = 0; i < uuid.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[uuid[i] >> 4]);
-    out.push_back(kHex[uuid[i] & 0xF]);
+    append_hex(out, uuid[i]);
   }
   return out;
 }

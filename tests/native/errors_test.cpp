@@ -228,6 +228,14 @@ TEST_CASE("an error event inside an event-stream body") {
   // A stream without an error event is just text.
   e = parse_error(200, "text/event-stream", "data: {\"choices\":[]}\n\ndata: [DONE]\n\n");
   CHECK(e.type == "text");
+  // Without the header, a stream that opens with a comment or an id line is a stream too
+  // (sniff::is_event_stream, the response validator's rule).
+  for (const char* opening : {": keep-alive\n\n", "id: 1\n", "retry: 1000\n\n", "\xEF\xBB\xBF\nData: x\n\n"}) {
+    CAPTURE(opening);
+    e = parse_error(500, "", std::string(opening) + "data: {\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+    CHECK(e.type == "overloaded_error");
+    CHECK(e.message == "Overloaded");
+  }
 }
 
 TEST_CASE("HTML pages: the title, entity-decoded and collapsed; else the first h1; else the text") {
