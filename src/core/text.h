@@ -1,6 +1,6 @@
 // ASCII text helpers: the one implementation of each for the whole core.
 //
-// Every rule here is ASCII and byte-wise, never locale-dependent: <cctype>'s isspace /
+// Every rule here is ASCII and byte-wise, never locale-dependent: the C library's isspace /
 // tolower / isdigit change with setlocale() and are undefined for negative chars, so the
 // core does not use them. A byte >= 0x80 is never a space, a digit or a letter here, and
 // lower() leaves it alone, so UTF-8 text passes through untouched.
