@@ -135,7 +135,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
   }
 
   function login(res, token) {
-    if (!sessions.checkToken(token)) throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)');
+    if (!sessions.checkToken(token)) throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)', { reason: 'bad_login_token' });
     // The token leaves the address bar at once: redirect to the bare page.
     res.writeHead(303, { location: '/', 'set-cookie': sessions.setCookieHeader(sessions.issue()), 'cache-control': 'no-store', ...SECURITY_HEADERS });
     res.end();
@@ -158,7 +158,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     }
     // A cookie rides along on any request a browser makes; the custom header cannot.
     if (user.via === 'cookie' && req.headers[PLAYGROUND_HEADER] !== '1') {
-      throw new RelayError('cross_site', `browser calls must send the ${PLAYGROUND_HEADER}: 1 header`);
+      throw new RelayError('cross_site', `browser calls must send the ${PLAYGROUND_HEADER}: 1 header`, { reason: 'missing_playground_header' });
     }
     if (!body) return;
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -194,7 +194,8 @@ export function createRelay({ core, source, sessions, settings, log }) {
       let checked = await request.check({ model_name: model.model_name, provider: model.provider });
       if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
       const plan = planFor(snap, model, key);
-      if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base', reason: 'bad_base_url' });
+      // The plan's explanation travels in `detail` too: nobody has to parse it out of the message.
+      if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base', reason: 'bad_base_url', detail: String(plan.error ?? '') });
 
       // Only the serialised body goes on, and this frame lets go of it too: it waits here
       // for the minutes the answer may stream, and a request may carry 25 MB of images.
@@ -267,12 +268,17 @@ export function createRelay({ core, source, sessions, settings, log }) {
     return [...set];
   }
 
-  /** An error message can quote what a provider or resolver said: scrub every secret. */
+  /**
+   * An error message can quote what a provider or resolver said: scrub every secret. `detail`
+   * (the base URL's problem, which may quote the URL) is redacted as the message is.
+   */
   function redactError(error, snap) {
     const secrets = snap?.secrets ?? [];
     if (!secrets.length) return error;
-    const clean = new RelayError(error.kind, core.redact(error.message, secrets), JSON.parse(core.redact(JSON.stringify(error.extra), secrets)), error.status);
-    return clean;
+    const { detail, ...rest } = error.extra;
+    const extra = JSON.parse(core.redact(JSON.stringify(rest), secrets));
+    if (typeof detail === 'string') extra.detail = core.redact(detail, secrets);
+    return new RelayError(error.kind, core.redact(error.message, secrets), extra, error.status);
   }
 
   async function serveStatic(res, path, headOnly) {
@@ -283,7 +289,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
       throw new RelayError('invalid_request', 'the path is not validly %-encoded', { reason: 'bad_path' });
     }
     const file = normalize(join(WEB_ROOT, rel));
-    if (!file.startsWith(WEB_ROOT) || rel.includes('\0') || rel.split(/[\\/]/).some((p) => p.startsWith('.'))) throw new RelayError('not_found', 'no such file');
+    if (!file.startsWith(WEB_ROOT) || rel.includes('\0') || rel.split(/[\\/]/).some((p) => p.startsWith('.'))) throw new RelayError('not_found', 'no such file', { reason: 'no_file' });
     let data;
     try {
       // The prefix check again on the real path: a symbolic link must not lead outside web/.
@@ -291,7 +297,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
       if (!real.startsWith(await REAL_WEB_ROOT)) throw new Error('outside the web root');
       data = await readFile(real);
     } catch {
-      throw new RelayError('not_found', 'no such file');
+      throw new RelayError('not_found', 'no such file', { reason: 'no_file' });
     }
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',

@@ -103,9 +103,64 @@ export interface Step {
 export interface Condition { kind: string; side: 'provider' | 'prompt' | 'relay'; message: string; advice: string }
 export interface Diagnosis { steps: Step[]; conditions: Condition[]; summary: string; verdict: 'pass' | 'fail' | 'warn' }
 
+/**
+ * A relay error's `reason` (README "The relay"): a closed list — Node's and OpenSSL's codes,
+ * three code families Node names (`HPE_*`, `ERR_SSL_*`, `ERR_TLS_*`), and the relay's own.
+ * Decide from it, never from `message`.
+ */
+export type RelayReason =
+  // dns, refused
+  | 'ENOTFOUND' | 'EAI_AGAIN' | 'EAI_FAIL' | 'ENODATA' | 'no_address'
+  | 'ECONNREFUSED' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EHOSTDOWN' | 'ENETDOWN'
+  // tls
+  | 'EPROTO' | `ERR_SSL_${string}` | `ERR_TLS_${string}` | 'HOSTNAME_MISMATCH'
+  | 'CERT_HAS_EXPIRED' | 'CERT_NOT_YET_VALID' | 'CERT_REVOKED' | 'CERT_UNTRUSTED' | 'CERT_REJECTED'
+  | 'CERT_SIGNATURE_FAILURE' | 'DEPTH_ZERO_SELF_SIGNED_CERT' | 'SELF_SIGNED_CERT_IN_CHAIN'
+  | 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' | 'UNABLE_TO_GET_ISSUER_CERT' | 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  | 'INVALID_CA' | 'PATH_LENGTH_EXCEEDED' | 'INVALID_PURPOSE'
+  // timeout, upstream_reset
+  | 'connect_timeout' | 'first_byte_timeout' | 'idle_timeout' | 'total_timeout' | 'ETIMEDOUT'
+  | 'ECONNRESET' | 'EPIPE' | 'ECONNABORTED' | 'ERR_STREAM_PREMATURE_CLOSE' | 'closed_mid_response'
+  | `HPE_${string}` | 'invalid_status' | 'unsupported_encoding' | 'bad_encoding'
+  // blocked_address: the address category
+  | 'loopback' | 'private' | 'link_local' | 'metadata' | 'cgnat' | 'unique_local' | 'site_local' | 'unspecified'
+  | 'multicast' | 'broadcast' | 'reserved' | 'documentation' | 'benchmarking'
+  // the relay's own
+  | 'request_too_large' | 'response_too_large' | 'bad_base_url' | 'redirect' | 'per_user_limit' | 'upload_budget'
+  | 'no_session' | 'bad_login_token' | 'cross_origin' | 'missing_playground_header' | 'host_not_served'
+  | 'no_route' | 'no_file' | 'not_json' | 'invalid_body' | 'bad_input' | 'bad_path'
+  | 'unknown_model' | 'not_testable' | 'forbidden' | 'internal' | 'unknown';
+
+/** The relay's own failure, `{"error": RelayErrorBody}` (relay/errors.js). */
+export interface RelayErrorBody {
+  source: 'relay';
+  kind: string;
+  /** For people; may be reworded any time. */
+  message: string;
+  reason: RelayReason;
+  /** timeout: the phase it came in. */
+  phase?: 'connect' | 'first_byte' | 'idle' | 'total';
+  /** blocked_address: the address category. */
+  category?: string;
+  /** redirect: the provider's 3xx; invalid_status: the status received. */
+  status?: number;
+  /** redirect: where the provider pointed (redacted). */
+  location?: string;
+  /** config: what is wrong with the base URL (redacted). */
+  detail?: string;
+  field?: string;
+  errors?: Array<{ field: string; message: string }>;
+  /** A mid-stream `relay_error` event only: the response's x-playground-relay-nonce. */
+  nonce?: string;
+}
+
 export interface Outcome {
-  /** A failure the page knows to be the relay's own (see web/playground/api.js relayErrorFromText). */
-  relayError?: { kind: string; message: string; [k: string]: unknown };
+  /**
+   * A failure the page knows to be the relay's own (see web/playground/api.js
+   * relayErrorFromText), or the page's own `relay_unreachable`. Read: kind, phase, reason,
+   * category, location, status, detail; never the message.
+   */
+  relayError?: { kind: string; message: string; reason?: RelayReason; detail?: string; [k: string]: unknown };
   status?: number;
   contentType?: string;
   /**
@@ -122,9 +177,11 @@ export interface Outcome {
   /**
    * The chat body sent, or at least its `response_format`: with `json_object` or `json_schema`
    * the answer step checks that the content is that JSON (for a schema: its required top-level
-   * keys, and no extra key under `additionalProperties: false`). Only `response_format` is read.
+   * keys, and no extra key under `additionalProperties: false`). `stream` (a boolean) says
+   * whether the request streamed: a first-byte timeout advises streaming only when it did not.
+   * Only these two are read.
    */
-  request?: { response_format?: object; [k: string]: unknown };
+  request?: { response_format?: object; stream?: boolean; [k: string]: unknown };
 }
 
 export interface ChatTarget { provider: string; adapter?: string; api_base: string; model_name: string }

@@ -65,8 +65,8 @@ std::vector<std::string> read_secrets(const json& outcome) {
   return out;
 }
 
-// {error:{source:"relay", kind, message, category?, status?, location?, phase?, reason?}} or
-// the inner object itself.
+// {error:{source:"relay", kind, message, category?, status?, location?, phase?, reason?,
+// detail?}} or the inner object itself.
 RelayFailure read_relay(const json& value, const std::vector<std::string>& secrets) {
   RelayFailure r;
   if (value.is_string()) {
@@ -81,6 +81,7 @@ RelayFailure read_relay(const json& value, const std::vector<std::string>& secre
   if (const auto* l = string_member(*inner, "location")) r.location = excerpt(redact(*l, secrets), 300);
   if (const auto* p = string_member(*inner, "phase")) r.phase = excerpt(*p, 40);
   if (const auto* why = string_member(*inner, "reason")) r.reason = excerpt(*why, 80);
+  if (const auto* d = string_member(*inner, "detail")) r.detail = excerpt(redact(*d, secrets), 300);
   if (auto s = status_of(member(*inner, "status"))) r.status = *s;
   return r;
 }
@@ -334,8 +335,10 @@ Outcome read_outcome(const json& outcome) {
     o.model_name = excerpt(string_field(*model, "model_name", "modelName"), kMaxNameBytes);
     o.base = read_base_url(redact(string_field(*model, "api_base", "apiBase"), o.secrets));
   }
-  if (const json* request = member(outcome, "request"); request && request->is_object())
+  if (const json* request = member(outcome, "request"); request && request->is_object()) {
     o.asked = read_asked_format(*request);
+    if (const json* stream = member(*request, "stream"); stream && stream->is_boolean()) o.request_streamed = stream->get<bool>();
+  }
   if (const json* timings = member(outcome, "timings"); timings && timings->is_object()) {
     if (auto connect = number_member(*timings, "connect"); connect && std::isfinite(*connect)) o.connect_ms = *connect;
   }

@@ -20,7 +20,8 @@ struct RelayFailure {
   std::string category;  // blocked_address: the address category ("loopback", "private", …)
   std::string location;  // redirect: where the provider pointed
   std::string phase;     // timeout: "connect" | "first_byte" | "idle" | "total" ("" when unknown)
-  std::string reason;    // the relay's machine-readable cause ("" when none)
+  std::string reason;    // the relay's machine-readable cause ("" when none; README "The relay")
+  std::string detail;    // config: the base URL's problem, as the core's plan said it (redacted)
   int status = 0;        // redirect: the provider's 3xx
 };
 
@@ -97,6 +98,8 @@ struct Outcome {
   std::string relay_nonce;                     // as received, not redacted ("" when absent)
   // outcome.request.response_format when it asked for JSON (json_object or json_schema).
   std::optional<AskedFormat> asked;
+  // outcome.request.stream: whether the request asked for a stream (nullopt: not said).
+  std::optional<bool> request_streamed;
 };
 
 Outcome read_outcome(const json& outcome);
