@@ -21,6 +21,7 @@ std::string curl_command(const UpstreamPlan& plan, const json& body) {
   std::string cmd = "curl " + shell_quote(plan.url) + " \\\n";
   cmd += "  -H \"" + plan.auth_header + ": " + plan.auth_scheme + "$PROVIDER_KEY\" \\\n";
   cmd += "  -H 'Content-Type: application/json' \\\n";
+  for (const auto& [name, value] : plan.extra_headers) cmd += "  -H " + shell_quote(name + ": " + value) + " \\\n";
   const json* stream = member(body, "stream");
   if (stream && stream->is_boolean() && stream->get<bool>()) cmd += "  -N \\\n";
   std::string pretty;

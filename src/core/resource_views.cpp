@@ -2,6 +2,7 @@
 // public model list (no secret) and the relay's keys (the secret, for the relay only).
 #include "core/resources.h"
 
+#include "core/gateway_shaping.h"
 #include "core/redact.h"
 #include "core/upstream.h"
 
@@ -52,6 +53,7 @@ json to_public_json(const Resources& resources) {
   std::unordered_map<std::string_view, const ProviderKey*> keys;
   keys.reserve(resources.provider_keys.size());
   for (const auto& k : resources.provider_keys) keys.emplace(k.id, &k);  // first definition wins
+  const GatewayViews gateway(resources);
   json models = json::array();
   for (const auto& m : resources.models) {
     const bool direct = m.kind == "direct";
@@ -78,6 +80,8 @@ json to_public_json(const Resources& resources) {
     if (m.cost) item["cost"] = {{"input_per_1k", m.cost->input_per_1k}, {"output_per_1k", m.cost->output_per_1k}};
     if (!m.testable) item["reason"] = m.reason;
     if (!direct) item["targets"] = m.targets;
+    // How the gateway shapes this model's call (public view) and what a pass does not prove.
+    if (key) item["gateway"] = gateway.public_json(m, *key);
     models.push_back(std::move(item));
   }
   return json{{"models", std::move(models)}};
@@ -93,7 +97,10 @@ json to_relay_keys_json(const Resources& resources) {
                     // The base its chat calls go to (an Anthropic key's declared Messages base).
                     {"api_base", chat_base(k)},
                     // A key still missing its ${VAR} has no usable secret (allow_unset_vars).
-                    {"api_key", k.unset_vars.empty() ? k.api_key : std::string()}});
+                    {"api_key", k.unset_vars.empty() ? k.api_key : std::string()},
+                    // Credential-like values of its default headers and body fields: answers are
+                    // redacted against them too (gateway_shaping.h).
+                    {"header_secrets", shaping_secrets(read_shaping(Model{}, k))}});
   return keys;
 }
 

@@ -282,6 +282,8 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
     }
     json raw = entry.doc;
     const bool valid = check_entry(entry, log, sugar, out, key_ids);
+    if (std::vector<TrafficEntry>* list = valid ? out.traffic.list(entry.kind) : nullptr)
+      list->push_back({derive_id(entry.kind, entry.identity), entry.doc});
     checked.push_back({entry.kind, entry.scope, std::move(raw), std::move(entry.doc), valid});
   }
   resources_detail::check_cross_references(checked, ids, out.errors);
@@ -289,6 +291,7 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
   if (!out.errors.empty()) {  // all-or-nothing, like the gateway
     out.provider_keys.clear();
     out.models.clear();
+    out.traffic = TrafficContext{};
     return out;
   }
   resolve_models(out);
@@ -325,18 +328,19 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
     if (!inner || *inner != id) log.warning("id", "differs from the id in the row's key; the key's id is used");
     doc.erase("id");
   }
+  bool keep = false;  // a valid row of a TrafficContext kind
   if (kind == "provider_keys") {
     out.provider_key = d::read_provider_key(doc, log);
     if (out.provider_key) out.provider_key->id = std::string(id);
   } else if (kind == "models") {
     out.model = d::read_model(doc, log, nullptr);
     if (out.model) out.model->id = std::string(id);
-  } else if (kind == "api_keys") d::check_api_key(doc, log, nullptr);
-  else if (kind == "guardrails") d::check_guardrail(doc, log);
-  else if (kind == "guardrail_attachments") d::check_guardrail_attachment(doc, log, nullptr);
-  else if (kind == "cache_policies") d::check_cache_policy(doc, log);
+  } else if (kind == "api_keys") keep = d::check_api_key(doc, log, nullptr);
+  else if (kind == "guardrails") keep = d::check_guardrail(doc, log);
+  else if (kind == "guardrail_attachments") keep = d::check_guardrail_attachment(doc, log, nullptr);
+  else if (kind == "cache_policies") keep = d::check_cache_policy(doc, log);
   else if (kind == "observability_exporters") d::check_observability_exporter(doc, log);
-  else if (kind == "rate_limit_policies") d::check_rate_limit_policy(doc, log, nullptr);
+  else if (kind == "rate_limit_policies") keep = d::check_rate_limit_policy(doc, log, nullptr);
   else if (kind == "mcp_servers") d::check_mcp_server(doc, log);
   else if (kind == "a2a_agents") d::check_a2a_agent(doc, log);
   else if (kind == "oidc_providers") d::check_oidc_provider(doc, log);
@@ -344,7 +348,29 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
   else if (kind == "passthrough_routes") d::check_passthrough_route(doc, log, nullptr);
   else if (kind == "mcp_auth_settings") d::check_mcp_auth_settings(doc, log);
   // mcp_policies: read by the gateway's etcd loader; its schema was not read (docs/gateway-parity.md).
+  if (keep && out.errors.empty()) {
+    out.traffic = TrafficEntry{std::string(id), std::move(doc)};
+    out.traffic_kind = std::string(kind);
+  }
   return out;
+}
+
+std::vector<TrafficEntry>* TrafficContext::list(std::string_view kind) {
+  if (kind == "api_keys") return &api_keys;
+  if (kind == "guardrails") return &guardrails;
+  if (kind == "guardrail_attachments") return &guardrail_attachments;
+  if (kind == "cache_policies") return &cache_policies;
+  if (kind == "rate_limit_policies") return &rate_limit_policies;
+  return nullptr;
+}
+
+void add_row(Resources& resources, RowResult&& row) {
+  if (row.provider_key) resources.provider_keys.push_back(std::move(*row.provider_key));
+  if (row.model) resources.models.push_back(std::move(*row.model));
+  if (row.traffic)
+    if (std::vector<TrafficEntry>* list = resources.traffic.list(row.traffic_kind)) list->push_back(std::move(*row.traffic));
+  for (auto& e : row.errors) resources.warnings.push_back(std::move(e));
+  for (auto& w : row.warnings) resources.warnings.push_back(std::move(w));
 }
 
 }  // namespace pg

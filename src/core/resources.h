@@ -52,9 +52,23 @@ struct ResourceError {
   std::string message;
 };
 
+// The other collections the gateway applies to chat traffic (caller keys, guardrails and
+// their attachments, cache and rate-limit policies): each valid entry's id and canonical
+// document, for what a playground pass does not prove (gateway_shaping.h).
+struct TrafficEntry {
+  std::string id;
+  json doc;
+};
+struct TrafficContext {
+  std::vector<TrafficEntry> api_keys, guardrails, guardrail_attachments, cache_policies, rate_limit_policies;
+  // The list of `kind`, or nullptr when the kind is not one of these.
+  std::vector<TrafficEntry>* list(std::string_view kind);
+};
+
 struct Resources {
   std::vector<ProviderKey> provider_keys;
   std::vector<Model> models;
+  TrafficContext traffic;
   std::vector<ResourceError> errors;    // file: any error fails the whole load
   std::vector<ResourceError> warnings;  // etcd: skipped rows, ignored unknown fields
   bool ok() const { return errors.empty(); }
@@ -90,10 +104,15 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
 struct RowResult {
   std::optional<ProviderKey> provider_key;
   std::optional<Model> model;
+  std::optional<TrafficEntry> traffic;  // a valid row of a TrafficContext kind
+  std::string traffic_kind;
   std::vector<ResourceError> errors;
   std::vector<ResourceError> warnings;
 };
 RowResult parse_row(std::string_view kind, std::string_view id, std::string_view value);
+// Adds one parsed row to an etcd snapshot: its key, model or traffic entry, and its problems
+// as warnings (a bad row is skipped and reported, as the gateway does). resolve_models after.
+void add_row(Resources& resources, RowResult&& row);
 
 // Decides testability once keys and models are known (a model whose key is missing, or
 // whose key speaks a protocol the playground cannot call, is listed as not testable).

@@ -13,6 +13,7 @@
 #include "core/curl.h"
 #include "core/diagnose.h"
 #include "core/errors.h"
+#include "core/gateway_shaping.h"
 #include "core/json_util.h"
 #include "core/redact.h"
 #include "core/request.h"
@@ -98,7 +99,15 @@ std::size_t reply_events(SseHandle& h) {
 
 pg::UpstreamPlan plan_from(const pg::json& args) {
   auto str = [&](const char* k) { const auto* v = pg::string_member(args, k); return v ? *v : std::string(); };
-  return pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
+  pg::UpstreamPlan plan = pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
+  // The headers a key's default_headers add, already rendered (for "Copy as curl").
+  if (const pg::json* headers = pg::member(args, "headers"); headers && headers->is_array())
+    for (const auto& h : *headers) {
+      const auto* name = pg::string_member(h, "name");
+      const auto* value = pg::string_member(h, "value");
+      if (name && value) plan.extra_headers.emplace_back(*name, *value);
+    }
+  return plan;
 }
 
 pg::json loaded_to_json(const pg::Resources& r) {
@@ -110,6 +119,8 @@ pg::json loaded_to_json(const pg::Resources& r) {
   out["models"] = pg::to_public_json(r)["models"];
   // The relay keeps these in its own memory; the public model list above never holds a key.
   out["providerKeys"] = pg::to_relay_keys_json(r);  // api_key "" while a key still lacks its ${VAR}
+  // Relay only, like providerKeys: each model's shaping with every value, the secrets among them.
+  out["shaping"] = pg::to_relay_shaping_json(r);
   return out;
 }
 
@@ -181,8 +192,31 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_check_chat_body(const char* in, std::size_t 
   const pg::json* body = pg::member(args, "body");
   const auto* name = pg::string_member(args, "model_name");
   const auto* provider = pg::string_member(args, "provider");
-  return reply(pg::to_json(pg::check_chat_body(body ? *body : pg::json(), name ? *name : std::string(),
-                                               provider ? *provider : std::string())));
+  pg::BuildResult checked = pg::check_chat_body(body ? *body : pg::json(), name ? *name : std::string(),
+                                                provider ? *provider : std::string());
+  // With the model's shaping (the relay's): the body as the gateway sends it, and its headers.
+  const pg::json* shaping = pg::member(args, "shaping");
+  if (!checked.ok || !shaping || !shaping->is_object()) return reply(pg::to_json(checked));
+  const auto* request_id = pg::string_member(args, "requestId");
+  const pg::ShapedCall call = pg::shape_call(checked.body, pg::shaping_from_json(*shaping),
+                                             request_id ? *request_id : std::string());
+  pg::json out = pg::to_json(checked);
+  out["gateway"] = pg::to_json(call);
+  return reply(out);
+}
+
+// in: {"body":{…},"shaping":{…},"requestId":"…"} — the page's preview of the shaped call
+EMSCRIPTEN_KEEPALIVE std::size_t pg_shape_chat_body(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* body = pg::member(args, "body");
+  const pg::json* shaping = pg::member(args, "shaping");
+  const auto* request_id = pg::string_member(args, "requestId");
+  pg::json shaped = body ? *body : pg::json::object();
+  pg::json out = pg::to_json(pg::shape_call(shaped, pg::shaping_from_json(shaping ? *shaping : pg::json()),
+                                            request_id ? *request_id : std::string()));
+  out["body"] = std::move(shaped);
+  return reply(out);
 }
 
 // in: {"apiBase":"…","path":"…"}
@@ -195,11 +229,16 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_upstream_url(const char* in, std::size_t len
 }
 
 
-// in: {"provider","adapter","api_base","model_name"}
+// in: {"provider","adapter","api_base","model_name","shaping"?}
 EMSCRIPTEN_KEEPALIVE std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  return reply(pg::to_json(plan_from(args)));
+  const pg::UpstreamPlan plan = plan_from(args);
+  pg::json out = pg::to_json(plan);
+  // The model's shaping: answer reading, deadlines, TLS and what the key's settings change.
+  if (const pg::json* shaping = pg::member(args, "shaping"); shaping && shaping->is_object())
+    out["gateway"] = pg::gateway_plan_json(pg::shaping_from_json(*shaping), plan);
+  return reply(out);
 }
 
 // in: {"target":{provider, adapter, api_base, model_name},"body":{…}}
@@ -262,12 +301,8 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_load_rows(const char* in, std::size_t len) {
       const auto* id = pg::string_member(row, "id");
       const auto* value = pg::string_member(row, "value");
       if (!kind || !id || !value) continue;
-      pg::RowResult rr = pg::parse_row(*kind, *id, *value);
-      if (rr.provider_key) r.provider_keys.push_back(std::move(*rr.provider_key));
-      if (rr.model) r.models.push_back(std::move(*rr.model));
       // A bad row is skipped and reported, as the gateway does; the rest keeps serving.
-      for (auto& e : rr.errors) r.warnings.push_back(std::move(e));
-      for (auto& w : rr.warnings) r.warnings.push_back(std::move(w));
+      pg::add_row(r, pg::parse_row(*kind, *id, *value));
     }
   }
   pg::resolve_models(r);

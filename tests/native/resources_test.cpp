@@ -314,7 +314,8 @@ TEST_CASE("the public model list carries design.md's fields and no secret") {
     CHECK(text.find(value) == std::string::npos);
   }
   CHECK(text.find("AKIAEXAMPLE") == std::string::npos);  // a whole credential JSON stays private too
-  CHECK(text.find("api_key") == std::string::npos);
+  // No field named api_key (a default header template may name `${request.api_key.team_id}`).
+  CHECK(text.find("\"api_key\"") == std::string::npos);
   CHECK(text.find("secret") == std::string::npos);
 
   REQUIRE(pub["models"].size() == r.models.size());
@@ -387,7 +388,8 @@ TEST_CASE("relay keys carry the secret, for the relay only") {
   REQUIRE(keys.size() == 6);
   CHECK(keys[1] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"},
                         {"provider", "deepseek"}, {"adapter", "openai"},
-                        {"api_base", "https://api.deepseek.com"}, {"api_key", "sk-ds-SECRET2"}});
+                        {"api_base", "https://api.deepseek.com"}, {"api_key", "sk-ds-SECRET2"},
+                        {"header_secrets", json::array()}});
 }
 
 // ---------------------------------------------------------------------------------- file errors
