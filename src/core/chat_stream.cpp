@@ -19,8 +19,20 @@ std::string choice_path(std::size_t number, std::size_t choice, const char* rest
   return chunk_path(number) + ".choices[" + std::to_string(choice) + "]" + rest;
 }
 
-Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
-Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
+// An `event: error` whose data is not an error envelope: its text is the message.
+ProviderError unreadable_error(std::string_view data) {
+  ProviderError e;
+  e.type = "text";
+  e.message = excerpt(data, 300);
+  return e;
+}
+
+Finding err(FindingCode code, std::string path, std::string message) {
+  return error_finding(code, std::move(path), std::move(message));
+}
+Finding warn(FindingCode code, std::string path, std::string message) {
+  return warning_finding(code, std::move(path), std::move(message));
+}
 
 // Whether any choice carries a delta. Azure's filter chunks (object "") carry none: the
 // first, with prompt_filter_results and no choices, and, in its asynchronous filter mode,
@@ -92,22 +104,22 @@ const Result& ChatStream::end() {
   Findings& findings = result_.findings;
   const bool any_chunk = chunk_count_ > 0;
   if (decoder_.ended_mid_event())
-    findings.push_back(err("", "the stream stopped in the middle of an event (no blank line after its last line)"));
+    findings.push_back(err(FindingCode::StreamCutMidEvent, "", "the stream stopped in the middle of an event (no blank line after its last line)"));
   if (!any_chunk)
-    findings.push_back(err("", result_.done ? "the stream sent data: [DONE] before any chunk"
+    findings.push_back(err(FindingCode::StreamEmpty, "", result_.done ? "the stream sent data: [DONE] before any chunk"
                                             : "the stream carried no data events: it is not a chat-completion "
                                               "event stream, or it was empty"));
   if (!result_.done) {
     // Clients read to the end of the body and stop there, [DONE] or not: what they need is
     // a finish_reason on every choice. Without an error, that stream is whole.
     if (provider_errors_ == 0 && every_choice_finished())
-      findings.push_back(warn("", "the stream ended without data: [DONE], after a finish_reason on every choice: "
+      findings.push_back(warn(FindingCode::StreamEndedWithoutDone, "", "the stream ended without data: [DONE], after a finish_reason on every choice: "
                                   "the answer is whole (Perplexity ends its streams so)"));
     else
-      findings.push_back(err("", "stream ended without data: [DONE] (cut short)"));
+      findings.push_back(err(FindingCode::StreamCut, "", "stream ended without data: [DONE] (cut short)"));
   }
   if (const std::size_t bad = decoder_.invalid_utf8())
-    findings.push_back(warn("", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
+    findings.push_back(warn(FindingCode::InvalidUtf8, "", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
                                     (bad == 1 ? "" : "s") +
                                     ", shown as U+FFFD: the provider sent bytes that are not UTF-8 text"));
 
@@ -124,24 +136,24 @@ const Result& ChatStream::end() {
     if (result_.finish_reason)
       check_finish_reason(*result_.finish_reason, "choices[0].finish_reason", has_answer, failed_upstream, findings);
     else if (!failed_upstream)
-      findings.push_back(warn("choices[0].finish_reason", "no chunk carried a finish_reason: the stream does not "
+      findings.push_back(warn(FindingCode::FinishReasonMissing, "choices[0].finish_reason", "no chunk carried a finish_reason: the stream does not "
                                                           "say why the answer ended"));
 
     if (usage_) {
       result_.usage = read_usage(*usage_, usage_from_x_groq_ ? "x_groq.usage" : "usage", findings);
-      if (usage_from_x_groq_) findings.push_back(warn("x_groq.usage", kXGroqUsageNote));
+      if (usage_from_x_groq_) findings.push_back(warn(FindingCode::UsageInXGroq, "x_groq.usage", kXGroqUsageNote));
     } else {
-      findings.push_back(warn("usage", "the stream carried no usage (send stream_options: {\"include_usage\": "
+      findings.push_back(warn(FindingCode::UsageMissing, "usage", "the stream carried no usage (send stream_options: {\"include_usage\": "
                                        "true} to get token counts)"));
     }
 
-    if (!refusal_.empty()) findings.push_back(warn("choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
+    if (!refusal_.empty()) findings.push_back(warn(FindingCode::Refusal, "choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
     else if (!has_answer && !failed_upstream)
       warn_empty_answer(result_.finish_reason, "choices[0].delta.content", findings);
 
-    if (first_id_.empty()) findings.push_back(warn("id", "no chunk has an id"));
-    if (!saw_created_) findings.push_back(warn("created", "no chunk has created (a Unix time)"));
-    if (!result_.model) findings.push_back(warn("model", "no chunk says which model answered"));
+    if (first_id_.empty()) findings.push_back(warn(FindingCode::IdMissing, "id", "no chunk has an id"));
+    if (!saw_created_) findings.push_back(warn(FindingCode::CreatedMissing, "created", "no chunk has created (a Unix time)"));
+    if (!result_.model) findings.push_back(warn(FindingCode::ModelMissing, "model", "no chunk says which model answered"));
   }
   issues_.finish(findings);
   return result_;
@@ -150,7 +162,7 @@ const Result& ChatStream::end() {
 void ChatStream::report_decoder_failure() {
   if (decoder_failure_reported_) return;
   decoder_failure_reported_ = true;
-  result_.findings.push_back(err("", "the event stream could not be decoded: " + decoder_.error()));
+  result_.findings.push_back(err(FindingCode::StreamUndecodable, "", "the event stream could not be decoded: " + decoder_.error()));
   deltas_.error(json{{"type", "stream_error"}, {"code", "sse_limit"}, {"message", decoder_.error()}});
 }
 
@@ -165,7 +177,7 @@ void ChatStream::on_event(SseEvent& event) {
       // the relay's idle limit): like any data there, it is not part of the answer.
       if (!data.empty())
         issues_.note(result_.findings, "data after [DONE]", 1, [&] {
-          return warn(chunk_path(chunk_count_), "data arrived after data: [DONE] and was ignored");
+          return warn(FindingCode::DataAfterDone, chunk_path(chunk_count_), "data arrived after data: [DONE] and was ignored");
         });
       return;
     }
@@ -182,7 +194,7 @@ void ChatStream::on_event(SseEvent& event) {
     // Clients stop reading at [DONE]; whatever follows is lost to them, so it is not
     // added to the answer either.
     issues_.note(result_.findings, "data after [DONE]", 1, [&] {
-      return warn(chunk_path(number), "data arrived after data: [DONE] and was ignored");
+      return warn(FindingCode::DataAfterDone, chunk_path(number), "data arrived after data: [DONE] and was ignored");
     });
     return;
   }
@@ -195,44 +207,45 @@ void ChatStream::on_event(SseEvent& event) {
   auto parsed = parse_json(data);
   if (!parsed.value) {
     if (error_event) {
-      on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(data, 300)}, chunk_path(number));
+      on_provider_error(unreadable_error(data), chunk_path(number));
       return;
     }
     issues_.note(result_.findings, "chunks that are not JSON", kKeepEach, [&] {
-      return err(chunk_path(number), "chunk " + std::to_string(number + 1) + " is not JSON: " + parsed.error);
+      return err(FindingCode::NotJson, chunk_path(number), "chunk " + std::to_string(number + 1) + " is not JSON: " + parsed.error);
     });
     return;
   }
   on_chunk(*parsed.value, number, error_event);
 }
 
-void ChatStream::on_provider_error(const EnvelopeError& error, const std::string& path) {
+void ChatStream::on_provider_error(const ProviderError& error, const std::string& path) {
   ++provider_errors_;
+  if (!result_.provider_error) result_.provider_error = AnswerError{error, true};
   issues_.note(result_.findings, "errors from the provider", kKeepEach, [&] {
-    return err(path, "the provider sent an error in the stream: " + describe(error));
+    return err(FindingCode::ProviderError, path, "the provider sent an error in the stream: " + describe(error));
   });
   deltas_.error(error_delta(error));
 }
 
 void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   auto path_to = [number](const char* rest) { return chunk_path(number) + rest; };
-  const auto provider_error = error_envelope(chunk);
+  const auto provider_error = error_in_answer(chunk);
   if (provider_error) {
     on_provider_error(*provider_error, chunk_path(number));
     // OpenRouter puts its last choice (finish_reason "error") beside the error: read it.
     if (!member(chunk, "choices")) return;
   } else if (error_event) {
-    on_provider_error(EnvelopeError{std::nullopt, std::nullopt, excerpt(dump_json(chunk), 300)}, chunk_path(number));
+    on_provider_error(unreadable_error(dump_json(chunk)), chunk_path(number));
     return;
   }
   if (!chunk.is_object()) {
     issues_.note(result_.findings, "chunks that are not JSON objects", kKeepEach,
-                 [&] { return err(chunk_path(number), "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
+                 [&] { return err(FindingCode::NotObject, chunk_path(number), "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
     return;
   }
   if (is_anthropic_stream_event(chunk)) {
     issues_.note(result_.findings, "chunks in Anthropic's native format", 1,
-                 [&] { return err(path_to(".type"), kAnthropicNativeAdvice); });
+                 [&] { return err(FindingCode::AnthropicNative, path_to(".type"), kAnthropicNativeAdvice); });
     return;
   }
 
@@ -243,18 +256,18 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
     const bool azure_filter_chunk = name && name->empty() && !carries_delta(choices);
     if (!object) {
       issues_.note(result_.findings, "chunks without object", 1, [&] {
-        return warn(path_to(".object"), "object is missing (expected \"chat.completion.chunk\")");
+        return warn(FindingCode::ObjectMissing, path_to(".object"), "object is missing (expected \"chat.completion.chunk\")");
       });
     } else if (name && *name == "chat.completion") {
       // Perplexity names every chunk like a whole completion (with the message so far
       // beside the delta); clients read the delta and never look at object.
       issues_.note(result_.findings, "chunks named chat.completion", 1, [&] {
-        return warn(path_to(".object"), "object is \"chat.completion\", expected \"chat.completion.chunk\" (Perplexity "
+        return warn(FindingCode::ObjectCompletionInStream, path_to(".object"), "object is \"chat.completion\", expected \"chat.completion.chunk\" (Perplexity "
                                         "names its stream chunks so): the deltas were read as usual");
       });
     } else if (!azure_filter_chunk && (!name || *name != "chat.completion.chunk")) {
       issues_.note(result_.findings, "chunks with the wrong object", 1, [&] {
-        return err(path_to(".object"), "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
+        return err(FindingCode::ObjectWrong, path_to(".object"), "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
                                          ", expected \"chat.completion.chunk\"");
       });
     }
@@ -268,10 +281,10 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
   if (!choices || choices->is_null()) {
     if (!provider_error)
       issues_.note(result_.findings, "chunks without choices", 1,
-                   [&] { return err(path_to(".choices"), "choices is missing"); });
+                   [&] { return err(FindingCode::ChoicesInvalid, path_to(".choices"), "choices is missing"); });
   } else if (!choices->is_array()) {
     issues_.note(result_.findings, "chunks whose choices is not an array", 1,
-                 [&] { return err(path_to(".choices"), "choices is not an array"); });
+                 [&] { return err(FindingCode::ChoicesInvalid, path_to(".choices"), "choices is not an array"); });
   } else {
     std::size_t i = 0;
     for (json& choice : *choices) on_choice(choice, number, i++);
@@ -292,7 +305,7 @@ void ChatStream::on_usage(json& chunk, std::size_t number) {
     from_x_groq = true;
   } else if (!usage->is_object()) {
     issues_.note(result_.findings, "chunks whose usage is not an object", 1,
-                 [&] { return warn(chunk_path(number) + ".usage", "usage is not an object"); });
+                 [&] { return warn(FindingCode::UsageInvalid, chunk_path(number) + ".usage", "usage is not an object"); });
     return;
   }
   Findings scratch;  // the final usage is validated once, in end()
@@ -330,7 +343,7 @@ void ChatStream::note_id(std::string_view id, std::size_t number) {
     first_id_ = std::string(id);
   } else if (id != first_id_) {
     issues_.note(result_.findings, "chunks with a different id", 1, [&] {
-      return warn(chunk_path(number) + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) +
+      return warn(FindingCode::IdChanged, chunk_path(number) + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) +
                                                   "\" then \"" + excerpt(id, 60) + "\")");
     });
   }
@@ -340,7 +353,7 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
   auto path_to = [number, i](const char* rest) { return choice_path(number, i, rest); };
   if (!choice.is_object()) {
     issues_.note(result_.findings, "choices that are not objects", 1,
-                 [&] { return err(path_to(""), "the choice is not an object"); });
+                 [&] { return err(FindingCode::ChoiceNotObject, path_to(""), "the choice is not an object"); });
     return;
   }
   const json* index = member(choice, "index");
@@ -349,10 +362,10 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
   note_choice_end(has_index ? index->get<double>() : 0, reason && reason->is_string());
   if (!has_index) {
     issues_.note(result_.findings, "choices without index", 1,
-                 [&] { return warn(path_to(".index"), "the choice has no index; taken as choice 0"); });
+                 [&] { return warn(FindingCode::ChoiceIndexMissing, path_to(".index"), "the choice has no index; taken as choice 0"); });
   } else if (index->get<double>() != 0) {
     issues_.note(result_.findings, "chunks with other choices", 1, [&] {
-      return warn(path_to(".index"), "the stream carries more than one choice; the playground asks for one (n=1) "
+      return warn(FindingCode::MultipleChoices, path_to(".index"), "the stream carries more than one choice; the playground asks for one (n=1) "
                                    "and shows choice 0 only");
     });
     return;
@@ -363,7 +376,7 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
     if (delta->is_object()) on_delta(*delta, number, i);
     else
       issues_.note(result_.findings, "deltas that are not objects", 1,
-                   [&] { return err(path_to(".delta"), "delta is not an object"); });
+                   [&] { return err(FindingCode::DeltaNotObject, path_to(".delta"), "delta is not an object"); });
   }
 
   if (reason && reason->is_string()) {
@@ -371,7 +384,7 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
     deltas_.finish_reason(*result_.finish_reason);
   } else if (reason && !reason->is_null()) {
     issues_.note(result_.findings, "finish_reasons that are not strings", 1,
-                 [&] { return warn(path_to(".finish_reason"), "finish_reason is not a string"); });
+                 [&] { return warn(FindingCode::FinishReasonInvalid, path_to(".finish_reason"), "finish_reason is not a string"); });
   }
 }
 
@@ -379,7 +392,7 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
   auto path_to = [number, i](const char* rest) { return choice_path(number, i, rest); };
   if (const auto* role = string_member(delta, "role"); role && *role != "assistant")
     issues_.note(result_.findings, "deltas with another role", 1, [&] {
-      return warn(path_to(".delta.role"), "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
+      return warn(FindingCode::RoleUnexpected, path_to(".delta.role"), "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
     });
 
   // Reasoning first: providers that send both in one delta think before they answer.
@@ -396,7 +409,7 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
       on_content_parts(*content, number, i);
     } else {
       issues_.note(result_.findings, "deltas whose content is not a string", 1,
-                   [&] { return err(path_to(".delta.content"), "content is not a string"); });
+                   [&] { return err(FindingCode::ContentInvalid, path_to(".delta.content"), "content is not a string"); });
     }
   }
   if (const auto* refusal = string_member(delta, "refusal")) refusal_ += *refusal;
@@ -406,7 +419,7 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
     if (fragments->is_array()) on_tool_calls(*fragments, number, i);
     else
       issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1,
-                   [&] { return err(path_to(".delta.tool_calls"), "tool_calls is not an array"); });
+                   [&] { return err(FindingCode::ToolCallsInvalid, path_to(".delta.tool_calls"), "tool_calls is not an array"); });
   }
 }
 
@@ -441,25 +454,25 @@ void ChatStream::on_tool_calls(json& fragments, std::size_t number, std::size_t 
     const std::size_t at = i++;
     const unsigned notes = tool_calls_.add(fragment);
     using A = ToolCallAssembler;
-    auto note = [&](unsigned flag, const char* kind, Severity severity, const char* message) {
+    auto note = [&](unsigned flag, const char* kind, Severity severity, FindingCode code, const char* message) {
       if (notes & flag)
         issues_.note(result_.findings, kind, 1, [&] {
-          return Finding{severity, index_path(choice_path(number, choice, ".delta.tool_calls"), at), message};
+          return Finding{severity, code, index_path(choice_path(number, choice, ".delta.tool_calls"), at), message};
         });
     };
-    note(A::kNotObject, "tool-call fragments that are not objects", Severity::Error,
+    note(A::kNotObject, "tool-call fragments that are not objects", Severity::Error, FindingCode::ToolCallNotObject,
          "the tool-call fragment is not an object");
-    note(A::kBadIndex, "tool-call fragments with a bad index", Severity::Error,
+    note(A::kBadIndex, "tool-call fragments with a bad index", Severity::Error, FindingCode::ToolCallBadIndex,
          "the tool-call fragment's index is not a small non-negative integer; the fragment was ignored");
-    note(A::kMissingIndex, "tool-call fragments without index", Severity::Warning,
+    note(A::kMissingIndex, "tool-call fragments without index", Severity::Warning, FindingCode::ToolCallIndexMissing,
          "the tool-call fragment has no index; it was placed by its id");
-    note(A::kIndexReused, "tool-call fragments reusing an index", Severity::Warning,
+    note(A::kIndexReused, "tool-call fragments reusing an index", Severity::Warning, FindingCode::ToolCallIndexReused,
          "a new tool-call id arrived at an index already used by another call; it was taken as a new call");
-    note(A::kArgumentsNotString, "tool-call arguments that are objects", Severity::Warning,
+    note(A::kArgumentsNotString, "tool-call arguments that are objects", Severity::Warning, FindingCode::ToolCallArgumentsObject,
          "function.arguments is an object; OpenAI streams a JSON-encoded string in pieces");
-    note(A::kArgumentsBadType, "tool-call arguments of the wrong type", Severity::Error,
+    note(A::kArgumentsBadType, "tool-call arguments of the wrong type", Severity::Error, FindingCode::ToolCallArgumentsInvalid,
          "function.arguments is neither a string nor an object");
-    note(A::kTooManyCalls, "tool calls beyond the limit", Severity::Error,
+    note(A::kTooManyCalls, "tool calls beyond the limit", Severity::Error, FindingCode::ToolCallTooMany,
          "more than 128 tool calls; the rest were ignored");
     if (fragment.is_object()) deltas_.tool_call(std::move(fragment));
   }

@@ -15,8 +15,12 @@ std::string choice_path(std::size_t number, std::size_t choice, const char* rest
   return "chunks[" + std::to_string(number) + "].choices[" + std::to_string(choice) + "]" + rest;
 }
 
-Finding err(std::string path, std::string message) { return {Severity::Error, std::move(path), std::move(message)}; }
-Finding warn(std::string path, std::string message) { return {Severity::Warning, std::move(path), std::move(message)}; }
+Finding err(FindingCode code, std::string path, std::string message) {
+  return error_finding(code, std::move(path), std::move(message));
+}
+Finding warn(FindingCode code, std::string path, std::string message) {
+  return warning_finding(code, std::move(path), std::move(message));
+}
 
 constexpr std::size_t kKeepEach = 20;  // as chat_stream.cpp: chunk-level problems kept individually
 
@@ -83,7 +87,7 @@ void ChatStream::on_relay_event(const std::string& data) {
   auto event = read_relay_event(data, problem);
   if (!event) {
     issues_.note(result_.findings, "relay_error events that are not the relay's error JSON", kKeepEach, [&] {
-      return warn("relay_error[" + std::to_string(number) + "]",
+      return warn(FindingCode::RelayEventMalformed, "relay_error[" + std::to_string(number) + "]",
                   "an event named relay_error was ignored: " + problem +
                       " (the relay's is {\"error\":{\"source\":\"relay\",\"kind\":…,\"message\":…,\"nonce\":…}})");
     });
@@ -94,7 +98,7 @@ void ChatStream::on_relay_event(const std::string& data) {
 
 void ChatStream::on_content_parts(const json& parts, std::size_t number, std::size_t i) {
   const std::string path = choice_path(number, i, ".delta.content");
-  issues_.note(result_.findings, "deltas whose content is an array of parts", 1, [&] { return warn(path, kContentPartsNote); });
+  issues_.note(result_.findings, "deltas whose content is an array of parts", 1, [&] { return warn(FindingCode::ContentParts, path, kContentPartsNote); });
   const std::size_t skipped = read_content_parts(
       parts,
       [&](const std::string& text) {
@@ -107,14 +111,14 @@ void ChatStream::on_content_parts(const json& parts, std::size_t number, std::si
       });
   if (skipped)
     issues_.note(result_.findings, "content parts of other types", 1,
-                 [&] { return warn(path, "a content part that is neither text nor thinking was ignored"); });
+                 [&] { return warn(FindingCode::ContentPartIgnored, path, "a content part that is neither text nor thinking was ignored"); });
 }
 
 // OpenAI streams a legacy function call as the name first, then the arguments in pieces.
 void ChatStream::on_function_call(const json& fragment, std::size_t number, std::size_t i) {
   if (!fragment.is_object()) {
     issues_.note(result_.findings, "function_calls that are not objects", 1, [&] {
-      return err(choice_path(number, i, ".delta.function_call"), "function_call is not an object");
+      return err(FindingCode::FunctionCallNotObject, choice_path(number, i, ".delta.function_call"), "function_call is not an object");
     });
     return;
   }
@@ -125,7 +129,7 @@ void ChatStream::on_function_call(const json& fragment, std::size_t number, std:
     function_arguments_ += arguments->get_ref<const std::string&>();
   } else if (arguments && !arguments->is_null()) {
     issues_.note(result_.findings, "function_call arguments that are not strings", 1, [&] {
-      return warn(choice_path(number, i, ".delta.function_call.arguments"),
+      return warn(FindingCode::FunctionCallArgumentsInvalid, choice_path(number, i, ".delta.function_call.arguments"),
                   "function_call.arguments is not a string; the piece was ignored");
     });
   }

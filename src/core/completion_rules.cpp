@@ -7,64 +7,14 @@ namespace pg {
 
 namespace {
 
-constexpr std::size_t kMaxMessageChars = 300;
-
-std::optional<std::string> code_text(const json* code) {
-  if (!code) return std::nullopt;
-  if (code->is_string()) return excerpt(code->get_ref<const std::string&>(), 80);
-  if (code->is_number_unsigned()) return std::to_string(code->get<std::uint64_t>());
-  if (code->is_number_integer()) return std::to_string(code->get<std::int64_t>());
-  if (code->is_number_float()) return dump_json(*code);
-  return std::nullopt;
-}
-
-// The message of an error object: a string, or (Mistral) an object or array we show as
-// compact JSON, or the whole error when it has no message at all.
-std::string message_text(const json& error_object) {
-  const json* message = member(error_object, "message");
-  if (message && message->is_string()) return excerpt(message->get_ref<const std::string&>(), kMaxMessageChars);
-  if (message && !message->is_null()) return excerpt(dump_json(*message), kMaxMessageChars);
-  return excerpt(dump_json(error_object), kMaxMessageChars);
-}
-
-EnvelopeError read_error_object(const json& error_object) {
-  EnvelopeError out;
-  if (const auto* type = string_member(error_object, "type")) out.type = excerpt(*type, 80);
-  out.code = code_text(member(error_object, "code"));
-  out.message = message_text(error_object);
-  return out;
-}
-
-std::optional<EnvelopeError> object_envelope(const json& value) {
-  if (const json* error = member(value, "error")) {
-    if (error->is_object()) return read_error_object(*error);
-    if (error->is_string()) {
-      EnvelopeError out;
-      if (const auto* type = string_member(value, "type"); type && *type != "error") out.type = excerpt(*type, 80);
-      out.code = code_text(member(value, "code"));
-      out.message = excerpt(error->get_ref<const std::string&>(), kMaxMessageChars);
-      return out;
-    }
-  }
-  const auto* object = string_member(value, "object");
-  const auto* type = string_member(value, "type");
-  if ((object && *object == "error") || (type && *type == "error")) {
-    // Flat (vLLM: {"object":"error","message":…,"type":"BadRequestError","code":400}).
-    EnvelopeError out = read_error_object(value);
-    if (out.type && *out.type == "error") out.type.reset();
-    return out;
-  }
-  return std::nullopt;
-}
-
 bool is_one_of(const std::string& value, std::initializer_list<const char*> options) {
   for (const char* option : options)
     if (value == option) return true;
   return false;
 }
 
-void warn(Findings& findings, const std::string& path, std::string message) {
-  findings.push_back({Severity::Warning, path, std::move(message)});
+void warn(Findings& findings, FindingCode code, const std::string& path, std::string message) {
+  findings.push_back(warning_finding(code, path, std::move(message)));
 }
 
 // A token count: a non-negative integer, or nullopt (with a warning unless it is absent
@@ -74,22 +24,22 @@ std::optional<std::uint64_t> token_count(const json& object, const char* key, co
   const json* value = member(object, key);
   const std::string where = join_path(path, key);
   if (!value || value->is_null()) {
-    if (required) warn(findings, where, std::string(key) + " is missing from usage");
+    if (required) warn(findings, FindingCode::UsageFieldMissing, where, std::string(key) + " is missing from usage");
     return std::nullopt;
   }
   if (value->is_number_unsigned()) return value->get<std::uint64_t>();
   if (value->is_number_integer()) {
     if (value->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(value->get<std::int64_t>());
-    warn(findings, where, std::string(key) + " is negative (" + dump_json(*value) + ")");
+    warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is negative (" + dump_json(*value) + ")");
     return std::nullopt;
   }
   if (value->is_number_float()) {
     const double d = value->get<double>();
     if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d) return static_cast<std::uint64_t>(d);
-    warn(findings, where, std::string(key) + " is not a non-negative integer (" + dump_json(*value) + ")");
+    warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is not a non-negative integer (" + dump_json(*value) + ")");
     return std::nullopt;
   }
-  warn(findings, where, std::string(key) + " is not a number");
+  warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is not a number");
   return std::nullopt;
 }
 
@@ -97,28 +47,22 @@ json count_or_null(const std::optional<std::uint64_t>& n) { return n ? json(*n) 
 
 }  // namespace
 
-std::optional<EnvelopeError> error_envelope(const json& value) {
-  if (value.is_object()) return object_envelope(value);
-  // Google surfaces sometimes wrap the error in a one-element array.
-  if (value.is_array() && value.size() == 1 && value.front().is_object()) return object_envelope(value.front());
-  return std::nullopt;
-}
-
-std::string describe(const EnvelopeError& error) {
+std::string describe(const ProviderError& error) {
   std::string out = error.message;
-  if (error.type || error.code) {
+  const bool type = has_provider_type(error);
+  if (type || error.code) {
     out += " (";
-    if (error.type) out += "type " + *error.type;
-    if (error.type && error.code) out += ", ";
+    if (type) out += "type " + error.type;
+    if (type && error.code) out += ", ";
     if (error.code) out += "code " + *error.code;
     out += ")";
   }
   return out;
 }
 
-json error_delta(const EnvelopeError& error) {
+json error_delta(const ProviderError& error) {
   json out = {{"code", error.code ? json(*error.code) : json(nullptr)}, {"message", error.message}};
-  if (error.type) out["type"] = *error.type;  // core.d.ts: type?: string
+  if (has_provider_type(error)) out["type"] = error.type;  // core.d.ts: type?: string
   return out;
 }
 
@@ -159,7 +103,7 @@ json read_usage(const json& usage, const std::string& path, Findings& findings) 
       total = sum;
     } else if (*total != sum && !(reasoning && *total == sum + *reasoning)) {
       // Some providers count reasoning beside completion_tokens, not inside it: both add up.
-      warn(findings, join_path(path, "total_tokens"),
+      warn(findings, FindingCode::UsageTotalMismatch, join_path(path, "total_tokens"),
            "total_tokens (" + std::to_string(*total) + ") is not prompt_tokens + completion_tokens (" +
                std::to_string(sum) + ")");
     }
@@ -180,19 +124,19 @@ void check_finish_reason(const std::string& reason, const std::string& path, boo
     // Without an answer, warn_empty_answer says the same thing in its own words.
     if (!has_answer) return;
     if (reason == "length")
-      warn(findings, path,
+      warn(findings, FindingCode::Truncated, path,
            "the answer stopped at the token limit (finish_reason \"length\") and may be cut off: raise "
            "max_tokens / max_completion_tokens");
     else
-      warn(findings, path, "the provider's content filter stopped the answer (finish_reason \"content_filter\")");
+      warn(findings, FindingCode::ContentFiltered, path, "the provider's content filter stopped the answer (finish_reason \"content_filter\")");
     return;
   }
   if (reason == "error") {
     if (!error_already_reported)
-      findings.push_back({Severity::Error, path, "the provider ended the answer with finish_reason \"error\""});
+      findings.push_back(error_finding(FindingCode::FinishReasonError, path, "the provider ended the answer with finish_reason \"error\""));
     return;
   }
-  warn(findings, path,
+  warn(findings, FindingCode::FinishReasonUnknown, path,
        "finish_reason \"" + excerpt(reason, 60) +
            "\" is not one of OpenAI's (stop, length, tool_calls, content_filter, function_call)");
 }
@@ -200,16 +144,16 @@ void check_finish_reason(const std::string& reason, const std::string& path, boo
 void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path,
                        Findings& findings) {
   if (finish_reason && *finish_reason == "length") {
-    warn(findings, path,
+    warn(findings, FindingCode::Truncated, path,
          "the token limit cut the answer before any text (finish_reason \"length\"): raise max_tokens / "
          "max_completion_tokens; reasoning models can spend the whole limit on reasoning");
   } else if (finish_reason && *finish_reason == "content_filter") {
-    warn(findings, path, "the provider's content filter removed the answer (finish_reason \"content_filter\")");
+    warn(findings, FindingCode::ContentFiltered, path, "the provider's content filter removed the answer (finish_reason \"content_filter\")");
   } else if (finish_reason) {
-    warn(findings, path, "the answer is empty: no content and no tool calls (finish_reason \"" +
+    warn(findings, FindingCode::EmptyAnswer, path, "the answer is empty: no content and no tool calls (finish_reason \"" +
                              excerpt(*finish_reason, 60) + "\")");
   } else {
-    warn(findings, path, "the answer is empty: no content and no tool calls");
+    warn(findings, FindingCode::EmptyAnswer, path, "the answer is empty: no content and no tool calls");
   }
 }
 
@@ -219,19 +163,19 @@ void check_tool_calls(const json& calls, const std::string& path, Findings& find
   for (const json& call : calls) {
     const std::string where = index_path(path, i++);
     const auto* id = string_member(call, "id");
-    if (!id || id->empty()) warn(findings, join_path(where, "id"), "the tool call has no id");
+    if (!id || id->empty()) warn(findings, FindingCode::ToolCallIdMissing, join_path(where, "id"), "the tool call has no id");
     const auto* type = string_member(call, "type");
-    if (type && *type != "function") warn(findings, join_path(where, "type"), "tool call type \"" + excerpt(*type, 40) + "\" is not \"function\"");
+    if (type && *type != "function") warn(findings, FindingCode::ToolCallTypeUnexpected, join_path(where, "type"), "tool call type \"" + excerpt(*type, 40) + "\" is not \"function\"");
     const json* function = member(call, "function");
     const auto* name = function ? string_member(*function, "name") : nullptr;
     if (!name || name->empty()) {
-      findings.push_back({Severity::Error, join_path(where, "function.name"), "the tool call has no function name"});
+      findings.push_back(error_finding(FindingCode::ToolCallNameMissing, join_path(where, "function.name"), "the tool call has no function name"));
     }
     const auto* arguments = function ? string_member(*function, "arguments") : nullptr;
     if (arguments && !arguments->empty()) {
       auto parsed = parse_json(*arguments);
       if (!parsed.value)
-        warn(findings, join_path(where, "function.arguments"), "the tool call's arguments are not valid JSON: " + parsed.error);
+        warn(findings, FindingCode::ToolCallArgumentsNotJson, join_path(where, "function.arguments"), "the tool call's arguments are not valid JSON: " + parsed.error);
     }
   }
 }
@@ -251,17 +195,17 @@ const char* const kXGroqUsageNote =
     "the top-level usage, which this answer did not carry";
 
 void check_function_call(const json& call, const std::string& path, Findings& findings) {
-  warn(findings, path,
+  warn(findings, FindingCode::FunctionCallLegacy, path,
        "the answer is a legacy function_call (the form before tool_calls, answering `functions`): a client that "
        "reads only tool_calls does not see it");
   const auto* name = string_member(call, "name");
   if (!name || name->empty())
-    findings.push_back({Severity::Error, join_path(path, "name"), "the function call has no name"});
+    findings.push_back(error_finding(FindingCode::FunctionCallNameMissing, join_path(path, "name"), "the function call has no name"));
   const auto* arguments = string_member(call, "arguments");
   if (arguments && !arguments->empty()) {
     auto parsed = parse_json(*arguments);
     if (!parsed.value)
-      warn(findings, join_path(path, "arguments"), "the function call's arguments are not valid JSON: " + parsed.error);
+      warn(findings, FindingCode::FunctionCallArgumentsNotJson, join_path(path, "arguments"), "the function call's arguments are not valid JSON: " + parsed.error);
   }
 }
 

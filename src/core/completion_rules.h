@@ -3,6 +3,7 @@
 // reason, and when an empty answer deserves a finding. Internal to core/response*.
 #pragma once
 
+#include "core/errors.h"
 #include "core/finding.h"
 #include "core/json_util.h"
 
@@ -12,23 +13,14 @@
 
 namespace pg {
 
-// A provider's error, read from a body or a stream chunk that carries one.
-struct EnvelopeError {
-  std::optional<std::string> type;  // "invalid_request_error", "BadRequestError", …
-  std::optional<std::string> code;  // string or number code, as a string
-  std::string message;              // single line, bounded
-};
-
-// {"error":{…}}, {"error":"text"}, {"object":"error",…} (vLLM), {"type":"error",
-// "error":{…}} (Anthropic) and a one-element array of those (Google): the error inside,
-// or nullopt when `value` is not an error envelope.
-std::optional<EnvelopeError> error_envelope(const json& value);
+// A provider's error inside an answer is read by error_in_answer (core/errors.h, the one
+// reader of provider errors). These say it for a finding and for a stream Delta.
 
 // "<message> (type x, code y)" for a finding.
-std::string describe(const EnvelopeError& error);
+std::string describe(const ProviderError& error);
 
 // {type, code, message} as a stream Delta's `error` (type only when the provider gave one).
-json error_delta(const EnvelopeError& error);
+json error_delta(const ProviderError& error);
 
 // Anthropic's native Messages API: a whole response ({"type":"message","content":[…]})
 // or a stream event (message_start, content_block_delta, …).

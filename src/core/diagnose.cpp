@@ -91,6 +91,11 @@ std::string default_pass_evidence(int step, const Outcome& o) {
 Diagnosis diagnose(const json& outcome) {
   const Outcome o = diag::read_outcome(outcome);
   Cause cause = explain(o);
+  // The relay's explainers fail a step for the relay's error kind (a closed list too).
+  if (cause.failed >= 0 && cause.code.empty()) {
+    if (o.relay) cause.code = o.relay->kind;
+    else if (o.result && o.result->relay_event) cause.code = o.result->relay_event->kind;
+  }
   // Whatever explained the run, an upstream that posed as the relay is worth saying.
   if (o.result && o.result->relay_event && !is_relays(o, *o.result->relay_event))
     note_posing_relay(cause, *o.result->relay_event);
@@ -104,6 +109,7 @@ Diagnosis diagnose(const json& outcome) {
     s.step = step_name(i);
     if (i == cause.failed) {
       s.status = StepStatus::Fail;
+      s.code = cause.code;
       s.evidence = clean(cause.evidence, o);
       s.advice = clean(cause.advice, o);
     } else if (i <= cause.passed) {
@@ -136,7 +142,11 @@ const char* to_string(StepStatus status) {
 json to_json(const Diagnosis& d) {
   json steps = json::array();
   for (const Step& s : d.steps)
-    steps.push_back({{"step", s.step}, {"status", to_string(s.status)}, {"evidence", s.evidence}, {"advice", s.advice}});
+    steps.push_back({{"step", s.step},
+                     {"status", to_string(s.status)},
+                     {"code", s.code.empty() ? json(nullptr) : json(s.code)},
+                     {"evidence", s.evidence},
+                     {"advice", s.advice}});
   json conditions = json::array();
   for (const Condition& c : d.conditions)
     conditions.push_back({{"kind", c.kind}, {"side", c.side}, {"message", c.message}, {"advice", c.advice}});

@@ -9,9 +9,6 @@ namespace pg::diag {
 
 namespace {
 
-constexpr std::string_view kBodyErrorPrefix = "the provider returned an error instead of a completion: ";
-constexpr std::string_view kStreamErrorPrefix = "the provider sent an error in the stream: ";
-
 std::string sentence(std::string s) {
   while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
   return s + ".";
@@ -34,8 +31,7 @@ bool looks_like_event_stream(std::string_view body) {
 }
 
 bool is_anthropic_native(const Outcome& o, const ResultView& r) {
-  for (const auto& m : r.error_messages)
-    if (m.find("Anthropic's native Messages API") != std::string::npos) return true;
+  if (has_code(r.error_codes, "anthropic_native")) return true;
   if (!o.body) return false;
   if (o.body->find("event: message_start") != std::string::npos) return true;
   if (o.body->size() > 1024 * 1024) return false;
@@ -45,31 +41,16 @@ bool is_anthropic_native(const Outcome& o, const ResultView& r) {
   return type && *type == "message" && member(*parsed.value, "content");
 }
 
-// "<message> (type x, code y)" as the response validator describes a provider's error.
-ProviderFacts facts_from_description(std::string text, bool mid_stream) {
+// The provider's error in place of an answer (Result.providerError), as the rules read it.
+ProviderFacts facts_from_answer_error(const AnswerErrorView& e) {
   ProviderFacts f;
-  f.mid_stream = mid_stream;
-  f.shape = BodyShape::Envelope;
-  if (!text.empty() && text.back() == ')') {
-    const std::size_t open = text.rfind(" (");
-    if (open != std::string::npos) {
-      const std::string inside = text.substr(open + 2, text.size() - open - 3);
-      bool understood = !inside.empty();
-      std::size_t at = 0;
-      while (understood && at < inside.size()) {
-        std::size_t end = inside.find(", ", at);
-        if (end == std::string::npos) end = inside.size();
-        const std::string part = inside.substr(at, end - at);
-        if (starts_with(part, "type ")) f.type = part.substr(5);
-        else if (starts_with(part, "code ")) f.code = part.substr(5);
-        else understood = false;
-        at = end + 2;
-      }
-      if (understood) text.resize(open);
-      else f.type.clear(), f.code.clear();
-    }
-  }
-  f.message = text;
+  f.mid_stream = e.mid_stream;
+  f.shape = e.type == "text" ? BodyShape::Text : BodyShape::Envelope;
+  const bool form_word = e.type == "error" || e.type == "text" || e.type == "json" || e.type == "html" || e.type == "empty";
+  if (!form_word) f.type = e.type;
+  f.code = e.code;
+  f.param = e.param;
+  f.message = e.message;
   // A numeric code in the error is the status the provider meant (OpenRouter, vLLM), in a
   // stream too: OpenRouter's mid-stream {"code":502} is an upstream outage.
   if (f.code.size() == 3 && f.code[0] >= '1' && f.code[0] <= '5' && f.code.find_first_not_of("0123456789") == std::string::npos)
@@ -134,26 +115,34 @@ Cause passed_with(std::string answer_evidence, Condition cond, const std::string
   return c;
 }
 
-Cause answer_failed(std::string evidence, std::string advice, const std::string& headline) {
+Cause answer_failed(const char* code, std::string evidence, std::string advice, const std::string& headline) {
   Cause c;
   c.passed = kModel;
   c.failed = kAnswer;
+  c.code = code;
   c.evidence = std::move(evidence);
   c.summary = sentence(headline + ": " + advice);
   c.advice = std::move(advice);
   return c;
 }
 
-std::string findings_advice(const std::string& first) {
-  const std::string m = lower_ascii(first);
-  if (m.find("[done]") != std::string::npos || m.find("cut short") != std::string::npos ||
-      m.find("middle of an event") != std::string::npos)
+// Advice for an answer with error findings, by the first one's code (finding.h).
+std::string findings_advice(const std::string& code) {
+  static constexpr std::string_view kCut[] = {"stream_cut", "stream_cut_mid_event"};
+  static constexpr std::string_view kNotCompletion[] = {"not_json", "not_object", "stream_empty"};
+  static constexpr std::string_view kNotShape[] = {"object_wrong", "choices_invalid", "choices_empty",
+                                                    "choice_not_object", "message_missing"};
+  auto in = [&](const auto& list) {
+    for (std::string_view c : list)
+      if (c == code) return true;
+    return false;
+  };
+  if (in(kCut))
     return "the stream stopped before its end ([DONE]): retry; if it repeats, a proxy between the relay and the "
            "provider may be cutting long answers";
-  if (m.find("not json") != std::string::npos || m.find("not a json") != std::string::npos ||
-      m.find("no data events") != std::string::npos)
+  if (in(kNotCompletion))
     return "the answer is not a chat completion: check that the base URL points at an OpenAI-compatible API";
-  if (m.find("choices") != std::string::npos || m.find("object is") != std::string::npos)
+  if (in(kNotShape))
     return "the server answered, but not in OpenAI's chat-completion shape: it may not be OpenAI-compatible at this "
            "base URL";
   return "the answer does not follow OpenAI's chat-completion format: see the findings in the raw response";
@@ -185,6 +174,7 @@ Cause explain_answer(const Outcome& o) {
     Cause c;
     c.passed = kReach;
     c.failed = kEndpoint;
+    c.code = "endpoint_web_page";
     c.evidence = http_evidence(f);
     c.advice = advice;
     c.summary = sentence("The base URL leads to a web site, not an OpenAI-compatible API: " + advice);
@@ -203,7 +193,7 @@ Cause explain_answer(const Outcome& o) {
   } else if (o.body) {
     r = read_result(to_json(validate_completion(*o.body)), o.secrets);
   } else {
-    return answer_failed("HTTP " + std::to_string(status) + " and no answer was recorded",
+    return answer_failed("no_answer_recorded", "HTTP " + std::to_string(status) + " and no answer was recorded",
                          "run again; the outcome carries neither a body nor a decoded stream",
                          "Nothing to check");
   }
@@ -215,25 +205,22 @@ Cause explain_answer(const Outcome& o) {
     Cause c;
     c.passed = kReach;
     c.failed = kEndpoint;
+    c.code = "anthropic_native";
     c.evidence = "HTTP " + std::to_string(status) + " with an Anthropic Messages body (type \"message\")";
     c.advice = advice;
     c.summary = sentence("The base URL does not lead to an OpenAI-compatible API: " + advice);
     return c;
   }
 
-  for (const auto& message : r.error_messages) {
-    if (starts_with(message, kBodyErrorPrefix)) {
-      // A 2xx whose body is an error envelope: read it as the error response it is.
-      ProviderFacts f = o.body ? facts_from_response(o, status)
-                               : facts_from_description(message.substr(kBodyErrorPrefix.size()), false);
-      if (!o.body) f.http_status = status;
-      if (classify(f) != Kind::Other) return explain_provider_error(f, o);
-      return answer_failed(http_evidence(f),
-                           "the provider sent an error with a success status: its message says why",
-                           "The provider answered with an error instead of a completion");
-    }
-    if (starts_with(message, kStreamErrorPrefix))
-      return explain_provider_error(facts_from_description(message.substr(kStreamErrorPrefix.size()), true), o);
+  if (r.provider_error) {
+    if (r.provider_error->mid_stream) return explain_provider_error(facts_from_answer_error(*r.provider_error), o);
+    // A 2xx whose body is an error envelope: read it as the error response it is.
+    ProviderFacts f = o.body ? facts_from_response(o, status) : facts_from_answer_error(*r.provider_error);
+    if (!o.body) f.http_status = status;
+    if (classify(f) != Kind::Other) return explain_provider_error(f, o);
+    return answer_failed("provider_error", http_evidence(f),
+                         "the provider sent an error with a success status: its message says why",
+                         "The provider answered with an error instead of a completion");
   }
 
   // The stream's relay_error event comes after every provider byte, so a provider's own
@@ -250,7 +237,7 @@ Cause explain_answer(const Outcome& o) {
     std::string evidence = r.errors[0];
     if (r.errors.size() > 1) evidence += "; " + r.errors[1];
     if (r.errors.size() > 2) evidence += " (and " + std::to_string(r.errors.size() - 2) + " more)";
-    return answer_failed(evidence, findings_advice(r.error_messages[0]),
+    return answer_failed("answer_invalid", evidence, findings_advice(r.error_codes.empty() ? std::string() : r.error_codes[0]),
                          "The provider answered, but not with a valid chat completion");
   }
 
@@ -287,15 +274,15 @@ Cause explain_answered(const Outcome& o, const ResultView& r) {
                        "the provider's content filter stopped the answer");
   }
   std::string refusal;
-  for (const auto& w : r.warnings)
-    if (w.find("the model refused") != std::string::npos) refusal = w;
+  for (std::size_t i = 0; i < r.warnings.size() && i < r.warning_codes.size(); ++i)
+    if (r.warning_codes[i] == "refusal") refusal = r.warnings[i];
   if (!refusal.empty()) {
     return passed_with(answer_summary(r) + " (a refusal)",
                        Condition{"refusal", "prompt", refusal, "rephrase the prompt; the settings work"},
                        "the model refused to answer");
   }
   if (!has_answer) {
-    return answer_failed("the answer is empty" +
+    return answer_failed("empty_answer", "the answer is empty" +
                              (r.finish_reason.empty() ? std::string() : " (finish_reason " + r.finish_reason + ")"),
                          "the model returned no text and no tool calls: retry, or check the prompt and parameters",
                          "The settings work, but the answer is empty");

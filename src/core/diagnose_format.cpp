@@ -45,6 +45,7 @@ Cause mismatch(const AskedFormat& f, const std::string& what, const char* advice
   Cause c;
   c.passed = kModel;
   c.failed = kAnswer;
+  c.code = "format_mismatch";
   c.evidence = "the request asked for JSON (" + asked_label(f) + "), but " + what;
   c.advice = advice;
   c.summary = "The settings work (the key, base URL and model name answered), but the answer is not the JSON the "

@@ -19,6 +19,7 @@ constexpr std::size_t kMaxSecrets = 64;
 constexpr std::size_t kMaxHeaders = 200;
 constexpr std::size_t kMaxFindingsRead = 1000;  // findings looked at
 constexpr std::size_t kMaxFindingsKept = 20;    // of each severity
+constexpr std::size_t kMaxCodeBytes = 60;       // a finding code longer than any in finding.h is none
 constexpr std::size_t kMaxApiBaseBytes = 2048;
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxFormatKeys = 256;      // schema keys read, required and properties each
@@ -211,15 +212,18 @@ ResultView read_result(const json& result, const std::vector<std::string>& secre
       const auto* severity = string_member(f, "severity");
       const std::string message = excerpt(redact(text_of(member(f, "message")), secrets), 600);
       const std::string path = excerpt(text_of(member(f, "path")), 80);
+      const auto* code = string_member(f, "code");
+      const std::string code_text = code && code->size() <= kMaxCodeBytes ? *code : std::string();
       const std::string line = path.empty() ? message : path + ": " + message;
       if (severity && *severity == "error") {
         any_error = true;
         if (r.errors.size() < kMaxFindingsKept) {
           r.errors.push_back(line);
-          r.error_messages.push_back(message);
+          r.error_codes.push_back(code_text);
         }
       } else if (r.warnings.size() < kMaxFindingsKept) {
         r.warnings.push_back(line);
+        r.warning_codes.push_back(code_text);
       }
     }
   }
@@ -237,6 +241,22 @@ ResultView read_result(const json& result, const std::vector<std::string>& secre
     if (const auto* nonce = string_member(*e, "nonce"); nonce && nonce->size() <= kMaxNonceBytes) v.nonce = *nonce;
     r.relay_event = std::move(v);
   }
+  if (const json* e = member(result, "providerError"); e && e->is_object()) {
+    auto token = [&](const char* name) {
+      const json* value = member(*e, name);
+      if (value && value->is_number()) return excerpt(dump_json(*value), 40);
+      const auto* text = value ? string_member(*e, name) : nullptr;
+      return text ? excerpt(redact(*text, secrets), 100) : std::string();
+    };
+    AnswerErrorView v;
+    v.type = token("type");
+    v.code = token("code");
+    v.param = token("param");
+    v.message = excerpt(redact(text_of(member(*e, "message")), secrets), 600);
+    const json* mid = member(*e, "midStream");
+    v.mid_stream = mid && mid->is_boolean() && mid->get<bool>();
+    r.provider_error = std::move(v);
+  }
   const json* ok = member(result, "ok");
   r.ok = (ok && ok->is_boolean()) ? ok->get<bool>() : !any_error;
   if (any_error) r.ok = false;  // design.md: ok is false when any finding is an error
@@ -252,6 +272,12 @@ std::string string_field(const json& object, std::string_view a, std::string_vie
 }
 
 }  // namespace
+
+bool has_code(const std::vector<std::string>& codes, std::string_view code) {
+  for (const auto& c : codes)
+    if (c == code) return true;
+  return false;
+}
 
 std::string lower_ascii(std::string_view s) {
   std::string out(s);

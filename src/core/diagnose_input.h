@@ -35,6 +35,16 @@ struct RelayEventView {
   std::string nonce;    // "" when the event carried none
 };
 
+// The provider's error in place of an answer (Result.providerError): its envelope's fields,
+// bounded and redacted.
+struct AnswerErrorView {
+  std::string type;     // the provider's type, or the body's form ("error", "text", …)
+  std::string code;     // "" when none
+  std::string param;
+  std::string message;  // redacted, single line
+  bool mid_stream = false;
+};
+
 // The parts of design.md's Result that the diagnosis needs.
 struct ResultView {
   bool ok = true;
@@ -49,10 +59,14 @@ struct ResultView {
   std::string finish_reason;  // "" when none
   std::string model;          // the model that answered, "" when unknown
   bool done = false;
-  std::vector<std::string> errors;    // "<path>: <message>" of error findings, in order
-  std::vector<std::string> warnings;  // the same for warnings
-  std::vector<std::string> error_messages;  // the bare messages of error findings
+  // Findings: what decides is each one's code (finding.h's closed list; "" from a caller
+  // that sent none); the "<path>: <message>" lines are evidence, for people.
+  std::vector<std::string> errors;        // "<path>: <message>" of error findings, in order
+  std::vector<std::string> error_codes;   // their codes, in the same order
+  std::vector<std::string> warnings;      // the same for warnings
+  std::vector<std::string> warning_codes;
   std::optional<RelayEventView> relay_event;
+  std::optional<AnswerErrorView> provider_error;  // Result.providerError
 };
 
 // The base URL, read only for advice (the relay's upstreamUrl decides what is called).
@@ -115,6 +129,9 @@ bool is_relays(const Outcome& o, const RelayEventView& event);
 
 // A header's value ("" when absent), by lower-case name.
 std::string header(const Outcome& o, std::string_view lower_name);
+
+// Whether a finding with `code` is among `codes` (ResultView's error_codes or warning_codes).
+bool has_code(const std::vector<std::string>& codes, std::string_view code);
 
 // ASCII lower case.
 std::string lower_ascii(std::string_view s);

@@ -158,10 +158,7 @@ Cause mid_stream_error(Kind kind, const ProviderFacts& f, const Outcome& o) {
   return c;
 }
 
-}  // namespace
-
-Cause explain_provider_error(const ProviderFacts& f, const Outcome& o) {
-  const Kind kind = classify(f);
+Cause explain_kind(Kind kind, const ProviderFacts& f, const Outcome& o) {
   if (f.mid_stream) return mid_stream_error(kind, f, o);
   const std::string seen = http_evidence(f);
   const bool envelope = f.shape == BodyShape::Envelope;
@@ -235,6 +232,17 @@ Cause explain_provider_error(const ProviderFacts& f, const Outcome& o) {
                        explained("provider_error", "provider", "the provider answered with an error", seen,
                                  "read the provider's message; this status does not point at a setting"),
                        "the provider answered with an error");
+}
+
+}  // namespace
+
+Cause explain_provider_error(const ProviderFacts& f, const Outcome& o) {
+  const Kind kind = classify(f);
+  Cause c = explain_kind(kind, f, o);
+  // A failed step's code is what the provider's error means (rules' Kind); "provider_error"
+  // when no rule knew it.
+  if (c.failed >= 0 && c.code.empty()) c.code = kind == Kind::Other ? "provider_error" : to_string(kind);
+  return c;
 }
 
 }  // namespace pg::diag

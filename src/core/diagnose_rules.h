@@ -49,6 +49,7 @@ const char* to_string(Kind kind);
 struct Cause {
   int passed = -1;
   int failed = -1;
+  std::string code;                                    // the failed step's code (diagnose.h's StepCode)
   std::string evidence;                                // the failed step's evidence
   std::string advice;                                  // the failed step's advice
   std::vector<Condition> conditions;

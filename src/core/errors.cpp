@@ -457,6 +457,47 @@ ProviderError parse_error(int status, std::string_view content_type, std::string
   return out;
 }
 
+std::optional<ProviderError> error_in_answer(const json& value) {
+  const json* v = &value;
+  if (v->is_array()) {
+    if (v->size() != 1 || !v->front().is_object()) return std::nullopt;
+    v = &v->front();
+  }
+  if (!v->is_object()) return std::nullopt;
+  ProviderError out;
+  if (const json* error = member(*v, "error")) {
+    if (error->is_object()) {
+      // {"error":{}} in place of an answer is still an error, if a wordless one.
+      if (!from_error_object(*error, out)) {
+        out = ProviderError{};
+        out.type = "error";
+        out.message = json_excerpt(*error);
+      }
+      return out;
+    }
+    if (error->is_string()) {
+      out.type = token_member(*v, "type");
+      if (out.type.empty()) out.type = "error";
+      out.code = code_string(member(*v, "code"));
+      out.message = bounded_message(error->get_ref<const std::string&>());
+      return out;
+    }
+  }
+  const std::string* object_kind = string_member(*v, "object");
+  const std::string* type = string_member(*v, "type");
+  if ((object_kind && *object_kind == "error") || (type && *type == "error")) {
+    from_flat_object(*v, out);
+    if (out.message.empty()) out.message = json_excerpt(*v);
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool has_provider_type(const ProviderError& error) {
+  return !error.type.empty() && error.type != "error" && error.type != "html" && error.type != "text" &&
+         error.type != "empty" && error.type != "json";
+}
+
 json to_json(const ProviderError& error) {
   json out = {{"type", error.type},
               {"code", error.code ? json(*error.code) : json(nullptr)},

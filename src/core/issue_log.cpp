@@ -18,8 +18,11 @@ void IssueLog::finish(Findings& findings) {
       if (entry.first < findings.size())
         findings[entry.first].message += " (in " + std::to_string(entry.count) + " chunks)";
     } else {
-      const Severity severity = entry.first < findings.size() ? findings[entry.first].severity : Severity::Error;
-      findings.push_back({severity, "",
+      // The summary has the code of the findings it counts: it is more of the same.
+      const bool known = entry.first < findings.size();
+      const Severity severity = known ? findings[entry.first].severity : Severity::Error;
+      const FindingCode code = known ? findings[entry.first].code : FindingCode::NotJson;
+      findings.push_back({severity, code, "",
                           "… and " + std::to_string(entry.count - entry.keep) + " more " + std::string(entry.kind)});
     }
   }

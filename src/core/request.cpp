@@ -76,7 +76,7 @@ struct Build {
     if (!provider) return;
     for (auto k : provider->ignored)
       if (k == key)
-        report.warn("params." + std::string(key),
+        report.warn(FindingCode::ParameterIgnored, "params." + std::string(key),
                     std::string(provider->label) + " ignores " + std::string(key) + "; it is sent but has no effect");
   }
 
@@ -255,7 +255,7 @@ std::string read_message(Build& b, const json& message, std::size_t index) {
   json content;
   if (!read_content(b, member(message, "content"), path + ".content", role, content) || role.empty()) return role;
   if ((role == "system" || role == "developer") && takes_no_instructions(b.model_name))
-    b.report.warn(path + ".role", no_instructions(b.model_name));
+    b.report.warn(FindingCode::SystemMessageUnsupported, path + ".role", no_instructions(b.model_name));
   b.messages.push_back(json{{"role", role}, {"content", std::move(content)}});
   return role;
 }
@@ -270,7 +270,7 @@ void read_system(Build& b, const json& form) {
   const std::string& text = *s->get_ptr<const std::string*>();
   if (is_blank(text) || !b.text_fits("system", text)) return;
   note_text(b, text);
-  if (takes_no_instructions(b.model_name)) b.report.warn("system", no_instructions(b.model_name));
+  if (takes_no_instructions(b.model_name)) b.report.warn(FindingCode::SystemMessageUnsupported, "system", no_instructions(b.model_name));
   // OpenAI's reasoning models read instructions from the "developer" role; early ones
   // (o1-mini) refused "system" outright, later ones only translate it.
   b.messages.push_back(json{{"role", b.reasoning ? "developer" : "system"}, {"content", text}});
@@ -298,7 +298,7 @@ void read_messages(Build& b, const json& form) {
   std::string last_role;
   for (std::size_t i = 0; i < m->size(); ++i) last_role = read_message(b, (*m)[i], i);
   if (!last_role.empty() && last_role != "user") {
-    b.report.warn(index_path("messages", m->size() - 1) + ".role",
+    b.report.warn(FindingCode::LastMessageNotUser, index_path("messages", m->size() - 1) + ".role",
                   std::string("the conversation ends with ") + (last_role == "assistant" ? "an " : "a ") + last_role +
                       " message; most providers expect it to end with a user message");
   }
@@ -361,7 +361,7 @@ void read_sampling(Build& b, const json& params, const SamplingParam& spec) {
   b.body[std::string(spec.key)] = n.value;
   if (spec.key == "temperature" && b.provider && b.provider->max_temperature >= 0 &&
       n.value > b.provider->max_temperature) {
-    b.report.warn(field, std::string(b.provider->label) + " caps temperature at " +
+    b.report.warn(FindingCode::ValueCapped, field, std::string(b.provider->label) + " caps temperature at " +
                              pretty_number(b.provider->max_temperature) + "; " + pretty_number(n.value) +
                              " behaves as " + pretty_number(b.provider->max_temperature));
   }
@@ -392,7 +392,7 @@ void read_max_tokens(Build& b, const json& params) {
     // max_tokens, the most widely accepted name (Mistral rejects max_completion_tokens,
     // Ollama documents only max_tokens).
     b.body["max_completion_tokens"] = n.value;
-    b.report.warn(field, b.model_name + " takes max_completion_tokens instead of max_tokens, so the limit is "
+    b.report.warn(FindingCode::ParameterRenamed, field, b.model_name + " takes max_completion_tokens instead of max_tokens, so the limit is "
                                         "sent as max_completion_tokens; it also counts hidden reasoning tokens, "
                                         "so a small limit can end the answer before any text");
   } else {
@@ -453,9 +453,9 @@ void read_stop(Build& b, const json& params) {
   if (b.report.error_count() != before) return;
   b.body["stop"] = *v;  // a single string is sent as it is
   if (b.reasoning)
-    b.report.warn(field, b.model_name + " is a reasoning model; most of them reject stop sequences");
+    b.report.warn(FindingCode::ParameterMayBeRejected, field, b.model_name + " is a reasoning model; most of them reject stop sequences");
   if (blank && b.provider && b.provider->stop_needs_visible_text)
-    b.report.warn(field, std::string(b.provider->label) + " ignores stop sequences made only of whitespace");
+    b.report.warn(FindingCode::ParameterIgnored, field, std::string(b.provider->label) + " ignores stop sequences made only of whitespace");
 }
 
 // json_schema: {name?, schema, strict?, description?} -> the body's json_schema object.
@@ -545,7 +545,7 @@ void read_response_format(Build& b, const json& params) {
   if (type == "json_object") {
     b.body["response_format"] = json{{"type", "json_object"}};
     if (!b.prompt_mentions_json)
-      b.report.warn(field, "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
+      b.report.warn(FindingCode::JsonNotMentioned, field, "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
                            "(e.g. \"Reply in JSON.\")");
     b.warn_if_ignored("response_format");
     return;
@@ -662,7 +662,7 @@ void read_extra(Build& b, const json& form) {
       continue;
     }
     if (key == "max_tokens" && b.reasoning)
-      b.report.warn(field, b.model_name + " rejects max_tokens; set Max tokens in params instead "
+      b.report.warn(FindingCode::ParameterRenamed, field, b.model_name + " rejects max_tokens; set Max tokens in params instead "
                                           "(it is sent as max_completion_tokens)");
     b.body[key] = it.value();
   }

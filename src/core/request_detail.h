@@ -28,9 +28,8 @@ class Report {
     ++error_count_;
     if (errors_.size() < max_errors_) errors_.push_back({std::move(field), std::move(message)});
   }
-  void warn(std::string path, std::string message) {
-    if (warnings_.size() < max_errors_)
-      warnings_.push_back({Severity::Warning, std::move(path), std::move(message)});
+  void warn(FindingCode code, std::string path, std::string message) {
+    if (warnings_.size() < max_errors_) warnings_.push_back(warning_finding(code, std::move(path), std::move(message)));
   }
   std::size_t error_count() const { return error_count_; }
 

@@ -98,7 +98,7 @@ void check_data_url(Report& report, const std::string& field, std::string_view u
   // declared type; a renamed file is the usual cause.
   const std::string actual = sniff_image(base64_head(payload, 12));
   if (actual != format) {
-    report.warn(field, "the data does not look like a " + format + " image" +
+    report.warn(FindingCode::ImageFormatMismatch, field, "the data does not look like a " + format + " image" +
                            (actual.empty() ? std::string() : " (it looks like " + actual + ")") +
                            "; some providers refuse an image whose bytes disagree with its declared type");
   }

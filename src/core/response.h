@@ -4,6 +4,7 @@
 
 #include "core/chunk_scanner.h"
 #include "core/delta_builder.h"
+#include "core/errors.h"
 #include "core/finding.h"
 #include "core/issue_log.h"
 #include "core/json_util.h"
@@ -18,7 +19,6 @@
 
 namespace pg {
 
-struct EnvelopeError;  // core/completion_rules.h
 
 // The relay's own last event in a stream it cut short (`event: relay_error`). The stream
 // cannot tell the relay's from an upstream's imitation: `nonce` is what proves it, compared
@@ -32,6 +32,13 @@ struct RelayEvent {
   std::string nonce;    // "" when absent or too long to be the relay's
 };
 
+// The first error the provider sent where the answer should have been: a 2xx body that is
+// an error envelope, or an error event in a stream. What the diagnosis classifies.
+struct AnswerError {
+  ProviderError error;
+  bool mid_stream = false;  // an error event inside a stream (not a whole body)
+};
+
 struct Result {
   std::string content;
   std::string reasoning;                 // reasoning_content (DeepSeek) or reasoning (OpenRouter)
@@ -43,6 +50,7 @@ struct Result {
   std::optional<std::string> model;
   bool done = false;                     // a stream ended with data: [DONE]
   std::optional<RelayEvent> relay_event; // the last relay_error event of a stream (before [DONE])
+  std::optional<AnswerError> provider_error;
   Findings findings;
   bool ok() const { return !has_error(findings); }
 };
@@ -92,7 +100,7 @@ class ChatStream final : private SseSink {
   void on_usage(json& chunk, std::size_t number);
   void note_choice_end(double index, bool finished);
   bool every_choice_finished() const;
-  void on_provider_error(const EnvelopeError& error, const std::string& path);
+  void on_provider_error(const ProviderError& error, const std::string& path);
   void on_relay_event(const std::string& data);
   void report_decoder_failure();
 

@@ -186,9 +186,9 @@ TEST_CASE("validate_completion: an OpenAI completion yields its content, usage a
 
 TEST_CASE("to_json gives design.md's Result shape with null where absent") {
   json j = to_json(validate_completion("not json"));
-  CHECK(j.size() == 11);
+  CHECK(j.size() == 12);
   for (const char* key : {"ok", "content", "reasoning", "toolCalls", "functionCall", "finishReason", "usage", "model",
-                          "done", "relayEvent", "findings"})
+                          "done", "relayEvent", "providerError", "findings"})
     CHECK_MESSAGE(j.contains(key), key);
   CHECK(j["ok"] == false);
   CHECK(j["content"] == "");
@@ -293,7 +293,14 @@ TEST_CASE("validate_completion: an error envelope, even with HTTP 200, carries t
   }
   SUBCASE("Google's array-wrapped error") {
     Result r = validate_completion(R"([{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT"}}])");
-    CHECK_FINDING(r, Severity::Error, "error", "invalid argument. (code 400)");
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].code == FindingCode::ProviderError);
+    // Read by the same rules as an HTTP error body: Gemini's status stands for the type.
+    REQUIRE(r.provider_error);
+    CHECK(r.provider_error->error.type == "INVALID_ARGUMENT");
+    CHECK(r.provider_error->error.code == "400");
+    CHECK(r.provider_error->error.message == "Request contains an invalid argument.");
+    CHECK_FALSE(r.provider_error->mid_stream);
   }
   SUBCASE("a plain string error") {
     Result r = validate_completion(R"({"error":"model 'llama9' not found"})");
@@ -577,10 +584,10 @@ TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
   Findings findings;
   IssueLog log;
   for (int i = 0; i < 5; ++i)
-    log.note(findings, "chunks that repeat", 1, [&] { return Finding{Severity::Error, "chunks[" + std::to_string(i) + "]", "bad"}; });
+    log.note(findings, "chunks that repeat", 1, [&] { return Finding{Severity::Error, FindingCode::NotJson, "chunks[" + std::to_string(i) + "]", "bad"}; });
   int built = 0;
   for (int i = 0; i < 30; ++i)
-    log.note(findings, "chunks that are odd", 3, [&] { ++built; return Finding{Severity::Warning, "p", "odd"}; });
+    log.note(findings, "chunks that are odd", 3, [&] { ++built; return Finding{Severity::Warning, FindingCode::IdChanged, "p", "odd"}; });
   CHECK(built == 3);
   log.finish(findings);
   REQUIRE(findings.size() == 5);
@@ -588,6 +595,7 @@ TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
   CHECK(findings[0].message == "bad (in 5 chunks)");
   CHECK(findings[4].severity == Severity::Warning);
   CHECK(findings[4].message == "… and 27 more chunks that are odd");
+  CHECK(findings[4].code == FindingCode::IdChanged);  // the summary is more of the same
 }
 
 TEST_CASE("ToolCallAssembler joins fragments by index") {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../web/core.js';
 import { prng } from '../support/prng.mjs';
+import { scrambleMessages, verdictFacts } from '../support/scramble-messages.mjs';
 
 const core = await loadCore();
 const encoder = new TextEncoder();
@@ -120,7 +121,10 @@ for (const c of cases) {
       result = core.validateCompletion(c.body);
       checkAnswer(c, result);
     }
-    const d = core.diagnose(outcomeOf(c, result));
+    const outcome = outcomeOf(c, result);
+    const d = core.diagnose(outcome);
+    // Wording-independence: the same verdict with every message we wrote scrambled.
+    assert.deepEqual(verdictFacts(core.diagnose(scrambleMessages(outcome))), verdictFacts(d), `${c.id}: messages scrambled`);
     if (c.expect.step) {
       assert.ok(blamed(d, c.expect.step), `${c.id}: blamed on ${c.expect.step}? ${JSON.stringify({ steps: d.steps.map((s) => `${s.step}:${s.status}`), conditions: d.conditions.map((x) => `${x.kind}/${x.side}`) })}`);
     } else if (c.expect.condition_side) {

@@ -89,6 +89,7 @@ test('validateCompletion: an OpenAI completion has design.md\'s Result shape', a
     model: 'gpt-4o-mini-2024-07-18',
     done: false,
     relayEvent: null,
+    providerError: null,
     findings: [],
   });
 });
@@ -277,17 +278,18 @@ test('runOnce puts the body\'s response_format in the outcome, and diagnose chec
   const asked = { response_format: { type: 'json_schema', json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } } } };
 
   const prose = await run('Ada Lovelace.', asked);
-  assert.deepEqual(prose.request, asked);
+  assert.deepEqual(prose.request, { stream: false, ...asked });
   const failed = core.diagnose(prose);
   assert.equal(failed.verdict, 'fail');
   assert.equal(failed.steps[4].status, 'fail');
+  assert.equal(failed.steps[4].code, 'format_mismatch');
   assert.match(failed.steps[4].evidence, /asked for JSON \(response_format json_schema `person`\), but the content is not JSON/);
 
   assert.equal(core.diagnose(await run('{"name":"Ada"}', asked)).verdict, 'pass');
   assert.match(core.diagnose(await run('{"name":"Ada","born":1815}', asked)).steps[4].evidence, /`born`, which the schema does not allow/);
 
   const plain = await run('Ada Lovelace.', {});
-  assert.equal(plain.request, undefined, 'no response_format: nothing of the request is copied');
+  assert.deepEqual(plain.request, { stream: false }, 'no response_format: only whether it streamed is copied');
   assert.equal(core.diagnose(plain).verdict, 'pass');
 });
 

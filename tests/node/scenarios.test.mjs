@@ -5,7 +5,8 @@
 // Adding a scenario = adding one JSON file; this file iterates the folder. A fixture holds
 // title, upstream (see tests/scenarios/server.mjs), target? (nxdomain | refused | tls | forbidden:
 // fail before HTTP), model? {provider, model_name}, request? {stream, params}, and expect:
-// {reach, endpoint, key, model, answer, verdict, conditions?, relayError?, mentions?, absent?}:
+// {reach, endpoint, key, model, answer, verdict, code?, conditions?, relayError?, mentions?, absent?}: code is
+// the failed step's code (none when no step fails);
 // relayError names the kind the page must take as the relay's own (null: the page must take
 // none, the answer is the provider's), absent lists phrases the diagnosis must not contain.
 import { test, before, after } from 'node:test';
@@ -18,6 +19,7 @@ import { startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { startFakeUpstream } from '../support/fake-upstreams.mjs';
 import { startScenarioUpstream } from '../scenarios/server.mjs';
 import { runOnce } from '../../web/playground/run.js';
+import { scrambleMessages, verdictFacts } from '../support/scramble-messages.mjs';
 
 // run.js yields to the browser through scheduler.yield or, failing that, a MessageChannel whose
 // ports it never closes; in Node an open port keeps the process alive after the tests, so give
@@ -102,6 +104,10 @@ for (const [name, fixture] of Object.entries(fixtures)) {
     assert.deepEqual(Object.fromEntries(d.steps.map((s) => [s.step, s.status])), Object.fromEntries(STEPS.map((s) => [s, expect[s]])), context);
     assert.deepEqual(d.conditions.map((c) => c.kind), expect.conditions ?? [], context);
     assert.equal(d.verdict, expect.verdict, context);
+    // The failed step's code (core.d.ts's StepCode): what decides, not the wording.
+    assert.equal(d.steps.find((s) => s.status === 'fail')?.code ?? null, expect.code ?? null, context);
+    // Wording-independence: the same verdict with every message we and the relay wrote scrambled.
+    assert.deepEqual(verdictFacts(relay.core.diagnose(scrambleMessages(outcome))), verdictFacts(d), `${context}\n(messages scrambled)`);
     if (expect.relayError) assert.equal(outcome.relayError?.kind, expect.relayError, context);
     if (expect.relayError === null) assert.equal(outcome.relayError, undefined, context);
     for (const phrase of expect.mentions ?? []) assert.ok(dumped.includes(phrase), `${context}\nmissing phrase: ${phrase}`);

@@ -51,9 +51,10 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
     timing: { firstByte: null, firstToken: null, total: null, server: {} },
   };
   const model4core = { provider: model.provider, model_name: model.model_name, api_base: model.api_base };
-  // What diagnose checks the answer's form against; only response_format, so a request's
-  // images are never copied into the outcome.
-  const request = body?.response_format ? { response_format: body.response_format } : null;
+  // What diagnose reads of the request: whether it streamed (a first-byte timeout's advice
+  // depends on it) and the response_format the answer's form is checked against. Nothing
+  // else, so a request's messages and images are never copied into the outcome.
+  const request = { stream: body?.stream === true, ...(body?.response_format ? { response_format: body.response_format } : {}) };
 
   let res;
   try {
