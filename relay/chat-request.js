@@ -25,13 +25,16 @@ export function parseRequest(bytes) {
 
 /**
  * Never trust the browser: the body is checked again by the same core rules as the page's,
- * with the upstream model name from the configuration. → { ok: true, payload: Uint8Array
- * (the serialised body, in a buffer of its own), stream } | { ok: false, errors }
+ * with the upstream model name from the configuration. With the model's `shaping` (and the
+ * call's `requestId`), the core then shapes it as the gateway does: the key's renames, clamps
+ * and default fields, and the headers its default_headers add. → { ok: true, payload:
+ * Uint8Array (the serialised body, in a buffer of its own), stream, headers, changes } |
+ * { ok: false, errors }
  */
-export function checkBody(core, body, { model_name, provider }) {
+export function checkBody(core, body, { model_name, provider, shaping = null, requestId = '' }) {
   let checked;
   try {
-    checked = core.checkChatBody(body, { model_name, provider });
+    checked = core.checkChatBody(body, { model_name, provider, shaping, requestId });
   } catch (err) {
     // The core refused the input itself (nested past its limit, too large to read): the
     // caller's mistake, answered like every other invalid body. A trap stays an error.
@@ -39,5 +42,13 @@ export function checkBody(core, body, { model_name, provider }) {
     throw err;
   }
   if (!checked.ok) return { ok: false, errors: checked.errors };
-  return { ok: true, payload: encoder.encode(JSON.stringify(checked.body)), stream: checked.body.stream === true };
+  // The gateway decides streaming from the request, before the key's settings touch the body.
+  const gateway = checked.gateway;
+  return {
+    ok: true,
+    payload: encoder.encode(JSON.stringify(checked.body)),
+    stream: gateway ? gateway.stream === true : checked.body.stream === true,
+    headers: gateway?.headers ?? [],
+    changes: gateway?.changes ?? [],
+  };
 }

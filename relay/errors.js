@@ -107,6 +107,7 @@ const RELAY_OWN_REASONS = [
   'bad_path', 'bad_input', 'bad_login_token', 'missing_playground_header', 'no_file',
   'no_address',                                                            // dns: resolved to nothing
   'connect_timeout', 'first_byte_timeout', 'idle_timeout', 'total_timeout', // timeout, by phase
+  'model_timeout', 'model_stream_timeout',                                 // timeout: the model's own deadline
   'request_too_large', 'response_too_large',                               // too_large: which one
   'invalid_status', 'unsupported_encoding', 'bad_encoding', 'closed_mid_response', // upstream_reset
   'unknown',                                                               // a cause nobody named

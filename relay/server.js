@@ -5,6 +5,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
 import { RelayError, RELAY_SOURCE_HEADER } from './errors.js';
 import { forwardChat, serverTiming } from './upstream.js';
 import { RequestChecker } from './request-checker.js';
@@ -185,26 +186,29 @@ export function createRelay({ core, source, sessions, settings, log }) {
       const snap = source.snapshot();
       const found = snap.lookup(request.model);
       if (!found) throw new RelayError('unknown_model', `no model with id "${shortId(request.model)}" (the list may have changed: reload the model list)`);
-      const { model, key } = found;
+      const { model, key, shaping } = found;
       entry.modelName = model.model_name;
       if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
 
       // Never trust the browser: the body is checked again by the same core rules, and the
-      // upstream model name comes from the configuration, not from the caller.
-      let checked = await request.check({ model_name: model.model_name, provider: model.provider });
+      // upstream model name comes from the configuration, not from the caller. Then the core
+      // shapes it as the gateway does with this key and model (renames, clamps, default
+      // fields and headers); `requestId` is this call's, as the gateway's x-aisix-request-id.
+      const requestId = randomUUID();
+      let checked = await request.check({ model_name: model.model_name, provider: model.provider, shaping, requestId });
       if (!checked.ok) throw new RelayError('invalid_request', 'the request body is not valid', { errors: checked.errors });
-      const plan = planFor(snap, model, key);
+      const plan = planFor(snap, model, key, shaping);
       // The plan's explanation travels in `detail` too: nobody has to parse it out of the message.
       if (!plan.ok) throw new RelayError('config', `the model's base URL cannot be used: ${plan.error}`, { field: 'api_base', reason: 'bad_base_url', detail: String(plan.error ?? '') });
 
       // Only the serialised body goes on, and this frame lets go of it too: it waits here
       // for the minutes the answer may stream, and a request may carry 25 MB of images.
       let { payload } = checked;
-      const { stream } = checked;
+      const { stream, headers: extraHeaders } = checked;
       checked = null;
       timings.relay = performance.now() - t0;
       const secrets = secretsFor(snap, plan, key.api_key);
-      const call = forwardChat({ core, settings, plan, secret: key.api_key, secrets, payload, stream, res, timings, clientGone });
+      const call = forwardChat({ core, settings, plan, secret: key.api_key, secrets, payload, stream, res, timings, clientGone, extraHeaders, requestId });
       payload = null;
       const result = await call;
       Object.assign(entry, result);
@@ -233,12 +237,13 @@ export function createRelay({ core, source, sessions, settings, log }) {
   // The upstream call's plan (URL, auth header) depends only on the model and its key, which
   // a snapshot never changes: computed once per snapshot and model, not per call.
   const plans = new WeakMap(); // snapshot -> Map(model id -> plan)
-  function planFor(snap, model, key) {
+  function planFor(snap, model, key, shaping) {
     let byModel = plans.get(snap);
     if (!byModel) { byModel = new Map(); plans.set(snap, byModel); }
     let plan = byModel.get(model.id);
     if (!plan) {
-      plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name });
+      // With the model's shaping, the plan carries `gateway`: its deadlines and TLS settings.
+      plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name, ...(shaping ? { shaping } : {}) });
       byModel.set(model.id, plan);
     }
     return plan;
@@ -260,7 +265,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
         if (!keyPlan.ok) continue;
         const host = new URL(keyPlan.url).hostname;
         if (!byHost.has(host)) byHost.set(host, new Set());
-        byHost.get(host).add(key.api_key);
+        for (const secret of [key.api_key, ...(key.header_secrets ?? [])]) byHost.get(host).add(secret);
       }
       hostSecrets.set(snap, byHost);
     }

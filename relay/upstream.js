@@ -7,7 +7,8 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
 import { RelayError, RELAY_SOURCE_HEADER, fromNetworkError } from './errors.js';
 
 // Keep-alive pools: a playground user runs many calls against the same provider, and the
@@ -19,6 +20,73 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
 };
+
+// A key's `tls` block (plan.gateway.tls), as the gateway applies it: its ca_cert trusted
+// besides the usual roots, `verify: false` accepting any certificate, for this key's calls
+// only. Each distinct setting gets its own keep-alive pool (the gateway keys its per-key
+// clients the same way); the address check and the pin apply to these calls as to any.
+const TLS_AGENTS_MAX = 64;
+const tlsAgents = new Map(); // "<verify>|<pem>" -> https.Agent
+function agentFor(target, keyTls) {
+  if (target.protocol !== 'https:' || !keyTls) return agents[target.protocol];
+  const pem = typeof keyTls.caCert === 'string' ? keyTls.caCert : '';
+  const verify = keyTls.verify !== false;
+  if (!pem.trim() && verify) return agents['https:'];
+  const name = `${verify ? 1 : 0}|${pem}`;
+  let agent = tlsAgents.get(name);
+  if (agent) return agent;
+  const options = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16, rejectUnauthorized: verify };
+  if (pem.trim()) {
+    // Every block must be a certificate, and there must be one: otherwise the gateway drops
+    // the key's whole TLS override (verify included) and uses its usual client.
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    try {
+      if (!blocks.length) throw new Error('no certificate');
+      for (const b of blocks) new X509Certificate(b); // eslint-disable-line no-new
+    } catch {
+      return agents['https:'];
+    }
+    options.ca = [...tls.rootCertificates, ...blocks];
+  }
+  agent = new https.Agent(options);
+  if (tlsAgents.size >= TLS_AGENTS_MAX) {
+    const [oldest, old] = tlsAgents.entries().next().value;
+    tlsAgents.delete(oldest);
+    old.destroy();
+  }
+  tlsAgents.set(name, agent);
+  return agent;
+}
+
+// Headers the relay sets itself and a key's default_headers never replace (the core already
+// leaves out the credential, transport and gateway-owned ones; this is the relay's own guard).
+const RELAY_OWNED_HEADERS = new Set([
+  'host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade',
+  'expect', 'accept-encoding', 'content-encoding', 'proxy-connection', 'authorization', 'proxy-authorization', 'api-key',
+  'x-api-key', 'x-goog-api-key', 'cookie', 'x-aisix-request-id',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,256}$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]{0,8192}$/;
+
+/** The key's default headers (from the core) added to the relay's own, never over them. */
+function addKeyHeaders(headers, extra, plan, stream) {
+  for (const h of extra ?? []) {
+    const name = String(h?.name ?? '').toLowerCase();
+    const value = String(h?.value ?? '');
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value) || RELAY_OWNED_HEADERS.has(name) || name === plan.authHeader) continue;
+    // The gateway sets accept only on a stream; without one a key's own accept is sent.
+    if (name === 'accept' && stream) continue;
+    headers[name] = value;
+  }
+}
+
+/** The model's deadline for this call (plan.gateway.deadlines), when it is shorter than none. */
+function modelDeadline(plan, stream) {
+  const d = plan.gateway?.deadlines?.[stream ? 'stream' : 'request'];
+  return Number.isFinite(d?.ms) && d.ms > 0 ? { ms: d.ms, from: String(d.from ?? '') } : null;
+}
+
+const inSeconds = (ms) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 // Upstream response headers worth showing the user (rate limits, request ids); the rest
 // (cookies, server details, anything that could pose as the relay's own) are dropped.
@@ -112,10 +180,20 @@ function targetOf(plan) {
  * called key's; `secrets` every secret this answer is redacted against (the called one
  * included: see Snapshot.secretsFor).
  */
-export function forwardChat({ core, settings, plan, secret, secrets = [secret], payload: body, stream, res, timings, clientGone }) {
+export function forwardChat({ core, settings, plan, secret, secrets = [secret], payload: body, stream, res, timings, clientGone, extraHeaders = [], requestId = '' }) {
   const target = targetOf(plan);
   const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
-  const limits = settings.limits;
+  // The model's deadline replaces the relay's limit where it is shorter (the relay's own limits
+  // still bound everything): a whole answer's total time, or a stream's wait for the headers
+  // and for each chunk, as the gateway bounds them.
+  const model = modelDeadline(plan, stream);
+  const limits = { ...settings.limits };
+  const modelTotal = !stream && model && model.ms < limits.totalMs;
+  if (modelTotal) limits.totalMs = model.ms;
+  const modelIdle = stream && model && model.ms < limits.idleMs;
+  if (modelIdle) limits.idleMs = model.ms;
+  const modelHeaders = stream && model && model.ms < limits.connectMs + limits.firstByteMs;
+  const modelField = model?.from === 'model.stream_timeout' ? '`stream_timeout`' : '`timeout`';
 
   return resolveChecked(core, target.hostname, port, settings, timings).then((pinned) => new Promise((resolve, reject) => {
     const started = performance.now();
@@ -130,6 +208,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       'user-agent': 'model-playground-relay/0.1',
       [plan.authHeader]: `${plan.authScheme}${secret}`,
     };
+    // As the gateway: its request id, then the key's default headers (rendered by the core).
+    if (requestId) headers['x-aisix-request-id'] = requestId;
+    addKeyHeaders(headers, extraHeaders, plan, stream);
     const hostname = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
     const options = {
       method: 'POST',
@@ -137,7 +218,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       port,
       path: `${target.pathname}${target.search}`,
       headers,
-      agent: agents[target.protocol],
+      agent: agentFor(target, plan.gateway?.tls),
       // The pin: whatever the resolver says now, connect to the address that was checked.
       lookup: (_host, opts, cb) => (opts && opts.all ? cb(null, [pinned]) : cb(null, pinned.address, pinned.family)),
       servername: net.isIP(hostname) ? undefined : hostname,
@@ -157,8 +238,14 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     const phaseError = () => {
       if (phase === 'connect') return new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase, reason: 'connect_timeout' });
       if (phase === 'first_byte') return new RelayError('timeout', `${target.host} accepted the connection but sent no response within ${limits.firstByteMs / 1000} s`, { phase, reason: 'first_byte_timeout' });
+      if (modelIdle) return modelStreamError(phase);
       return new RelayError('timeout', `the provider sent nothing for ${limits.idleMs / 1000} s (idle limit between chunks)`, { phase, reason: 'idle_timeout' });
     };
+    // The model's stream budget, which the gateway applies to the response headers and to
+    // every chunk: the error names the model's setting, not the relay's limit.
+    const modelStreamError = (where) => new RelayError('timeout',
+      `${where === 'idle' ? 'the provider sent nothing' : `${target.host} sent no response`} for ${inSeconds(model.ms)}, the model's ${modelField} (the gateway gives up on a stream after that long without headers or a chunk)`,
+      { phase: where, reason: 'model_stream_timeout', limit: `model.${modelField.slice(1, -1)}`, limitMs: model.ms });
 
     const finish = (result) => {
       if (settled) return;
@@ -225,8 +312,13 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     });
     let phaseTimer = setTimeout(onPhaseTimeout, limits.connectMs);
     const enterPhase = (name, ms) => { phase = name; clearTimeout(phaseTimer); phaseTimer = setTimeout(onPhaseTimeout, ms); };
-    const totalTimer = setTimeout(guard(() => fail(new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total', reason: 'total_timeout' }))), limits.totalMs);
-    function clearTimers() { clearTimeout(phaseTimer); clearTimeout(totalTimer); }
+    const totalError = () => (modelTotal
+      ? new RelayError('timeout', `the provider did not finish within ${inSeconds(model.ms)}, the model's \`timeout\` (the gateway gives up on a whole answer after that long)`, { phase: 'total', reason: 'model_timeout', limit: 'model.timeout', limitMs: model.ms })
+      : new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total', reason: 'total_timeout' }));
+    const totalTimer = setTimeout(guard(() => fail(totalError())), limits.totalMs);
+    // A stream's budget also bounds the wait for the response headers, connect included.
+    const headersTimer = modelHeaders ? setTimeout(guard(() => fail(modelStreamError('first_byte'))), model.ms) : null;
+    function clearTimers() { clearTimeout(phaseTimer); clearTimeout(totalTimer); clearTimeout(headersTimer); }
 
     let isEventStream = false;
     const upstreamReq = (target.protocol === 'https:' ? https : http).request(options);
@@ -261,6 +353,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
     upstreamReq.on('response', guard((up) => {
       if (settled) { up.resume(); return; }
+      clearTimeout(headersTimer);
       timings.ttfb = performance.now() - started;
       const status = up.statusCode;
       // Only a final status a browser can be sent goes on: Node refuses to write any other
@@ -331,7 +424,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
           // filling the relay's memory. While it does not read, the idle limit applies to it.
           if (!res.write(safe)) {
             source.pause();
-            enterPhase('client', limits.idleMs);
+            enterPhase('client', settings.limits.idleMs);
             res.once('drain', guard(() => { if (settled) return; enterPhase('idle', limits.idleMs); source.resume(); }));
           }
         }

@@ -167,9 +167,26 @@ class Core {
     return this.#callJson('_pg_contains_secret_fragment', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).found === true;
   }
 
-  /** The relay's re-validation of a chat body: the same rules as buildRequest. */
+  /**
+   * The relay's re-validation of a chat body: the same rules as buildRequest. With the
+   * model's `shaping` (the relay's, from loadResources' `shaping.models`) and a `requestId`,
+   * the body comes back as the gateway sends it, with `gateway: {stream, headers, changes}`.
+   */
   checkChatBody(body, model) {
-    return this.#callJson('_pg_check_chat_body', { body: body ?? null, model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') });
+    const input = { body: body ?? null, model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') };
+    if (model?.shaping && typeof model.shaping === 'object') {
+      input.shaping = model.shaping;
+      input.requestId = String(model.requestId ?? '');
+    }
+    return this.#callJson('_pg_check_chat_body', input);
+  }
+
+  /**
+   * A built body as the gateway would send it for a model (its public `gateway.shaping`):
+   * { body, stream, headers: [{name, value}], changes: [{code, text}] }.
+   */
+  shapeChatBody(body, shaping, requestId = '') {
+    return this.#callJson('_pg_shape_chat_body', { body: body ?? {}, shaping: shaping ?? {}, requestId: String(requestId ?? '') });
   }
 
   /** Normalises a base URL and joins a path: { ok, url, notes } | { ok: false, error }. */
@@ -179,12 +196,17 @@ class Core {
 
   /** The chat call for a model: { ok, url, authHeader, authScheme, notes } | { ok: false, error }. */
   planChatCall(target) {
-    return this.#callJson('_pg_plan_chat_call', stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']));
+    const input = stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']);
+    // With the model's shaping: `gateway` {answerReading, deadlines, tls, shaping}.
+    if (target?.shaping && typeof target.shaping === 'object') input.shaping = target.shaping;
+    return this.#callJson('_pg_plan_chat_call', input);
   }
 
-  /** "Copy as curl": the upstream call with $PROVIDER_KEY in place of the key. */
+  /** "Copy as curl": the upstream call with $PROVIDER_KEY in place of the key (and `target.headers`, the key's default headers). */
   curlCommand(target, body) {
-    return this.#callJson('_pg_curl_command', { target: stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']), body: body ?? {} }).command;
+    const t = stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']);
+    if (Array.isArray(target?.headers)) t.headers = target.headers.map((h) => ({ name: String(h?.name ?? ''), value: String(h?.value ?? '') }));
+    return this.#callJson('_pg_curl_command', { target: t, body: body ?? {} }).command;
   }
 
   /** The SSRF guard's verdict on one resolved address. */

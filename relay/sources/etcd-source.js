@@ -57,6 +57,7 @@ export class EtcdSource {
     // What the core made of them.
     this.keys = new Map(); // id -> the relay's provider key (holds the secret)
     this.models = new Map(); // id -> the public model entry
+    this.shaping = new Map(); // id -> the model's shaping (relay only: see Snapshot)
     this.problems = new Map(); // "kind/id" -> { skipped, problems: [{ field, message }] }
     // Which models name which key, read from the raw rows, so a key change re-checks its models.
     this.modelKey = new Map(); // model id -> provider_key_id
@@ -268,7 +269,7 @@ export class EtcdSource {
     if (!changes.length && this.current) return;
     for (const id of keys) for (const m of this.modelsByKey.get(id) ?? []) models.add(m);
     for (const id of keys) { this.keys.delete(id); this.#forgetProblem(`provider_keys/${id}`, before); }
-    for (const id of models) { this.models.delete(id); this.#forgetProblem(`models/${id}`, before); }
+    for (const id of models) { this.models.delete(id); this.shaping.delete(id); this.#forgetProblem(`models/${id}`, before); }
     await this.#evaluate(models, keys, before);
     this.#publish();
   }
@@ -323,7 +324,11 @@ export class EtcdSource {
       const named = new Set(batch.map(keyOf).filter((k) => this.keyRows.has(k)));
       for (const id of named) rows.push({ kind: 'provider_keys', id, value: this.keyRows.get(id) });
       const loaded = this.core.loadRows(rows);
-      for (const m of loaded.models) this.models.set(m.id, m);
+      for (const m of loaded.models) {
+        this.models.set(m.id, m);
+        const shaping = loaded.shaping?.models?.[m.id];
+        if (shaping) this.shaping.set(m.id, shaping);
+      }
       this.#record('models', batch, new Set(loaded.models.map((m) => m.id)), loaded.warnings, before);
       const fresh = [...named].filter((id) => keyIds.has(id) && !keysDone.has(id));
       if (fresh.length) {
@@ -375,7 +380,8 @@ export class EtcdSource {
   #publish() {
     // The models in etcd's key order, so every replica lists them alike.
     const ids = [...this.modelRows.keys()].filter((id) => this.models.has(id)).sort();
-    this.current = new Snapshot({ models: ids.map((id) => this.models.get(id)), providerKeys: [...this.keys.values()] });
+    const shaping = { models: Object.fromEntries(ids.filter((id) => this.shaping.has(id)).map((id) => [id, this.shaping.get(id)])) };
+    this.current = new Snapshot({ models: ids.map((id) => this.models.get(id)), providerKeys: [...this.keys.values()], shaping });
     for (const fn of this.listeners) fn(this.current);
   }
 }

@@ -8,14 +8,18 @@ export class Snapshot {
     this.models = loaded.models;
     this.modelsById = new Map(loaded.models.map((m) => [m.id, m]));
     this.keysById = new Map(loaded.providerKeys.map((k) => [k.id, k]));
-    this.secrets = loaded.providerKeys.map((k) => k.api_key).filter(Boolean);
+    // Each direct model's shaping as the gateway applies it (relay only: every value, the CA's
+    // PEM included), and the credential-like values among its default headers and body fields,
+    // which answers are redacted against as against the keys.
+    this.shapingById = new Map(Object.entries(loaded.shaping?.models ?? {}));
+    this.secrets = loaded.providerKeys.flatMap((k) => [k.api_key, ...(k.header_secrets ?? [])]).filter(Boolean);
     Object.freeze(this);
   }
 
-  /** { model, key } for a model id, or null. */
+  /** { model, key, shaping } for a model id, or null. */
   lookup(id) {
     const model = this.modelsById.get(id);
     if (!model) return null;
-    return { model, key: this.keysById.get(model.provider_key?.id) ?? null };
+    return { model, key: this.keysById.get(model.provider_key?.id) ?? null, shaping: this.shapingById.get(id) ?? null };
   }
 }
