@@ -6,7 +6,30 @@ export declare class CoreError extends Error {
   readonly events?: SseEvent[];
 }
 
-export interface Finding { severity: 'error' | 'warning'; path: string; message: string }
+/** src/core/finding.h's closed list: what programs read. `message` is for people and may change. */
+export type FindingCode =
+  | 'not_json' | 'not_object' | 'event_stream_body' | 'stream_empty' | 'stream_cut_mid_event' | 'stream_cut'
+  | 'stream_ended_without_done' | 'stream_undecodable' | 'data_after_done' | 'invalid_utf8' | 'provider_error'
+  | 'anthropic_native' | 'relay_event_malformed'
+  | 'object_missing' | 'object_wrong' | 'object_completion_in_stream' | 'id_missing' | 'id_changed' | 'created_missing'
+  | 'model_missing' | 'choices_invalid' | 'choices_empty' | 'multiple_choices' | 'choice_not_object'
+  | 'choice_index_missing'
+  | 'message_missing' | 'message_filtered' | 'delta_not_object' | 'role_unexpected' | 'content_invalid'
+  | 'content_missing' | 'content_parts' | 'content_part_ignored' | 'refusal' | 'empty_answer'
+  | 'finish_reason_missing' | 'finish_reason_invalid' | 'finish_reason_unknown'
+  | 'finish_reason_tool_calls_without_calls' | 'truncated' | 'content_filtered' | 'finish_reason_error'
+  | 'usage_missing' | 'usage_invalid' | 'usage_in_x_groq' | 'usage_field_missing' | 'usage_field_invalid'
+  | 'usage_total_mismatch'
+  | 'tool_calls_invalid' | 'tool_call_not_object' | 'tool_call_no_function' | 'tool_call_bad_index'
+  | 'tool_call_index_missing' | 'tool_call_index_reused' | 'tool_call_too_many' | 'tool_call_id_missing'
+  | 'tool_call_type_unexpected' | 'tool_call_name_missing' | 'tool_call_arguments_object'
+  | 'tool_call_arguments_invalid' | 'tool_call_arguments_not_json'
+  | 'function_call_legacy' | 'function_call_not_object' | 'function_call_name_missing'
+  | 'function_call_arguments_invalid' | 'function_call_arguments_not_json'
+  | 'system_message_unsupported' | 'last_message_not_user' | 'value_capped' | 'parameter_renamed'
+  | 'parameter_may_be_rejected' | 'parameter_ignored' | 'json_not_mentioned' | 'image_format_mismatch';
+
+export interface Finding { severity: 'error' | 'warning'; code: FindingCode; path: string; message: string }
 export interface FieldError { field: string; message: string }
 
 export interface Usage {
@@ -35,6 +58,8 @@ export interface Result {
    * when `nonce` equals the response's `x-playground-relay-nonce` header, which diagnose() checks.
    */
   relayEvent: RelayEvent | null;
+  /** The first error the provider sent where the answer should be (a 2xx error body, or an error event in a stream). */
+  providerError: (ProviderError & { midStream: boolean }) | null;
   findings: Finding[];
   /** diagnose() input only: the whole content's size in UTF-8 bytes when `content` is an excerpt. */
   contentLength?: number;
@@ -94,13 +119,31 @@ export type BuildResult =
 
 export interface ProviderError { type: string; code: string | null; message: string; param?: string }
 
+/** Why a step failed (src/core/diagnose.h's kStepCodes). */
+export type StepCode =
+  | 'rate_limit' | 'quota' | 'overloaded' | 'outage' | 'timeout' | 'region' | 'context_length' | 'unsupported_parameter'
+  | 'content_filter' | 'request_too_large' | 'invalid_request' | 'key_rejected' | 'key_or_endpoint' | 'key_permission'
+  | 'model_not_found' | 'deployment_not_found' | 'endpoint_path' | 'endpoint_web_page' | 'endpoint_redirect'
+  | 'provider_error'
+  | 'dns' | 'refused' | 'tls' | 'blocked_address' | 'upstream_reset' | 'config' | 'redirect' | 'too_large' | 'internal'
+  | 'no_answer_recorded' | 'answer_invalid' | 'empty_answer' | 'format_mismatch' | 'anthropic_native';
+
+/** src/core/diagnose.h's kConditionKinds. */
+export type ConditionKind =
+  | 'rate_limit' | 'quota' | 'overloaded' | 'outage' | 'timeout' | 'region' | 'context_length' | 'unsupported_parameter'
+  | 'content_filter' | 'request_too_large' | 'invalid_request' | 'provider_error' | 'truncated' | 'refusal'
+  | 'relay_limit' | 'relay_error' | 'relay_unreachable' | 'session' | 'unknown_model' | 'not_testable' | 'stopped'
+  | 'no_outcome';
+
 export interface Step {
   step: 'reach' | 'endpoint' | 'key' | 'model' | 'answer';
   status: 'pass' | 'fail' | 'not_reached';
+  /** Why the step failed; null unless status is 'fail'. */
+  code: StepCode | null;
   evidence: string;
   advice: string;
 }
-export interface Condition { kind: string; side: 'provider' | 'prompt' | 'relay'; message: string; advice: string }
+export interface Condition { kind: ConditionKind; side: 'provider' | 'prompt' | 'relay' | 'user'; message: string; advice: string }
 export interface Diagnosis { steps: Step[]; conditions: Condition[]; summary: string; verdict: 'pass' | 'fail' | 'warn' }
 
 /**
