@@ -227,14 +227,69 @@ export interface Outcome {
   request?: { response_format?: object; stream?: boolean; [k: string]: unknown };
 }
 
-export interface ChatTarget { provider: string; adapter?: string; api_base: string; model_name: string }
+export interface ChatTarget {
+  provider: string; adapter?: string; api_base: string; model_name: string;
+  /** The model's shaping (PublicModel.gateway.shaping): planChatCall then adds `gateway`. */
+  shaping?: GatewayShaping;
+  /** curlCommand only: the key's default headers as rendered (ShapedCall.headers). */
+  headers?: OutboundHeader[];
+}
+
+/**
+ * How the gateway shapes one model's call (docs/gateway-parity.md, "Shaping"): the key's
+ * `request`, `response` and `tls` blocks and the model's deadlines and effort_mapping. In the
+ * public list, a default header or body field whose name looks like a credential shows
+ * "***" and `tls.caCert` is only `true`; the relay's copy (LoadedResources.shaping) holds
+ * every value and the CA's PEM.
+ */
+export interface GatewayShaping {
+  protocol: WireProtocol;
+  paramRenames: Record<string, string>;
+  temperatureMin: number | null; temperatureMax: number | null;
+  defaultBodyFields: Record<string, unknown>;
+  defaultHeaders: Record<string, string>;
+  forwardClientHeaders: string[];
+  contentListToString: boolean;
+  reasoningField: string | null;
+  streamDoneMarker: 'required' | 'optional' | 'none' | null;
+  effortMapping: Record<string, string | null> | null;
+  timeoutMs: number | null; streamTimeoutMs: number | null;
+  tls: { caCert: string | boolean; verify: boolean } | null;
+  modelId: string; modelName: string; keyId: string; keyName: string;
+}
+/** One thing the gateway's shaping did or does, `code` from a closed list, `text` one sentence. */
+export interface ShapingNote { code: string; text: string }
+export interface OutboundHeader { name: string; value: string }
+/** A body shaped for one call: streaming as the request asked, the key's headers, what changed. */
+export interface ShapedCall { stream: boolean; headers: OutboundHeader[]; changes: ShapingNote[] }
+/** A deadline: `ms` null when the model sets none ("none": timeout 0; "deployment": the gateway's own default applies). */
+export interface GatewayDeadline { ms: number | null; from: 'model.timeout' | 'model.stream_timeout' | 'none' | 'deployment' }
+/**
+ * planChatCall's `gateway` (with a target's shaping). `answerReading` is data for the stream
+ * reader: `reasoningField` a path like "delta.reasoning" whose non-empty string the gateway
+ * copies to each streamed delta's reasoning_content; `streamDoneMarker` whether a stream's
+ * `data: [DONE]` is required / optional / must be absent (a stream that differs is only
+ * logged by the gateway); `contentListToString` a request-side transform, already applied.
+ */
+export interface GatewayPlan {
+  answerReading: { reasoningField: string | null; streamDoneMarker: 'required' | 'optional' | 'none' | null; contentListToString: boolean };
+  deadlines: { request: GatewayDeadline; stream: GatewayDeadline };
+  tls: { caCert: string | boolean; verify: boolean } | null;
+  shaping: ShapingNote[];
+}
+/** A difference between this direct call and gateway traffic for the model, only those that apply. */
+export type DifferenceCode =
+  | 'anthropic_messages_api' | 'caller_key_not_checked' | 'rate_limits_not_applied' | 'guardrails_not_run'
+  | 'cache_not_used' | 'retries_not_exercised' | 'cooldown_not_exercised' | 'client_ip_not_checked'
+  | 'client_headers_not_forwarded' | 'caller_header_dropped' | 'tls_verify_off' | 'prompt_caching_not_applied';
+export interface GatewayDifference { code: DifferenceCode; text: string }
 export type UrlResult = { ok: true; url: string; notes: string[] } | { ok: false; error: string };
 export type WireProtocol = 'openai' | 'anthropic' | 'azure-openai' | 'unsupported';
 /** What the gateway itself does with the same key and model: dispatch to gatewayUrl, dispatch to a URL that will fail (misrouted), refuse the configuration, find no route, or speak another protocol than the playground's call. */
 export type GatewayOutcome = 'dispatch' | 'misrouted' | 'config_error' | 'no_route' | 'other_protocol';
 export type ChatPlan =
-  | { ok: true; url: string; authHeader: string; authScheme: string; protocol: WireProtocol; notes: string[]; gatewayOutcome: GatewayOutcome; gatewayUrl?: string }
-  | { ok: false; error: string; protocol: WireProtocol; gatewayOutcome: GatewayOutcome; gatewayUrl?: string };
+  | { ok: true; url: string; authHeader: string; authScheme: string; protocol: WireProtocol; notes: string[]; gatewayOutcome: GatewayOutcome; gatewayUrl?: string; gateway?: GatewayPlan }
+  | { ok: false; error: string; protocol: WireProtocol; gatewayOutcome: GatewayOutcome; gatewayUrl?: string; gateway?: GatewayPlan };
 export interface AddressVerdict { category: string; allowedByDefault: boolean; detail: string; normalized: string }
 export interface CostResult { known: boolean; inputUsd: number; outputUsd: number; totalUsd: number; note: string }
 
@@ -244,12 +299,16 @@ export interface PublicModel {
   provider_key: { id: string; display_name: string | null; provider: string | null; adapter: string | null } | null;
   cost: { input_per_1k: number; output_per_1k: number } | null;
   testable: boolean; reason?: string; targets?: string[];
+  /** Direct models whose key exists: how the gateway shapes the call (public view) and what a pass here does not prove. */
+  gateway?: { shaping: GatewayShaping; differences: GatewayDifference[] };
 }
 export interface ResourceProblem { entry: string; field: string; message: string }
 export interface LoadedResources {
   ok: boolean; errors: ResourceProblem[]; warnings: ResourceProblem[]; models: PublicModel[];
   /** Relay only: holds the secrets. Never send to a browser. */
-  providerKeys: Array<{ id: string; display_name: string; provider: string; adapter: string; api_base: string; api_key: string }>;
+  providerKeys: Array<{ id: string; display_name: string; provider: string; adapter: string; api_base: string; api_key: string; header_secrets: string[] }>;
+  /** Relay only: each direct model's shaping with every value (header values, the CA's PEM). */
+  shaping: { models: Record<string, GatewayShaping> };
   rows?: Array<{ key: string; value: object }>;
 }
 
@@ -275,7 +334,10 @@ export interface Core {
   /** Whether text holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6): for upstream header values. */
   containsSecretFragment(text: string, secrets: string[]): boolean;
   streamRedactor(secrets: string[]): StreamRedactor;
-  checkChatBody(body: unknown, model: { model_name: string; provider: string }): BuildResult;
+  /** With the model's (relay) `shaping` and the call's `requestId`: the body shaped as the gateway sends it, and `gateway`. */
+  checkChatBody(body: unknown, model: { model_name: string; provider: string; shaping?: GatewayShaping; requestId?: string }): BuildResult & { gateway?: ShapedCall };
+  /** A built body as the gateway sends it for a model (its public shaping), for the inspect view. */
+  shapeChatBody(body: object, shaping: GatewayShaping, requestId?: string): ShapedCall & { body: Record<string, unknown> };
   upstreamUrl(apiBase: string, path: string): UrlResult;
   planChatCall(target: ChatTarget): ChatPlan;
   curlCommand(target: ChatTarget, body: object): string;

@@ -45,9 +45,24 @@ export function renderResults(r, pane, { onCopy } = {}) {
   if (r.probeAnswer !== undefined) {
     card.appendChild(h('p', { class: 'probe-answer' }, h('span', { class: 'label', text: 'Answer: ' }), r.probeAnswer || '(empty)'));
   }
+  const notCovered = renderNotCovered(r.model);
+  if (notCovered) card.appendChild(notCovered);
   card.appendChild(renderChecklist(r.diagnosis));
   card.appendChild(renderInspect(r, { onCopy }));
   return card;
+}
+
+/**
+ * "What this test does not cover": the core's differences between this direct call and
+ * gateway traffic for the model (no caller key, guardrails, cache, the Messages API, …),
+ * only those its configuration makes real. Nothing when there are none.
+ */
+function renderNotCovered(model) {
+  const differences = model?.gateway?.differences ?? [];
+  if (!differences.length) return null;
+  return h('section', { class: 'not-covered', attrs: { 'aria-label': 'What this test does not cover' } },
+    h('h4', { text: 'What this test does not cover' }),
+    h('ul', {}, ...differences.map((d) => h('li', { dataset: { code: d.code }, text: d.text }))));
 }
 
 function outcomeText(run) {

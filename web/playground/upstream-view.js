@@ -1,15 +1,21 @@
 // What the relay will send upstream for a body, as the inspect view shows it: the URL, the
-// headers (the key as ***) and a curl command with $PROVIDER_KEY. The URL, the auth header
+// headers (the key as ***, a key's default headers as the gateway renders them), what the
+// key's settings change ("sent as the gateway sends it: …") and a curl command with
+// $PROVIDER_KEY and the shaped body. The URL, the auth header
 // and the command come from the core (planChatCall, curlCommand), which knows each
 // provider's wire protocol; nothing here joins URLs or picks headers.
 
-/** The core's ChatTarget for a model of the relay's public list. */
+/** The core's ChatTarget for a model of the relay's public list (with its key's shaping, when listed). */
 export function chatTarget(model) {
   const target = { provider: model.provider ?? '', api_base: model.api_base ?? '', model_name: model.model_name ?? '' };
   const adapter = model.adapter ?? model.provider_key?.adapter;
   if (adapter) target.adapter = adapter;
+  if (model.gateway?.shaping) target.shaping = model.gateway.shaping;
   return target;
 }
+
+// What the relay renders per call for a key's `${request.id}` header template.
+const PER_CALL = '(set per call)';
 
 /**
  * The core's plan for the model. TODO(relay): the public model list does not say the key's
@@ -35,17 +41,30 @@ export function upstreamInfo(core, model, body) {
   let target = chatTarget(model);
   let plan = null;
   try { ({ plan, target } = planFor(core, target)); } catch { /* shown as unknown below */ }
+  // The body and headers as the gateway sends them for this key (the relay does the same).
+  let shaped = null;
+  if (target.shaping) {
+    try { shaped = core.shapeChatBody(body, target.shaping, PER_CALL); } catch { shaped = null; }
+  }
   const lines = [];
   if (plan?.ok) {
     lines.push(`POST ${plan.url}`, 'Content-Type: application/json', `${headerName(plan.authHeader)}: ${plan.authScheme}***`);
+    if (target.shaping) lines.push(`X-Aisix-Request-Id: ${PER_CALL}`);
+    for (const h of shaped?.headers ?? []) lines.push(`${headerName(h.name)}: ${h.value}`);
     for (const note of plan.notes ?? []) lines.push(`# ${note}`);
+    for (const change of shaped?.changes ?? []) lines.push(`# sent as the gateway sends it: ${change.text}`);
+    for (const note of plan.gateway?.shaping ?? []) {
+      if (note.code === 'deadline' || note.code.startsWith('tls_') || note.code === 'reasoning_field' || note.code === 'stream_done_marker') lines.push(`# ${note.text}`);
+    }
   } else {
     lines.push(`# the relay cannot build this call: ${plan?.error ?? 'unknown base URL'}`);
   }
   let curl;
   const curlOnce = () => {
     if (curl === undefined) {
-      try { curl = core.curlCommand(target, body) || null; } catch { curl = null; }
+      const sent = shaped?.body ?? body;
+      const withHeaders = shaped ? { ...target, headers: shaped.headers } : target;
+      try { curl = core.curlCommand(withHeaders, sent) || null; } catch { curl = null; }
     }
     return curl;
   };
