@@ -24,7 +24,8 @@ const byId = new Map();
 for (const v of readVectors(fixture('vectors.json'))) byId.set(v.id, v);
 const sharedPresent = existsSync(SHARED);
 if (sharedPresent) for (const v of readVectors(SHARED)) byId.set(v.id, v);
-const own = readVectors(fixture('own-vectors.json'));
+// The playground's own: loading and URLs, then shaping, answer reading, deadlines, TLS and differences.
+const own = ['own-vectors.json', 'own-shaping-vectors.json'].flatMap((name) => readVectors(fixture(name)));
 for (const v of own) {
   assert.ok(v.id.startsWith('own/'), `own vector ids start with own/: ${v.id}`);
   byId.set(v.id, v);
@@ -230,6 +231,31 @@ async function checkProtocol(vector) {
   }
 }
 
+/** The loaded file of a vector and one of its models, with the relay's shaping and the plan made with it. */
+async function shapedModel(vector) {
+  const loaded = await loadFile(vector);
+  assert.equal(loaded.ok, true, JSON.stringify(loaded.errors));
+  const model = loaded.models.find((m) => m.display_name === vector.model);
+  assert.ok(model, `model ${vector.model} is loaded`);
+  const key = loaded.providerKeys.find((k) => k.id === model.provider_key?.id);
+  const shaping = loaded.shaping.models[model.id];
+  assert.ok(key && shaping, 'the model has a key and a shaping');
+  const plan = core.planChatCall({ provider: key.provider, adapter: key.adapter, api_base: key.api_base, model_name: model.model_name, shaping });
+  return { loaded, model, key, shaping, plan };
+}
+
+/** A shaping vector: the relay's check and shaping of a body, as the provider would receive it. */
+async function checkShaping(vector) {
+  const { model, shaping } = await shapedModel(vector);
+  const checked = core.checkChatBody(vector.body, { model_name: model.model_name, provider: model.provider, shaping, requestId: vector.request_id ?? 'req-parity' });
+  assert.equal(checked.ok, true, JSON.stringify(checked.errors));
+  const { expect } = vector;
+  for (const [field, value] of Object.entries(expect.body ?? {})) assert.deepEqual(checked.body[field], value, `body.${field}`);
+  for (const field of expect.absent ?? []) assert.equal(field in checked.body, false, `body.${field} is not sent`);
+  assert.deepEqual(Object.fromEntries(checked.gateway.headers.map((h) => [h.name, h.value])), expect.headers ?? {}, 'the headers the key adds');
+  assert.deepEqual([...new Set(checked.gateway.changes.map((c) => c.code))].sort(), [...(expect.changes ?? [])].sort(), 'what the gateway changes');
+}
+
 const counts = { agreed: 0, total: 0 };
 const tally = (fn) => async () => {
   counts.total++;
@@ -243,6 +269,15 @@ const checks = {
   url: async (v) => checkUrl(v),
   'url-doc': checkUrlDoc,
   protocol: checkProtocol,
+  shaping: checkShaping,
+  'answer-reading': async (v) => assert.deepEqual((await shapedModel(v)).plan.gateway.answerReading, v.expect.answerReading),
+  deadlines: async (v) => assert.deepEqual((await shapedModel(v)).plan.gateway.deadlines, v.expect.deadlines),
+  tls: async (v) => {
+    const { gateway } = (await shapedModel(v)).plan;
+    assert.deepEqual(gateway.tls && { caCert: Boolean(gateway.tls.caCert), verify: gateway.tls.verify }, v.expect.tls);
+    assert.deepEqual(gateway.shaping.map((n) => n.code).filter((c) => c.startsWith('tls_')), v.expect.notes);
+  },
+  differences: async (v) => assert.deepEqual((await shapedModel(v)).model.gateway.differences.map((d) => d.code), v.expect.codes),
 };
 
 for (const vector of vectors) {
