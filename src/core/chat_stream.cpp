@@ -14,9 +14,9 @@ namespace {
 constexpr std::size_t kKeepEach = 20;
 
 // Paths are built only when a finding needs one: most chunks produce none.
-std::string chunk_path(std::size_t number) { return "chunks[" + std::to_string(number) + "]"; }
+std::string chunk_path(std::size_t number) { return index_path("chunks", number); }
 std::string choice_path(std::size_t number, std::size_t choice, const char* rest = "") {
-  return chunk_path(number) + ".choices[" + std::to_string(choice) + "]" + rest;
+  return index_path(chunk_path(number) + ".choices", choice) + rest;
 }
 
 // An `event: error` whose data is not an error envelope: its text is the message.

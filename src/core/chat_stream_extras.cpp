@@ -6,13 +6,14 @@
 #include "core/response.h"
 
 #include "core/completion_rules.h"
+#include "core/text.h"
 
 namespace pg {
 
 namespace {
 
 std::string choice_path(std::size_t number, std::size_t choice, const char* rest) {
-  return "chunks[" + std::to_string(number) + "].choices[" + std::to_string(choice) + "]" + rest;
+  return index_path(index_path("chunks", number) + ".choices", choice) + rest;
 }
 
 Finding err(FindingCode code, std::string path, std::string message) {
@@ -37,7 +38,7 @@ constexpr std::size_t kRelayNonceMaxBytes = 64;
 bool is_nonce(std::string_view s) {
   if (s.empty() || s.size() > kRelayNonceMaxBytes) return false;
   for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+    if (!(is_alnum(c) || c == '-' || c == '_'))
       return false;
   return true;
 }

@@ -66,18 +66,6 @@ json error_delta(const ProviderError& error) {
   return out;
 }
 
-bool is_anthropic_message(const json& value) {
-  const auto* type = string_member(value, "type");
-  const json* content = member(value, "content");
-  return type && *type == "message" && content && content->is_array() && !member(value, "choices");
-}
-
-bool is_anthropic_stream_event(const json& value) {
-  const auto* type = string_member(value, "type");
-  return type && !member(value, "choices") &&
-         is_one_of(*type, {"message_start", "message_delta", "message_stop", "content_block_start",
-                           "content_block_delta", "content_block_stop", "ping"});
-}
 
 const char* const kAnthropicNativeAdvice =
     "this is Anthropic's native Messages API format, not an OpenAI chat completion: the base URL "
@@ -217,18 +205,5 @@ const std::string* reasoning_text(const json& message_or_delta) {
   return nullptr;
 }
 
-std::string join_path(const std::string& path, std::string_view key) {
-  if (path.empty()) return std::string(key);
-  std::string out;
-  out.reserve(path.size() + 1 + key.size());
-  out += path;
-  out += '.';
-  out += key;
-  return out;
-}
-
-std::string index_path(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
 
 }  // namespace pg

@@ -3,7 +3,9 @@
 // reason, and when an empty answer deserves a finding. Internal to core/response*.
 #pragma once
 
+#include "core/body_sniff.h"
 #include "core/errors.h"
+#include "core/json_path.h"
 #include "core/finding.h"
 #include "core/json_util.h"
 
@@ -22,10 +24,9 @@ std::string describe(const ProviderError& error);
 // {type, code, message} as a stream Delta's `error` (type only when the provider gave one).
 json error_delta(const ProviderError& error);
 
-// Anthropic's native Messages API: a whole response ({"type":"message","content":[…]})
-// or a stream event (message_start, content_block_delta, …).
-bool is_anthropic_message(const json& value);
-bool is_anthropic_stream_event(const json& value);
+// Anthropic's native Messages API is recognised by core/body_sniff.h (one rule for bodies and events).
+using sniff::is_anthropic_message;
+using sniff::is_anthropic_stream_event;
 extern const char* const kAnthropicNativeAdvice;
 
 // Validates a usage object (non-negative integers, total = prompt + completion) and
@@ -92,7 +93,6 @@ extern const char* const kXGroqUsageNote;
 void check_function_call(const json& call, const std::string& path, Findings& findings);
 
 // Appends "<path>.<key>" / "<path>[i]" without surprises when path is empty.
-std::string join_path(const std::string& path, std::string_view key);
-std::string index_path(const std::string& path, std::size_t index);
+
 
 }  // namespace pg

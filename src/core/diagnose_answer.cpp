@@ -2,6 +2,7 @@
 // provider's native format at 2xx is a base-URL problem; an error inside the body or the
 // stream is classified like an HTTP error; a cut by max tokens is a warning, not a broken
 // setting (peers.md #1).
+#include "core/body_sniff.h"
 #include "core/diagnose_rules.h"
 #include "core/response.h"
 
@@ -14,31 +15,9 @@ std::string sentence(std::string s) {
   return s + ".";
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool looks_like_html(const std::optional<std::string>& body) {
-  if (!body) return false;
-  std::string_view b = *body;
-  while (!b.empty() && (b.front() == ' ' || b.front() == '\n' || b.front() == '\r' || b.front() == '\t'))
-    b.remove_prefix(1);
-  const std::string head = lower_ascii(b.substr(0, 16));
-  return starts_with(head, "<!doctype html") || starts_with(head, "<html");
-}
-
-bool looks_like_event_stream(std::string_view body) {
-  while (!body.empty() && (body.front() == ' ' || body.front() == '\n' || body.front() == '\r')) body.remove_prefix(1);
-  return starts_with(body, "data:") || starts_with(body, "event:") || starts_with(body, ":");
-}
-
 bool is_anthropic_native(const Outcome& o, const ResultView& r) {
   if (has_code(r.error_codes, "anthropic_native")) return true;
-  if (!o.body) return false;
-  if (o.body->find("event: message_start") != std::string::npos) return true;
-  if (o.body->size() > 1024 * 1024) return false;
-  auto parsed = parse_json(*o.body);
-  if (!parsed.value) return false;
-  const auto* type = string_member(*parsed.value, "type");
-  return type && *type == "message" && member(*parsed.value, "content");
+  return o.body && sniff::is_anthropic_native(*o.body);
 }
 
 // The provider's error in place of an answer (Result.providerError), as the rules read it.
@@ -53,8 +32,7 @@ ProviderFacts facts_from_answer_error(const AnswerErrorView& e) {
   f.message = e.message;
   // A numeric code in the error is the status the provider meant (OpenRouter, vLLM), in a
   // stream too: OpenRouter's mid-stream {"code":502} is an upstream outage.
-  if (f.code.size() == 3 && f.code[0] >= '1' && f.code[0] <= '5' && f.code.find_first_not_of("0123456789") == std::string::npos)
-    f.status = (f.code[0] - '0') * 100 + (f.code[1] - '0') * 10 + (f.code[2] - '0');
+  f.status = status_in_code(f.code);
   return f;
 }
 
@@ -164,10 +142,9 @@ void note_posing_relay(Cause& c, const RelayEventView& event) {
 
 Cause explain_answer(const Outcome& o) {
   const int status = o.status ? o.status : 200;
-  const std::string media = media_type(o.content_type);
 
   // A web page where the API should be (a marketing site, a dashboard, a docs page).
-  if (media == "text/html" || media == "application/xhtml+xml" || looks_like_html(o.body)) {
+  if (sniff::is_html(o.body ? std::string_view(*o.body) : std::string_view(), o.content_type)) {
     ProviderFacts f = facts_from_response(o, status);
     f.shape = BodyShape::Html;
     const std::string advice = endpoint_advice(o, true);
@@ -184,7 +161,7 @@ Cause explain_answer(const Outcome& o) {
   ResultView r;
   if (o.result) {
     r = *o.result;
-  } else if (o.body && (media == "text/event-stream" || looks_like_event_stream(*o.body))) {
+  } else if (o.body && sniff::is_event_stream(*o.body, o.content_type)) {
     // The raw bytes of a stream, not yet decoded: decode them as the page would.
     ChatStream stream;
     json deltas = json::array();

@@ -20,12 +20,6 @@ std::string asked_label(const AskedFormat& f) {
   return "response_format json_schema" + (f.name.empty() ? std::string() : " `" + f.name + "`");
 }
 
-std::string_view trim_start(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
-    s.remove_prefix(1);
-  return s;
-}
-
 const char* json_kind(const json& v) {
   if (v.is_array()) return "an array";
   if (v.is_string()) return "a string";

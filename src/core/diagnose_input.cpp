@@ -4,6 +4,8 @@
 // cut short (a cut secret would no longer be recognised by redact).
 #include "core/diagnose_input.h"
 
+#include "core/upstream_url.h"
+
 #include "core/redact.h"
 
 #include <algorithm>
@@ -40,7 +42,7 @@ std::optional<int> status_of(const json* value) {
     const auto& s = value->get_ref<const std::string&>();
     if (s.empty() || s.size() > 3) return std::nullopt;
     for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
+      if (!is_digit(c)) return std::nullopt;
       d = d * 10 + (c - '0');
     }
   } else {
@@ -279,50 +281,18 @@ bool has_code(const std::vector<std::string>& codes, std::string_view code) {
   return false;
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 BaseUrl read_base_url(std::string_view api_base) {
+  // The one base-URL reader (upstream_url.h), in its mode that never refuses: advice names
+  // the host and port even of a base the relay would not call.
+  const upstream_detail::LenientBase l = upstream_detail::parse_base_lenient(api_base);
   BaseUrl b;
-  std::string_view s = api_base.substr(0, std::min(api_base.size(), kMaxApiBaseBytes));
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  if (s.empty()) return b;
-  b.present = true;
-  std::string_view rest = s;
-  b.scheme = "https";
-  if (const auto sep = rest.find("://"); sep != std::string_view::npos && sep < 16) {
-    b.scheme = lower_ascii(rest.substr(0, sep));
-    rest.remove_prefix(sep + 3);
-  }
-  const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
-  std::string_view authority = rest.substr(0, authority_end);
-  std::string_view after = rest.substr(authority_end);
-  // Credentials in a URL are never repeated back.
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    host = authority.substr(1, close == std::string_view::npos ? authority.size() - 1 : close - 1);
-    if (close != std::string_view::npos && close + 1 < authority.size() && authority[close + 1] == ':')
-      port = authority.substr(close + 2);
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  b.host = lower_ascii(host);
-  b.port = port.empty() ? (b.scheme == "http" ? "80" : "443") : std::string(port);
-  std::string_view path = after.substr(0, std::min(after.find_first_of("?#"), after.size()));
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  b.path = std::string(path);
-  b.text = b.scheme + "://" + std::string(authority) + std::string(after);
+  b.present = l.present;
+  b.text = l.text;
+  b.scheme = l.scheme;
+  b.host = l.host;
+  b.port = l.port;
+  b.path = l.path;
   return b;
 }
 

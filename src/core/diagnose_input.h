@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/json_util.h"
+#include "core/text.h"
 
 #include <cstddef>
 #include <map>
@@ -133,7 +134,5 @@ std::string header(const Outcome& o, std::string_view lower_name);
 // Whether a finding with `code` is among `codes` (ResultView's error_codes or warning_codes).
 bool has_code(const std::vector<std::string>& codes, std::string_view code);
 
-// ASCII lower case.
-std::string lower_ascii(std::string_view s);
 
 }  // namespace pg::diag

@@ -45,8 +45,7 @@ std::string unsupported_parameter_advice(const std::string& param) {
 std::string retry_after(const Outcome& o) {
   const std::string value = header(o, "retry-after");
   if (value.empty()) return {};
-  bool digits = true;
-  for (char c : value) digits = digits && c >= '0' && c <= '9';
+  const bool digits = all_digits(value);
   return digits ? " (Retry-After: " + value + " s)" : " (Retry-After: " + value + ")";
 }
 
@@ -216,7 +215,7 @@ Cause explain_kind(Kind kind, const ProviderFacts& f, const Outcome& o) {
       return fail_at(kEndpoint, seen, advice, "The base URL does not lead to an OpenAI-compatible API: " + advice);
     }
     case Kind::EndpointWebPage: {
-      const std::string advice = contains_ci(f.message, "sent to https port")
+      const std::string advice = contains_nocase(f.message, "sent to https port")
                                      ? "that port speaks HTTPS: use https:// in the base URL"
                                      : endpoint_advice(o, true);
       return fail_at(kEndpoint, seen, advice, "The base URL does not lead to an OpenAI-compatible API: " + advice);

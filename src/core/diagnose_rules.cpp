@@ -199,12 +199,15 @@ ProviderFacts facts_from_response(const Outcome& o, int status) {
   f.message = e.message;
   // A 2xx that carries an error (some llama.cpp and LM Studio builds): the error's own
   // numeric code is the status that means something.
-  if (status / 100 == 2 && f.code.size() == 3 && f.code[0] >= '1' && f.code[0] <= '5') {
-    int n = 0;
-    for (char c : f.code) n = (c >= '0' && c <= '9' && n >= 0) ? n * 10 + (c - '0') : -1;
-    if (n >= 100) f.status = n;
+  if (status / 100 == 2) {
+    if (const int meant = status_in_code(f.code)) f.status = meant;
   }
   return f;
+}
+
+int status_in_code(std::string_view code) {
+  if (code.size() != 3 || code[0] < '1' || code[0] > '5' || !all_digits(code)) return 0;
+  return (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
 }
 
 }  // namespace pg::diag

@@ -62,6 +62,10 @@ struct Cause {
 // Says in the cause that the provider sent an event posing as the relay's (once).
 void note_posing_relay(Cause& c, const RelayEventView& event);
 
+// A provider error's code that is an HTTP status (OpenRouter's and vLLM's numeric codes):
+// that status, or 0.
+int status_in_code(std::string_view code);
+
 // The HTTP error path: the facts of an error response, and what they mean.
 ProviderFacts facts_from_response(const Outcome& o, int status);
 Cause explain_provider_error(const ProviderFacts& facts, const Outcome& o);
@@ -83,7 +87,6 @@ std::string quoted_model(const Outcome& o, const std::string& message);  // "`gp
 std::string host_port(const Outcome& o);                 // "api.openai.com:443" or "the provider's host"
 std::string host_or_provider(const Outcome& o);          // "api.openai.com" or "the provider"
 bool is_azure(const Outcome& o);
-bool contains_ci(std::string_view haystack, std::string_view lower_needle);
 std::string first_upper(std::string s);
 
 }  // namespace pg::diag

@@ -7,19 +7,15 @@ namespace pg::diag {
 
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A path segment such as "v1", "v2", "v1beta", "v1alpha1": the version that OpenAI-style
 // APIs put before /chat/completions.
 bool is_version_segment(std::string_view seg) {
   if (seg.size() < 2 || (seg[0] != 'v' && seg[0] != 'V')) return false;
   std::size_t i = 1;
-  while (i < seg.size() && seg[i] >= '0' && seg[i] <= '9') ++i;
+  while (i < seg.size() && is_digit(seg[i])) ++i;
   if (i == 1) return false;
   const std::string rest = lower_ascii(seg.substr(i));
-  return rest.empty() || rest.rfind("beta", 0) == 0 || rest.rfind("alpha", 0) == 0;
+  return rest.empty() || starts_with(rest, "beta") || starts_with(rest, "alpha");
 }
 
 // Whether the path already looks like an API root (so "add /v1" would be wrong advice).
@@ -42,10 +38,6 @@ std::string display_base(const BaseUrl& b) {
 }
 
 }  // namespace
-
-bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
-  return lower_ascii(haystack).find(lower_needle) != std::string::npos;
-}
 
 std::string first_upper(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');

@@ -60,16 +60,6 @@ const char* type_name(const json& value) {
   }
 }
 
-// "data: {…}" lines: the provider streamed although the request did not ask for it.
-bool looks_like_event_stream(std::string_view body) {
-  std::size_t i = 0;
-  if (body.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-  while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) ++i;
-  const std::string_view rest = body.substr(i);
-  for (std::string_view field : {"data:", "event:", "id:", ":"})
-    if (rest.substr(0, field.size()) == field) return true;
-  return false;
-}
 
 void check_envelope_fields(const json& body, Result& r) {
   const json* object = member(body, "object");
@@ -248,7 +238,7 @@ Result validate_completion(std::string_view body) {
   Result r;
   auto parsed = parse_json(body);
   if (!parsed.value) {
-    if (looks_like_event_stream(body))
+    if (sniff::is_event_stream(body))  // the provider streamed although the request did not ask
       error(r, FindingCode::EventStreamBody, "", "the body is an event stream (data: lines), not one JSON object: the provider streamed "
                    "an answer to a non-streaming request");
     else
