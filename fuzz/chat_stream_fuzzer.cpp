@@ -7,7 +7,9 @@
 // function_call is {name, arguments} strings.
 //
 // Input: [limit byte][split plan][stream bytes]; an odd limit byte makes the line limit
-// small so the decoder-failure path is reached.
+// small so the decoder-failure path is reached; its bits 1-2 pick the key's reasoning_field
+// (none, delta.reasoning_text, delta.meta.thought) and bits 3-4 its stream_done_marker
+// (unset, none, required, optional): the same invariants hold for any AnswerReading.
 #include "core/delta_builder.h"
 #include "core/response.h"
 #include "fuzz_util.h"
@@ -41,9 +43,10 @@ struct Run {
 
 // `encoded`: push through the WebAssembly binding's record output (delta_builder.h) and
 // decode it, instead of the JSON array; the whole run uses one, the split run the other.
-Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& limits, bool encoded) {
+Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& limits, const pg::AnswerReading& reading,
+           bool encoded) {
   Run run;
-  pg::ChatStream s(limits);
+  pg::ChatStream s(limits, reading);
   pg::json deltas = pg::json::array();  // every push's deltas, in order
   if (encoded) {
     // Records are self-delimiting: every push's, one after another, decode as one list.
@@ -84,11 +87,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t limit = in.byte();
   pg::SseLimits limits;
   if (limit & 1) limits.max_line_bytes = static_cast<std::size_t>(limit) + 1;
+  static const char* const kFields[] = {"", "delta.reasoning_text", "delta.meta.thought", ""};
+  static const char* const kMarkers[] = {"", "none", "required", "optional"};
+  const pg::AnswerReading reading{kFields[(limit >> 1) & 3], kMarkers[(limit >> 3) & 3]};
   const auto plan = pgfuzz::read_split_plan(in);
   const std::string_view bytes = in.rest();
 
-  const Run whole = stream({bytes}, limits, false);
-  const Run pieces = stream(pgfuzz::split(bytes, plan), limits, true);
+  const Run whole = stream({bytes}, limits, reading, false);
+  const Run pieces = stream(pgfuzz::split(bytes, plan), limits, reading, true);
   PGFUZZ_CHECK(whole.result == pieces.result);
   return 0;
 }

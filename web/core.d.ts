@@ -10,7 +10,7 @@ export declare class CoreError extends Error {
 export type FindingCode =
   | 'not_json' | 'not_object' | 'event_stream_body' | 'stream_empty' | 'stream_cut_mid_event' | 'stream_cut'
   | 'stream_ended_without_done' | 'stream_undecodable' | 'data_after_done' | 'invalid_utf8' | 'provider_error'
-  | 'anthropic_native' | 'relay_event_malformed'
+  | 'anthropic_native' | 'relay_event_malformed' | 'done_marker_unexpected'
   | 'object_missing' | 'object_wrong' | 'object_completion_in_stream' | 'id_missing' | 'id_changed' | 'created_missing'
   | 'model_missing' | 'choices_invalid' | 'choices_empty' | 'multiple_choices' | 'choice_not_object'
   | 'choice_index_missing'
@@ -326,7 +326,8 @@ export interface Core {
   parameters(): ReadonlyArray<Parameter>;
   buildRequest(form: PlaygroundForm): BuildResult;
   validateCompletion(text: string): Result;
-  openStream(options?: { maxLineBytes?: number }): ChatStream;
+  /** `shaping`: the model's (PublicModel.gateway.shaping): a stream read as the gateway reads the key's answers. */
+  openStream(options?: { maxLineBytes?: number; shaping?: GatewayShaping | null }): ChatStream;
   sseDecoder(options?: { maxLineBytes?: number }): SseDecoder;
   parseError(status: number, contentType: string, body: string): ProviderError;
   /** Every secret removed: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */

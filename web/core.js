@@ -245,7 +245,14 @@ class Core {
 
   /** A chat stream: SSE decoding, chunk validation and accumulation. */
   openStream(options = {}) {
-    const handle = this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
+    // { shaping }: the model's public shaping (PublicModel.gateway.shaping): its answer is
+    // read as the gateway reads the key's (response.reasoning_field, stream_done_marker).
+    const handle = options.shaping
+      ? this.#guard(() => {
+        const shaping = encoder.encode(JSON.stringify(options.shaping));
+        return this.#mod._pg_stream_new_shaped(options.maxLineBytes ?? 0, this.#stage(shaping), shaping.length);
+      })
+      : this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
     // The text of every delta so far: end() adds only what no push handed out, so a long
     // answer is not copied out of the core (and decoded) a second time.
     const text = { content: '', reasoning: '' };

@@ -5,6 +5,7 @@
 #include "core/response.h"
 
 #include "core/completion_rules.h"
+#include "core/text.h"
 
 namespace pg {
 
@@ -53,7 +54,29 @@ json* mutable_member(json& object, const char* key) {
 
 }  // namespace
 
-ChatStream::ChatStream(SseLimits limits) : decoder_(limits) {}
+ChatStream::ChatStream(SseLimits limits, AnswerReading reading) : decoder_(limits), reading_(std::move(reading)) {
+  // "delta.a.b" → {"a", "b"}; a field outside the delta is not one the gateway reads.
+  std::string_view field = reading_.reasoning_field;
+  if (starts_with(field, "delta.")) {
+    field.remove_prefix(6);
+    while (!field.empty()) {
+      const std::size_t dot = field.find('.');
+      reasoning_path_.emplace_back(field.substr(0, dot));
+      if (dot == std::string_view::npos) break;
+      field.remove_prefix(dot + 1);
+    }
+  }
+}
+
+const std::string* ChatStream::reasoning_at(const json& delta) const {
+  const json* at = &delta;
+  for (const std::string& key : reasoning_path_) {
+    at = member(*at, key);
+    if (!at) return nullptr;
+  }
+  const std::string* text = at->is_string() ? at->get_ptr<const std::string*>() : nullptr;
+  return text && !text->empty() ? text : nullptr;
+}
 
 void ChatStream::push(std::string_view bytes, json& deltas) {
   if (ended_) return;
@@ -112,11 +135,19 @@ const Result& ChatStream::end() {
   if (!result_.done) {
     // Clients read to the end of the body and stop there, [DONE] or not: what they need is
     // a finish_reason on every choice. Without an error, that stream is whole.
-    if (provider_errors_ == 0 && every_choice_finished())
-      findings.push_back(warn(FindingCode::StreamEndedWithoutDone, "", "the stream ended without data: [DONE], after a finish_reason on every choice: "
-                                  "the answer is whole (Perplexity ends its streams so)"));
-    else
+    if (provider_errors_ == 0 && every_choice_finished()) {
+      // A key whose streams carry no marker (response.stream_done_marker: none) is read so
+      // by the gateway: nothing to say.
+      if (reading_.done_marker != "none")
+        findings.push_back(warn(FindingCode::StreamEndedWithoutDone, "", "the stream ended without data: [DONE], after a finish_reason on every choice: "
+                                    "the answer is whole (Perplexity ends its streams so)"));
+    } else {
       findings.push_back(err(FindingCode::StreamCut, "", "stream ended without data: [DONE] (cut short)"));
+    }
+  } else if (reading_.done_marker == "none") {
+    findings.push_back(warn(FindingCode::DoneMarkerUnexpected, "",
+                            "the stream ended with data: [DONE], but the key's settings say its streams carry none "
+                            "(response.stream_done_marker: none): the gateway logs it and reads the answer"));
   }
   if (const std::size_t bad = decoder_.invalid_utf8())
     findings.push_back(warn(FindingCode::InvalidUtf8, "", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
@@ -200,7 +231,9 @@ void ChatStream::on_event(SseEvent& event) {
   }
   ++chunk_count_;
   const bool error_event = event.event == "error";
-  if (!error_event && scanner_.scan(data, fast_)) {
+  // The scanner knows OpenAI's delta fields only: a key whose reasoning is elsewhere reads
+  // every chunk in full.
+  if (!error_event && reasoning_path_.empty() && scanner_.scan(data, fast_)) {
     on_fast_chunk(fast_, number);
     return;
   }
@@ -396,7 +429,9 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
     });
 
   // Reasoning first: providers that send both in one delta think before they answer.
-  if (const auto* reasoning = reasoning_text(delta)) {
+  const std::string* reasoning = reasoning_path_.empty() ? nullptr : reasoning_at(delta);
+  if (!reasoning) reasoning = reasoning_text(delta);
+  if (reasoning) {
     result_.reasoning += *reasoning;
     deltas_.reasoning(*reasoning);
   }

@@ -36,6 +36,7 @@ enum class Severity { Error, Warning };
   X(ProviderError, "provider_error")              /* an error envelope in a 2xx body or a stream */  \
   X(AnthropicNative, "anthropic_native")          /* Anthropic's Messages API, not OpenAI's */       \
   X(RelayEventMalformed, "relay_event_malformed") /* an event named relay_error we cannot read */    \
+  X(DoneMarkerUnexpected, "done_marker_unexpected") /* [DONE] from a key whose streams carry none */\
   /* the envelope */                                                                                 \
   X(ObjectMissing, "object_missing")                                                                 \
   X(ObjectWrong, "object_wrong")                                                                     \

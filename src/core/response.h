@@ -60,12 +60,24 @@ json to_json(const Result& result);  // design.md's Result shape
 // A whole non-streaming response body (expected: object "chat.completion").
 Result validate_completion(std::string_view body);
 
+// How the gateway reads a key's streamed answers (the key's `response` block; see
+// core/gateway_shaping.h): the playground reads them the same way.
+struct AnswerReading {
+  // Where a delta carries its reasoning when not in reasoning_content / reasoning:
+  // "delta.<key>[.<key>…]" (the gateway copies a non-empty string there to
+  // reasoning_content). "" for none.
+  std::string reasoning_field;
+  // "required" | "optional" | "none" | "" (as "optional"): whether streams end with
+  // data: [DONE]. The gateway only logs a stream that differs; so do we, as a warning.
+  std::string done_marker;
+};
+
 // openStream(): SSE decoding + chunk validation + accumulation, fed raw bytes.
 // It is the SSE decoder's sink: chunks are read as their events are dispatched, from the
 // decoder's reused event, with no per-event copy.
 class ChatStream final : private SseSink {
  public:
-  explicit ChatStream(SseLimits limits = {});
+  explicit ChatStream(SseLimits limits = {}, AnswerReading reading = {});
 
   // Feeds raw bytes; appends to `deltas` (a JSON array) what these bytes added, in order:
   // {content}, {reasoning}, {toolCalls}, {finishReason}, {usage}, {error}. Adjacent
@@ -104,7 +116,11 @@ class ChatStream final : private SseSink {
   void on_relay_event(const std::string& data);
   void report_decoder_failure();
 
+  const std::string* reasoning_at(const json& delta) const;  // reading_'s field, when a non-empty string
+
   SseDecoder decoder_;
+  AnswerReading reading_;
+  std::vector<std::string> reasoning_path_;  // reading_.reasoning_field's keys after "delta"
   std::vector<SseEvent> events_;  // for end(), which dispatches nothing today
   Result result_;
   ChunkScanner scanner_;          // the fast path for ordinary chunks

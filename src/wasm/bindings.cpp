@@ -327,6 +327,14 @@ EMSCRIPTEN_KEEPALIVE void pg_sse_free(SseHandle* h) { delete h; }
 EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) {
   return new pg::ChatStream(limits_from(max_line_bytes));
 }
+// A stream read as the gateway reads the key's answers: `shaping` is the model's public
+// shaping JSON (PublicModel.gateway.shaping); only its response block is used.
+EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_bytes, const char* shaping,
+                                                          std::size_t len) {
+  auto parsed = pg::parse_json(std::string_view(shaping, len));  // not JSON: read as no shaping
+  const pg::CallShaping s = pg::shaping_from_json(parsed.value ? *parsed.value : pg::json());
+  return new pg::ChatStream(limits_from(max_line_bytes), pg::AnswerReading{s.reasoning_field, s.stream_done_marker});
+}
 // The reply is the push's deltas as DeltaBuilder's records (core/delta_builder.h), not
 // JSON: written straight into the reply buffer, text and all, and read in JS with one
 // UTF-8 decode per text delta.

@@ -307,3 +307,39 @@ test('validateCompletion and openStream read a legacy function_call as functionC
   assert.equal(streamed.ok, true);
   assert.deepEqual(streamed.functionCall, { name: 'f', arguments: '{"a":1}' });
 });
+
+test('openStream({shaping}) reads the answer as the gateway reads the key\'s: reasoning_field and stream_done_marker', () => {
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const bytes = chunk({ role: 'assistant', reasoning_text: 'Think.' }) + chunk({ content: 'Hi' }, 'stop');
+  const read = (options) => {
+    const stream = core.openStream(options);
+    const deltas = stream.push(bytes);
+    return { deltas, result: stream.end() };
+  };
+  const plain = read();
+  assert.equal(plain.result.reasoning, '');
+  assert.ok(plain.result.findings.some((f) => f.code === 'stream_ended_without_done'));
+
+  const shaped = read({ shaping: { reasoningField: 'delta.reasoning_text', streamDoneMarker: 'none' } });
+  assert.equal(shaped.result.reasoning, 'Think.');
+  assert.deepEqual(shaped.deltas.filter((d) => d.reasoning).map((d) => d.reasoning), ['Think.']);
+  assert.equal(shaped.result.content, 'Hi');
+  assert.equal(shaped.result.ok, true);
+  assert.ok(!shaped.result.findings.some((f) => f.code === 'stream_ended_without_done'), 'a key whose streams carry no [DONE]: nothing to say');
+  // Not JSON, or not an object: read as no shaping, never a throw.
+  assert.equal(read({ shaping: 'x' }).result.reasoning, '');
+});
+
+test('the page\'s run reads a stream with the model\'s shaping (PublicModel.gateway.shaping)', async () => {
+  globalThis.scheduler ??= { yield: () => new Promise((resolve) => setImmediate(resolve)) };
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const api = { chat: async () => new Response(chunk({ role: 'assistant', reasoning_text: 'Think.' }) + chunk({ content: 'Hi' }, 'stop') + 'data: [DONE]\n\n', { status: 200, headers: { 'content-type': 'text/event-stream' } }) };
+  const body = { messages: [{ role: 'user', content: 'Hi?' }], stream: true };
+  const model = { id: 'x', provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' };
+  const shaped = { ...model, gateway: { shaping: { reasoningField: 'delta.reasoning_text', streamDoneMarker: null }, differences: [] } };
+  const plain = await runOnce({ core, api, model, body, signal: new AbortController().signal });
+  const withShaping = await runOnce({ core, api, model: shaped, body, signal: new AbortController().signal });
+  assert.equal(plain.outcome.result.reasoning, '');
+  assert.equal(withShaping.outcome.result.reasoning, 'Think.');
+  assert.equal(withShaping.outcome.request.stream, true);
+});

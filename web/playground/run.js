@@ -75,7 +75,7 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
 
   if (run.contentType.toLowerCase().startsWith('text/event-stream') && res.body) {
     run.streamed = true;
-    await readStream(core, res, run, signal, t0, onDelta);
+    await readStream(core, res, run, signal, t0, onDelta, model.gateway?.shaping);
   } else {
     try {
       run.raw = await res.text();
@@ -98,8 +98,9 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
   return finish(run, model4core, request);
 }
 
-async function readStream(core, res, run, signal, t0, onDelta) {
-  const stream = core.openStream();
+async function readStream(core, res, run, signal, t0, onDelta, shaping) {
+  // The key's response block (reasoning_field, stream_done_marker): read as the gateway reads it.
+  const stream = core.openStream(shaping ? { shaping } : {});
   const reader = res.body.getReader();
   const text = new TextDecoder();
   // The answer as the deltas carried it: the page keeps its own copy, so the stream's end
