@@ -1,5 +1,5 @@
-// The relay's error `reason`s as real Node failures produce them (README "The relay", the
-// reason list): TLS certificates made with openssl at test time (self-signed, a private CA,
+// The relay's error `reason`s as real Node failures produce them (docs/contracts.md, "Relay
+// errors"): TLS certificates made with openssl at test time (self-signed, a private CA,
 // a wrong host name, expired), plain HTTP on a TLS port, a refused port, a malformed HTTP
 // answer, the request and response size limits, the first-byte timeout. The reason, never
 // the message, is what the core's diagnosis reads; the last tests run the diagnosis on
@@ -289,9 +289,9 @@ test('every relay error has a reason from the documented list; an unlisted code 
   assert.deepEqual([timeout.kind, timeout.phase, timeout.reason], ['timeout', 'connect', 'ETIMEDOUT']);
   const late = fromNetworkError({ code: 'ETIMEDOUT' }, 'h', 'idle').toJSON().error;
   assert.deepEqual([late.kind, late.reason], ['upstream_reset', 'ETIMEDOUT']);
-  // The README lists every reason the relay names.
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  for (const reason of RELAY_REASONS) assert.ok(readme.includes(`\`${reason}\``), `README lists \`${reason}\``);
+  // docs/contracts.md lists every reason the relay names.
+  const contracts = await readFile(new URL('../../docs/contracts.md', import.meta.url), 'utf8');
+  for (const reason of RELAY_REASONS) assert.ok(contracts.includes(`\`${reason}\``), `docs/contracts.md lists \`${reason}\``);
 });
 
 test('no secret reached a client or a log line in this file', () => {
