@@ -133,7 +133,7 @@ export type ConditionKind =
   | 'rate_limit' | 'quota' | 'overloaded' | 'outage' | 'timeout' | 'region' | 'context_length' | 'unsupported_parameter'
   | 'content_filter' | 'request_too_large' | 'invalid_request' | 'provider_error' | 'truncated' | 'refusal'
   | 'relay_limit' | 'relay_error' | 'relay_unreachable' | 'session' | 'unknown_model' | 'not_testable' | 'stopped'
-  | 'no_outcome';
+  | 'no_outcome' | 'model_deadline';
 
 export interface Step {
   step: 'reach' | 'endpoint' | 'key' | 'model' | 'answer';

@@ -56,6 +56,7 @@ inline constexpr std::string_view kConditionKinds[] = {
     "rate_limit", "quota", "overloaded", "outage", "timeout", "region", "context_length", "unsupported_parameter",
     "content_filter", "request_too_large", "invalid_request", "provider_error", "truncated", "refusal",
     "relay_limit", "relay_error", "relay_unreachable", "session", "unknown_model", "not_testable", "stopped",
+    "model_deadline",
     "no_outcome",
 };
 

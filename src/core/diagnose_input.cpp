@@ -85,6 +85,8 @@ RelayFailure read_relay(const json& value, const std::vector<std::string>& secre
   if (const auto* p = string_member(*inner, "phase")) r.phase = excerpt(*p, 40);
   if (const auto* why = string_member(*inner, "reason")) r.reason = excerpt(*why, 80);
   if (const auto* d = string_member(*inner, "detail")) r.detail = excerpt(redact(*d, secrets), 300);
+  if (const auto* limit = string_member(*inner, "limit")) r.limit = excerpt(*limit, 40);
+  if (const auto ms = number_member(*inner, "limitMs"); ms && *ms > 0 && *ms < 1e12) r.limit_ms = *ms;
   if (auto s = status_of(member(*inner, "status"))) r.status = *s;
   return r;
 }

@@ -24,6 +24,10 @@ struct RelayFailure {
   std::string reason;    // the relay's machine-readable cause ("" when none; README "The relay")
   std::string detail;    // config: the base URL's problem, as the core's plan said it (redacted)
   int status = 0;        // redirect: the provider's 3xx
+  // timeout with reason model_timeout / model_stream_timeout: the model's own deadline
+  // ("model.timeout" | "model.stream_timeout") and its length (0 when not sent).
+  std::string limit;
+  double limit_ms = 0;
 };
 
 // A stream's relay_error event as the Result carries it (design.md's Result.relayEvent).

@@ -8,6 +8,8 @@
 // a kind, one table per concept maps a reason code to what it means; a reason the table
 // does not know, or none, gets the kind's generic advice.
 #include "core/address.h"
+
+#include <cstdio>
 #include "core/diagnose_rules.h"
 
 #include <string_view>
@@ -234,7 +236,42 @@ std::string timeout_phase(const RelayFailure& r, const Outcome& o) {
   return o.connect_ms ? "first_byte" : "connect";
 }
 
+// The model's own timeout / stream_timeout ended the call: the relay applies a model's
+// deadlines as the gateway does, so gateway traffic will end the same way.
+bool model_deadline(const RelayFailure& r) {
+  return r.reason == "model_timeout" || r.reason == "model_stream_timeout";
+}
+
+std::string model_deadline_advice(const RelayFailure& r) {
+  const bool stream = r.reason == "model_stream_timeout" || r.limit == "model.stream_timeout";
+  std::string length;
+  if (r.limit_ms > 0) {
+    char text[32];
+    const double seconds = r.limit_ms / 1000;
+    std::snprintf(text, sizeof text, seconds >= 100 ? "%.0f" : "%.3g", seconds);  // 1.5, 30, 1800
+    length = std::string(" (") + text + " s)";
+  }
+  return std::string("the model's own `") + (stream ? "stream_timeout" : "timeout") + "`" + length +
+         " ended the call, as it will end gateway traffic: raise it in the model's settings if answers take longer, "
+         "or ask for less (lower max tokens)";
+}
+
+Cause deadline_condition(const RelayFailure& r, int passed, const std::string& headline) {
+  Cause c;
+  c.passed = passed;
+  const std::string advice = model_deadline_advice(r);
+  c.stop_reason = "the model's deadline ended the call";
+  c.summary = sentence("Not a key, base URL or model name problem: " + headline + "; " + advice);
+  c.conditions.push_back(Condition{"model_deadline", "relay", headline + ": " + relay_evidence(r), advice});
+  return c;
+}
+
 Cause timeout(const RelayFailure& r, const Outcome& o) {
+  if (model_deadline(r) && timeout_phase(r, o) != "connect") {
+    Cause c = deadline_condition(r, kReach, "the provider did not answer within the model's own deadline");
+    c.pass_evidence[kReach] = "connected to " + host_port(o);
+    return c;
+  }
   if (timeout_phase(r, o) == "connect") {
     return fail_at(kReach, r,
                    "could not connect to " + host_port(o) + " in time: is the host reachable from the relay? A "
@@ -474,7 +511,11 @@ Cause mid_stream(const RelayFailure& r, const Outcome&) {
   c.failed = kAnswer;
   c.evidence = relay_evidence(r);
   std::string headline;
-  if (r.kind == "timeout") {
+  if (r.kind == "timeout" && model_deadline(r)) {
+    headline = "the model's own deadline ended the answer";
+    c.advice = model_deadline_advice(r);
+    c.conditions.push_back(Condition{"model_deadline", "relay", headline + ": " + c.evidence, c.advice});
+  } else if (r.kind == "timeout") {
     const bool idle = relay_phase(r) == "idle";  // else "total", or a page that did not say
     headline = idle ? "the provider went silent in the middle of the answer" : "the answer took longer than the relay allows";
     c.advice = idle ? "retry; if it repeats, the provider is stalling (the relay stops after its idle limit)"

@@ -266,7 +266,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_cost(const char* in, std::size_t len) {
   return reply(pg::to_json(pg::compute_cost(usage ? *usage : pg::json(), prices ? *prices : pg::json())));
 }
 
-// in: design.md's Outcome
+// in: an Outcome (docs/contracts.md, Outcome)
 EMSCRIPTEN_KEEPALIVE std::size_t pg_diagnose(const char* in, std::size_t len) {
   pg::json outcome;
   if (!read_input(in, len, outcome)) return g_result.size();

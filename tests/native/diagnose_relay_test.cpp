@@ -317,3 +317,25 @@ TEST_CASE("diagnose relay reasons: the message decides nothing — any text give
     }
   }
 }
+
+TEST_CASE("diagnose relay reasons: a model's own timeout / stream_timeout is a model_deadline, before or during the answer") {
+  for (const char* reason : {"model_timeout", "model_stream_timeout"}) {
+    const json before = run(failure("timeout", {{"phase", "first_byte"}, {"reason", reason},
+                                                {"limit", std::string("model.") + (reason[6] == 's' ? "stream_timeout" : "timeout")},
+                                                {"limitMs", 1500}}));
+    CHECK(steps_of(before) == "PNNNN");
+    CHECK(conditions_of(before) == "model_deadline");
+    CHECK(before["verdict"] == "fail");
+    // The advice names the model's setting and its length (from limit / limitMs, not the message).
+    CHECK(advice_of(before).find(reason[6] == 's' ? "`stream_timeout` (1.5 s)" : "`timeout` (1.5 s)") != std::string::npos);
+
+    json during = failure("timeout", {{"phase", "idle"}, {"reason", reason}});
+    during["status"] = 200;
+    during["result"] = {{"content", "Hel"}};
+    const json d = run(during);
+    CHECK(steps_of(d) == "PPPPF");
+    CHECK(conditions_of(d) == "model_deadline");
+  }
+  // The relay's own limits stay what they were.
+  CHECK(conditions_of(run(failure("timeout", {{"phase", "first_byte"}, {"reason", "first_byte_timeout"}}))) == "timeout");
+}
