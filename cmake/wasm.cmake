@@ -19,7 +19,7 @@ endif()
 message(STATUS "emcc ${PG_EMCC_FOUND} matches emsdk-version.txt")
 
 # Size first: -Oz measured smaller than -O3 with no loss we could see on the stream bench
-# (see README, "Performance"). Exceptions stay disabled: the core never throws.
+# (docs/performance.md). Exceptions stay disabled: the core never throws.
 set(PG_WASM_OPT "-Oz" CACHE STRING "Optimisation level for the WASM module")
 # Bulk memory turns memcpy/memset into single memory.copy/memory.fill instructions, where
 # the default build copies in a loop: every string the core moves goes through them.

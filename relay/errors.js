@@ -1,5 +1,5 @@
 // The relay's own failures: one JSON shape that says it came from the relay, so the page
-// can tell them from the provider's (docs: README "The relay").
+// can tell them from the provider's (docs/contracts.md, "Relay errors").
 //
 // The body alone cannot prove where an answer came from: an upstream can send
 // {"error":{"source":"relay",…}} too. So every answer the relay writes itself carries the
@@ -87,8 +87,8 @@ const TLS_CERT_CODES = [
 ];
 const TLS_CODES = new Set(TLS_CERT_CODES);
 
-// Node's and OpenSSL's codes that reach the page as they are (README "The relay", the
-// reason list). Three families pass whole as well: HPE_* (llhttp, Node's HTTP parser),
+// Node's and OpenSSL's codes that reach the page as they are (docs/contracts.md, "Relay
+// errors"). Three families pass whole as well: HPE_* (llhttp, Node's HTTP parser),
 // ERR_SSL_* (an OpenSSL reason as Node names it) and ERR_TLS_* (Node's TLS layer).
 const NETWORK_REASONS = [
   // dns

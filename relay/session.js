@@ -1,7 +1,7 @@
 // Authentication: a bearer token for API callers, a signed self-contained session cookie
 // for browsers. No session table: any replica that shares SESSION_SECRET and
 // PLAYGROUND_TOKEN accepts the cookie, so replicas sit behind any load balancer
-// (docs: README "Scale-out").
+// (docs/scale-out.md).
 //
 // A cookie is bound to the token that let its holder in: the signing key is derived from
 // the session secret *and* the token, so rotating PLAYGROUND_TOKEN (with the same

@@ -1,4 +1,4 @@
-// The relay's settings, from the environment (design.md, "The relay's settings").
+// The relay's settings, from the environment (docs/contracts.md, "Settings").
 // Every limit has a sane default and is per replica (replicas do not coordinate).
 
 import { checkLayout } from './sources/etcd-layout.js';

@@ -1,4 +1,4 @@
-// Types for web/core.js: the playground core (C++ → WebAssembly). See design.md, "Contracts".
+// Types for web/core.js: the playground core (C++ → WebAssembly). See docs/contracts.md.
 
 export declare class CoreError extends Error {
   readonly code: string;
@@ -147,8 +147,9 @@ export interface Condition { kind: ConditionKind; side: 'provider' | 'prompt' | 
 export interface Diagnosis { steps: Step[]; conditions: Condition[]; summary: string; verdict: 'pass' | 'fail' | 'warn' }
 
 /**
- * A relay error's `reason` (README "The relay"): a closed list — Node's and OpenSSL's codes,
- * three code families Node names (`HPE_*`, `ERR_SSL_*`, `ERR_TLS_*`), and the relay's own.
+ * A relay error's `reason` (docs/contracts.md, "Relay errors"): a closed list — Node's and
+ * OpenSSL's codes, three code families Node names (`HPE_*`, `ERR_SSL_*`, `ERR_TLS_*`), and the
+ * relay's own.
  * Decide from it, never from `message`.
  */
 export type RelayReason =

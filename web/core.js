@@ -123,7 +123,7 @@ class Core {
     return reply;
   }
 
-  // ---- the contract (design.md) -------------------------------------------------------
+  // ---- the contract (docs/contracts.md) ------------------------------------------------
 
   /** The playground's parameters, in the order a form shows them: [{key, kind, min?, max?}]. Read once. */
   parameters() {
@@ -219,7 +219,7 @@ class Core {
     return this.#callJson('_pg_cost', { usage: usage ?? null, prices: prices ?? null });
   }
 
-  /** The checklist for one run's outcome (design.md, Outcome → Step[]). */
+  /** The checklist for one run's outcome (docs/contracts.md: Outcome → Diagnosis). */
   diagnose(outcome) {
     return this.#callJson('_pg_diagnose', outcome ?? {});
   }

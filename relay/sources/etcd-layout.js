@@ -1,4 +1,4 @@
-// The gateway's etcd key layout (shared/references/aisix-resources.md §7):
+// The gateway's etcd key layout (docs/scale-out.md, "etcd"):
 // `<prefix>/<kind>/<id>`, or `<prefix>/<env_id>/<kind>/<id>` when an environment id is set.
 // The playground reads two kinds; every other kind the gateway keeps there is ignored.
 

@@ -1,4 +1,4 @@
-// etcd as a configuration source (design.md, "Scale"): the rows the AISIX gateway itself
+// etcd as a configuration source (docs/scale-out.md): the rows the AISIX gateway itself
 // keeps, `<prefix>[/<env_id>]/<kind>/<id>` with canonical JSON values. Every replica lists
 // them once, then watches from that revision, so a change reaches every replica within a
 // second and without a restart. Validation is the core's (core.loadRows), row by row: a bad

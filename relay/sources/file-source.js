@@ -1,4 +1,4 @@
-// The AISIX resources file as a configuration source (design.md, "Scale"): the embedded
+// The AISIX resources file as a configuration source (docs/scale-out.md): the embedded
 // default. Reads the file, turns YAML into JSON, and lets the core do the rest (the same
 // validation the gateway applies). SIGHUP reloads; a bad reload keeps the last good one.
 import { readFile } from 'node:fs/promises';

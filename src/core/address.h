@@ -1,4 +1,4 @@
-// Classifies an IP address for the relay's SSRF guard (security.md): only public unicast
+// Classifies an IP address for the relay's SSRF guard (docs/relay.md): only public unicast
 // addresses are allowed by default.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Collects what one ChatStream::push added, as design.md's Delta objects, merging
+// Collects what one ChatStream::push added, as Delta objects (docs/contracts.md), merging
 // adjacent additions of the same kind so a push of many chunks yields few deltas: text is
 // concatenated, tool-call fragments are joined into one array, and a newer finishReason
 // or usage replaces the one just before it. Errors are never merged.

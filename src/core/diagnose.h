@@ -60,9 +60,10 @@ inline constexpr std::string_view kConditionKinds[] = {
     "no_outcome",
 };
 
-// `outcome` is design.md's Outcome: { relayError?: {kind, message, ...}, status?, contentType?,
-// headers?: {name: value}, body?, result?: Result (a decoded stream or validated body),
-// timings?, model?: {provider, model_name, api_base}, secrets?: [...] (redacted from evidence) }.
+// `outcome` is an Outcome (docs/contracts.md): { relayError?: {kind, message, ...}, status?,
+// contentType?, headers?: {name: value}, body?, result?: Result (a decoded stream or a
+// validated body), timings?, model?: {provider, model_name, api_base}, secrets?: [...]
+// (redacted from evidence) }.
 Diagnosis diagnose(const json& outcome);
 
 json to_json(const Diagnosis& d);  // {steps:[{step,status,evidence,advice}], conditions, summary, verdict}

@@ -1,7 +1,7 @@
 // A 2xx (or a stream): did the answer come, whole and in OpenAI's shape? A web page or a
 // provider's native format at 2xx is a base-URL problem; an error inside the body or the
 // stream is classified like an HTTP error; a cut by max tokens is a warning, not a broken
-// setting (peers.md #1).
+// setting.
 #include "core/body_sniff.h"
 #include "core/diagnose_rules.h"
 #include "core/response.h"

@@ -263,7 +263,7 @@ ResultView read_result(const json& result, const std::vector<std::string>& secre
   }
   const json* ok = member(result, "ok");
   r.ok = (ok && ok->is_boolean()) ? ok->get<bool>() : !any_error;
-  if (any_error) r.ok = false;  // design.md: ok is false when any finding is an error
+  if (any_error) r.ok = false;  // docs/contracts.md: ok is false when any finding is an error
   return r;
 }
 

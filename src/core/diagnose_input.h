@@ -21,7 +21,7 @@ struct RelayFailure {
   std::string category;  // blocked_address: the address category ("loopback", "private", …)
   std::string location;  // redirect: where the provider pointed
   std::string phase;     // timeout: "connect" | "first_byte" | "idle" | "total" ("" when unknown)
-  std::string reason;    // the relay's machine-readable cause ("" when none; README "The relay")
+  std::string reason;    // the relay's machine-readable cause ("" when none; docs/contracts.md)
   std::string detail;    // config: the base URL's problem, as the core's plan said it (redacted)
   int status = 0;        // redirect: the provider's 3xx
   // timeout with reason model_timeout / model_stream_timeout: the model's own deadline
@@ -30,7 +30,7 @@ struct RelayFailure {
   double limit_ms = 0;
 };
 
-// A stream's relay_error event as the Result carries it (design.md's Result.relayEvent).
+// A stream's relay_error event as the Result carries it (docs/contracts.md, Result.relayEvent).
 // Whose it is depends on its nonce: see Outcome::relay_event_verified.
 struct RelayEventView {
   std::string kind;
@@ -50,7 +50,7 @@ struct AnswerErrorView {
   bool mid_stream = false;
 };
 
-// The parts of design.md's Result that the diagnosis needs.
+// The parts of the Result (docs/contracts.md) that the diagnosis needs.
 struct ResultView {
   bool ok = true;
   std::string content;
@@ -123,7 +123,7 @@ struct Outcome {
 
 Outcome read_outcome(const json& outcome);
 
-// design.md's Result (the page's, or validate_completion's) as the diagnosis reads it.
+// A Result (docs/contracts.md; the page's, or validate_completion's) as the diagnosis reads it.
 ResultView read_result(const json& result, const std::vector<std::string>& secrets);
 
 BaseUrl read_base_url(std::string_view api_base);

@@ -3,7 +3,7 @@
 // its sign-in (nobody's model setting). One table row per relay error kind.
 //
 // Verdicts come from the relay's structured fields only: kind, phase, reason, category,
-// location, status, detail (README "The relay", the reason list). The message is for
+// location, status, detail (docs/contracts.md, "Relay errors"). The message is for
 // people: it is shown as evidence and never read, so rewording it changes no verdict. Within
 // a kind, one table per concept maps a reason code to what it means; a reason the table
 // does not know, or none, gets the kind's generic advice.

@@ -1,6 +1,6 @@
 // Wording shared by the explainers: how evidence names an HTTP error, and the advice for
-// a base URL that does not lead to an OpenAI-compatible API (the most common mistake,
-// peers.md #3: a missing /v1, a web site, a provider's native API).
+// a base URL that does not lead to an OpenAI-compatible API (the most common mistake: a
+// missing /v1, a web site, a provider's native API).
 #include "core/diagnose_rules.h"
 
 namespace pg::diag {

@@ -34,7 +34,7 @@ struct BuildResult {
   std::vector<FieldError> errors;  // when !ok: every problem found, not just the first
 };
 
-// `form` follows design.md's PlaygroundForm:
+// `form` is a PlaygroundForm (docs/contracts.md):
 //   { system?, messages: [{role, content}], params?: {temperature?, top_p?, max_tokens?,
 //     stop?, presence_penalty?, frequency_penalty?, seed?, response_format?}, stream?,
 //     model?: {model_name, provider}, extra? }
@@ -49,7 +49,7 @@ bool is_reasoning_model(std::string_view model_name);
 // images, and serialising it only to measure it made buildRequest markedly slower in WASM.
 std::size_t body_size(const json& body);
 
-json to_json(const BuildResult& result);  // design.md's buildRequest shape
+json to_json(const BuildResult& result);  // BuildResult (docs/contracts.md)
 
 // The playground's parameters: the one list the request builder, the relay's body check and
 // the page (core.parameters()) read. In the order the page shows them.

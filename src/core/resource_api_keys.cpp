@@ -1,6 +1,7 @@
-// Caller API keys (aisix-resources.md §4; the gateway's file desugaring and its newest api_key
-// schema): in a file, `display_name` names the entry and is dropped, and exactly one of
-// `key_env` (the NAME of a variable holding the plaintext, hashed at load) or `key_hash`.
+// Caller API keys (docs/gateway-parity.md, "Loading"; the gateway's file desugaring and its
+// newest api_key schema): in a file, `display_name` names the entry and is dropped, and
+// exactly one of `key_env` (the NAME of a variable holding the plaintext, hashed at load) or
+// `key_hash`.
 // Cross-entry rules (model grants, duplicate credentials, JWT bindings) are in
 // resource_references.cpp.
 #include "core/resource_entries.h"

@@ -1,5 +1,5 @@
 // Internal to resource_models.cpp: the checks of a model's nested blocks, each a closed object
-// in the gateway's model schema (aisix-resources.md §3 and §5; docs/gateway-parity.md).
+// in the gateway's model schema (docs/gateway-parity.md, "Loading: the rules implemented").
 #pragma once
 
 #include "core/resource_checks.h"

@@ -1,4 +1,4 @@
-// Models (aisix-resources.md §3 and §5; the newest schema read adds `effort_mapping`,
+// Models (docs/gateway-parity.md, "Loading"; the newest schema read adds `effort_mapping`,
 // `pricing_key` and `model_id`-style references): exactly one shape — direct, routing,
 // ensemble or semantic — each forbidding the fields that belong to the others.
 #include "core/resource_entries.h"

@@ -1,4 +1,4 @@
-// Provider keys (aisix-resources.md §2; the newest schema read adds `apis` and
+// Provider keys (docs/gateway-parity.md, "Loading"; the newest schema read adds `apis` and
 // `resolve_address`): every object closed, nullable where the gateway's schema says so.
 #include "core/resource_entries.h"
 

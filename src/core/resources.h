@@ -1,6 +1,6 @@
 // AISIX resources: provider keys and models, read from the gateway's resources file (strict,
 // with ${VAR} interpolation and file sugar) or from etcd rows (canonical JSON, lenient), as
-// the gateway itself reads them (shared/references/aisix-resources.md). Pure: the relay
+// the gateway itself reads them (docs/gateway-parity.md). Pure: the relay
 // reads the file (YAML → JSON) and the environment, and hands both in.
 #pragma once
 
@@ -129,7 +129,7 @@ std::string derive_id(std::string_view kind, std::string_view identity);
 // {key: "<kind>/<id>", value: {...}} with provider keys' api_key in plain text.
 json to_canonical_rows(const Resources& resources);
 
-// What the browser may see: design.md's model list, never a secret.
+// What the browser may see: the public model list (docs/contracts.md), never a secret.
 json to_public_json(const Resources& resources);
 
 // For the relay only (it calls the upstream), never for a browser: every provider key as

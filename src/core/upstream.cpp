@@ -1,5 +1,5 @@
 // Base-URL joining and the chat-completions call plan, mirroring how the AISIX gateway
-// builds upstream URLs (aisix-resources.md §2 and §9; docs/gateway-parity.md), except that
+// builds upstream URLs (docs/gateway-parity.md, "URLs: the rules implemented"), except that
 // the playground always calls an OpenAI-compatible chat-completions endpoint. The URL
 // readers live in upstream_url.cpp, the per-protocol plans in upstream_plans.cpp.
 //

@@ -18,7 +18,7 @@ struct UrlResult {
   std::vector<std::string> notes;  // what normalisation did ("added https://", "removed a pasted /chat/completions")
 };
 
-// design.md's core.upstreamUrl: trims whitespace, refuses a base without a scheme (the
+// core.upstreamUrl (docs/contracts.md): trims whitespace, refuses a base without a scheme (the
 // gateway cannot call one), non-http(s) schemes, credentials in the URL, a query, a
 // fragment, and hosts that are not valid; removes trailing slashes and one pasted endpoint
 // the gateway removes too (/chat/completions, /completions, /embeddings,
@@ -63,7 +63,7 @@ struct UpstreamPlan {
 inline constexpr std::string_view kAzureApiVersion = "2024-10-21";
 
 // The chat-completions call for one model, and the gateway's own call for it. The base is
-// read as the gateway reads it (aisix-resources.md §9; docs/gateway-parity.md): OpenAI's
+// read as the gateway reads it (docs/gateway-parity.md, "URLs: the rules implemented"): OpenAI's
 // default only for provider openai (compared trimmed and lower-cased) or none, /v1 added only
 // to exactly https://api.openai.com or http://api.openai.com, Cohere's compatibility path,
 // Anthropic's /v1 and /v1/messages removed, Azure's deployment URL (a deployment name of

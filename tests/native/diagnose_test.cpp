@@ -532,7 +532,7 @@ TEST_CASE("diagnose: a page-built Result works without the body (the page's resu
     check({"a bogus length", o, "PPPPP", "", "pass", {"answer:2 characters"}});
   }
   o["result"].erase("contentLength");
-  // ok:true but an error finding: the finding wins (design.md: ok is false when any finding is an error).
+  // ok:true but an error finding: the finding wins (docs/contracts.md: ok is false when any finding is an error).
   o["result"]["findings"] = json::array({{{"severity", "error"}, {"path", "chunks[3]"}, {"message", "chunk 4 is not JSON: syntax error"}}});
   check({"ok contradicted by a finding", o, "PPPPF", "", "fail", {"answer:chunks[3]: chunk 4 is not JSON"}});
 }

@@ -803,7 +803,7 @@ TEST_CASE("request: hostile input never throws and stays bounded") {
   }
 }
 
-TEST_CASE("request: to_json has design.md's shape") {
+TEST_CASE("request: to_json has the BuildResult shape (docs/contracts.md)") {
   auto ok = to_json(build_request(form_with({{"messages", json::array({{{"role", "assistant"}, {"content", "a"}}})}})));
   CHECK(ok["ok"] == true);
   CHECK(ok["body"]["messages"].size() == 1);

@@ -1,5 +1,5 @@
 // AISIX resources: SHA-1 / UUIDv5 ids, ${VAR} interpolation, the strict file loader, etcd rows,
-// testability and the public/canonical views (shared/references/aisix-resources.md).
+// testability and the public/canonical views (docs/gateway-parity.md).
 #include <doctest/doctest.h>
 
 #include "core/interpolate.h"
@@ -303,7 +303,7 @@ TEST_CASE("testability follows the gateway's dispatch rule for every provider/ad
   CHECK(orphan.models[0].reason.find("is not defined") != std::string::npos);
 }
 
-TEST_CASE("the public model list carries design.md's fields and no secret") {
+TEST_CASE("the public model list carries PublicModel's fields (docs/contracts.md) and no secret") {
   Resources r = load_resources_file(fixture("valid.json"), full_env());
   REQUIRE_MESSAGE(r.ok(), all_errors(r));
   const json pub = to_public_json(r);

@@ -184,7 +184,7 @@ TEST_CASE("validate_completion: an OpenAI completion yields its content, usage a
   CHECK_FALSE(r.done);
 }
 
-TEST_CASE("to_json gives design.md's Result shape with null where absent") {
+TEST_CASE("to_json gives the Result shape (docs/contracts.md) with null where absent") {
   json j = to_json(validate_completion("not json"));
   CHECK(j.size() == 12);
   for (const char* key : {"ok", "content", "reasoning", "toolCalls", "functionCall", "finishReason", "usage", "model",

@@ -56,7 +56,7 @@ const loadRows = (vector) => core.loadRows(vector.rows);
 // Mentions are words of the gateway's error text. The playground's errors are structured
 // (entry, field, message); a mention agrees when it appears in them, quotes and case aside.
 const norm = (s) => String(s).toLowerCase().replace(/[`"'“”:]/g, ' ').replace(/\s+/g, ' ').trim();
-// The relay reports a YAML error by its parser's code, never quoting the file (README).
+// The relay reports a YAML error by its parser's code, never quoting the file (docs/scale-out.md).
 const YAML_CODES = { 'single yaml document': 'multiple_docs' };
 function errorText(errors) {
   return norm(errors.map((e) => `${e.entry} ${e.field ? `field ${e.field}` : ''} ${e.message}`).join(' | '));

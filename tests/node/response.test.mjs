@@ -76,7 +76,7 @@ async function streamEveryWay(name) {
 
 // ---- validateCompletion -----------------------------------------------------------------
 
-test('validateCompletion: an OpenAI completion has design.md\'s Result shape', async () => {
+test('validateCompletion: an OpenAI completion has the Result shape (docs/contracts.md)', async () => {
   const r = core.validateCompletion(await text('openai_completion.json'));
   assert.deepEqual(r, {
     ok: true,

@@ -1,5 +1,5 @@
 // The SSE decoder through web/core.js: a differential test against eventsource-parser
-// (our oracle, see wire-format.md) on thousands of random streams split at random byte
+// (our oracle) on thousands of random streams split at random byte
 // positions, plus the limit error and UTF-8 replacement compared with TextDecoder.
 //
 // Reproduce a failure with SSE_SEED=<seed> (printed in every assertion message).

@@ -54,8 +54,9 @@ function parseJson(text) {
 }
 
 /**
- * The relay marks its own failures {error: {source: "relay", kind, message, ...}} (design.md);
- * anything else with an error is the provider's, left for the core to read.
+ * The relay marks its own failures {error: {source: "relay", kind, message, ...}}
+ * (docs/contracts.md, "Relay errors"); anything else with an error is the provider's, left
+ * for the core to read.
  */
 export function relayErrorOf(parsed) {
   const error = parsed && typeof parsed === 'object' ? parsed.error : null;

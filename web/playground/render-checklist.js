@@ -1,4 +1,4 @@
-// The checklist (design.md): five steps, each pass / fail / not reached with its evidence and
+// The checklist (docs/contracts.md): five steps, each pass / fail / not reached with its evidence and
 // one line of advice, then the provider- and prompt-side conditions and a summary. The
 // verdict is the core's (core.diagnose); this file only shows it.
 import { h } from './dom.js';

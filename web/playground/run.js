@@ -181,7 +181,7 @@ function isAbort(err, signal) {
   return signal?.aborted || err?.name === 'AbortError';
 }
 
-/** Adds the core's Outcome (design.md) to the run. */
+/** Adds the core's Outcome (docs/contracts.md, Outcome) to the run. */
 function finish(run, model, request) {
   const timings = { ...run.timing.server };
   if (run.timing.firstByte !== null) timings.page_first_byte = run.timing.firstByte;
