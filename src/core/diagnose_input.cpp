@@ -22,7 +22,6 @@ constexpr std::size_t kMaxHeaders = 200;
 constexpr std::size_t kMaxFindingsRead = 1000;  // findings looked at
 constexpr std::size_t kMaxFindingsKept = 20;    // of each severity
 constexpr std::size_t kMaxCodeBytes = 60;       // a finding code longer than any in finding.h is none
-constexpr std::size_t kMaxApiBaseBytes = 2048;
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxFormatKeys = 256;      // schema keys read, required and properties each
 constexpr std::size_t kMaxFormatKeyBytes = 200;  // a longer key name is not read (nor checked)
