@@ -55,7 +55,7 @@ struct Result {
   bool ok() const { return !has_error(findings); }
 };
 
-json to_json(const Result& result);  // design.md's Result shape
+json to_json(const Result& result);  // the Result shape (docs/contracts.md)
 
 // A whole non-streaming response body (expected: object "chat.completion").
 Result validate_completion(std::string_view body);

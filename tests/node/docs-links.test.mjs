@@ -55,12 +55,6 @@ function resolves(file, target) {
 
 const lineOf = (text, index) => text.slice(0, index).split('\n').length;
 
-// References in files that other work holds at the moment, each with the exact fix owed; an
-// entry whose reference is gone fails the test until it is removed here.
-const PENDING = new Map([
-  ['src/core/response.h: design.md', "line 58: `// design.md's Result shape` → `// the Result shape (docs/contracts.md)`"],
-]);
-
 /** Markdown outside fenced code blocks (a link in a code sample is not a link). */
 function prose(text) {
   let fenced = false;
@@ -96,19 +90,14 @@ test('the scan sees the README, the docs and the sources', () => {
 
 test('every <name>.md a file mentions is in the repository', () => {
   const missing = [];
-  const pendingSeen = new Set();
   for (const file of files.filter((f) => f !== THIS_FILE)) {
     const text = withoutUrls(readFileSync(file, 'utf8'));
     for (const m of text.matchAll(MD_REF)) {
       if (resolves(file, m[1])) continue;
-      const key = `${relative(ROOT, file).split(sep).join('/')}: ${m[1]}`;
-      if (PENDING.has(key)) { pendingSeen.add(key); continue; }
       missing.push(`${relative(ROOT, file)}:${lineOf(text, m.index)}: ${m[1]}`);
     }
   }
   assert.deepEqual(missing, [], `documents named but not in the repository:\n${missing.join('\n')}`);
-  const fixed = [...PENDING.keys()].filter((k) => !pendingSeen.has(k));
-  assert.deepEqual(fixed, [], 'fixed: remove these from PENDING in tests/node/docs-links.test.mjs');
 });
 
 test('every relative Markdown link leads to a file of the repository, and its #fragment to a heading', () => {
