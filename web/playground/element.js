@@ -85,6 +85,10 @@ export class ModelPlayground extends HTMLElement {
       replaceChildren(this.#els.params, renderParams(this.#state.params, this.#messages, () => this.#scheduleSave(), core.parameters()));
     }
     this.#renderAll();
+    // The message box is where a test starts (17 Tab presses away otherwise): it takes the
+    // focus, without scrolling, unless the embedding page has put it somewhere already.
+    const focused = document.activeElement;
+    if (core && (!focused || focused === document.body)) this.#els.composerText.focus({ preventScroll: true });
     this.dataset.ready = core ? 'true' : 'error';
     this.dispatchEvent(new CustomEvent('playground-ready', { bubbles: true, composed: true }));
   }
@@ -155,6 +159,9 @@ export class ModelPlayground extends HTMLElement {
     els.retry = h('button', { type: 'button', text: 'Retry last answer', attrs: { 'data-action': 'retry' }, on: { click: () => this.#run('retry') } });
     els.clear = h('button', { type: 'button', text: 'Clear conversation', attrs: { 'data-action': 'clear' }, on: { click: () => this.#clear() } });
     els.general = h('div', { class: 'general-messages', attrs: { 'aria-live': 'polite' } });
+    // How each run ended (the checklist's summary, the run's error), read out once by screen
+    // readers; the same words are on the page.
+    els.announce = h('p', { class: 'sr-only', attrs: { role: 'status', 'aria-live': 'polite', 'data-role': 'outcome' } });
     els.results = h('div', { class: 'results-grid' });
 
     els.app = h('div', { class: 'app' },
@@ -182,7 +189,8 @@ export class ModelPlayground extends HTMLElement {
           els.general),
         h('section', { class: 'results', attrs: { 'aria-labelledby': 'results-h' } },
           h('h2', { id: 'results-h', text: 'Results' }),
-          els.results)));
+          els.results)),
+      els.announce);
     this.#root.replaceChildren(css, els.app);
     this.#root.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
@@ -440,6 +448,7 @@ export class ModelPlayground extends HTMLElement {
     }
 
     this.#running = true;
+    this.#els.announce.textContent = ''; // the outcome is said again even when it is the same
     this.#controller = new AbortController();
     const signal = this.#controller.signal;
     const label = mode === 'probe' ? 'Connection test' : `Message ${turnIndex + 1}`;
@@ -467,6 +476,7 @@ export class ModelPlayground extends HTMLElement {
     this.#renderPicker();
     this.#renderConversation();
     this.#updateButtons();
+    this.#announceOutcome(plans, compare);
     await yieldToBrowser();
     // The answer can be a megabyte: saved a part per task, so no frame waits on the write.
     await this.#saveSoon();
@@ -522,6 +532,17 @@ export class ModelPlayground extends HTMLElement {
       probeAnswer: turnIndex < 0 ? (run.result?.content ?? '') : undefined,
     };
     this.#renderResultsPane(p);
+  }
+
+  /** Puts how the run ended, per pane, in the live region. */
+  #announceOutcome(plans, compare) {
+    this.#els.announce.textContent = plans.map(({ p, model }) => {
+      const r = this.#results[p];
+      const parts = [compare ? `${model.display_name}:` : ''];
+      if (r?.run?.aborted) parts.push(compare ? 'stopped.' : 'Stopped.');
+      else parts.push(r?.diagnosis?.summary ?? '', r?.run ? this.#errorText(r.run) ?? '' : '');
+      return parts.filter(Boolean).join(' ');
+    }).join(' ');
   }
 
   /** One line for the answer when the run failed, or null. */

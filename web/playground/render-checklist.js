@@ -99,7 +99,9 @@ function placeholder(summary) {
 export function renderChecklist(diagnosis, { title = 'Checklist' } = {}) {
   const steps = Array.isArray(diagnosis?.steps) ? diagnosis.steps : [];
   const conditions = Array.isArray(diagnosis?.conditions) ? diagnosis.conditions : [];
-  return h('section', { class: 'checklist', dataset: { verdict: diagnosis?.verdict ?? 'unknown' }, attrs: { 'aria-label': title } },
+  // Not a named region (a landmark): every pane of compare mode has one, and landmarks must
+  // be told apart. Its heading names it.
+  return h('section', { class: 'checklist', dataset: { verdict: diagnosis?.verdict ?? 'unknown' } },
     h('h4', { text: title }),
     diagnosis?.summary ? h('p', { class: 'summary', text: diagnosis.summary }) : null,
     h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {

@@ -22,6 +22,9 @@ export function renderInspect(r, { onCopy = copyText } = {}) {
   return details;
 }
 
+// Each <pre> scrolls and takes the focus (tabindex 0), so it needs a name, and a plain <pre>
+// may not carry aria-label (axe: aria-prohibited-attr): each is a labelled group. Not a
+// region: in compare mode every pane has the same five, and landmarks must be unique.
 function inspectBody(r, onCopy) {
   const run = r.run;
   const bodyText = r.body ? JSON.stringify(r.body, null, 2) : '';
@@ -38,18 +41,18 @@ function inspectBody(r, onCopy) {
   return h('div', { class: 'inspect-body' },
     h('section', { class: 'inspect-request' },
       h('h5', { text: 'Request body sent to the relay' }),
-      h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Request body' }, text: readable(bodyText) || '(nothing was sent)' }),
+      h('pre', { class: 'code', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Request body' }, text: readable(bodyText) || '(nothing was sent)' }),
       copyButton('Copy request body', bodyText, 'Request body')),
     h('section', { class: 'inspect-upstream' },
       h('h5', { text: 'What the relay adds upstream' }),
-      h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Upstream call' }, text: upstream.summary ?? '' }),
+      h('pre', { class: 'code', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Upstream call' }, text: upstream.summary ?? '' }),
       h('p', { class: 'hint', text: 'The relay sets the model name from its configuration, adds the provider key (shown here as ***) and sends nothing else from your browser.' }),
-      upstream.curl ? h('pre', { class: 'code curl', attrs: { tabindex: '0', 'aria-label': 'curl command' }, text: upstream.curl }) : h('p', { class: 'hint', text: upstream.curlMissing ?? '' }),
+      upstream.curl ? h('pre', { class: 'code curl', attrs: { role: 'group', tabindex: '0', 'aria-label': 'curl command' }, text: upstream.curl }) : h('p', { class: 'hint', text: upstream.curlMissing ?? '' }),
       copyButton('Copy as curl', upstream.curl ?? '', 'curl command')),
     h('section', { class: 'inspect-response' },
       h('h5', { text: 'Raw response' }),
-      run?.status ? h('pre', { class: 'code', attrs: { tabindex: '0', 'aria-label': 'Response headers' }, text: `HTTP ${run.status}\n${headerLines}` }) : null,
-      h('pre', { class: 'code raw', attrs: { tabindex: '0', 'aria-label': 'Response body' }, text: rawText(run) }),
+      run?.status ? h('pre', { class: 'code', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Response headers' }, text: `HTTP ${run.status}\n${headerLines}` }) : null,
+      h('pre', { class: 'code raw', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Response body' }, text: rawText(run) }),
       run?.rawTruncated ? h('p', { class: 'hint', text: `Showing the first ${humanBytes(run.raw.length)} of ${humanBytes(run.rawBytes)}.` }) : null,
       copyButton('Copy response', run?.raw ?? '', 'Response')),
     h('section', { class: 'inspect-findings' },

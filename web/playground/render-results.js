@@ -60,7 +60,8 @@ export function renderResults(r, pane, { onCopy } = {}) {
 function renderNotCovered(model) {
   const differences = model?.gateway?.differences ?? [];
   if (!differences.length) return null;
-  return h('section', { class: 'not-covered', attrs: { 'aria-label': 'What this test does not cover' } },
+  // Named by its heading only, not a landmark (compare mode repeats it; see render-checklist.js).
+  return h('section', { class: 'not-covered' },
     h('h4', { text: 'What this test does not cover' }),
     h('ul', {}, ...differences.map((d) => h('li', { dataset: { code: d.code }, text: d.text }))));
 }

@@ -1,0 +1,196 @@
+// Accessibility: axe-core (npm, pinned; injected from node_modules, no network) audits the
+// page in Chromium in the states an operator meets — first load, a run with the inspect view
+// open, a field error, a failed checklist, 400 px wide, dark mode — and finds nothing of
+// impact moderate, serious or critical. Besides the audit: one <main> landmark, the message
+// box focused on load, and outcomes (the checklist's summary, a run's error) announced in a
+// polite live region.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS } from './helpers.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const BLOCKING = new Set(['moderate', 'serious', 'critical']);
+
+let world;
+before(async () => { world = await startWorld(); });
+after(async () => { await world?.close(); });
+
+/**
+ * A logged-in page. The relay's CSP allows only the relay's own scripts, so the context
+ * bypasses CSP for the injected axe script (the page's own CSP is tested elsewhere).
+ */
+async function open({ viewport = { width: 1280, height: 900 }, dark = false } = {}) {
+  const context = await world.browser.newContext({ viewport, colorScheme: 'light', bypassCSP: true });
+  const p = await openPage(world, { context });
+  if (dark) {
+    // The system's scheme switched on the live page: the element follows it at once.
+    await p.page.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await p.page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
+  }
+  return p;
+}
+
+async function done(p) {
+  const { found } = await findSecrets(p.page, p.received);
+  assert.deepEqual(found, []);
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
+}
+
+/**
+ * axe's findings on the whole document (the element's open shadow root included): its
+ * violations, and what it could not decide ("incomplete"), which counts as a violation too —
+ * except the contrast of an icon hidden from assistive technology (a glyph, no text).
+ */
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations', 'incomplete'] });
+    const iconOnly = (n) => [...n.any, ...n.all, ...n.none].some((c) => c.id === 'color-contrast' && c.data?.messageKey === 'nonBmp');
+    const shown = (v, undecided) => ({
+      id: v.id, impact: v.impact, help: v.help, undecided,
+      count: v.nodes.length,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.flat().join(' >> '), why: (n.failureSummary ?? [...n.any, ...n.all].map((c) => c.message).join('; ')).split('\n').slice(-2).join(' ').trim() })),
+    });
+    const undecided = result.incomplete
+      .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !iconOnly(n)) }))
+      .filter((v) => v.nodes.length);
+    return [...result.violations.map((v) => shown(v, false)), ...undecided.map((v) => shown(v, true))];
+  });
+}
+
+async function expectClean(page, state) {
+  const findings = await audit(page);
+  const blocking = findings.filter((v) => BLOCKING.has(v.impact));
+  const minor = findings.filter((v) => !BLOCKING.has(v.impact));
+  if (minor.length) console.log(`# ${state}: minor findings: ${minor.map((v) => v.id).join(', ')}`);
+  assert.deepEqual(blocking, [], `${state}: axe found\n${JSON.stringify(blocking, null, 2)}`);
+}
+
+async function runWith(p, model, text = 'Say hello') {
+  await pickModel(p.pg, world, model);
+  await p.pg.locator('textarea[name="message"]').fill(text);
+  await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
+}
+
+const openInspect = (pg) => pg.locator('.pane-results[data-pane="0"] details.inspect summary').click();
+
+test('axe: first load', async () => {
+  const p = await open();
+  await expectClean(p.page, 'first load');
+  await done(p);
+});
+
+test('axe: a run with the inspect view open', async () => {
+  const p = await open();
+  await runWith(p, MODELS.reasoner);
+  await openInspect(p.pg);
+  await p.pg.locator('.pane-results[data-pane="0"] .inspect-body').waitFor();
+  await expectClean(p.page, 'a run with inspect open');
+  await done(p);
+});
+
+test('axe: a field error', async () => {
+  const p = await open();
+  await pickModel(p.pg, world, MODELS.echo);
+  await p.pg.locator('input[name="temperature"]').fill('5');
+  await p.pg.locator('textarea[name="message"]').fill('Hot take');
+  await p.pg.locator('button[data-action="run"]').click();
+  await p.pg.locator('input[name="temperature"][aria-invalid="true"]').waitFor();
+  await expectClean(p.page, 'a field error');
+  await done(p);
+});
+
+test('axe: a failed checklist (steps failed and not reached)', async () => {
+  const p = await open();
+  await runWith(p, MODELS.wrongKey);
+  await p.pg.locator('.pane-results[data-pane="0"] li[data-status="not_reached"]').first().waitFor();
+  await expectClean(p.page, 'a failed checklist');
+  await done(p);
+});
+
+test('axe: 400 px wide, at load and after a failed run', async () => {
+  const p = await open({ viewport: { width: 400, height: 860 } });
+  await expectClean(p.page, '400 px, first load');
+  await runWith(p, MODELS.missing);
+  await openInspect(p.pg);
+  await expectClean(p.page, '400 px, a failed run with inspect open');
+  await done(p);
+});
+
+test('axe: dark mode, at load, after a failed run with inspect open, and a field error', async () => {
+  const p = await open({ dark: true });
+  await expectClean(p.page, 'dark, first load');
+  await runWith(p, MODELS.wrongKey);
+  await openInspect(p.pg);
+  await expectClean(p.page, 'dark, a failed checklist with inspect open');
+  await p.pg.locator('input[name="temperature"]').fill('5');
+  await p.pg.locator('button[data-action="run"]').click();
+  await p.pg.locator('input[name="temperature"][aria-invalid="true"]').waitFor();
+  await expectClean(p.page, 'dark, a field error');
+  await done(p);
+});
+
+test('axe: compare mode, two models, each with its inspect view open', async () => {
+  const p = await open();
+  await p.pg.locator('input[name="compare"]').check();
+  await pickModel(p.pg, world, MODELS.echo, 0);
+  await pickModel(p.pg, world, MODELS.wrongKey, 1);
+  await p.pg.locator('textarea[name="message"]').fill('Compare this');
+  await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
+  for (const pane of [0, 1]) await p.pg.locator(`.pane-results[data-pane="${pane}"] details.inspect summary`).click();
+  await expectClean(p.page, 'compare mode with inspect open');
+  await done(p);
+});
+
+test('one <main> landmark, and the message box has the focus on load', async () => {
+  const p = await open();
+  assert.equal(await p.page.locator('main').count(), 1);
+  assert.equal(await p.page.locator('main model-playground').count(), 1, 'the element is in it');
+  const focused = await p.page.evaluate(() => {
+    const host = document.activeElement;
+    const inner = host?.shadowRoot?.activeElement;
+    return { host: host?.tagName.toLowerCase(), name: inner?.getAttribute('name') };
+  });
+  assert.deepEqual(focused, { host: 'model-playground', name: 'message' });
+  assert.equal(await p.page.evaluate(() => scrollY), 0, 'focusing it did not scroll the page');
+  // Typing goes straight into it.
+  await p.page.keyboard.type('Typed at once');
+  assert.equal(await p.pg.locator('textarea[name="message"]').inputValue(), 'Typed at once');
+  await done(p);
+});
+
+test('outcomes are announced in a polite live region: a pass, a failed checklist, a run error', async () => {
+  const p = await open();
+  const region = p.pg.locator('[data-role="outcome"]');
+  assert.equal(await region.getAttribute('aria-live'), 'polite');
+  assert.equal(await region.getAttribute('role'), 'status');
+  assert.equal(await region.textContent(), '', 'nothing to say before a run');
+
+  await runWith(p, MODELS.echo);
+  const summary = (pane = 0) => p.pg.locator(`.pane-results[data-pane="${pane}"] .checklist .summary`).textContent();
+  assert.equal(await region.textContent(), await summary());
+
+  await runWith(p, MODELS.wrongKey);
+  const failed = await region.textContent();
+  assert.ok(failed.startsWith(await summary()), `the checklist's summary first: ${failed}`);
+  assert.match(failed, /Provider answered HTTP 401 \(invalid_api_key\)/, 'then the run error');
+  assert.equal(failed, `${await summary()} ${await p.pg.locator('.msg.assistant[data-status="error"] .answer-error').last().textContent()}`);
+
+  await runWith(p, MODELS.refused);
+  assert.match(await region.textContent(), /^.+ Relay \(\w+\): .+/, 'a relay error too');
+  await done(p);
+});
+
+test('compare mode: each pane\'s outcome, named by its model', async () => {
+  const p = await open();
+  await p.pg.locator('input[name="compare"]').check();
+  await pickModel(p.pg, world, MODELS.echo, 0);
+  await pickModel(p.pg, world, MODELS.missing, 1);
+  await p.pg.locator('textarea[name="message"]').fill('Compare this');
+  await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
+  const said = await p.pg.locator('[data-role="outcome"]').textContent();
+  assert.match(said, new RegExp(`^${MODELS.echo}: .+ ${MODELS.missing}: .+HTTP 404`));
+  await done(p);
+});
