@@ -3,6 +3,8 @@
 // labeled as such, so the playground works offline).
 // `node relay/main.js seed-etcd --resources FILE [--allow-unset-vars] [--prune]` writes a
 // resources file into etcd (ETCD_* settings) in the gateway's layout, for relays that read etcd.
+// `node relay/main.js check [--all] [--model X]... [--format text|json|junit] [--concurrency N]`
+// runs the page's "Test connection" on configured models through the relay's own code (relay/check.js).
 import { randomBytes } from 'node:crypto';
 import { loadRelayCore } from './core.js';
 import { readSettings } from './settings.js';
@@ -86,7 +88,12 @@ async function seed(args) {
   if (done.leftOut.length) process.stdout.write(`left out (their key variable is not set): ${done.leftOut.join(', ')}\n`);
 }
 
-const run = process.argv[2] === 'seed-etcd' ? () => seed(process.argv.slice(3)) : main;
+// `check` (relay/check.js) prints its own results and exits 0, 1 or 2 itself.
+const commands = {
+  'seed-etcd': () => seed(process.argv.slice(3)),
+  check: () => import('./check.js').then((check) => check.main(process.argv.slice(3))),
+};
+const run = Object.hasOwn(commands, process.argv[2] ?? '') ? commands[process.argv[2]] : main;
 run().catch((err) => {
   process.stderr.write(`relay: ${err.message}\n`);
   process.exit(1);
