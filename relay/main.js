@@ -7,7 +7,7 @@
 // runs the page's "Test connection" on configured models through the relay's own code (relay/check.js).
 import { randomBytes } from 'node:crypto';
 import { loadRelayCore } from './core.js';
-import { readSettings } from './settings.js';
+import { demoProviderPort, readSettings, tokenProblem } from './settings.js';
 import { Sessions } from './session.js';
 import { FileSource } from './sources/file-source.js';
 import { EtcdSource } from './sources/etcd-source.js';
@@ -20,24 +20,27 @@ const log = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date()
 async function main() {
   const demo = process.argv.includes('--demo');
   const env = { ...process.env };
+  // The demo makes a token at each start unless PLAYGROUND_TOKEN is set (a fixed one keeps the
+  // login link across restarts). Checked before anything starts: an easy guess is refused.
+  if (demo) env.PLAYGROUND_TOKEN ||= randomBytes(24).toString('base64url');
+  const problem = tokenProblem(env.PLAYGROUND_TOKEN ?? '');
+  if (problem) throw new Error(problem);
   if (demo) {
-    const port = Number(env.DEMO_PROVIDER_PORT || 8089);
     env.DEMO_PROVIDER_KEY ||= `demo-${randomBytes(12).toString('hex')}`;
+    // Any free port unless DEMO_PROVIDER_PORT names one, so two `make run`s on different
+    // PORTs each have their own demo provider.
+    const wanted = demoProviderPort(env);
+    const demoServer = createDemoProvider({ apiKey: env.DEMO_PROVIDER_KEY });
+    await listen(demoServer, wanted, '127.0.0.1', `DEMO_PROVIDER_PORT ${wanted} is in use: choose another, or leave it unset for any free port`);
+    const { port } = demoServer.address();
     env.DEMO_PROVIDER_BASE ||= `http://127.0.0.1:${port}/v1`;
     env.RESOURCES_ALLOW_UNSET_VARS ||= '1';
     // The demo provider lives on loopback: allow exactly that address, nothing wider.
     env.ALLOWED_PRIVATE_UPSTREAMS = [env.ALLOWED_PRIVATE_UPSTREAMS, `127.0.0.1:${port}`].filter(Boolean).join(',');
-    env.PLAYGROUND_TOKEN ||= randomBytes(18).toString('base64url');
-    await new Promise((resolve, reject) => {
-      const demoServer = createDemoProvider({ apiKey: env.DEMO_PROVIDER_KEY });
-      demoServer.once('error', reject);
-      demoServer.listen(port, '127.0.0.1', resolve);
-    });
     log({ msg: `demo provider (not a real model) listening on ${env.DEMO_PROVIDER_BASE}` });
   }
 
   const settings = readSettings(env);
-  if (!settings.token) throw new Error('PLAYGROUND_TOKEN is not set: the relay needs it to let anyone in');
   const core = await loadRelayCore();
   let source;
   if (settings.etcd) {
@@ -55,13 +58,14 @@ async function main() {
     ttlSeconds: settings.sessionTtlSeconds, secure: settings.secureCookies, log,
   });
   const server = createRelay({ core, source, sessions, settings, log });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, resolve);
-  });
-  const base = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
-  log({ msg: 'relay listening', url: base, core: core.version, models: source.snapshot().models.length });
-  if (demo) process.stdout.write(`\n  Model playground: open ${base}/?token=${settings.token}\n\n`);
+  await listen(server, settings.port, settings.host, `PORT ${settings.port} is in use on ${settings.host}: set PORT to another`);
+  const { port } = server.address(); // PORT=0: the port the system chose
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  log({ msg: 'relay listening', url: `http://${host}:${port}`, core: core.version, models: source.snapshot().models.length });
+  // The login link, once, in every mode: the only line that ever carries the token. An
+  // unspecified address (0.0.0.0, ::) cannot be opened: the link names loopback instead.
+  const opened = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host === '::' ? '[::1]' : host;
+  process.stdout.write(`\n  Model playground: open http://${opened}:${port}/?token=${encodeURIComponent(settings.token)}\n\n`);
 
   const stop = async () => {
     server.close();
@@ -71,6 +75,14 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Listens, or fails with `inUse` when the port is taken. */
+function listen(server, port, host, inUse) {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(err?.code === 'EADDRINUSE' ? new Error(inUse) : err));
+    server.listen(port, host, resolve);
+  });
 }
 
 async function seed(args) {

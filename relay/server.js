@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { RelayError, RELAY_SOURCE_HEADER } from './errors.js';
 import { forwardChat, serverTiming } from './upstream.js';
 import { RequestChecker } from './request-checker.js';
+import { sendLoginPage, wantsHtml } from './login-page.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 // The web root as the file system names it (symbolic links resolved), for the prefix check
@@ -116,7 +117,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new RelayError('not_found', 'no such route');
-    if (path === '/' && url.searchParams.has('token')) return login(res, url.searchParams.get('token'));
+    if (path === '/' && url.searchParams.has('token')) return login(req, res, url.searchParams.get('token'));
     return serveStatic(res, path, req.method === 'HEAD');
   }
 
@@ -135,8 +136,12 @@ export function createRelay({ core, source, sessions, settings, log }) {
     res.end();
   }
 
-  function login(res, token) {
-    if (!sessions.checkToken(token)) throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)', { reason: 'bad_login_token' });
+  function login(req, res, token) {
+    if (!sessions.checkToken(token)) {
+      // A browser opening a bad link gets a page saying what to do; an API caller, the JSON error.
+      if (wantsHtml(req)) return sendLoginPage(req, res);
+      throw new RelayError('unauthorized', 'this login link is not valid (wrong or old PLAYGROUND_TOKEN)', { reason: 'bad_login_token' });
+    }
     // The token leaves the address bar at once: redirect to the bare page.
     res.writeHead(303, { location: '/', 'set-cookie': sessions.setCookieHeader(sessions.issue()), 'cache-control': 'no-store', ...SECURITY_HEADERS });
     res.end();

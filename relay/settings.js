@@ -39,6 +39,30 @@ function readEtcd(env) {
   return { endpoints, prefix, envId, tls, auth: username ? { username, password } : null };
 }
 
+// PLAYGROUND_TOKEN is all that stands between the network and the providers' keys. `make run`
+// makes a random one at each start; one set in the environment (to keep a login link across
+// restarts) must be as hard to guess: at least MIN_TOKEN_LENGTH printable characters without
+// spaces, and at least MIN_TOKEN_BITS by a crude measure (length × log2 of the number of
+// distinct characters), which refuses "aaaa…" and a word repeated.
+export const MIN_TOKEN_LENGTH = 24;
+export const MIN_TOKEN_BITS = 72;
+const MAKE_ONE = 'make one with: openssl rand -base64 24';
+
+/** Why `token` cannot be PLAYGROUND_TOKEN, or null. The message never quotes the token. */
+export function tokenProblem(token) {
+  if (!token) return 'PLAYGROUND_TOKEN is not set: the relay needs it to let anyone in';
+  if (!/^[\x21-\x7e]+$/.test(token)) return `PLAYGROUND_TOKEN must be printable ASCII characters without spaces (it goes in a link and a header); ${MAKE_ONE}`;
+  if (token.length < MIN_TOKEN_LENGTH) return `PLAYGROUND_TOKEN is too short (${token.length} characters; at least ${MIN_TOKEN_LENGTH}): ${MAKE_ONE}`;
+  const bits = token.length * Math.log2(new Set(token).size);
+  if (bits < MIN_TOKEN_BITS) return `PLAYGROUND_TOKEN is too easy to guess (it repeats a few characters; at least ${MIN_TOKEN_BITS} bits are needed): ${MAKE_ONE}`;
+  return null;
+}
+
+/** The demo provider's port (`make run`): DEMO_PROVIDER_PORT, or 0 for any free port. */
+export function demoProviderPort(env = process.env) {
+  return int(env, 'DEMO_PROVIDER_PORT', 0, { max: 65535 });
+}
+
 /** Reads and checks the settings; throws one Error naming the bad variable. */
 export function readSettings(env = process.env) {
   const settings = {

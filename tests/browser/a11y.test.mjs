@@ -3,11 +3,12 @@
 // open, a field error, a failed checklist, 400 px wide, dark mode — and finds nothing of
 // impact moderate, serious or critical. Besides the audit: one <main> landmark, the message
 // box focused on load, and outcomes (the checklist's summary, a run's error) announced in a
-// polite live region.
+// polite live region. The login error page (a wrong link) too: its look under its own CSP,
+// light and dark, and axe; it writes the login-error screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS } from './helpers.mjs';
+import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, MODELS } from './helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BLOCKING = new Set(['moderate', 'serious', 'critical']);
@@ -193,4 +194,37 @@ test('compare mode: each pane\'s outcome, named by its model', async () => {
   const said = await p.pg.locator('[data-role="outcome"]').textContent();
   assert.match(said, new RegExp(`^${MODELS.echo}: .+ ${MODELS.missing}: .+HTTP 404`));
   await done(p);
+});
+
+test('the login error page (a wrong link): its style allowed by its own CSP, light and dark, and clean for axe', async () => {
+  const url = `${world.relay.base}/?token=not-the-token-0123456789`;
+  // Under the relay's real CSP: the page's inline style applies (its hash), nothing is refused.
+  const strict = await world.browser.newContext({ viewport: { width: 900, height: 700 }, colorScheme: 'light' });
+  const page = await strict.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error' && !/status of 40[14]/.test(msg.text())) problems.push(msg.text()); });
+  page.on('pageerror', (err) => problems.push(err.message));
+  const response = await page.goto(url);
+  assert.equal(response.status(), 401);
+  assert.equal(await page.locator('h2').first().textContent(), 'This login link is not valid');
+  const look = () => page.evaluate(() => ({
+    body: getComputedStyle(document.body).backgroundColor,
+    banner: getComputedStyle(document.querySelector('.banner')).color,
+  }));
+  assert.deepEqual(await look(), { body: 'rgb(255, 255, 255)', banner: 'rgb(179, 38, 30)' }, 'the playground\'s colours');
+  await screenshot(page, 'login-error');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await look(), { body: 'rgb(20, 23, 28)', banner: 'rgb(255, 138, 128)' }, 'and its dark ones');
+  await screenshot(page, 'login-error-dark');
+  assert.deepEqual(problems, []);
+  await strict.close();
+
+  // axe needs its script in the page, which that CSP refuses: a context that bypasses it.
+  const context = await world.browser.newContext({ viewport: { width: 400, height: 700 }, colorScheme: 'light', bypassCSP: true });
+  const audited = await context.newPage();
+  await audited.goto(url);
+  await expectClean(audited, 'the login error page, 400 px');
+  await audited.emulateMedia({ colorScheme: 'dark' });
+  await expectClean(audited, 'the login error page, dark');
+  await context.close();
 });
