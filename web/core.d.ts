@@ -282,7 +282,8 @@ export interface GatewayPlan {
 export type DifferenceCode =
   | 'anthropic_messages_api' | 'caller_key_not_checked' | 'rate_limits_not_applied' | 'guardrails_not_run'
   | 'cache_not_used' | 'retries_not_exercised' | 'cooldown_not_exercised' | 'client_ip_not_checked'
-  | 'client_headers_not_forwarded' | 'caller_header_dropped' | 'tls_verify_off' | 'prompt_caching_not_applied';
+  | 'client_headers_not_forwarded' | 'caller_jwt_not_forwarded' | 'caller_header_dropped' | 'tls_verify_off'
+  | 'prompt_caching_not_applied';
 export interface GatewayDifference { code: DifferenceCode; text: string }
 export type UrlResult = { ok: true; url: string; notes: string[] } | { ok: false; error: string };
 export type WireProtocol = 'openai' | 'anthropic' | 'azure-openai' | 'unsupported';

@@ -236,6 +236,10 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
     out.push_back({"client_headers_not_forwarded",
                    "The key forwards callers' headers (forward_client_headers); a playground call has no caller, so "
                    "none were forwarded."});
+  if (!shaping.forward_jwt_header.empty())
+    out.push_back({"caller_jwt_not_forwarded",
+                   "The gateway relays a caller's verified JWT in " + shaping.forward_jwt_header +
+                       " (forward_jwt_header); a playground call has no caller, so none was sent."});
   std::vector<std::string> caller_headers;
   for (const auto& [name, value] : shaping.default_headers)
     if (value.find("request.api_key.") != std::string::npos) caller_headers.push_back(name);

@@ -52,17 +52,6 @@ bool listed(const std::string_view (&list)[N], std::string_view name) {
   return std::find(std::begin(list), std::end(list), name) != std::end(list);
 }
 
-// RFC 9110 token characters: what the HTTP library accepts as a header name.
-bool header_name(std::string_view s) {
-  if (s.empty()) return false;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(ch) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
 // A header value the HTTP library accepts: visible bytes, space and tab, no other control.
 bool header_value(std::string_view s) {
   for (char ch : s) {
@@ -265,6 +254,7 @@ CallShaping read_shaping(const Model& model, const ProviderKey& key) {
         if (p.is_string()) s.forward_client_headers.push_back(p.get<std::string>());
     if (const json* fields = member(*request, "default_body_fields"); fields && fields->is_object())
       s.default_body_fields = *fields;
+    s.forward_jwt_header = string_or_empty(*request, "forward_jwt_header");
   }
   if (const json* response = member(k, "response"); response && response->is_object()) {
     const json* flag = member(*response, "content_list_to_string");
@@ -412,7 +402,7 @@ std::vector<OutboundHeader> shape_headers(const CallShaping& s, std::string_view
   std::vector<std::string> taken;  // names already added from default_headers
   for (const auto& [raw_name, value] : s.default_headers) {
     const std::string name = lower_ascii(raw_name);
-    if (!header_name(name)) {
+    if (!is_http_token(name)) {
       changes.push_back({"header_skipped", "default header " + code_span(raw_name) +
                                                " not sent: not a valid header name (the gateway skips it too)"});
       continue;

@@ -39,6 +39,7 @@ struct CallShaping {
   json default_body_fields = json::object();
   std::vector<std::pair<std::string, std::string>> default_headers;  // name as written, value template
   std::vector<std::string> forward_client_headers;
+  std::string forward_jwt_header;  // the header a caller's verified JWT is relayed in ("" when none)
   // response block
   bool content_list_to_string = false;
   std::string reasoning_field;     // "" when none

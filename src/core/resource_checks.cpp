@@ -143,6 +143,19 @@ bool check_int_list(EntryLog& log, const std::string& path, const json& value, s
   return ok;
 }
 
+void check_jwt_header_slot(EntryLog& log, const std::string& path, const json& value) {
+  if (!check_string(log, path, value, true)) return;
+  const std::string& name = value.get_ref<const std::string&>();
+  if (!is_http_token(name, true)) return log.error(path, "must be a lower-case HTTP header name");
+  static constexpr std::string_view kMessageSlots[] = {
+      "accept", "accept-encoding", "connection", "content-encoding", "content-length", "content-type", "expect",
+      "host", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "anthropic-version", "last-event-id",
+      "mcp-protocol-version", "mcp-session-id"};
+  for (std::string_view slot : kMessageSlots)
+    if (name == slot) return log.error(path, "cannot carry a caller's token: " + name + " describes the message itself");
+  if (starts_with(name, "x-aisix-")) log.error(path, "cannot be one of the gateway's own x-aisix- headers");
+}
+
 bool check_string_map(EntryLog& log, const std::string& path, const json& value) {
   if (!check_object(log, path, value)) return false;
   bool ok = true;

@@ -64,6 +64,12 @@ bool check_string_length(EntryLog& log, const std::string& path, const json& val
 bool check_strings(EntryLog& log, const std::string& path, const json& value, std::size_t min, std::size_t max,
                    std::size_t item_min);
 // A list (`min`..`max` items) whose items `each` checks.
+// `forward_jwt_header` (a provider key's request block, a passthrough route, an MCP server):
+// the header a verified caller JWT is relayed in. A lower-case header name that is not a
+// slot describing the message (framing, body, connection, a protocol's own header) nor the
+// gateway's x-aisix- namespace, as the gateway's schema and its runtime check require.
+void check_jwt_header_slot(EntryLog& log, const std::string& path, const json& value);
+
 using ValueCheck = void (*)(EntryLog& log, const std::string& path, const json& value);
 bool check_list(EntryLog& log, const std::string& path, const json& value, ValueCheck each, std::size_t min = 0,
                 std::size_t max = std::numeric_limits<std::size_t>::max());

@@ -33,6 +33,7 @@ void request_block(EntryLog& l, const std::string& p, const json& v) {
        false, true},
       {"default_headers", string_map},
       {"forward_client_headers", string_list},
+      {"forward_jwt_header", check_jwt_header_slot, false, true},
       {"default_body_fields", mapping},  // an open map of body fields
   };
   check_fields(l, p, v, rules);

@@ -3,6 +3,7 @@
 // callers authenticate and where the upstream credential comes from. In a file `provider_key`
 // and `anonymous_key` are names, rewritten to derived ids.
 #include "core/resource_entries.h"
+#include "core/text.h"
 
 namespace pg::resources_detail {
 
@@ -12,21 +13,11 @@ void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_
 void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
 void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
 
-bool header_name(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                    std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // A header this route reads for itself: lower-case, and never a credential slot.
 void own_header(EntryLog& l, const std::string& p, const json& v) {
   if (!check_string(l, p, v, true)) return;
   const std::string& s = v.get_ref<const std::string&>();
-  if (!header_name(s)) return l.error(p, "must be a lower-case HTTP header name");
+  if (!is_http_token(s, true)) return l.error(p, "must be a lower-case HTTP header name");
   for (const char* slot : {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
     if (s == slot) return l.error(p, "must not be a credential header (" + s + ")");
 }
@@ -90,6 +81,7 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
       {"display_name", non_empty_string},
       {"enabled", boolean},
       {"forward_client_headers", string_list},
+      {"forward_jwt_header", check_jwt_header_slot, false, true},
       {"hosts",
        [](EntryLog& l, const std::string& p, const json& v) {
          if (!check_strings(l, p, v, 1, std::numeric_limits<std::size_t>::max(), 1)) return;

@@ -51,15 +51,6 @@ void a2a_label(EntryLog& l, const std::string& p, const json& v) {
   }
 }
 
-bool header_token(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    const bool ok = is_alnum(c) || std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // A secret is required (non-empty) for the auth types that send one.
 void require_secret(const json& doc, EntryLog& log, std::initializer_list<const char*> fields) {
   for (const char* field : fields)
@@ -98,6 +89,7 @@ bool check_mcp_server(json& doc, EntryLog& log) {
       {"display_name", mcp_label},
       {"enabled", boolean},
       {"forward_client_headers", string_list},
+      {"forward_jwt_header", check_jwt_header_slot, false, true},
       {"name", mcp_label},
       {"protocol_version", [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"2026-07-28"}); },
        false, true},
@@ -122,7 +114,7 @@ bool check_mcp_server(json& doc, EntryLog& log) {
     if (!spec || !spec->is_object()) log.error("spec", "is required for type openapi: the OpenAPI 3.x document, as a mapping");
     else if (member(*spec, "swagger")) log.error("spec", "must be an OpenAPI 3.x document, not Swagger 2.0");
     if (const std::string* header = string_member(doc, "api_key_header")) {
-      if (!header_token(*header)) log.error("api_key_header", "must be an HTTP header name");
+      if (!is_http_token(*header)) log.error("api_key_header", "must be an HTTP header name");
       if (!auth || *auth != "api_key") log.error("api_key_header", "is only used with auth_type api_key");
     }
   } else {

@@ -119,4 +119,16 @@ inline bool contains_nocase(std::string_view s, std::string_view lower_needle) {
   return find_nocase(s, lower_needle) != std::string_view::npos;
 }
 
+// An HTTP token (RFC 9110): what a header name may be. `lower_case`: letters only in lower
+// case, as the gateway's schemas require of the header names an operator configures.
+inline bool is_http_token(std::string_view s, bool lower_case = false) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool letter_ok = lower_case ? (c >= 'a' && c <= 'z') : is_alpha(c);
+    if (!(letter_ok || is_digit(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace pg

@@ -334,3 +334,24 @@ TEST_CASE("an Azure key holding Entra ID client credentials is not testable, and
   CHECK_FALSE(contains(m.reason, "s3cr3t-value"));
   CHECK_FALSE(contains(dump_json(to_public_json(r)), "s3cr3t-value"));
 }
+
+TEST_CASE("forward_jwt_header (the newer gateway): a key with it loads, its slot is checked, and a pass says no JWT was relayed") {
+  const Resources r = load(openai_key({{"request", {{"forward_jwt_header", "x-user-jwt"}}}}), direct_model());
+  CHECK(shaping_of(r).forward_jwt_header == "x-user-jwt");
+  CHECK(codes(differences_for(r.models[0], r.provider_keys[0], r)) == std::vector<std::string>{"caller_jwt_not_forwarded"});
+  // authorization is the point of the field (an internal service keeps reading it).
+  load(openai_key({{"request", {{"forward_jwt_header", "authorization"}}}}), direct_model());
+
+  // Refused as the gateway's schema refuses them: upper case, a slot describing the message,
+  // the gateway's own namespace, not a header name at all.
+  for (const char* slot : {"X-User-Jwt", "host", "content-length", "mcp-session-id", "x-aisix-request-id", "a b", ""}) {
+    json doc = {{"_format_version", "1"},
+                {"provider_keys", json::array({openai_key({{"request", {{"forward_jwt_header", slot}}}})})},
+                {"models", json::array({direct_model()})}};
+    const Resources bad = load_resources_file(doc, Env{});
+    CHECK_MESSAGE(!bad.ok(), slot);
+    bool named = false;
+    for (const auto& e : bad.errors) named = named || e.field.find("forward_jwt_header") != std::string::npos;
+    CHECK_MESSAGE(named, slot);
+  }
+}
