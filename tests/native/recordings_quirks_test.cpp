@@ -6,6 +6,8 @@
 // and must give the identical Result.
 #include <doctest/doctest.h>
 
+#include "delta_support.h"
+
 #include "core/chunk_scanner.h"
 #include "core/delta_builder.h"
 #include "core/diagnose.h"
@@ -64,30 +66,7 @@ Run read(const std::vector<std::string_view>& pieces) {
   return run;
 }
 
-// Adjacent deltas of one kind merged, so readings split differently compare equal.
-json coalesce(const json& deltas) {
-  json out = json::array();
-  for (const json& d : deltas) {
-    if (!out.empty() && d.size() == 1 && out.back().size() == 1 && d.begin().key() == out.back().begin().key()) {
-      const std::string key = d.begin().key();
-      json& last = out.back()[key];
-      if (key == "content" || key == "reasoning") {
-        last = last.get<std::string>() + d[key].get<std::string>();
-        continue;
-      }
-      if (key == "toolCalls") {
-        for (const auto& f : d[key]) last.push_back(f);
-        continue;
-      }
-      if (key == "finishReason" || key == "usage") {
-        last = d[key];
-        continue;
-      }
-    }
-    out.push_back(d);
-  }
-  return out;
-}
+using pg_test::coalesce;
 
 // The whole reading, checked against every split: a byte at a time, at every CR and LF
 // (before and after it), and at random points.

@@ -2,6 +2,8 @@
 // (ChatStream) and the small parts the stream is built from.
 #include <doctest/doctest.h>
 
+#include "delta_support.h"
+
 #include "core/completion_rules.h"
 #include "core/delta_builder.h"
 #include "core/issue_log.h"
@@ -100,30 +102,7 @@ StreamRun run_random(std::string_view bytes, unsigned seed) {
   return run_pieces(pieces);
 }
 
-// Merges adjacent deltas of one kind across pushes, so runs split differently compare equal.
-json coalesce(const json& deltas) {
-  json out = json::array();
-  for (const json& d : deltas) {
-    if (!out.empty() && d.size() == 1 && out.back().size() == 1 && d.begin().key() == out.back().begin().key()) {
-      const std::string key = d.begin().key();
-      json& last = out.back()[key];
-      if (key == "content" || key == "reasoning") {
-        last = last.get<std::string>() + d[key].get<std::string>();
-        continue;
-      }
-      if (key == "toolCalls") {
-        for (const auto& fragment : d[key]) last.push_back(fragment);
-        continue;
-      }
-      if (key == "finishReason" || key == "usage") {
-        last = d[key];
-        continue;
-      }
-    }
-    out.push_back(d);
-  }
-  return out;
-}
+using pg_test::coalesce;
 
 // Feeds a fixture whole, byte by byte and in random splits; all must agree.
 StreamRun run_every_way(const std::string& name) {
