@@ -25,7 +25,6 @@ if (!haveEtcd) { console.error('etcd is not installed (/usr/bin/etcd)'); process
 
 const etcd = await startEtcd();
 const core = await loadRelayCore();
-const rows = [];
 
 function keyValue(i, base = `https://h${i}.example.com/v1`) {
   return JSON.stringify({ display_name: `key ${i}`, provider: 'openai-compatible', adapter: 'openai', api_base: base, api_key: `sk-bench-${i}-0123456789abcdef` });

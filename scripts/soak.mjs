@@ -61,7 +61,7 @@ async function main() {
     say(`${name}: ${JSON.stringify(summary)} ${extra}`);
   };
 
-  let failed = false;
+  let failed;
   try {
     // Warm-up: pools, JIT and the core's buffers reach their working size.
     let agent = loadAgent();

@@ -29,7 +29,7 @@ export async function startScenarioUpstream({ key }) {
         res.end('<html><body><h1>404 Not Found</h1></body></html>');
         return;
       }
-      let body = {};
+      let body;
       try { body = JSON.parse(raw); } catch { return send(400, { error: { message: 'invalid JSON', type: 'invalid_request_error', code: null } }); }
       seen.push({ headers: req.headers, body, at: Date.now() });
       const sent = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
