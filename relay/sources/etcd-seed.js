@@ -10,7 +10,8 @@ import { clientOptions } from './etcd-source.js';
 const CONCURRENT_PUTS = 64;
 
 /**
- * @param {{ core, etcd: { endpoints, prefix, envId, tls, auth }, resources: string, env?: object,
+ * @param {{ core: import('../../web/core.js').Core, etcd: { endpoints, prefix, envId, tls, auth }, resources: string,
+ *   env?: Record<string, string | undefined>,
  *   allowUnsetVars?: boolean, prune?: boolean, client?: Etcd3 }} o
  * @returns {Promise<{ providerKeys: number, models: number, leftOut: string[], pruned: number, prefix: string }>}
  */

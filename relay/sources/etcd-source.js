@@ -22,14 +22,15 @@ const MAX_REPORTED = 20; // row problems shown in /healthz (all of them are logg
 // The etcd3 client's per-host circuit breaker would refuse calls for 5 s after a failure;
 // this source has its own backoff, and a restarted etcd should be used at once.
 // (async: the client calls it with a function that throws, and catches the rejection.)
-const passThrough = { execute: async (fn) => fn({ signal: new AbortController().signal }) };
+// Typed loosely: the client's type is cockatiel's whole IPolicy, of which it calls execute() only.
+const passThrough = /** @type {any} */ ({ execute: async (fn) => fn({ signal: new AbortController().signal }) });
 
 const yieldToIo = () => new Promise((resolve) => { setImmediate(resolve); });
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms).unref?.(); });
 
 export class EtcdSource {
   /**
-   * @param {{ core, endpoints: string[], prefix?: string, envId?: string,
+   * @param {{ core: import('../../web/core.js').Core, endpoints: string[], prefix?: string, envId?: string,
    *   tls?: { caFile?: string, certFile?: string, keyFile?: string }, auth?: { username: string, password: string } | null,
    *   log?: Function, backoff?: { initialMs?: number, maxMs?: number }, connectTimeoutMs?: number }} o
    */
@@ -90,7 +91,9 @@ export class EtcdSource {
     return this.firstLoad.then(() => this);
   }
 
+  /** @type {(value?: unknown) => void} */
   #resolveFirst = () => {};
+  /** @type {(reason: Error) => void} */
   #rejectFirst = () => {};
 
   snapshot() { return this.current; }
@@ -160,6 +163,7 @@ export class EtcdSource {
     const end = prefixEnd(this.base);
     const rows = [];
     let revision = null;
+    /** @type {string | Buffer} */
     let start = this.base;
     for (;;) {
       let range = this.client.getAll().inRange({ start, end }).limit(PAGE);
@@ -178,7 +182,9 @@ export class EtcdSource {
       if (row) listed[row.kind].set(row.id, value);
     }
     const changes = [];
-    for (const [kind, held] of [['provider_keys', this.keyRows], ['models', this.modelRows]]) {
+    /** @type {Array<[string, Map<string, string>]>} */
+    const heldRows = [['provider_keys', this.keyRows], ['models', this.modelRows]];
+    for (const [kind, held] of heldRows) {
       for (const [id, value] of listed[kind]) if (held.get(id) !== value) changes.push({ kind, id, value });
       for (const id of held.keys()) if (!listed[kind].has(id)) changes.push({ kind, id, value: null });
     }
@@ -212,7 +218,7 @@ export class EtcdSource {
     if (recovered) this.log({ msg: 'etcd reachable again: listed every row and watching', revision: this.revision, models: this.models.size });
     this.#resolveFirst();
 
-    await new Promise((resolve) => {
+    await /** @type {Promise<void>} */ (new Promise((resolve) => {
       const stop = (err) => {
         if (this.watcher !== watcher) return;
         this.watcher = null;
@@ -233,7 +239,7 @@ export class EtcdSource {
       watcher.on('disconnected', stop);
       watcher.on('error', stop);
       watcher.on('end', () => stop());
-    });
+    }));
     return true;
   }
 

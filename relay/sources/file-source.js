@@ -5,9 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, isAlias } from 'yaml';
 import { Snapshot } from './snapshot.js';
 import { secretCandidates } from './secret-candidates.js';
+/** @import { Core, LoadedResources, ResourceProblem } from '../../web/core.js' */
 
 export class FileSource {
-  /** @param {{ core, path: string, env?: object, allowUnsetVars?: boolean, log?: Function }} o */
+  /** @param {{ core: Core, path: string, env?: Record<string, string | undefined>, allowUnsetVars?: boolean, log?: Function }} o */
   constructor({ core, path, env = process.env, allowUnsetVars = false, log = () => {} }) {
     this.core = core;
     this.path = path;
@@ -84,6 +85,14 @@ export class FileSource {
  * core.loadResources()'s ({ ok, errors, models, providerKeys, rows }), or { ok: false, errors }
  * when the file cannot be read or is not YAML. Also used by `seed-etcd`.
  */
+/**
+ * @param {Core} core
+ * @param {string} path
+ * @param {Record<string, string | undefined>} [env]
+ * @param {{ allowUnsetVars?: boolean }} [options]
+ * @returns {Promise<Partial<LoadedResources> & { ok: boolean, errors: ResourceProblem[], secretCandidates?: string[] }>}
+ *   every field of LoadedResources when the core read the file; secretCandidates when not ok
+ */
 export async function readResourcesFile(core, path, env = process.env, { allowUnsetVars = false } = {}) {
   let text;
   try {
@@ -156,6 +165,12 @@ function refersToItself(value) {
 }
 
 /** Errors with every secret (`secrets`) redacted from their entry, field and message. */
+/**
+ * @param {Core} core
+ * @param {ResourceProblem[]} errors
+ * @param {string[]} secrets
+ * @returns {ResourceProblem[]}
+ */
 export function redactErrors(core, errors, secrets) {
   if (!secrets.length) return errors;
   return JSON.parse(core.redact(JSON.stringify(errors), secrets));

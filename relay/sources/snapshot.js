@@ -1,8 +1,12 @@
 // An immutable view of the configuration at one moment: the public model list (what the
 // browser may see) and, apart from it, each model's provider key with its secret (what
 // only the relay uses). Lookups are O(1).
+/** @import { LoadedResources } from '../../web/core.js' */
 export class Snapshot {
-  /** @param {{ models: object[], providerKeys: object[] }} loaded  the core's loadResources() result */
+  /**
+   * @param {Pick<LoadedResources, 'models' | 'providerKeys'> & { shaping?: LoadedResources['shaping'] }} loaded
+   *   the core's loadResources() or loadRows() result
+   */
   constructor(loaded, loadedAt = new Date().toISOString()) {
     this.loadedAt = loadedAt;
     this.models = loaded.models;
