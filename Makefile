@@ -8,7 +8,7 @@ export NODE_PATH := /usr/share/nodejs
 NODE_TESTS := $(wildcard tests/node/*.test.mjs)
 BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
-.PHONY: all setup native native-asan wasm build test test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
+.PHONY: all setup native native-asan wasm build test check-js test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
 
 all: build
 
@@ -33,6 +33,15 @@ wasm: setup
 
 build: native wasm
 
+# The JavaScript checks, before every suite (a few seconds): eslint (eslint.config.js), TypeScript
+# over the page and the relay (tsconfig.json, against web/core.d.ts), and the diagnosis matrix
+# being what scripts/scenario-matrix.mjs generates. npm ci (scripts/setup.sh) installs both tools.
+check-js: setup
+	@echo "== JavaScript checks (eslint, tsc, diagnosis matrix)"
+	@npx --no-install eslint --max-warnings=0 .
+	@npx --no-install tsc -p .
+	@node scripts/scenario-matrix.mjs --check
+
 test-native: native
 	@echo "== native core tests (doctest)"
 	@build/native/tests/native/core_tests
@@ -51,7 +60,7 @@ test-asan: native-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build/native-asan/tests/native/core_tests
 
-test: test-native test-asan test-node test-browser
+test: check-js test-native test-asan test-node test-browser
 
 run: wasm
 	@node relay/main.js --demo
