@@ -21,6 +21,7 @@ import { FileSource } from './sources/file-source.js';
 import { EtcdSource } from './sources/etcd-source.js';
 import { createRelay } from './server.js';
 import { runOnce } from '../web/playground/run.js';
+import { PLAYGROUND_HEADER } from '../web/contract.js';
 import { probeForm } from '../web/playground/state.js';
 import { diagnose } from '../web/playground/render-checklist.js';
 import { FORMATS, exitCodeOf, formatJson, formatJunit, formatText, notTestableEntry, probedEntry, unbuiltEntry } from './check-report.js';
@@ -140,7 +141,7 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
     const api = {
       chat: (modelId, body, sig) => fetch(`${base}/chat`, {
         method: 'POST', cache: 'no-store', signal: sig,
-        headers: { ...headers, 'content-type': 'application/json', 'x-playground': '1' },
+        headers: { ...headers, 'content-type': 'application/json', [PLAYGROUND_HEADER]: '1' },
         body: JSON.stringify({ model: modelId, body }),
       }),
     };

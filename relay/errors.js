@@ -1,12 +1,13 @@
 // The relay's own failures: one JSON shape that says it came from the relay, so the page
-// can tell them from the provider's (docs/contracts.md, "Relay errors").
+// can tell them from the provider's (docs/contracts.md, "Relay errors"). The shape, its
+// reader and the header names are the relay's and the page's shared contract
+// (web/contract.js).
 //
 // The body alone cannot prove where an answer came from: an upstream can send
 // {"error":{"source":"relay",…}} too. So every answer the relay writes itself carries the
-// header RELAY_SOURCE_HEADER: relay, and every forwarded one carries it with "upstream";
+// header SOURCE_HEADER: relay, and every forwarded one carries it with "upstream";
 // upstream headers pass only through an allowlist, so a provider can never set it.
-
-export const RELAY_SOURCE_HEADER = 'x-playground-source';
+import { relayErrorEnvelope } from '../web/contract.js';
 
 const STATUS = {
   unauthorized: 401,
@@ -54,7 +55,7 @@ export class RelayError extends Error {
    * message (server.js redactError).
    */
   toJSON() {
-    return { error: { source: 'relay', kind: this.kind, message: this.message, ...this.extra } };
+    return relayErrorEnvelope(this.kind, this.message, this.extra);
   }
 }
 

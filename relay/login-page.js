@@ -7,7 +7,7 @@
 // the relay's configuration or version. It is one fixed document with its style inline, allowed
 // by its hash alone: no script, no other resource, no form, no framing.
 import { createHash } from 'node:crypto';
-import { RELAY_SOURCE_HEADER } from './errors.js';
+import { RELAY_SOURCE, SOURCE_HEADER } from '../web/contract.js';
 
 // The playground's look (web/playground/playground.css): its colours, light and dark, and its
 // type; the message in the banner's colours.
@@ -81,7 +81,7 @@ export function sendLoginPage(req, res) {
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
-    [RELAY_SOURCE_HEADER]: 'relay',
+    [SOURCE_HEADER]: RELAY_SOURCE,
   });
   res.end(req.method === 'HEAD' ? undefined : PAGE);
 }

@@ -6,8 +6,9 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { RelayError, RELAY_SOURCE_HEADER } from './errors.js';
-import { forwardChat, serverTiming } from './upstream.js';
+import { RelayError } from './errors.js';
+import { PLAYGROUND_HEADER, RELAY_SOURCE, SOURCE_HEADER } from '../web/contract.js';
+import { forwardChat, publicCall, serverTiming } from './upstream.js';
 import { RequestChecker } from './request-checker.js';
 import { sendLoginPage, wantsHtml } from './login-page.js';
 
@@ -33,9 +34,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
 };
-// The header the page sends on every state-changing call. A cross-site page cannot send a
-// custom header without a CORS preflight, which this relay never approves.
-export const PLAYGROUND_HEADER = 'x-playground';
 
 /**
  * @param {{ core, source, sessions, settings, log: Function }} deps
@@ -132,7 +130,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     checkSameOrigin(req, { via: 'cookie' }, { body: false });
     // Stateless sessions: the browser forgets its cookie. (A copied cookie stays valid
     // until it expires or PLAYGROUND_TOKEN / SESSION_SECRET change.)
-    res.writeHead(204, { 'set-cookie': sessions.clearCookieHeader(), 'cache-control': 'no-store', [RELAY_SOURCE_HEADER]: 'relay', ...SECURITY_HEADERS });
+    res.writeHead(204, { 'set-cookie': sessions.clearCookieHeader(), 'cache-control': 'no-store', [SOURCE_HEADER]: RELAY_SOURCE, ...SECURITY_HEADERS });
     res.end();
   }
 
@@ -150,7 +148,30 @@ export function createRelay({ core, source, sessions, settings, log }) {
   function listModels(res) {
     const snap = source.snapshot();
     const status = source.status();
-    sendJson(res, 200, { models: snap.models, source: { state: status.state, loadedAt: snap.loadedAt } });
+    sendJson(res, 200, { models: publicModels(snap), source: { state: status.state, loadedAt: snap.loadedAt } });
+  }
+
+  /**
+   * The snapshot's public models, each direct model with a key carrying `call`: the plan the
+   * chat route calls it with (planFor, the same cached plan), the key as a placeholder and
+   * everything redacted with the key's secrets. So the page shows and copies the URL the relay
+   * calls, never one planned again from other fields. Computed once per snapshot.
+   */
+  const listed = new WeakMap(); // snapshot -> models
+  function publicModels(snap) {
+    let models = listed.get(snap);
+    if (models) return models;
+    models = snap.models.map((model) => {
+      const found = model.kind === 'direct' ? snap.lookup(model.id) : null;
+      if (!found?.key) return model;
+      const { key, shaping } = found;
+      const plan = planFor(snap, found.model, key, shaping);
+      const call = publicCall(plan, { provider: key.provider, adapter: key.adapter, api_base: model.api_base, model_name: model.model_name });
+      const secrets = [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
+      return { ...model, call: secrets.length ? JSON.parse(core.redact(JSON.stringify(call), secrets)) : call };
+    });
+    listed.set(snap, models);
+    return models;
   }
 
   function checkSameOrigin(req, user, { body = true } = {}) {
@@ -162,7 +183,8 @@ export function createRelay({ core, source, sessions, settings, log }) {
     } else if (origin === 'null') {
       throw new RelayError('cross_site', 'cross-site requests are refused');
     }
-    // A cookie rides along on any request a browser makes; the custom header cannot.
+    // A cookie rides along on any request a browser makes; the custom header cannot (a
+    // cross-site page cannot send it without a CORS preflight, which this relay never approves).
     if (user.via === 'cookie' && req.headers[PLAYGROUND_HEADER] !== '1') {
       throw new RelayError('cross_site', `browser calls must send the ${PLAYGROUND_HEADER}: 1 header`, { reason: 'missing_playground_header' });
     }
@@ -429,11 +451,11 @@ function readBody(req, limit, budget) {
   });
 }
 
-// Everything the relay answers itself says so (RELAY_SOURCE_HEADER): a forwarded answer
+// Everything the relay answers itself says so (SOURCE_HEADER): a forwarded answer
 // says "upstream", and no upstream header passes that could say otherwise.
 function sendJson(res, status, value) {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', [RELAY_SOURCE_HEADER]: 'relay', ...SECURITY_HEADERS });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', [SOURCE_HEADER]: RELAY_SOURCE, ...SECURITY_HEADERS });
   res.end(body);
 }
 

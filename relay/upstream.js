@@ -9,7 +9,8 @@ import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { RelayError, RELAY_SOURCE_HEADER, fromNetworkError } from './errors.js';
+import { RelayError, fromNetworkError } from './errors.js';
+import { NONCE_HEADER, SOURCE_HEADER, UPSTREAM_SOURCE } from '../web/contract.js';
 
 // Keep-alive pools: a playground user runs many calls against the same provider, and the
 // TLS handshake is most of a call's fixed cost. Sockets are keyed by host:port and were
@@ -78,6 +79,48 @@ function addKeyHeaders(headers, extra, plan, stream) {
     if (name === 'accept' && stream) continue;
     headers[name] = value;
   }
+}
+
+const USER_AGENT = 'model-playground-relay/0.1';
+// What the model list's call plan shows in place of the key.
+export const KEY_PLACEHOLDER = '***';
+
+/**
+ * The headers every call of `plan` sends, whatever its body: `credential` is the key, or
+ * KEY_PLACEHOLDER in the call plan the model list shows (publicCall). forwardChat adds the
+ * body's own (content-length, accept), the request id and the key's default headers.
+ */
+export function planHeaders(plan, credential) {
+  return {
+    'content-type': 'application/json',
+    // Redaction needs the plain bytes: ask for no compression (and decode it if sent anyway).
+    'accept-encoding': 'identity',
+    'user-agent': USER_AGENT,
+    [plan.authHeader]: `${plan.authScheme}${credential}`,
+  };
+}
+
+/**
+ * The call plan of a model as the model list shows it (docs/contracts.md, PublicModel.call):
+ * the method, URL and headers forwardChat sends for `plan`, the key as KEY_PLACEHOLDER, the
+ * headers set per call named, the plan's notes, and `target`, what the core planned from
+ * (for core.curlCommand). Never the key: the caller redacts the whole with the key's secrets.
+ * @param {object} plan    core.planChatCall's result (the relay's own, cached per snapshot)
+ * @param {object} target  { provider, adapter, api_base, model_name } it was planned from
+ */
+export function publicCall(plan, target) {
+  if (!plan?.ok) return { ok: false, error: String(plan?.error ?? 'the call cannot be planned') };
+  return {
+    ok: true,
+    method: 'POST',
+    url: plan.url,
+    headers: Object.entries(planHeaders(plan, KEY_PLACEHOLDER)).map(([name, value]) => ({ name, value })),
+    perCallHeaders: ['content-length', 'accept', ...(plan.gateway ? ['x-aisix-request-id'] : [])],
+    notes: (plan.notes ?? []).map(String),
+    // What the key's settings change in how the call goes (deadlines, TLS, answer reading).
+    gatewayNotes: (plan.gateway?.shaping ?? []).map((n) => ({ code: String(n?.code ?? ''), text: String(n?.text ?? '') })),
+    target,
+  };
 }
 
 /** The model's deadline for this call (plan.gateway.deadlines), when it is shorter than none. */
@@ -200,13 +243,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     let payload = body;
     body = null;
     const headers = {
-      'content-type': 'application/json',
+      ...planHeaders(plan, secret),
       'content-length': payload.length,
       accept: stream ? 'text/event-stream' : 'application/json',
-      // Redaction needs the plain bytes: ask for no compression (and decode it if sent anyway).
-      'accept-encoding': 'identity',
-      'user-agent': 'model-playground-relay/0.1',
-      [plan.authHeader]: `${plan.authScheme}${secret}`,
     };
     // As the gateway: its request id, then the key's default headers (rendered by the core).
     if (requestId) headers['x-aisix-request-id'] = requestId;
@@ -395,7 +434,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
         'cache-control': 'no-store',
         'server-timing': serverTiming(timings),
         ...PROXIED_ANSWER_HEADERS,
-        'x-playground-relay-nonce': nonce,
+        [NONCE_HEADER]: nonce,
       };
       Object.assign(out, forwardedHeaders(core, up.headers, secrets));
       res.writeHead(status, out);
@@ -457,7 +496,7 @@ function codingsOf(header) {
 // A forwarded answer is the provider's bytes under the relay's origin: never run, framed or
 // sniffed as anything but what its type says.
 const PROXIED_ANSWER_HEADERS = {
-  [RELAY_SOURCE_HEADER]: 'upstream',
+  [SOURCE_HEADER]: UPSTREAM_SOURCE,
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
 };

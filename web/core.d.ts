@@ -200,12 +200,14 @@ export interface RelayErrorBody {
 
 export interface Outcome {
   /**
-   * A failure the page knows to be the relay's own (see web/playground/api.js
+   * A failure the page knows to be the relay's own (see web/contract.js
    * relayErrorFromText), or the page's own `relay_unreachable`. Read: kind, phase, reason,
    * category, location, status, detail; never the message.
    */
   relayError?: { kind: string; message: string; reason?: RelayReason; detail?: string; [k: string]: unknown };
   status?: number;
+  /** The user stopped the run (the page's Stop): the checklist says so instead of blaming a step. */
+  aborted?: boolean;
   contentType?: string;
   /**
    * The response's headers, lower-case names. The relay's own ones decide whose a relay-shaped
@@ -303,7 +305,24 @@ export interface PublicModel {
   testable: boolean; reason?: string; targets?: string[];
   /** Direct models whose key exists: how the gateway shapes the call (public view) and what a pass here does not prove. */
   gateway?: { shaping: GatewayShaping; differences: GatewayDifference[] };
+  /**
+   * The relay's model list only (not LoadedResources), for direct models whose key exists: the
+   * call the relay makes for this model, as it makes it (relay/upstream.js publicCall).
+   */
+  call?: CallPlan;
 }
+
+/**
+ * How the relay calls a model: method, URL and the headers every call sends, the key as `***`;
+ * `perCallHeaders` are set per call (content-length, accept, x-aisix-request-id); `target` is
+ * what the core planned the call from (curlCommand's input). Never the key: redacted with the
+ * key's secrets.
+ */
+export type CallPlan =
+  | { ok: true; method: 'POST'; url: string; headers: Array<{ name: string; value: string }>; perCallHeaders: string[];
+      notes: string[]; gatewayNotes: Array<{ code: string; text: string }>;
+      target: { provider: string; adapter: string; api_base: string; model_name: string } }
+  | { ok: false; error: string };
 export interface ResourceProblem { entry: string; field: string; message: string }
 export interface LoadedResources {
   ok: boolean; errors: ResourceProblem[]; warnings: ResourceProblem[]; models: PublicModel[];
@@ -352,4 +371,9 @@ export interface Core {
   loadRows(rows: Array<{ kind: string; id: string; value: string }>): LoadedResources;
 }
 
-export declare function loadCore(options?: { wasmBinary?: Uint8Array }): Promise<Core>;
+/**
+ * Browser: fetches dist/playground-core.wasm; Node: reads it unless `wasmBinary` is given.
+ * Another build of the same core comes as its own Emscripten glue, `createModule`, with its
+ * own `wasmBinary` (required with it): how relay/core.js loads relay/dist.
+ */
+export declare function loadCore(options?: { wasmBinary?: Uint8Array; createModule?: (moduleOptions: { wasmBinary?: Uint8Array }) => Promise<unknown> }): Promise<Core>;

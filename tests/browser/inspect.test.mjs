@@ -36,6 +36,10 @@ test('the request sent, the masked key, the raw stream and Copy as curl', async 
   assert.match(upstream, /Authorization: Bearer \*\*\*/);
 
   const curl = await inspect(pg).locator('pre.curl').textContent();
+  // The URL is the relay's own call plan from the model list, not one the page planned.
+  const { call } = (await world.relay.models()).find((m) => m.display_name === MODELS.echo);
+  assert.equal(upstream.split('\n')[0], `POST ${call.url}`);
+  assert.ok(curl.startsWith(`curl '${call.url}'`), curl.split('\n')[0]);
   assert.match(curl, /\$PROVIDER_KEY/);
   assert.match(curl, /\/v1\/chat\/completions/);
   assert.match(curl, /Inspect me/);

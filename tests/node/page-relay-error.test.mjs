@@ -6,7 +6,7 @@
 // against answers built here, as the relay would send them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayErrorFromText, SOURCE_HEADER } from '../../web/playground/api.js';
+import { relayErrorFromText, SOURCE_HEADER } from '../../web/contract.js';
 import { runOnce } from '../../web/playground/run.js';
 import { loadCore } from '../../web/core.js';
 

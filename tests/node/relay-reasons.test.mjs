@@ -252,13 +252,16 @@ test('the first-byte timeout: streaming is advised only when the request did not
 
 test('a config error carries the plan\'s explanation in `detail`, redacted like the message', async () => {
   // A base URL the core refuses, whose explanation quotes the key (as a URL with the key in
-  // it would). The relay plans each model once per snapshot: m-config is called only here.
+  // it would). The relay plans each model once per snapshot (for the model list and the chat
+  // route alike): the plan is replaced in a snapshot of its own.
   relay.core.planChatCall = () => ({ ok: false, error: `the base URL https://u:${SECRET}@x.example/v1 carries credentials` });
   let r;
   try {
+    assert.equal(await relay.source.reload(), true);
     r = await relay.chat(ids.config, hello());
   } finally {
     delete relay.core.planChatCall; // the class's own method again
+    assert.equal(await relay.source.reload(), true);
   }
   assert.equal(r.status, 503);
   const { error } = await r.json();

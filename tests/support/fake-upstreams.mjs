@@ -133,7 +133,7 @@ export const scenarios = {
   },
   // Records what the relay sent (headers and body) for assertions.
   inspect(req, res, body, ctx) {
-    ctx.server.seen.push({ headers: req.headers, body, url: req.url });
+    ctx.server.seen.push({ method: req.method, headers: req.headers, body, url: req.url });
     json(res, 200, completion(body.model));
   },
 };

@@ -1,10 +1,8 @@
 // The relay's HTTP API, as the page calls it: same-origin credentials (the HttpOnly session
-// cookie) and the custom header the relay requires of browsers on state-changing calls.
-
-export const PLAYGROUND_HEADER = 'x-playground';
-// Every response of the relay says who wrote it: "relay" for its own, "upstream" for a
-// forwarded answer. The relay lets no upstream header of that name through.
-export const SOURCE_HEADER = 'x-playground-source';
+// cookie) and the custom header the relay requires of browsers on state-changing calls. The
+// names and the error envelope's reader are the relay's and the page's shared contract
+// (../contract.js).
+import { PLAYGROUND_HEADER, relayErrorFromText, relayUnreachable } from '../contract.js';
 
 export class RelayApi {
   /** @param {string} base  the path prefix, e.g. "/api/playground" */
@@ -23,13 +21,13 @@ export class RelayApi {
         credentials: 'same-origin', headers: { accept: 'application/json', [PLAYGROUND_HEADER]: '1' }, signal, cache: 'no-store',
       });
     } catch (err) {
-      return { ok: false, status: 0, error: { kind: 'relay_unreachable', message: `the relay could not be reached (${err?.message ?? err})` } };
+      return { ok: false, status: 0, error: relayUnreachable(`the relay could not be reached (${err?.message ?? err})`) };
     }
     const text = await res.text();
-    const parsed = parseJson(text);
     if (!res.ok) {
-      return { ok: false, status: res.status, error: relayErrorOf(parsed) ?? { kind: `http_${res.status}`, message: text.slice(0, 300) } };
+      return { ok: false, status: res.status, error: relayErrorFromText(text, res.headers) ?? { kind: `http_${res.status}`, message: text.slice(0, 300) } };
     }
+    const parsed = parseJson(text);
     if (!parsed || !Array.isArray(parsed.models)) {
       return { ok: false, status: res.status, error: { kind: 'bad_reply', message: 'the relay answered the model list with something that is not a list' } };
     }
@@ -51,41 +49,6 @@ export class RelayApi {
 
 function parseJson(text) {
   try { return JSON.parse(text); } catch { return null; }
-}
-
-/**
- * The relay marks its own failures {error: {source: "relay", kind, message, ...}}
- * (docs/contracts.md, "Relay errors"); anything else with an error is the provider's, left
- * for the core to read.
- */
-export function relayErrorOf(parsed) {
-  const error = parsed && typeof parsed === 'object' ? parsed.error : null;
-  if (error && typeof error === 'object' && error.source === 'relay' && typeof error.kind === 'string') return error;
-  return null;
-}
-
-/**
- * The relay's own failure in a response, or null. The body alone proves nothing: an upstream
- * can send {"error": {"source": "relay", ...}} too. So it is the relay's only when the
- * response says SOURCE_HEADER: relay; a relay-shaped body without it is the provider's,
- * left for the core to read.
- * @param {string} text  the response body
- * @param {Headers | Record<string, string> | null | undefined} headers  the response's
- *   headers (a fetch Headers, or a plain object such as Object.fromEntries(headers))
- */
-export function relayErrorFromText(text, headers) {
-  if (headerValue(headers, SOURCE_HEADER) !== 'relay') return null;
-  return relayErrorOf(parseJson(text));
-}
-
-// A header's value, or null; names compared without case, the value trimmed as fetch does.
-function headerValue(headers, name) {
-  if (!headers || typeof headers !== 'object') return null;
-  if (typeof headers.get === 'function') return headers.get(name)?.trim() ?? null;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name && typeof value === 'string') return value.trim();
-  }
-  return null;
 }
 
 /**

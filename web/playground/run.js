@@ -2,7 +2,8 @@
 // core.openStream, a whole body through core.validateCompletion), measure the times in the
 // page, and return what happened as the core's Outcome (for core.diagnose) plus what the
 // inspect view shows. Never throws: every failure is part of the outcome.
-import { parseServerTiming, relayErrorFromText } from './api.js';
+import { parseServerTiming } from './api.js';
+import { relayErrorFromText, relayUnreachable } from '../contract.js';
 
 // The raw response kept for the inspect view; the decoded answer is never cut.
 export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
@@ -62,7 +63,7 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
   } catch (err) {
     run.timing.total = performance.now() - t0;
     if (isAbort(err, signal)) run.aborted = true;
-    else run.relayError = { kind: 'relay_unreachable', message: `the page could not reach the relay (${err?.message ?? err}); is it still running?` };
+    else run.relayError = relayUnreachable(`the page could not reach the relay (${err?.message ?? err}); is it still running?`);
     return finish(run, model4core, request);
   }
 

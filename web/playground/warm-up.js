@@ -26,7 +26,6 @@ const STEPS = [
     const built = core.buildRequest({ system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Again' }], params: { temperature: 0.5, max_tokens: 16 }, stream: true, model: MODEL });
     if (built?.ok) core.curlCommand(MODEL, built.body);
   },
-  (core) => { core.planChatCall(MODEL); },
   (core) => {
     const stream = core.openStream();
     try {

@@ -1,0 +1,127 @@
+// The model list carries each model's call plan (PublicModel.call): the method, URL and
+// headers the relay calls the model with, the key as a placeholder. These tests call every
+// model through the relay against a local provider that records what it got, and check that
+// the plan listed is the call made, that no key is ever in the list, and that the page's
+// inspect view and "Copy as curl" show the relay's URL, not one planned again from the
+// model's own provider.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeUpstream } from '../support/fake-upstreams.mjs';
+import { startRelay } from '../support/relay-harness.mjs';
+import { upstreamInfo } from '../../web/playground/upstream-view.js';
+
+const SECRETS = {
+  PLAN_OPENAI: 'sk-proj-TESTSECRETplanopenai000000000000-PLAN',
+  PLAN_ANTHROPIC: 'sk-ant-api03-TESTSECRETplananthropic0000000-PLAN',
+  PLAN_AZURE: 'azTESTSECRETplan0123456789abcdef0123',
+  PLAN_HEADER: 'TESTSECRETheader-value-0123456789',
+};
+
+let up;
+let relay;
+
+function resources() {
+  const base = `http://127.0.0.1:${up.port}/inspect`;
+  return {
+    _format_version: '1',
+    provider_keys: [
+      { display_name: 'k-openai', provider: 'openai-compatible', adapter: 'openai', api_base: `${base}/v1`, api_key: '${PLAN_OPENAI}' },
+      // Called at /v1/chat/completions on its base: a plan made from the model's provider
+      // ("openai") would name another path.
+      { display_name: 'k-anthropic', provider: 'anthropic', api_base: base, api_key: '${PLAN_ANTHROPIC}' },
+      { display_name: 'k-azure', provider: 'azure', adapter: 'azure-openai', api_base: base, api_key: '${PLAN_AZURE}' },
+      { display_name: 'k-shaped', provider: 'vllm', adapter: 'openai', api_base: `${base}/v1`, api_key: '${PLAN_OPENAI}',
+        request: { default_headers: { 'X-Tenant': 'acme', 'x-secret': '${PLAN_HEADER}' } } },
+    ],
+    models: [
+      { display_name: 'm-openai', provider: 'openai', model_name: 'gpt-4.1-mini', provider_key: 'k-openai' },
+      { display_name: 'm-anthropic', provider: 'openai', model_name: 'claude-sonnet-4-5', provider_key: 'k-anthropic' },
+      { display_name: 'm-azure', provider: 'openai', model_name: 'my-deployment', provider_key: 'k-azure' },
+      { display_name: 'm-shaped', provider: 'vllm', model_name: 'llama-3', provider_key: 'k-shaped' },
+      { display_name: 'm-failover', routing: { strategy: 'failover', targets: [{ model: 'm-openai' }, { model: 'm-azure' }] } },
+    ],
+  };
+}
+
+before(async () => {
+  up = await startFakeUpstream();
+  relay = await startRelay({ resources: resources(), env: { ...SECRETS, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${up.port}` } });
+});
+
+after(async () => {
+  await relay?.stop();
+  await up?.stop();
+});
+
+const hello = { messages: [{ role: 'user', content: 'Plan me' }], stream: false };
+const keyOf = { 'm-openai': SECRETS.PLAN_OPENAI, 'm-anthropic': SECRETS.PLAN_ANTHROPIC, 'm-azure': SECRETS.PLAN_AZURE, 'm-shaped': SECRETS.PLAN_OPENAI };
+
+test('the model list carries each direct model\'s call plan, and never a key', async () => {
+  const r = await relay.call('/api/playground/models');
+  const text = await r.text();
+  for (const secret of Object.values(SECRETS)) assert.equal(text.includes(secret), false, `${secret.slice(0, 8)}… is not in the list`);
+  const { models } = JSON.parse(text);
+  for (const name of Object.keys(keyOf)) {
+    const { call } = models.find((m) => m.display_name === name);
+    assert.equal(call.ok, true, name);
+    assert.equal(call.method, 'POST');
+    assert.match(call.url, new RegExp(`^http://127\\.0\\.0\\.1:${up.port}/inspect/`), name);
+    assert.ok(call.headers.some((h) => h.value.includes('***')), `${name}: the key as a placeholder`);
+    assert.deepEqual(Object.keys(call.target).sort(), ['adapter', 'api_base', 'model_name', 'provider']);
+  }
+  assert.equal(models.find((m) => m.display_name === 'm-failover').call, undefined, 'a multi-target model has no single call');
+  const azure = models.find((m) => m.display_name === 'm-azure').call;
+  assert.match(azure.url, /\/openai\/deployments\/my-deployment\/chat\/completions\?api-version=/);
+  assert.ok(azure.headers.some((h) => h.name === 'api-key' && h.value === '***'));
+});
+
+test('the plan listed is the call the relay makes: method, URL and every listed header', async () => {
+  const models = await relay.models();
+  for (const [name, key] of Object.entries(keyOf)) {
+    const model = models.find((m) => m.display_name === name);
+    const before = up.seen.length;
+    const r = await relay.chat(model.id, hello);
+    assert.equal(r.status, 200, `${name}: ${await r.text()}`);
+    assert.equal(up.seen.length, before + 1, `${name}: one call`);
+    const got = up.seen.at(-1);
+    const url = new URL(model.call.url);
+    assert.equal(got.method, model.call.method, name);
+    assert.equal(got.url, `${url.pathname}${url.search}`, `${name}: the path and query`);
+    assert.equal(got.headers.host, url.host, `${name}: the host`);
+    for (const { name: header, value } of model.call.headers) {
+      assert.equal(got.headers[header], value.replace('***', key), `${name}: ${header}`);
+    }
+    for (const header of model.call.perCallHeaders) assert.ok(header in got.headers, `${name}: ${header} is set per call`);
+  }
+});
+
+test('the page shows and copies the relay\'s URL (inspect view, Copy as curl), not a URL planned from the model\'s provider', async () => {
+  const core = relay.core;
+  const models = await relay.models();
+  for (const name of Object.keys(keyOf)) {
+    const model = models.find((m) => m.display_name === name);
+    const body = core.buildRequest({ messages: hello.messages, stream: false, model: { model_name: model.model_name, provider: model.provider } }).body;
+    const info = upstreamInfo(core, model, body);
+    assert.equal(info.summary.split('\n')[0], `POST ${model.call.url}`, name);
+    assert.ok(info.curl.startsWith(`curl '${model.call.url}'`), `${name}: ${info.curl.split('\n')[0]}`);
+    assert.match(info.curl, /\$PROVIDER_KEY/);
+    for (const secret of Object.values(SECRETS)) assert.equal(`${info.summary}${info.curl}`.includes(secret), false);
+  }
+  // The model's own provider would have planned another URL for the Anthropic key.
+  const anthropic = models.find((m) => m.display_name === 'm-anthropic');
+  const fromModel = core.planChatCall({ provider: anthropic.provider, api_base: anthropic.api_base, model_name: anthropic.model_name });
+  assert.notEqual(fromModel.url, anthropic.call.url, 'the case this guards against');
+  assert.equal(anthropic.call.url, `http://127.0.0.1:${up.port}/inspect/v1/chat/completions`);
+});
+
+test('a model the relay cannot plan says why in the inspect view, with no curl', async () => {
+  const core = relay.core;
+  const info = upstreamInfo(core, { call: { ok: false, error: 'the base URL has no host' } }, { messages: [] });
+  assert.equal(info.summary, '# the relay cannot build this call: the base URL has no host');
+  assert.equal(info.curl, null);
+  assert.match(info.curlMissing, /No curl command/);
+});
+
+test('no secret in anything the relay returned or logged', () => {
+  assert.deepEqual(relay.leaks(Object.values(SECRETS)), []);
+});
