@@ -1,6 +1,7 @@
-// web/playground/live.js: streamed text reaches the answer a frame's worth at a time, and
-// Stop ends the writing at once even when the display is behind. Frames are stepped by
-// hand here (a fake requestAnimationFrame), so each test knows exactly how many ran.
+// web/playground/live.js: streamed text is drawn a frame's worth at a time, and Stop ends
+// the drawing at once even when the display is behind. live.js only draws: the answer's text
+// is the run's Result (web/core.js gathers it), which the run's final render shows. Frames
+// are stepped by hand here (a fake requestAnimationFrame), so each test knows exactly how many ran.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveText, FRAME_CHARS } from '../../web/playground/live.js';
@@ -19,24 +20,23 @@ async function frame() {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
-/** A pane whose DOM nodes only record what was appended to them. */
+/** A pane whose DOM nodes only record what was appended to them (as SegmentedText's `text`). */
 function pane(live, id) {
-  const answer = { content: '', reasoning: '' };
   const shown = { content: '', reasoning: '' };
-  live.start(id, answer);
+  live.start(id);
   live.attach(id, {
-    content: { append: (t) => { shown.content += t; } },
-    reasoningText: { append: (t) => { shown.reasoning += t; } },
+    content: { append: (t) => { shown.content += t; }, get text() { return shown.content; } },
+    reasoningText: { append: (t) => { shown.reasoning += t; }, get text() { return shown.reasoning; } },
     reasoning: { hidden: true },
   });
-  return { answer, shown };
+  return { shown };
 }
 
 const megabyte = (ch) => Array.from({ length: 64 }, (_, i) => `${ch}${i}`.padEnd(16 * 1024, ch));
 
-test('a megabyte that arrived at once is written a frame’s worth at a time, all of it', async () => {
+test('a megabyte that arrived at once is drawn a frame’s worth at a time, all of it', async () => {
   const live = new LiveText();
-  const { answer, shown } = pane(live, 0);
+  const { shown } = pane(live, 0);
   const parts = megabyte('a');
   for (const part of parts) live.push(0, { content: part });
   let done = false;
@@ -51,14 +51,13 @@ test('a megabyte that arrived at once is written a frame’s worth at a time, al
   }
   await finished;
   assert.ok(most <= FRAME_CHARS, `at most a frame's worth per frame (${most} characters in one)`);
-  assert.equal(answer.content, parts.join(''));
-  assert.equal(shown.content, answer.content, 'every character reached the DOM');
-  assert.ok(count >= Math.ceil(answer.content.length / FRAME_CHARS), `${count} frames for ${answer.content.length} characters`);
+  assert.equal(shown.content, parts.join(''), 'every character reached the DOM');
+  assert.ok(count >= Math.ceil(shown.content.length / FRAME_CHARS), `${count} frames for ${shown.content.length} characters`);
 });
 
-test('Stop while the display is behind: no more frames are awaited, the answer keeps every character', async () => {
+test('Stop while the display is behind: no more frames are awaited, nothing more is drawn', async () => {
   const live = new LiveText();
-  const { answer, shown } = pane(live, 0);
+  const { shown } = pane(live, 0);
   const reasoning = 'thinking '.repeat(5_000);
   live.push(0, { reasoning });
   const parts = megabyte('b');
@@ -74,8 +73,7 @@ test('Stop while the display is behind: no more frames are awaited, the answer k
   for (let i = 0; i < 5 && !done; i++) await Promise.resolve();
   assert.ok(done, 'finish() resolved on Stop, with no further frame');
   await finished;
-  assert.equal(answer.content, parts.join(''), 'the content that had arrived is all in the answer');
-  assert.equal(answer.reasoning, reasoning, 'and the reasoning');
+  assert.deepEqual(live.drawn(0), { content: '', reasoning: '' }, 'the pane is done with');
   assert.equal(shown.content.length + shown.reasoning.length, shownAtStop, 'nothing more is drawn frame by frame after Stop');
   await frame();
   assert.equal(shown.content.length + shown.reasoning.length, shownAtStop, 'not even by a frame requested before Stop');
@@ -83,15 +81,27 @@ test('Stop while the display is behind: no more frames are awaited, the answer k
 
 test('Stop before the run’s end: finish() resolves without waiting for a frame', async () => {
   const live = new LiveText();
-  const { answer } = pane(live, 0);
+  const { shown } = pane(live, 0);
   live.push(0, { content: 'partial answer' });
   const stop = new AbortController();
   stop.abort();
   await live.finish(0, stop.signal);
-  assert.equal(answer.content, 'partial answer');
+  assert.equal(shown.content, '', 'nothing drawn after Stop');
+  assert.equal(live.panes.size, 0);
 });
 
-test('two panes: Stop ends both, each keeps its own text', async () => {
+test('drawn(): what a running pane shows so far, for a save while it runs', async () => {
+  const live = new LiveText();
+  pane(live, 0);
+  live.push(0, { reasoning: 'hmm ' });
+  live.push(0, { content: 'partial' });
+  assert.deepEqual(live.drawn(0), { content: '', reasoning: '' }, 'nothing before a frame');
+  await frame();
+  assert.deepEqual(live.drawn(0), { content: 'partial', reasoning: 'hmm ' });
+  assert.deepEqual(live.drawn(5), { content: '', reasoning: '' }, 'a pane that is not running');
+});
+
+test('two panes: Stop ends both, each drew its own text', async () => {
   const live = new LiveText();
   const a = pane(live, 0);
   const b = pane(live, 1);
@@ -102,7 +112,7 @@ test('two panes: Stop ends both, each keeps its own text', async () => {
   await frame();
   stop.abort();
   await both;
-  assert.equal(a.answer.content, megabyte('x').join(''));
-  assert.equal(b.answer.content, megabyte('y').join(''));
+  assert.ok(megabyte('x').join('').startsWith(a.shown.content) && a.shown.content.length > 0);
+  assert.ok(megabyte('y').join('').startsWith(b.shown.content) && b.shown.content.length > 0);
   assert.equal(live.panes.size, 0);
 });

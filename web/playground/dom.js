@@ -37,6 +37,32 @@ export function replaceChildren(el, ...children) {
   return el;
 }
 
+/**
+ * Runs `fn` (a re-render) without losing the focused control of `root`, matched again by
+ * its name or action.
+ * @param {ShadowRoot} root
+ * @param {() => void} fn
+ */
+export function keepFocus(root, fn) {
+  const active = /** @type {HTMLElement | null} */ (root.activeElement);
+  const key = active && (active.getAttribute('name') ? `[name="${active.getAttribute('name')}"]` : active.dataset?.action ? `[data-action="${active.dataset.action}"]` : null);
+  fn();
+  if (key && !root.activeElement) /** @type {HTMLElement | null} */ (root.querySelector(key))?.focus();
+}
+
+/**
+ * Shows `text` in a banner (its kind in data-kind), or hides it when there is none.
+ * @param {HTMLElement} banner
+ * @param {string | null} text
+ * @param {string} kind
+ */
+export function showBanner(banner, text, kind) {
+  if (!text) { banner.hidden = true; banner.textContent = ''; delete banner.dataset.kind; return; }
+  banner.textContent = text;
+  banner.dataset.kind = kind;
+  banner.hidden = false;
+}
+
 let idCounter = 0;
 /** A document-unique id for label/aria wiring inside one shadow root. */
 export function uid(prefix) {

@@ -25,6 +25,26 @@ export function readImage(file) {
   });
 }
 
+/**
+ * Reads the files that may be attached, in order; says why of each that may not.
+ * @param {File[]} files
+ * @returns {Promise<{ images: object[], problems: string[] }>}
+ */
+export async function readImages(files) {
+  const images = [];
+  const problems = [];
+  for (const file of files) {
+    const problem = imageProblem(file);
+    if (problem) { problems.push(problem); continue; }
+    try {
+      images.push(await readImage(file));
+    } catch (err) {
+      problems.push(`${file.name}: ${err.message}`);
+    }
+  }
+  return { images, problems };
+}
+
 /** The image files of a paste, if any. */
 export function pastedFiles(event) {
   const items = [...(event.clipboardData?.items ?? [])];

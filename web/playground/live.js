@@ -13,13 +13,16 @@ const FRAME_FALLBACK_MS = 100;
 
 export class LiveText {
   constructor() {
-    this.panes = new Map(); // pane -> { answer, refs, content: [], reasoning: [] }
+    this.panes = new Map(); // pane -> { refs, content: [], reasoning: [] }: what is not drawn yet
     this.frame = 0;
   }
 
-  /** Starts buffering for a pane; `answer` is the state object that accumulates the text. */
-  start(pane, answer) {
-    this.panes.set(pane, { answer, refs: null, content: [], reasoning: [] });
+  /**
+   * Starts drawing a pane's running answer. The display only: the answer's text is the run's
+   * (the stream's Result, gathered once in web/core.js), which the run's final render shows.
+   */
+  start(pane) {
+    this.panes.set(pane, { refs: null, content: [], reasoning: [] });
   }
 
   /** (Re)binds the DOM nodes of a pane's running answer (after a re-render). */
@@ -36,7 +39,13 @@ export class LiveText {
     this.#schedule();
   }
 
-  /** Writes up to `limit` characters of what is buffered (one frame's worth), per pane. */
+  /** What is drawn of a pane's running answer so far (for a save while it runs). */
+  drawn(pane) {
+    const refs = this.panes.get(pane)?.refs;
+    return { content: refs?.content.text ?? '', reasoning: refs?.reasoningText.text ?? '' };
+  }
+
+  /** Draws up to `limit` characters of what is buffered (one frame's worth), per pane. */
   flush(limit = FRAME_CHARS) {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -45,43 +54,33 @@ export class LiveText {
       let budget = limit;
       const reasoning = take(entry.reasoning, budget);
       budget -= reasoning.length;
-      if (reasoning) {
-        entry.answer.reasoning += reasoning;
-        if (entry.refs) {
-          entry.refs.reasoningText.append(reasoning);
-          entry.refs.reasoning.hidden = false;
-        }
+      if (reasoning && entry.refs) {
+        entry.refs.reasoningText.append(reasoning);
+        entry.refs.reasoning.hidden = false;
       }
       const content = take(entry.content, budget);
-      if (content) {
-        entry.answer.content += content;
-        entry.refs?.content.append(content);
-      }
+      if (content) entry.refs?.content.append(content);
       if (entry.reasoning.length || entry.content.length) more = true;
     }
     if (more) this.#schedule();
   }
 
   /**
-   * Resolves once everything buffered for the pane is written, a frame's worth at a time.
-   * Stop (`signal` aborted) ends the writing at once, even when the whole answer had already
+   * Resolves once everything buffered for the pane is drawn, a frame's worth at a time.
+   * Stop (`signal` aborted) ends the drawing at once, even when the whole answer had already
    * arrived and only its display was behind (a fast provider, a megabyte in eight frames):
-   * the rest goes straight into the answer's state, which the run's final render shows, so
-   * Stop never waits for frames and nothing received is lost.
+   * what is not drawn is dropped here, and the run's final render shows the whole answer
+   * from its Result, so Stop never waits for frames and nothing received is lost.
    */
   async finish(pane, signal) {
     const entry = this.panes.get(pane);
     while (entry && (entry.content.length || entry.reasoning.length) && !signal?.aborted) {
-      // A hidden tab draws nothing and gets a frame a second at most: write it all at once.
+      // A hidden tab draws nothing and gets a frame a second at most: draw it all at once.
       if (globalThis.document?.hidden) { this.flush(Infinity); break; }
       // The frame's one writer is the scheduled flush (every pane, a frame's worth each);
       // this only waits for it. Writing here too would double the work of that frame.
       this.#schedule();
-      if (await nextFrame(signal) === 'timer') this.flush(); // no frame came: write anyway
-    }
-    if (entry) {
-      entry.answer.reasoning += entry.reasoning.splice(0).join('');
-      entry.answer.content += entry.content.splice(0).join('');
+      if (await nextFrame(signal) === 'timer') this.flush(); // no frame came: draw anyway
     }
     this.panes.delete(pane);
   }

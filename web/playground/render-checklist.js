@@ -19,33 +19,13 @@ const STATUS_ICONS = { pass: '✓', fail: '✗', not_reached: '–' };
 // UTF-8 bytes as the core counts): a megabyte is not serialised and parsed again for that.
 export const DIAGNOSE_TEXT_CHARS = 4 * 1024;
 
-// Cores known to read those sizes (see learnsTextLengths); any other gets the whole text,
-// slower but right.
-const readsLengths = new WeakSet();
-
 /** The core's diagnosis of an outcome (every step "not reached" if the core failed). */
 export function diagnose(core, outcome) {
   try {
-    return core.diagnose(readsLengths.has(core) ? boundedOutcome(outcome) : outcome);
+    return core.diagnose(boundedOutcome(outcome));
   } catch (err) {
     return placeholder(`The checklist could not be computed: ${err?.message ?? err}`);
   }
-}
-
-/**
- * Asks the core once whether it reads contentLength: a tiny answer declared much longer must
- * come back with the declared size in its evidence. (Once every core does, this can go.)
- */
-export function learnsTextLengths(core) {
-  const declared = 987_654_321;
-  const outcome = {
-    status: 200, contentType: 'text/event-stream', model: { provider: 'openai', model_name: 'warm-up', api_base: 'https://api.openai.com/v1' },
-    result: { ok: true, content: 'OK', contentLength: declared, reasoning: '', toolCalls: [], finishReason: 'stop', usage: null, model: 'warm-up', done: true, findings: [] },
-  };
-  try {
-    if (JSON.stringify(core.diagnose(outcome)).includes(String(declared))) readsLengths.add(core);
-  } catch { /* an older or broken core: keep sending whole texts */ }
-  return readsLengths.has(core);
 }
 
 /** The outcome with the result's long texts cut to an excerpt and their sizes beside them. */

@@ -20,7 +20,8 @@ function answerText(answer, key, cls) {
   let entry = answerTexts.get(answer);
   if (!entry) { entry = {}; answerTexts.set(answer, entry); }
   const cached = entry[key];
-  if (cached && cached.segments.text === answer[key]) return cached;
+  // A running answer's DOM is live.js's, which draws the stream into it: kept as it is.
+  if (cached && (answer.status === 'running' || cached.segments.text === answer[key])) return cached;
   entry[key] = longText(cls, answer[key]);
   return entry[key];
 }

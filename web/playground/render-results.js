@@ -53,6 +53,28 @@ export function renderResults(r, pane, { onCopy } = {}) {
 }
 
 /**
+ * Every pane's card: its last run's results, or a hint before the first.
+ * @param {object[]} results  per pane
+ * @param {number} paneCount
+ */
+export function renderResultCards(results, paneCount) {
+  const cards = [];
+  for (let p = 0; p < paneCount; p++) {
+    const r = results[p];
+    cards.push(r ? renderResults(r, p) : h('article', { class: 'pane-results empty', dataset: { pane: p } },
+      h('p', { class: 'hint', text: 'Run a message or test the connection: the times, tokens, cost and checklist show here.' })));
+  }
+  return cards;
+}
+
+/** One pane's card replaced in the grid (the others are left as they are). */
+export function replaceResultCard(grid, r, pane) {
+  const old = grid.querySelector(`.pane-results[data-pane="${pane}"]`);
+  const card = renderResults(r, pane);
+  if (old) old.replaceWith(card); else grid.appendChild(card);
+}
+
+/**
  * "What this test does not cover": the core's differences between this direct call and
  * gateway traffic for the model (no caller key, guardrails, cache, the Messages API, …),
  * only those its configuration makes real. Nothing when there are none.

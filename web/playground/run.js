@@ -12,8 +12,6 @@ export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
 // keep flowing between slices).
 const PUSH_SLICE_BYTES = 2 * 1024;
 const TASK_BUDGET_MS = 8;
-// How much of the answer's text the stream's end hands back (the page has the rest).
-const RESULT_EXCERPT_CHARS = 4 * 1024;
 
 export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
@@ -34,9 +32,8 @@ export function yieldToBrowser() {
  * @param {object} o.body      the chat-completions body from core.buildRequest
  * @param {AbortSignal} o.signal
  * @param {(delta: object) => void} [o.onDelta]   each decoded stream delta, in order
- * @param {(info: object) => void} [o.onResponse] status and headers, when they arrive
  */
-export async function runOnce({ core, api, model, body, signal, onDelta = () => {}, onResponse = () => {} }) {
+export async function runOnce({ core, api, model, body, signal, onDelta = () => {} }) {
   const t0 = performance.now();
   const run = {
     streamed: false,
@@ -72,7 +69,6 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
   run.contentType = res.headers.get('content-type') ?? '';
   run.headers = Object.fromEntries(res.headers.entries());
   run.timing.server = parseServerTiming(res.headers.get('server-timing'));
-  onResponse({ status: run.status, contentType: run.contentType, headers: run.headers });
 
   if (run.contentType.toLowerCase().startsWith('text/event-stream') && res.body) {
     run.streamed = true;
@@ -104,10 +100,6 @@ async function readStream(core, res, run, signal, t0, onDelta, shaping) {
   const stream = core.openStream(shaping ? { shaping } : {});
   const reader = res.body.getReader();
   const text = new TextDecoder();
-  // The answer as the deltas carried it: the page keeps its own copy, so the stream's end
-  // need not hand a megabyte back (see endStream).
-  const content = [];
-  const reasoning = [];
   let taskStart = performance.now();
   const pause = async () => {
     if (performance.now() - taskStart <= TASK_BUDGET_MS) return;
@@ -138,8 +130,6 @@ async function readStream(core, res, run, signal, t0, onDelta, shaping) {
           if (run.timing.firstToken === null && (delta.content || delta.reasoning || delta.toolCalls)) {
             run.timing.firstToken = performance.now() - t0;
           }
-          if (delta.content) content.push(delta.content);
-          if (delta.reasoning) reasoning.push(delta.reasoning);
           onDelta(delta);
         }
       }
@@ -150,32 +140,16 @@ async function readStream(core, res, run, signal, t0, onDelta, shaping) {
       await pause();
     }
     run.raw += text.decode();
-    // end() is a task of its own: it checks the whole stream and builds the Result.
+    // end() is a task of its own: it checks the whole stream and builds the Result. The
+    // answer's text is the one the stream gathered from its deltas (web/core.js): the page
+    // keeps no copy of its own.
     await yieldToBrowser();
-    run.result = endStream(stream, content.join(''), reasoning.join(''));
+    run.result = stream.end();
   } finally {
     stream.free();
     if (run.aborted) reader.cancel().catch(() => {});
   }
   run.timing.total = performance.now() - t0;
-}
-
-/**
- * The stream's Result. The page asks for it without the answer's text (a core that knows
- * the option sends an excerpt and the sizes, contentLength / reasoningLength), and puts back
- * the text it gathered from the deltas: a megabyte answer is not copied, escaped, sent
- * across and parsed a second time in one task. A core without the option sends the whole
- * text, which is the same.
- */
-function endStream(stream, content, reasoning) {
-  const result = stream.end({ textLimit: RESULT_EXCERPT_CHARS });
-  if (result && typeof result === 'object' && ('contentLength' in result || 'reasoningLength' in result)) {
-    result.content = content;
-    result.reasoning = reasoning;
-    delete result.contentLength;
-    delete result.reasoningLength;
-  }
-  return result;
 }
 
 function isAbort(err, signal) {

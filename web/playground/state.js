@@ -5,6 +5,15 @@
 export const MAX_PANES = 3;
 
 /**
+ * @typedef {{ name: string, type: string, size: number, dataUrl: string | null, dropped?: boolean }} Image
+ * @typedef {{ modelId: string, content: string, reasoning: string, finishReason: string | null,
+ *   status: 'running' | 'stopped' | 'error' | 'done' | string, error: string | null }} Answer
+ * @typedef {{ user: { text: string, images: Image[] }, answers: (Answer | null)[] }} Turn
+ * @typedef {{ system: string, composer: { text: string, images: Image[] }, params: Record<string, any>,
+ *   modelIds: string[], compare: boolean, turns: Turn[] }} PageState
+ */
+
+/**
  * The form's own settings. The parameters' values (temperature, max_tokens, …) sit beside
  * them under the parameters' keys, as typed; which parameters exist is the core's to say
  * (core.parameters()), not a list of the page's.

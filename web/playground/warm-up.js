@@ -3,7 +3,6 @@
 // while it loads, on tiny inputs and one per task, so that the user's first run (a build, a
 // stream, a checklist) does not pay for them in the middle of an answer.
 import { yieldToBrowser } from './run.js';
-import { learnsTextLengths } from './render-checklist.js';
 
 const MODEL = { provider: 'openai', adapter: 'openai', api_base: 'https://api.openai.com/v1', model_name: 'warm-up' };
 
@@ -31,12 +30,12 @@ const STEPS = [
     try {
       stream.push(STREAM.slice(0, 200));
       stream.push(STREAM.slice(200));
-      stream.end({ textLimit: 4096 });
+      stream.end();
     } finally {
       stream.free();
     }
   },
-  (core) => { learnsTextLengths(core); },
+  (core) => { core.diagnose({ status: 200, contentType: 'application/json', model: MODEL, body: '{}' }); },
   (core) => { core.cost({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, { input_per_1k: 1, output_per_1k: 2 }); },
   (core) => { core.parseError(401, 'application/json', '{"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}}'); },
   (core) => { core.validateCompletion('{"id":"w","object":"chat.completion","created":1,"model":"warm-up","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}]}'); },
