@@ -43,6 +43,8 @@ check-js: setup
 	@node scripts/scenario-matrix.mjs --check
 
 test-native: native
+	@echo "== the core's layout: detail/ headers stay inside, folder and file sizes (scripts/check-core-layout.sh)"
+	@scripts/check-core-layout.sh
 	@echo "== native core tests (doctest)"
 	@build/native/tests/native/core_tests
 

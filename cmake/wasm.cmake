@@ -43,11 +43,22 @@ target_compile_options(pgcore PRIVATE -fno-exceptions -fno-rtti ${PG_WASM_FEATUR
 # on a command line, even before a later -O2 (checked: std::string::size() stayed a call),
 # so the build type's -Os is dropped and the level is set per source file instead.
 set(PG_WASM_HOT_OPT "-O2" CACHE STRING "Optimisation level for the stream hot paths")
-set(PG_WASM_HOT_SOURCES json_reader json_writer sse chunk_scanner chat_stream delta_builder redact)
+# Paths relative to src/core (what used to be one file is listed with every piece it was
+# split into: chat_stream_end.cpp, secrets' matcher and fragment check).
+set(PG_WASM_HOT_SOURCES
+  base/detail/json_reader.cpp base/detail/json_writer.cpp
+  answer/sse.cpp answer/detail/chunk_scanner.cpp answer/chat_stream.cpp answer/chat_stream_end.cpp
+  answer/delta_builder.cpp
+  secrets/redact.cpp secrets/secret_fragment.cpp secrets/detail/matcher.cpp)
+foreach(hot IN LISTS PG_WASM_HOT_SOURCES)  # a renamed file must not silently leave the list
+  if(NOT EXISTS "${CMAKE_SOURCE_DIR}/src/core/${hot}")
+    message(FATAL_ERROR "PG_WASM_HOT_SOURCES names src/core/${hot}, which does not exist")
+  endif()
+endforeach()
 set(CMAKE_CXX_FLAGS_MINSIZEREL "-DNDEBUG")
 set(CMAKE_CXX_FLAGS_RELEASE "-DNDEBUG")
 foreach(source IN LISTS PG_CORE_SOURCES)
-  get_filename_component(name "${source}" NAME_WE)
+  file(RELATIVE_PATH name "${CMAKE_SOURCE_DIR}/src/core" "${source}")
   if(name IN_LIST PG_WASM_HOT_SOURCES)
     set_source_files_properties("${source}" TARGET_DIRECTORY pgcore PROPERTIES COMPILE_OPTIONS "${PG_WASM_HOT_OPT}")
   else()

@@ -2,7 +2,7 @@
 // only "public" is allowed; an address is invalid exactly when it has no normalised form;
 // classifying the normalised form gives the same answer (no second reading can differ,
 // which is what the SSRF guard relies on); the printers round-trip through the parsers.
-#include "core/address.h"
+#include "core/upstream/address.h"
 #include "fuzz_util.h"
 
 #include <set>

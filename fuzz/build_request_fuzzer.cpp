@@ -1,7 +1,7 @@
 // build_request() on an arbitrary JSON form (as the page's buildRequest hands it in).
 // Invariants: ok and errors exclude each other; the errors stay bounded; an ok body is an
 // object whose size body_size() predicts exactly; the reply is valid UTF-8 JSON.
-#include "core/request.h"
+#include "core/request/request.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -2,7 +2,7 @@
 // {"body":…, "model_name":"…", "provider":"…"} as the binding takes it. Invariants: an
 // accepted body names the configured model, trimmed (never the browser's), its size is what
 // body_size() says, and the reply is valid UTF-8 JSON.
-#include "core/chat_body.h"
+#include "core/request/chat_body.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -10,8 +10,8 @@
 // small so the decoder-failure path is reached; its bits 1-2 pick the key's reasoning_field
 // (none, delta.reasoning_text, delta.meta.thought) and bits 3-4 its stream_done_marker
 // (unset, none, required, optional): the same invariants hold for any AnswerReading.
-#include "core/delta_builder.h"
-#include "core/response.h"
+#include "core/answer/delta_builder.h"
+#include "core/answer/chat_stream.h"
 #include "fuzz_util.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // validate_completion() on an arbitrary non-streaming body. Invariants: the Result is
 // valid UTF-8 JSON, and a body that is not JSON at all is never reported ok.
-#include "core/response.h"
+#include "core/answer/response.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

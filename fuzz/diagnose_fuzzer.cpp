@@ -10,7 +10,7 @@
 // with every message we and the relay write replaced (the relay's error message and detail,
 // finding messages, a relay_error event's message), steps, codes, statuses, conditions and
 // verdict are the same.
-#include "core/diagnose.h"
+#include "core/diagnose/diagnose.h"
 #include "fuzz_util.h"
 
 namespace {

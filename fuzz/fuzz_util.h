@@ -2,7 +2,7 @@
 // invariants loudly, and validating what the core hands back (UTF-8, JSON).
 #pragma once
 
-#include "core/json_util.h"
+#include "core/base/json_util.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -2,7 +2,7 @@
 // valid UTF-8 JSON, its message is one bounded line, and it always has a type.
 //
 // Input: [status: 2 bytes, little endian, mod 1000][content type up to '\n'][body].
-#include "core/errors.h"
+#include "core/provider/provider_error.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -10,7 +10,7 @@
 // Input: [secret count byte][secrets, each up to '\n'][split plan][text]. In the text,
 // byte 0x01 and the byte after it are replaced by an encoded form of one of the secrets
 // (see expand), so the fuzzer reaches every form without having to guess a key's bytes.
-#include "core/redact.h"
+#include "core/secrets/redact.h"
 #include "fuzz_util.h"
 
 #include <cctype>

@@ -2,7 +2,7 @@
 // {"document":…, "env":{NAME:value}, "allowUnsetVars":bool}. Invariants: a failed load
 // holds no resources; the public model list never carries a key field; every output
 // (public list, relay keys, canonical rows) is valid UTF-8 JSON.
-#include "core/resources.h"
+#include "core/resources/resources.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

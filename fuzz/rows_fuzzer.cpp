@@ -3,7 +3,7 @@
 // never carries a key field; every output is valid UTF-8 JSON.
 //
 // Input: up to 8 rows, each [kind byte][id up to '\n'][value up to '\x1e'].
-#include "core/resources.h"
+#include "core/resources/resources.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -4,7 +4,7 @@
 //
 // Input: [limit byte][split plan][stream bytes]. An odd limit byte selects small limits
 // so the "line too long" / "event too big" paths are reached by short inputs too.
-#include "core/sse.h"
+#include "core/answer/sse.h"
 #include "fuzz_util.h"
 
 namespace {

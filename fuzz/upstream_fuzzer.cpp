@@ -4,8 +4,8 @@
 // shell_quote() always gives back exactly its text to a POSIX shell.
 //
 // Input: [api_base '\n'][path '\n'][provider '\n'][adapter '\n'][model_name].
-#include "core/curl.h"
-#include "core/upstream.h"
+#include "core/upstream/curl.h"
+#include "core/upstream/upstream.h"
 #include "fuzz_util.h"
 
 namespace {

@@ -6,7 +6,7 @@
 #   FUZZ_SECONDS=600 scripts/fuzz.sh          each fuzzer for that long (default 600)
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh        or for that many executions instead
 #                                             (with FUZZ_SECONDS too: whichever comes first)
-#   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/CMakeLists.txt)
+#   FUZZERS="sse redact" scripts/fuzz.sh      only these (default: all of fuzz/fuzzers.txt)
 #   FUZZ_SECONDS=5 scripts/fuzz.sh            a smoke run
 # Also: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_NICE (default 19), FUZZ_RSS_MB (2048),
 # FUZZ_TIMEOUT (per input, seconds; default 60: at nice 19 a fuzzer can wait whole seconds
@@ -28,7 +28,7 @@ runs=${FUZZ_RUNS:-}
 nice_level=${FUZZ_NICE:-19}
 rss_mb=${FUZZ_RSS_MB:-2048}
 timeout_s=${FUZZ_TIMEOUT:-60}
-all=$(sed -n '/^set(PG_FUZZERS/,/)/p' fuzz/CMakeLists.txt | tr -d '()' | sed 's/set//; s/PG_FUZZERS//' | xargs)
+all=$(grep -E '^[a-z_]+$' fuzz/fuzzers.txt | xargs)  # the one list, also read by fuzz/CMakeLists.txt
 fuzzers=${FUZZERS:-$all}
 
 # The longest input worth trying per target: enough for a few events / a form with a few

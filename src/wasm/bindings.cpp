@@ -7,20 +7,20 @@
 // and malformed input from the wrapper becomes {"error":{...}}.
 #include <emscripten/emscripten.h>
 
-#include "core/address.h"
-#include "core/chat_body.h"
-#include "core/cost.h"
-#include "core/curl.h"
-#include "core/diagnose.h"
-#include "core/errors.h"
-#include "core/gateway_shaping.h"
-#include "core/json_util.h"
-#include "core/redact.h"
-#include "core/request.h"
-#include "core/resources.h"
-#include "core/response.h"
-#include "core/sse.h"
-#include "core/upstream.h"
+#include "core/upstream/address.h"
+#include "core/request/chat_body.h"
+#include "core/answer/cost.h"
+#include "core/upstream/curl.h"
+#include "core/diagnose/diagnose.h"
+#include "core/provider/provider_error.h"
+#include "core/upstream/gateway_shaping.h"
+#include "core/base/json_util.h"
+#include "core/secrets/redact.h"
+#include "core/request/request.h"
+#include "core/resources/resources.h"
+#include "core/answer/chat_stream.h"
+#include "core/answer/sse.h"
+#include "core/upstream/upstream.h"
 
 #include <cstdlib>
 #include <string>
@@ -335,7 +335,7 @@ EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_b
   const pg::CallShaping s = pg::shaping_from_json(parsed.value ? *parsed.value : pg::json());
   return new pg::ChatStream(limits_from(max_line_bytes), pg::AnswerReading{s.reasoning_field, s.stream_done_marker});
 }
-// The reply is the push's deltas as DeltaBuilder's records (core/delta_builder.h), not
+// The reply is the push's deltas as DeltaBuilder's records (core/answer/delta_builder.h), not
 // JSON: written straight into the reply buffer, text and all, and read in JS with one
 // UTF-8 decode per text delta.
 EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len) {

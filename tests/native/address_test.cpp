@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/address.h"
+#include "core/upstream/address.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

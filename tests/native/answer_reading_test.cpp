@@ -1,6 +1,6 @@
-// A key's `response` block read as the gateway reads it (core/response.h's AnswerReading):
+// A key's `response` block read as the gateway reads it (core/answer/chat_stream.h's AnswerReading):
 // reasoning from the field the key names, and streams with or without data: [DONE].
-#include "core/response.h"
+#include "core/answer/chat_stream.h"
 
 #include <doctest/doctest.h>
 

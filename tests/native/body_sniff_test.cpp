@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/body_sniff.h"
+#include "core/provider/body_sniff.h"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/chat_body.h"
+#include "core/request/chat_body.h"
 
 using namespace pg;
 

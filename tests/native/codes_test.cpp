@@ -2,9 +2,9 @@
 // (diagnose.h) are the lists web/core.d.ts declares, and diagnose() never says anything else,
 // whatever it is given. A new code is one row in C++ and one in core.d.ts; this file fails
 // until both are there.
-#include "core/diagnose.h"
-#include "core/finding.h"
-#include "core/response.h"
+#include "core/diagnose/diagnose.h"
+#include "core/base/finding.h"
+#include "core/answer/response.h"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "core/cost.h"
-#include "core/curl.h"
+#include "core/answer/cost.h"
+#include "core/upstream/curl.h"
 
 using namespace pg;
 

@@ -1,7 +1,7 @@
 // Test support shared by the stream tests: deltas compared across different splits.
 #pragma once
 
-#include "core/json_util.h"
+#include "core/base/json_util.h"
 
 #include <string>
 

@@ -4,8 +4,8 @@
 // validate_completion / ChatStream, as the page hands them over.
 #include <doctest/doctest.h>
 
-#include "core/diagnose.h"
-#include "core/response.h"
+#include "core/diagnose/diagnose.h"
+#include "core/answer/chat_stream.h"
 
 #include <string>
 

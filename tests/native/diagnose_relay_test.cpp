@@ -1,11 +1,11 @@
 // core.diagnose on the relay's own failures: verdicts from facts, never from wording. Each
-// relay error kind reads its reason code through one table (src/core/diagnose_relay.cpp);
+// relay error kind reads its reason code through one table (src/core/diagnose/detail/relay.cpp);
 // these cases pin the table by structure — which step fails, which conditions, and which
 // reasons share advice — not by the advice's words. Then: the same failure with its message
 // replaced by any text (even one that names another cause) gives the same diagnosis.
 #include <doctest/doctest.h>
 
-#include "core/diagnose.h"
+#include "core/diagnose/diagnose.h"
 
 #include <map>
 #include <optional>

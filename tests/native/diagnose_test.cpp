@@ -5,8 +5,8 @@
 // the findings the response validator really writes. Then: secrets, garbage, bounds.
 #include <doctest/doctest.h>
 
-#include "core/diagnose.h"
-#include "core/response.h"
+#include "core/diagnose/diagnose.h"
+#include "core/answer/chat_stream.h"
 
 #include <fstream>
 #include <sstream>

@@ -2,7 +2,7 @@
 // bodies that are not envelopes (HTML, text, empty, other JSON), and hostile bodies.
 #include <doctest/doctest.h>
 
-#include "core/errors.h"
+#include "core/provider/provider_error.h"
 
 #include <ctime>
 #include <fstream>

@@ -3,8 +3,8 @@
 // Rules and where they were read: docs/gateway-parity.md.
 #include <doctest/doctest.h>
 
-#include "core/gateway_shaping.h"
-#include "core/resources.h"
+#include "core/upstream/gateway_shaping.h"
+#include "core/resources/resources.h"
 
 #include <string>
 #include <vector>

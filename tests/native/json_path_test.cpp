@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/json_path.h"
+#include "core/base/json_path.h"
 
 #include <string>
 

@@ -2,9 +2,9 @@
 // they replace on the hot paths: same documents accepted, same values, same text out.
 #include <doctest/doctest.h>
 
-#include "core/json_reader.h"
-#include "core/json_util.h"
-#include "core/json_writer.h"
+#include "core/base/detail/json_reader.h"  // internal under test
+#include "core/base/json_util.h"
+#include "core/base/detail/json_writer.h"  // internal under test
 
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/json_util.h"
+#include "core/base/json_util.h"
 
 #include <string>
 

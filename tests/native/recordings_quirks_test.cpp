@@ -8,10 +8,10 @@
 
 #include "delta_support.h"
 
-#include "core/chunk_scanner.h"
-#include "core/delta_builder.h"
-#include "core/diagnose.h"
-#include "core/response.h"
+#include "core/answer/detail/chunk_scanner.h"  // internal under test
+#include "core/answer/delta_builder.h"
+#include "core/diagnose/diagnose.h"
+#include "core/answer/chat_stream.h"
 
 #include <random>
 #include <string>

@@ -4,8 +4,8 @@
 // of the whole, holding back at most window() bytes. contains_secret_fragment() at the end.
 #include <doctest/doctest.h>
 
-#include "core/json_util.h"
-#include "core/redact.h"
+#include "core/base/json_util.h"
+#include "core/secrets/redact.h"
 
 #include <cctype>
 #include <ctime>

@@ -2,7 +2,7 @@
 // input, and the shared fixtures in tests/fixtures/request (also run by the Node tests).
 #include <doctest/doctest.h>
 
-#include "core/request.h"
+#include "core/request/request.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,12 +2,12 @@
 // testability and the public/canonical views (docs/gateway-parity.md).
 #include <doctest/doctest.h>
 
-#include "core/interpolate.h"
-#include "core/resource_key_hash.h"
-#include "core/resource_references.h"
-#include "core/resources.h"
-#include "core/sha1.h"
-#include "core/uuid5.h"
+#include "core/resources/detail/interpolate.h"  // internal under test
+#include "core/resources/detail/key_hash.h"  // internal under test
+#include "core/resources/detail/references.h"  // internal under test
+#include "core/resources/resources.h"
+#include "core/base/sha1.h"
+#include "core/base/uuid5.h"
 
 #include <fstream>
 #include <sstream>

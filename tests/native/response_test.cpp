@@ -4,11 +4,11 @@
 
 #include "delta_support.h"
 
-#include "core/completion_rules.h"
-#include "core/delta_builder.h"
-#include "core/issue_log.h"
-#include "core/response.h"
-#include "core/tool_call_assembler.h"
+#include "core/answer/detail/completion_rules.h"  // internal under test
+#include "core/answer/delta_builder.h"
+#include "core/answer/detail/issue_log.h"  // internal under test
+#include "core/answer/chat_stream.h"
+#include "core/answer/detail/tool_call_assembler.h"  // internal under test
 
 #include <fstream>
 #include <iterator>

@@ -2,7 +2,7 @@
 // UTF-8 replacement as TextDecoder does it, and the memory limits.
 #include <doctest/doctest.h>
 
-#include "core/sse.h"
+#include "core/answer/sse.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 #include <cctype>
 #include <clocale>

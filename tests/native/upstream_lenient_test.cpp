@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/upstream_url.h"
+#include "core/upstream/detail/upstream_url.h"  // internal under test
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/upstream.h"
+#include "core/upstream/upstream.h"
 
 #include <string>
 #include <vector>

@@ -83,7 +83,7 @@ const files = repoFiles();
 
 test('the scan sees the README, the docs and the sources', () => {
   const rel = new Set(files.map((f) => relative(ROOT, f).split(sep).join('/')));
-  for (const f of ['README.md', 'docs/contracts.md', 'web/core.js', 'relay/server.js', 'src/core/finding.h', 'Makefile']) {
+  for (const f of ['README.md', 'docs/contracts.md', 'web/core.js', 'relay/server.js', 'src/core/base/finding.h', 'Makefile']) {
     assert.ok(rel.has(f), `scanned: ${f}`);
   }
 });

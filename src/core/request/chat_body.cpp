@@ -1,0 +1,48 @@
+#include "core/request/chat_body.h"
+
+namespace pg {
+
+namespace {
+
+// Errors name form fields ("params.temperature"); for a body, the body's own key is clearer.
+void rename_fields(BuildResult& r) {
+  for (auto& e : r.errors) {
+    if (e.field.rfind("params.", 0) == 0) e.field.erase(0, 7);
+  }
+  for (auto& w : r.warnings) {
+    if (w.path.rfind("params.", 0) == 0) w.path.erase(0, 7);
+  }
+}
+
+}  // namespace
+
+BuildResult check_chat_body(const json& body, std::string_view model_name, std::string_view provider,
+                            const RequestLimits& limits) {
+  if (!body.is_object()) {
+    BuildResult r;
+    r.errors.push_back({"body", "the chat body must be a JSON object"});
+    return r;
+  }
+  json form = json::object();
+  json params = json::object();
+  json extra = json::object();
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "messages") form["messages"] = it.value();
+    else if (key == "stream") form["stream"] = it.value();
+    else if (key == "model" || key == "stream_options") continue;  // set from the configuration / by the builder
+    else if (key == "max_completion_tokens") {
+      if (!body.contains("max_tokens")) params["max_tokens"] = it.value();
+    } else if (is_parameter(key)) params[key] = it.value();  // max_completion_tokens: above
+    else extra[key] = it.value();
+  }
+  if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder
+  if (!params.empty()) form["params"] = std::move(params);
+  if (!extra.empty()) form["extra"] = std::move(extra);
+  form["model"] = json{{"model_name", std::string(model_name)}, {"provider", std::string(provider)}};
+  BuildResult r = build_request(form, limits);
+  rename_fields(r);
+  return r;
+}
+
+}  // namespace pg

@@ -1,0 +1,74 @@
+// Removes secrets (provider keys) from text, including the encoded forms an answer can
+// carry them in (JSON escapes, URL percent-encoding, base64) and the masked forms
+// providers echo back in error messages ("sk-pro****AbCd", "sk-proj-…AbCd").
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pg {
+
+inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+// What counts as a masked echo of a secret (see redact.cpp for the reasoning):
+// a prefix of the secret of at least kMinEchoedPrefix bytes, then at most
+// kMaxEchoGapBytes further key characters (A-Z a-z 0-9 - _), then a run of mask
+// characters ('*', '.', '…') worth at least 3 ('…' alone is enough) and at most
+// kMaxMaskRunBytes bytes long (counted after decoding escapes), then the secret's last
+// kMinEchoTail to kMaxEchoTail characters. Only secrets of at least kMinMaskedSecretChars
+// characters are matched in masked form.
+inline constexpr std::size_t kMinEchoedPrefix = 3;
+inline constexpr std::size_t kMaxEchoGapBytes = 16;
+inline constexpr std::size_t kMaxMaskRunBytes = 256;
+inline constexpr std::size_t kMinMaskedSecretChars = 8;
+inline constexpr std::size_t kMinEchoTail = 3;
+inline constexpr std::size_t kMaxEchoTail = 8;
+// Secrets of at least this many characters are also matched base64-encoded (the part of
+// the encoding their bytes alone determine), and count for contains_secret_fragment().
+inline constexpr std::size_t kMinBase64SecretChars = 12;
+inline constexpr std::size_t kMinFragmentSecretBytes = 12;
+
+// Every occurrence of a secret is replaced by kRedacted: raw; with any of its bytes written
+// as a JSON escape (\" \\ \/ \b \f \n \r \t \uXXXX) or URL-encoded (%XX), in any mix; as the
+// stable middle of its base64 encoding (standard or URL-safe alphabet, any alignment); and
+// as a masked echo. Empty secrets are ignored. Occurrences that overlap become one
+// kRedacted (so a secret inside a longer one, or two overlapping secrets, leave nothing
+// behind); occurrences that merely touch each get their own.
+std::string redact(std::string_view text, const std::vector<std::string>& secrets);
+
+// Whether `text` holds a run of consecutive raw bytes of any secret of at least
+// kMinFragmentSecretBytes bytes: at least min(8, ceil(len / 2)) bytes (never fewer than 6).
+// For upstream header values: a key split across two headers survives redaction of each
+// value, so a value carrying a fragment is dropped whole.
+bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets);
+
+namespace detail {
+struct Matcher;  // the secrets' forms, worked out once (core/secrets/detail/matcher.h)
+}
+
+// The same over a byte stream split anywhere: it holds back just enough of the tail to
+// catch a secret (or a masked echo) that straddles two chunks, and emits the rest at once.
+// For any split of the input, the concatenated output equals redact() of the whole.
+class StreamRedactor {
+ public:
+  explicit StreamRedactor(std::vector<std::string> secrets);
+  // Returns the bytes that are now safe to forward.
+  std::string push(std::string_view bytes);
+  // The end of the stream: everything still held back, redacted.
+  std::string finish();
+  std::size_t held_back() const { return pending_.size(); }
+  // The most held_back() can ever be after push() returns: the longest text one match
+  // (of any secret, in any of its forms) can span. A few kilobytes for real keys: a byte
+  // can be written as up to 18 bytes (a \u00XX escape with its characters %-encoded).
+  std::size_t window() const;
+
+ private:
+  std::shared_ptr<const detail::Matcher> matcher_;  // null: no secrets
+  std::string pending_;                             // undecided tail of the input
+  std::size_t covered_ = 0;                         // bytes of pending_ already inside an emitted kRedacted
+};
+
+}  // namespace pg
