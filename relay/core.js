@@ -3,9 +3,9 @@
 // The page's module (web/dist) is built for size (-Oz), because every browser downloads it.
 // The relay's is never downloaded, and it checks every chat body, redacts every byte of
 // every answer and checks every row, on every call. Built with -O2 (`make wasm`, preset
-// wasm-relay, into relay/dist), a small body's check takes 16 µs instead of 42 µs and a
-// 4 MiB image body's 52 ms instead of 68 ms; redaction, already -O2 in both, is the same
-// (bench/core-builds-bench.mjs). Both builds come from one source tree and must answer
+// wasm-relay, into relay/dist), its body checks are faster; the measurements are in
+// docs/performance.md ("The two builds of the core", bench/core-builds-bench.mjs). Both
+// builds come from one source tree and must answer
 // alike: tests/node/relay-core.test.mjs compares them on the fixtures and their mutations.
 import { readFile } from 'node:fs/promises';
 import { loadCore, CoreError } from '../web/core.js';

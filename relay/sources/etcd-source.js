@@ -68,7 +68,6 @@ export class EtcdSource {
     this.state = 'starting';
     this.revision = null;
     this.lastError = null;
-    this.connectedSince = null;
     this.listeners = new Set();
     this.closed = false;
     this.watcher = null;
@@ -214,7 +213,6 @@ export class EtcdSource {
     const recovered = this.state === 'degraded';
     this.state = 'ok';
     this.lastError = null;
-    this.connectedSince = new Date().toISOString();
     if (recovered) this.log({ msg: 'etcd reachable again: listed every row and watching', revision: this.revision, models: this.models.size });
     this.#resolveFirst();
 

@@ -17,7 +17,6 @@ export class FileSource {
     this.log = log;
     this.current = null;
     this.lastError = null;
-    this.listeners = new Set();
   }
 
   /** Loads once; throws an Error listing every problem when the first load fails. */
@@ -54,7 +53,6 @@ export class FileSource {
   }
 
   snapshot() { return this.current; }
-  onChange(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
   status() {
     return {
       source: 'file',
@@ -76,7 +74,6 @@ export class FileSource {
 
   #apply(result) {
     this.current = new Snapshot(result);
-    for (const fn of this.listeners) fn(this.current);
   }
 }
 

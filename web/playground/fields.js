@@ -42,14 +42,14 @@ export class FieldMessages {
   }
 
   /**
-   * Shows errors and warnings; `resolve(path)` may map a path to a field key first (the
-   * conversation's message indices). Returns the messages that matched no field.
+   * Shows errors and warnings at their fields (paths already mapped: field-map.js). Returns
+   * the messages that matched no field.
    */
-  show({ errors = [], warnings = [] }, resolve = (p) => p) {
+  show({ errors = [], warnings = [] }) {
     this.clear();
     const unplaced = [];
     const place = (item, severity) => {
-      const path = resolve(item.field ?? item.path ?? '');
+      const path = item.field ?? item.path ?? '';
       const field = path ? this.find(path) : null;
       if (!field) { unplaced.push({ ...item, severity }); return; }
       const { control, slot } = field;

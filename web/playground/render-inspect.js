@@ -11,13 +11,13 @@ function readable(text) {
   return text.replace(DATA_URL, (m) => `${m.slice(0, 60)}…(${humanBytes(m.length)} of image data)`);
 }
 
-export function renderInspect(r, { onCopy = copyText } = {}) {
+export function renderInspect(r) {
   const details = h('details', { class: 'inspect' }, h('summary', { text: 'Inspect request and response' }));
   let built = false;
   details.addEventListener('toggle', () => {
     if (!details.open || built) return;
     built = true;
-    details.appendChild(inspectBody(r, onCopy));
+    details.appendChild(inspectBody(r));
   });
   return details;
 }
@@ -25,13 +25,13 @@ export function renderInspect(r, { onCopy = copyText } = {}) {
 // Each <pre> scrolls and takes the focus (tabindex 0), so it needs a name, and a plain <pre>
 // may not carry aria-label (axe: aria-prohibited-attr): each is a labelled group. Not a
 // region: in compare mode every pane has the same five, and landmarks must be unique.
-function inspectBody(r, onCopy) {
+function inspectBody(r) {
   const run = r.run;
   const bodyText = r.body ? JSON.stringify(r.body, null, 2) : '';
   const status = h('p', { class: 'copy-status', attrs: { role: 'status' } });
   const copyButton = (label, text, what) => h('button', {
     type: 'button', text: label, disabled: !text,
-    on: { click: async () => { status.textContent = (await onCopy(text)) ? `${what} copied.` : `Could not copy: select the text instead.`; } },
+    on: { click: async () => { status.textContent = (await copyText(text)) ? `${what} copied.` : `Could not copy: select the text instead.`; } },
   });
 
   const upstream = r.upstream ?? {};
@@ -71,7 +71,7 @@ function rawText(run) {
   return run.raw || '(empty body)';
 }
 
-export async function copyText(text) {
+async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -13,7 +13,7 @@ const PHASES = [['dns', 'DNS'], ['connect', 'connect'], ['tls', 'TLS'], ['ttfb',
  * @param {object} r   the pane's result: { label, model, body, warnings, run, running, diagnosis, cost, curl }
  * @param {number} pane
  */
-export function renderResults(r, pane, { onCopy } = {}) {
+export function renderResults(r, pane) {
   const card = h('article', { class: 'pane-results', dataset: { pane, state: r.running ? 'running' : 'done' }, attrs: { 'aria-label': `Results for ${r.model?.display_name ?? 'the model'}` } });
   card.appendChild(h('header', {},
     h('h3', { text: r.model ? modelLabel(r.model) : 'Model' }),
@@ -48,7 +48,7 @@ export function renderResults(r, pane, { onCopy } = {}) {
   const notCovered = renderNotCovered(r.model);
   if (notCovered) card.appendChild(notCovered);
   card.appendChild(renderChecklist(r.diagnosis));
-  card.appendChild(renderInspect(r, { onCopy }));
+  card.appendChild(renderInspect(r));
   return card;
 }
 

@@ -4,8 +4,7 @@
 // they fit; the largest are dropped first and the page says which were not kept.
 //
 // localStorage writes are synchronous, and their cost grows with the text: a conversation
-// holding a megabyte answer took 20–26 ms in one setItem, plus the stringify, in one task.
-// So a large state is written in parts of PART_CHARS, one part per task (saveInSteps), and
+// holding a megabyte answer is a long task in one setItem (docs/performance.md). So a large state is written in parts of PART_CHARS, one part per task (saveInSteps), and
 // the main key, written last, names the parts: a reload in the middle of a save reads the
 // previous complete state, never a mix. Unload uses the all-at-once save().
 

@@ -1,5 +1,4 @@
-// The first call of each core function is slow in a browser (tens of milliseconds): the
-// engine compiles the WebAssembly it reaches on first use. The page makes those first calls
+// The first call of each core function is slow in a browser: the engine compiles the WebAssembly it reaches on first use. The page makes those first calls
 // while it loads, on tiny inputs and one per task, so that the user's first run (a build, a
 // stream, a checklist) does not pay for them in the middle of an answer.
 import { yieldToBrowser } from './run.js';
