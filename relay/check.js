@@ -97,8 +97,11 @@ export function selectModels(models, { all, models: wanted }) {
  * The check itself, for the CLI and for tests: `env` as the relay reads it, `args` parsed.
  * → { code, output, report }. Throws CheckUsageError for configuration problems.
  * `progress(done, total, entry)` is told of each probe as it ends; `signal` stops the probes.
+ * @param {{ env?: Record<string, string | undefined>, args: ReturnType<typeof parseArgs>,
+ *   progress?: (done: number, total: number, entry: object | null) => void, note?: (text: string) => void,
+ *   signal?: AbortSignal }} options
  */
-export async function runCheck({ env = process.env, args, progress = () => {}, note = () => {}, signal } = {}) {
+export async function runCheck({ env = process.env, args, progress = () => {}, note = () => {}, signal }) {
   const checkedAt = new Date().toISOString();
   let settings;
   try {
@@ -121,8 +124,9 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
     const snapshot = source.snapshot();
     const secrets = snapshot.secrets;
     const redact = (text) => (secrets.length ? core.redact(text, secrets) : text);
-    if (settings.etcd && source.status().skippedRows) {
-      note(redact(`warning: ${source.status().skippedRows} etcd rows were skipped as invalid; their models are not listed`));
+    const status = source.status();
+    if (settings.etcd && 'skippedRows' in status && status.skippedRows) {
+      note(redact(`warning: ${status.skippedRows} etcd rows were skipped as invalid; their models are not listed`));
     }
 
     // The relay, as `node relay/main.js` would run it, but on loopback only, on a port of its
@@ -185,7 +189,7 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
   } finally {
     if (server) {
       server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(() => resolve()));
+      await /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve())));
     }
     await Promise.race([source.close(), new Promise((resolve) => { setTimeout(resolve, 1000).unref?.(); })]);
   }
@@ -234,8 +238,8 @@ async function openSource(core, settings, env, log) {
 
 /** The command: prints, and exits with 0, 1 or 2. Never rejects. */
 export async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
-  const write = (stream, text) => new Promise((resolve) => { stream.write(text, () => resolve()); });
-  let code = 2;
+  const write = (stream, text) => /** @type {Promise<void>} */ (new Promise((resolve) => { stream.write(text, () => resolve()); }));
+  let code;
   let redact = (t) => t;
   try {
     let args;

@@ -17,7 +17,7 @@ export async function loadRelayCore() {
   let createModule;
   let wasmBinary;
   try {
-    ({ default: createModule } = await import(new URL('playground-core.mjs', DIST)));
+    ({ default: createModule } = await import(new URL('playground-core.mjs', DIST).href));
     wasmBinary = new Uint8Array(await readFile(new URL('playground-core.wasm', DIST)));
   } catch (err) {
     throw new CoreError('load_failed', `the relay's core build is missing or unreadable (relay/dist; build it with \`make wasm\`): ${err?.message ?? err}`);

@@ -32,7 +32,7 @@ async function main() {
     const wanted = demoProviderPort(env);
     const demoServer = createDemoProvider({ apiKey: env.DEMO_PROVIDER_KEY });
     await listen(demoServer, wanted, '127.0.0.1', `DEMO_PROVIDER_PORT ${wanted} is in use: choose another, or leave it unset for any free port`);
-    const { port } = demoServer.address();
+    const { port } = /** @type {import('node:net').AddressInfo} */ (demoServer.address());
     env.DEMO_PROVIDER_BASE ||= `http://127.0.0.1:${port}/v1`;
     env.RESOURCES_ALLOW_UNSET_VARS ||= '1';
     // The demo provider lives on loopback: allow exactly that address, nothing wider.
@@ -59,7 +59,7 @@ async function main() {
   });
   const server = createRelay({ core, source, sessions, settings, log });
   await listen(server, settings.port, settings.host, `PORT ${settings.port} is in use on ${settings.host}: set PORT to another`);
-  const { port } = server.address(); // PORT=0: the port the system chose
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address()); // PORT=0: the port the system chose
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   log({ msg: 'relay listening', url: `http://${host}:${port}`, core: core.version, models: source.snapshot().models.length });
   // The login link, once, in every mode: the only line that ever carries the token. An

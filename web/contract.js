@@ -59,7 +59,7 @@ export function relayErrorOf(parsed) {
  */
 export function relayErrorFromText(text, headers) {
   if (headerValue(headers, SOURCE_HEADER) !== RELAY_SOURCE) return null;
-  let parsed = null;
+  let parsed;
   try { parsed = JSON.parse(text); } catch { return null; }
   return relayErrorOf(parsed);
 }
