@@ -13,10 +13,11 @@ const WORDS = {
   seed: { label: 'Seed', hint: 'whole number, for repeatable answers' },
 };
 
+/** @param {{ min?: number, max?: number }} p  a parameter's range */
 const range = ({ min, max }) => `${String(min).replace('-', '−')} to ${String(max).replace('-', '−')}`;
 
 /**
- * @param {object} params    state.params (mutated on input)
+ * @param {import('./state.js').PageState['params']} params    state.params (mutated on input)
  * @param {import('./fields.js').FieldMessages} messages
  * @param {() => void} onChange
  * @param {ReadonlyArray<import('../core.d.ts').Parameter>} parameters  core.parameters()

@@ -8,7 +8,7 @@ export function modelLabel(m) {
 
 /**
  * @param {object} o
- * @param {object[]} o.models          the relay's list
+ * @param {import('../core.js').PublicModel[]} o.models          the relay's list
  * @param {string[]} o.modelIds        the chosen id per pane
  * @param {number} o.paneCount
  * @param {(pane: number, id: string) => void} o.onSelect

@@ -15,21 +15,21 @@ const TASK_BUDGET_MS = 8;
 
 export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
-  return new Promise((resolve) => {
+  return /** @type {Promise<void>} */ (new Promise((resolve) => {
     const channel = new MessageChannel();
     // Close the port once used: an open MessagePort keeps a Node process (and a tab's
     // memory) alive, one per yield.
     channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
     channel.port2.postMessage(null);
-  });
+  }));
 }
 
 /**
  * @param {object} o
  * @param {import('../core.js').Core} o.core
  * @param {import('./api.js').RelayApi} o.api
- * @param {object} o.model     the relay's public model entry
- * @param {object} o.body      the chat-completions body from core.buildRequest
+ * @param {import('../core.js').PublicModel} o.model     the relay's public model entry
+ * @param {Record<string, any>} o.body      the chat-completions body from core.buildRequest
  * @param {AbortSignal} o.signal
  * @param {(delta: object) => void} [o.onDelta]   each decoded stream delta, in order
  */

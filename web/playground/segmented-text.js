@@ -62,7 +62,7 @@ export class SegmentedText {
   }
 
   #write(text) {
-    const node = this.last.lastChild;
+    const node = /** @type {Text | null} */ (this.last.lastChild); // a segment holds text nodes only
     if (node) node.appendData(text); else this.last.appendChild(document.createTextNode(text));
     this.lastLength += text.length;
   }

@@ -76,7 +76,7 @@ export async function saveInSteps(state, { storage = globalThis.localStorage, st
       }
       await step();
       if (!current()) {
-        writing.return();
+        writing.return(undefined);
         return { ok: false, dropped, superseded: true };
       }
     }

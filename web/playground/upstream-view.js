@@ -11,17 +11,13 @@ const PER_CALL = '(set per call)';
 const SHOWN_GATEWAY_NOTE = /^(deadline|tls_.*|reasoning_field|stream_done_marker)$/;
 
 /**
- * @typedef {{ name: string, value: string }} Header
- * @typedef {{ ok: true, method: string, url: string, headers: Header[], perCallHeaders: string[],
- *   notes: string[], gatewayNotes: { code: string, text: string }[],
- *   target: { provider: string, adapter: string, api_base: string, model_name: string } }
- *   | { ok: false, error: string }} CallPlan
+ * @typedef {import('../core.js').PublicModel} PublicModel
  * @typedef {{ summary: string, readonly curl: string | null, readonly curlMissing: string | undefined }} UpstreamInfo
  */
 
 /**
  * @param {import('../core.js').Core} core
- * @param {{ call?: CallPlan, gateway?: { shaping?: object } }} model  an entry of the relay's model list
+ * @param {Pick<PublicModel, 'call' | 'gateway'>} model  an entry of the relay's model list
  * @param {object} body  the chat-completions body the page sends
  * @returns {UpstreamInfo}
  * The curl command is made when first read (the inspect view, when opened): the body can
@@ -36,7 +32,7 @@ export function upstreamInfo(core, model, body) {
     try { shaped = core.shapeChatBody(body, shaping, PER_CALL); } catch { shaped = null; }
   }
   const lines = [];
-  if (call?.ok) {
+  if (call?.ok === true) {
     lines.push(`${call.method} ${call.url}`);
     for (const h of call.headers) lines.push(`${headerName(h.name)}: ${h.value}`);
     if (call.perCallHeaders.includes('x-aisix-request-id')) lines.push(`X-Aisix-Request-Id: ${PER_CALL}`);
