@@ -6,6 +6,7 @@
 
 #include "core/upstream/detail/upstream_url.h"
 
+#include "core/diagnose/closest_models.h"
 #include "core/secrets/redact.h"
 
 #include <algorithm>
@@ -283,6 +284,32 @@ bool has_code(const std::vector<std::string>& codes, std::string_view code) {
 }
 
 
+namespace {
+
+// {names:[…], listed?} or {unavailable: code, status?}; anything else is not read.
+std::optional<ModelSuggestions> read_suggestions(const json& value, const std::vector<std::string>& secrets) {
+  if (!value.is_object()) return std::nullopt;
+  ModelSuggestions s;
+  if (const auto* why = string_member(value, "unavailable"); why && !why->empty()) {
+    s.unavailable = excerpt(*why, 40);
+    if (auto status = status_of(member(value, "status"))) s.status = *status;
+    return s;
+  }
+  const json* names = member(value, "names");
+  if (!names || !names->is_array()) return std::nullopt;
+  for (const json& n : *names) {
+    if (s.names.size() >= kMaxSuggestions) break;
+    if (!n.is_string() || n.get_ref<const std::string&>().empty()) continue;
+    // Bounded so that every name fits the advice's one line; redacted like all evidence.
+    s.names.push_back(excerpt(redact(n.get_ref<const std::string&>(), secrets), 64));
+  }
+  if (const auto listed = number_member(value, "listed"); listed && *listed >= 0 && *listed < 1e9)
+    s.listed = static_cast<std::size_t>(*listed);
+  return s;
+}
+
+}  // namespace
+
 BaseUrl read_base_url(std::string_view api_base) {
   // The one base-URL reader (upstream_url.h), in its mode that never refuses: advice names
   // the host and port even of a base the relay would not call.
@@ -339,6 +366,8 @@ Outcome read_outcome(const json& outcome) {
   if (const json* timings = member(outcome, "timings"); timings && timings->is_object()) {
     if (auto connect = number_member(*timings, "connect"); connect && std::isfinite(*connect)) o.connect_ms = *connect;
   }
+  if (const json* suggestions = member(outcome, "modelSuggestions"))
+    o.suggestions = read_suggestions(*suggestions, o.secrets);
   return o;
 }
 

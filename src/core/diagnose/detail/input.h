@@ -97,6 +97,15 @@ struct AskedFormat {
   std::vector<std::string> properties;  // sorted, for the closed check
 };
 
+// outcome.modelSuggestions: the provider's names closest to the model it refused (the relay's
+// upstream-models route ranks them with closest_models.h), or why its list could not be had.
+struct ModelSuggestions {
+  std::vector<std::string> names;  // at most kMaxSuggestions, each bounded and redacted
+  std::string unavailable;         // model_list.h's problem code ("" when the list was read)
+  int status = 0;                  // http_error: the provider's status (0: not said)
+  std::size_t listed = 0;          // how many names the list held (0: not said)
+};
+
 struct Outcome {
   std::optional<RelayFailure> relay;
   int status = 0;                              // the upstream's HTTP status (0: none)
@@ -119,6 +128,7 @@ struct Outcome {
   std::optional<AskedFormat> asked;
   // outcome.request.stream: whether the request asked for a stream (nullopt: not said).
   std::optional<bool> request_streamed;
+  std::optional<ModelSuggestions> suggestions;  // outcome.modelSuggestions, when sent
 };
 
 Outcome read_outcome(const json& outcome);

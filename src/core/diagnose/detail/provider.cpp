@@ -199,15 +199,15 @@ Cause explain_kind(Kind kind, const ProviderFacts& f, const Outcome& o) {
     }
     case Kind::ModelNotFound: {
       const std::string model = quoted_model(o, f.message);
-      const std::string advice = "the provider says model " + model +
-                                 " does not exist for this key: check the model name (Azure: the deployment name)";
+      const std::string advice = model_advice(o, "the provider says model " + model + " does not exist for this key",
+                                              "check the model name (Azure: the deployment name)");
       return fail_at(kModel, seen, advice, "The model name was not found: " + advice);
     }
     case Kind::DeploymentNotFound: {
       const std::string model = quoted_model(o, f.message);
-      const std::string advice = "Azure has no deployment named " + model +
-                                 " on this resource: use the deployment name (not the model name) as the model "
-                                 "name; a new deployment takes a few minutes to appear";
+      const std::string advice = model_advice(o, "Azure has no deployment named " + model + " on this resource",
+                                              "use the deployment name (not the model name) as the model name; a new "
+                                              "deployment takes a few minutes to appear");
       return fail_at(kModel, seen, advice, "The model name was not found: " + advice);
     }
     case Kind::EndpointPath: {

@@ -84,6 +84,10 @@ std::optional<Cause> explain_format(const Outcome& o, const ResultView& r);
 std::string http_evidence(const ProviderFacts& facts);   // "HTTP 401 invalid_request_error/invalid_api_key: …"
 std::string endpoint_advice(const Outcome& o, bool web_page);
 std::string quoted_model(const Outcome& o, const std::string& message);  // "`gpt-4o`" or "the model"
+// A model step's advice: `refused` (what the provider said) and `fix`, with what the
+// outcome's modelSuggestions add — the closest names ("did you mean …?"), that none is close,
+// or why the provider's list could not be had. Without modelSuggestions, "refused: fix".
+std::string model_advice(const Outcome& o, std::string refused, const std::string& fix);
 std::string host_port(const Outcome& o);                 // "api.openai.com:443" or "the provider's host"
 std::string host_or_provider(const Outcome& o);          // "api.openai.com" or "the provider"
 bool is_azure(const Outcome& o);

@@ -111,3 +111,53 @@ std::string host_port(const Outcome& o) {
 }
 
 }  // namespace pg::diag
+
+namespace pg::diag {
+
+namespace {
+
+// Why the model list could not be had, by its problem code (model_list.h).
+std::string unavailable_reason(const ModelSuggestions& s, const Outcome& o) {
+  const std::string& why = s.unavailable;
+  if (why == "not_listed")
+    return is_azure(o) ? "Azure lists deployments in the portal, not to the key" : "this provider lists no models to the key";
+  if (why == "bad_base_url") return "the base URL cannot be called";
+  if (why == "http_error")
+    return s.status ? "it answered GET /models with HTTP " + std::to_string(s.status) : "it refused GET /models";
+  if (why == "not_a_list") return "its answer to GET /models is not a model list";
+  if (why == "too_large") return "the list is too large to read";
+  if (why == "empty") return "the list is empty";
+  if (why == "unreachable") return "the relay could not get it";
+  return "it could not be read";
+}
+
+std::string names_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " and " : ", ";
+    out += "`" + names[i] + "`";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string model_advice(const Outcome& o, std::string refused, const std::string& fix) {
+  if (!o.suggestions) return refused + ": " + fix;
+  const ModelSuggestions& s = *o.suggestions;
+  if (!s.unavailable.empty())
+    return refused + ": " + fix + "; the provider's model list could not be had (" + unavailable_reason(s, o) +
+           "), so no close name can be suggested";
+  if (s.names.empty()) {
+    const std::string count = s.listed ? std::to_string(s.listed) + " " : std::string();
+    return refused + ": " + fix + "; none of the " + count + "models this key can list is close to it (see Models this "
+                                                               "key can use)";
+  }
+  const std::string which = s.names.size() == 1 ? "it" : "one of them";
+  std::string advice = refused + ", but it serves " + names_list(s.names) + ": did you mean " + which + "?";
+  // Every name must survive the one-line cut: the refusal goes first when both do not fit.
+  if (advice.size() > 290) advice = "the provider serves " + names_list(s.names) + " for this key: did you mean " + which + "?";
+  return advice;
+}
+
+}  // namespace pg::diag
