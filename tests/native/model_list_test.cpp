@@ -210,15 +210,15 @@ TEST_CASE("diagnose: the model step's advice names the suggestions, its codes un
   CHECK(step(one, "model").status == StepStatus::Fail);
   CHECK(step(one, "model").code == "model_not_found");
   CHECK(step(one, "key").status == StepStatus::Pass);
-  CHECK(contains(step(one, "model").advice, "it serves `gpt-4o-2024-08-06`: did you mean it?"));
+  CHECK(contains(step(one, "model").advice, "the provider serves `gpt-4o-2024-08-06` for this key; did you mean it?"));
   CHECK(contains(step(one, "model").advice, "`gpt-4o-2024-08-6`"));
-  CHECK(contains(one.summary, "did you mean it?"));
+  CHECK(contains(one.summary, "The model name was not found: the provider serves `gpt-4o-2024-08-06` for this key; did you mean it?"));
   CHECK_FALSE(contains(step(plain, "model").advice, "did you mean"));
 
   const Diagnosis three =
       diagnose(not_found("claude-3-5-sonet", {{"names", {"claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "x"}}}));
   CHECK(contains(step(three, "model").advice,
-                 "`claude-3-5-sonnet-latest`, `claude-3-5-sonnet-20241022` and `x`: did you mean one of them?"));
+                 "`claude-3-5-sonnet-latest`, `claude-3-5-sonnet-20241022` and `x` for this key; did you mean one of them?"));
 
   // At most three are read, each bounded, every name still on the one line.
   const std::string long_name(200, 'n');

@@ -153,11 +153,11 @@ std::string model_advice(const Outcome& o, std::string refused, const std::strin
     return refused + ": " + fix + "; none of the " + count + "models this key can list is close to it (see Models this "
                                                                "key can use)";
   }
+  // The names first: a one-line cut (the advice's, or a table's summary column) keeps them.
   const std::string which = s.names.size() == 1 ? "it" : "one of them";
-  std::string advice = refused + ", but it serves " + names_list(s.names) + ": did you mean " + which + "?";
-  // Every name must survive the one-line cut: the refusal goes first when both do not fit.
-  if (advice.size() > 290) advice = "the provider serves " + names_list(s.names) + " for this key: did you mean " + which + "?";
-  return advice;
+  const std::string advice = "the provider serves " + names_list(s.names) + " for this key; did you mean " + which + "?";
+  const std::string whole = advice + " (" + refused + ")";
+  return whole.size() <= 290 ? whole : advice;
 }
 
 }  // namespace pg::diag
