@@ -47,7 +47,7 @@ export function unbuiltEntry(model, errors) {
  * diagnosis (passed with a condition, such as an answer cut by max_tokens) is a pass here;
  * `diagnosis_verdict` keeps the core's word.
  */
-export function probedEntry(core, model, run, diagnosis) {
+export function probedEntry(core, model, run, diagnosis, list = null) {
   const steps = Array.isArray(diagnosis?.steps) ? diagnosis.steps : [];
   const usage = run?.result?.usage ?? null;
   const cost = costOf(core, usage, model.cost);
@@ -71,7 +71,19 @@ export function probedEntry(core, model, run, diagnosis) {
     usage,
     // Rounded to a billionth of a dollar: the sum of two prices carries float noise.
     cost_usd: cost && cost.known !== false && Number.isFinite(cost.totalUsd) ? Math.round(cost.totalUsd * 1e9) / 1e9 : null,
+    model_suggestions: modelSuggestions(list),
   };
+}
+
+/**
+ * "Did you mean …?" (asked only when the model step failed with the key accepted): the
+ * provider's closest names and how many it lists, or why its list could not be had; null when
+ * not asked.
+ */
+function modelSuggestions(list) {
+  if (!list) return null;
+  if (list.ok === true) return { names: (list.suggestions ?? []).map(String), listed: Array.isArray(list.models) ? list.models.length : 0 };
+  return { unavailable: String(list.unavailable ?? 'unreachable'), ...(Number.isInteger(list.status) ? { status: list.status } : {}) };
 }
 
 function identity(model) {

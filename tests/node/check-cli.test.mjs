@@ -349,6 +349,38 @@ test('ETCD_* instead of RESOURCES: the same models from the gateway\'s etcd rows
 });
 
 // Last: every byte any run printed, on either stream.
+test('did you mean: a 404 model_not_found asks the provider\'s list; JSON and text name the closest model', async () => {
+  // Its own resources file: a model whose name the provider does not serve, one whose list cannot be had.
+  const didYouMean = join(dir, 'did-you-mean.yaml');
+  const key = (name, base) => ({ display_name: name, provider: 'openai-compatible', adapter: 'openai', api_base: base, api_key: '${CHECK_GOOD_KEY}' });
+  writeFileSync(didYouMean, stringify({
+    _format_version: '1',
+    provider_keys: [key('k-missing', up.base('modelMissing')), key('k-nolist', up.base('modelMissingNoList'))],
+    models: [
+      { display_name: 'Misnamed', provider: 'openai', model_name: 'upstream-model-y', provider_key: 'k-missing' },
+      { display_name: 'No list', provider: 'openai', model_name: 'upstream-model-y', provider_key: 'k-nolist' },
+    ],
+  }));
+  const env = relayEnv({ RESOURCES: didYouMean });
+  const json = await check(['--all', '--format', 'json'], env);
+  assert.equal(json.code, 1, json.stderr);
+  const m = byName(JSON.parse(json.stdout));
+  assert.equal(m.Misnamed.failed_step, 'model');
+  assert.equal(m.Misnamed.steps[3].code, 'model_not_found');
+  assert.deepEqual(m.Misnamed.model_suggestions, { names: ['upstream-model-x'], listed: 4 });
+  assert.match(m.Misnamed.steps[3].advice, /the provider serves `upstream-model-x` for this key; did you mean it\?/);
+  assert.deepEqual(m['No list'].model_suggestions, { unavailable: 'http_error', status: 403 });
+  assert.match(m['No list'].steps[3].advice, /the provider's model list could not be had \(it answered GET \/models with HTTP 403\)/);
+
+  const text = await check(['--model', 'Misnamed'], env);
+  assert.equal(text.code, 1, text.stderr);
+  const row = text.stdout.split('\n').find((l) => l.startsWith('Misnamed'));
+  assert.match(row, /\sfail\s+model \(model_not_found\)\s.*did you mean it\?/);
+  assert.match(row, /`upstream-model-x`/);
+  // The list echoed the key in one id: never printed.
+  for (const out of [json.stdout, text.stdout]) assert.ok(!out.includes(GOOD_KEY));
+});
+
 test('no key, no key tail, no masked key in any stdout or stderr', () => {
   assert.ok(outputs.length >= 10);
   for (const { args, stdout, stderr } of outputs) {

@@ -131,6 +131,21 @@ export const scenarios = {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     res.end(zlib.gzipSync(JSON.stringify(completion(body.model, `compressed ${ctx.key}`))));
   },
+  // "Did you mean …?": the model name is wrong (404 model_not_found on chat) and GET /models
+  // lists what the key can use, one id echoing the key (the relay must redact it). Records the
+  // list calls in server.seen.
+  modelMissing(req, res, body, ctx) {
+    if (req.method === 'GET' && ctx.url.pathname.endsWith('/models')) {
+      ctx.server.seen.push({ method: req.method, headers: req.headers, url: req.url });
+      return json(res, 200, { object: 'list', data: ['upstream-model-x', 'gpt-4o-2024-08-06', 'text-embedding-3-small', `ft:${ctx.key}`].map((id) => ({ id, object: 'model', owned_by: 'test' })) });
+    }
+    json(res, 404, { error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+  },
+  // The same wrong model name, and a list that cannot be had: GET /models is a 403.
+  modelMissingNoList(req, res, body) {
+    if (req.method === 'GET') return json(res, 403, { error: { message: 'You are not allowed to list models.', type: 'permission_error' } });
+    json(res, 404, { error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+  },
   // Records what the relay sent (headers and body) for assertions.
   inspect(req, res, body, ctx) {
     ctx.server.seen.push({ method: req.method, headers: req.headers, body, url: req.url });
