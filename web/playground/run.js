@@ -32,8 +32,10 @@ export function yieldToBrowser() {
  * @param {Record<string, any>} o.body      the chat-completions body from core.buildRequest
  * @param {AbortSignal} o.signal
  * @param {(delta: object) => void} [o.onDelta]   each decoded stream delta, in order
+ * @param {(p: { stage: 'streaming' | 'reading', chunk?: boolean }) => void} [o.onProgress]  the response
+ *   arrived (a stream, or a whole body to read), and each network chunk of a stream
  */
-export async function runOnce({ core, api, model, body, signal, onDelta = () => {} }) {
+export async function runOnce({ core, api, model, body, signal, onDelta = () => {}, onProgress = () => {} }) {
   const t0 = performance.now();
   const run = {
     streamed: false,
@@ -72,8 +74,10 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
 
   if (run.contentType.toLowerCase().startsWith('text/event-stream') && res.body) {
     run.streamed = true;
-    await readStream(core, res, run, signal, t0, onDelta, model.gateway?.shaping);
+    onProgress({ stage: 'streaming' });
+    await readStream(core, res, run, signal, t0, onDelta, model.gateway?.shaping, onProgress);
   } else {
+    onProgress({ stage: 'reading' });
     try {
       run.raw = await res.text();
       run.rawBytes = run.raw.length;
@@ -95,7 +99,7 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
   return finish(run, model4core, request);
 }
 
-async function readStream(core, res, run, signal, t0, onDelta, shaping) {
+async function readStream(core, res, run, signal, t0, onDelta, shaping, onProgress) {
   // The key's response block (reasoning_field, stream_done_marker): read as the gateway reads it.
   const stream = core.openStream(shaping ? { shaping } : {});
   const reader = res.body.getReader();
@@ -117,6 +121,7 @@ async function readStream(core, res, run, signal, t0, onDelta, shaping) {
         break;
       }
       if (step.done) break;
+      onProgress({ stage: 'streaming', chunk: true });
       const bytes = step.value;
       run.rawBytes += bytes.length;
       if (run.raw.length < RAW_KEEP_BYTES) run.raw += text.decode(bytes, { stream: true });
