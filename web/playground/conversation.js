@@ -44,6 +44,69 @@ export function runPanes(state, modelById, only) {
 }
 
 /**
+ * @typedef {'failed' | 'no_text' | 'no_answer'} LeftOutReason
+ * @typedef {{ turn: number, why: LeftOutReason }} LeftOut
+ */
+
+/**
+ * The earlier turns (those before `contextEnd`) a pane's next request leaves out: a turn whose
+ * answer from this pane failed, has no text (stopped before the first word, or empty), or is
+ * missing. Sent, its user message would sit next to the following one, and providers that
+ * require alternating roles answer 400 to [user, user]. With `state.history` "all", none is
+ * left out (the user chose to send them).
+ * @param {PageState} state
+ * @param {number} pane
+ * @param {number} contextEnd  the first turn not counted as history (the turn being run, or turns.length)
+ * @returns {LeftOut[]}
+ */
+export function leftOutTurns(state, pane, contextEnd) {
+  return state.history === 'all' ? [] : unansweredTurns(state, pane, contextEnd);
+}
+
+/**
+ * The earlier turns without a usable answer from this pane, whatever `state.history` says.
+ * @param {PageState} state
+ * @param {number} pane
+ * @param {number} contextEnd
+ * @returns {LeftOut[]}
+ */
+export function unansweredTurns(state, pane, contextEnd) {
+  /** @type {LeftOut[]} */
+  const out = [];
+  for (let t = 0; t < Math.min(contextEnd, state.turns.length); t++) {
+    const answer = state.turns[t].answers[pane];
+    if (answer?.status === 'running') continue; // its run decides
+    if (!answer) out.push({ turn: t, why: 'no_answer' });
+    else if (answer.status === 'error') out.push({ turn: t, why: 'failed' });
+    else if (!answer.content) out.push({ turn: t, why: 'no_text' });
+  }
+  return out;
+}
+
+/**
+ * @typedef {{ pane: number, total: number, sent: number, leftOut: LeftOut[], unanswered: LeftOut[] }} PaneHistory
+ */
+
+/**
+ * What pressing Run now would send as history, per active pane: how many earlier turns there
+ * are, how many go, which are left out, and which have no usable answer (sent anyway when the
+ * user chose "all"). Run with an empty composer retries the last turn (effectiveMode), so
+ * that turn is then the question, not history.
+ * @param {PageState} state
+ * @returns {PaneHistory[]}
+ */
+export function nextRunHistory(state) {
+  const retry = effectiveMode(state, 'send') === 'retry';
+  const total = Math.max(0, retry ? state.turns.length - 1 : state.turns.length);
+  const out = [];
+  for (let p = 0; p < activePaneCount(state); p++) {
+    const leftOut = leftOutTurns(state, p, total);
+    out.push({ pane: p, total, sent: total - leftOut.length, leftOut, unanswered: unansweredTurns(state, p, total) });
+  }
+  return out;
+}
+
+/**
  * The state as it would be with past user message `turn` edited to `text` (not committed).
  * @param {PageState} state
  * @param {number} turn
@@ -113,6 +176,16 @@ export function settleAnswer(answer, run, error) {
 }
 
 /**
+ * A failed answer takes its checklist's summary and advice (verdict.js verdictOf), so the
+ * verdict is beside the failure; any other answer has none.
+ * @param {Answer | null | undefined} answer  changed in place
+ * @param {import('./verdict.js').Verdict | null} verdict
+ */
+export function settleVerdict(answer, verdict) {
+  if (answer) answer.verdict = answer.status === 'error' ? verdict : null;
+}
+
+/**
  * An answer edited by hand: kept as the answer, with no error.
  * @param {PageState} state  changed in place
  * @returns {boolean} whether there was such an answer
@@ -123,6 +196,7 @@ export function editAnswer(state, turn, pane, text) {
   answer.content = text;
   answer.status = 'done';
   answer.error = null;
+  answer.verdict = null;
   return true;
 }
 
@@ -180,6 +254,7 @@ export function removePane(state, results) {
   if (state.modelIds.length <= 2) return false;
   state.modelIds.pop();
   results.length = Math.min(results.length, state.modelIds.length);
+  if (state.checks) state.checks.length = Math.min(state.checks.length, state.modelIds.length);
   return true;
 }
 

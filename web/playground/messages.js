@@ -65,3 +65,29 @@ export function modelListProblem(reply) {
 export function notKeptText(names) {
   return names.length ? `Not kept across a reload (too large for browser storage): ${names.join(', ')}.` : null;
 }
+
+const LEFT_OUT_WHY = { failed: 'its answer failed', no_text: 'its answer has no text', no_answer: 'it has no answer' };
+
+/**
+ * What the next run sends as history, in words: one line, or one per model in compare mode
+ * when the models' histories differ. Null when there is no earlier turn.
+ * @param {import('./conversation.js').PaneHistory[]} history  conversation.js nextRunHistory
+ * @param {string[]} names  each pane's model name
+ * @returns {string | null}
+ */
+export function historyText(history, names) {
+  const lines = history.map((h) => paneHistoryLine(h));
+  if (!lines.some(Boolean)) return null;
+  if (lines.every((l) => l === lines[0])) return lines[0];
+  return lines.map((l, i) => `${names[i] ?? `Model ${i + 1}`}: ${l ?? 'no earlier message.'}`).join(' ');
+}
+
+/** @param {import('./conversation.js').PaneHistory} h */
+function paneHistoryLine({ total, sent, leftOut, unanswered }) {
+  if (!total) return null;
+  const turns = (n) => `${n} earlier message${n === 1 ? '' : 's'}`;
+  const named = (list) => list.map((l) => `message ${l.turn + 1} (${LEFT_OUT_WHY[l.why]})`).join(', ');
+  if (leftOut.length) return `Run sends ${sent} of ${turns(total)} as history; left out: ${named(leftOut)}.`;
+  if (unanswered.length) return `Run sends all ${turns(total)} as history, including ${named(unanswered)}: a provider that requires alternating roles may refuse it.`;
+  return `Run sends ${total === 1 ? 'the' : `all ${total}`} ${turns(total).replace(/^\d+ /, '')} as history.`;
+}

@@ -1,16 +1,19 @@
 // The page's state and how it becomes the core's PlaygroundForm. The state is plain data
 // (it is what storage.js saves); the form is only gathered here, never checked: every rule
 // about values and shapes lives in core.buildRequest.
+import { normalizeKept } from './verdict.js';
 
 export const MAX_PANES = 3;
 
 /**
  * @typedef {{ name: string, type: string, size: number, dataUrl: string | null, dropped?: boolean }} Image
  * @typedef {{ modelId: string, content: string, reasoning: string, finishReason: string | null,
- *   status: 'running' | 'stopped' | 'error' | 'done' | string, error: string | null }} Answer
+ *   status: 'running' | 'stopped' | 'error' | 'done' | string, error: string | null,
+ *   verdict?: import('./verdict.js').Verdict | null }} Answer  `verdict`: a failed answer's checklist summary and advice
  * @typedef {{ user: { text: string, images: Image[] }, answers: (Answer | null)[] }} Turn
  * @typedef {{ system: string, composer: { text: string, images: Image[] }, params: Record<string, any>,
- *   modelIds: string[], compare: boolean, turns: Turn[] }} PageState
+ *   modelIds: string[], compare: boolean, turns: Turn[], history?: 'answered' | 'all',
+ *   checks?: (import('./verdict.js').KeptResult | null)[] }} PageState  `checks`: each pane's last results, kept across a reload
  */
 
 /**
@@ -34,6 +37,10 @@ export function defaultState() {
     modelIds: [''],
     compare: false,
     turns: [],
+    // Which earlier turns a request carries: "answered" leaves out a turn whose answer failed
+    // or has no text (conversation.js leftOutTurns); "all" sends every one.
+    history: /** @type {'answered' | 'all'} */ ('answered'),
+    checks: /** @type {(import('./verdict.js').KeptResult | null)[]} */ ([]),
   };
 }
 
@@ -55,6 +62,7 @@ function normalizeAnswer(a) {
     modelId: str(a.modelId), content: str(a.content), reasoning: str(a.reasoning),
     finishReason: typeof a.finishReason === 'string' ? a.finishReason : null,
     status, error: typeof a.error === 'string' ? a.error : null,
+    verdict: typeof a.verdict?.summary === 'string' && typeof a.verdict?.advice === 'string' ? { summary: a.verdict.summary, advice: a.verdict.advice } : null,
   };
 }
 
@@ -72,6 +80,8 @@ export function normalizeState(saved) {
   if (!['text', 'json_object', 'json_schema'].includes(s.params.response_format)) s.params.response_format = 'text';
   if (Array.isArray(saved.modelIds) && saved.modelIds.length) s.modelIds = saved.modelIds.slice(0, MAX_PANES).map((x) => str(x));
   s.compare = saved.compare === true && s.modelIds.length > 1;
+  s.history = saved.history === 'all' ? 'all' : 'answered';
+  s.checks = normalizeKept(saved.checks);
   if (Array.isArray(saved.turns)) {
     s.turns = saved.turns.filter((t) => t && typeof t === 'object').map((t) => ({
       user: { text: str(t.user?.text), images: normalizeImages(t.user?.images) },
@@ -133,12 +143,14 @@ export function formParams(p, parameters) {
 /**
  * The form for one pane, through turn `upTo` (inclusive), with `pending` (the composer, not
  * yet a turn) after it when given. `origins[i]` says where form message i came from, so a
- * field error "messages[i]…" can be shown at the right place.
+ * field error "messages[i]…" can be shown at the right place. The turns in `skip` are left
+ * out, user message and answer (which ones is conversation.js's leftOutTurns).
  */
-export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pending = null, parameters }) {
+export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pending = null, parameters, skip = new Set() }) {
   const messages = [];
   const origins = [];
   for (let t = 0; t <= upTo && t < state.turns.length; t++) {
+    if (skip.has(t)) continue;
     const turn = state.turns[t];
     messages.push(userMessage(turn.user));
     origins.push({ turn: t, role: 'user' });
