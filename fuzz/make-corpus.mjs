@@ -61,6 +61,8 @@ for (const f of files('request', '.json')) {
   if (form.system) body.messages = [{ role: 'system', content: form.system }, ...body.messages];
   if (form.model?.model_name) body.model = 'from-the-browser';
   seed('chat_body', json({ body, model_name: form.model?.model_name ?? 'gpt-4o-mini', provider: form.model?.provider ?? 'openai' }));
+  // chat_request: [options] then the request's bytes as the relay receives them.
+  seed('chat_request', [form.stream ? 1 : 0], json({ model: 'a-model-id', body }));
 }
 
 // --- resources: the file (resources) and etcd rows (rows) -------------------------

@@ -1,16 +1,28 @@
 // The worker side of relay/request-checker.js: a core of its own, and the requests it was
-// handed, by job id, between 'open' (parse; the relay then looks the model up) and 'check'.
+// handed, by job id, between 'open' (the core reads the bytes and keeps the body; the relay
+// then looks the model up) and 'check'.
 //
 // One job's failure stays that job's: a body the core refuses is that caller's
 // invalid_request, and a core that trapped (core.js then refuses every later call) is
-// replaced by a fresh one while the other requests held here wait and go on.
+// replaced by a fresh one for the requests that come next. The requests it held live in its
+// memory and go with it: their checks fail with a relay error ("try again"), as when the
+// worker itself stops. (The core never traps on any input: fuzz/chat_request_fuzzer.cpp.)
 import { parentPort } from 'node:worker_threads';
 import { loadRelayCore } from './core.js';
 import { RelayError } from './errors.js';
-import { parseRequest, checkBody } from './chat-request.js';
+import { openRequest, checkRequest } from './chat-request.js';
 
 let core = loadRelayCore();
-const opened = new Map(); // job id -> the parsed body, until it is checked or discarded
+const opened = new Map(); // job id -> the opened request (its body in the core), until it is checked or discarded
+
+/**
+ * A core that trapped refuses every later call: a fresh one serves from here. The requests it
+ * held were read by it and are lost with it; their checks answer like a lost request's.
+ */
+function replaceCore() {
+  core = loadRelayCore();
+  opened.clear();
+}
 
 const failure = (err) => (err instanceof RelayError
   ? { kind: err.kind, message: err.message, extra: err.extra }
@@ -19,27 +31,31 @@ const failure = (err) => (err instanceof RelayError
 parentPort.on('message', async ({ op, id, bytes, target }) => {
   if (op === 'open') {
     try {
-      const { model, body } = parseRequest(bytes);
-      opened.set(id, body);
-      parentPort.postMessage({ id, model });
+      const request = openRequest(await core, bytes);
+      opened.set(id, request);
+      parentPort.postMessage({ id, model: request.model });
     } catch (err) {
       parentPort.postMessage({ id, error: failure(err) });
+      if (!(err instanceof RelayError)) replaceCore();
     }
   } else if (op === 'check') {
     if (!opened.has(id)) {
       parentPort.postMessage({ id, error: { kind: 'internal', message: 'the relay lost this request before checking it; try again' } });
       return;
     }
-    const body = opened.get(id);
+    const request = opened.get(id);
     opened.delete(id);
     try {
-      const result = checkBody(await core, body, target);
+      const result = checkRequest(request, target);
+      // The payload's buffer is its own (one copy out of the core): handed over, not copied.
       parentPort.postMessage({ id, result }, result.ok ? [result.payload.buffer] : []);
     } catch (err) {
       parentPort.postMessage({ id, error: failure(err) });
-      if (!(err instanceof RelayError)) core = loadRelayCore(); // this one is poisoned
+      if (!(err instanceof RelayError)) replaceCore();
     }
   } else if (op === 'discard') {
+    const request = opened.get(id);
     opened.delete(id);
+    try { request?.free(); } catch { /* its core stopped */ }
   }
 });

@@ -11,9 +11,14 @@
 // requests are rare, they wait for each other, and the per-user limit bounds how many.
 import { Worker } from 'node:worker_threads';
 import { RelayError } from './errors.js';
-import { parseRequest, checkBody } from './chat-request.js';
+import { openRequest, checkRequest } from './chat-request.js';
 
 export const INLINE_BYTES = 256 * 1024;
+
+/** Lets an opened request go (a no-op once checked); a core that trapped keeps it. */
+function discard(request) {
+  try { request.free(); } catch { /* the core stopped: its memory is no longer used */ }
+}
 
 const stopped = () => new RelayError('internal', 'the relay could not check this request (its checker stopped); try again');
 
@@ -30,20 +35,17 @@ export class RequestChecker {
 
   /**
    * The request's bytes → { model, check(target), discard() }. `check({ model_name,
-   * provider })` resolves like checkBody (chat-request.js); `discard()` lets a request go
-   * unchecked (an unknown model, a busy user). Throws RelayError('invalid_request').
+   * provider, shaping, requestId })` resolves like checkRequest (chat-request.js);
+   * `discard()` lets a request go unchecked (an unknown model, a busy user). Throws
+   * RelayError('invalid_request').
    */
   async open(bytes) {
     if (bytes.length <= this.inlineBytes) {
-      let { model, body } = parseRequest(bytes);
+      const request = openRequest(this.core, bytes);
       return {
-        model,
-        check: async (target) => {
-          const result = checkBody(this.core, body, target);
-          body = null;
-          return result;
-        },
-        discard: () => { body = null; },
+        model: request.model,
+        check: async (target) => checkRequest(request, target), // lets the request go
+        discard: () => { discard(request); },
       };
     }
     const id = this.nextId++;

@@ -339,6 +339,13 @@ export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string):
 export interface BriefResult extends Result { contentLength: number; reasoningLength: number }
 export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result; end(options: { textLimit: number }): BriefResult }
 export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
+/** The relay's chat request read from its bytes (openChatRequest): check() once, or free(). */
+export interface ChatRequestTarget { model_name: string; provider: string; shaping?: GatewayShaping | null; requestId?: string }
+export type CheckedRequest =
+  | { ok: true; payload: Uint8Array; stream: boolean; headers: OutboundHeader[]; changes: ShapingNote[] }
+  | { ok: false; errors: FieldError[]; badInput?: true };
+export interface ChatRequest extends Freeable { ok: true; model: string; check(target: ChatRequestTarget): CheckedRequest }
+export type OpenedChatRequest = ChatRequest | { ok: false; error: { code: 'not_json' | 'no_model'; message: string } };
 
 export interface Core {
   /** The core's build id: project version + commit. */
@@ -356,6 +363,8 @@ export interface Core {
   /** Whether text holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6): for upstream header values. */
   containsSecretFragment(text: string, secrets: string[]): boolean;
   streamRedactor(secrets: string[]): StreamRedactor;
+  /** Relay build only: the request's bytes ({model, body}) read once; the body checked and written out by the core (docs/contracts.md). */
+  openChatRequest(bytes: Uint8Array): OpenedChatRequest;
   /** With the model's (relay) `shaping` and the call's `requestId`: the body shaped as the gateway sends it, and `gateway`. */
   checkChatBody(body: unknown, model: { model_name: string; provider: string; shaping?: GatewayShaping; requestId?: string }): BuildResult & { gateway?: ShapedCall };
   /** A built body as the gateway sends it for a model (its public shaping), for the inspect view. */

@@ -182,6 +182,52 @@ class Core {
   }
 
   /**
+   * The relay's chat request, bytes in and bytes out (relay build only): the request's bytes
+   * ({model, body}) are read once and the body kept in the core. → { ok: true, model,
+   * check(target), free() } | { ok: false, error: { code: 'not_json' | 'no_model', message } }.
+   * check({model_name, provider, shaping?, requestId?}), once, → { ok: true, payload:
+   * Uint8Array (the body as sent upstream, in a buffer of its own), stream, headers, changes }
+   * | { ok: false, errors, badInput? }, and lets the request go. free() lets it go unchecked.
+   */
+  openChatRequest(bytes) {
+    if (typeof this.#mod._pg_request_open !== 'function') throw new CoreError('unsupported', 'this build of the core has no chat request check (the relay\'s build has: relay/core.js)');
+    const input = toBytes(bytes);
+    const handle = this.#guard(() => this.#mod._pg_request_open(this.#stage(input), input.length));
+    let opened;
+    try {
+      opened = this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_request_model(handle)))));
+    } catch (err) {
+      if (!this.#broken) this.#mod._pg_request_free(handle);
+      throw err;
+    }
+    if (opened.error) {
+      this.#guard(() => this.#mod._pg_request_free(handle));
+      return { ok: false, error: opened.error };
+    }
+    const request = this.#object(handle, '_pg_request_free', {
+      check: (target) => {
+        try {
+          return this.#guard(() => {
+            const text = encoder.encode(requestTarget(target));
+            const reply = this.#resultBytes(this.#mod._pg_request_check(handle, this.#stage(text), text.length));
+            const end = reply.length - 4;
+            const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
+            const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
+            if (meta.error) throw new CoreError(meta.error.code, meta.error.message);
+            if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
+            return meta;
+          });
+        } finally {
+          if (!this.#broken) request.free();
+        }
+      },
+    });
+    request.ok = true;
+    request.model = opened.model;
+    return request;
+  }
+
+  /**
    * A built body as the gateway would send it for a model (its public `gateway.shaping`):
    * { body, stream, headers: [{name, value}], changes: [{code, text}] }.
    */
@@ -345,6 +391,23 @@ class Core {
 const registry = new FinalizationRegistry((release) => {
   try { release(); } catch { /* the module may be gone */ }
 });
+
+// A model's shaping is the same object on every call until the configuration changes (the
+// relay's snapshot): its JSON text is made once.
+const shapingTexts = new WeakMap();
+
+/** openChatRequest's target as the core reads it: {model_name, provider, shaping?, requestId?}. */
+function requestTarget(target) {
+  const head = `{"model_name":${JSON.stringify(String(target?.model_name ?? ''))},"provider":${JSON.stringify(String(target?.provider ?? ''))}`;
+  const shaping = target?.shaping;
+  if (!shaping || typeof shaping !== 'object') return `${head}}`;
+  let text = shapingTexts.get(shaping);
+  if (text === undefined) {
+    text = JSON.stringify(shaping);
+    shapingTexts.set(shaping, text);
+  }
+  return `${head},"shaping":${text},"requestId":${JSON.stringify(String(target.requestId ?? ''))}}`;
+}
 
 function stringFields(obj, names) {
   const out = {};

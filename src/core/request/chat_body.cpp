@@ -18,6 +18,11 @@ void rename_fields(BuildResult& r) {
 
 BuildResult check_chat_body(const json& body, std::string_view model_name, std::string_view provider,
                             const RequestLimits& limits) {
+  return check_chat_body(json(body), model_name, provider, limits);
+}
+
+BuildResult check_chat_body(json&& body, std::string_view model_name, std::string_view provider,
+                            const RequestLimits& limits) {
   if (!body.is_object()) {
     BuildResult r;
     r.errors.push_back({"body", "the chat body must be a JSON object"});
@@ -26,15 +31,16 @@ BuildResult check_chat_body(const json& body, std::string_view model_name, std::
   json form = json::object();
   json params = json::object();
   json extra = json::object();
+  const bool has_max_tokens = body.contains("max_tokens");
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string& key = it.key();
-    if (key == "messages") form["messages"] = it.value();
-    else if (key == "stream") form["stream"] = it.value();
+    if (key == "messages") form["messages"] = std::move(it.value());
+    else if (key == "stream") form["stream"] = std::move(it.value());
     else if (key == "model" || key == "stream_options") continue;  // set from the configuration / by the builder
     else if (key == "max_completion_tokens") {
-      if (!body.contains("max_tokens")) params["max_tokens"] = it.value();
-    } else if (is_parameter(key)) params[key] = it.value();  // max_completion_tokens: above
-    else extra[key] = it.value();
+      if (!has_max_tokens) params["max_tokens"] = std::move(it.value());
+    } else if (is_parameter(key)) params[key] = std::move(it.value());  // max_completion_tokens: above
+    else extra[key] = std::move(it.value());
   }
   if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder
   if (!params.empty()) form["params"] = std::move(params);

@@ -11,5 +11,8 @@ namespace pg {
 
 BuildResult check_chat_body(const json& body, std::string_view model_name, std::string_view provider,
                             const RequestLimits& limits = {});
+// The same for a body the caller gives up (ChatRequest's): its parts are moved, not copied.
+BuildResult check_chat_body(json&& body, std::string_view model_name, std::string_view provider,
+                            const RequestLimits& limits = {});
 
 }  // namespace pg

@@ -1,0 +1,130 @@
+#include "core/request/chat_request.h"
+
+#include "core/base/detail/json_reader.h"
+#include "core/request/detail/js_json.h"
+
+#include <utility>
+
+namespace pg {
+
+namespace {
+
+constexpr const char* kNotJson = "the request body is not valid JSON";
+constexpr const char* kNoModel = "send {\"model\": \"<model id>\", \"body\": {...}}";
+// The earlier path's words for a body its core could not read (the binding's bad_input).
+const std::string kUnreadable = "the core was given invalid JSON: ";
+
+std::string string_or_empty(const json& object, std::string_view key) {
+  const std::string* s = string_member(object, key);
+  return s ? *s : std::string();
+}
+
+}  // namespace
+
+ChatTarget chat_target_from_json(const json& value) {
+  ChatTarget t;
+  t.model_name = string_or_empty(value, "model_name");
+  t.provider = string_or_empty(value, "provider");
+  if (const json* shaping = member(value, "shaping"); shaping && shaping->is_object()) {
+    t.shaped = true;
+    t.shaping = shaping_from_json(*shaping);
+    t.request_id = string_or_empty(value, "requestId");
+  }
+  return t;
+}
+
+ChatRequest::ChatRequest(std::string_view bytes, const RequestLimits& limits) : limits_(limits) {
+  // Nearly every request: one read of the bytes, and the body is kept as it was read.
+  json document;
+  JsonReadError error;
+  if (read_json(bytes, kMaxJsonDepth, document, error)) {
+    if (document.is_object()) {
+      auto model = document.find("model");
+      if (model != document.end() && model->is_string() && !model->get_ptr<const std::string*>()->empty()) {
+        model_ = std::move(*model->get_ptr<std::string*>());
+        if (auto body = document.find("body"); body != document.end()) body_ = std::move(*body);
+        return;
+      }
+    }
+    error_code_ = "no_model";
+    error_message_ = kNoModel;
+    return;
+  }
+  // Refused by the core's reader: read as JSON.parse would have read it (js_json.h).
+  const request_detail::JsEnvelope envelope = request_detail::read_js_envelope(bytes);
+  if (!envelope.valid) {
+    error_code_ = "not_json";
+    error_message_ = kNotJson;
+    return;
+  }
+  if (!envelope.object || !envelope.model || envelope.model->empty()) {
+    error_code_ = "no_model";
+    error_message_ = kNoModel;
+    return;
+  }
+  model_ = *envelope.model;
+  if (!envelope.has_body) return;  // a null body, refused by the check
+  const std::string body = request_detail::normalise_js_value(
+      bytes.substr(envelope.body_begin, envelope.body_end - envelope.body_begin));
+  // The body sat one level down in the earlier path's input: the same limit applies to it.
+  if (read_json(body, kMaxJsonDepth - 1, body_, error)) return;
+  body_ = nullptr;
+  body_error_ = kUnreadable + (error.kind == JsonReadError::Kind::TooDeep
+                                   ? "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                                   : "malformed or truncated JSON: " + error.detail + " at byte " +
+                                         std::to_string(envelope.body_begin + error.offset));
+}
+
+json ChatRequest::open_json() const {
+  if (!ok()) return json{{"error", {{"code", error_code_}, {"message", error_message_}}}};
+  return json{{"model", model_}};
+}
+
+CheckedRequest ChatRequest::check(const ChatTarget& target) {
+  CheckedRequest out;
+  const bool again = checked_;
+  checked_ = true;
+  if (again || !ok() || !body_error_.empty()) {
+    out.bad_input = true;
+    out.errors.push_back({"body", again ? "this request was checked already"
+                                  : !ok()  ? error_message_
+                                           : body_error_});
+    return out;
+  }
+  BuildResult built = check_chat_body(std::move(body_), target.model_name, target.provider, limits_);
+  body_ = nullptr;
+  if (!built.ok) {
+    out.errors = std::move(built.errors);
+    return out;
+  }
+  if (target.shaped) {
+    // The gateway decides streaming from the request, before the key's settings touch it.
+    ShapedCall call = shape_call(built.body, target.shaping, target.request_id);
+    out.stream = call.stream;
+    out.headers = std::move(call.headers);
+    out.changes = std::move(call.changes);
+  } else {
+    const json* stream = member(built.body, "stream");
+    out.stream = stream && stream->is_boolean() && stream->get<bool>();
+  }
+  out.ok = true;
+  out.body = dump_json(built.body);
+  return out;
+}
+
+json meta_json(const CheckedRequest& checked) {
+  if (!checked.ok) {
+    json errors = json::array();
+    for (const auto& e : checked.errors) errors.push_back(json{{"field", e.field}, {"message", e.message}});
+    json out = {{"ok", false}, {"errors", std::move(errors)}};
+    if (checked.bad_input) out["badInput"] = true;
+    return out;
+  }
+  json headers = json::array();
+  for (const auto& h : checked.headers) headers.push_back(json{{"name", h.name}, {"value", h.value}});
+  json changes = json::array();
+  for (const auto& c : checked.changes) changes.push_back(to_json(c));
+  return json{{"ok", true}, {"stream", checked.stream}, {"headers", std::move(headers)}, {"changes", std::move(changes)}};
+}
+
+}  // namespace pg
