@@ -25,10 +25,12 @@ native-asan: setup
 
 # Two builds of the same core: web/dist for the page (-Oz: it is downloaded) and relay/dist
 # for the relay (-O2: never downloaded, and its checks run on every call; relay/core.js).
+# Each build has its own export list (src/wasm/exports-*.txt, PG_WASM_EXPORTS): a build dir
+# configured before the lists existed is configured again.
 wasm: setup
-	@[ -f build/wasm/CMakeCache.txt ] || emcmake cmake --preset wasm
+	@grep -qs '^PG_WASM_EXPORTS:' build/wasm/CMakeCache.txt || emcmake cmake --preset wasm
 	@cmake --build --preset wasm
-	@[ -f build/wasm-relay/CMakeCache.txt ] || emcmake cmake --preset wasm-relay
+	@grep -qs '^PG_WASM_EXPORTS:' build/wasm-relay/CMakeCache.txt || emcmake cmake --preset wasm-relay
 	@cmake --build --preset wasm-relay
 
 build: native wasm

@@ -66,6 +66,27 @@ foreach(source IN LISTS PG_CORE_SOURCES)
   endif()
 endforeach()
 
+# The module's exports: an explicit list per build, never EMSCRIPTEN_KEEPALIVE, so the linker
+# drops every function no listed export reaches. The page's build (web/dist, downloaded)
+# exports src/wasm/exports-page.txt; the relay's (relay/dist) that and exports-relay.txt.
+set(PG_WASM_EXPORTS "page" CACHE STRING "Which export list the module gets: page or relay")
+set_property(CACHE PG_WASM_EXPORTS PROPERTY STRINGS page relay)
+set(PG_WASM_EXPORT_FILES "${CMAKE_SOURCE_DIR}/src/wasm/exports-page.txt")
+if(PG_WASM_EXPORTS STREQUAL "relay")
+  list(APPEND PG_WASM_EXPORT_FILES "${CMAKE_SOURCE_DIR}/src/wasm/exports-relay.txt")
+elseif(NOT PG_WASM_EXPORTS STREQUAL "page")
+  message(FATAL_ERROR "PG_WASM_EXPORTS is '${PG_WASM_EXPORTS}': page or relay")
+endif()
+set(PG_WASM_EXPORTED "")
+foreach(list_file IN LISTS PG_WASM_EXPORT_FILES)
+  file(STRINGS "${list_file}" names REGEX "^pg_[a-z0-9_]+$")
+  foreach(name IN LISTS names)
+    list(APPEND PG_WASM_EXPORTED "'_${name}'")
+  endforeach()
+endforeach()
+list(JOIN PG_WASM_EXPORTED "," PG_WASM_EXPORTED)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PG_WASM_EXPORT_FILES})
+
 add_executable(playground-core "${CMAKE_SOURCE_DIR}/src/wasm/bindings.cpp")
 target_link_libraries(playground-core PRIVATE pgcore)
 target_compile_options(playground-core PRIVATE ${PG_WASM_OPT} -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
@@ -92,4 +113,5 @@ target_link_options(playground-core PRIVATE
   "SHELL:-s TEXTDECODER=2"
   "SHELL:-s ABORTING_MALLOC=0"
   "SHELL:-s INCOMING_MODULE_JS_API=['wasmBinary','locateFile','instantiateWasm']"
-  "SHELL:-s EXPORTED_RUNTIME_METHODS=[]")
+  "SHELL:-s EXPORTED_RUNTIME_METHODS=[]"
+  "SHELL:-s EXPORTED_FUNCTIONS=[${PG_WASM_EXPORTED}]")

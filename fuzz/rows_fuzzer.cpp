@@ -1,6 +1,8 @@
-// parse_row() + resolve_models(), the etcd source's path, on arbitrary rows. Invariants:
-// a row yields at most one resource, of its own kind, under its own id; the public list
-// never carries a key field; every output is valid UTF-8 JSON.
+// The etcd source's path on arbitrary rows: parse_row() per row for its own invariants, then
+// load_rows() + to_loaded_json(), the very calls the binding's pg_load_rows makes. Invariants:
+// a row yields at most one resource, of its own kind, under its own id; the snapshot holds
+// no more models and keys than its rows; the public list never carries a key field; every
+// output is valid UTF-8 JSON.
 //
 // Input: up to 8 rows, each [kind byte][id up to '\n'][value up to '\x1e'].
 #include "core/resources/resources.h"
@@ -8,7 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   pgfuzz::Reader in(data, size);
-  pg::Resources r;
+  pg::json rows = pg::json::array();
+  std::size_t models = 0, keys = 0;
   const char* kinds[] = {"models", "provider_keys", "plugins", ""};
   for (int row = 0; row < 8; ++row) {
     const std::string_view kind = kinds[in.byte() & 3];
@@ -18,17 +21,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     PGFUZZ_CHECK(!(rr.model && rr.provider_key));
     if (rr.model) PGFUZZ_CHECK(kind == "models" && rr.model->id == id);
     if (rr.provider_key) PGFUZZ_CHECK(kind == "provider_keys" && rr.provider_key->id == id);
+    models += rr.model ? 1 : 0;
+    keys += rr.provider_key ? 1 : 0;
     for (const auto& e : rr.errors) pgfuzz::checked_dump(pg::to_json(e));
-    if (rr.provider_key) r.provider_keys.push_back(std::move(*rr.provider_key));
-    if (rr.model) r.models.push_back(std::move(*rr.model));
-    for (auto& w : rr.warnings) r.warnings.push_back(std::move(w));
+    // The binding's input: a row's fields as JSON strings (any bytes; the reply is checked).
+    rows.push_back({{"kind", std::string(kind)}, {"id", std::string(id)}, {"value", std::string(value)}});
     if (in.done()) break;
   }
-  pg::resolve_models(r);
+  const pg::Resources r = pg::load_rows(rows);
+  PGFUZZ_CHECK(r.models.size() == models && r.provider_keys.size() == keys);
   for (const auto& w : r.warnings) pgfuzz::checked_dump(pg::to_json(w));
   const pg::json pub = pg::to_public_json(r);
   pgfuzz::checked_dump(pub);
   PGFUZZ_CHECK(!pgfuzz::has_secret_field(pub));
   pgfuzz::checked_dump(pg::to_relay_keys_json(r));
+  pgfuzz::checked_dump(pg::to_loaded_json(r));
   return 0;
 }

@@ -2,10 +2,16 @@
 //
 // Protocol (web/core.js is its only caller): JS writes the input (UTF-8 JSON, or raw
 // bytes for streams) into memory it got from pg_alloc, calls a function, and reads the
-// reply from pg_result_ptr()/pg_result_len() before the next call. Replies are JSON,
-// except the redactor's, which are raw bytes. Nothing here throws: the core never does,
-// and malformed input from the wrapper becomes {"error":{...}}.
-#include <emscripten/emscripten.h>
+// reply from pg_result_ptr() (its length is what the call returned) before the next call.
+// Replies are JSON, except the redactor's and a stream push's, which are raw bytes. Nothing
+// here throws: the core never does, and malformed input from the wrapper becomes
+// {"error":{...}}.
+//
+// Which functions a module exports is not decided here but by the link's export list
+// (cmake/wasm.cmake): src/wasm/exports-page.txt for the page's build, plus
+// src/wasm/exports-relay.txt for the relay's. A function in neither list is dropped by the
+// linker with everything only it needs; tests/node/wasm-exports.test.mjs checks both
+// modules against the lists and the lists against web/core.js.
 
 #include "core/upstream/address.h"
 #include "core/request/chat_body.h"
@@ -49,14 +55,6 @@ bool read_input(const char* ptr, std::size_t len, pg::json& out) {
   }
   out = std::move(*parsed.value);
   return true;
-}
-
-// The first `max` bytes of a UTF-8 text, never ending inside a character.
-std::string utf8_prefix(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return text.substr(0, n);
 }
 
 std::vector<std::string> string_list(const pg::json& value) {
@@ -110,20 +108,6 @@ pg::UpstreamPlan plan_from(const pg::json& args) {
   return plan;
 }
 
-pg::json loaded_to_json(const pg::Resources& r) {
-  pg::json errors = pg::json::array();
-  for (const auto& e : r.errors) errors.push_back(pg::to_json(e));
-  pg::json warnings = pg::json::array();
-  for (const auto& w : r.warnings) warnings.push_back(pg::to_json(w));
-  pg::json out = {{"ok", r.ok()}, {"errors", errors}, {"warnings", warnings}};
-  out["models"] = pg::to_public_json(r)["models"];
-  // The relay keeps these in its own memory; the public model list above never holds a key.
-  out["providerKeys"] = pg::to_relay_keys_json(r);  // api_key "" while a key still lacks its ${VAR}
-  // Relay only, like providerKeys: each model's shaping with every value, the secrets among them.
-  out["shaping"] = pg::to_relay_shaping_json(r);
-  return out;
-}
-
 pg::Env env_from(const pg::json* env) {
   pg::Env out;
   if (env && env->is_object())
@@ -135,26 +119,25 @@ pg::Env env_from(const pg::json* env) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void* pg_alloc(std::size_t n) { return std::malloc(n ? n : 1); }
-EMSCRIPTEN_KEEPALIVE void pg_free(void* p) { std::free(p); }
-EMSCRIPTEN_KEEPALIVE const char* pg_result_ptr() { return g_result.data(); }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_result_len() { return g_result.size(); }
-EMSCRIPTEN_KEEPALIVE const char* pg_version() { return PG_VERSION; }
+void* pg_alloc(std::size_t n) { return std::malloc(n ? n : 1); }
+void pg_free(void* p) { std::free(p); }
+const char* pg_result_ptr() { return g_result.data(); }
+const char* pg_version() { return PG_VERSION; }
 
-EMSCRIPTEN_KEEPALIVE std::size_t pg_build_request(const char* in, std::size_t len) {
+std::size_t pg_build_request(const char* in, std::size_t len) {
   pg::json form;
   if (!read_input(in, len, form)) return g_result.size();
   return reply(pg::to_json(pg::build_request(form)));
 }
 
-EMSCRIPTEN_KEEPALIVE std::size_t pg_parameters() { return reply(pg::parameters_json()); }
+std::size_t pg_parameters() { return reply(pg::parameters_json()); }
 
-EMSCRIPTEN_KEEPALIVE std::size_t pg_validate_completion(const char* in, std::size_t len) {
+std::size_t pg_validate_completion(const char* in, std::size_t len) {
   return reply(pg::to_json(pg::validate_completion(std::string_view(in, len))));
 }
 
 // in: {"status":n,"contentType":"…","body":"…"}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_parse_error(const char* in, std::size_t len) {
+std::size_t pg_parse_error(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const auto status = pg::number_member(args, "status");
@@ -166,7 +149,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_parse_error(const char* in, std::size_t len)
 }
 
 // in: {"text":"…","secrets":["…"]}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_redact(const char* in, std::size_t len) {
+std::size_t pg_redact(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const auto* text = pg::string_member(args, "text");
@@ -176,7 +159,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_redact(const char* in, std::size_t len) {
 }
 
 // in: {"text":"…","secrets":["…"]} → {"found":bool} — for upstream header values
-EMSCRIPTEN_KEEPALIVE std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
+std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const auto* text = pg::string_member(args, "text");
@@ -186,7 +169,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_contains_secret_fragment(const char* in, std
 }
 
 // in: {"body":{…},"model_name":"…","provider":"…"} — the relay's re-validation
-EMSCRIPTEN_KEEPALIVE std::size_t pg_check_chat_body(const char* in, std::size_t len) {
+std::size_t pg_check_chat_body(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* body = pg::member(args, "body");
@@ -206,7 +189,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_check_chat_body(const char* in, std::size_t 
 }
 
 // in: {"body":{…},"shaping":{…},"requestId":"…"} — the page's preview of the shaped call
-EMSCRIPTEN_KEEPALIVE std::size_t pg_shape_chat_body(const char* in, std::size_t len) {
+std::size_t pg_shape_chat_body(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* body = pg::member(args, "body");
@@ -220,7 +203,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_shape_chat_body(const char* in, std::size_t 
 }
 
 // in: {"apiBase":"…","path":"…"}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_upstream_url(const char* in, std::size_t len) {
+std::size_t pg_upstream_url(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const auto* base = pg::string_member(args, "apiBase");
@@ -230,7 +213,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_upstream_url(const char* in, std::size_t len
 
 
 // in: {"provider","adapter","api_base","model_name","shaping"?}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
+std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::UpstreamPlan plan = plan_from(args);
@@ -242,7 +225,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_plan_chat_call(const char* in, std::size_t l
 }
 
 // in: {"target":{provider, adapter, api_base, model_name},"body":{…}}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_curl_command(const char* in, std::size_t len) {
+std::size_t pg_curl_command(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* target = pg::member(args, "target");
@@ -251,14 +234,14 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_curl_command(const char* in, std::size_t len
 }
 
 // in: the address as a JSON string
-EMSCRIPTEN_KEEPALIVE std::size_t pg_classify_address(const char* in, std::size_t len) {
+std::size_t pg_classify_address(const char* in, std::size_t len) {
   pg::json ip;
   if (!read_input(in, len, ip)) return g_result.size();
   return reply(pg::to_json(pg::classify_address(ip.is_string() ? ip.get<std::string>() : std::string())));
 }
 
 // in: {"usage":{…},"prices":{…}}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_cost(const char* in, std::size_t len) {
+std::size_t pg_cost(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* usage = pg::member(args, "usage");
@@ -267,7 +250,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_cost(const char* in, std::size_t len) {
 }
 
 // in: an Outcome (docs/contracts.md, Outcome)
-EMSCRIPTEN_KEEPALIVE std::size_t pg_diagnose(const char* in, std::size_t len) {
+std::size_t pg_diagnose(const char* in, std::size_t len) {
   pg::json outcome;
   if (!read_input(in, len, outcome)) return g_result.size();
   return reply(pg::to_json(pg::diagnose(outcome)));
@@ -276,7 +259,7 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_diagnose(const char* in, std::size_t len) {
 // --- AISIX resources ------------------------------------------------------------------
 
 // in: {"document":…, "env":{NAME:value}, "allowUnsetVars":bool}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_load_resources(const char* in, std::size_t len) {
+std::size_t pg_load_resources(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* doc = pg::member(args, "document");
@@ -284,52 +267,40 @@ EMSCRIPTEN_KEEPALIVE std::size_t pg_load_resources(const char* in, std::size_t l
   const pg::json* allow = pg::member(args, "allowUnsetVars");
   options.allow_unset_vars = allow && allow->is_boolean() && allow->get<bool>();
   pg::Resources r = pg::load_resources_file(doc ? *doc : pg::json(), env_from(pg::member(args, "env")), options);
-  pg::json out = loaded_to_json(r);
+  pg::json out = pg::to_loaded_json(r);
   out["rows"] = r.ok() ? pg::to_canonical_rows(r) : pg::json::array();
   return reply(out);
 }
 
 // in: {"rows":[{"kind":"models","id":"…","value":"<json text>"}]} — an etcd snapshot
-EMSCRIPTEN_KEEPALIVE std::size_t pg_load_rows(const char* in, std::size_t len) {
+std::size_t pg_load_rows(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  pg::Resources r;
   const pg::json* rows = pg::member(args, "rows");
-  if (rows && rows->is_array()) {
-    for (const auto& row : *rows) {
-      const auto* kind = pg::string_member(row, "kind");
-      const auto* id = pg::string_member(row, "id");
-      const auto* value = pg::string_member(row, "value");
-      if (!kind || !id || !value) continue;
-      // A bad row is skipped and reported, as the gateway does; the rest keeps serving.
-      pg::add_row(r, pg::parse_row(*kind, *id, *value));
-    }
-  }
-  pg::resolve_models(r);
-  return reply(loaded_to_json(r));
+  return reply(pg::to_loaded_json(pg::load_rows(rows ? *rows : pg::json())));
 }
 
 // --- SSE decoder objects -------------------------------------------------------------
-EMSCRIPTEN_KEEPALIVE SseHandle* pg_sse_new(std::size_t max_line_bytes) {
+SseHandle* pg_sse_new(std::size_t max_line_bytes) {
   return new SseHandle(limits_from(max_line_bytes));
 }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_sse_push(SseHandle* h, const char* bytes, std::size_t len) {
+std::size_t pg_sse_push(SseHandle* h, const char* bytes, std::size_t len) {
   h->decoder.push(std::string_view(bytes, len), h->events);
   return reply_events(*h);
 }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_sse_end(SseHandle* h) {
+std::size_t pg_sse_end(SseHandle* h) {
   h->decoder.end(h->events);
   return reply_events(*h);
 }
-EMSCRIPTEN_KEEPALIVE void pg_sse_free(SseHandle* h) { delete h; }
+void pg_sse_free(SseHandle* h) { delete h; }
 
 // --- Chat streams (openStream) -------------------------------------------------------
-EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) {
+pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) {
   return new pg::ChatStream(limits_from(max_line_bytes));
 }
 // A stream read as the gateway reads the key's answers: `shaping` is the model's public
 // shaping JSON (PublicModel.gateway.shaping); only its response block is used.
-EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_bytes, const char* shaping,
+pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_bytes, const char* shaping,
                                                           std::size_t len) {
   auto parsed = pg::parse_json(std::string_view(shaping, len));  // not JSON: read as no shaping
   const pg::CallShaping s = pg::shaping_from_json(parsed.value ? *parsed.value : pg::json());
@@ -338,77 +309,30 @@ EMSCRIPTEN_KEEPALIVE pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_b
 // The reply is the push's deltas as DeltaBuilder's records (core/answer/delta_builder.h), not
 // JSON: written straight into the reply buffer, text and all, and read in JS with one
 // UTF-8 decode per text delta.
-EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len) {
+std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len) {
   g_result.clear();  // keeps its capacity: a stream pushes thousands of times
   s->push(std::string_view(bytes, len), g_result);
   return g_result.size();
 }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end(pg::ChatStream* s) { return reply(pg::to_json(s->end())); }
 // end() for a caller that kept the text of every delta (web/core.js): content and reasoning
 // hold only what no push handed out (ChatStream::end_rest).
-EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end_rest(pg::ChatStream* s) { return reply(pg::to_json(s->end_rest())); }
-// end() for a caller that kept the text from the deltas (the page): the Result with content
-// and reasoning cut to their first `text_limit` bytes (at a UTF-8 boundary) and their whole
-// sizes in contentLength / reasoningLength, so a megabyte answer is not dumped and parsed again.
-EMSCRIPTEN_KEEPALIVE std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) {
-  const pg::Result& full = s->end();
-  pg::Result r = s->end_rest();  // everything but the texts, which are cut from `full`
-  r.content = utf8_prefix(full.content, text_limit);
-  r.reasoning = utf8_prefix(full.reasoning, text_limit);
-  pg::json out = pg::to_json(r);
-  out["contentLength"] = full.content.size();
-  out["reasoningLength"] = full.reasoning.size();
-  return reply(out);
+std::size_t pg_stream_end_rest(pg::ChatStream* s) { return reply(pg::to_json(s->end_rest())); }
+// end() for a caller that kept the text from the deltas (the page): ChatStream::end_brief.
+std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) {
+  return reply(s->end_brief(text_limit));
 }
-EMSCRIPTEN_KEEPALIVE void pg_stream_free(pg::ChatStream* s) { delete s; }
+void pg_stream_free(pg::ChatStream* s) { delete s; }
 
 // --- Stream redaction (the relay's hot path): raw bytes in, raw bytes out -------------
 // in: ["secret", …]
-EMSCRIPTEN_KEEPALIVE pg::StreamRedactor* pg_redactor_new(const char* in, std::size_t len) {
+pg::StreamRedactor* pg_redactor_new(const char* in, std::size_t len) {
   auto parsed = pg::parse_json(std::string_view(in, len));
   return new pg::StreamRedactor(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
 }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_redactor_push(pg::StreamRedactor* r, const char* bytes, std::size_t len) {
+std::size_t pg_redactor_push(pg::StreamRedactor* r, const char* bytes, std::size_t len) {
   return reply(r->push(std::string_view(bytes, len)));
 }
-EMSCRIPTEN_KEEPALIVE std::size_t pg_redactor_finish(pg::StreamRedactor* r) { return reply(r->finish()); }
-EMSCRIPTEN_KEEPALIVE void pg_redactor_free(pg::StreamRedactor* r) { delete r; }
+std::size_t pg_redactor_finish(pg::StreamRedactor* r) { return reply(r->finish()); }
+void pg_redactor_free(pg::StreamRedactor* r) { delete r; }
 
 }  // extern "C"
-
-// ==== Chat requests, bytes in and bytes out (the relay's body check) ==================
-// The relay's request check (relay/chat-request.js through web/core.js openChatRequest):
-// the request's bytes go in once, the body stays parsed in the handle between open (the
-// model id the relay looks up) and check (the model's configuration), and the checked body
-// comes out as the bytes the relay forwards. The logic is core/request/chat_request.h.
-#include "core/request/chat_request.h"
-
-extern "C" {
-
-// in: the request's bytes as the browser sent them ({"model": "<id>", "body": {…}})
-EMSCRIPTEN_KEEPALIVE pg::ChatRequest* pg_request_open(const char* bytes, std::size_t len) {
-  return new pg::ChatRequest(std::string_view(bytes, len));
-}
-// → {"model":"…"} | {"error":{"code":"not_json"|"no_model","message":"…"}}
-EMSCRIPTEN_KEEPALIVE std::size_t pg_request_model(pg::ChatRequest* r) { return reply(r->open_json()); }
-// in: {"model_name","provider","shaping"?,"requestId"?}. The reply is the body as sent
-// upstream, then the meta JSON ({ok, stream, headers, changes} | {ok, errors, badInput?}),
-// then the body's length (4 bytes, little-endian): the body is written once, where the
-// core's dump put it, and copied out of the module once.
-// A target that is not JSON (never from web/core.js): no body, {"error":{…}} as the meta.
-EMSCRIPTEN_KEEPALIVE std::size_t pg_request_check(pg::ChatRequest* r, const char* target, std::size_t len) {
-  pg::json args;
-  std::size_t body_len = 0;
-  if (read_input(target, len, args)) {  // else g_result holds the error
-    pg::CheckedRequest checked = r->check(pg::chat_target_from_json(args));
-    g_result = std::move(checked.body);
-    body_len = g_result.size();
-    g_result += pg::dump_json(pg::meta_json(checked));
-  }
-  for (int i = 0; i < 4; ++i) g_result.push_back(static_cast<char>((body_len >> (8 * i)) & 0xFF));
-  return g_result.size();
-}
-EMSCRIPTEN_KEEPALIVE void pg_request_free(pg::ChatRequest* r) { delete r; }
-
-}  // extern "C"
-// ==== end of the chat request block ===================================================

@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 import { readResourcesFile } from '../../relay/sources/file-source.js';
 
-const core = await loadCore();
+const core = await loadRelayCore(); // the relay's calls (loadRows, planChatCall, checkChatBody): its build
 
 const fixture = (name) => new URL(`../fixtures/gateway-parity/${name}`, import.meta.url);
 const SHARED = new URL('../../../shared/gateway-parity/vectors.json', import.meta.url);

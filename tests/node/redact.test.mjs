@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { loadCore } from '../../web/core.js';
 import { loadRelayCore } from '../../relay/core.js';
 
-const core = await loadCore();
+// Redaction is the relay's (src/wasm/exports-relay.txt): the page's build does not carry it.
+const core = await loadRelayCore();
 const KEY = 'sk-proj-AbCdEfGh1234567890WxYz';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -157,9 +157,8 @@ test('redact: masked echoes keeping 3 to 8 trailing characters', () => {
   assertEverySplit('e1 sk-proj-****xYz e2 sk-...890WxYz e3 | **** | xYz | sk-proj-\u20267890WxYz', [KEY]);
 });
 
-test('containsSecretFragment: a run of a key\'s raw bytes, in both builds', async () => {
-  const relay = await loadRelayCore();
-  for (const c of [core, relay]) {
+test('containsSecretFragment: a run of a key\'s raw bytes, in the relay\'s build', async () => {
+  for (const c of [core]) {
     assert.equal(c.containsSecretFragment(`req_${KEY.slice(10, 18)}`, [KEY]), true);
     assert.equal(c.containsSecretFragment(KEY.slice(0, 15), [KEY]), true); // a key split across two headers
     assert.equal(c.containsSecretFragment(KEY.slice(15), [KEY]), true);

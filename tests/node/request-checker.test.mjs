@@ -5,12 +5,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 import { RelayError } from '../../relay/errors.js';
 import { RequestChecker } from '../../relay/request-checker.js';
 import { startRelayProcess, oneModelResources, TOKEN } from '../support/load.mjs';
 
-const core = await loadCore();
+const core = await loadRelayCore(); // checkChatBody is the relay's (src/wasm/exports-relay.txt)
 const inline = new RequestChecker({ core, inlineBytes: Infinity });
 const worker = new RequestChecker({ core, inlineBytes: 0 });
 after(() => Promise.all([inline.close(), worker.close()]));

@@ -20,8 +20,8 @@ test('a non-object form is a field error, not an exception', async () => {
 
 test('objects refuse to run after free()', async () => {
   const core = await loadCore();
-  const dec = core.sseDecoder();
-  dec.free();
-  assert.throws(() => dec.push(new Uint8Array([1])), (e) => e instanceof CoreError && e.code === 'freed');
-  dec.free(); // twice is harmless
+  const stream = core.openStream(); // the page's build has no sseDecoder (src/wasm/exports-page.txt)
+  stream.free();
+  assert.throws(() => stream.push(new Uint8Array([1])), (e) => e instanceof CoreError && e.code === 'freed');
+  stream.free(); // twice is harmless
 });

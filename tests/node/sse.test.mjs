@@ -6,10 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createParser } from 'eventsource-parser';
-import { loadCore, CoreError } from '../../web/core.js';
+import { CoreError } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
 import { prng } from '../support/prng.mjs';
 
-const core = await loadCore();
+// The SSE decoder object is exported by the relay's build only (src/wasm/exports-relay.txt).
+const core = await loadRelayCore();
 const utf8 = new TextEncoder();
 const SEED = Number(process.env.SSE_SEED ?? 0x5eed5e);
 const STREAMS = 3000;
