@@ -336,3 +336,40 @@ std::size_t pg_redactor_finish(pg::StreamRedactor* r) { return reply(r->finish()
 void pg_redactor_free(pg::StreamRedactor* r) { delete r; }
 
 }  // extern "C"
+
+// ==== Chat requests, bytes in and bytes out (the relay's body check) ==================
+// The relay's request check (relay/chat-request.js through web/core.js openChatRequest):
+// the request's bytes go in once, the body stays parsed in the handle between open (the
+// model id the relay looks up) and check (the model's configuration), and the checked body
+// comes out as the bytes the relay forwards. The logic is core/request/chat_request.h.
+#include "core/request/chat_request.h"
+
+extern "C" {
+
+// in: the request's bytes as the browser sent them ({"model": "<id>", "body": {…}})
+pg::ChatRequest* pg_request_open(const char* bytes, std::size_t len) {
+  return new pg::ChatRequest(std::string_view(bytes, len));
+}
+// → {"model":"…"} | {"error":{"code":"not_json"|"no_model","message":"…"}}
+std::size_t pg_request_model(pg::ChatRequest* r) { return reply(r->open_json()); }
+// in: {"model_name","provider","shaping"?,"requestId"?}. The reply is the body as sent
+// upstream, then the meta JSON ({ok, stream, headers, changes} | {ok, errors, badInput?}),
+// then the body's length (4 bytes, little-endian): the body is written once, where the
+// core's dump put it, and copied out of the module once.
+// A target that is not JSON (never from web/core.js): no body, {"error":{…}} as the meta.
+std::size_t pg_request_check(pg::ChatRequest* r, const char* target, std::size_t len) {
+  pg::json args;
+  std::size_t body_len = 0;
+  if (read_input(target, len, args)) {  // else g_result holds the error
+    pg::CheckedRequest checked = r->check(pg::chat_target_from_json(args));
+    g_result = std::move(checked.body);
+    body_len = g_result.size();
+    g_result += pg::dump_json(pg::meta_json(checked));
+  }
+  for (int i = 0; i < 4; ++i) g_result.push_back(static_cast<char>((body_len >> (8 * i)) & 0xFF));
+  return g_result.size();
+}
+void pg_request_free(pg::ChatRequest* r) { delete r; }
+
+}  // extern "C"
+// ==== end of the chat request block ===================================================
