@@ -45,6 +45,7 @@ export const MODELS = {
   refused: 'Refused',
   dns: 'No such host',
   failover: 'Chat with failover',
+  late: 'Late answer',
 };
 
 function resources(upBase, refusedPort) {
@@ -69,6 +70,8 @@ function resources(upBase, refusedPort) {
       { display_name: MODELS.missing, provider: 'openai-compatible', model_name: 'gpt-does-not-exist', provider_key: 'Scenario provider' },
       { display_name: MODELS.refused, provider: 'openai-compatible', model_name: 'echo-1', provider_key: 'Nobody listening' },
       { display_name: MODELS.dns, provider: 'openai-compatible', model_name: 'echo-1', provider_key: 'Unknown host' },
+      // Its own stream budget (8 s) is shorter than the relay's connect + first-byte limits.
+      { display_name: MODELS.late, provider: 'openai-compatible', model_name: 'late-1', provider_key: 'Scenario provider', stream_timeout: 8000 },
       { display_name: MODELS.failover, routing: { strategy: 'failover', targets: [{ model: MODELS.echo }, { model: MODELS.echo2 }] } },
     ],
   };

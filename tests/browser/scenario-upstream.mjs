@@ -9,12 +9,15 @@
 //   flood-*     the big answer's chunks, as fast as the client reads, until the client goes
 //               away (Stop must close it; a finite stream can be wholly sent, and the call
 //               over, before a slow page presses Stop)
+//   late-*      echo's answer, after LATE_MS without a byte (the page's "waiting for the
+//               first byte" phase)
 //   anything else: 404 model_not_found, like OpenAI
 // A wrong key gets OpenAI's 401 invalid_api_key with a masked echo of the key it got (the
 // relay must redact it). Every request is recorded for assertions.
 import http from 'node:http';
 
 const base = (model) => ({ id: 'chatcmpl-test', created: 1732500000, model });
+export const LATE_MS = 3500;
 
 export async function startScenarioUpstream({ key }) {
   const seen = [];
@@ -22,7 +25,7 @@ export async function startScenarioUpstream({ key }) {
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => { raw += c; });
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       const send = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
       if (req.method !== 'POST' || !req.url.endsWith('/v1/chat/completions')) {
         res.writeHead(404, { 'content-type': 'text/html' });
@@ -38,7 +41,7 @@ export async function startScenarioUpstream({ key }) {
       }
       const model = String(body.model ?? '');
       const kind = model.split('-')[0];
-      if (!['echo', 'slow', 'reasoner', 'endless', 'big', 'flood'].includes(kind)) {
+      if (!['echo', 'slow', 'reasoner', 'endless', 'big', 'flood', 'late'].includes(kind)) {
         return send(404, { error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
       }
       const answer = describe(body, kind);
@@ -99,7 +102,7 @@ export async function startScenarioUpstream({ key }) {
         if (res.write(batch)) setImmediate(next); else res.once('drain', next);
       };
       next();
-    });
+    }, /"model":"late-/.test(raw) ? LATE_MS : 0));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
