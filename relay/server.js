@@ -78,11 +78,25 @@ export function createRelay({ core, source, sessions, settings, log }) {
   server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
   server.keepAliveTimeout = timeouts.keepAliveMs;
 
+  // The Host check is a pure function of the header and the settings, and a relay is
+  // reached by a few names: each verdict is kept (a bounded set; it parses a URL).
+  const hostVerdicts = new Map(); // Host header -> allowed
+  function hostOk(host) {
+    let ok = hostVerdicts.get(host);
+    if (ok === undefined) {
+      ok = hostAllowed(host, settings.allowedHosts);
+      if (typeof host !== 'string' || host.length > 300) return ok;
+      if (hostVerdicts.size >= 256) hostVerdicts.clear();
+      hostVerdicts.set(host, ok);
+    }
+    return ok;
+  }
+
   async function route(req, res) {
     // DNS rebinding: a page on an attacker's name that resolves to this relay is refused
     // before anything is read or served. IP literals and localhost always pass (probes and
     // direct access use them, and a rebinding attack needs a name of its own).
-    if (!hostAllowed(req.headers.host, settings.allowedHosts)) throw new RelayError('misdirected', 'this relay does not serve that host name');
+    if (!hostOk(req.headers.host)) throw new RelayError('misdirected', 'this relay does not serve that host name');
     let url;
     try {
       url = new URL(req.url ?? '/', 'http://relay.invalid');
@@ -257,7 +271,8 @@ export function createRelay({ core, source, sessions, settings, log }) {
         if (left > 0) active.set(user.subject, left); else active.delete(user.subject);
       }
       timings.total = performance.now() - t0;
-      log({ ...entry, ms: roundTimings(timings) });
+      entry.ms = roundTimings(timings);
+      log(entry);
     }
   }
 
@@ -514,6 +529,6 @@ function closeAfterLinger(res) {
 
 function roundTimings(t) {
   const out = {};
-  for (const [k, v] of Object.entries(t)) out[k] = Math.round(v * 100) / 100;
+  for (const k in t) out[k] = Math.round(t[k] * 100) / 100;
   return out;
 }

@@ -34,6 +34,8 @@ export class Sessions {
    */
   constructor({ token, secret, previousSecret = '', ttlSeconds, secure = false, log = () => {} }) {
     this.token = token;
+    // The token's side of checkToken's comparison, hashed once rather than on every request.
+    this.tokenDigest = createHash('sha256').update(token ?? '').digest();
     if (!secret) {
       secret = randomBytes(32).toString('base64url');
       log({ msg: 'SESSION_SECRET is not set: generated one for this process; sessions will not survive a restart and other replicas will not accept them' });
@@ -45,7 +47,7 @@ export class Sessions {
 
   /** True when `presented` is the playground token (constant time). */
   checkToken(presented) {
-    return Boolean(this.token) && typeof presented === 'string' && safeEqual(presented, this.token);
+    return Boolean(this.token) && typeof presented === 'string' && timingSafeEqual(createHash('sha256').update(presented).digest(), this.tokenDigest);
   }
 
   /**
