@@ -125,6 +125,19 @@ for (const kind of ['dns', 'refused', 'tls', 'timeout', 'blocked_address', 'upst
     model: { provider: 'openai', model_name: 'gpt-4o', api_base: 'https://10.0.0.1/v1' } }));
 }
 
+// --- a provider's model list: model_list ([wanted name]\n[GET /models answer]) ----------------
+const modelLists = [
+  json({ object: 'list', data: [{ id: 'gpt-4o-2024-08-06', object: 'model', owned_by: 'system' }, { id: 'gpt-4o-mini', object: 'model' }, { id: 'o3-mini' }] }),
+  json({ data: [{ type: 'model', id: 'claude-3-5-sonnet-latest' }, { type: 'model', id: 'claude-3-5-sonnet-20241022' }], has_more: false }),
+  json({ object: 'list', data: [{ id: 'models/gemini-2.0-flash' }, { id: 'models/gemini-1.5-pro' }] }),
+  json({ models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }, { name: 'qwen2.5:7b' }] }),
+  json([{ id: 'deepseek-chat' }, 'deepseek-reasoner']),
+  json({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }),
+  '<html><body>404 Not Found</body></html>',
+];
+const wantedNames = ['gpt-4o', 'claude-3.5-sonnet', 'gemini-2.0-flash-001', 'llama3.2', 'deepseek_chat', ''];
+modelLists.forEach((body) => { for (const w of wantedNames) seed('model_list', `${w}\n`, body); });
+
 for (const [target, seeds] of corpora) {
   const dir = join(out, target);
   rmSync(dir, { recursive: true, force: true });

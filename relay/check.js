@@ -24,6 +24,7 @@ import { runOnce } from '../web/playground/run.js';
 import { PLAYGROUND_HEADER } from '../web/contract.js';
 import { probeForm } from '../web/playground/state.js';
 import { diagnose } from '../web/playground/render-checklist.js';
+import { withSuggestions } from '../web/playground/model-suggestions.js';
 import { FORMATS, exitCodeOf, formatJson, formatJunit, formatText, notTestableEntry, probedEntry, unbuiltEntry } from './check-report.js';
 
 export const USAGE = `usage: node relay/main.js check [--all] [--model <id or display name>]... [--format text|json|junit] [--concurrency N]
@@ -148,6 +149,16 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
         headers: { ...headers, 'content-type': 'application/json', [PLAYGROUND_HEADER]: '1' },
         body: JSON.stringify({ model: modelId, body }),
       }),
+      // The page's RelayApi.upstreamModels: the provider's list for the model's key, never throws.
+      upstreamModels: async (modelId, sig) => {
+        try {
+          const res = await fetch(`${base}/models/${encodeURIComponent(modelId)}/upstream-models`, { headers, signal: sig, cache: 'no-store' });
+          const reply = await res.json().catch(() => null);
+          return res.ok && typeof reply?.ok === 'boolean' ? reply : { ok: false, unavailable: 'unreachable' };
+        } catch {
+          return { ok: false, unavailable: 'unreachable' };
+        }
+      },
     };
 
     // The model list the page gets.
@@ -202,8 +213,10 @@ async function probe(core, api, model, secrets, signal) {
   const run = await runOnce({ core, api, model, body: built.body, signal });
   // The relay already redacted what it returned; the diagnosis is redacted again with every
   // configured secret, as the relay's own tests do.
-  const diagnosis = diagnose(core, { ...run.outcome, secrets });
-  return probedEntry(core, model, run, diagnosis);
+  const outcome = { ...run.outcome, secrets };
+  // The model step failed with the key accepted: the provider's closest names, as the page does.
+  const { diagnosis, list } = await withSuggestions(core, api, model, outcome, diagnose(core, outcome), signal);
+  return probedEntry(core, model, run, diagnosis, list);
 }
 
 /** The relay's source, loaded once (no reload, no signal handling): throws CheckUsageError when it cannot load. */

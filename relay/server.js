@@ -11,6 +11,7 @@ import { PLAYGROUND_HEADER, RELAY_SOURCE, SOURCE_HEADER } from '../web/contract.
 import { forwardChat, publicCall, serverTiming } from './upstream.js';
 import { RequestChecker } from './request-checker.js';
 import { sendLoginPage, wantsHtml } from './login-page.js';
+import { listUpstreamModels } from './upstream-models.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 // The web root as the file system names it (symbolic links resolved), for the prefix check
@@ -121,6 +122,11 @@ export function createRelay({ core, source, sessions, settings, log }) {
       if (!user) throw new RelayError('unauthorized', 'sign in first: open the playground with its login link, or send Authorization: Bearer <PLAYGROUND_TOKEN>');
       if (path === '/api/playground/models' && req.method === 'GET') return listModels(res);
       if (path === '/api/playground/status' && req.method === 'GET') return configStatus(res);
+      const listed = /^\/api\/playground\/models\/([^/]+)\/upstream-models$/.exec(path);
+      if (listed && req.method === 'GET') {
+        checkSameOrigin(req, user, { body: false });
+        return upstreamModels(res, user, listed[1]);
+      }
       if (path === '/api/playground/chat' && req.method === 'POST') {
         checkSameOrigin(req, user);
         return chat(req, res, user);
@@ -133,11 +139,18 @@ export function createRelay({ core, source, sessions, settings, log }) {
     return serveStatic(res, path, req.method === 'HEAD');
   }
 
-  /** The configuration source's state, for a signed-in operator; every secret redacted. */
+  /**
+   * The configuration source's state, for a signed-in operator; every secret redacted. Also
+   * the relay's upstream time limits, so the page can say which one a run is waiting on.
+   */
   function configStatus(res) {
     const status = source.status();
     const secrets = source.snapshot()?.secrets ?? [];
-    sendJson(res, 200, { status: status.state, source: JSON.parse(core.redact(JSON.stringify(status), secrets)), core: core.version });
+    const { connectMs, firstByteMs, idleMs, totalMs } = settings.limits;
+    sendJson(res, 200, {
+      status: status.state, source: JSON.parse(core.redact(JSON.stringify(status), secrets)), core: core.version,
+      limits: { connectMs, firstByteMs, idleMs, totalMs },
+    });
   }
 
   function logout(req, res) {
@@ -188,6 +201,35 @@ export function createRelay({ core, source, sessions, settings, log }) {
     return models;
   }
 
+  /**
+   * The provider's model list for one model's key ("did you mean …?", "Models this key can
+   * use"; relay/upstream-models.js): counted against the per-user limit like a chat call, the
+   * whole reply redacted with the key's secrets.
+   */
+  async function upstreamModels(res, user, rawId) {
+    let id;
+    try { id = decodeURIComponent(rawId); } catch { throw new RelayError('invalid_request', 'the model id in the path is not valid', { reason: 'bad_path' }); }
+    const n = active.get(user.subject) ?? 0;
+    if (n >= settings.limits.concurrentPerUser) throw new RelayError('busy', `you already have ${n} calls running (the limit per user on this relay); wait for one to finish or stop it`, { reason: 'per_user_limit' });
+    active.set(user.subject, n + 1);
+    const t0 = performance.now();
+    const snap = source.snapshot();
+    const entry = { msg: 'upstream-models', user: user.subject, model: shortId(id), ok: false, unavailable: null };
+    try {
+      const reply = await listUpstreamModels({ core, settings, snap, id, planFor });
+      Object.assign(entry, { ok: reply.ok, unavailable: reply.unavailable ?? null, count: reply.models?.length ?? 0 });
+      // Redacted with every configured secret: a one-off reply, not a stream's hot path.
+      const secrets = snap.secrets ?? [];
+      sendJson(res, 200, secrets.length ? JSON.parse(core.redact(JSON.stringify(reply), secrets)) : reply);
+    } catch (err) {
+      throw err instanceof RelayError ? redactError(err, snap) : err;
+    } finally {
+      const left = (active.get(user.subject) ?? 1) - 1;
+      if (left > 0) active.set(user.subject, left); else active.delete(user.subject);
+      log({ ...entry, ms: Math.round(performance.now() - t0) });
+    }
+  }
+
   function checkSameOrigin(req, user, { body = true } = {}) {
     const origin = req.headers.origin;
     if (origin && origin !== 'null') {
@@ -212,7 +254,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
     const timings = {};
     const entry = { msg: 'chat', user: user.subject, model: null, status: 0, kind: null };
     let counted = false;
-    const clientGone = new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); }));
+    const clientGone = /** @type {Promise<void>} */ (new Promise((resolve) => res.on('close', () => { if (!res.writableFinished) resolve(); })));
     let request = null;
     try {
       // A call counts from the moment its upload starts: a user at the limit cannot make
@@ -265,7 +307,6 @@ export function createRelay({ core, source, sessions, settings, log }) {
       sendError(req, res, redactError(error, source.snapshot()));
     } finally {
       request?.discard();
-      request = null;
       if (counted) {
         const left = (active.get(user.subject) ?? 1) - 1;
         if (left > 0) active.set(user.subject, left); else active.delete(user.subject);

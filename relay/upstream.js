@@ -12,6 +12,8 @@ import tls from 'node:tls';
 import { RelayError, fromNetworkError } from './errors.js';
 import { NONCE_HEADER, SOURCE_HEADER, UPSTREAM_SOURCE } from '../web/contract.js';
 
+/** @typedef {import('../web/core.js').ChatPlan} ChatPlan */
+
 // Keep-alive pools: a playground user runs many calls against the same provider, and the
 // TLS handshake is most of a call's fixed cost. Sockets are keyed by host:port and were
 // opened to an address that passed the check. No cap on sockets per host: a cap would
@@ -28,7 +30,7 @@ const agents = {
 // clients the same way); the address check and the pin apply to these calls as to any.
 const TLS_AGENTS_MAX = 64;
 const tlsAgents = new Map(); // "<verify>|<pem>" -> https.Agent
-function agentFor(target, keyTls) {
+export function agentFor(target, keyTls) {
   if (target.protocol !== 'https:' || !keyTls) return agents[target.protocol];
   const pem = typeof keyTls.caCert === 'string' ? keyTls.caCert : '';
   const verify = keyTls.verify !== false;
@@ -43,7 +45,7 @@ function agentFor(target, keyTls) {
     const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
     try {
       if (!blocks.length) throw new Error('no certificate');
-      for (const b of blocks) new X509Certificate(b); // eslint-disable-line no-new
+      for (const b of blocks) new X509Certificate(b);
     } catch {
       return agents['https:'];
     }
@@ -105,11 +107,11 @@ export function planHeaders(plan, credential) {
  * the method, URL and headers forwardChat sends for `plan`, the key as KEY_PLACEHOLDER, the
  * headers set per call named, the plan's notes, and `target`, what the core planned from
  * (for core.curlCommand). Never the key: the caller redacts the whole with the key's secrets.
- * @param {object} plan    core.planChatCall's result (the relay's own, cached per snapshot)
- * @param {object} target  { provider, adapter, api_base, model_name } it was planned from
+ * @param {ChatPlan} plan  core.planChatCall's result (the relay's own, cached per snapshot)
+ * @param {{ provider: string, adapter: string, api_base: string, model_name: string }} target  what it was planned from
  */
 export function publicCall(plan, target) {
-  if (!plan?.ok) return { ok: false, error: String(plan?.error ?? 'the call cannot be planned') };
+  if (plan?.ok !== true) return { ok: false, error: String(plan?.error ?? 'the call cannot be planned') };
   return {
     ok: true,
     method: 'POST',
@@ -253,7 +255,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
   return resolveChecked(core, target.hostname, port, settings, timings).then((pinned) => new Promise((resolve, reject) => {
     const started = performance.now();
-    let payload = body;
+    const payload = body;
     body = null;
     const headers = {
       ...planHeaders(plan, secret),
@@ -502,8 +504,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       up.on('error', guard((err) => fail(fromNetworkError(err, target.host, phase))));
     }));
 
+    // Only this frame holds the request body (no closure does): it is let go on return,
+    // though the stream may run for minutes.
     upstreamReq.end(payload);
-    payload = null; // the stream may run for minutes; the request body is not needed again
     // Made while the provider thinks, not after its first byte arrives.
     redactor = core.streamRedactor(secrets);
   }));

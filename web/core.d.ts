@@ -1,6 +1,7 @@
 // Types for web/core.js: the playground core (C++ → WebAssembly). See docs/contracts.md.
 
 export declare class CoreError extends Error {
+  constructor(code: string, message: string);
   readonly code: string;
   /** sseDecoder only: events dispatched before the limit was passed. */
   readonly events?: SseEvent[];
@@ -228,7 +229,23 @@ export interface Outcome {
    * Only these two are read.
    */
   request?: { response_format?: object; stream?: boolean; [k: string]: unknown };
+  /**
+   * "Did you mean …?": when the model step failed, the provider's names closest to the refused
+   * model (the relay's upstream-models route, at most 3 read; `listed` how many the list held),
+   * or why its list could not be had. The model step's advice names them; codes are unchanged.
+   */
+  modelSuggestions?: ModelSuggestions;
 }
+
+/** Why a provider's model list could not be had (kModelListProblems in src/core/provider/model_list.h). */
+export type ModelListProblem = 'not_listed' | 'bad_base_url' | 'http_error' | 'not_a_list' | 'too_large' | 'empty' | 'unreachable';
+export type ModelSuggestions = { names: string[]; listed?: number } | { unavailable: ModelListProblem; status?: number };
+export type ModelListCall =
+  | { ok: true; url: string; authHeader: string; authScheme: string; headers: OutboundHeader[] }
+  | { ok: false; problem: ModelListProblem; error: string };
+export type ModelList =
+  | { ok: true; ids: string[]; leftOut: number; closest?: string[] }
+  | { ok: false; problem: ModelListProblem; error: string };
 
 export interface ChatTarget {
   provider: string; adapter?: string; api_base: string; model_name: string;
@@ -378,6 +395,10 @@ export interface Core {
   /** allowUnsetVars: `make run` only — a key whose ${VAR} is unset is listed as not configured instead of failing the load. */
   loadResources(document: unknown, env?: Record<string, string>, options?: { allowUnsetVars?: boolean }): LoadedResources;
   loadRows(rows: Array<{ kind: string; id: string; value: string }>): LoadedResources;
+  /** Relay build only: where the model's key lists the provider's models (GET <base>/models). */
+  modelListCall(target: ChatTarget): ModelListCall;
+  /** Relay build only: a GET /models answer read bounded; with `wanted`, its closest names. */
+  readModelList(body: string, wanted?: string): ModelList;
 }
 
 /**

@@ -13,19 +13,21 @@
 // linker with everything only it needs; tests/node/wasm-exports.test.mjs checks both
 // modules against the lists and the lists against web/core.js.
 
-#include "core/upstream/address.h"
-#include "core/request/chat_body.h"
+#include "core/answer/chat_stream.h"
 #include "core/answer/cost.h"
-#include "core/upstream/curl.h"
-#include "core/diagnose/diagnose.h"
-#include "core/provider/provider_error.h"
-#include "core/upstream/gateway_shaping.h"
+#include "core/answer/sse.h"
 #include "core/base/json_util.h"
-#include "core/secrets/redact.h"
+#include "core/diagnose/closest_models.h"  // model list
+#include "core/diagnose/diagnose.h"
+#include "core/provider/model_list.h"  // model list
+#include "core/provider/provider_error.h"
+#include "core/request/chat_body.h"
 #include "core/request/request.h"
 #include "core/resources/resources.h"
-#include "core/answer/chat_stream.h"
-#include "core/answer/sse.h"
+#include "core/secrets/redact.h"
+#include "core/upstream/address.h"
+#include "core/upstream/curl.h"
+#include "core/upstream/gateway_shaping.h"
 #include "core/upstream/upstream.h"
 
 #include <cstdlib>
@@ -96,7 +98,10 @@ std::size_t reply_events(SseHandle& h) {
 }
 
 pg::UpstreamPlan plan_from(const pg::json& args) {
-  auto str = [&](const char* k) { const auto* v = pg::string_member(args, k); return v ? *v : std::string(); };
+  auto str = [&](const char* k) {
+    const auto* v = pg::string_member(args, k);
+    return v ? *v : std::string();
+  };
   pg::UpstreamPlan plan = pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
   // The headers a key's default_headers add, already rendered (for "Copy as curl").
   if (const pg::json* headers = pg::member(args, "headers"); headers && headers->is_array())
@@ -143,8 +148,7 @@ std::size_t pg_parse_error(const char* in, std::size_t len) {
   const auto status = pg::number_member(args, "status");
   const auto* type = pg::string_member(args, "contentType");
   const auto* body = pg::string_member(args, "body");
-  return reply(pg::to_json(pg::parse_error(status ? static_cast<int>(*status) : 0,
-                                           type ? *type : std::string(),
+  return reply(pg::to_json(pg::parse_error(status ? static_cast<int>(*status) : 0, type ? *type : std::string(),
                                            body ? *body : std::string())));
 }
 
@@ -164,8 +168,9 @@ std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
   if (!read_input(in, len, args)) return g_result.size();
   const auto* text = pg::string_member(args, "text");
   const pg::json* secrets = pg::member(args, "secrets");
-  return reply(pg::json{{"found", pg::contains_secret_fragment(text ? *text : std::string(),
-                                                               secrets ? string_list(*secrets) : std::vector<std::string>{})}});
+  return reply(
+      pg::json{{"found", pg::contains_secret_fragment(text ? *text : std::string(),
+                                                      secrets ? string_list(*secrets) : std::vector<std::string>{})}});
 }
 
 // in: {"body":{…},"model_name":"…","provider":"…"} — the relay's re-validation
@@ -181,8 +186,8 @@ std::size_t pg_check_chat_body(const char* in, std::size_t len) {
   const pg::json* shaping = pg::member(args, "shaping");
   if (!checked.ok || !shaping || !shaping->is_object()) return reply(pg::to_json(checked));
   const auto* request_id = pg::string_member(args, "requestId");
-  const pg::ShapedCall call = pg::shape_call(checked.body, pg::shaping_from_json(*shaping),
-                                             request_id ? *request_id : std::string());
+  const pg::ShapedCall call =
+      pg::shape_call(checked.body, pg::shaping_from_json(*shaping), request_id ? *request_id : std::string());
   pg::json out = pg::to_json(checked);
   out["gateway"] = pg::to_json(call);
   return reply(out);
@@ -211,7 +216,6 @@ std::size_t pg_upstream_url(const char* in, std::size_t len) {
   return reply(pg::to_json(pg::upstream_url(base ? *base : std::string(), path ? *path : std::string())));
 }
 
-
 // in: {"provider","adapter","api_base","model_name","shaping"?}
 std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
   pg::json args;
@@ -230,7 +234,8 @@ std::size_t pg_curl_command(const char* in, std::size_t len) {
   if (!read_input(in, len, args)) return g_result.size();
   const pg::json* target = pg::member(args, "target");
   const pg::json* body = pg::member(args, "body");
-  return reply(pg::json{{"command", pg::curl_command(plan_from(target ? *target : pg::json()), body ? *body : pg::json::object())}});
+  return reply(pg::json{
+      {"command", pg::curl_command(plan_from(target ? *target : pg::json()), body ? *body : pg::json::object())}});
 }
 
 // in: the address as a JSON string
@@ -281,9 +286,7 @@ std::size_t pg_load_rows(const char* in, std::size_t len) {
 }
 
 // --- SSE decoder objects -------------------------------------------------------------
-SseHandle* pg_sse_new(std::size_t max_line_bytes) {
-  return new SseHandle(limits_from(max_line_bytes));
-}
+SseHandle* pg_sse_new(std::size_t max_line_bytes) { return new SseHandle(limits_from(max_line_bytes)); }
 std::size_t pg_sse_push(SseHandle* h, const char* bytes, std::size_t len) {
   h->decoder.push(std::string_view(bytes, len), h->events);
   return reply_events(*h);
@@ -295,13 +298,10 @@ std::size_t pg_sse_end(SseHandle* h) {
 void pg_sse_free(SseHandle* h) { delete h; }
 
 // --- Chat streams (openStream) -------------------------------------------------------
-pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) {
-  return new pg::ChatStream(limits_from(max_line_bytes));
-}
+pg::ChatStream* pg_stream_new(std::size_t max_line_bytes) { return new pg::ChatStream(limits_from(max_line_bytes)); }
 // A stream read as the gateway reads the key's answers: `shaping` is the model's public
 // shaping JSON (PublicModel.gateway.shaping); only its response block is used.
-pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_bytes, const char* shaping,
-                                                          std::size_t len) {
+pg::ChatStream* pg_stream_new_shaped(std::size_t max_line_bytes, const char* shaping, std::size_t len) {
   auto parsed = pg::parse_json(std::string_view(shaping, len));  // not JSON: read as no shaping
   const pg::CallShaping s = pg::shaping_from_json(parsed.value ? *parsed.value : pg::json());
   return new pg::ChatStream(limits_from(max_line_bytes), pg::AnswerReading{s.reasoning_field, s.stream_done_marker});
@@ -318,9 +318,7 @@ std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len
 // hold only what no push handed out (ChatStream::end_rest).
 std::size_t pg_stream_end_rest(pg::ChatStream* s) { return reply(pg::to_json(s->end_rest())); }
 // end() for a caller that kept the text from the deltas (the page): ChatStream::end_brief.
-std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) {
-  return reply(s->end_brief(text_limit));
-}
+std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) { return reply(s->end_brief(text_limit)); }
 void pg_stream_free(pg::ChatStream* s) { delete s; }
 
 // --- Stream redaction (the relay's hot path): raw bytes in, raw bytes out -------------
@@ -334,6 +332,32 @@ std::size_t pg_redactor_push(pg::StreamRedactor* r, const char* bytes, std::size
 }
 std::size_t pg_redactor_finish(pg::StreamRedactor* r) { return reply(r->finish()); }
 void pg_redactor_free(pg::StreamRedactor* r) { delete r; }
+
+// --- A provider's model list ("did you mean …?"; relay only) ----- begin: model list ---
+// in: {"provider","adapter","api_base","model_name"} → ModelListCall's JSON
+std::size_t pg_model_list_call(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const auto field = [&](const char* name) {
+    const auto* s = pg::string_member(args, name);
+    return s ? *s : std::string();
+  };
+  return reply(
+      pg::to_json(pg::plan_model_list(field("provider"), field("adapter"), field("api_base"), field("model_name"))));
+}
+// in: {"body":"<the answer's text>","wanted":"<model name>"} → ModelList's JSON, plus
+// `closest` (closest_models) when the list was read and a name is wanted
+std::size_t pg_read_model_list(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const auto* body = pg::string_member(args, "body");
+  const auto* wanted = pg::string_member(args, "wanted");
+  const pg::ModelList list = pg::read_model_list(body ? *body : std::string());
+  pg::json out = pg::to_json(list);
+  if (list.ok && wanted) out["closest"] = pg::closest_models(*wanted, list.ids);
+  return reply(out);
+}
+// --- end: model list ------------------------------------------------------------------
 
 }  // extern "C"
 

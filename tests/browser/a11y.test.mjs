@@ -1,6 +1,7 @@
 // Accessibility: axe-core (npm, pinned; injected from node_modules, no network) audits the
 // page in Chromium in the states an operator meets — first load, a run with the inspect view
-// open, a field error, a failed checklist, 400 px wide, dark mode — and finds nothing of
+// open, a field error, a failed checklist, 400 px wide, dark mode, a failed configuration
+// reload, the history note, a run in progress — and finds nothing of
 // impact moderate, serious or critical. Besides the audit: one <main> landmark, the message
 // box focused on load, and outcomes (the checklist's summary, a run's error) announced in a
 // polite live region. The login error page (a wrong link) too: its look under its own CSP,
@@ -8,6 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, MODELS } from './helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -142,6 +145,35 @@ test('axe: compare mode, two models, each with its inspect view open', async () 
   await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
   for (const pane of [0, 1]) await p.pg.locator(`.pane-results[data-pane="${pane}"] details.inspect summary`).click();
   await expectClean(p.page, 'compare mode with inspect open');
+  await done(p);
+});
+
+test('axe: the operator\'s loop — a failed reload shown, the history note with its choice, a verdict in a failed answer, a run in progress', async () => {
+  const p = await open();
+  const original = readFileSync(world.relay.file, 'utf8');
+  const doc = parse(original);
+  doc.models[1].provider_key = 'no such key';
+  writeFileSync(world.relay.file, stringify(doc));
+  try {
+    assert.equal(await world.relay.source.reload(), false);
+    await p.pg.locator('button[data-action="reload-models"]').click();
+    await p.pg.locator('[data-role="config-failure"]').waitFor();
+  } finally {
+    writeFileSync(world.relay.file, original);
+    assert.equal(await world.relay.source.reload(), true);
+  }
+  await runWith(p, MODELS.wrongKey);
+  await p.pg.locator('[data-role="verdict"]').waitFor();
+  await p.pg.locator('textarea[name="message"]').fill('Again');
+  await p.pg.locator('input[name="history-all"]').waitFor();
+  await expectClean(p.page, 'a failed reload, a verdict and the history note');
+  await pickModel(p.pg, world, MODELS.late);
+  await untilRunEnds(p.page, async () => {
+    await p.pg.locator('button[data-action="run"]').click();
+    await p.pg.locator('[data-role="progress"] [data-role="limit"]').waitFor();
+    await expectClean(p.page, 'a run in progress');
+    await p.page.keyboard.press('Escape');
+  });
   await done(p);
 });
 

@@ -34,6 +34,43 @@ export class RelayApi {
     return { ok: true, models: parsed.models, source: parsed.source ?? null };
   }
 
+  /**
+   * GET <base>/status → { ok: true, state, source, core, limits } (the configuration source's
+   * details, redacted by the relay, and its upstream time limits) or { ok: false, status }.
+   * Never throws.
+   * @returns {Promise<{ ok: true, state: string, source: Record<string, any>, core: string, limits: Record<string, number> | null } | { ok: false, status: number }>}
+   */
+  async status() {
+    try {
+      const res = await fetch(`${this.base}/status`, {
+        credentials: 'same-origin', headers: { accept: 'application/json', [PLAYGROUND_HEADER]: '1' }, cache: 'no-store',
+      });
+      const parsed = res.ok ? parseJson(await res.text()) : null;
+      if (!parsed || typeof parsed.source !== 'object' || !parsed.source) return { ok: false, status: res.status };
+      return { ok: true, state: String(parsed.status ?? ''), source: parsed.source, core: String(parsed.core ?? ''), limits: parsed.limits ?? null };
+    } catch {
+      return { ok: false, status: 0 };
+    }
+  }
+
+  /**
+   * GET <base>/models/<id>/upstream-models: the provider's model list for that model's key
+   * ({ ok: true, models, suggestions, leftOut } | { ok: false, unavailable, status?, message }).
+   * Never throws: a relay error or a network failure is { ok: false, unavailable: 'unreachable' }.
+   */
+  async upstreamModels(modelId, signal) {
+    try {
+      const res = await fetch(`${this.base}/models/${encodeURIComponent(String(modelId))}/upstream-models`, {
+        credentials: 'same-origin', headers: { accept: 'application/json', [PLAYGROUND_HEADER]: '1' }, signal, cache: 'no-store',
+      });
+      const parsed = parseJson(await res.text());
+      if (res.ok && parsed && typeof parsed.ok === 'boolean') return parsed;
+      return { ok: false, unavailable: 'unreachable', message: String(parsed?.error?.message ?? `the relay answered HTTP ${res.status}`) };
+    } catch (err) {
+      return { ok: false, unavailable: 'unreachable', message: `the relay could not be reached (${err?.message ?? err})` };
+    }
+  }
+
   /** POST <base>/chat with {model, body}: the fetch Response (rejects on network failure or abort). */
   chat(modelId, body, signal) {
     return fetch(`${this.base}/chat`, {

@@ -23,8 +23,14 @@ import { renderParams } from './render-params.js';
 import { renderPicker } from './render-picker.js';
 import { renderCompareControls } from './render-compare.js';
 import { renderConversation, imageList } from './render-conversation.js';
-import { renderResultCards, replaceResultCard } from './render-results.js';
+import { HistoryNote } from './render-history.js';
+import { ConfigBox } from './render-config.js';
+import { RunClock } from './render-progress.js';
+import { runLimits } from './run-progress.js';
+import { keepResult, restoreResult, verdictOf } from './verdict.js';
+import { renderResultCards, replaceResultCard, revealFailed } from './render-results.js';
 import { diagnose } from './render-checklist.js';
+import { withSuggestions } from './model-suggestions.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
 import { warmUp } from './warm-up.js';
@@ -47,6 +53,9 @@ export class ModelPlayground extends HTMLElement {
   #started = false;
   #modelsLoaded = false;
   #notKept = [];
+  #history = new HistoryNote(); // what the next run leaves out of its history
+  #config = null; // the relay's configuration and time limits (ConfigBox)
+  #clock = null; // the running panes' phase and elapsed time
   #saves = new AutoSave({
     state: () => conversation.withDrawnAnswers(this.#state, (p) => this.#live.drawn(p)),
     saved: (dropped) => this.#saved(dropped),
@@ -64,6 +73,7 @@ export class ModelPlayground extends HTMLElement {
     this.#started = true;
     this.#api = new RelayApi(this.apiBase);
     this.#state = normalizeState(loadSaved());
+    this.#results = this.#state.checks.map(restoreResult); // the last checklists, kept across a reload
     this.#build();
     this.#init();
   }
@@ -100,10 +110,12 @@ export class ModelPlayground extends HTMLElement {
     this.dispatchEvent(new CustomEvent('playground-ready', { bubbles: true, composed: true }));
   }
 
-  async #loadModels() {
+  /** The model list and the configuration's state; `reload`: say what the reload did. */
+  async #loadModels(reload = false) {
     replaceChildren(this.#els.picker, h('p', { class: 'hint', text: 'Loading models…' }));
-    const reply = await this.#api.models();
+    const [reply, status] = await Promise.all([this.#api.models(), this.#api.status()]);
     this.#modelsLoaded = true;
+    this.#config.listed(status, reload ? reply : null);
     if (!reply.ok) {
       this.#models = [];
       const problem = modelListProblem(reply);
@@ -124,12 +136,13 @@ export class ModelPlayground extends HTMLElement {
 
   #build() {
     const { app, els } = buildLayout(this.#state, this.#messages, {
-      reloadModels: () => this.#loadModels(),
+      reloadModels: () => this.#loadModels(true),
       probe: () => this.#run('probe'),
-      system: (e) => { this.#state.system = e.target.value; this.#changed(); },
-      composer: (e) => { this.#state.composer.text = e.target.value; this.#changed(); },
+      system: (e) => { this.#state.system = /** @type {HTMLTextAreaElement} */ (e.target).value; this.#changed(); },
+      composer: (e) => { this.#state.composer.text = /** @type {HTMLTextAreaElement} */ (e.target).value; this.#changed(); },
       paste: (e) => this.#onPaste(e),
       files: () => this.#onFiles(),
+      historyAll: (e) => { this.#state.history = /** @type {HTMLInputElement} */ (e.target).checked ? 'all' : 'answered'; this.#changed(); },
       run: () => this.#run('send'),
       stop: () => this.#controller?.abort(),
       retry: () => this.#run('retry'),
@@ -144,6 +157,10 @@ export class ModelPlayground extends HTMLElement {
         this.#run('send');
       }
     });
+    this.#clock = new RunClock(els.results);
+    this.#config = new ConfigBox(els);
+    // Esc stops a run wherever the focus is.
+    window.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.#running && !e.defaultPrevented) this.#controller?.abort(); });
     // Nothing typed is lost when the tab goes away mid-debounce.
     window.addEventListener('pagehide', () => this.#saves.flush());
   }
@@ -152,7 +169,11 @@ export class ModelPlayground extends HTMLElement {
   #changed() {
     this.#saves.schedule();
     this.#updateButtons();
+    if (this.#showHistory()) this.#renderConversation();
   }
+
+  /** The history note under the composer; true when the turns it leaves out changed. */
+  #showHistory() { return this.#history.update(this.#els, this.#state, this.#state.modelIds.map((id) => this.#modelById(id)?.display_name ?? '')); }
 
   // ---- rendering ------------------------------------------------------------------------
 
@@ -192,6 +213,7 @@ export class ModelPlayground extends HTMLElement {
   }
 
   #renderConversation() {
+    this.#showHistory();
     this.#withFocus(() => replaceChildren(this.#els.conversation, renderConversation({
       state: this.#state, modelById: this.#modelById, paneCount: activePaneCount(this.#state), editing: this.#editing, running: this.#running,
       on: {
@@ -201,6 +223,7 @@ export class ModelPlayground extends HTMLElement {
         retry: (pane) => this.#run('retry', { panes: [pane] }),
       },
       registerLive: (turn, pane, refs) => this.#live.attach(pane, refs),
+      leftOut: this.#running ? [] : this.#history.leftOut,
     })));
   }
 
@@ -280,6 +303,8 @@ export class ModelPlayground extends HTMLElement {
   /**
    * mode: "send" (the composer as a new turn), "retry" (the last turn again), "edit" (a
    * changed past message and what follows it), "probe" (Test connection).
+   * @param {import('./conversation.js').RunMode} requested
+   * @param {{ panes?: number[], turn?: number, text?: string }} [options]  `panes`: only these (a pane's Retry); "edit": the turn and its new text
    */
   async #run(requested, { panes: only, turn = -1, text = '' } = {}) {
     if (this.#running || !this.#core) return;
@@ -316,6 +341,8 @@ export class ModelPlayground extends HTMLElement {
     this.#renderConversation();
     this.#renderResults();
     this.#updateButtons();
+    for (const { p, model, built } of plans) this.#clock.start(p, runLimits(this.#config.limits, model, built.body));
+    this.#api.status().then((status) => this.#config.refresh(status)); // a reload by SIGHUP shows now
 
     const panesDone = Promise.all(plans.map((plan) => this.#runPane(plan, turnIndex, signal, compare)));
     // The calls are on their way; the conversation change is saved in a task of its own.
@@ -332,6 +359,7 @@ export class ModelPlayground extends HTMLElement {
     this.#els.announce.textContent = announcement(plans.map(({ p, model }) => ({
       name: model.display_name, run: this.#results[p]?.run, summary: this.#results[p]?.diagnosis?.summary,
     })), compare, failure);
+    revealFailed(this.#els.results, this.#results, plans.map(({ p }) => p)); // below the conversation when narrow
     await yieldToBrowser();
     // The answer can be a megabyte: saved a part per task, so no frame waits on the write.
     await this.#saves.soon();
@@ -345,7 +373,9 @@ export class ModelPlayground extends HTMLElement {
     const run = await runOnce({
       core, api: this.#api, model, body: built.body, signal,
       onDelta: (delta) => { if (turnIndex >= 0) this.#live.push(p, delta); },
+      onProgress: (progress) => this.#clock.progress(p, progress),
     });
+    this.#clock.stop(p);
     // What arrived is drawn a frame's worth at a time before the answer is final (not at
     // all after Stop: a display running behind never holds Stop back).
     if (turnIndex >= 0) await this.#live.finish(p, signal);
@@ -362,7 +392,8 @@ export class ModelPlayground extends HTMLElement {
       this.#renderConversation();
       await yieldToBrowser();
     }
-    const diagnosis = diagnose(core, run.outcome);
+    // The model step failed with the key accepted: the provider's closest names ("did you mean …?").
+    const { diagnosis, list: upstreamList } = await withSuggestions(core, this.#api, model, run.outcome, diagnose(core, run.outcome), signal);
     await yieldToBrowser();
     this.#results[p] = {
       ...this.#results[p],
@@ -371,8 +402,12 @@ export class ModelPlayground extends HTMLElement {
       diagnosis,
       cost: costOf(core, run.result?.usage, model.cost),
       probeAnswer: turnIndex < 0 ? (run.result?.content ?? '') : undefined,
+      upstreamList,
+      upstreamModels: () => this.#api.upstreamModels(model.id),
     };
     replaceResultCard(this.#els.results, this.#results[p], p);
+    this.#state.checks[p] = keepResult(this.#results[p]);
+    if (turnIndex >= 0) conversation.settleVerdict(this.#state.turns[turnIndex]?.answers[p], verdictOf(diagnosis));
   }
 
   #saveEdit(turn, pane, text) {
@@ -389,6 +424,7 @@ export class ModelPlayground extends HTMLElement {
   #clear() {
     if (this.#running) return;
     this.#state.turns = [];
+    this.#state.checks = [];
     this.#results = [];
     this.#editing = null;
     this.#messages.clear();

@@ -2,14 +2,14 @@
 // core.buildRequest, with every error and warning labelled by the pane and the form messages
 // it came from. Pure: no DOM; the core is passed in.
 import { activePaneCount, paneForm, probeForm } from './state.js';
-import { editedView } from './conversation.js';
+import { editedView, leftOutTurns } from './conversation.js';
 
 /**
  * @typedef {import('./state.js').PageState} PageState
  * @typedef {import('./conversation.js').RunMode} RunMode
  * @typedef {{ turn: number, role: string }} Origin
  * @typedef {{ field?: string, path?: string, message: string, prefix?: string, origins?: Origin[], pane?: number, where?: string, severity?: string }} Message
- * @typedef {{ id: string, display_name: string, model_name: string, provider: string, testable?: boolean }} PaneModel
+ * @typedef {import('../core.js').PublicModel} PaneModel  an entry of the relay's model list
  * @typedef {{ p: number, model: PaneModel, built: { ok: boolean, body?: object, warnings?: object[], errors?: object[] } }} PanePlan
  */
 
@@ -42,7 +42,9 @@ export function buildRun(core, state, panes, { mode, turn = -1, text = '' }) {
       const view = mode === 'edit' ? editedView(state, turn, text) : state;
       const upTo = mode === 'edit' ? turn : view.turns.length - 1;
       const pending = mode === 'send' ? state.composer : null;
-      ({ form, origins, localErrors } = paneForm(view, p, m, { upTo, pending, parameters: core.parameters() }));
+      // Earlier turns whose answer failed or has no text are not history (leftOutTurns).
+      const skip = new Set(leftOutTurns(view, p, pending ? upTo + 1 : upTo).map((l) => l.turn));
+      ({ form, origins, localErrors } = paneForm(view, p, m, { upTo, pending, parameters: core.parameters(), skip }));
     }
     const built = core.buildRequest(form);
     const prefix = compare ? `${m.display_name}: ` : '';

@@ -7,7 +7,7 @@ import { NOTICE } from './messages.js';
 /**
  * @param {{ system: string, composer: { text: string } }} state  the values the text boxes start with
  * @param {import('./fields.js').FieldMessages} messages  the system prompt and the composer are registered as fields
- * @param {Record<string, (e: Event) => void>} on  reloadModels, probe, system, composer, paste, files, run, stop, retry, clear
+ * @param {Record<string, (e: Event) => void>} on  reloadModels, probe, system, composer, paste, files, historyAll, run, stop, retry, clear
  * @returns {{ app: HTMLElement, els: Record<string, HTMLElement & Record<string, any>> }}
  */
 export function buildLayout(state, messages, on) {
@@ -19,6 +19,9 @@ export function buildLayout(state, messages, on) {
   els.picker = h('div', { class: 'picker-box' });
   els.compare = h('div', { class: 'compare-box' });
   els.reload = h('button', { type: 'button', class: 'link reload-models', text: 'Reload the model list', attrs: { 'data-action': 'reload-models' }, on: { click: on.reloadModels } });
+  // The relay's configuration (render-config.js), and what the last reload did.
+  els.config = h('div', { class: 'config-status', attrs: { 'data-role': 'config' } });
+  els.reloadResult = h('p', { class: 'hint reload-result', attrs: { role: 'status', 'data-role': 'reload-result' } });
   els.probe = h('button', { type: 'button', text: 'Test connection', attrs: { 'data-action': 'probe' }, on: { click: on.probe } });
   // Filled once the core is loaded: which parameters exist is the core's to say.
   els.params = h('div', { class: 'params-box' });
@@ -41,8 +44,14 @@ export function buildLayout(state, messages, on) {
   els.images = h('div', { class: 'composer-images' });
   els.imageMsg = h('p', { class: 'field-error', attrs: { role: 'alert' } });
   els.imageMsg.hidden = true;
+  // What the next run sends as history (render-history.js fills it).
+  els.historyText = h('p', { class: 'hint', attrs: { 'data-role': 'history' } });
+  els.historyAll = h('input', { type: 'checkbox', id: uid('history'), attrs: { name: 'history-all' }, on: { change: on.historyAll } });
+  els.historyAllBox = h('div', { class: 'field check' }, els.historyAll, h('label', { htmlFor: els.historyAll.id, text: 'Also send earlier messages whose answer failed or has no text' }));
+  els.history = h('div', { class: 'history-note' }, els.historyText, els.historyAllBox);
+  els.history.hidden = true;
   els.run = h('button', { type: 'button', class: 'primary', text: 'Run', attrs: { 'data-action': 'run', 'aria-keyshortcuts': 'Control+Enter Meta+Enter' }, on: { click: on.run } });
-  els.stop = h('button', { type: 'button', text: 'Stop', disabled: true, attrs: { 'data-action': 'stop' }, on: { click: on.stop } });
+  els.stop = h('button', { type: 'button', text: 'Stop', disabled: true, attrs: { 'data-action': 'stop', 'aria-keyshortcuts': 'Escape' }, on: { click: on.stop } });
   els.retry = h('button', { type: 'button', text: 'Retry last answer', attrs: { 'data-action': 'retry' }, on: { click: on.retry } });
   els.clear = h('button', { type: 'button', text: 'Clear conversation', attrs: { 'data-action': 'clear' }, on: { click: on.clear } });
   els.general = h('div', { class: 'general-messages', attrs: { 'aria-live': 'polite' } });
@@ -61,6 +70,8 @@ export function buildLayout(state, messages, on) {
         h('h2', { id: 'setup-h', text: 'Model' }),
         els.picker,
         els.reload,
+        els.reloadResult,
+        els.config,
         els.compare,
         h('div', { class: 'probe' }, els.probe, h('span', { class: 'hint', text: 'A tiny request (“Reply with OK”) that checks the settings without touching the conversation.' })),
         els.params),
@@ -70,7 +81,7 @@ export function buildLayout(state, messages, on) {
         els.conversation,
         h('div', { class: 'composer' },
           h('label', { htmlFor: els.composerText.id, text: 'Your message' }),
-          els.composerText, composerSlot, els.images, els.imageMsg, els.file,
+          els.composerText, composerSlot, els.images, els.imageMsg, els.file, els.history,
           h('div', { class: 'row actions' }, els.run, els.stop, els.attach, els.retry, els.clear),
           h('p', { class: 'hint billing', text: 'Runs go straight to the provider (not through the gateway) and are billed by the provider.' })),
         els.general),

@@ -30,15 +30,16 @@ const STATUS_TEXT = { running: 'Answering…', stopped: 'Stopped', error: 'Faile
 
 /**
  * @param {object} o
- * @param {object} o.state
+ * @param {import('./state.js').PageState} o.state
  * @param {(id: string) => object|undefined} o.modelById
  * @param {number} o.paneCount
  * @param {{turn: number, pane?: number}|null} o.editing
  * @param {boolean} o.running
  * @param {object} o.on   { edit(turn, pane?), saveEdit(turn, pane, text), cancelEdit(), retry(pane) }
  * @param {(turn: number, pane: number, refs: object) => void} o.registerLive
+ * @param {Set<number>[]} [o.leftOut]  per pane, the turns the next run leaves out of its history
  */
-export function renderConversation({ state, modelById, paneCount, editing, running, on, registerLive }) {
+export function renderConversation({ state, modelById, paneCount, editing, running, on, registerLive, leftOut = [] }) {
   if (!state.turns.length) {
     return h('p', { class: 'empty', text: 'No messages yet. Write one below and press Run (Ctrl+Enter).' });
   }
@@ -47,7 +48,7 @@ export function renderConversation({ state, modelById, paneCount, editing, runni
     ...state.turns.map((turn, t) => h('li', { class: 'turn', dataset: { turn: t } },
       userMessage(turn, t, editing, running, on),
       h('div', { class: 'answers', dataset: { count: paneCount } },
-        ...Array.from({ length: paneCount }, (_, p) => answerBlock(turn.answers[p], t, p, t === last, { modelById, editing, running, on, registerLive, paneCount, state }))))));
+        ...Array.from({ length: paneCount }, (_, p) => answerBlock(turn.answers[p], t, p, t === last, { modelById, editing, running, on, registerLive, paneCount, notSent: !!leftOut[p]?.has(t) }))))));
 }
 
 function userMessage(turn, t, editing, running, on) {
@@ -63,10 +64,12 @@ function userMessage(turn, t, editing, running, on) {
     body);
 }
 
-function answerBlock(answer, t, p, isLast, { modelById, editing, running, on, registerLive, paneCount }) {
+function answerBlock(answer, t, p, isLast, { modelById, editing, running, on, registerLive, paneCount, notSent }) {
+  // A turn the next run leaves out of its history (conversation.js leftOutTurns) says so.
+  const notSentTag = notSent ? h('span', { class: 'status status-not-sent', attrs: { 'data-role': 'not-sent' }, text: 'Not sent as history' }) : null;
   if (!answer) {
     return h('div', { class: 'msg assistant missing', dataset: { pane: p, status: 'none' } },
-      h('p', { class: 'hint', text: paneCount > 1 ? 'No answer from this model for this message.' : 'No answer yet.' }));
+      h('p', { class: 'hint', text: paneCount > 1 ? 'No answer from this model for this message.' : 'No answer yet.' }), notSentTag);
   }
   const model = modelById(answer.modelId);
   const name = model ? model.display_name : 'Model';
@@ -89,10 +92,14 @@ function answerBlock(answer, t, p, isLast, { modelById, editing, running, on, re
     h('div', { class: 'msg-head' },
       h('span', { class: 'who', text: name }),
       STATUS_TEXT[answer.status] ? h('span', { class: `status status-${answer.status}`, text: STATUS_TEXT[answer.status] }) : null,
+      notSentTag,
       ...actions),
     reasoning,
     isEditing ? editBox(answer.content, 'Save', (text) => on.saveEdit(t, p, text), on.cancelEdit) : content,
     answer.error ? h('p', { class: 'answer-error', text: answer.error }) : null,
+    // The checklist's verdict beside the failure (verdict.js): no need to scroll to it.
+    answer.verdict ? h('p', { class: 'answer-verdict', attrs: { 'data-role': 'verdict' } },
+      h('strong', { text: answer.verdict.summary }), answer.verdict.advice ? ` ${answer.verdict.advice}` : '') : null,
     answer.finishReason && answer.finishReason !== 'stop' ? h('p', { class: 'hint', text: `finish reason: ${answer.finishReason}` }) : null);
 }
 

@@ -6,11 +6,23 @@ import { renderChecklist } from './render-checklist.js';
 import { renderInspect } from './render-inspect.js';
 import { formatCost } from './cost.js';
 import { modelLabel } from './render-picker.js';
+import { progressBlock } from './render-progress.js';
+import { renderUpstreamModels } from './render-upstream-models.js';
 
 const PHASES = [['dns', 'DNS'], ['connect', 'connect'], ['tls', 'TLS'], ['ttfb', 'first byte'], ['relay', 'relay'], ['total', 'total']];
 
 /**
- * @param {object} r   the pane's result: { label, model, body, warnings, run, running, diagnosis, cost, curl }
+ * A pane's result (element.js): what was run, and once it has run, how it went.
+ * @typedef {{ label: string, model: import('../core.js').PublicModel, body: object, warnings: object[],
+ *   running: boolean, upstream: import('./upstream-view.js').UpstreamInfo,
+ *   run?: Awaited<ReturnType<typeof import('./run.js').runOnce>>, diagnosis?: import('../core.js').Diagnosis,
+ *   cost?: import('../core.js').CostResult | null, probeAnswer?: string, restored?: boolean,
+ *   upstreamList?: import('./render-upstream-models.js').UpstreamModelsReply | null,
+ *   upstreamModels?: () => Promise<import('./render-upstream-models.js').UpstreamModelsReply> }} PaneResult  `restored`: kept across a reload (verdict.js); `upstreamList`: the provider's model list a run asked for ("did you mean"), `upstreamModels` asks for it again
+ */
+
+/**
+ * @param {PaneResult} r   the pane's result
  * @param {number} pane
  */
 export function renderResults(r, pane) {
@@ -19,7 +31,7 @@ export function renderResults(r, pane) {
     h('h3', { text: r.model ? modelLabel(r.model) : 'Model' }),
     h('span', { class: 'run-label', text: r.label })));
   if (r.running) {
-    card.appendChild(h('p', { class: 'running', attrs: { role: 'status' }, text: 'Running…' }));
+    card.appendChild(progressBlock());
     return card;
   }
   const run = r.run;
@@ -48,13 +60,17 @@ export function renderResults(r, pane) {
   const notCovered = renderNotCovered(r.model);
   if (notCovered) card.appendChild(notCovered);
   card.appendChild(renderChecklist(r.diagnosis));
-  card.appendChild(renderInspect(r));
+  const upstreamModels = renderUpstreamModels(r);
+  if (upstreamModels) card.appendChild(upstreamModels);
+  // Kept across a reload of the page (verdict.js): the request and the raw answer are not.
+  if (r.restored) card.appendChild(h('p', { class: 'hint', attrs: { 'data-role': 'restored' }, text: 'From before the page was reloaded; run again for the inspect view.' }));
+  else card.appendChild(renderInspect(r));
   return card;
 }
 
 /**
  * Every pane's card: its last run's results, or a hint before the first.
- * @param {object[]} results  per pane
+ * @param {PaneResult[]} results  per pane
  * @param {number} paneCount
  */
 export function renderResultCards(results, paneCount) {
@@ -65,6 +81,23 @@ export function renderResultCards(results, paneCount) {
       h('p', { class: 'hint', text: 'Run a message or test the connection: the times, tokens, cost and checklist show here.' })));
   }
   return cards;
+}
+
+/**
+ * After a run: the first failed pane's card scrolled into view when its start is out of sight
+ * (a narrow screen puts the results below the conversation). Returns whether it scrolled.
+ * @param {HTMLElement} grid
+ * @param {(PaneResult | undefined)[]} results  per pane
+ * @param {number[]} panes  the panes the run covered
+ */
+export function revealFailed(grid, results, panes) {
+  const pane = panes.find((p) => results[p]?.diagnosis?.verdict === 'fail' && !results[p]?.run?.aborted);
+  const card = pane === undefined ? null : grid.querySelector(`.pane-results[data-pane="${pane}"]`);
+  if (!card) return false;
+  const top = card.getBoundingClientRect().top;
+  if (top > -2 && top < window.innerHeight * 0.75) return false;
+  card.scrollIntoView({ block: 'start' });
+  return true;
 }
 
 /** One pane's card replaced in the grid (the others are left as they are). */
