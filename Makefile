@@ -5,7 +5,8 @@ SHELL := /bin/bash
 # Debian's emscripten optimizer finds its node modules here.
 export NODE_PATH := /usr/share/nodejs
 
-NODE_TESTS := $(wildcard tests/node/*.test.mjs)
+# Node tests by subject: the WASM module's API, the relay, the page's logic, the repository.
+NODE_TESTS := $(wildcard tests/wasm/*.test.mjs tests/relay/*.test.mjs tests/page/*.test.mjs tests/repo/*.test.mjs)
 BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
 .PHONY: all setup native native-asan wasm build test check-js test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
@@ -51,7 +52,7 @@ test-native: native
 	@build/native/tests/native/core_tests
 
 test-node: wasm
-	@echo "== WASM module and relay tests (node --test)"
+	@echo "== WASM module, relay, page and repository tests (node --test: tests/wasm, tests/relay, tests/page, tests/repo)"
 	@PG_REQUIRE_SERVICES=1 node --test $(NODE_TESTS)
 
 test-browser: wasm

@@ -6,7 +6,7 @@
 // wasm-relay, into relay/dist), its body checks are faster; the measurements are in
 // docs/performance.md ("The two builds of the core", bench/core-builds-bench.mjs). Both
 // builds come from one source tree and must answer
-// alike: tests/node/relay-core.test.mjs compares them on the fixtures and their mutations.
+// alike: tests/wasm/relay-core.test.mjs compares them on the fixtures and their mutations.
 import { readFile } from 'node:fs/promises';
 import { loadCore, CoreError } from '../web/core.js';
 

@@ -1,5 +1,5 @@
 // The long hostile-client and load soak against a real relay in its own process (`make soak`;
-// not part of `make test`, whose short versions are tests/node/hostile-*.test.mjs).
+// not part of `make test`, whose short versions are tests/relay/hostile-*.test.mjs).
 //
 //   node scripts/soak.mjs [--streams 2000] [--burst 10000] [--aborts 2000] [--slowloris 500]
 //

@@ -1,4 +1,4 @@
-// Upstreams that attack the relay on purpose (tests/node/relay-attacks.test.mjs): statuses a
+// Upstreams that attack the relay on purpose (tests/relay/relay-attacks.test.mjs): statuses a
 // browser cannot be sent, keys reflected in every encoding and header an attacker would
 // try, answers that pose as the relay's own. Scenario names are the first path segment,
 // as in hostile-upstreams.mjs, whose server runs them.

@@ -10,7 +10,7 @@ import { relayErrorFromText, SOURCE_HEADER } from '../../web/contract.js';
 import { runOnce } from '../../web/playground/run.js';
 import { loadCore } from '../../web/core.js';
 
-// run.js yields through scheduler.yield when there is one (see tests/node/scenarios.test.mjs).
+// run.js yields through scheduler.yield when there is one (see tests/relay/scenarios.test.mjs).
 globalThis.scheduler ??= { yield: () => new Promise((resolve) => setImmediate(resolve)) };
 
 const core = await loadCore();
