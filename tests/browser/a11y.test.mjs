@@ -6,19 +6,17 @@
 // box focused on load, and outcomes (the checklist's summary, a run's error) announced in a
 // polite live region. The login error page (a wrong link) too: its look under its own CSP,
 // light and dark, and axe; it writes the login-error screenshots.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, MODELS } from './helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BLOCKING = new Set(['moderate', 'serious', 'critical']);
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
+const world = useWorld();
 
 /**
  * A logged-in page. The relay's CSP allows only the relay's own scripts, so the context
@@ -33,13 +31,6 @@ async function open({ viewport = { width: 1280, height: 900 }, dark = false } = 
     assert.equal(await p.page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
   }
   return p;
-}
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
 }
 
 /**

@@ -1,19 +1,10 @@
 // The checklist after a run, for each kind of wrong setting and for a success; the compact
 // "Test connection"; models that cannot be tested; the login hint when the session is gone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, checklist, MODELS, SECRETS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, checklist, MODELS, SECRETS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 async function runWith(p, model, text = 'Say hello') {
   const { pg, page } = p;

@@ -1,19 +1,10 @@
 // Compare: the same conversation on up to three models side by side, each pane with its own
 // answer, times, tokens, cost and checklist.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, checklist, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, checklist, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 test('three models side by side, each with its own results and checklist', async () => {
   const p = await openPage(world);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRelay } from '../support/relay-harness.mjs';
 import { startScenarioUpstream } from './scenario-upstream.mjs';
-import { launchBrowser, openPage, untilRunEnds, pickModel, findSecrets, SECRETS } from './helpers.mjs';
+import { done, launchBrowser, openPage, untilRunEnds, pickModel, SECRETS } from './helpers.mjs';
 
 const CLAUDE = 'Claude (native key)';
 const SHAPED = 'Echo, shaped by its key';
@@ -56,13 +56,6 @@ async function run(p, model, message) {
   await pickModel(p.pg, world, model);
   await p.pg.locator('textarea[name="message"]').fill(message);
   await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
-}
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
 }
 
 test('a native-Anthropic key: the result says the gateway uses the Messages API, which this test did not', async () => {

@@ -1,6 +1,8 @@
 // Shared setup for the page's browser tests: the real relay in-process (tests/support),
 // a local scenario provider, Debian's Chromium through playwright-core (never a downloaded
 // browser), a logged-in page, and the secret scan every test file ends with.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +98,25 @@ export async function startWorld() {
       await upstream.stop().catch(() => {});
     },
   };
+}
+
+/**
+ * A test file's usual setup: one world (startWorld) started before its tests and closed after
+ * them. The object returned is filled in when the tests start.
+ */
+export function useWorld() {
+  const world = {};
+  before(async () => { Object.assign(world, await startWorld()); });
+  after(async () => { await world.close?.(); });
+  return world;
+}
+
+/** Closes a page after checking it got no secret and raised no error (CSP violations included). */
+export async function done(p) {
+  const { found } = await findSecrets(p.page, p.received);
+  assert.deepEqual(found, [], 'no secret reaches the browser');
+  assert.deepEqual(p.problems, [], 'no page error or console error');
+  await p.context.close();
 }
 
 /**

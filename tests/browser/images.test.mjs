@@ -1,23 +1,14 @@
 // Image attachments, from the file picker and from a paste: checked for type and size
 // before they are read, shown as thumbnails, sent as data: URL image parts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, MODELS } from './helpers.mjs';
 
 // A real 1×1 PNG.
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const png = Buffer.from(PNG_BASE64, 'base64');
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 test('an image from the file picker is sent as a data: URL image part', async () => {
   const p = await openPage(world);

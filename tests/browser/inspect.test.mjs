@@ -1,19 +1,10 @@
 // The inspect view: the exact body sent, what the relay adds (the key as ***), the raw
 // response (JSON or SSE text), the findings, and "Copy as curl" with $PROVIDER_KEY.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS, SECRETS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, MODELS, SECRETS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 const inspect = (pg) => pg.locator('.pane-results[data-pane="0"] details.inspect');
 

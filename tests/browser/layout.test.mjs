@@ -2,20 +2,11 @@
 // mode from the system setting, the gateway notice always there, visible focus, a polite
 // live region for the streamed answer, and a sensible tab order. Also writes the idle,
 // 400 px and dark-mode screenshots.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 /** Elements of the shadow tree wider than the viewport, or the page scrolling sideways. */
 function overflow(page) {

@@ -4,22 +4,13 @@
 // results beside the conversation at 1440 px, kept across a reload) and a history a provider
 // will not refuse (failed turns left out, the page says what will be sent). Writes the
 // config-reload-failed, run-phase, failed-run-400px and compare-1440px screenshots.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, SECRETS, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, SECRETS, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, [], 'no secret reaches the browser');
-  assert.deepEqual(p.problems, [], 'no page error or console error');
-  await p.context.close();
-}
+const world = useWorld();
 
 async function send(p, text) {
   await p.pg.locator('textarea[name="message"]').fill(text);

@@ -1,19 +1,10 @@
 // Parameters: the core's field errors appear at the field that caused them (aria-invalid,
 // aria-describedby) and nothing is sent; warnings appear too but do not block the run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 /** The messages under a control, found through its aria-describedby. */
 function describedText(control) {

@@ -2,13 +2,11 @@
 // frame by frame with no main-thread task over 50 ms (Long Tasks API), and arrives whole;
 // Stop pressed in the middle of a fast stream takes effect at once and closes the provider's
 // connection.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, pickModel, findSecrets, MODELS } from './helpers.mjs';
+import { useWorld, openPage, pickModel, findSecrets, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
+const world = useWorld();
 
 // A target, not yet a gate. The page's own tasks are small (sliced pushes, a bounded append
 // per frame, segmented text, the core warmed up while the page loads, the checklist and the

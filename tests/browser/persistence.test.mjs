@@ -1,21 +1,12 @@
 // Nothing lost: the draft, parameters, chosen models and conversation survive a reload and a
 // failed call; images too while they fit in browser storage, and the page says when not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, waitReady, findSecrets, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, waitReady, MODELS } from './helpers.mjs';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, []);
-  assert.deepEqual(p.problems, []);
-  await p.context.close();
-}
+const world = useWorld();
 
 async function reload(page) {
   await page.reload();

@@ -1,20 +1,10 @@
 // Running models from the page: streamed and whole answers, Stop, the keyboard shortcut, a
 // multi-turn conversation (continue, edit, retry) and reasoning shown apart from the answer.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, openPage, untilRunEnds, pickModel, findSecrets, screenshot, MODELS } from './helpers.mjs';
+import { useWorld, done, openPage, untilRunEnds, pickModel, screenshot, MODELS } from './helpers.mjs';
 
-let world;
-before(async () => { world = await startWorld(); });
-after(async () => { await world?.close(); });
-
-/** Closes a page after checking it got no secret and raised no error (CSP violations included). */
-async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
-  assert.deepEqual(found, [], 'no secret reaches the browser');
-  assert.deepEqual(p.problems, [], 'no page error or console error');
-  await p.context.close();
-}
+const world = useWorld();
 
 const answers = (pg) => pg.locator('.msg.assistant .answer-text');
 const metric = (pg, name) => pg.locator(`.pane-results[data-pane="0"] .metric[data-metric="${name}"] dd`);

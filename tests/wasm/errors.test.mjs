@@ -2,11 +2,11 @@
 // and bodies that are not envelopes at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { loadCore } from '../../web/core.js';
+import { readFixture } from '../support/fixtures.mjs';
 
 const core = await loadCore();
-const fixture = (name) => readFile(new URL(`../fixtures/errors/${name}`, import.meta.url), 'utf8');
+const fixture = (name) => readFixture('errors', name, 'utf8');
 
 test('OpenAI 401: type, code, message; param only when present', async () => {
   const e = core.parseError(401, 'application/json', await fixture('openai_401_invalid_key.json'));

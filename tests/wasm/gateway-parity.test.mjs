@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRelayCore } from '../../relay/core.js';
 import { readResourcesFile } from '../../relay/sources/file-source.js';
+import { fixtureUrl } from '../support/fixtures.mjs';
 
 const core = await loadRelayCore(); // the relay's calls (loadRows, planChatCall, checkChatBody): its build
 
-const fixture = (name) => new URL(`../fixtures/gateway-parity/${name}`, import.meta.url);
+const fixture = (name) => fixtureUrl('gateway-parity', name);
 const SHARED = new URL('../../../shared/gateway-parity/vectors.json', import.meta.url);
 const readVectors = (url) => JSON.parse(readFileSync(url, 'utf8')).vectors;
 

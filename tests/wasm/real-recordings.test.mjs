@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../web/core.js';
 import { prng } from '../support/prng.mjs';
 import { scrambleMessages, verdictFacts } from '../support/scramble-messages.mjs';
+import { fixturePath } from '../support/fixtures.mjs';
 
 const core = await loadCore();
 const encoder = new TextEncoder();
 
-const IN_REPO = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));
+const IN_REPO = fixturePath('recordings');
 // The team's shared collection, beside the repository, grows; a new case there is read too.
 const SHARED = fileURLToPath(new URL('../../../shared/real-recordings/cases/', import.meta.url));
 

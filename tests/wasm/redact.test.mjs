@@ -3,8 +3,8 @@
 // every encoded form of a key (\u escapes, %XX, base64, masked echoes of 3 to 8 characters).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { loadRelayCore } from '../../relay/core.js';
+import { readFixture } from '../support/fixtures.mjs';
 
 // Redaction is the relay's (src/wasm/exports-relay.txt): the page's build does not carry it.
 const core = await loadRelayCore();
@@ -30,7 +30,7 @@ test('redact: the key, its JSON-escaped form and its masked echoes', () => {
 });
 
 test('a 401 body echoing the masked key: redacted whole and over every split', async () => {
-  const body = await readFile(new URL('../fixtures/errors/openai_401_invalid_key.json', import.meta.url), 'utf8');
+  const body = await readFixture('errors', 'openai_401_invalid_key.json', 'utf8');
   const whole = core.redact(body, [KEY]);
   assert.equal(whole.includes('WxYz'), false);
   assert.match(whole, /Incorrect API key provided: \[REDACTED\]\. You can find/);

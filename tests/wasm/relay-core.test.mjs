@@ -11,11 +11,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadCore } from '../../web/core.js';
 import { loadRelayCore } from '../../relay/core.js';
 import { prng as random } from '../support/prng.mjs';
+import { fixtureUrl } from '../support/fixtures.mjs';
 
 const page = await loadCore();
 const relay = await loadRelayCore();
 
-const dir = (name) => new URL(`../fixtures/${name}/`, import.meta.url);
+const dir = (name) => fixtureUrl(name);
 const files = (name) => readdirSync(dir(name)).sort().map((f) => ({ name: f, text: readFileSync(new URL(f, dir(name)), 'utf8') }));
 const tryParse = (text) => { try { return JSON.parse(text); } catch { return undefined; } };
 

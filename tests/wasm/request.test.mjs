@@ -2,11 +2,11 @@
 // shared fixtures (also checked natively), and the error/warning shape the page reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { loadCore } from '../../web/core.js';
+import { fixtureUrl, readFixture } from '../support/fixtures.mjs';
 
 const core = await loadCore();
-const fixtureDir = new URL('../fixtures/request/', import.meta.url);
 
 const fieldsOf = (result) => (result.errors ?? []).map((e) => e.field).sort();
 const pathsOf = (result) => (result.warnings ?? []).map((w) => w.path).sort();
@@ -18,10 +18,10 @@ const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4zwAE/8EISAAAHfED/XkOi+8AAAAASUVORK5CYII=';
 
 test('every shared fixture builds the expected body, errors and warnings', async () => {
-  const names = (await readdir(fixtureDir)).filter((n) => n.endsWith('.json'));
+  const names = (await readdir(fixtureUrl('request'))).filter((n) => n.endsWith('.json'));
   assert.ok(names.length >= 8, `only ${names.length} fixtures`);
   for (const name of names) {
-    const { form, expect } = JSON.parse(await readFile(new URL(name, fixtureDir), 'utf8'));
+    const { form, expect } = JSON.parse(await readFixture('request', name, 'utf8'));
     const result = core.buildRequest(form);
     assert.equal(result.ok, expect.ok, `${name}: ${JSON.stringify(result.errors)}`);
     if (expect.body) assert.deepEqual(result.body, expect.body, name);

@@ -2,12 +2,12 @@
 // core.openStream on providers' event streams, fed whole, byte by byte and in random splits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { loadCore } from '../../web/core.js';
 import { runOnce } from '../../web/playground/run.js';
+import { readFixture } from '../support/fixtures.mjs';
 
 const core = await loadCore();
-const fixture = async (name) => new Uint8Array(await readFile(new URL(`../fixtures/responses/${name}`, import.meta.url)));
+const fixture = (name) => readFixture('responses', name);
 const text = async (name) => new TextDecoder().decode(await fixture(name));
 
 const errors = (result) => result.findings.filter((f) => f.severity === 'error');

@@ -10,9 +10,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { loadCore } from '../../web/core.js';
+import { fixturePath } from '../support/fixtures.mjs';
 
 const core = await loadCore();
-const IN_REPO = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));
+const IN_REPO = fixturePath('recordings');
 const SHARED = fileURLToPath(new URL('../../../shared/real-recordings/cases/', import.meta.url));
 
 const cases = new Map();
