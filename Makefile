@@ -9,7 +9,7 @@ export NODE_PATH := /usr/share/nodejs
 NODE_TESTS := $(wildcard tests/wasm/*.test.mjs tests/relay/*.test.mjs tests/page/*.test.mjs tests/repo/*.test.mjs)
 BROWSER_TESTS := $(wildcard tests/browser/*.test.mjs)
 
-.PHONY: all setup native native-asan wasm build test check-js test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
+.PHONY: all setup native native-asan wasm build test check-js check-format test-native test-asan test-node test-browser run bench fuzz fuzz-campaign soak clean
 
 all: build
 
@@ -45,6 +45,11 @@ check-js: setup
 	@npx --no-install tsc -p .
 	@node scripts/scenario-matrix.mjs --check
 
+# The C++ style (.clang-format); scripts/check-format.sh --fix formats every file.
+check-format: setup
+	@echo "== C++ format (clang-format, .clang-format)"
+	@scripts/check-format.sh
+
 test-native: native
 	@echo "== the core's layout: detail/ headers stay inside, folder and file sizes (scripts/check-core-layout.sh)"
 	@scripts/check-core-layout.sh
@@ -65,7 +70,7 @@ test-asan: native-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build/native-asan/tests/native/core_tests
 
-test: check-js test-native test-asan test-node test-browser
+test: check-js check-format test-native test-asan test-node test-browser
 
 run: wasm
 	@node relay/main.js --demo

@@ -8,9 +8,10 @@
 #include <set>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::set<std::string> kCategories = {
-      "public", "loopback", "private", "link_local", "metadata", "cgnat", "unique_local", "multicast",
-      "broadcast", "unspecified", "documentation", "benchmarking", "reserved", "site_local", "invalid"};
+  static const std::set<std::string> kCategories = {"public",    "loopback",    "private",       "link_local",
+                                                    "metadata",  "cgnat",       "unique_local",  "multicast",
+                                                    "broadcast", "unspecified", "documentation", "benchmarking",
+                                                    "reserved",  "site_local",  "invalid"};
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 
   const pg::AddressClass c = pg::classify_address(text);

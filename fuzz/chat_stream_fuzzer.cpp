@@ -10,8 +10,8 @@
 // small so the decoder-failure path is reached; its bits 1-2 pick the key's reasoning_field
 // (none, delta.reasoning_text, delta.meta.thought) and bits 3-4 its stream_done_marker
 // (unset, none, required, optional): the same invariants hold for any AnswerReading.
-#include "core/answer/delta_builder.h"
 #include "core/answer/chat_stream.h"
+#include "core/answer/delta_builder.h"
 #include "fuzz_util.h"
 
 namespace {
@@ -71,7 +71,8 @@ Run stream(const std::vector<std::string_view>& chunks, const pg::SseLimits& lim
   if (result.ok() && !result.done) PGFUZZ_CHECK(result.finish_reason.has_value());
   if (result.function_call) {
     PGFUZZ_CHECK(result.function_call->is_object() && result.function_call->size() == 2);
-    PGFUZZ_CHECK(pg::string_member(*result.function_call, "name") && pg::string_member(*result.function_call, "arguments"));
+    PGFUZZ_CHECK(pg::string_member(*result.function_call, "name") &&
+                 pg::string_member(*result.function_call, "arguments"));
   }
   PGFUZZ_CHECK(run.content == result.content);
   PGFUZZ_CHECK(run.reasoning == result.reasoning);

@@ -4,12 +4,11 @@
 // and the page can set (relayError, the headers that carry x-playground-source and the
 // relay's nonce) has no relay-side condition but "no outcome", whatever its body or its
 // result's relayEvent say. And the request (what the answer's form is checked against) can
-// only fail the answer step (its `stream` changes advice only): without it the first four steps read the same, and an outcome
-// that failed without it reads exactly the same with it. Every failed step's code and every
-// condition's kind is from diagnose.h's lists, and the verdict does not depend on wording:
-// with every message we and the relay write replaced (the relay's error message and detail,
-// finding messages, a relay_error event's message), steps, codes, statuses, conditions and
-// verdict are the same.
+// only fail the answer step (its `stream` changes advice only): without it the first four steps read the same, and an
+// outcome that failed without it reads exactly the same with it. Every failed step's code and every condition's kind is
+// from diagnose.h's lists, and the verdict does not depend on wording: with every message we and the relay write
+// replaced (the relay's error message and detail, finding messages, a relay_error event's message), steps, codes,
+// statuses, conditions and verdict are the same.
 #include "core/diagnose/diagnose.h"
 #include "fuzz_util.h"
 
@@ -94,7 +93,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   upstream_only.erase("relayError");
   upstream_only.erase("headers");
   const pg::Diagnosis d = checked(pg::diagnose(upstream_only));
-  for (const pg::Condition& c : d.conditions)
-    PGFUZZ_CHECK(c.side != "relay" || c.kind == "no_outcome");
+  for (const pg::Condition& c : d.conditions) PGFUZZ_CHECK(c.side != "relay" || c.kind == "no_outcome");
   return 0;
 }

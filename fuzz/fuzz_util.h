@@ -20,8 +20,8 @@ namespace pgfuzz {
   std::fprintf(stderr, "invariant broken at %s:%d: %s\n", file, line, what);
   std::abort();
 }
-#define PGFUZZ_CHECK(cond) \
-  do {                     \
+#define PGFUZZ_CHECK(cond)                                  \
+  do {                                                      \
     if (!(cond)) ::pgfuzz::fail(#cond, __FILE__, __LINE__); \
   } while (0)
 
@@ -29,8 +29,7 @@ namespace pgfuzz {
 // plan, a status code, a limit) from the front and the payload from the rest.
 class Reader {
  public:
-  Reader(const std::uint8_t* data, std::size_t size)
-      : text_(reinterpret_cast<const char*>(data), size) {}
+  Reader(const std::uint8_t* data, std::size_t size) : text_(reinterpret_cast<const char*>(data), size) {}
 
   std::uint8_t byte() {
     if (pos_ >= text_.size()) return 0;
@@ -90,15 +89,30 @@ inline bool valid_utf8(std::string_view s) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80) { ++i; continue; }
-    if (c >= 0xC2 && c <= 0xDF) n = 1;
-    else if (c == 0xE0) { n = 2; lo = 0xA0; }
-    else if (c == 0xED) { n = 2; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) n = 2;
-    else if (c == 0xF0) { n = 3; lo = 0x90; }
-    else if (c == 0xF4) { n = 3; hi = 0x8F; }
-    else if (c >= 0xF1 && c <= 0xF3) n = 3;
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+      n = 1;
+    else if (c == 0xE0) {
+      n = 2;
+      lo = 0xA0;
+    } else if (c == 0xED) {
+      n = 2;
+      hi = 0x9F;
+    } else if (c >= 0xE1 && c <= 0xEF)
+      n = 2;
+    else if (c == 0xF0) {
+      n = 3;
+      lo = 0x90;
+    } else if (c == 0xF4) {
+      n = 3;
+      hi = 0x8F;
+    } else if (c >= 0xF1 && c <= 0xF3)
+      n = 3;
+    else
+      return false;
     if (s.size() - i < n + 1) return false;
     const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
     if (c1 < lo || c1 > hi) return false;

@@ -6,9 +6,9 @@
 // suggestions change only the words of a diagnosis, never its steps, codes or verdict.
 //
 // Input: [wanted model name up to '\n'][body].
+#include "core/base/text.h"
 #include "core/diagnose/closest_models.h"
 #include "core/diagnose/diagnose.h"
-#include "core/base/text.h"
 #include "core/provider/model_list.h"
 #include "fuzz_util.h"
 
@@ -55,15 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // The refused model's outcome, with and without the names: the same facts.
-  pg::json outcome = {{"status", 404},
-                      {"contentType", "application/json"},
-                      {"body", R"j({"error":{"message":"no such model","type":"invalid_request_error","code":"model_not_found"}})j"},
-                      {"model", {{"provider", "openai"}, {"model_name", wanted}, {"api_base", "https://api.openai.com/v1"}}}};
+  pg::json outcome = {
+      {"status", 404},
+      {"contentType", "application/json"},
+      {"body", R"j({"error":{"message":"no such model","type":"invalid_request_error","code":"model_not_found"}})j"},
+      {"model", {{"provider", "openai"}, {"model_name", wanted}, {"api_base", "https://api.openai.com/v1"}}}};
   const pg::Diagnosis plain = pg::diagnose(outcome);
   outcome["modelSuggestions"] = {{"names", closest}, {"listed", list.ids.size()}};
   const pg::Diagnosis named = pg::diagnose(outcome);
   pgfuzz::checked_dump(pg::to_json(named));
   PGFUZZ_CHECK(facts(plain) == facts(named));
-  for (const pg::Step& s : named.steps) PGFUZZ_CHECK(s.advice.size() <= 300 && s.advice.find('\n') == std::string::npos);
+  for (const pg::Step& s : named.steps)
+    PGFUZZ_CHECK(s.advice.size() <= 300 && s.advice.find('\n') == std::string::npos);
   return 0;
 }

@@ -17,9 +17,7 @@
 
 namespace {
 
-bool shares_byte_with_marker(std::string_view s) {
-  return s.find_first_of(pg::kRedacted) != std::string_view::npos;
-}
+bool shares_byte_with_marker(std::string_view s) { return s.find_first_of(pg::kRedacted) != std::string_view::npos; }
 
 const char kHex[] = "0123456789ABCDEF";
 
@@ -50,8 +48,8 @@ std::string percent_encoded(std::string_view s, bool lower) {
 }
 
 std::string base64(std::string_view data, bool url_safe) {
-  const std::string alphabet = std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") +
-                               (url_safe ? "-_" : "+/");
+  const std::string alphabet =
+      std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") + (url_safe ? "-_" : "+/");
   std::string out;
   for (std::size_t i = 0; i < data.size(); i += 3) {
     unsigned v = 0;
@@ -115,7 +113,8 @@ std::string form(std::string_view s, unsigned how) {
       for (std::size_t i = 0; i < s.size(); ++i) {
         const std::string_view one = s.substr(i, 1);
         const bool escape = ((i + (how >> 3)) & 1) || s[i] == '\\';
-        out += escape ? (static_cast<unsigned char>(s[i]) < 0x80 && (how & 16) ? u_escaped(one) : percent_encoded(one, false))
+        out += escape ? (static_cast<unsigned char>(s[i]) < 0x80 && (how & 16) ? u_escaped(one)
+                                                                               : percent_encoded(one, false))
                       : std::string(one);
       }
       return out;

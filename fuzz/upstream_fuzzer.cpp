@@ -53,8 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const pg::UrlResult u = pg::upstream_url(api_base, path);
   pgfuzz::checked_dump(pg::to_json(u));
   PGFUZZ_CHECK(u.ok == !u.url.empty());
-  if (u.ok) check_url(u.url);
-  else PGFUZZ_CHECK(!u.error.empty());
+  if (u.ok)
+    check_url(u.url);
+  else
+    PGFUZZ_CHECK(!u.error.empty());
 
   const pg::UpstreamPlan plan = pg::plan_chat_call(provider, adapter, api_base, model_name);
   pgfuzz::checked_dump(pg::to_json(plan));

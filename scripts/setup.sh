@@ -12,6 +12,7 @@ packages=(
   doctest-dev                                # native unit tests
   emscripten                                 # C++ -> WebAssembly (pinned in emsdk-version.txt)
   clang libclang-rt-14-dev                   # fuzzers (libFuzzer) and sanitizers
+  clang-format                               # the C++ style check (make check-format)
   chromium                                   # browser tests (driven by playwright-core)
   fonts-dejavu-core                          # legible screenshots in headless chromium
   etcd-server etcd-client                    # the etcd configuration source, tested for real

@@ -10,7 +10,7 @@
 // Which functions a module exports is not decided here but by the link's export list
 // (cmake/wasm.cmake): src/wasm/exports-page.txt for the page's build, plus
 // src/wasm/exports-relay.txt for the relay's. A function in neither list is dropped by the
-// linker with everything only it needs; tests/node/wasm-exports.test.mjs checks both
+// linker with everything only it needs; tests/wasm/wasm-exports.test.mjs checks both
 // modules against the lists and the lists against web/core.js.
 
 #include "core/answer/chat_stream.h"

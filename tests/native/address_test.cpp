@@ -123,14 +123,14 @@ TEST_CASE("address: cloud metadata addresses and their neighbours") {
 
 TEST_CASE("address: every numeric IPv4 form the network stack accepts") {
   check_cases({
-      {"2130706433", "loopback", "127.0.0.1"},           // one 32-bit number
-      {"0x7f000001", "loopback", "127.0.0.1"},           // hex
-      {"0X7F000001", "loopback", "127.0.0.1"},           // upper-case prefix and digits
-      {"017700000001", "loopback", "127.0.0.1"},         // octal
-      {"0x7f.1", "loopback", "127.0.0.1"},               // 2 parts: 8 + 24 bits
+      {"2130706433", "loopback", "127.0.0.1"},    // one 32-bit number
+      {"0x7f000001", "loopback", "127.0.0.1"},    // hex
+      {"0X7F000001", "loopback", "127.0.0.1"},    // upper-case prefix and digits
+      {"017700000001", "loopback", "127.0.0.1"},  // octal
+      {"0x7f.1", "loopback", "127.0.0.1"},        // 2 parts: 8 + 24 bits
       {"127.1", "loopback", "127.0.0.1"},
-      {"127.0.1", "loopback", "127.0.0.1"},              // 3 parts: 8 + 8 + 16 bits
-      {"0177.0.0.1", "loopback", "127.0.0.1"},           // leading-0 octal part
+      {"127.0.1", "loopback", "127.0.0.1"},     // 3 parts: 8 + 8 + 16 bits
+      {"0177.0.0.1", "loopback", "127.0.0.1"},  // leading-0 octal part
       {"0x7f.0x00.0x00.0x01", "loopback", "127.0.0.1"},
       {"127.0.0.01", "loopback", "127.0.0.1"},
       {"10.65537", "private", "10.1.0.1"},
@@ -144,8 +144,8 @@ TEST_CASE("address: every numeric IPv4 form the network stack accepts") {
       {"4294967295", "broadcast", "255.255.255.255"},
       {"0xffffffff", "broadcast", "255.255.255.255"},
       {"037777777777", "broadcast", "255.255.255.255"},
-      {"255.16777215", "broadcast", "255.255.255.255"},   // largest 2-part tail
-      {"255.255.65535", "broadcast", "255.255.255.255"},  // largest 3-part tail
+      {"255.16777215", "broadcast", "255.255.255.255"},         // largest 2-part tail
+      {"255.255.65535", "broadcast", "255.255.255.255"},        // largest 3-part tail
       {"0x00000000000000000000001", "unspecified", "0.0.0.1"},  // leading zeros do not overflow
       {"0000000000000000000000000177.0.0.1", "loopback", "127.0.0.1"},
       {"134744072", "public", "8.8.8.8"},
@@ -156,11 +156,39 @@ TEST_CASE("address: every numeric IPv4 form the network stack accepts") {
 
 TEST_CASE("address: out-of-range and malformed IPv4 forms are invalid") {
   const char* bad[] = {
-      "", "1.2.3.4.5", "256.1.1.1", "1.256.1.1", "1.1.256.1", "1.1.1.256", "127.16777216",
-      "127.0.65536", "4294967296", "0x100000000", "99999999999999999999999", "08", "09.1.1.1",
-      "0x", "0xg", "0x.1", "1..1", "1.2.3.", ".1.2.3", " 1.2.3.4", "1.2.3.4 ", "+1.2.3.4", "-1",
-      "1.2.3.-4", "1.2.3.4x", "abc", "localhost", "1.2.3.4%eth0", "1,2,3,4", "[1.2.3.4]",
-      "[]", "[", "]",
+      "",
+      "1.2.3.4.5",
+      "256.1.1.1",
+      "1.256.1.1",
+      "1.1.256.1",
+      "1.1.1.256",
+      "127.16777216",
+      "127.0.65536",
+      "4294967296",
+      "0x100000000",
+      "99999999999999999999999",
+      "08",
+      "09.1.1.1",
+      "0x",
+      "0xg",
+      "0x.1",
+      "1..1",
+      "1.2.3.",
+      ".1.2.3",
+      " 1.2.3.4",
+      "1.2.3.4 ",
+      "+1.2.3.4",
+      "-1",
+      "1.2.3.-4",
+      "1.2.3.4x",
+      "abc",
+      "localhost",
+      "1.2.3.4%eth0",
+      "1,2,3,4",
+      "[1.2.3.4]",
+      "[]",
+      "[",
+      "]",
   };
   for (const char* ip : bad) {
     CAPTURE(ip);
@@ -231,7 +259,7 @@ TEST_CASE("address: IPv6 text forms, normalisation (RFC 5952) and zone ids") {
       {"fe80::1%eth0", "link_local", "fe80::1"},
       {"fe80::1%3", "link_local", "fe80::1"},
       {"[fe80::a%en0]", "link_local", "fe80::a"},
-      {"2001:DB8:0:0:1:0:0:1", "documentation", "2001:db8::1:0:0:1"},  // first of equal runs
+      {"2001:DB8:0:0:1:0:0:1", "documentation", "2001:db8::1:0:0:1"},     // first of equal runs
       {"2001:db8:0:1:1:1:1:1", "documentation", "2001:db8:0:1:1:1:1:1"},  // a lone 0 stays
       {"2001:db8::0:0:1", "documentation", "2001:db8::1"},
       {"2001:0db8:0000:0000:0000:0000:0002:0001", "documentation", "2001:db8::2:1"},
@@ -273,10 +301,10 @@ TEST_CASE("address: IPv6 that embeds IPv4 is classified by the IPv4 inside") {
       {"2002:808:808::1", "public", nullptr},
       // Teredo: the client address is the last 32 bits inverted.
       {"2001:0:4136:e378:8000:63bf:3fff:fdd2", "documentation", "2001:0:4136:e378:8000:63bf:3fff:fdd2"},  // 192.0.2.45
-      {"2001::f5ff:fffe", "private", nullptr},      // 10.0.0.1
-      {"2001::80ff:fffe", "loopback", nullptr},     // 127.0.0.1
-      {"2001::5601:5601", "metadata", nullptr},     // 169.254.169.254
-      {"2001::f7f7:f7f7", "public", nullptr},       // 8.8.8.8
+      {"2001::f5ff:fffe", "private", nullptr},                                                            // 10.0.0.1
+      {"2001::80ff:fffe", "loopback", nullptr},                                                           // 127.0.0.1
+      {"2001::5601:5601", "metadata", nullptr},  // 169.254.169.254
+      {"2001::f7f7:f7f7", "public", nullptr},    // 8.8.8.8
   });
   AddressClass mapped = classify_address("::ffff:10.0.0.1");
   CHECK(mapped.detail.find("IPv4-mapped") != std::string::npos);
@@ -290,12 +318,41 @@ TEST_CASE("address: IPv6 that embeds IPv4 is classified by the IPv4 inside") {
 
 TEST_CASE("address: malformed IPv6 is invalid") {
   const char* bad[] = {
-      ":", ":::", "::1::", "1::2::3", "gggg::", "::g", "12345::", "1:2:3:4:5:6:7:8:9",
-      "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", ":1::", "1::2:", ":1:2:3:4:5:6:7:8",
-      "1:2:3:4:5:6:7:8:", "::ffff:1.2.3", "::ffff:1.2.3.4.5", "::ffff:256.1.1.1", "::ffff:01.2.3.4",
-      "::ffff:1.2.3.4:1", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4x", "fe80::1%", "fe80::1%eth 0",
-      "fe80::1%a%b", "[::1", "::1]", "[[::1]]", "1:2:3:4:5:6:7:8%", "- ::1", "::1 ", " ::1", "::-1",
-      "0x1::", "1.2.3.4::",
+      ":",
+      ":::",
+      "::1::",
+      "1::2::3",
+      "gggg::",
+      "::g",
+      "12345::",
+      "1:2:3:4:5:6:7:8:9",
+      "1:2:3:4:5:6:7",
+      "1:2:3:4:5:6:7:8::",
+      "::1:2:3:4:5:6:7:8",
+      ":1::",
+      "1::2:",
+      ":1:2:3:4:5:6:7:8",
+      "1:2:3:4:5:6:7:8:",
+      "::ffff:1.2.3",
+      "::ffff:1.2.3.4.5",
+      "::ffff:256.1.1.1",
+      "::ffff:01.2.3.4",
+      "::ffff:1.2.3.4:1",
+      "1:2:3:4:5:6:7:1.2.3.4",
+      "::1.2.3.4x",
+      "fe80::1%",
+      "fe80::1%eth 0",
+      "fe80::1%a%b",
+      "[::1",
+      "::1]",
+      "[[::1]]",
+      "1:2:3:4:5:6:7:8%",
+      "- ::1",
+      "::1 ",
+      " ::1",
+      "::-1",
+      "0x1::",
+      "1.2.3.4::",
   };
   for (const char* ip : bad) {
     CAPTURE(ip);
@@ -357,8 +414,8 @@ std::string random_text(Rng& rng, const char* alphabet, std::size_t max_len) {
 }
 
 std::string random_ipv6_like(Rng& rng) {
-  static const char* kPieces[] = {"0", "1", "ffff", "FFFF", "db8", "0000", "12345", "a", "", "1.2.3.4",
-                                  "01.2.3.4", "255.255.255.255", "7f00", "g"};
+  static const char* kPieces[] = {
+      "0", "1", "ffff", "FFFF", "db8", "0000", "12345", "a", "", "1.2.3.4", "01.2.3.4", "255.255.255.255", "7f00", "g"};
   std::string s;
   std::size_t parts = rng.below(11);
   for (std::size_t i = 0; i < parts; ++i) {

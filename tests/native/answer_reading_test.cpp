@@ -11,8 +11,10 @@ using namespace pg;
 namespace {
 
 std::string chunk(const std::string& delta, const char* finish = nullptr) {
-  return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-         "\"delta\":" + delta + ",\"finish_reason\":" + (finish ? "\"" + std::string(finish) + "\"" : "null") +
+  return "data: "
+         "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+         "\"delta\":" +
+         delta + ",\"finish_reason\":" + (finish ? "\"" + std::string(finish) + "\"" : "null") +
          "}],\"usage\":null}\n\n";
 }
 
@@ -22,7 +24,8 @@ Result read(const std::string& bytes, AnswerReading reading, std::size_t piece =
   if (piece == 0) {
     stream.push(bytes, deltas);
   } else {
-    for (std::size_t at = 0; at < bytes.size(); at += piece) stream.push(std::string_view(bytes).substr(at, piece), deltas);
+    for (std::size_t at = 0; at < bytes.size(); at += piece)
+      stream.push(std::string_view(bytes).substr(at, piece), deltas);
   }
   return stream.end();
 }
@@ -57,9 +60,9 @@ TEST_CASE("answer reading: reasoning comes from the field the key names, whole o
                            AnswerReading{"delta.reasoning_text", ""});
   CHECK(both.reasoning == "b");
   // A field outside the delta, or empty, is not read; reasoning_content still is.
-  const Result outside = read(chunk(R"({"reasoning_content":"a"})") + chunk(R"({"content":"x"})", "stop") +
-                                  "data: [DONE]\n\n",
-                              AnswerReading{"choices.reasoning", ""});
+  const Result outside =
+      read(chunk(R"({"reasoning_content":"a"})") + chunk(R"({"content":"x"})", "stop") + "data: [DONE]\n\n",
+           AnswerReading{"choices.reasoning", ""});
   CHECK(outside.reasoning == "a");
 }
 

@@ -15,10 +15,10 @@ TEST_CASE("body_sniff: content_start skips a BOM and ASCII white space") {
 }
 
 TEST_CASE("body_sniff: HTML pages") {
-  for (const char* page : {"<!DOCTYPE html><html>…", "<!doctype HTML>", "<html lang=en>", "<HTML>", "<head><title>x",
-                           "<body>Bad gateway</body>", "<title>502</title>", "<h1>Not Found</h1>",
-                           "\xEF\xBB\xBF\r\n  <html>", "<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<html xmlns=…>",
-                           "<!-- a comment -->\n<HTML>"}) {
+  for (const char* page :
+       {"<!DOCTYPE html><html>…", "<!doctype HTML>", "<html lang=en>", "<HTML>", "<head><title>x",
+        "<body>Bad gateway</body>", "<title>502</title>", "<h1>Not Found</h1>", "\xEF\xBB\xBF\r\n  <html>",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<html xmlns=…>", "<!-- a comment -->\n<HTML>"}) {
     CAPTURE(page);
     CHECK(sniff::is_html(page));
   }
@@ -51,14 +51,14 @@ TEST_CASE("body_sniff: a content type says HTML whatever the body") {
 }
 
 TEST_CASE("body_sniff: event streams") {
-  for (const char* stream : {"data: {}", "data:{}", "event: error\ndata: {}", "id: 1\ndata: x", "retry: 3000\n",
-                             ": keep-alive\n\ndata: {}", ":", "\xEF\xBB\xBF\n\ndata: x", "  \r\ndata: [DONE]",
-                             "DATA: x", "Event: message_start"}) {
+  for (const char* stream :
+       {"data: {}", "data:{}", "event: error\ndata: {}", "id: 1\ndata: x", "retry: 3000\n", ": keep-alive\n\ndata: {}",
+        ":", "\xEF\xBB\xBF\n\ndata: x", "  \r\ndata: [DONE]", "DATA: x", "Event: message_start"}) {
     CAPTURE(stream);
     CHECK(sniff::is_event_stream(stream));
   }
-  for (const char* text : {"", "  ", "{\"data\":1}", "dat", "datum: x", "<html>", "Bad Gateway", "ids: 1",
-                           "[{\"data\":1}]"}) {
+  for (const char* text :
+       {"", "  ", "{\"data\":1}", "dat", "datum: x", "<html>", "Bad Gateway", "ids: 1", "[{\"data\":1}]"}) {
     CAPTURE(text);
     CHECK_FALSE(sniff::is_event_stream(text));
   }
@@ -103,16 +103,20 @@ TEST_CASE("body_sniff: Anthropic's native format, as a body") {
   CHECK(sniff::is_anthropic_native("event:message_start\r\ndata: {}\r\n\r\n"));
   CHECK(sniff::is_anthropic_native("EVENT: message_start\n"));
   // Without event lines: the data line says it.
-  CHECK(sniff::is_anthropic_native(R"(data: {"type":"message_start","message":{}})" "\n\n"));
+  CHECK(sniff::is_anthropic_native(R"(data: {"type":"message_start","message":{}})"
+                                   "\n\n"));
   // An OpenAI stream, and one whose chunks say message_start but carry choices.
-  CHECK_FALSE(sniff::is_anthropic_native("data: {\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\ndata: [DONE]\n\n"));
-  CHECK_FALSE(sniff::is_anthropic_native(R"(data: {"type":"message_start","choices":[]})" "\n\n"));
+  CHECK_FALSE(
+      sniff::is_anthropic_native("data: {\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\ndata: [DONE]\n\n"));
+  CHECK_FALSE(sniff::is_anthropic_native(R"(data: {"type":"message_start","choices":[]})"
+                                         "\n\n"));
   CHECK_FALSE(sniff::is_anthropic_native("event: message_start_x\n"));
   // Only the first kLookAheadBytes are read.
   const std::string padding = ": " + std::string(sniff::kLookAheadBytes, 'p') + "\n";
   CHECK_FALSE(sniff::is_anthropic_native(padding + stream));
   // A line cut by the look-ahead window is not read.
-  const std::string cut = "data: {\"type\":\"message_start\",\"pad\":\"" + std::string(sniff::kLookAheadBytes, 'p') + "\"}\n";
+  const std::string cut =
+      "data: {\"type\":\"message_start\",\"pad\":\"" + std::string(sniff::kLookAheadBytes, 'p') + "\"}\n";
   CHECK_FALSE(sniff::is_anthropic_native(cut));
   // Too large a JSON body is not parsed.
   std::string large = R"({"type":"message","content":[],"pad":")" + std::string(sniff::kMaxParsedBytes, 'p') + "\"}";

@@ -9,15 +9,17 @@ json user_says(const char* text) { return json::array({{{"role", "user"}, {"cont
 }  // namespace
 
 TEST_CASE("the relay's check sets the configured model name, whatever the browser sent") {
-  auto r = check_chat_body(json{{"model", "gpt-4-from-browser"}, {"messages", user_says("hi")}}, "gpt-4.1-mini", "openai");
+  auto r =
+      check_chat_body(json{{"model", "gpt-4-from-browser"}, {"messages", user_says("hi")}}, "gpt-4.1-mini", "openai");
   REQUIRE(r.ok);
   CHECK(r.body["model"] == "gpt-4.1-mini");
   CHECK(r.body["messages"][0]["content"] == "hi");
 }
 
 TEST_CASE("the relay's check applies the form's rules to the body's fields") {
-  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"temperature", 9}, {"stop", json::array({"a", "b", "c", "d", "e"})}},
-                           "gpt-4.1-mini", "openai");
+  auto r = check_chat_body(
+      json{{"messages", user_says("hi")}, {"temperature", 9}, {"stop", json::array({"a", "b", "c", "d", "e"})}},
+      "gpt-4.1-mini", "openai");
   REQUIRE_FALSE(r.ok);
   bool temperature = false, stop = false;
   for (const auto& e : r.errors) {
@@ -29,7 +31,9 @@ TEST_CASE("the relay's check applies the form's rules to the body's fields") {
 }
 
 TEST_CASE("the relay's check keeps streaming and the usage request, and passes provider extras through") {
-  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"stream", true}, {"stream_options", {{"include_usage", false}}},
+  auto r = check_chat_body(json{{"messages", user_says("hi")},
+                                {"stream", true},
+                                {"stream_options", {{"include_usage", false}}},
                                 {"logit_bias", {{"50256", -100}}}},
                            "gpt-4.1-mini", "openai");
   REQUIRE(r.ok);
@@ -39,11 +43,13 @@ TEST_CASE("the relay's check keeps streaming and the usage request, and passes p
 }
 
 TEST_CASE("max_completion_tokens from a reasoning-model body is accepted and stays right for the family") {
-  auto reasoning = check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "o4-mini", "openai");
+  auto reasoning =
+      check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "o4-mini", "openai");
   REQUIRE(reasoning.ok);
   CHECK(reasoning.body["max_completion_tokens"] == 256);
   CHECK_FALSE(reasoning.body.contains("max_tokens"));
-  auto chat = check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "gpt-4.1-mini", "openai");
+  auto chat =
+      check_chat_body(json{{"messages", user_says("hi")}, {"max_completion_tokens", 256}}, "gpt-4.1-mini", "openai");
   REQUIRE(chat.ok);
   CHECK(chat.body["max_tokens"] == 256);
 }
@@ -59,14 +65,16 @@ TEST_CASE("a body that is not an object, or has no messages, is refused with a f
 TEST_CASE("fields that steer the call to other models, endpoints or credentials are refused, each with its own error") {
   for (const char* field : {"api_base", "base_url", "api_key", "extra_headers", "models", "route", "fallbacks"}) {
     CAPTURE(field);
-    auto r = check_chat_body(json{{"messages", user_says("hi")}, {field, "https://attacker.example/v1"}}, "gpt-4.1-mini", "openai");
+    auto r = check_chat_body(json{{"messages", user_says("hi")}, {field, "https://attacker.example/v1"}},
+                             "gpt-4.1-mini", "openai");
     REQUIRE_FALSE(r.ok);
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].field == std::string("extra.") + field);
   }
   // OpenRouter's fallback list as it is really sent: an array of model names.
-  auto r = check_chat_body(json{{"messages", user_says("hi")}, {"models", json::array({"openai/gpt-4o", "anthropic/claude-3.5-sonnet"})}},
-                           "gpt-4.1-mini", "openrouter");
+  auto r = check_chat_body(
+      json{{"messages", user_says("hi")}, {"models", json::array({"openai/gpt-4o", "anthropic/claude-3.5-sonnet"})}},
+      "gpt-4.1-mini", "openrouter");
   CHECK_FALSE(r.ok);
   CHECK_FALSE(r.body.contains("models"));
 }
@@ -77,12 +85,13 @@ TEST_CASE("the relay's check and the builder read one list of parameters") {
     CHECK(is_parameter(p.key));
   }
   CHECK_FALSE(is_parameter("max_completion_tokens"));  // a body name of max_tokens, mapped by the check
-  CHECK_FALSE(is_parameter("logit_bias"));              // an extra, passed through
+  CHECK_FALSE(is_parameter("logit_bias"));             // an extra, passed through
   // Every listed number parameter's range is enforced in a body as in a form.
   for (const auto& p : kParameters) {
     if (!p.ranged) continue;
     CAPTURE(p.key);
-    auto r = check_chat_body(json{{"messages", user_says("hi")}, {std::string(p.key), p.max + 1}}, "gpt-4.1-mini", "openai");
+    auto r =
+        check_chat_body(json{{"messages", user_says("hi")}, {std::string(p.key), p.max + 1}}, "gpt-4.1-mini", "openai");
     CHECK_FALSE(r.ok);
   }
 }

@@ -42,7 +42,8 @@ std::string nested(std::size_t depth) { return std::string(depth, '[') + std::st
 }  // namespace
 
 TEST_CASE("a chat request: the model id at open, then the body checked, shaped and written once") {
-  ChatRequest r(R"({"model":"m1","body":{"model":"from-browser","stream":true,"max_tokens":64,"messages":[{"role":"user","content":"Hi é 🙂"}]}})");
+  ChatRequest r(
+      R"({"model":"m1","body":{"model":"from-browser","stream":true,"max_tokens":64,"messages":[{"role":"user","content":"Hi é 🙂"}]}})");
   REQUIRE(r.ok());
   CHECK(r.model() == "m1");
   CHECK(r.open_json() == json{{"model", "m1"}});
@@ -61,15 +62,16 @@ TEST_CASE("a chat request: the model id at open, then the body checked, shaped a
 }
 
 TEST_CASE("a chat request's envelope errors are the relay's two, in JSON.parse's order") {
-  for (const char* text : {"", "   ", "{\"model\": \"m1\", \"body\": ", "{\xff\xfe}", "[1,]", "{\"model\":\"m\"} x", "\"\\x\"",
-                           "{\"model\":\"m\",\"body\":{\"a\":01}}", "{\"model\":\"m\",\"body\":[" /* truncated deep */}) {
+  for (const char* text :
+       {"", "   ", "{\"model\": \"m1\", \"body\": ", "{\xff\xfe}", "[1,]", "{\"model\":\"m\"} x", "\"\\x\"",
+        "{\"model\":\"m\",\"body\":{\"a\":01}}", "{\"model\":\"m\",\"body\":[" /* truncated deep */}) {
     ChatRequest r(text);
     CHECK_MESSAGE(r.error_code() == "not_json", text);
     CHECK(r.error_message() == "the request body is not valid JSON");
     CHECK(r.open_json()["error"]["code"] == "not_json");
   }
-  for (const char* text : {"{}", "[]", "null", "3", "\"m\"", "{\"model\":\"\"}", "{\"model\":7,\"body\":{}}", "{\"body\":{}}",
-                           "{\"model\":\"m\",\"model\":null}", "[{\"model\":\"m\"}]"}) {
+  for (const char* text : {"{}", "[]", "null", "3", "\"m\"", "{\"model\":\"\"}", "{\"model\":7,\"body\":{}}",
+                           "{\"body\":{}}", "{\"model\":\"m\",\"model\":null}", "[{\"model\":\"m\"}]"}) {
     ChatRequest r(text);
     CHECK_MESSAGE(r.error_code() == "no_model", text);
     CHECK(r.error_message() == R"(send {"model": "<model id>", "body": {...}})");
@@ -144,33 +146,43 @@ TEST_CASE("a chat request JSON.parse accepts but the core's reader does not: as 
     REQUIRE(r.ok());
     const CheckedRequest c = r.check(t);
     CHECK_MESSAGE(c.bad_input == !old_input.value, depth);
-    if (old_input.value) CHECK((c.ok ? c.body : dump_json(meta_json(c)["errors"])) == old_path((*old_input.value)["body"], t));
+    if (old_input.value)
+      CHECK((c.ok ? c.body : dump_json(meta_json(c)["errors"])) == old_path((*old_input.value)["body"], t));
   }
   // Deep nesting elsewhere in the envelope was never the core's business.
-  ChatRequest elsewhere(R"({"model":"m","x":)" + nested(100000) + R"(,"body":{"messages":[{"role":"user","content":"hi"}]}})");
+  ChatRequest elsewhere(R"({"model":"m","x":)" + nested(100000) +
+                        R"(,"body":{"messages":[{"role":"user","content":"hi"}]}})");
   REQUIRE(elsewhere.ok());
   CHECK(elsewhere.check(t).ok);
   // Invalid UTF-8 inside a string: U+FFFD, as TextDecoder made it.
-  ChatRequest utf8("{\"model\":\"m\xff\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"a\xC3\x28z\xF0\x9F\x99\"}]}}");
+  ChatRequest utf8(
+      "{\"model\":\"m\xff\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"a\xC3\x28z\xF0\x9F\x99\"}]}}");
   REQUIRE(utf8.ok());
   CHECK(utf8.model() == "m\xEF\xBF\xBD");
   const CheckedRequest u = utf8.check(t);
   REQUIRE(u.ok);
   CHECK((*parse_json(u.body).value)["messages"][0]["content"] == "a\xEF\xBF\xBD(z\xEF\xBF\xBD");
   // A number past a double's range: JSON.parse's Infinity, which JSON.stringify wrote as null.
-  ChatRequest big(R"({"model":"m","body":{"messages":[{"role":"user","content":"hi"}],"temperature":1e400,"metadata":{"n":-1e999}}})");
+  ChatRequest big(
+      R"({"model":"m","body":{"messages":[{"role":"user","content":"hi"}],"temperature":1e400,"metadata":{"n":-1e999}}})");
   REQUIRE(big.ok());
   const std::string expected = old_path(json{{"messages", json::array({{{"role", "user"}, {"content", "hi"}}})},
-                                             {"temperature", nullptr}, {"metadata", {{"n", nullptr}}}},
+                                             {"temperature", nullptr},
+                                             {"metadata", {{"n", nullptr}}}},
                                         t);
-  CHECK(new_path(R"({"model":"m","body":{"messages":[{"role":"user","content":"hi"}],"temperature":1e400,"metadata":{"n":-1e999}}})", t) == expected);
+  CHECK(
+      new_path(
+          R"({"model":"m","body":{"messages":[{"role":"user","content":"hi"}],"temperature":1e400,"metadata":{"n":-1e999}}})",
+          t) == expected);
   // A lone surrogate escape: the earlier path's core refused the body (bad_input).
   ChatRequest lone(R"({"model":"m","body":{"messages":[{"role":"user","content":"\ud800"}]}})");
   REQUIRE(lone.ok());
   const CheckedRequest l = lone.check(t);
   CHECK(l.bad_input);
   CHECK(l.errors[0].message.find("the core was given invalid JSON: malformed or truncated JSON: ") == 0);
-  CHECK(ChatRequest(R"({"model":"a\udc00b"})").model() == "a\xEF\xBF\xBD" "b");
+  CHECK(ChatRequest(R"({"model":"a\udc00b"})").model() ==
+        "a\xEF\xBF\xBD"
+        "b");
 }
 
 TEST_CASE("a huge or hostile chat request gives a clear answer, never a crash") {

@@ -2,9 +2,9 @@
 // (diagnose.h) are the lists web/core.d.ts declares, and diagnose() never says anything else,
 // whatever it is given. A new code is one row in C++ and one in core.d.ts; this file fails
 // until both are there.
-#include "core/diagnose/diagnose.h"
-#include "core/base/finding.h"
 #include "core/answer/response.h"
+#include "core/base/finding.h"
+#include "core/diagnose/diagnose.h"
 
 #include <doctest/doctest.h>
 
@@ -91,10 +91,27 @@ void check_codes(const json& outcome, const std::string& label) {
 
 TEST_CASE("codes: diagnose() says only listed codes, for every relay error, status and fixture") {
   // Every relay kind the relay sends (and one it does not), with and without an answer begun.
-  for (const char* kind : {"dns", "refused", "tls", "timeout", "blocked_address", "upstream_reset", "config", "redirect",
-                           "too_large", "busy", "unauthorized", "forbidden", "cross_site", "unknown_model",
-                           "not_testable", "invalid_request", "unsupported_media_type", "not_found",
-                           "relay_unreachable", "internal", "made_up"}) {
+  for (const char* kind : {"dns",
+                           "refused",
+                           "tls",
+                           "timeout",
+                           "blocked_address",
+                           "upstream_reset",
+                           "config",
+                           "redirect",
+                           "too_large",
+                           "busy",
+                           "unauthorized",
+                           "forbidden",
+                           "cross_site",
+                           "unknown_model",
+                           "not_testable",
+                           "invalid_request",
+                           "unsupported_media_type",
+                           "not_found",
+                           "relay_unreachable",
+                           "internal",
+                           "made_up"}) {
     for (const char* phase : {"", "connect", "first_byte", "idle", "total"}) {
       json relay_error = {{"kind", kind}, {"message", "x"}, {"phase", phase}};
       check_codes(json{{"relayError", relay_error}}, std::string("relay ") + kind);
@@ -109,8 +126,8 @@ TEST_CASE("codes: diagnose() says only listed codes, for every relay error, stat
       const std::string name = entry.path().filename().string();
       const bool stream = name.size() > 4 && name.compare(name.size() - 4, 4, ".sse") == 0;
       for (int status : {200, 301, 400, 401, 403, 404, 405, 408, 413, 422, 429, 500, 502, 503, 529}) {
-        json outcome = {{"status", status}, {"body", body},
-                        {"contentType", stream ? "text/event-stream" : "application/json"}};
+        json outcome = {
+            {"status", status}, {"body", body}, {"contentType", stream ? "text/event-stream" : "application/json"}};
         check_codes(outcome, name + " at " + std::to_string(status));
       }
     }

@@ -21,9 +21,12 @@ TEST_CASE("cost is unknown, with a reason, when prices or usage are missing or b
   CHECK_FALSE(compute_cost(usage, json{{"input_per_1k", 1}}).known);
   CHECK_FALSE(compute_cost(usage, json{{"input_per_1k", -1}, {"output_per_1k", 1}}).known);
   CHECK_FALSE(compute_cost(nullptr, json{{"input_per_1k", 1}, {"output_per_1k", 1}}).known);
-  CHECK_FALSE(compute_cost(json{{"prompt_tokens", "10"}, {"completion_tokens", 2}}, json{{"input_per_1k", 1}, {"output_per_1k", 1}}).known);
-  auto cached = compute_cost(json{{"prompt_tokens", 10}, {"completion_tokens", 2}, {"prompt_tokens_details", {{"cached_tokens", 5}}}},
-                             json{{"input_per_1k", 1}, {"output_per_1k", 1}});
+  CHECK_FALSE(compute_cost(json{{"prompt_tokens", "10"}, {"completion_tokens", 2}},
+                           json{{"input_per_1k", 1}, {"output_per_1k", 1}})
+                  .known);
+  auto cached = compute_cost(
+      json{{"prompt_tokens", 10}, {"completion_tokens", 2}, {"prompt_tokens_details", {{"cached_tokens", 5}}}},
+      json{{"input_per_1k", 1}, {"output_per_1k", 1}});
   CHECK(cached.known);
   CHECK(cached.note.find("cached") != std::string::npos);
 }
@@ -39,7 +42,9 @@ TEST_CASE("curl_command never holds a key and reads it from $PROVIDER_KEY") {
   plan.url = "https://api.openai.com/v1/chat/completions";
   plan.auth_header = "authorization";
   plan.auth_scheme = "Bearer ";
-  auto cmd = curl_command(plan, json{{"model", "gpt-4.1-mini"}, {"stream", true}, {"messages", json::array({{{"role", "user"}, {"content", "it's"}}})}});
+  auto cmd = curl_command(plan, json{{"model", "gpt-4.1-mini"},
+                                     {"stream", true},
+                                     {"messages", json::array({{{"role", "user"}, {"content", "it's"}}})}});
   CHECK(cmd.find("curl 'https://api.openai.com/v1/chat/completions'") == 0);
   CHECK(cmd.find("-H \"authorization: Bearer $PROVIDER_KEY\"") != std::string::npos);
   CHECK(cmd.find(" -N ") != std::string::npos);

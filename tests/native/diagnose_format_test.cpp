@@ -4,8 +4,8 @@
 // validate_completion / ChatStream, as the page hands them over.
 #include <doctest/doctest.h>
 
-#include "core/diagnose/diagnose.h"
 #include "core/answer/chat_stream.h"
+#include "core/diagnose/diagnose.h"
 
 #include <string>
 
@@ -14,15 +14,22 @@ using namespace pg;
 namespace {
 
 json completion(const std::string& content, const char* finish = "stop") {
-  return json{{"id", "c"}, {"object", "chat.completion"}, {"created", 1}, {"model", "gpt-4o"},
-              {"choices", json::array({{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}},
-                                        {"finish_reason", finish}}})},
-              {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 2}, {"total_tokens", 3}}}};
+  return json{
+      {"id", "c"},
+      {"object", "chat.completion"},
+      {"created", 1},
+      {"model", "gpt-4o"},
+      {"choices",
+       json::array(
+           {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish}}})},
+      {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 2}, {"total_tokens", 3}}}};
 }
 
 json outcome(const std::string& content, json request, const char* finish = "stop") {
   const std::string body = dump_json(completion(content, finish));
-  json o = {{"status", 200}, {"contentType", "application/json"}, {"body", body},
+  json o = {{"status", 200},
+            {"contentType", "application/json"},
+            {"body", body},
             {"result", to_json(validate_completion(body))},
             {"model", {{"provider", "openai"}, {"model_name", "gpt-4o"}, {"api_base", "https://api.openai.com/v1"}}}};
   if (!request.is_null()) o["request"] = std::move(request);
@@ -37,7 +44,8 @@ json schema(json required, bool closed) {
             {"required", std::move(required)}};
   if (closed) s["additionalProperties"] = false;
   return json{{"messages", json::array({{{"role", "user"}, {"content", "Who?"}}})},
-              {"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "person"}, {"strict", true}, {"schema", s}}}}}};
+              {"response_format",
+               {{"type", "json_schema"}, {"json_schema", {{"name", "person"}, {"strict", true}, {"schema", s}}}}}};
 }
 
 struct Seen {
@@ -132,12 +140,15 @@ TEST_CASE("diagnose: a streamed answer is checked against response_format too") 
   ChatStream stream;
   json deltas = json::array();
   stream.push(
-      "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+      "data: "
+      "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
       "\"delta\":{\"content\":\"Hello there\"},\"finish_reason\":\"stop\"}]}\n\n"
       "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
       "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\ndata: [DONE]\n\n",
       deltas);
-  const json o = {{"status", 200}, {"contentType", "text/event-stream"}, {"result", to_json(stream.end())},
+  const json o = {{"status", 200},
+                  {"contentType", "text/event-stream"},
+                  {"result", to_json(stream.end())},
                   {"request", json_object()}};
   CHECK(diagnosed(o).answer == "fail");
 }
@@ -159,14 +170,18 @@ TEST_CASE("diagnose: the request is read bounded and never trusted for its types
   open["response_format"]["json_schema"]["schema"]["properties"] = properties;
   CHECK(diagnosed(outcome("{\"anything\":1}", open)).verdict == "pass");
   // Wrong types anywhere ask nothing.
-  for (const json& odd : {json("json_object"), json{{"response_format", "json_object"}},
-                          json{{"response_format", {{"type", 7}}}},
-                          json{{"response_format", {{"type", "json_schema"}, {"json_schema", "x"}}}},
-                          json{{"response_format", {{"type", "json_schema"}, {"json_schema", {{"schema", {{"required", "name"}}}}}}}}}) {
+  for (const json& odd :
+       {json("json_object"), json{{"response_format", "json_object"}}, json{{"response_format", {{"type", 7}}}},
+        json{{"response_format", {{"type", "json_schema"}, {"json_schema", "x"}}}},
+        json{{"response_format", {{"type", "json_schema"}, {"json_schema", {{"schema", {{"required", "name"}}}}}}}}}) {
     const json d = to_json(diagnose(outcome("Ada", odd)));
     CHECK(d["steps"].size() == 5);
   }
   // A schema with no object rules still wants JSON.
-  CHECK(diagnosed(outcome("Ada", json{{"response_format", {{"type", "json_schema"}, {"json_schema", "x"}}}})).answer == "fail");
-  CHECK(diagnosed(outcome("\"Ada\"", json{{"response_format", {{"type", "json_schema"}, {"json_schema", {{"schema", {{"type", "string"}}}}}}}})).answer == "pass");
+  CHECK(diagnosed(outcome("Ada", json{{"response_format", {{"type", "json_schema"}, {"json_schema", "x"}}}})).answer ==
+        "fail");
+  CHECK(diagnosed(
+            outcome("\"Ada\"", json{{"response_format",
+                                     {{"type", "json_schema"}, {"json_schema", {{"schema", {{"type", "string"}}}}}}}}))
+            .answer == "pass");
 }

@@ -55,7 +55,8 @@ std::string advice_of(const json& d) {
 // Everything of a diagnosis but the evidence and condition messages (which quote the
 // relay's message, for people).
 json decision(const json& d) {
-  json out = {{"verdict", d["verdict"]}, {"summary", d["summary"]}, {"steps", json::array()}, {"conditions", json::array()}};
+  json out = {
+      {"verdict", d["verdict"]}, {"summary", d["summary"]}, {"steps", json::array()}, {"conditions", json::array()}};
   for (const auto& s : d["steps"]) out["steps"].push_back({s["step"], s["status"], s["advice"]});
   for (const auto& c : d["conditions"]) out["conditions"].push_back({c["kind"], c["side"], c["advice"]});
   return out;
@@ -72,8 +73,8 @@ struct Cause {
   const char* conditions;
 };
 
-void check_causes(const std::string& kind, const std::vector<Cause>& causes, const char* api_base = "https://llm.example.com/v1",
-                  json fields = json::object()) {
+void check_causes(const std::string& kind, const std::vector<Cause>& causes,
+                  const char* api_base = "https://llm.example.com/v1", json fields = json::object()) {
   std::map<std::string, std::string> advice_by_cause;
   for (const Cause& cause : causes) {
     std::string first_advice;
@@ -91,7 +92,8 @@ void check_causes(const std::string& kind, const std::vector<Cause>& causes, con
       CHECK_MESSAGE(advice == first_advice, "every reason of one cause gives the same advice");
     }
     for (const auto& [other, advice] : advice_by_cause)
-      CHECK_MESSAGE(advice != first_advice, kind << ": causes " << other << " and " << cause.name << " give the same advice");
+      CHECK_MESSAGE(advice != first_advice,
+                    kind << ": causes " << other << " and " << cause.name << " give the same advice");
     advice_by_cause[cause.name] = first_advice;
   }
 }
@@ -120,40 +122,51 @@ TEST_CASE("diagnose relay reasons: refused") {
                               {"generic", {"", "EWHATEVER"}, "FNNNN", ""},
                           });
   // On loopback, "nothing listens" and the generic advice both say localhost is the relay.
-  check_causes("refused", {
-                              {"nothing listens on loopback", {"ECONNREFUSED"}, "FNNNN", ""},
-                              {"unreachable", {"EHOSTUNREACH"}, "FNNNN", ""},
-                              {"generic on loopback", {""}, "FNNNN", ""},
-                          },
+  check_causes("refused",
+               {
+                   {"nothing listens on loopback", {"ECONNREFUSED"}, "FNNNN", ""},
+                   {"unreachable", {"EHOSTUNREACH"}, "FNNNN", ""},
+                   {"generic on loopback", {""}, "FNNNN", ""},
+               },
                "http://127.0.0.1:8080/v1");
 }
 
 TEST_CASE("diagnose relay reasons: tls — one advice per certificate problem, from err.code") {
-  check_causes("tls", {
-                          {"not TLS", {"EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"}, "FNNNN", ""},
-                          {"wrong host", {"ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"}, "FNNNN", ""},
-                          {"expired", {"CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"}, "FNNNN", ""},
-                          {"self-signed", {"DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN"}, "FNNNN", ""},
-                          {"unknown issuer",
-                           {"UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"},
-                           "FNNNN", ""},
-                          {"untrusted", {"CERT_UNTRUSTED", "CERT_REJECTED", "INVALID_CA", "CERT_SIGNATURE_FAILURE"}, "FNNNN", ""},
-                          {"revoked", {"CERT_REVOKED"}, "FNNNN", ""},
-                          // Another OpenSSL or Node TLS code, an unknown one, or none.
-                          {"generic", {"", "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "ERR_TLS_HANDSHAKE_TIMEOUT", "unknown"}, "FNNNN", ""},
-                      });
+  check_causes(
+      "tls",
+      {
+          {"not TLS", {"EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"}, "FNNNN", ""},
+          {"wrong host", {"ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"}, "FNNNN", ""},
+          {"expired", {"CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"}, "FNNNN", ""},
+          {"self-signed", {"DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN"}, "FNNNN", ""},
+          {"unknown issuer",
+           {"UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"},
+           "FNNNN",
+           ""},
+          {"untrusted", {"CERT_UNTRUSTED", "CERT_REJECTED", "INVALID_CA", "CERT_SIGNATURE_FAILURE"}, "FNNNN", ""},
+          {"revoked", {"CERT_REVOKED"}, "FNNNN", ""},
+          // Another OpenSSL or Node TLS code, an unknown one, or none.
+          {"generic",
+           {"", "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "ERR_TLS_HANDSHAKE_TIMEOUT", "unknown"},
+           "FNNNN",
+           ""},
+      });
 }
 
 TEST_CASE("diagnose relay reasons: upstream_reset — not HTTP (endpoint) vs dropped (reach)") {
-  check_causes("upstream_reset", {
-                                     {"dropped", {"ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "ETIMEDOUT", "closed_mid_response"},
-                                      "FNNNN", ""},
-                                     {"not HTTP", {"HPE_INVALID_CONSTANT", "HPE_INVALID_CONTENT_LENGTH", "HPE_INVALID_CHUNK_SIZE"}, "PFNNN", ""},
-                                     {"huge headers", {"HPE_HEADER_OVERFLOW"}, "PFNNN", ""},
-                                     {"invalid status", {"invalid_status"}, "PFNNN", ""},
-                                     {"encoding", {"unsupported_encoding", "bad_encoding"}, "PFNNN", ""},
-                                     {"generic", {"", "unknown", "HPE"}, "FNNNN", ""},
-                                 });
+  check_causes(
+      "upstream_reset",
+      {
+          {"dropped",
+           {"ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "ETIMEDOUT", "closed_mid_response"},
+           "FNNNN",
+           ""},
+          {"not HTTP", {"HPE_INVALID_CONSTANT", "HPE_INVALID_CONTENT_LENGTH", "HPE_INVALID_CHUNK_SIZE"}, "PFNNN", ""},
+          {"huge headers", {"HPE_HEADER_OVERFLOW"}, "PFNNN", ""},
+          {"invalid status", {"invalid_status"}, "PFNNN", ""},
+          {"encoding", {"unsupported_encoding", "bad_encoding"}, "PFNNN", ""},
+          {"generic", {"", "unknown", "HPE"}, "FNNNN", ""},
+      });
 }
 
 TEST_CASE("diagnose relay reasons: timeout — the phase, from `phase` or from the reason") {
@@ -201,9 +214,9 @@ TEST_CASE("diagnose relay reasons: too_large — the request or the response, fr
 }
 
 TEST_CASE("diagnose relay reasons: config reads `detail`, never the message") {
-  const json with_detail = run(failure("config", {{"reason", "bad_base_url"}, {"detail", "the scheme ftp is not http or https"}},
-                                       "https://llm.example.com/v1",
-                                       "the model's base URL cannot be used: something else entirely"));
+  const json with_detail =
+      run(failure("config", {{"reason", "bad_base_url"}, {"detail", "the scheme ftp is not http or https"}},
+                  "https://llm.example.com/v1", "the model's base URL cannot be used: something else entirely"));
   CHECK(steps_of(with_detail) == "NFNNN");
   CHECK(advice_of(with_detail).find("the scheme ftp is not http or https") != std::string::npos);
   CHECK(advice_of(with_detail).find("something else entirely") == std::string::npos);
@@ -212,29 +225,34 @@ TEST_CASE("diagnose relay reasons: config reads `detail`, never the message") {
   CHECK(steps_of(without) == "NFNNN");
   CHECK(advice_of(without).find("something else entirely") == std::string::npos);
   // detail is redacted like the message.
-  json secret = failure("config", {{"reason", "bad_base_url"}, {"detail", "https://u:sk-abcdefghijklmnop0123@x/ has credentials"}});
+  json secret = failure(
+      "config", {{"reason", "bad_base_url"}, {"detail", "https://u:sk-abcdefghijklmnop0123@x/ has credentials"}});
   secret["secrets"] = {"sk-abcdefghijklmnop0123"};
   CHECK(run(secret).dump().find("sk-abcdefghijklmnop0123") == std::string::npos);
 }
 
 TEST_CASE("diagnose relay reasons: blocked_address reads `category` only") {
-  check_causes("blocked_address", {
-                                      {"metadata", {"metadata"}, "FNNNN", ""},
-                                  },
+  check_causes("blocked_address",
+               {
+                   {"metadata", {"metadata"}, "FNNNN", ""},
+               },
                "http://meta.internal/v1", {{"category", "metadata"}});
   // No category: the generic advice, whatever the message names.
   const json none = run(failure("blocked_address", json::object(), "http://h.example/v1",
                                 "h.example resolves to 169.254.169.254, a metadata address"));
   const json none_plain = run(failure("blocked_address", json::object(), "http://h.example/v1", "refused"));
   CHECK(advice_of(none) == advice_of(none_plain));
-  CHECK(advice_of(none) != advice_of(run(failure("blocked_address", {{"category", "metadata"}}, "http://h.example/v1"))));
+  CHECK(advice_of(none) !=
+        advice_of(run(failure("blocked_address", {{"category", "metadata"}}, "http://h.example/v1"))));
 }
 
 TEST_CASE("diagnose relay reasons: the relay's own refusals by kind") {
   const std::vector<std::pair<std::string, std::string>> kinds = {
-      {"busy", "relay_limit"},        {"overloaded", "relay_limit"},      {"unauthorized", "session"},
-      {"cross_site", "session"},      {"misdirected", "session"},         {"unknown_model", "unknown_model"},
-      {"not_testable", "not_testable"}, {"invalid_request", "invalid_request"}, {"internal", "relay_error"},
+      {"busy", "relay_limit"},          {"overloaded", "relay_limit"},
+      {"unauthorized", "session"},      {"cross_site", "session"},
+      {"misdirected", "session"},       {"unknown_model", "unknown_model"},
+      {"not_testable", "not_testable"}, {"invalid_request", "invalid_request"},
+      {"internal", "relay_error"},
   };
   for (const auto& [kind, condition] : kinds) {
     const json d = run(failure(kind, json::object()));
@@ -251,19 +269,36 @@ TEST_CASE("diagnose relay reasons: the message decides nothing — any text give
       {"dns", {{{"reason", "ENOTFOUND"}}, {{"reason", "EAI_AGAIN"}}, {{"reason", "no_address"}}, json::object()}},
       {"refused", {{{"reason", "ECONNREFUSED"}}, {{"reason", "EHOSTUNREACH"}}, json::object()}},
       {"tls",
-       {{{"reason", "EPROTO"}}, {{"reason", "ERR_TLS_CERT_ALTNAME_INVALID"}}, {{"reason", "CERT_HAS_EXPIRED"}},
-        {{"reason", "DEPTH_ZERO_SELF_SIGNED_CERT"}}, {{"reason", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"}}, json::object()}},
+       {{{"reason", "EPROTO"}},
+        {{"reason", "ERR_TLS_CERT_ALTNAME_INVALID"}},
+        {{"reason", "CERT_HAS_EXPIRED"}},
+        {{"reason", "DEPTH_ZERO_SELF_SIGNED_CERT"}},
+        {{"reason", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"}},
+        json::object()}},
       {"timeout",
-       {{{"phase", "connect"}, {"reason", "connect_timeout"}}, {{"phase", "first_byte"}, {"reason", "first_byte_timeout"}},
-        {{"phase", "idle"}, {"reason", "idle_timeout"}}, {{"phase", "total"}, {"reason", "total_timeout"}}, json::object()}},
-      {"blocked_address", {{{"category", "private"}, {"reason", "private"}}, {{"category", "metadata"}, {"reason", "metadata"}}, json::object()}},
+       {{{"phase", "connect"}, {"reason", "connect_timeout"}},
+        {{"phase", "first_byte"}, {"reason", "first_byte_timeout"}},
+        {{"phase", "idle"}, {"reason", "idle_timeout"}},
+        {{"phase", "total"}, {"reason", "total_timeout"}},
+        json::object()}},
+      {"blocked_address",
+       {{{"category", "private"}, {"reason", "private"}},
+        {{"category", "metadata"}, {"reason", "metadata"}},
+        json::object()}},
       {"upstream_reset",
-       {{{"reason", "ECONNRESET"}}, {{"reason", "HPE_INVALID_CONSTANT"}}, {{"reason", "HPE_HEADER_OVERFLOW"}},
-        {{"reason", "invalid_status"}, {"status", 101}}, {{"reason", "unsupported_encoding"}}, json::object()}},
-      {"config", {{{"reason", "bad_base_url"}, {"detail", "the scheme ftp is not http or https"}, {"field", "api_base"}}, json::object()}},
+       {{{"reason", "ECONNRESET"}},
+        {{"reason", "HPE_INVALID_CONSTANT"}},
+        {{"reason", "HPE_HEADER_OVERFLOW"}},
+        {{"reason", "invalid_status"}, {"status", 101}},
+        {{"reason", "unsupported_encoding"}},
+        json::object()}},
+      {"config",
+       {{{"reason", "bad_base_url"}, {"detail", "the scheme ftp is not http or https"}, {"field", "api_base"}},
+        json::object()}},
       {"redirect",
        {{{"reason", "redirect"}, {"status", 302}, {"location", "https://sso.example.com/login"}},
-        {{"reason", "redirect"}, {"status", 301}, {"location", "https://llm.example.com/v1/chat/completions"}}, json::object()}},
+        {{"reason", "redirect"}, {"status", 301}, {"location", "https://llm.example.com/v1/chat/completions"}},
+        json::object()}},
       {"too_large", {{{"reason", "request_too_large"}}, {{"reason", "response_too_large"}}, json::object()}},
       {"busy", {{{"reason", "per_user_limit"}}}},
       {"overloaded", {{{"reason", "upload_budget"}}}},
@@ -291,11 +326,23 @@ TEST_CASE("diagnose relay reasons: the message decides nothing — any text give
   }
   // Messages that name other causes, as the old word matching would have read them.
   const std::vector<std::string> misleading = {
-      "", "wrong version number", "Hostname/IP does not match certificate's altnames", "self-signed certificate",
-      "certificate has expired", "10.0.0.5 is unreachable (EHOSTUNREACH)", "a malformed HTTP response",
-      "content-encoding gzip failed", "the model's base URL cannot be used: use https", "the relay's response size limit",
-      "resolves to 169.254.169.254, a metadata address", "a loopback address", "redirecting to https://sso.example/login",
-      "timed out in phase connect", "first_byte", "ECONNREFUSED", "ENOTFOUND EPROTO CERT_HAS_EXPIRED",
+      "",
+      "wrong version number",
+      "Hostname/IP does not match certificate's altnames",
+      "self-signed certificate",
+      "certificate has expired",
+      "10.0.0.5 is unreachable (EHOSTUNREACH)",
+      "a malformed HTTP response",
+      "content-encoding gzip failed",
+      "the model's base URL cannot be used: use https",
+      "the relay's response size limit",
+      "resolves to 169.254.169.254, a metadata address",
+      "a loopback address",
+      "redirecting to https://sso.example/login",
+      "timed out in phase connect",
+      "first_byte",
+      "ECONNREFUSED",
+      "ENOTFOUND EPROTO CERT_HAS_EXPIRED",
   };
   std::mt19937 rng(20240607);
   auto random_text = [&] {
@@ -318,16 +365,20 @@ TEST_CASE("diagnose relay reasons: the message decides nothing — any text give
   }
 }
 
-TEST_CASE("diagnose relay reasons: a model's own timeout / stream_timeout is a model_deadline, before or during the answer") {
+TEST_CASE(
+    "diagnose relay reasons: a model's own timeout / stream_timeout is a model_deadline, before or during the answer") {
   for (const char* reason : {"model_timeout", "model_stream_timeout"}) {
-    const json before = run(failure("timeout", {{"phase", "first_byte"}, {"reason", reason},
-                                                {"limit", std::string("model.") + (reason[6] == 's' ? "stream_timeout" : "timeout")},
-                                                {"limitMs", 1500}}));
+    const json before =
+        run(failure("timeout", {{"phase", "first_byte"},
+                                {"reason", reason},
+                                {"limit", std::string("model.") + (reason[6] == 's' ? "stream_timeout" : "timeout")},
+                                {"limitMs", 1500}}));
     CHECK(steps_of(before) == "PNNNN");
     CHECK(conditions_of(before) == "model_deadline");
     CHECK(before["verdict"] == "fail");
     // The advice names the model's setting and its length (from limit / limitMs, not the message).
-    CHECK(advice_of(before).find(reason[6] == 's' ? "`stream_timeout` (1.5 s)" : "`timeout` (1.5 s)") != std::string::npos);
+    CHECK(advice_of(before).find(reason[6] == 's' ? "`stream_timeout` (1.5 s)" : "`timeout` (1.5 s)") !=
+          std::string::npos);
 
     json during = failure("timeout", {{"phase", "idle"}, {"reason", reason}});
     during["status"] = 200;
@@ -337,5 +388,6 @@ TEST_CASE("diagnose relay reasons: a model's own timeout / stream_timeout is a m
     CHECK(conditions_of(d) == "model_deadline");
   }
   // The relay's own limits stay what they were.
-  CHECK(conditions_of(run(failure("timeout", {{"phase", "first_byte"}, {"reason", "first_byte_timeout"}}))) == "timeout");
+  CHECK(conditions_of(run(failure("timeout", {{"phase", "first_byte"}, {"reason", "first_byte_timeout"}}))) ==
+        "timeout");
 }

@@ -170,8 +170,9 @@ TEST_CASE("Mistral: a message that is an object, or that object JSON-encoded") {
   CHECK(e.message == "Extra inputs are not permitted at messages[0].user.name");
 
   // A numeric code and a message that is a detail object without a list.
-  e = parse_error(400, "application/json",
-                  R"({"object":"error","message":{"detail":"Invalid model: mistral-huge"},"type":"invalid_model","code":3001})");
+  e = parse_error(
+      400, "application/json",
+      R"({"object":"error","message":{"detail":"Invalid model: mistral-huge"},"type":"invalid_model","code":3001})");
   CHECK(e.type == "invalid_model");
   CHECK(e.code == std::optional<std::string>("3001"));
   CHECK(e.message == "Invalid model: mistral-huge");
@@ -179,7 +180,8 @@ TEST_CASE("Mistral: a message that is an object, or that object JSON-encoded") {
   // Codes of every JSON number kind come out as their digits.
   CHECK(parse_error(400, "", R"({"error":{"message":"m","code":18446744073709551615}})").code ==
         std::optional<std::string>("18446744073709551615"));
-  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":-32600}})").code == std::optional<std::string>("-32600"));
+  CHECK(parse_error(400, "", R"({"error":{"message":"m","code":-32600}})").code ==
+        std::optional<std::string>("-32600"));
   CHECK(parse_error(400, "", R"({"error":{"message":"m","code":429.0}})").code == std::optional<std::string>("429"));
   CHECK(parse_error(400, "", R"({"error":{"message":"m","code":true}})").code == std::nullopt);
 }
@@ -198,7 +200,8 @@ TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unkn
   CHECK(e.message == "Unauthorized: missing or invalid bearer token");
 
   // A JSON string that holds a whole envelope (double-encoded by a proxy).
-  e = parse_error(401, "application/json", R"("{\"error\":{\"message\":\"bad key\",\"type\":\"authentication_error\"}}")");
+  e = parse_error(401, "application/json",
+                  R"("{\"error\":{\"message\":\"bad key\",\"type\":\"authentication_error\"}}")");
   CHECK(e.type == "authentication_error");
   CHECK(e.message == "bad key");
 
@@ -213,7 +216,9 @@ TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unkn
   CHECK(e.type == "json");
 
   // Spring-style: the error string and the message.
-  e = parse_error(404, "application/json", R"({"timestamp":"2026-11-24T10:00:00Z","status":404,"error":"Not Found","message":"No static resource v1/chat/completions.","path":"/v1/chat/completions"})");
+  e = parse_error(
+      404, "application/json",
+      R"({"timestamp":"2026-11-24T10:00:00Z","status":404,"error":"Not Found","message":"No static resource v1/chat/completions.","path":"/v1/chat/completions"})");
   CHECK(e.type == "error");
   CHECK(e.message == "Not Found: No static resource v1/chat/completions.");
 }
@@ -232,7 +237,9 @@ TEST_CASE("an error event inside an event-stream body") {
   // (sniff::is_event_stream, the response validator's rule).
   for (const char* opening : {": keep-alive\n\n", "id: 1\n", "retry: 1000\n\n", "\xEF\xBB\xBF\nData: x\n\n"}) {
     CAPTURE(opening);
-    e = parse_error(500, "", std::string(opening) + "data: {\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+    e = parse_error(
+        500, "",
+        std::string(opening) + "data: {\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
     CHECK(e.type == "overloaded_error");
     CHECK(e.message == "Overloaded");
   }
@@ -263,10 +270,13 @@ TEST_CASE("HTML is sniffed whatever the Content-Type says; HTML headers on text 
     CHECK(e.type == "html");
     CHECK(e.message == "404 Not Found");
   }
-  auto e = parse_error(404, "application/json", "\xEF\xBB\xBF  <!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>");
+  auto e = parse_error(
+      404, "application/json",
+      "\xEF\xBB\xBF  <!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>");
   CHECK(e.type == "html");
   CHECK(e.message == "404 Not Found");
-  e = parse_error(403, "", "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><title>Forbidden</title></html>");
+  e = parse_error(
+      403, "", "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><title>Forbidden</title></html>");
   CHECK(e.type == "html");
   CHECK(e.message == "Forbidden");
   // Labelled HTML but plain words: the words.
@@ -274,7 +284,8 @@ TEST_CASE("HTML is sniffed whatever the Content-Type says; HTML headers on text 
   CHECK(e.type == "html");
   CHECK(e.message == "Not Found");
   // Labelled HTML but a JSON envelope: the envelope wins.
-  e = parse_error(401, "text/html", R"({"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}})");
+  e = parse_error(401, "text/html",
+                  R"({"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}})");
   CHECK(e.type == "invalid_request_error");
   // A title tag lookalike is not the title.
   e = parse_error(200, "text/html", "<html><titlebar>no</titlebar><title>Yes</title></html>");
@@ -323,7 +334,8 @@ TEST_CASE("to_json: code null or string, param only when present") {
 TEST_CASE("messages are single-line, bounded, and cut on a character boundary") {
   std::string long_message;
   for (int i = 0; i < 400; ++i) long_message += "\xC3\xA9t\xC3\xA9\n";  // "été" + newline
-  json body = {{"error", {{"message", long_message}, {"type", std::string(10000, 't')}, {"code", std::string(5000, 'c')}}}};
+  json body = {
+      {"error", {{"message", long_message}, {"type", std::string(10000, 't')}, {"code", std::string(5000, 'c')}}}};
   auto e = parse_error(400, "application/json", dump_json(body));
   check_message_shape(e);
   CHECK(valid_utf8(e.message));
@@ -400,7 +412,8 @@ TEST_CASE("hostile bodies are handled quickly and never break the shape") {
   }
 }
 
-TEST_CASE("a type, status, code or param with nothing printable in it counts as absent (found by the parse_error fuzzer)") {
+TEST_CASE(
+    "a type, status, code or param with nothing printable in it counts as absent (found by the parse_error fuzzer)") {
   // The fuzzer's input: an event stream whose error event has "type":"" inside; these are
   // the same holes in plain envelopes.
   for (const char* blank : {R"(" ")", R"("\u0000")", R"("\t\n")", R"("\u0001\u0002")"}) {
@@ -411,13 +424,17 @@ TEST_CASE("a type, status, code or param with nothing printable in it counts as 
     CHECK(e.message == "boom");
     e = parse_error(500, "application/json", R"({"error":{"type":)" + b + R"(,"status":"INTERNAL","message":"boom"}})");
     CHECK(e.type == "INTERNAL");
-    e = parse_error(400, "application/json", R"({"object":"error","type":)" + b + R"(,"param":)" + b + R"(,"code":)" + b + R"(,"message":"bad"})");
+    e = parse_error(
+        400, "application/json",
+        R"({"object":"error","type":)" + b + R"(,"param":)" + b + R"(,"code":)" + b + R"(,"message":"bad"})");
     CHECK(e.type == "error");
     CHECK_FALSE(e.param.has_value());
     CHECK_FALSE(e.code.has_value());
     e = parse_error(404, "application/json", R"({"error":"model not found","type":)" + b + "}");
     CHECK(e.type == "error");
-    e = parse_error(500, "text/event-stream", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":" + b + ",\"message\":\"mid-stream\"}}\n\n");
+    e = parse_error(
+        500, "text/event-stream",
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":" + b + ",\"message\":\"mid-stream\"}}\n\n");
     CHECK_FALSE(e.type.empty());
   }
 }

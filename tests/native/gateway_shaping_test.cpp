@@ -3,8 +3,8 @@
 // Rules and where they were read: docs/gateway-parity.md.
 #include <doctest/doctest.h>
 
-#include "core/upstream/gateway_shaping.h"
 #include "core/resources/resources.h"
+#include "core/upstream/gateway_shaping.h"
 
 #include <string>
 #include <vector>
@@ -25,7 +25,9 @@ Resources load(const json& key, const json& model, const json& extra = json::obj
 }
 
 json openai_key(const json& more = json::object()) {
-  json k = {{"display_name", "pk"}, {"provider", "openai"}, {"api_base", "https://llm.example.com/v1"},
+  json k = {{"display_name", "pk"},
+            {"provider", "openai"},
+            {"api_base", "https://llm.example.com/v1"},
             {"api_key", "sk-live-0123456789abcdef"}};
   for (auto it = more.begin(); it != more.end(); ++it) k[it.key()] = it.value();
   return k;
@@ -56,28 +58,33 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 }  // namespace
 
 TEST_CASE("shaping: renames, clamps and default fields in the gateway's order") {
-  const Resources r = load(openai_key({{"request",
-                                        {{"param_renames", {{"max_completion_tokens", "max_tokens"}, {"stop", "stop_sequences"}}},
-                                         {"param_constraints", {{"temperature_max", 1.0}, {"temperature_min", 0.2}}},
-                                         {"default_body_fields", {{"safe_prompt", true}, {"temperature", 0.5}}}}}}),
-                           direct_model());
+  const Resources r =
+      load(openai_key({{"request",
+                        {{"param_renames", {{"max_completion_tokens", "max_tokens"}, {"stop", "stop_sequences"}}},
+                         {"param_constraints", {{"temperature_max", 1.0}, {"temperature_min", 0.2}}},
+                         {"default_body_fields", {{"safe_prompt", true}, {"temperature", 0.5}}}}}}),
+           direct_model());
   const CallShaping s = shaping_of(r);
 
-  json body = {{"model", "gpt-4o"}, {"messages", json::array()}, {"max_completion_tokens", 100}, {"max_tokens", 50},
+  json body = {{"model", "gpt-4o"},
+               {"messages", json::array()},
+               {"max_completion_tokens", 100},
+               {"max_tokens", 50},
                {"temperature", 1.7}};
   std::vector<ShapingNote> changes;
   shape_body(body, s, changes);
   CHECK(body["max_tokens"] == 100);  // the source wins over a value already under the target name
   CHECK_FALSE(body.contains("max_completion_tokens"));
-  CHECK(body["temperature"] == 1.0);  // clamped to the max, never refused
+  CHECK(body["temperature"] == 1.0);   // clamped to the max, never refused
   CHECK(body["safe_prompt"] == true);  // added: the body had none
   CHECK(has_code(changes, "param_renamed"));
   CHECK(has_code(changes, "temperature_clamped"));
   CHECK(has_code(changes, "body_field_added"));
   bool said = false;
   for (const auto& c : changes)
-    said = said || c.text == "`max_completion_tokens` renamed to `max_tokens` by the key's settings (replacing the "
-                             "`max_tokens` the body had)";
+    said = said || c.text ==
+                       "`max_completion_tokens` renamed to `max_tokens` by the key's settings (replacing the "
+                       "`max_tokens` the body had)";
   CHECK(said);
 
   // Below the min; a default field the body already has is the caller's.
@@ -113,8 +120,10 @@ TEST_CASE("shaping: content_list_to_string joins text parts and drops the others
   const Resources r = load(openai_key({{"response", {{"content_list_to_string", true}}}}), direct_model());
   json body = {{"messages",
                 {{{"role", "user"},
-                  {"content", {{{"type", "text"}, {"text", "a"}}, {{"type", "image_url"}, {"image_url", {{"url", "x"}}}},
-                               {{"type", "text"}, {"text", "b"}}}}},
+                  {"content",
+                   {{{"type", "text"}, {"text", "a"}},
+                    {{"type", "image_url"}, {"image_url", {{"url", "x"}}}},
+                    {{"type", "text"}, {"text", "b"}}}}},
                  {{"role", "user"}, {"content", {{{"type", "image_url"}, {"image_url", {{"url", "y"}}}}}}},
                  {{"role", "system"}, {"content", "plain"}}}}};
   std::vector<ShapingNote> changes;
@@ -127,7 +136,8 @@ TEST_CASE("shaping: content_list_to_string joins text parts and drops the others
 }
 
 TEST_CASE("shaping: a model's effort_mapping, exact entry first, then *, and \"\" for no effort") {
-  const Resources r = load(openai_key(), direct_model({{"effort_mapping", {{"", "high"}, {"medium", nullptr}, {"*", "low"}}}}));
+  const Resources r =
+      load(openai_key(), direct_model({{"effort_mapping", {{"", "high"}, {"medium", nullptr}, {"*", "low"}}}}));
   const CallShaping s = shaping_of(r);
   auto mapped = [&](json body) {
     std::vector<ShapingNote> changes;
@@ -149,21 +159,20 @@ TEST_CASE("shaping: a model's effort_mapping, exact entry first, then *, and \"\
 }
 
 TEST_CASE("shaping: default headers as the gateway renders them, never a credential or its own") {
-  const Resources r = load(
-      openai_key({{"request",
-                   {{"default_headers",
-                     {{"X-Static", "v1"},
-                      {"x-model", "$${model.name}/$${provider_key.name}"},
-                      {"x-req", "$${ request.id }"},
-                      {"x-team", "$${request.api_key.team_id}"},
-                      {"x-typo", "$${request.secret}"},
-                      {"Authorization", "Bearer attacker"},
-                      {"api-key", "attacker"},
-                      {"content-type", "text/plain"},
-                      {"accept-encoding", "gzip"},
-                      {"x-portkey-api-key", "pk-0123456789abcdef"}}},
-                    {"forward_client_headers", {"x-trace-*"}}}}}),
-      direct_model());
+  const Resources r = load(openai_key({{"request",
+                                        {{"default_headers",
+                                          {{"X-Static", "v1"},
+                                           {"x-model", "$${model.name}/$${provider_key.name}"},
+                                           {"x-req", "$${ request.id }"},
+                                           {"x-team", "$${request.api_key.team_id}"},
+                                           {"x-typo", "$${request.secret}"},
+                                           {"Authorization", "Bearer attacker"},
+                                           {"api-key", "attacker"},
+                                           {"content-type", "text/plain"},
+                                           {"accept-encoding", "gzip"},
+                                           {"x-portkey-api-key", "pk-0123456789abcdef"}}},
+                                         {"forward_client_headers", {"x-trace-*"}}}}}),
+                           direct_model());
   const CallShaping s = shaping_of(r);
   std::vector<ShapingNote> changes;
   const auto headers = shape_headers(s, "req-42", false, "authorization", changes);
@@ -187,10 +196,12 @@ TEST_CASE("shaping: default headers as the gateway renders them, never a credent
   CHECK(has_code(changes, "header_skipped"));
   CHECK(has_code(changes, "header_not_sent"));
   CHECK(has_code(changes, "client_headers_not_forwarded"));
-  for (const auto& c : changes) CHECK_FALSE(contains(c.text, "pk-0123456789abcdef"));  // a credential's value is not said
+  for (const auto& c : changes)
+    CHECK_FALSE(contains(c.text, "pk-0123456789abcdef"));  // a credential's value is not said
 
   // On a stream the gateway sets accept itself; without one, a default accept is sent.
-  const Resources acc = load(openai_key({{"request", {{"default_headers", {{"accept", "application/x-ndjson"}}}}}}), direct_model());
+  const Resources acc =
+      load(openai_key({{"request", {{"default_headers", {{"accept", "application/x-ndjson"}}}}}}), direct_model());
   changes.clear();
   CHECK(shape_headers(shaping_of(acc), "r", true, "authorization", changes).empty());
   CHECK(shape_headers(shaping_of(acc), "r", false, "authorization", changes).size() == 1);
@@ -199,11 +210,12 @@ TEST_CASE("shaping: default headers as the gateway renders them, never a credent
 }
 
 TEST_CASE("shaping: the public view hides credential-like values; the relay's keeps them and redacts against them") {
-  const Resources r = load(openai_key({{"request",
-                                        {{"default_headers", {{"x-portkey-api-key", "pk-0123456789abcdef"}, {"x-env", "prod"}}},
-                                         {"default_body_fields", {{"user_token", "tok-0123456789"}, {"echo", "sk-live-0123456789abcdef"}}}}},
-                                       {"tls", {{"ca_cert", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}}}}),
-                           direct_model());
+  const Resources r = load(
+      openai_key({{"request",
+                   {{"default_headers", {{"x-portkey-api-key", "pk-0123456789abcdef"}, {"x-env", "prod"}}},
+                    {"default_body_fields", {{"user_token", "tok-0123456789"}, {"echo", "sk-live-0123456789abcdef"}}}}},
+                  {"tls", {{"ca_cert", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}}}}),
+      direct_model());
   const CallShaping s = shaping_of(r);
   const json pub = shaping_to_json(s, true, r.provider_keys[0].api_key);
   CHECK(pub["defaultHeaders"]["x-portkey-api-key"] == "***");
@@ -256,15 +268,17 @@ TEST_CASE("deadlines: the gateway's effective_timeouts for a model called direct
 }
 
 TEST_CASE("the plan's gateway part: answer reading as data, deadlines, TLS, what the key changes") {
-  const Resources r = load(openai_key({{"api_base", "https://llm.example.com/v1"},
-                                       {"response", {{"reasoning_field", "delta.reasoning"}, {"stream_done_marker", "required"}}},
-                                       {"tls", {{"ca_cert", "not a pem"}, {"verify", false}}},
-                                       {"request", {{"param_renames", {{"max_completion_tokens", "max_tokens"}}}}}}),
-                           direct_model({{"timeout", 1000}}));
+  const Resources r =
+      load(openai_key({{"api_base", "https://llm.example.com/v1"},
+                       {"response", {{"reasoning_field", "delta.reasoning"}, {"stream_done_marker", "required"}}},
+                       {"tls", {{"ca_cert", "not a pem"}, {"verify", false}}},
+                       {"request", {{"param_renames", {{"max_completion_tokens", "max_tokens"}}}}}}),
+           direct_model({{"timeout", 1000}}));
   const CallShaping s = shaping_of(r);
   const UpstreamPlan plan = plan_chat_call("openai", "", "https://llm.example.com/v1", "gpt-4o");
   const json g = gateway_plan_json(s, plan);
-  CHECK(g["answerReading"] == json{{"reasoningField", "delta.reasoning"}, {"streamDoneMarker", "required"}, {"contentListToString", false}});
+  CHECK(g["answerReading"] ==
+        json{{"reasoningField", "delta.reasoning"}, {"streamDoneMarker", "required"}, {"contentListToString", false}});
   CHECK(g["deadlines"]["request"] == json{{"ms", 1000}, {"from", "model.timeout"}});
   CHECK(g["tls"]["verify"] == false);
   std::string text;
@@ -287,22 +301,30 @@ TEST_CASE("differences: only those the configuration makes real") {
 
   const Resources anthropic =
       load({{"display_name", "pk"}, {"provider", "anthropic"}, {"api_key", "sk-ant-0123456789"}},
-           direct_model({{"provider", "anthropic"}, {"model_name", "claude-sonnet-4-5"},
+           direct_model({{"provider", "anthropic"},
+                         {"model_name", "claude-sonnet-4-5"},
                          {"auto_prompt_caching", {{"enabled", true}}}}));
   const auto a = differences_for(anthropic.models[0], anthropic.provider_keys[0], anthropic);
   CHECK(codes(a) == std::vector<std::string>{"anthropic_messages_api", "prompt_caching_not_applied"});
   CHECK(contains(a[0].text, "https://api.anthropic.com/v1/messages"));
 
   const json extra = {
-      {"api_keys", {{{"display_name", "ci"}, {"key_env", "CALLER"}, {"allowed_models", {"m"}}, {"rate_limit", {{"rpm", 10}}}},
-                    {{"display_name", "other"}, {"key_hash", std::string(64, 'a')}, {"allowed_models", json::array()}}}},
-      {"rate_limit_policies", {{{"name", "per-model"}, {"scope", "model"}, {"scope_ref", "m"}, {"window", "minute"}, {"max_requests", 5}}}},
-      {"guardrails", {{{"name", "no-pii"}, {"kind", "keyword"}, {"patterns", {{{"kind", "literal"}, {"value", "ssn"}}}}}}},
-      {"cache_policies", {{{"name", "c"}, {"applies_to", "model:m"}}, {{"name", "elsewhere"}, {"applies_to", "model:other"}}}}};
-  const Resources busy = load(openai_key({{"request", {{"forward_client_headers", {"x-trace-*"}},
-                                                        {"default_headers", {{"x-team", "$${request.api_key.team_id}"}}}}},
+      {"api_keys",
+       {{{"display_name", "ci"}, {"key_env", "CALLER"}, {"allowed_models", {"m"}}, {"rate_limit", {{"rpm", 10}}}},
+        {{"display_name", "other"}, {"key_hash", std::string(64, 'a')}, {"allowed_models", json::array()}}}},
+      {"rate_limit_policies",
+       {{{"name", "per-model"}, {"scope", "model"}, {"scope_ref", "m"}, {"window", "minute"}, {"max_requests", 5}}}},
+      {"guardrails",
+       {{{"name", "no-pii"}, {"kind", "keyword"}, {"patterns", {{{"kind", "literal"}, {"value", "ssn"}}}}}}},
+      {"cache_policies",
+       {{{"name", "c"}, {"applies_to", "model:m"}}, {{"name", "elsewhere"}, {"applies_to", "model:other"}}}}};
+  const Resources busy = load(openai_key({{"request",
+                                           {{"forward_client_headers", {"x-trace-*"}},
+                                            {"default_headers", {{"x-team", "$${request.api_key.team_id}"}}}}},
                                           {"tls", {{"verify", false}}}}),
-                              direct_model({{"retries", 2}, {"cooldown", {{"enabled", true}}}, {"allowed_cidrs", {"10.0.0.0/8"}},
+                              direct_model({{"retries", 2},
+                                            {"cooldown", {{"enabled", true}}},
+                                            {"allowed_cidrs", {"10.0.0.0/8"}},
                                             {"rate_limit", {{"rpm", 60}}}}),
                               extra);
   const auto d = differences_for(busy.models[0], busy.provider_keys[0], busy);
@@ -323,7 +345,9 @@ TEST_CASE("differences: only those the configuration makes real") {
 }
 
 TEST_CASE("an Azure key holding Entra ID client credentials is not testable, and never sent as api-key") {
-  const Resources r = load({{"display_name", "pk"}, {"provider", "azure"}, {"adapter", "azure-openai"},
+  const Resources r = load({{"display_name", "pk"},
+                            {"provider", "azure"},
+                            {"adapter", "azure-openai"},
                             {"api_base", "https://myres.openai.azure.com"},
                             {"api_key", R"({"tenant_id":"t","client_id":"c","client_secret":"s3cr3t-value"})"}},
                            direct_model({{"provider", "azure"}, {"model_name", "gpt-4o"}}));
@@ -335,10 +359,13 @@ TEST_CASE("an Azure key holding Entra ID client credentials is not testable, and
   CHECK_FALSE(contains(dump_json(to_public_json(r)), "s3cr3t-value"));
 }
 
-TEST_CASE("forward_jwt_header (the newer gateway): a key with it loads, its slot is checked, and a pass says no JWT was relayed") {
+TEST_CASE(
+    "forward_jwt_header (the newer gateway): a key with it loads, its slot is checked, and a pass says no JWT was "
+    "relayed") {
   const Resources r = load(openai_key({{"request", {{"forward_jwt_header", "x-user-jwt"}}}}), direct_model());
   CHECK(shaping_of(r).forward_jwt_header == "x-user-jwt");
-  CHECK(codes(differences_for(r.models[0], r.provider_keys[0], r)) == std::vector<std::string>{"caller_jwt_not_forwarded"});
+  CHECK(codes(differences_for(r.models[0], r.provider_keys[0], r)) ==
+        std::vector<std::string>{"caller_jwt_not_forwarded"});
   // authorization is the point of the field (an internal service keeps reading it).
   load(openai_key({{"request", {{"forward_jwt_header", "authorization"}}}}), direct_model());
 

@@ -31,7 +31,7 @@ TEST_CASE("json_path: keys are written bare, never quoted") {
 TEST_CASE("json_path: the empty key adds nothing after its dot") {
   CHECK(join_path("extra", "") == "extra.");
   CHECK(join_path("", "") == "");
-  CHECK(join_path("extra", "   ") == "extra.");  // nothing readable is left of it
+  CHECK(join_path("extra", "   ") == "extra.");                         // nothing readable is left of it
   CHECK(join_path("effort_mapping", "\"\"") == "effort_mapping.\"\"");  // a caller may name it
 }
 

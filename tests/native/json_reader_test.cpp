@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "core/base/detail/json_reader.h"  // internal under test
-#include "core/base/json_util.h"
 #include "core/base/detail/json_writer.h"  // internal under test
+#include "core/base/json_util.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -35,17 +35,84 @@ std::vector<std::string> corpus() {
     }
   }
   const char* cases[] = {
-      "0", "-0", "1", "-1", "1.5", "-1.5e3", "1E5", "0.0e-0", "1e400", "-1e400", "1e-400",
-      "18446744073709551615", "18446744073709551616", "-9223372036854775808", "-9223372036854775809",
-      "01", "1.", ".5", "1e", "1e+", "-", "--1", "+1", "0x10", "NaN", "Infinity",
-      "true", "false", "null", "tru", "nul", "True", "nulll",
-      "\"\"", "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"", "\"\\u0041\\u00e9\\u20AC\"", "\"\\ud83d\\ude00\"",
-      "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\ud83dx\"", "\"\\u00\"", "\"\\x\"", "\"\\",
-      "\"a\x01\"", "\"\x7f\"", "\"\xC3\xA9\"", "\"\xC0\x80\"", "\"\xE0\x80\x80\"", "\"\xED\xA0\x80\"",
-      "\"\xF4\x90\x80\x80\"", "\"\xF0\x9F\x98\x80\"", "\"\xF5\x80\x80\x80\"", "\"\xE2\x82\"", "\"\xE2\x82",
-      "\xEF\xBB\xBF{}", "\xEF\xBB{}", " \t\r\n[ 1 , 2 ] \n", "\f[]", "\v[]", "[1,]", "[,1]", "{,}",
-      "{\"a\":1,}", "{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":[{},[]],\"c\":{\"d\":null}}", "{\"a\"}", "{\"a\":}",
-      "{1:2}", "[1 2]", "[1,2", "{\"a\":1", "[] []", "[]x", "", "   ", "\"abc", "{\"a\":\"b\"}garbage",
+      "0",
+      "-0",
+      "1",
+      "-1",
+      "1.5",
+      "-1.5e3",
+      "1E5",
+      "0.0e-0",
+      "1e400",
+      "-1e400",
+      "1e-400",
+      "18446744073709551615",
+      "18446744073709551616",
+      "-9223372036854775808",
+      "-9223372036854775809",
+      "01",
+      "1.",
+      ".5",
+      "1e",
+      "1e+",
+      "-",
+      "--1",
+      "+1",
+      "0x10",
+      "NaN",
+      "Infinity",
+      "true",
+      "false",
+      "null",
+      "tru",
+      "nul",
+      "True",
+      "nulll",
+      "\"\"",
+      "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"",
+      "\"\\u0041\\u00e9\\u20AC\"",
+      "\"\\ud83d\\ude00\"",
+      "\"\\ud83d\"",
+      "\"\\ude00\"",
+      "\"\\ud83d\\u0041\"",
+      "\"\\ud83dx\"",
+      "\"\\u00\"",
+      "\"\\x\"",
+      "\"\\",
+      "\"a\x01\"",
+      "\"\x7f\"",
+      "\"\xC3\xA9\"",
+      "\"\xC0\x80\"",
+      "\"\xE0\x80\x80\"",
+      "\"\xED\xA0\x80\"",
+      "\"\xF4\x90\x80\x80\"",
+      "\"\xF0\x9F\x98\x80\"",
+      "\"\xF5\x80\x80\x80\"",
+      "\"\xE2\x82\"",
+      "\"\xE2\x82",
+      "\xEF\xBB\xBF{}",
+      "\xEF\xBB{}",
+      " \t\r\n[ 1 , 2 ] \n",
+      "\f[]",
+      "\v[]",
+      "[1,]",
+      "[,1]",
+      "{,}",
+      "{\"a\":1,}",
+      "{\"a\":1,\"a\":2}",
+      "{\"b\":1,\"a\":[{},[]],\"c\":{\"d\":null}}",
+      "{\"a\"}",
+      "{\"a\":}",
+      "{1:2}",
+      "[1 2]",
+      "[1,2",
+      "{\"a\":1",
+      "[] []",
+      "[]x",
+      "",
+      "   ",
+      "\"abc",
+      "{\"a\":\"b\"}garbage",
   };
   for (const char* c : cases) texts.emplace_back(c);
   return texts;
@@ -102,9 +169,13 @@ TEST_CASE("read_json matches nlohmann on random mutations of the corpus") {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = text.empty() ? 0 : rng() % (text.size() + 1);
       switch (rng() % 4) {
-        case 0: if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 0:
+          if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()];
+          break;
         case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 2: if (at < text.size()) text.erase(at, 1); break;
+        case 2:
+          if (at < text.size()) text.erase(at, 1);
+          break;
         case 3: text.resize(at); break;
       }
     }
@@ -134,7 +205,7 @@ TEST_CASE("read_json reports where and why, and the depth bound") {
 
 TEST_CASE("write_json_string replaces invalid UTF-8 exactly as nlohmann's replace mode does") {
   std::mt19937 rng(7);
-  const unsigned char bytes[] = {'a', '"', '\\', 0x01, 0x1F, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xA9, 0xE0, 0xA0,
+  const unsigned char bytes[] = {'a',  '"',  '\\', 0x01, 0x1F, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xA9, 0xE0, 0xA0,
                                  0xED, 0x9F, 0xF0, 0x90, 0xF4, 0x8F, 0xF5, 0xFF, 0xE2, 0x82, 0xAC, '\n'};
   for (int round = 0; round < 20000; ++round) {
     std::string s;

@@ -30,8 +30,12 @@ TEST_CASE("parse_json refuses nesting beyond the bound without recursing") {
 
 TEST_CASE("parse_json rejects invalid UTF-8 inside strings, dump_json never fails on it") {
   CHECK_FALSE(parse_json("\"\xff\"").value);
-  json j = std::string("a\xff" "b");
-  CHECK(dump_json(j) == "\"a\xEF\xBF\xBD" "b\"");
+  json j = std::string(
+      "a\xff"
+      "b");
+  CHECK(dump_json(j) ==
+        "\"a\xEF\xBF\xBD"
+        "b\"");
 }
 
 TEST_CASE("typed accessors return nothing on a type mismatch instead of throwing") {

@@ -19,17 +19,19 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 using Names = std::vector<std::string>;
 
-const Names kOpenAi = {"gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
-                       "o3-mini",           "text-embedding-3-small", "dall-e-3", "whisper-1"};
+const Names kOpenAi = {"gpt-4o-2024-08-06", "gpt-4o-2024-05-13",      "gpt-4o-mini", "gpt-4.1",  "gpt-4.1-mini",
+                       "o3-mini",           "text-embedding-3-small", "dall-e-3",    "whisper-1"};
 const Names kAnthropic = {"claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "claude-3-5-haiku-20241022",
                           "claude-3-opus-20240229", "claude-sonnet-4-5"};
 const Names kDeepSeek = {"deepseek-chat", "deepseek-reasoner"};
 
 json not_found(const char* model_name, json suggestions) {
-  json o = {{"status", 404},
-            {"contentType", "application/json"},
-            {"body", R"j({"error":{"message":"The model does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}})j"},
-            {"model", {{"provider", "openai"}, {"model_name", model_name}, {"api_base", "https://api.openai.com/v1"}}}};
+  json o = {
+      {"status", 404},
+      {"contentType", "application/json"},
+      {"body",
+       R"j({"error":{"message":"The model does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}})j"},
+      {"model", {{"provider", "openai"}, {"model_name", model_name}, {"api_base", "https://api.openai.com/v1"}}}};
   if (!suggestions.is_null()) o["modelSuggestions"] = std::move(suggestions);
   return o;
 }
@@ -108,8 +110,9 @@ TEST_CASE("read_model_list: OpenAI's list and the compatible shapes") {
   CHECK(openai.left_out == 0);
 
   // Anthropic (no "object"), Gemini's OpenAI-compatible list ("models/" prefix), Ollama's own.
-  CHECK(read_model_list(R"j({"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude"}],"has_more":false})j").ids ==
-        Names{"claude-sonnet-4-5"});
+  CHECK(read_model_list(
+            R"j({"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude"}],"has_more":false})j")
+            .ids == Names{"claude-sonnet-4-5"});
   CHECK(read_model_list(R"j({"object":"list","data":[{"id":"models/gemini-2.0-flash","object":"model"}]})j").ids ==
         Names{"gemini-2.0-flash"});
   CHECK(read_model_list(R"j({"models":[{"name":"llama3.2:latest","model":"llama3.2:latest"}]})j").ids ==
@@ -125,7 +128,8 @@ TEST_CASE("read_model_list: odd entries are skipped and counted, repeats kept on
   REQUIRE(l.ok);
   CHECK(l.ids == Names{"ok-1", "ok-2"});
   CHECK(l.left_out == 7);
-  const ModelList long_id = read_model_list(R"j({"data":[{"id":")j" + std::string(kMaxModelIdBytes + 1, 'x') + R"j("},{"id":"short"}]})j");
+  const ModelList long_id =
+      read_model_list(R"j({"data":[{"id":")j" + std::string(kMaxModelIdBytes + 1, 'x') + R"j("},{"id":"short"}]})j");
   CHECK(long_id.ids == Names{"short"});
 }
 
@@ -160,7 +164,8 @@ TEST_CASE("read_model_list: anything that is not a list is a problem code, never
 
 TEST_CASE("read_model_list: a hostile list is bounded in count") {
   std::string body = "{\"data\":[";
-  for (std::size_t i = 0; i < kMaxModelIds + 500; ++i) body += (i ? ",{\"id\":\"m" : "{\"id\":\"m") + std::to_string(i) + "\"}";
+  for (std::size_t i = 0; i < kMaxModelIds + 500; ++i)
+    body += (i ? ",{\"id\":\"m" : "{\"id\":\"m") + std::to_string(i) + "\"}";
   body += "]}";
   const ModelList l = read_model_list(body);
   REQUIRE(l.ok);
@@ -180,8 +185,8 @@ TEST_CASE("plan_model_list: the chat call's host and key, at /models") {
   REQUIRE(deepseek.ok);
   CHECK(deepseek.url == "https://api.deepseek.com/models");
 
-  const ModelListCall gemini =
-      plan_model_list("gemini", "openai", "https://generativelanguage.googleapis.com/v1beta/openai/", "gemini-2.0-flash");
+  const ModelListCall gemini = plan_model_list(
+      "gemini", "openai", "https://generativelanguage.googleapis.com/v1beta/openai/", "gemini-2.0-flash");
   REQUIRE(gemini.ok);
   CHECK(gemini.url == "https://generativelanguage.googleapis.com/v1beta/openai/models");
 
@@ -193,7 +198,8 @@ TEST_CASE("plan_model_list: the chat call's host and key, at /models") {
   REQUIRE(anthropic.headers.size() == 1);
   CHECK(anthropic.headers[0].first == "anthropic-version");
 
-  const ModelListCall azure = plan_model_list("azure", "azure-openai", "https://contoso.openai.azure.com", "gpt4o-prod");
+  const ModelListCall azure =
+      plan_model_list("azure", "azure-openai", "https://contoso.openai.azure.com", "gpt4o-prod");
   CHECK_FALSE(azure.ok);
   CHECK(azure.problem == "not_listed");
 
@@ -212,17 +218,21 @@ TEST_CASE("diagnose: the model step's advice names the suggestions, its codes un
   CHECK(step(one, "key").status == StepStatus::Pass);
   CHECK(contains(step(one, "model").advice, "the provider serves `gpt-4o-2024-08-06` for this key; did you mean it?"));
   CHECK(contains(step(one, "model").advice, "`gpt-4o-2024-08-6`"));
-  CHECK(contains(one.summary, "The model name was not found: the provider serves `gpt-4o-2024-08-06` for this key; did you mean it?"));
+  CHECK(
+      contains(one.summary,
+               "The model name was not found: the provider serves `gpt-4o-2024-08-06` for this key; did you mean it?"));
   CHECK_FALSE(contains(step(plain, "model").advice, "did you mean"));
 
-  const Diagnosis three =
-      diagnose(not_found("claude-3-5-sonet", {{"names", {"claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "x"}}}));
-  CHECK(contains(step(three, "model").advice,
-                 "`claude-3-5-sonnet-latest`, `claude-3-5-sonnet-20241022` and `x` for this key; did you mean one of them?"));
+  const Diagnosis three = diagnose(
+      not_found("claude-3-5-sonet", {{"names", {"claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", "x"}}}));
+  CHECK(contains(
+      step(three, "model").advice,
+      "`claude-3-5-sonnet-latest`, `claude-3-5-sonnet-20241022` and `x` for this key; did you mean one of them?"));
 
   // At most three are read, each bounded, every name still on the one line.
   const std::string long_name(200, 'n');
-  const Diagnosis many = diagnose(not_found(std::string(80, 'm').c_str(), {{"names", {long_name, long_name + "2", "a", "b"}}}));
+  const Diagnosis many =
+      diagnose(not_found(std::string(80, 'm').c_str(), {{"names", {long_name, long_name + "2", "a", "b"}}}));
   const std::string& advice = step(many, "model").advice;
   CHECK(contains(advice, "did you mean one of them?"));
   CHECK_FALSE(contains(advice, "`b`"));
@@ -253,37 +263,43 @@ TEST_CASE("diagnose: a list that could not be had is said, with why") {
     CHECK(contains(step(d, "model").advice, c.says));
   }
   // Azure's deployment step says where the deployments are.
-  json azure = {{"status", 404},
-                {"contentType", "application/json"},
-                {"body", R"j({"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist."}})j"},
-                {"model", {{"provider", "azure"}, {"model_name", "gpt4o-prod"}, {"api_base", "https://contoso.openai.azure.com"}}},
-                {"modelSuggestions", {{"unavailable", "not_listed"}}}};
+  json azure = {
+      {"status", 404},
+      {"contentType", "application/json"},
+      {"body",
+       R"j({"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist."}})j"},
+      {"model",
+       {{"provider", "azure"}, {"model_name", "gpt4o-prod"}, {"api_base", "https://contoso.openai.azure.com"}}},
+      {"modelSuggestions", {{"unavailable", "not_listed"}}}};
   const Diagnosis d = diagnose(azure);
   CHECK(step(d, "model").code == "deployment_not_found");
   CHECK(contains(step(d, "model").advice, "Azure lists deployments in the portal"));
 }
 
 TEST_CASE("diagnose: suggestions are redacted, ignored when the model step passed, and odd input is not read") {
-  const Diagnosis secret = diagnose(json{{"status", 404},
-                                         {"contentType", "application/json"},
-                                         {"body", R"j({"error":{"code":"model_not_found","message":"no"}})j"},
-                                         {"model", {{"provider", "openai"}, {"model_name", "m"}, {"api_base", "https://x.example/v1"}}},
-                                         {"secrets", {"sk-live-1234567890abcdef"}},
-                                         {"modelSuggestions", {{"names", {"model-sk-live-1234567890abcdef"}}}}});
+  const Diagnosis secret =
+      diagnose(json{{"status", 404},
+                    {"contentType", "application/json"},
+                    {"body", R"j({"error":{"code":"model_not_found","message":"no"}})j"},
+                    {"model", {{"provider", "openai"}, {"model_name", "m"}, {"api_base", "https://x.example/v1"}}},
+                    {"secrets", {"sk-live-1234567890abcdef"}},
+                    {"modelSuggestions", {{"names", {"model-sk-live-1234567890abcdef"}}}}});
   CHECK_FALSE(contains(step(secret, "model").advice, "sk-live-1234567890abcdef"));
   CHECK_FALSE(contains(secret.summary, "sk-live-1234567890abcdef"));
 
-  json ok = {{"status", 200},
-             {"contentType", "application/json"},
-             {"body", R"j({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})j"},
-             {"model", {{"provider", "openai"}, {"model_name", "gpt-4o"}, {"api_base", "https://api.openai.com/v1"}}},
-             {"modelSuggestions", {{"names", {"gpt-4o-mini"}}}}};
+  json ok = {
+      {"status", 200},
+      {"contentType", "application/json"},
+      {"body",
+       R"j({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})j"},
+      {"model", {{"provider", "openai"}, {"model_name", "gpt-4o"}, {"api_base", "https://api.openai.com/v1"}}},
+      {"modelSuggestions", {{"names", {"gpt-4o-mini"}}}}};
   const Diagnosis passed = diagnose(ok);
   CHECK(passed.verdict == "pass");
   CHECK_FALSE(contains(to_json(passed).dump(), "gpt-4o-mini"));
 
-  for (const json& odd : {json("gpt-4o"), json(42), json::array(), json{{"names", "gpt-4o"}}, json{{"names", {1, nullptr, ""}}},
-                          json{{"unavailable", 7}}}) {
+  for (const json& odd : {json("gpt-4o"), json(42), json::array(), json{{"names", "gpt-4o"}},
+                          json{{"names", {1, nullptr, ""}}}, json{{"unavailable", 7}}}) {
     const Diagnosis d = diagnose(not_found("gpt-x", odd));
     CHECK(step(d, "model").code == "model_not_found");
     CHECK_FALSE(contains(step(d, "model").advice, "did you mean"));

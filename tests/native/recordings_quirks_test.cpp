@@ -1,5 +1,5 @@
 // Real providers' quirks, unit by unit (tests/fixtures/recordings holds the recordings they
-// come from; tests/node/real-recordings.test.mjs reads those whole). The rule: an error
+// come from; tests/wasm/real-recordings.test.mjs reads those whole). The rule: an error
 // only where an OpenAI client could not use the answer; a deviation the official SDK
 // tolerates is a warning that names the provider's quirk. Every stream here is read whole,
 // a byte at a time, split at every CR/LF and at random points, through both delta outputs,
@@ -8,10 +8,10 @@
 
 #include "delta_support.h"
 
-#include "core/answer/detail/chunk_scanner.h"  // internal under test
-#include "core/answer/delta_builder.h"
-#include "core/diagnose/diagnose.h"
 #include "core/answer/chat_stream.h"
+#include "core/answer/delta_builder.h"
+#include "core/answer/detail/chunk_scanner.h"  // internal under test
+#include "core/diagnose/diagnose.h"
 
 #include <random>
 #include <string>
@@ -107,8 +107,12 @@ Run read_every_way(const std::string& bytes) {
 std::string data(const json& chunk, const char* eol = "\n") { return "data: " + dump_json(chunk) + eol + eol; }
 
 json chunk(json delta, json finish = nullptr, const char* object = "chat.completion.chunk") {
-  return json{{"id", "c1"}, {"object", object}, {"created", 1}, {"model", "m"},
-              {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
+  return json{
+      {"id", "c1"},
+      {"object", object},
+      {"created", 1},
+      {"model", "m"},
+      {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
 }
 json usage(int prompt, int completion) {
   return json{{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}};
@@ -140,11 +144,12 @@ TEST_CASE("quirk: Mistral Magistral streams content as typed parts: text is the 
   const std::string bytes =
       data(chunk({{"role", "assistant"}, {"content", ""}})) +
       data(parts(json::parse(R"([{"type":"thinking","thinking":[{"type":"text","text":"Okay"}]}])"))) +
-      data(parts(json::parse(R"([{"type":"thinking","thinking":[{"type":"text","text":", the user"},{"type":"text","text":" asks."}]}])"))) +
+      data(parts(json::parse(
+          R"([{"type":"thinking","thinking":[{"type":"text","text":", the user"},{"type":"text","text":" asks."}]}])"))) +
       data(parts(json::parse(R"([{"type":"thinking","thinking":"Then "}])"))) +
       data(parts(json::parse(R"([{"type":"text","text":"Look "},{"type":"text","text":"both ways."}])"))) +
-      data(chunk({{"content", " Then cross."}})) +
-      data(with_usage(chunk({{"content", ""}}, "stop"), usage(10, 232))) + kDone;
+      data(chunk({{"content", " Then cross."}})) + data(with_usage(chunk({{"content", ""}}, "stop"), usage(10, 232))) +
+      kDone;
   const Run run = read_every_way(bytes);
   const Result& r = run.result;
   CHECK(r.ok());
@@ -153,7 +158,8 @@ TEST_CASE("quirk: Mistral Magistral streams content as typed parts: text is the 
   CHECK(r.finish_reason == std::optional<std::string>("stop"));
   CHECK(r.usage->at("total_tokens") == 242);
   CHECK(errors(r) == 0);
-  CHECK_FINDING(r, Severity::Warning, "chunks[1].choices[0].delta.content", "array of typed parts (Mistral's reasoning models)");
+  CHECK_FINDING(r, Severity::Warning, "chunks[1].choices[0].delta.content",
+                "array of typed parts (Mistral's reasoning models)");
   CHECK(mentions(r, "(in 4 chunks)"));
   // The reasoning arrives before the answer, as it was sent.
   CHECK(coalesce(run.deltas).at(0) == json{{"reasoning", "Okay, the user asks.Then "}});
@@ -161,8 +167,10 @@ TEST_CASE("quirk: Mistral Magistral streams content as typed parts: text is the 
   CHECK_FALSE(fast(parts(json::array())));  // an array is the full path's, never a string
 
   SUBCASE("a part of another type is skipped with a warning, never an error") {
-    const Result odd = read_every_way(data(parts(json::parse(R"([{"type":"reference","ids":[1]},7,{"type":"text","text":"a"}])"))) +
-                                      data(chunk(json::object(), "stop")) + kDone).result;
+    const Result odd =
+        read_every_way(data(parts(json::parse(R"([{"type":"reference","ids":[1]},7,{"type":"text","text":"a"}])"))) +
+                       data(chunk(json::object(), "stop")) + kDone)
+            .result;
     CHECK(odd.ok());
     CHECK(odd.content == "a");
     CHECK(mentions(odd, "neither text nor thinking was ignored"));
@@ -186,18 +194,24 @@ TEST_CASE("quirk: a legacy function_call is an answer, with a warning that names
     CHECK_FALSE(mentions(r, "empty"));
     CHECK_FALSE(mentions(r, "finish_reason"));
 
-    const json d = diagnosed(json{{"status", 200}, {"contentType", "application/json"}, {"result", to_json(r)},
-                                  {"model", {{"provider", "openai"}, {"model_name", "gpt-3.5-turbo"}, {"api_base", "https://api.openai.com/v1"}}}});
+    const json d = diagnosed(
+        json{{"status", 200},
+             {"contentType", "application/json"},
+             {"result", to_json(r)},
+             {"model",
+              {{"provider", "openai"}, {"model_name", "gpt-3.5-turbo"}, {"api_base", "https://api.openai.com/v1"}}}});
     CHECK(d["verdict"] == "pass");
     CHECK(d["steps"][4]["evidence"].get<std::string>().find("function call") != std::string::npos);
   }
   SUBCASE("a function call without a name cannot be called: an error") {
-    const Result r = validate_completion(
-        body_with(R"({"index":0,"message":{"role":"assistant","content":null,"function_call":{"arguments":"{}"}},"finish_reason":"function_call"})"));
+    const Result r = validate_completion(body_with(
+        R"({"index":0,"message":{"role":"assistant","content":null,"function_call":{"arguments":"{}"}},"finish_reason":"function_call"})"));
     CHECK_FINDING(r, Severity::Error, "choices[0].message.function_call.name", "no name");
   }
   SUBCASE("streamed: the name, then the arguments in pieces") {
-    const std::string bytes = data(chunk({{"role", "assistant"}, {"content", nullptr}, {"function_call", {{"name", "get_weather"}, {"arguments", ""}}}})) +
+    const std::string bytes = data(chunk({{"role", "assistant"},
+                                          {"content", nullptr},
+                                          {"function_call", {{"name", "get_weather"}, {"arguments", ""}}}})) +
                               data(chunk({{"function_call", {{"arguments", "{\"loc"}}}})) +
                               data(chunk({{"function_call", {{"arguments", "ation\":\"Boston\"}"}}}})) +
                               data(chunk(json::object(), "function_call")) + kDone;
@@ -222,8 +236,13 @@ TEST_CASE("quirk: Groq reports usage only in x_groq.usage: read as the usage, wi
   json first = chunk({{"role", "assistant"}, {"content", ""}});
   first["x_groq"] = {{"id", "req_1"}};
   json last = chunk(json::object(), "stop");
-  last["x_groq"] = {{"id", "req_1"}, {"usage", {{"queue_time", 0.28}, {"prompt_tokens", 18}, {"prompt_time", 0.002},
-                                               {"completion_tokens", 73}, {"total_tokens", 91}}}};
+  last["x_groq"] = {{"id", "req_1"},
+                    {"usage",
+                     {{"queue_time", 0.28},
+                      {"prompt_tokens", 18},
+                      {"prompt_time", 0.002},
+                      {"completion_tokens", 73},
+                      {"total_tokens", 91}}}};
   const std::string bytes = data(first) + data(chunk({{"content", "A joke"}})) + data(last) + kDone;
   const Run run = read_every_way(bytes);
   const Result& r = run.result;
@@ -261,14 +280,16 @@ TEST_CASE("quirk: Groq reports usage only in x_groq.usage: read as the usage, wi
 }
 
 TEST_CASE("quirk: Groq compound streams executed_tools and reasoning beside the answer") {
-  json tool = chunk({{"executed_tools", json::parse(R"([{"index":0,"type":"search","arguments":"{\"query\":\"w\"}"}])")}});
+  json tool =
+      chunk({{"executed_tools", json::parse(R"([{"index":0,"type":"search","arguments":"{\"query\":\"w\"}"}])")}});
   tool["id"] = "chatcmpl-b";
   json last = chunk(json::object(), "stop");
   last["id"] = "stub";
   last["x_groq"] = {{"usage", usage(5003, 359)}};
   const Result r = read_every_way(data(chunk({{"reasoning", "<think>search"}})) + data(tool) +
                                   data(chunk({{"reasoning", "</think>"}})) + data(chunk({{"content", "Cloudy."}})) +
-                                  data(last) + kDone).result;
+                                  data(last) + kDone)
+                       .result;
   CHECK(r.ok());
   CHECK(r.reasoning == "<think>search</think>");
   CHECK(r.content == "Cloudy.");
@@ -284,8 +305,11 @@ TEST_CASE("quirk: Azure's content filter leaves the message out of a whole body:
   CHECK(r.finish_reason == std::optional<std::string>("content_filter"));
   CHECK_FINDING(r, Severity::Warning, "choices[0].message", "content filter removed the answer");
   CHECK(r.findings.size() == 1);
-  const json d = diagnosed(json{{"status", 200}, {"contentType", "application/json"}, {"body", body},
-                                {"model", {{"provider", "azure"}, {"model_name", "gpt-35-turbo"}, {"api_base", "https://r.openai.azure.com"}}}});
+  const json d = diagnosed(json{
+      {"status", 200},
+      {"contentType", "application/json"},
+      {"body", body},
+      {"model", {{"provider", "azure"}, {"model_name", "gpt-35-turbo"}, {"api_base", "https://r.openai.azure.com"}}}});
   CHECK(d["verdict"] == "warn");
   REQUIRE(d["conditions"].size() == 1);
   CHECK(d["conditions"][0]["kind"] == "content_filter");
@@ -346,7 +370,8 @@ TEST_CASE("quirk: Perplexity: chunks named chat.completion, CRLF, cumulative usa
 }
 
 TEST_CASE("quirk: Azure's asynchronous-filter annotation chunks (object \"\", no delta) do not fail a stream") {
-  const json annotation = json::parse(R"({"id":"","object":"","created":0,"model":"","choices":[{"index":0,"finish_reason":null,
+  const json annotation =
+      json::parse(R"({"id":"","object":"","created":0,"model":"","choices":[{"index":0,"finish_reason":null,
       "content_filter_results":{"hate":{"filtered":false,"severity":"safe"}},
       "content_filter_offsets":{"check_offset":44,"start_offset":44,"end_offset":198}}],"system_fingerprint":null})");
   const json prompt_filter = json::parse(R"({"id":"","object":"","created":0,"model":"","choices":[],
@@ -354,7 +379,8 @@ TEST_CASE("quirk: Azure's asynchronous-filter annotation chunks (object \"\", no
   json last = chunk(json::object(), "stop");
   last["usage"] = usage(1, 2);
   const std::string bytes = data(prompt_filter) + data(chunk({{"role", "assistant"}, {"content", "Hi"}})) +
-                            data(annotation) + data(chunk({{"content", " there"}})) + data(last) + data(annotation) + kDone;
+                            data(annotation) + data(chunk({{"content", " there"}})) + data(last) + data(annotation) +
+                            kDone;
   const Result r = read_every_way(bytes).result;
   CHECK_MESSAGE(r.ok(), dump_json(to_json(r.findings)));
   CHECK(r.content == "Hi there");

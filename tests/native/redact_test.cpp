@@ -95,8 +95,8 @@ std::string pct_all(const std::string& s, bool lower = false) {
 }
 
 std::string base64(std::string_view data, bool url_safe = false, bool pad = true) {
-  const std::string alphabet = std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") +
-                               (url_safe ? "-_" : "+/");
+  const std::string alphabet =
+      std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") + (url_safe ? "-_" : "+/");
   std::string out;
   std::size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
@@ -177,7 +177,8 @@ TEST_CASE("redact: JSON-escaped forms of a secret") {
   // Raw and escaped occurrences in one text.
   CHECK(redact(secret + " " + R"(p@ss\"w\\o/rd\t-2024)", {secret}) == R + " " + R);
   // The first character escaped: the match starts at the backslash.
-  CHECK(redact(R"({"u":"https:\/\/example.test\/v1?token=x"})", {"//example.test/v1?token=x"}) == R"({"u":"https:)" + R + R"("})");
+  CHECK(redact(R"({"u":"https:\/\/example.test\/v1?token=x"})", {"//example.test/v1?token=x"}) ==
+        R"({"u":"https:)" + R + R"("})");
   // A broken escape is not the secret.
   CHECK(redact(R"(p@ss\"w\\o\qrd\t-2024)", {secret}) == R"(p@ss\"w\\o\qrd\t-2024)");
 }
@@ -197,13 +198,14 @@ TEST_CASE("redact: masked echoes of the key") {
   const std::string openai = "Incorrect API key provided: sk-proj-" + std::string(152, '*') + "WxYz. You can";
   CHECK(redact(openai, s) == "Incorrect API key provided: " + R + ". You can");
   CHECK(redact("sk-proj-\xE2\x80\xA6WxYz", s) == R);  // '…'
-  CHECK(redact("sk-Ab***WxYz", s) == R);           // a shortened tag: a short gap after "sk-"
-  CHECK(redact("sk-proj-xx****WxYz", s) == R);     // the same key's tag, other shown characters
+  CHECK(redact("sk-Ab***WxYz", s) == R);              // a shortened tag: a short gap after "sk-"
+  CHECK(redact("sk-proj-xx****WxYz", s) == R);        // the same key's tag, other shown characters
   CHECK(redact("sk-...WxYz", s) == R);
-  CHECK(redact("sk-proj-AbCd***...***WxYz!", s) == R + "!");          // mixed run
+  CHECK(redact("sk-proj-AbCd***...***WxYz!", s) == R + "!");            // mixed run
   CHECK(redact("(sk-proj-Ab\xE2\x80\xA6**WxYz)", s) == "(" + R + ")");  // '…' and '*'
   // Inside JSON from a Python server: '…' escaped.
-  CHECK(redact(R"({"message":"key sk-proj-\u2026WxYz is invalid"})", s) == R"({"message":"key )" + R + R"( is invalid"})");
+  CHECK(redact(R"({"message":"key sk-proj-\u2026WxYz is invalid"})", s) ==
+        R"({"message":"key )" + R + R"( is invalid"})");
   // The longest possible run is still recognised.
   CHECK(redact("sk-proj-" + std::string(kMaxMaskRunBytes, '*') + "WxYz", s) == R);
 }
@@ -211,13 +213,13 @@ TEST_CASE("redact: masked echoes of the key") {
 TEST_CASE("redact: what is not a masked echo") {
   const std::vector<std::string> s = {kKey};
   for (const std::string& text : std::vector<std::string>{
-           "****WxYz",                                   // no prefix: 4 characters reveal nothing (documented)
-           "sk****WxYz",                                 // a 2-character prefix is too common to mean this key
-           "sk-proj-**WxYz",                             // a run worth less than 3
-           "sk-proj-****AbCd",                           // wrong last 4
-           "sk- Ab***WxYz",                              // the gap holds key characters only
-           "sk-" + std::string(kMaxEchoGapBytes + 1, 'q') + "***WxYz",  // the gap is short
-           "Xk-proj-****WxYz",                           // the first character counts too
+           "****WxYz",          // no prefix: 4 characters reveal nothing (documented)
+           "sk****WxYz",        // a 2-character prefix is too common to mean this key
+           "sk-proj-**WxYz",    // a run worth less than 3
+           "sk-proj-****AbCd",  // wrong last 4
+           "sk- Ab***WxYz",     // the gap holds key characters only
+           "sk-" + std::string(kMaxEchoGapBytes + 1, 'q') + "***WxYz",    // the gap is short
+           "Xk-proj-****WxYz",                                            // the first character counts too
            "sk-proj-" + std::string(kMaxMaskRunBytes + 1, '*') + "WxYz",  // run longer than recognised
        }) {
     CAPTURE(text);
@@ -291,7 +293,8 @@ TEST_CASE("redact: 10 MB with 10 secrets is linear") {
 TEST_CASE("StreamRedactor: a secret split at every position") {
   const std::vector<std::string> s = {kKey, "p@ss\"w\\o/rd-2024"};
   const std::string text = "401 {\"message\":\"Incorrect API key provided: sk-proj-" + std::string(40, '*') +
-                           "WxYz.\", \"k\":\"" + kKey + "\", \"e\":\"p@ss\\\"w\\\\o\\/rd-2024\"} sk-proj-\xE2\x80\xA6WxYz";
+                           "WxYz.\", \"k\":\"" + kKey +
+                           "\", \"e\":\"p@ss\\\"w\\\\o\\/rd-2024\"} sk-proj-\xE2\x80\xA6WxYz";
   const std::string whole = redact(text, s);
   CHECK_FALSE(contains(whole, kKey));
   CHECK_FALSE(contains(whole, "WxYz"));
@@ -337,9 +340,16 @@ TEST_CASE("StreamRedactor: memory stays bounded whatever the stream") {
   // (\u00XX with each character %-encoded), and a masked echo's run may be 256 of them.
   CHECK(r.window() < 8 * 1024);
   // Text that keeps looking like the start of a match, and one endless match run.
-  const std::vector<std::string> patterns = {"sk-proj-", "sk-proj-" + std::string(200, '*'), "a", "\\u00",
-                                             "sk-proj-\xE2\x80\xA6", "\\u0073\\u006b-", "%73%6B%2D%",
-                                             "sk-proj-\\u002a", "%5C", "c2stcHJvai1"};
+  const std::vector<std::string> patterns = {"sk-proj-",
+                                             "sk-proj-" + std::string(200, '*'),
+                                             "a",
+                                             "\\u00",
+                                             "sk-proj-\xE2\x80\xA6",
+                                             "\\u0073\\u006b-",
+                                             "%73%6B%2D%",
+                                             "sk-proj-\\u002a",
+                                             "%5C",
+                                             "c2stcHJvai1"};
   std::string out;
   for (const auto& p : patterns) {
     for (int i = 0; i < 20000; ++i) {
@@ -356,7 +366,8 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   const std::string alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   auto random_key = [&] {
-    std::string k = std::vector<std::string>{"sk-", "sk-proj-", "sk-ant-api03-", "AIza", "gsk_", "\"tok-", "/t-"}[pick(7)];
+    std::string k =
+        std::vector<std::string>{"sk-", "sk-proj-", "sk-ant-api03-", "AIza", "gsk_", "\"tok-", "/t-"}[pick(7)];
     const std::size_t n = 12 + pick(40);
     for (std::size_t i = 0; i < n; ++i) k += alnum[pick(alnum.size())];
     if (pick(4) == 0) k += std::vector<std::string>{"/", "\"", "\\", "+=", "\xC3\xA9"}[pick(5)] + "Zz9";
@@ -369,7 +380,8 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
   auto mask_run = [&] {
     std::string m;
     const std::size_t units = 1 + pick(50);
-    for (std::size_t i = 0; i < units; ++i) m += std::vector<std::string>{"*", "*", ".", "\xE2\x80\xA6", "\\u2026"}[pick(5)];
+    for (std::size_t i = 0; i < units; ++i)
+      m += std::vector<std::string>{"*", "*", ".", "\xE2\x80\xA6", "\\u2026"}[pick(5)];
     if (m.size() < 3) m = "***";
     return m;
   };
@@ -389,9 +401,10 @@ TEST_CASE("StreamRedactor equals redact() on random texts split anywhere, and no
     }
     return out;
   };
-  const std::vector<std::string> filler = {" ", "the ", "key ", "*", "**", "...", "\xE2\x80\xA6", "\\", "\\\"", "\\u00",
-                                           "\n", "data: ", "{\"error\":", "\xC3", "\xA9", "sk-", "sk-proj-", "WxYz",
-                                           "%", "%2", "%2F", "%5C", "\\u0073", "c2st", "Basic ", "=="};
+  const std::vector<std::string> filler = {
+      " ",     "the ", "key ",   "*",           "**",      "...",  "\xE2\x80\xA6", "\\",       "\\\"",
+      "\\u00", "\n",   "data: ", "{\"error\":", "\xC3",    "\xA9", "sk-",          "sk-proj-", "WxYz",
+      "%",     "%2",   "%2F",    "%5C",         "\\u0073", "c2st", "Basic ",       "=="};
 
   for (int round = 0; round < 300; ++round) {
     std::vector<std::string> secrets;
@@ -487,16 +500,17 @@ TEST_CASE("redact: \\u escapes of letters and digits, in any mix with raw bytes"
   // Innocent escaped text stays as it is.
   for (const std::string& text : std::vector<std::string>{
            R"({"text":"caf\u00e9 \u00e9t\u00e9 \u2014 na\u00efve"})",
-           R"(\u0073\u006b-proj-)",                      // an escaped prefix alone
-           R"(\u0073\u006b-proj-AbCdEfGh1234567890WxY)",  // one character short
+           R"(\u0073\u006b-proj-)",                        // an escaped prefix alone
+           R"(\u0073\u006b-proj-AbCdEfGh1234567890WxY)",   // one character short
            R"(\u0073\u006b-proj-AbCdEfGh1234567890WxYZ)",  // the last one wrong
            R"(\u00zz \u \u0073\u006b \\u0073k)",
        }) {
     CAPTURE(text);
     CHECK(redact(text, s) == text);
   }
-  check_every_split("a " + u_escape_all(kKey) + " b \\u0073k-proj-AbCd\\u0045fGh1234567890WxYz \\u00e9 "
-                    "\\u0073\\u006b-proj-****\\u0057xYz c",
+  check_every_split("a " + u_escape_all(kKey) +
+                        " b \\u0073k-proj-AbCd\\u0045fGh1234567890WxYz \\u00e9 "
+                        "\\u0073\\u006b-proj-****\\u0057xYz c",
                     s);
 }
 
@@ -504,7 +518,8 @@ TEST_CASE("redact: percent-encoded keys, any mix of raw bytes and %XX") {
   const std::string key = "sk-ab/cd+ef=gh1234567890";  // '/', '+' and '=', as in base64-made keys
   const std::vector<std::string> s = {key};
   // What a URL encoder writes (either hex case), and everything encoded.
-  CHECK(redact("https://api.test/cb?key=sk-ab%2Fcd%2Bef%3Dgh1234567890&x=1", s) == "https://api.test/cb?key=" + R + "&x=1");
+  CHECK(redact("https://api.test/cb?key=sk-ab%2Fcd%2Bef%3Dgh1234567890&x=1", s) ==
+        "https://api.test/cb?key=" + R + "&x=1");
   CHECK(redact("?key=sk-ab%2fcd%2bef%3dgh1234567890", s) == "?key=" + R);
   CHECK(redact(pct_all(key), s) == R);
   CHECK(redact(pct_all(key, true), s) == R);
@@ -513,7 +528,8 @@ TEST_CASE("redact: percent-encoded keys, any mix of raw bytes and %XX") {
   CHECK(redact("sk-ab/cd ef=gh1234567890", s) == "sk-ab/cd ef=gh1234567890");
   CHECK(redact("sk-ab/cd+ef=gh1234567890", s) == R);
   // JSON put in a URL: "/" written "\/" (PHP), then the whole percent-encoded.
-  CHECK(redact("?state=%7B%22k%22%3A%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D", s) == "?state=%7B%22k%22%3A%22" + R + "%22%7D");
+  CHECK(redact("?state=%7B%22k%22%3A%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D", s) ==
+        "?state=%7B%22k%22%3A%22" + R + "%22%7D");
   CHECK(redact(pct_all("\\u0073k-ab\\/cd+ef=gh1234567890"), s) == R);
   // A JSON escape whose own characters are percent-encoded, the backslash left raw.
   CHECK(redact("\\%75%30%30%373k-ab/cd+ef=gh1234567890", s) == R);
@@ -527,15 +543,14 @@ TEST_CASE("redact: percent-encoded keys, any mix of raw bytes and %XX") {
   for (const std::string& text : std::vector<std::string>{
            "https://example.test/search?q=hello%20world%2C%20sk-%3F&lang=en%2Dus&p=100%",
            "%73%6B-ab%2Fcd%2Bef%3Dgh123456789",  // one character short
-           "%73%6B-ab%2Fcd%2Bef%3Dgh123456789%",
-           "%zz%7%%%2 sk-ab%2",
+           "%73%6B-ab%2Fcd%2Bef%3Dgh123456789%", "%zz%7%%%2 sk-ab%2",
            "sk-ab%252Fcd%252Bef%253Dgh1234567890",  // encoded twice: not decoded twice
        }) {
     CAPTURE(text);
     CHECK(redact(text, s) == text);
   }
   check_every_split("GET /cb?key=sk-ab%2Fcd%2Bef%3Dgh1234567890&next=%2Fhome " + pct_all(key, true) +
-                    " %5C%2F ?s=%7B%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D 100% %7",
+                        " %5C%2F ?s=%7B%22sk-ab%5C%2Fcd%2Bef%3Dgh1234567890%22%7D 100% %7",
                     s);
 }
 
@@ -558,7 +573,8 @@ TEST_CASE("redact: base64 of the key at every alignment, both alphabets, padded 
           CHECK_FALSE(contains(out, run));
           // What is left of the encoding: the bytes before the key, and at most one
           // character on each side that mixes a few bits of the key with its neighbours.
-          const std::size_t kept = encoded.size() + kRedacted.size() - (out.size() - std::string("Authorization: Basic \r\n").size());
+          const std::size_t kept =
+              encoded.size() + kRedacted.size() - (out.size() - std::string("Authorization: Basic \r\n").size());
           CHECK(kept >= run.size());
           CHECK(encoded.size() - kept <= base64(before).size() + 1 + 3 + (pad ? 2 : 0));
         }
@@ -572,7 +588,8 @@ TEST_CASE("redact: base64 of the key at every alignment, both alphabets, padded 
   CHECK(alone.size() - stable_base64(key, 0, false).size() == 3);
   // In JSON with "/" escaped, and percent-encoded in a URL.
   std::string in_json = base64("u:" + key);
-  for (std::size_t at = in_json.find('/'); at != std::string::npos; at = in_json.find('/', at + 2)) in_json.replace(at, 1, "\\/");
+  for (std::size_t at = in_json.find('/'); at != std::string::npos; at = in_json.find('/', at + 2))
+    in_json.replace(at, 1, "\\/");
   REQUIRE(contains(in_json, "\\/"));
   CHECK_FALSE(contains(redact("{\"auth\":\"Basic " + in_json + "\"}", s), stable_base64(key, 2, false)));
   CHECK(contains(redact("{\"auth\":\"Basic " + in_json + "\"}", s), R));
@@ -580,7 +597,8 @@ TEST_CASE("redact: base64 of the key at every alignment, both alphabets, padded 
   // Base64 of other data stays as it is, and so does base64 of a key under 12 characters.
   for (const std::string& text : std::vector<std::string>{
            base64("user:sk-proj-Ab>?Cd>>Ef??1234567890WxYZ"),  // another key: one character differs...
-           "data:image/png;base64," + std::string(4000, 'A') + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+           "data:image/png;base64," + std::string(4000, 'A') +
+               "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
            base64("the quick brown fox jumps over the lazy dog"),
        }) {
     CAPTURE(text);
@@ -601,7 +619,9 @@ TEST_CASE("redact: masked echoes keeping 3 to 8 trailing characters") {
   CHECK(redact("sk-proj-****0WxYz.", s) == R + ".");
   CHECK(redact("sk-proj-" + std::string(40, '*') + "90WxYz", s) == R);
   CHECK(redact("sk-...890WxYz", s) == R);
-  CHECK(redact("sk-proj-\xE2\x80\xA6" "7890WxYz", s) == R);
+  CHECK(redact("sk-proj-\xE2\x80\xA6"
+               "7890WxYz",
+               s) == R);
   CHECK(redact("(sk-Ab***7890WxYz)", s) == "(" + R + ")");
   // A real-shaped echo that keeps 6 characters.
   const std::string key6 = "sk-proj-Zr8LqP2mTn5VxK1wHy3JcQ7XYZ7";
@@ -613,22 +633,25 @@ TEST_CASE("redact: masked echoes keeping 3 to 8 trailing characters") {
   CHECK(redact("sk-****zzz!", {repeat}) == R + "!");
   // Still not echoes.
   for (const std::string& text : std::vector<std::string>{
-           "****7890WxYz",                   // no prefix
-           "***xYz",                         // no prefix
-           "sk-proj-****Yz",                 // a tail of 2
-           "sk-proj-**7890WxYz",             // a run worth less than 3
-           "sk****xYz",                      // a 2-byte prefix
-           "sk-proj-****abc",                // not the key's tail
-           "sk-proj-****67890WxYz",          // 9 characters: the last 8 do not start after the run
-           "| key | sk- | **** | xYz |",      // a markdown table
+           "****7890WxYz",                // no prefix
+           "***xYz",                      // no prefix
+           "sk-proj-****Yz",              // a tail of 2
+           "sk-proj-**7890WxYz",          // a run worth less than 3
+           "sk****xYz",                   // a 2-byte prefix
+           "sk-proj-****abc",             // not the key's tail
+           "sk-proj-****67890WxYz",       // 9 characters: the last 8 do not start after the run
+           "| key | sk- | **** | xYz |",  // a markdown table
            "| **** | **** |\n| xYz | WxYz |",
        }) {
     CAPTURE(text);
     CHECK(redact(text, s) == text);
   }
-  check_every_split("e1 sk-proj-****xYz e2 sk-...890WxYz e3 sk-proj-\xE2\x80\xA6" "7890WxYz e4 sk-proj-**7890WxYz "
-                    "| **** | xYz | sk-" + std::string(30, '*') + "0WxYz",
-                    s);
+  check_every_split(
+      "e1 sk-proj-****xYz e2 sk-...890WxYz e3 sk-proj-\xE2\x80\xA6"
+      "7890WxYz e4 sk-proj-**7890WxYz "
+      "| **** | xYz | sk-" +
+          std::string(30, '*') + "0WxYz",
+      s);
 }
 
 TEST_CASE("redact: a secret that is not UTF-8, with a long run of continuation bytes (fuzzer finding)") {
@@ -645,15 +668,21 @@ TEST_CASE("redact: a secret that is not UTF-8, with a long run of continuation b
   // The fuzzer's input: an empty secret beside it, the echo keeping 7 "characters".
   const std::string found = "AI\xA3****" + secret.substr(secret.size() - 16) + "proj(a";
   check_every_split(found, {"", secret});
-  check_every_split(echo + " " + secret + " " + secret.substr(0, 3) + "..." + secret.substr(secret.size() - 40), {secret});
+  check_every_split(echo + " " + secret + " " + secret.substr(0, 3) + "..." + secret.substr(secret.size() - 40),
+                    {secret});
 }
 
 TEST_CASE("redact: every form in one stream, split anywhere") {
   const std::string key = "sk-proj-Ab/Cd+Ef=1234567890WxYz";
   const std::vector<std::string> s = {key, "gsk_0123456789abcdefXYZ"};
-  const std::string text = "data: {\"k\":\"" + u_escape_all(key) + "\",\"u\":\"https:\\/\\/x.test\\/?k=sk-proj-Ab%2FCd%2BEf%3D1234567890WxYz\"}\n\n"
-                           "data: {\"auth\":\"Basic " + base64("me:" + key) + "\",\"echo\":\"gsk_****XYZ\",\"e\":\"caf\\u00e9 100%\"}\n\n"
-                           "data: " + pct_all("gsk_0123456789abcdefXYZ") + " " + base64("gsk_0123456789abcdefXYZ", true, false) + "\n\n";
+  const std::string text = "data: {\"k\":\"" + u_escape_all(key) +
+                           "\",\"u\":\"https:\\/\\/x.test\\/?k=sk-proj-Ab%2FCd%2BEf%3D1234567890WxYz\"}\n\n"
+                           "data: {\"auth\":\"Basic " +
+                           base64("me:" + key) +
+                           "\",\"echo\":\"gsk_****XYZ\",\"e\":\"caf\\u00e9 100%\"}\n\n"
+                           "data: " +
+                           pct_all("gsk_0123456789abcdefXYZ") + " " + base64("gsk_0123456789abcdefXYZ", true, false) +
+                           "\n\n";
   const std::string whole = redact(text, s);
   CHECK_FALSE(contains(whole, "1234567890"));
   CHECK_FALSE(contains(whole, "0123456789"));
@@ -672,7 +701,8 @@ TEST_CASE("redact: escape-heavy text and short secrets stay linear") {
   }
   std::string text;
   text.reserve(1024 * 1024 + 4096);
-  const std::string words = R"(data: {"content":"\"sk-\" \u0073\u006b-proj- %73%6B%2D%2Fpath%20x\n\\ c2stcHJvai1 **** sk-proj-*** \u002a"} )";
+  const std::string words =
+      R"(data: {"content":"\"sk-\" \u0073\u006b-proj- %73%6B%2D%2Fpath%20x\n\\ c2stcHJvai1 **** sk-proj-*** \u002a"} )";
   while (text.size() < 1024 * 1024) text += words;  // every few bytes a key's prefix, escaped or not
   std::string out;
   const double t = cpu_seconds([&] { out = redact(text, secrets); });
@@ -686,7 +716,7 @@ TEST_CASE("contains_secret_fragment: a run of a key's bytes, raw") {
   const std::vector<std::string> s = {kKey};  // 30 bytes: runs of 8
   CHECK(contains_secret_fragment("req_" + kKey.substr(10, 8) + "_x", s));
   CHECK(contains_secret_fragment(kKey, s));
-  CHECK(contains_secret_fragment(kKey.substr(22), s));  // the last 8
+  CHECK(contains_secret_fragment(kKey.substr(22), s));        // the last 8
   CHECK_FALSE(contains_secret_fragment(kKey.substr(23), s));  // 7 bytes
   // A shared type tag of 8 bytes counts (dropping a header for it costs little); 7 do not.
   CHECK(contains_secret_fragment("sk-proj-", {"sk-proj-Zz9Qq8Ww7Ee6"}));

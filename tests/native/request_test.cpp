@@ -74,8 +74,9 @@ const std::string kPng =
 const std::string kJpegHead = "/9j/4AAQSkZJRgAB";
 
 json image_message(const std::string& url, const std::string& role = "user") {
-  return {{"messages", json::array({{{"role", role},
-                                     {"content", json::array({{{"type", "image_url"}, {"image_url", {{"url", url}}}}})}}})}};
+  return {{"messages",
+           json::array({{{"role", role},
+                         {"content", json::array({{{"type", "image_url"}, {"image_url", {{"url", url}}}}})}}})}};
 }
 
 }  // namespace
@@ -173,8 +174,7 @@ TEST_CASE("request: each message's role and content") {
   CHECK(contains(error_at(r, "messages[0]")->message, "must be an object"));
   CHECK(contains(error_at(r, "messages[1].role")->message, "got nothing"));
   REQUIRE(error_at(r, "messages[2].role"));
-  CHECK(error_at(r, "messages[2].role")->message ==
-        "must be one of system, developer, user, assistant (got \"tool\")");
+  CHECK(error_at(r, "messages[2].role")->message == "must be one of system, developer, user, assistant (got \"tool\")");
   CHECK(error_at(r, "messages[3].role"));  // roles are case-sensitive on the wire
   CHECK(contains(error_at(r, "messages[4].content")->message, "empty"));
   CHECK(contains(error_at(r, "messages[5].content")->message, "empty"));
@@ -205,10 +205,10 @@ TEST_CASE("request: a conversation that does not end with the user gets a warnin
 
 TEST_CASE("request: content parts") {
   SUBCASE("text parts are rebuilt with only their own fields") {
-    auto r = build_request(parse(R"({"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]})"));
+    auto r = build_request(
+        parse(R"({"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]})"));
     REQUIRE(r.ok);
-    CHECK(r.body["messages"][0]["content"] ==
-          parse(R"([{"type":"text","text":"a"},{"type":"text","text":"b"}])"));
+    CHECK(r.body["messages"][0]["content"] == parse(R"([{"type":"text","text":"a"},{"type":"text","text":"b"}])"));
   }
   SUBCASE("bad parts") {
     auto r = build_request(parse(R"({"messages":[{"role":"user","content":[
@@ -278,7 +278,8 @@ TEST_CASE("request: image links") {
   CHECK(contains(url_error("https://example.com/" + std::string(9000, 'a')), "at most 8 KB"));
   CHECK(url_error("https://example.com/" + std::string(8000, 'a')) == "");
 
-  auto r = build_request(parse(R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":5}}]}]})"));
+  auto r =
+      build_request(parse(R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":5}}]}]})"));
   CHECK(contains(error_at(r, "messages[0].content[0].image_url.url")->message, "must be a string"));
   r = build_request(parse(R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{}}]}]})"));
   CHECK(contains(error_at(r, "messages[0].content[0].image_url.url")->message, "missing"));
@@ -317,7 +318,8 @@ TEST_CASE("request: image data URLs") {
 TEST_CASE("request: text size limits") {
   RequestLimits limits;
   limits.max_text_bytes = 10;
-  CHECK(build_request(parse(R"({"system":"0123456789","messages":[{"role":"user","content":"0123456789"}]})"), limits).ok);
+  CHECK(build_request(parse(R"({"system":"0123456789","messages":[{"role":"user","content":"0123456789"}]})"), limits)
+            .ok);
   auto r = build_request(parse(R"({"system":"01234567890","messages":[
       {"role":"user","content":"01234567890"},
       {"role":"user","content":[{"type":"text","text":"01234567890"}]}],
@@ -424,8 +426,8 @@ TEST_CASE("request: seed") {
   CHECK(exact.body["seed"].get<std::int64_t>() == 9007199254740993LL);
   CHECK(with_param("seed", "+12").body["seed"] == 12);
   CHECK(with_param("seed", "-9223372036854775808").ok);
-  for (json bad : {json("9223372036854775808"), json(std::numeric_limits<std::uint64_t>::max()), json(1e19),
-                   json(-1e19)}) {
+  for (json bad :
+       {json("9223372036854775808"), json(std::numeric_limits<std::uint64_t>::max()), json(1e19), json(-1e19)}) {
     auto e = error_at(with_param("seed", bad), "params.seed");
     REQUIRE_MESSAGE(e, bad.dump());
     CHECK(contains(e->message, "between -9223372036854775808 and 9223372036854775807"));
@@ -487,7 +489,8 @@ TEST_CASE("request: response_format") {
     REQUIRE_MESSAGE(r.ok, all_errors(r));
     CHECK(r.body["response_format"] == parse(R"({"type":"json_schema","json_schema":
         {"name":"person_v2","schema":{"type":"object"},"strict":false,"description":"a person"}})"));
-    auto unnamed = with_param("response_format", parse(R"({"type":"json_schema","json_schema":{"name":"","schema":{}}})"));
+    auto unnamed =
+        with_param("response_format", parse(R"({"type":"json_schema","json_schema":{"name":"","schema":{}}})"));
     REQUIRE(unnamed.ok);
     CHECK(unnamed.body["response_format"]["json_schema"] == parse(R"({"name":"response","schema":{}})"));
     CHECK(with_param("response_format", {{"type", "json_schema"},
@@ -497,18 +500,23 @@ TEST_CASE("request: response_format") {
   SUBCASE("json_schema errors") {
     const std::string p = "params.response_format";
     auto named = [](const json& name) {
-      return with_param("response_format", {{"type", "json_schema"}, {"json_schema", {{"name", name}, {"schema", json::object()}}}});
+      return with_param("response_format",
+                        {{"type", "json_schema"}, {"json_schema", {{"name", name}, {"schema", json::object()}}}});
     };
     CHECK(error_at(named(std::string(65, 'n')), p + ".json_schema.name"));
     CHECK(error_at(named("my schema"), p + ".json_schema.name"));
     CHECK(error_at(named("é"), p + ".json_schema.name"));
     CHECK(error_at(named(5), p + ".json_schema.name"));
-    auto r = with_param("response_format", parse(R"({"type":"json_schema","json_schema":{"schema":"{\"type\":\"object\"}","strict":"yes","extra":1}})"));
+    auto r = with_param(
+        "response_format",
+        parse(R"({"type":"json_schema","json_schema":{"schema":"{\"type\":\"object\"}","strict":"yes","extra":1}})"));
     CHECK(contains(error_at(r, p + ".json_schema.schema")->message, "must be a JSON object"));
     CHECK(error_at(r, p + ".json_schema.strict"));
     CHECK(error_at(r, p + ".json_schema.extra"));
     CHECK(contains(error_at(with_param("response_format", parse(R"({"type":"json_schema","json_schema":{}})")),
-                            p + ".json_schema.schema")->message, "missing"));
+                            p + ".json_schema.schema")
+                       ->message,
+                   "missing"));
     CHECK(error_at(with_param("response_format", parse(R"({"type":"json_schema"})")), p + ".json_schema"));
     CHECK(contains(error_at(with_param("response_format", "json_schema"), p)->message, "needs a schema"));
     CHECK(error_at(with_param("response_format", "yaml"), p));
@@ -562,9 +570,26 @@ TEST_CASE("request: model") {
 }
 
 TEST_CASE("request: is_reasoning_model boundaries") {
-  for (const char* yes : {"o1", "o1-preview", "o1-mini", "o3", "o3-mini", "o3-pro", "o4-mini", "o4-mini-2025-04-16",
-                          "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5.1", "gpt-5.1-chat-latest", "gpt-5-codex",
-                          "GPT-5", "O3-MINI", "openai/o3", "openai/gpt-5.2", " o1 ", "ft:o4-mini-2025-04-16:acme::abc"}) {
+  for (const char* yes : {"o1",
+                          "o1-preview",
+                          "o1-mini",
+                          "o3",
+                          "o3-mini",
+                          "o3-pro",
+                          "o4-mini",
+                          "o4-mini-2025-04-16",
+                          "gpt-5",
+                          "gpt-5-mini",
+                          "gpt-5-nano",
+                          "gpt-5.1",
+                          "gpt-5.1-chat-latest",
+                          "gpt-5-codex",
+                          "GPT-5",
+                          "O3-MINI",
+                          "openai/o3",
+                          "openai/gpt-5.2",
+                          " o1 ",
+                          "ft:o4-mini-2025-04-16:acme::abc"}) {
     CHECK_MESSAGE(is_reasoning_model(yes), yes);
   }
   for (const char* no : {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "chatgpt-4o-latest", "gpt-5-chat", "gpt-5-chat-latest",
@@ -602,8 +627,9 @@ TEST_CASE("request: reasoning models take max_completion_tokens and only default
     CHECK(defaults.warnings.empty());
 
     // Out of range stays a range error, not a reasoning one.
-    CHECK(contains(error_at(build_request(form_with_params({{"temperature", 3}}, model(name))), "params.temperature")
-                       ->message, "between 0 and 2"));
+    CHECK(contains(
+        error_at(build_request(form_with_params({{"temperature", 3}}, model(name))), "params.temperature")->message,
+        "between 0 and 2"));
 
     auto stop = build_request(form_with_params({{"stop", "END"}}, model(name)));
     REQUIRE(stop.ok);
@@ -658,8 +684,8 @@ TEST_CASE("request: provider rules for Anthropic's compatible endpoint") {
   CHECK(build_request(form_with_params({{"stop", "END"}}, anthropic)).warnings.empty());
 
   // The same values for OpenAI: no provider warnings.
-  auto openai = build_request(form_with_params(
-      {{"temperature", 1.5}, {"presence_penalty", 0.5}, {"seed", 1}, {"stop", " "}}, model("gpt-4o")));
+  auto openai = build_request(
+      form_with_params({{"temperature", 1.5}, {"presence_penalty", 0.5}, {"seed", 1}, {"stop", " "}}, model("gpt-4o")));
   REQUIRE(openai.ok);
   CHECK(openai.warnings.empty());
 }
@@ -673,8 +699,12 @@ TEST_CASE("request: extra fields") {
   CHECK(build_request(form_with({{"extra", nullptr}})).ok);
 
   auto over = build_request(form_with({{"stream", true},
-                                       {"extra", {{"model", "x"}, {"messages", json::array()}, {"stream", false},
-                                                  {"stream_options", json::object()}, {"", 1}}}}));
+                                       {"extra",
+                                        {{"model", "x"},
+                                         {"messages", json::array()},
+                                         {"stream", false},
+                                         {"stream_options", json::object()},
+                                         {"", 1}}}}));
   CHECK_FALSE(over.ok);
   CHECK(contains(error_at(over, "extra.model")->message, "cannot override model"));
   CHECK(contains(error_at(over, "extra.messages")->message, "cannot override messages"));
@@ -682,14 +712,16 @@ TEST_CASE("request: extra fields") {
   CHECK(error_at(over, "extra.stream_options"));
   CHECK(error_at(over, "extra."));
 
-  auto clash = build_request(form_with({{"params", {{"temperature", 0.5}, {"max_tokens", 10}, {"top_p", ""}}},
-                                        {"extra", {{"temperature", 0.1}, {"max_completion_tokens", 5}, {"top_p", 0.5}}}}));
+  auto clash =
+      build_request(form_with({{"params", {{"temperature", 0.5}, {"max_tokens", 10}, {"top_p", ""}}},
+                               {"extra", {{"temperature", 0.1}, {"max_completion_tokens", 5}, {"top_p", 0.5}}}}));
   CHECK(error_at(clash, "extra.temperature")->message == "conflicts with params.temperature; set it in one place");
   CHECK(contains(error_at(clash, "extra.max_completion_tokens")->message, "params.max_tokens"));
   CHECK_FALSE(error_at(clash, "extra.top_p"));  // params.top_p was left empty: no conflict
   CHECK(clash.errors.size() == 2);
 
-  for (json bad : {json("n=1"), json::array({1}), json(3)}) CHECK(error_at(build_request(form_with({{"extra", bad}})), "extra"));
+  for (json bad : {json("n=1"), json::array({1}), json(3)})
+    CHECK(error_at(build_request(form_with({{"extra", bad}})), "extra"));
 
   auto reasoning = build_request(form_with({{"model", model("o3")}, {"extra", {{"max_tokens", 10}}}}));
   REQUIRE(reasoning.ok);
@@ -735,7 +767,8 @@ TEST_CASE("request: many errors are reported at once, up to a cap") {
 TEST_CASE("request: hostile input never throws and stays bounded") {
   SUBCASE("a 10 MB string wherever a value goes") {
     const std::string huge(10u << 20, '9');
-    json f = form_with({{"system", huge}, {"params", {{"temperature", huge}, {"stop", huge}, {"seed", huge}}},
+    json f = form_with({{"system", huge},
+                        {"params", {{"temperature", huge}, {"stop", huge}, {"seed", huge}}},
                         {"model", {{"model_name", huge}}}});
     f[huge] = 1;  // an unknown key 10 MB long
     auto r = build_request(f);
@@ -757,8 +790,15 @@ TEST_CASE("request: hostile input never throws and stays bounded") {
       auto r = build_request(f);
       CHECK_FALSE(r.ok);
       json p = {{"messages", json::array({{{"role", v}, {"content", v}}})},
-                {"params", {{"temperature", v}, {"top_p", v}, {"max_tokens", v}, {"stop", v}, {"presence_penalty", v},
-                            {"frequency_penalty", v}, {"seed", v}, {"response_format", v}}},
+                {"params",
+                 {{"temperature", v},
+                  {"top_p", v},
+                  {"max_tokens", v},
+                  {"stop", v},
+                  {"presence_penalty", v},
+                  {"frequency_penalty", v},
+                  {"seed", v},
+                  {"response_format", v}}},
                 {"model", {{"model_name", v}, {"provider", v}}}};
       auto q = build_request(p);
       CHECK_FALSE(q.ok);
@@ -768,7 +808,9 @@ TEST_CASE("request: hostile input never throws and stays bounded") {
   SUBCASE("invalid UTF-8 from a native caller survives to_json") {
     json f = form_with(json::object());
     f["messages"][0]["content"] = std::string("caf\xC3") + "\xFF";
-    f["messages"][0]["role"] = std::string("us\xFF" "er");
+    f["messages"][0]["role"] = std::string(
+        "us\xFF"
+        "er");
     auto r = build_request(f);
     REQUIRE(error_at(r, "messages[0].role"));
     auto text = dump_json(to_json(r));
@@ -785,9 +827,9 @@ TEST_CASE("request: hostile input never throws and stays bounded") {
       outer.push_back(std::move(deep));
       deep = std::move(outer);
     }
-    json f = form_with({{"extra", {{"deep", deep}}},
-                        {"params", {{"response_format", {{"type", "json_schema"},
-                                                         {"json_schema", {{"schema", {{"x", deep}}}}}}}}}});
+    json f = form_with(
+        {{"extra", {{"deep", deep}}},
+         {"params", {{"response_format", {{"type", "json_schema"}, {"json_schema", {{"schema", {{"x", deep}}}}}}}}}});
     auto r = build_request(f);
     REQUIRE(error_at(r, "extra.deep"));
     CHECK(contains(error_at(r, "extra.deep")->message, "deeper than 128"));
@@ -853,9 +895,22 @@ TEST_CASE("request: shared fixtures") {
 
 TEST_CASE("request: body_size is exactly the serialised length") {
   std::vector<json> samples = {
-      json::object(), json::array(), nullptr, true, 0, -12, 18446744073709551615ULL, 0.1, 1e300, -2.5e-7,
-      std::nan(""), "", "plain", "quote \" backslash \\ slash /", std::string("\b\f\n\r\t\x01\x1f\x7f", 8),
-      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",                     // 2-, 3- and 4-byte sequences
+      json::object(),
+      json::array(),
+      nullptr,
+      true,
+      0,
+      -12,
+      18446744073709551615ULL,
+      0.1,
+      1e300,
+      -2.5e-7,
+      std::nan(""),
+      "",
+      "plain",
+      "quote \" backslash \\ slash /",
+      std::string("\b\f\n\r\t\x01\x1f\x7f", 8),
+      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",                                  // 2-, 3- and 4-byte sequences
       std::string("bad \xFF \xC3 \xE0\x80\x80 \xED\xA0\x80 \xF4\x90\x80\x80 end"),  // invalid in several ways
       std::string("trunc \xF0\x9F\x98"),
       parse(R"({"messages":[{"role":"user","content":[{"type":"text","text":"a\nb"}]}],"n":1,"x":{"y":[1,2,{}]}})"),

@@ -2,12 +2,12 @@
 // testability and the public/canonical views (docs/gateway-parity.md).
 #include <doctest/doctest.h>
 
-#include "core/resources/detail/interpolate.h"  // internal under test
-#include "core/resources/detail/key_hash.h"  // internal under test
-#include "core/resources/detail/references.h"  // internal under test
-#include "core/resources/resources.h"
 #include "core/base/sha1.h"
 #include "core/base/uuid5.h"
+#include "core/resources/detail/interpolate.h"  // internal under test
+#include "core/resources/detail/key_hash.h"     // internal under test
+#include "core/resources/detail/references.h"   // internal under test
+#include "core/resources/resources.h"
 
 #include <fstream>
 #include <sstream>
@@ -69,8 +69,8 @@ Resources expect_error(void (*mutate)(json&), const std::string& entry, const st
   mutate(doc);
   Resources r = load_resources_file(doc, env);
   CHECK_FALSE(r.ok());
-  CHECK_MESSAGE(has_error(r.errors, entry, field, fragment), "wanted [" << entry << "|" << field << "] ~ \""
-                                                                        << fragment << "\"; got:\n"
+  CHECK_MESSAGE(has_error(r.errors, entry, field, fragment), "wanted [" << entry << "|" << field << "] ~ \"" << fragment
+                                                                        << "\"; got:\n"
                                                                         << all_errors(r));
   CHECK(r.provider_keys.empty());
   CHECK(r.models.empty());
@@ -232,8 +232,9 @@ TEST_CASE("testability: one OpenAI-compatible key, base URL and model name at a 
         "a routing model (failover over gpt4o, claude): the playground tests one provider key, base URL and "
         "model name at a time; test each target here, or send traffic through the managed gateway to test routing");
   CHECK(model_named(r, "panel")->reason.find("an ensemble model (panel gpt4o, deepseek-chat; judge claude)") == 0);
-  CHECK(model_named(r, "router")->reason.find("a semantic router (routes to deepseek-chat, gpt-4o-*; default gpt4o; "
-                                              "embeddings by embed)") == 0);
+  CHECK(model_named(r, "router")
+            ->reason.find("a semantic router (routes to deepseek-chat, gpt-4o-*; default gpt4o; "
+                          "embeddings by embed)") == 0);
 
   const Model* titan = model_named(r, "titan");
   CHECK_FALSE(titan->testable);
@@ -259,10 +260,10 @@ TEST_CASE("testability follows the gateway's dispatch rule for every provider/ad
     const char* reason_fragment;
   };
   const Case cases[] = {
-      {"openai", "", "", true, ""},                      // specialized bridge, default base
-      {"openai", "bedrock", "", true, ""},               // the exact provider name wins over adapter
+      {"openai", "", "", true, ""},         // specialized bridge, default base
+      {"openai", "bedrock", "", true, ""},  // the exact provider name wins over adapter
       {"anthropic", "", "", true, ""},
-      {"", "openai", "", true, ""},                      // empty provider gets OpenAI's default base
+      {"", "openai", "", true, ""},  // empty provider gets OpenAI's default base
       {"deepseek", "openai", "https://api.deepseek.com", true, ""},
       {"deepseek", "openai", "", false, "needs an api_base"},
       {"groq", "anthropic", "", false, "needs an api_base"},
@@ -271,7 +272,7 @@ TEST_CASE("testability follows the gateway's dispatch rule for every provider/ad
       {"google", "vertex", "", false, "adapter vertex"},
       {"deepseek", "", "https://api.deepseek.com", false, "no adapter"},
       {"", "", "", false, "no adapter"},
-      {"OpenAI", "", "", false, "no adapter"},           // case matters, as in the gateway
+      {"OpenAI", "", "", false, "no adapter"},  // case matters, as in the gateway
   };
   for (const auto& c : cases) {
     CAPTURE(c.provider);
@@ -331,8 +332,10 @@ TEST_CASE("the public model list carries PublicModel's fields (docs/contracts.md
   CHECK((*ds)["provider"] == "deepseek");
   CHECK((*ds)["model_name"] == "deepseek-chat");
   CHECK((*ds)["api_base"] == "https://api.deepseek.com");
-  CHECK((*ds)["provider_key"] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"},
-                                      {"provider", "deepseek"}, {"adapter", "openai"}});
+  CHECK((*ds)["provider_key"] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"},
+                                      {"display_name", "ds"},
+                                      {"provider", "deepseek"},
+                                      {"adapter", "openai"}});
   CHECK((*ds)["cost"].is_null());
   CHECK((*ds)["testable"] == true);
   CHECK_FALSE(ds->contains("reason"));
@@ -386,9 +389,12 @@ TEST_CASE("relay keys carry the secret, for the relay only") {
   REQUIRE(r.ok());
   const json keys = to_relay_keys_json(r);
   REQUIRE(keys.size() == 6);
-  CHECK(keys[1] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"}, {"display_name", "ds"},
-                        {"provider", "deepseek"}, {"adapter", "openai"},
-                        {"api_base", "https://api.deepseek.com"}, {"api_key", "sk-ds-SECRET2"},
+  CHECK(keys[1] == json{{"id", "9c278101-e61d-55ea-bb1b-473668971a6c"},
+                        {"display_name", "ds"},
+                        {"provider", "deepseek"},
+                        {"adapter", "openai"},
+                        {"api_base", "https://api.deepseek.com"},
+                        {"api_key", "sk-ds-SECRET2"},
                         {"header_secrets", json::array()}});
 }
 
@@ -396,7 +402,8 @@ TEST_CASE("relay keys carry the secret, for the relay only") {
 
 TEST_CASE("format version: mandatory, and the string \"1\"") {
   expect_error([](json& d) { d["_format_version"] = 1; }, "", "_format_version", "quote it");
-  expect_error([](json& d) { d["_format_version"] = "2"; }, "", "_format_version", "unrecognized _format_version \"2\"");
+  expect_error([](json& d) { d["_format_version"] = "2"; }, "", "_format_version",
+               "unrecognized _format_version \"2\"");
   expect_error([](json& d) { d["_format_version"] = true; }, "", "_format_version", "must be the string \"1\"");
   expect_error([](json& d) { d.erase("_format_version"); }, "", "_format_version", "missing mandatory _format_version");
   Resources not_a_map = load_resources_file(json::array(), full_env());
@@ -421,13 +428,14 @@ TEST_CASE("unknown fields, an `id`, and wrong types are errors in the file") {
   expect_error([](json& d) { d["models"][0]["cost"]["currency"] = "EUR"; }, "models[0] (gpt4o)", "cost.currency",
                "unknown field");
   expect_error([](json& d) { d["models"][0]["id"] = "x"; }, "models[0] (gpt4o)", "id", "ids are derived");
-  expect_error([](json& d) { d["provider_keys"][0]["id"] = "x"; }, "provider_keys[0] (oai)", "id", "does not accept `id`");
+  expect_error([](json& d) { d["provider_keys"][0]["id"] = "x"; }, "provider_keys[0] (oai)", "id",
+               "does not accept `id`");
   expect_error([](json& d) { d["models"][0]["timeout"] = "30s"; }, "models[0] (gpt4o)", "timeout",
                "must be an integer, not a string");
   expect_error([](json& d) { d["models"][0]["retries"] = -1; }, "models[0] (gpt4o)", "retries", "between 0 and");
-  Resources r = expect_error([](json& d) { d["provider_keys"][0]["adapter"] = "${OPENAI_API_KEY}"; },
-                             "provider_keys[0] (oai)", "adapter",
-                             "must be one of openai, anthropic, bedrock, vertex, azure-openai");
+  Resources r =
+      expect_error([](json& d) { d["provider_keys"][0]["adapter"] = "${OPENAI_API_KEY}"; }, "provider_keys[0] (oai)",
+                   "adapter", "must be one of openai, anthropic, bedrock, vertex, azure-openai");
   CHECK(all_errors(r).find("sk-openai-SECRET1") == std::string::npos);  // a misplaced secret is not echoed
   expect_error([](json& d) { d["provider_keys"][0]["api_base"] = 8080; }, "provider_keys[0] (oai)", "api_base",
                "must be a string");
@@ -435,8 +443,11 @@ TEST_CASE("unknown fields, an `id`, and wrong types are errors in the file") {
                "strip_headers[0]", "must be a string");
   expect_error([](json& d) { d["provider_keys"][3]["tls"]["verify"] = "yes"; }, "provider_keys[3] (claude-key)",
                "tls.verify", "true or false");
-  expect_error([](json& d) { d["models"][6]["embedding"] = {{"dimensions", 0}}; }, "models[6] (embed)",
-               "embedding.dimensions", "at least 1");
+  expect_error(
+      [](json& d) {
+        d["models"][6]["embedding"] = {{"dimensions", 0}};
+      },
+      "models[6] (embed)", "embedding.dimensions", "at least 1");
 }
 
 TEST_CASE("identity: display_name required, non-empty, unique within its kind") {
@@ -510,7 +521,7 @@ TEST_CASE("direct models: provider pattern, required fields, one shape only") {
                "1–64 characters");
   expect_error([](json& d) { d["models"][0]["provider"] = ""; }, "models[0] (gpt4o)", "provider", "must not be empty");
   json ok = fixture("valid.json");
-  ok["models"][0]["provider"] = std::string(64, 'a') ;
+  ok["models"][0]["provider"] = std::string(64, 'a');
   ok["models"][1]["provider"] = "a.b_c-9";
   CHECK(load_resources_file(ok, full_env()).ok());
 
@@ -518,27 +529,36 @@ TEST_CASE("direct models: provider pattern, required fields, one shape only") {
                "is required for a direct model");
   expect_error([](json& d) { d["models"][0].erase("provider_key"); }, "models[0] (gpt4o)", "provider_key",
                "is required for a direct model");
-  expect_error([](json& d) { d["models"][1] = {{"display_name", "bare"}}; }, "models[1] (bare)", "",
-               "is neither a direct model (provider, model_name and provider_key) nor a routing");
+  expect_error(
+      [](json& d) {
+        d["models"][1] = {{"display_name", "bare"}};
+      },
+      "models[1] (bare)", "", "is neither a direct model (provider, model_name and provider_key) nor a routing");
   expect_error([](json& d) { d["models"][8]["provider"] = "openai"; }, "models[8] (chat)", "provider",
                "belongs to a direct model");
-  expect_error([](json& d) { d["models"][8]["ensemble"] = d["models"][9]["ensemble"]; }, "models[8] (chat)",
-               "ensemble", "exactly one kind");
+  expect_error([](json& d) { d["models"][8]["ensemble"] = d["models"][9]["ensemble"]; }, "models[8] (chat)", "ensemble",
+               "exactly one kind");
 }
 
 TEST_CASE("cost: both prices, non-negative, direct models only") {
-  expect_error([](json& d) { d["models"][0]["cost"]["input_per_1k"] = -0.1; }, "models[0] (gpt4o)",
-               "cost.input_per_1k", "at least 0");
+  expect_error([](json& d) { d["models"][0]["cost"]["input_per_1k"] = -0.1; }, "models[0] (gpt4o)", "cost.input_per_1k",
+               "at least 0");
   expect_error([](json& d) { d["models"][0]["cost"].erase("output_per_1k"); }, "models[0] (gpt4o)",
                "cost.output_per_1k", "is required");
   expect_error([](json& d) { d["models"][0]["cost"]["output_per_1k"] = "0.01"; }, "models[0] (gpt4o)",
                "cost.output_per_1k", "must be a number");
-  expect_error([](json& d) { d["models"][8]["cost"] = {{"input_per_1k", 1}, {"output_per_1k", 1}}; },
-               "models[8] (chat)", "cost", "is not allowed on a routing model");
+  expect_error(
+      [](json& d) {
+        d["models"][8]["cost"] = {{"input_per_1k", 1}, {"output_per_1k", 1}};
+      },
+      "models[8] (chat)", "cost", "is not allowed on a routing model");
   expect_error([](json& d) { d["models"][9]["timeout"] = 1000; }, "models[9] (panel)", "timeout",
                "is not allowed on an ensemble model");
-  expect_error([](json& d) { d["models"][10]["auto_prompt_caching"] = {{"enabled", true}}; }, "models[10] (router)",
-               "auto_prompt_caching", "is not allowed on a semantic model");
+  expect_error(
+      [](json& d) {
+        d["models"][10]["auto_prompt_caching"] = {{"enabled", true}};
+      },
+      "models[10] (router)", "auto_prompt_caching", "is not allowed on a semantic model");
   // Allowed on the multi-target kinds: timeouts on routing, cooldown on ensemble (valid.json has that).
   json ok = fixture("valid.json");
   ok["models"][8]["timeout"] = 5000;
@@ -552,8 +572,11 @@ TEST_CASE("multi-target models: well-formed blocks naming models of the same fil
                "ensemble.judge.model", "unknown model");
   expect_error([](json& d) { d["models"][10]["semantic"]["embedding_model"] = "embedder"; }, "models[10] (router)",
                "semantic.embedding_model", "unknown model");
-  expect_error([](json& d) { d["models"][10]["semantic"]["on_embedding_failure"] = {{"target", "x"}}; },
-               "models[10] (router)", "semantic.on_embedding_failure.target", "unknown model");
+  expect_error(
+      [](json& d) {
+        d["models"][10]["semantic"]["on_embedding_failure"] = {{"target", "x"}};
+      },
+      "models[10] (router)", "semantic.on_embedding_failure.target", "unknown model");
   expect_error([](json& d) { d["models"][8]["routing"]["targets"] = json::array(); }, "models[8] (chat)",
                "routing.targets", "at least one");
   expect_error([](json& d) { d["models"][8]["routing"]["strategy"] = "random"; }, "models[8] (chat)",
@@ -603,9 +626,10 @@ TEST_CASE("allow_unset_vars: the playground's demo mode lists, but does not test
   CHECK(has_error(r.warnings, "provider_keys[0] (oai)", "api_key", "`OPENAI_API_KEY` is unset"));
   const Model* gpt4o = model_named(r, "gpt4o");
   CHECK_FALSE(gpt4o->testable);
-  CHECK(gpt4o->reason == "its provider key `oai` needs ${OPENAI_API_KEY}, unset or empty where the playground "
-                         "runs: set it in the relay's environment and restart it (a reload of the resources file "
-                         "keeps the environment the relay started with)");
+  CHECK(gpt4o->reason ==
+        "its provider key `oai` needs ${OPENAI_API_KEY}, unset or empty where the playground "
+        "runs: set it in the relay's environment and restart it (a reload of the resources file "
+        "keeps the environment the relay started with)");
   CHECK_FALSE(model_named(r, "deepseek-chat")->testable);
   CHECK(model_named(r, "claude")->testable);
   const json keys = to_relay_keys_json(r);
@@ -681,7 +705,8 @@ TEST_CASE("etcd rows: other kinds, missing ids, strict-only rules and ids inside
 
   // What only the strict file forbids is ignored and reported on etcd.
   RowResult routed = parse_row(
-      "models", "r", R"({"display_name":"r","routing":{"targets":[{"model":"a"}]},"cost":{"input_per_1k":1,"output_per_1k":1}})");
+      "models", "r",
+      R"({"display_name":"r","routing":{"targets":[{"model":"a"}]},"cost":{"input_per_1k":1,"output_per_1k":1}})");
   REQUIRE(routed.model);
   CHECK(has_error(routed.warnings, "models/r", "cost", "ignored"));
   CHECK_FALSE(routed.model->canonical.contains("cost"));
@@ -707,9 +732,10 @@ TEST_CASE("etcd scale: 10,000 models over 10,000 keys resolve each to its own ke
     r.provider_keys.push_back(std::move(*key.provider_key));
     // Every tenth model names a key that does not exist.
     const std::string key_id = i % 10 == 9 ? "absent-" + n : "pk-" + n;
-    RowResult model = parse_row("models", "m-" + n,
-                                R"({"display_name":"model )" + n + R"(","provider":"openai","model_name":"gpt-4.1-mini","provider_key_id":")" +
-                                    key_id + R"("})");
+    RowResult model =
+        parse_row("models", "m-" + n,
+                  R"({"display_name":"model )" + n +
+                      R"(","provider":"openai","model_name":"gpt-4.1-mini","provider_key_id":")" + key_id + R"("})");
     REQUIRE(model.model);
     r.models.push_back(std::move(*model.model));
   }
@@ -797,10 +823,11 @@ TEST_CASE("api_keys: key_env names a set variable, or key_hash; never both, neve
                      "api_keys[0] (ci)", "key_env", "unset or empty"));
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_env":"CALLER")" + grant, {{"CALLER", "${X}"}}),
                      "api_keys[0] (ci)", "key_env", "uninterpolated"));
-  CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_env":"CALLER","key_hash":"ab")" + grant,
-                               {{"CALLER", "sk-c"}}),
-                     "api_keys[0] (ci)", "key_env", "mutually exclusive"));
-  CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci")" + grant), "api_keys[0] (ci)", "key_env", "required"));
+  CHECK(refused_with(
+      load_with(R"("api_keys":[{"display_name":"ci","key_env":"CALLER","key_hash":"ab")" + grant, {{"CALLER", "sk-c"}}),
+      "api_keys[0] (ci)", "key_env", "mutually exclusive"));
+  CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci")" + grant), "api_keys[0] (ci)", "key_env",
+                     "required"));
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","allowed_model_ids":[]}])"),
                      "api_keys[0] (ci)", "allowed_model_ids", "does not accept"));
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","quota":1}])"), "api_keys[0] (ci)",
@@ -812,17 +839,18 @@ TEST_CASE("api_keys: key_env names a set variable, or key_hash; never both, neve
 }
 
 TEST_CASE("api_keys: model and route grants name what the file defines; credentials and JWT bindings are unique") {
-  CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","allowed_models":["gpt-4o","gtp-4o"]}])"),
-                     "api_keys[0] (ci)", "allowed_models[1]", "unknown model \"gtp-4o\" (defined models: gpt-4o)"));
+  CHECK(refused_with(
+      load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","allowed_models":["gpt-4o","gtp-4o"]}])"),
+      "api_keys[0] (ci)", "allowed_models[1]", "unknown model \"gtp-4o\" (defined models: gpt-4o)"));
   CHECK(load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","allowed_models":["claude-*"]}])").ok());
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"ci","key_hash":"ab","allowed_routes":["r"]}])"),
                      "api_keys[0] (ci)", "allowed_routes[0]", "unknown passthrough route \"r\""));
   // key_env is hashed first, so it collides with a key_hash of the same plaintext.
   const std::string hash = resources_detail::sha256_hex("sk-shared");
-  CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"a","key_env":"K"},{"display_name":"b","key_hash":")" + hash +
-                                   "\"}]",
-                               {{"K", "sk-shared"}}),
-                     "api_keys[1] (b)", "key_hash", "duplicate api key credential"));
+  CHECK(refused_with(
+      load_with(R"("api_keys":[{"display_name":"a","key_env":"K"},{"display_name":"b","key_hash":")" + hash + "\"}]",
+                {{"K", "sk-shared"}}),
+      "api_keys[1] (b)", "key_hash", "duplicate api key credential"));
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"a","key_hash":"1","jwt_subject":"s"}])"),
                      "api_keys[0] (a)", "jwt_subject", "without jwt_provider"));
   CHECK(refused_with(load_with(R"("api_keys":[{"display_name":"a","key_hash":"1","jwt_subject":"s","jwt_provider":"p"},
@@ -842,7 +870,8 @@ TEST_CASE("sha256 matches the FIPS 180 test vectors") {
 TEST_CASE("identity providers, claim mappings and MCP auth: references resolve, public URLs carry no credentials") {
   const std::string oidc = R"("oidc_providers":[{"name":"corp","issuer":"https://sso.example.com","audiences":["a"]}])";
   const std::string key = R"("api_keys":[{"display_name":"k","key_hash":"ab"}])";
-  const std::string mapping = R"("claim_mappings":[{"name":"m","jwt_provider":"%P","match":[{"claim":"d","op":"exact","values":["x"]}],"resolve":{"api_key":"k"}}])";
+  const std::string mapping =
+      R"("claim_mappings":[{"name":"m","jwt_provider":"%P","match":[{"claim":"d","op":"exact","values":["x"]}],"resolve":{"api_key":"k"}}])";
   auto with_provider = [&](const std::string& p) {
     std::string m = mapping;
     m.replace(m.find("%P"), 2, p);
@@ -851,82 +880,125 @@ TEST_CASE("identity providers, claim mappings and MCP auth: references resolve, 
   CHECK(load_with(with_provider("corp")).ok());
   CHECK(refused_with(load_with(with_provider("corp-typo")), "claim_mappings[0] (m)", "jwt_provider",
                      "unknown OIDC provider \"corp-typo\""));
-  CHECK(refused_with(load_with(oidc + "," + key +
-                               R"(,"claim_mappings":[{"name":"m","jwt_provider":"corp","match":[],"resolve":{"api_key":"k"}}])"),
-                     "claim_mappings[0] (m)", "match", "at least one"));
-  CHECK(refused_with(load_with(oidc + "," + key +
-                               R"(,"claim_mappings":[{"name":"m","jwt_provider":"corp","match":[{"claim":"d","op":"exact","values":["x"]}],"resolve":{"api_key_id":"raw"}}])"),
-                     "claim_mappings[0] (m)", "resolve.api_key_id", "does not match any api key"));
-  CHECK(refused_with(load_with(R"("oidc_providers":[{"name":"a","issuer":"https://i"},{"name":"b","issuer":"https://i"}])"),
-                     "oidc_providers[1] (b)", "issuer", "duplicate enabled OIDC issuer"));
-  CHECK(load_with(R"("oidc_providers":[{"name":"a","issuer":"https://i"},{"name":"b","issuer":"https://i","enabled":false}])").ok());
-  CHECK(refused_with(load_with(R"("oidc_providers":[{"name":"a","issuer":"https://i","jwks_uri":"https://u:p@i/certs"}])"),
-                     "oidc_providers[0] (a)", "jwks_uri", "must not embed credentials"));
+  CHECK(refused_with(
+      load_with(oidc + "," + key +
+                R"(,"claim_mappings":[{"name":"m","jwt_provider":"corp","match":[],"resolve":{"api_key":"k"}}])"),
+      "claim_mappings[0] (m)", "match", "at least one"));
+  CHECK(refused_with(
+      load_with(
+          oidc + "," + key +
+          R"(,"claim_mappings":[{"name":"m","jwt_provider":"corp","match":[{"claim":"d","op":"exact","values":["x"]}],"resolve":{"api_key_id":"raw"}}])"),
+      "claim_mappings[0] (m)", "resolve.api_key_id", "does not match any api key"));
+  CHECK(refused_with(
+      load_with(R"("oidc_providers":[{"name":"a","issuer":"https://i"},{"name":"b","issuer":"https://i"}])"),
+      "oidc_providers[1] (b)", "issuer", "duplicate enabled OIDC issuer"));
+  CHECK(load_with(
+            R"("oidc_providers":[{"name":"a","issuer":"https://i"},{"name":"b","issuer":"https://i","enabled":false}])")
+            .ok());
+  CHECK(refused_with(
+      load_with(R"("oidc_providers":[{"name":"a","issuer":"https://i","jwks_uri":"https://u:p@i/certs"}])"),
+      "oidc_providers[0] (a)", "jwks_uri", "must not embed credentials"));
   CHECK(refused_with(load_with(R"("mcp_auth_settings":[{"resource_url":"https://gw/mcp?token=t"}])"),
                      "mcp_auth_settings[0] (mcp_auth_settings)", "resource_url", "must not embed credentials"));
-  CHECK(refused_with(load_with(R"("mcp_auth_settings":[{"resource_url":"https://a/mcp"},{"resource_url":"https://b/mcp"}])"),
-                     "mcp_auth_settings[1] (mcp_auth_settings)", "", "duplicate mcp_auth_settings entry"));
+  CHECK(refused_with(
+      load_with(R"("mcp_auth_settings":[{"resource_url":"https://a/mcp"},{"resource_url":"https://b/mcp"}])"),
+      "mcp_auth_settings[1] (mcp_auth_settings)", "", "duplicate mcp_auth_settings entry"));
   CHECK(resources_detail::url_has_credentials("https://h/x?Client_Secret=1"));
   CHECK_FALSE(resources_detail::url_has_credentials("https://h/x?tokens=1#password=2"));
 }
 
 TEST_CASE("rate-limit policies: names become ids, one form only, condition trees within the gateway's caps") {
-  CHECK(load_with(R"("rate_limit_policies":[{"name":"p","scope":"model","scope_ref":"gpt-4o","window":"day","max_tokens":9}])").ok());
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","scope":"model","scope_ref":"nope","window":"minute","max_requests":1}])"),
-                     "rate_limit_policies[0] (p)", "scope_ref", "unknown model \"nope\""));
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model","operator":"in","value":["nope"]}],"limits":{"rpm":1}}])"),
-                     "rate_limit_policies[0] (p)", "conditions[0].value", "unknown model \"nope\""));
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","scope":"team","scope_ref":"t","window":"minute"}])"),
-                     "rate_limit_policies[0] (p)", "max_requests", "at least one"));
+  CHECK(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","scope":"model","scope_ref":"gpt-4o","window":"day","max_tokens":9}])")
+          .ok());
+  CHECK(refused_with(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","scope":"model","scope_ref":"nope","window":"minute","max_requests":1}])"),
+      "rate_limit_policies[0] (p)", "scope_ref", "unknown model \"nope\""));
+  CHECK(refused_with(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model","operator":"in","value":["nope"]}],"limits":{"rpm":1}}])"),
+      "rate_limit_policies[0] (p)", "conditions[0].value", "unknown model \"nope\""));
+  CHECK(refused_with(
+      load_with(R"("rate_limit_policies":[{"name":"p","scope":"team","scope_ref":"t","window":"minute"}])"),
+      "rate_limit_policies[0] (p)", "max_requests", "at least one"));
   CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","limits":{"rpm":1},"window":"minute"}])"),
                      "rate_limit_policies[0] (p)", "window", "legacy form"));
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model_name","operator":">","value":"a"}],"limits":{"rpm":1}}])"),
-                     "rate_limit_policies[0] (p)", "conditions[0].operator", "not supported"));
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"provider","operator":"in","value":"openai"}],"limits":{"rpm":1}}])"),
-                     "rate_limit_policies[0] (p)", "conditions[0].value", "takes a list"));
-  CHECK(refused_with(load_with(R"("rate_limit_policies":[{"name":"p","conditions":[{"logic":"and","children":[{"logic":"or","children":[{"logic":"and","children":[{"dimension":"provider","operator":"==","value":"x"}]}]}]}],"limits":{"rpm":1}}])"),
-                     "rate_limit_policies[0] (p)", "conditions[0].children[0].children[0].children[0]", "deeper than 3"));
-  CHECK(load_with(R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model_name","operator":"~*","value":"^gpt-[45]"}],"group_by":["member"],"limits":{"rpm":1}}])").ok());
+  CHECK(refused_with(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model_name","operator":">","value":"a"}],"limits":{"rpm":1}}])"),
+      "rate_limit_policies[0] (p)", "conditions[0].operator", "not supported"));
+  CHECK(refused_with(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"provider","operator":"in","value":"openai"}],"limits":{"rpm":1}}])"),
+      "rate_limit_policies[0] (p)", "conditions[0].value", "takes a list"));
+  CHECK(refused_with(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","conditions":[{"logic":"and","children":[{"logic":"or","children":[{"logic":"and","children":[{"dimension":"provider","operator":"==","value":"x"}]}]}]}],"limits":{"rpm":1}}])"),
+      "rate_limit_policies[0] (p)", "conditions[0].children[0].children[0].children[0]", "deeper than 3"));
+  CHECK(
+      load_with(
+          R"("rate_limit_policies":[{"name":"p","conditions":[{"dimension":"model_name","operator":"~*","value":"^gpt-[45]"}],"group_by":["member"],"limits":{"rpm":1}}])")
+          .ok());
 }
 
 TEST_CASE("guardrails: a closed list of kinds, each closed; attachments name what the file defines") {
-  const std::string keyword = R"("guardrails":[{"name":"g","kind":"keyword","patterns":[{"kind":"regex","value":"x"}]}])";
+  const std::string keyword =
+      R"("guardrails":[{"name":"g","kind":"keyword","patterns":[{"kind":"regex","value":"x"}]}])";
   CHECK(load_with(keyword).ok());
   CHECK(refused_with(load_with(R"("guardrails":[{"name":"g","kind":"no-such-kind"}])"), "guardrails[0] (g)", "kind",
                      "not a guardrail kind"));
   CHECK(refused_with(load_with(R"("guardrails":[{"name":"g","kind":"keyword","patterns":[],"extra":1}])"),
                      "guardrails[0] (g)", "extra", "unknown field"));
-  CHECK(refused_with(load_with(R"("guardrails":[{"name":"g","kind":"semantic","categories":[{"name":"c","description":"d","candidate_patterns":["x"]}],"fail_open":false}])"),
-                     "guardrails[0] (g)", "fail_open", "must be true"));
-  CHECK(load_with(keyword + R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"model","scope_id":"gpt-4o","priority":1}])").ok());
-  CHECK(refused_with(load_with(keyword + R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"model","scope_id":"nope","priority":1}])"),
-                     "guardrail_attachments[0] (g/model/nope)", "scope_id", "unknown model \"nope\""));
-  CHECK(refused_with(load_with(keyword + R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"env","priority":1},{"guardrail_id":"g","scope_type":"env","priority":2}])"),
-                     "guardrail_attachments[1] (g/env/-)", "guardrail_id", "duplicate guardrail_attachments entry"));
+  CHECK(refused_with(
+      load_with(
+          R"("guardrails":[{"name":"g","kind":"semantic","categories":[{"name":"c","description":"d","candidate_patterns":["x"]}],"fail_open":false}])"),
+      "guardrails[0] (g)", "fail_open", "must be true"));
+  CHECK(load_with(
+            keyword +
+            R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"model","scope_id":"gpt-4o","priority":1}])")
+            .ok());
+  CHECK(refused_with(
+      load_with(
+          keyword +
+          R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"model","scope_id":"nope","priority":1}])"),
+      "guardrail_attachments[0] (g/model/nope)", "scope_id", "unknown model \"nope\""));
+  CHECK(refused_with(
+      load_with(
+          keyword +
+          R"(,"guardrail_attachments":[{"guardrail_id":"g","scope_type":"env","priority":1},{"guardrail_id":"g","scope_type":"env","priority":2}])"),
+      "guardrail_attachments[1] (g/env/-)", "guardrail_id", "duplicate guardrail_attachments entry"));
 }
 
 TEST_CASE("models and keys: nested objects are closed in the file and reported on etcd; newer fields accepted") {
   auto model_with = [](const std::string& members) {
-    return R"("models":[{"display_name":"gpt-4o","provider":"openai","model_name":"gpt-4o","provider_key":"pk",)" + members + "}]";
+    return R"("models":[{"display_name":"gpt-4o","provider":"openai","model_name":"gpt-4o","provider_key":"pk",)" +
+           members + "}]";
   };
   auto file_with = [](const std::string& models) {
-    auto parsed = parse_json(R"({"_format_version":"1","provider_keys":[{"display_name":"pk","provider":"openai","api_key":"s"}],)" +
-                             models + "}");
+    auto parsed = parse_json(
+        R"({"_format_version":"1","provider_keys":[{"display_name":"pk","provider":"openai","api_key":"s"}],)" +
+        models + "}");
     REQUIRE(parsed.value);
     return load_resources_file(*parsed.value, Env{});
   };
-  CHECK(refused_with(file_with(model_with(R"("allowed_cidrs":["10.0.0.0/8",""])")), "models[0] (gpt-4o)", "allowed_cidrs[1]",
-                     "must not be empty"));
-  CHECK(refused_with(file_with(model_with(R"("cooldown":{"enabled":true,"retry":1})")), "models[0] (gpt-4o)", "cooldown.retry",
-                     "unknown field"));
-  CHECK(refused_with(file_with(model_with(R"("background_model_check":{"enabled":true,"interval_seconds":30,"timeout_seconds":5,"max_tokens":1,"stale_after_seconds":60})")),
-                     "models[0] (gpt-4o)", "background_model_check.prompt", "is required"));
-  CHECK(refused_with(file_with(model_with(R"("pricing_key":"p")")), "models[0] (gpt-4o)", "pricing_key", "does not accept"));
+  CHECK(refused_with(file_with(model_with(R"("allowed_cidrs":["10.0.0.0/8",""])")), "models[0] (gpt-4o)",
+                     "allowed_cidrs[1]", "must not be empty"));
+  CHECK(refused_with(file_with(model_with(R"("cooldown":{"enabled":true,"retry":1})")), "models[0] (gpt-4o)",
+                     "cooldown.retry", "unknown field"));
+  CHECK(refused_with(
+      file_with(model_with(
+          R"("background_model_check":{"enabled":true,"interval_seconds":30,"timeout_seconds":5,"max_tokens":1,"stale_after_seconds":60})")),
+      "models[0] (gpt-4o)", "background_model_check.prompt", "is required"));
+  CHECK(refused_with(file_with(model_with(R"("pricing_key":"p")")), "models[0] (gpt-4o)", "pricing_key",
+                     "does not accept"));
   CHECK(refused_with(file_with(model_with(R"("cost":null)")), "models[0] (gpt-4o)", "cost", "not null"));
   CHECK(file_with(model_with(R"("effort_mapping":{"":"medium","*":null})")).ok());
-  CHECK(refused_with(file_with(model_with(R"("effort_mapping":{"":null})")), "models[0] (gpt-4o)", "effort_mapping.\"\"",
-                     "may not be null"));
-  const std::string group = R"("models":[{"display_name":"gpt-4o","provider":"openai","model_name":"gpt-4o","provider_key":"pk"},
+  CHECK(refused_with(file_with(model_with(R"("effort_mapping":{"":null})")), "models[0] (gpt-4o)",
+                     "effort_mapping.\"\"", "may not be null"));
+  const std::string group =
+      R"("models":[{"display_name":"gpt-4o","provider":"openai","model_name":"gpt-4o","provider_key":"pk"},
                                          {"display_name":"g","routing":{"targets":[{"model":"gpt-4o"%T}]}%M}])";
   auto group_with = [&](const std::string& target, const std::string& model) {
     std::string g = group;
@@ -935,31 +1007,44 @@ TEST_CASE("models and keys: nested objects are closed in the file and reported o
     return g;
   };
   CHECK(file_with(group_with("", "")).ok());
-  CHECK(refused_with(file_with(group_with(R"(,"weigth":2)", "")), "models[1] (g)", "routing.targets[0].weigth", "unknown field"));
-  CHECK(refused_with(file_with(group_with("", R"(,"cooldown":{"enabled":true})")), "models[1] (g)", "cooldown", "not allowed"));
-  CHECK(refused_with(file_with(group_with("", R"(,"background_model_check":{})")), "models[1] (g)", "background_model_check",
+  CHECK(refused_with(file_with(group_with(R"(,"weigth":2)", "")), "models[1] (g)", "routing.targets[0].weigth",
+                     "unknown field"));
+  CHECK(refused_with(file_with(group_with("", R"(,"cooldown":{"enabled":true})")), "models[1] (g)", "cooldown",
                      "not allowed"));
+  CHECK(refused_with(file_with(group_with("", R"(,"background_model_check":{})")), "models[1] (g)",
+                     "background_model_check", "not allowed"));
   // On etcd an unknown nested field is reported and the row loads; a shape violation skips it.
-  RowResult nested = parse_row("models", "m", R"({"display_name":"g","routing":{"targets":[{"model":"a","weigth":2}]}})");
+  RowResult nested =
+      parse_row("models", "m", R"({"display_name":"g","routing":{"targets":[{"model":"a","weigth":2}]}})");
   CHECK(nested.model);
   CHECK(has_error(nested.warnings, "models/m", "routing.targets[0].weigth", "ignored"));
-  RowResult shaped = parse_row("models", "m", R"({"display_name":"g","routing":{"targets":[{"model":"a"}]},"cooldown":{}})");
+  RowResult shaped =
+      parse_row("models", "m", R"({"display_name":"g","routing":{"targets":[{"model":"a"}]},"cooldown":{}})");
   CHECK_FALSE(shaped.model);
-  RowResult cidr = parse_row("models", "m", R"({"display_name":"m","provider":"p","model_name":"x","provider_key_id":"k","allowed_cidrs":[""]})");
+  RowResult cidr =
+      parse_row("models", "m",
+                R"({"display_name":"m","provider":"p","model_name":"x","provider_key_id":"k","allowed_cidrs":[""]})");
   CHECK_FALSE(cidr.model);
   // Provider keys: closed blocks, the newest schema's apis and resolve_address.
   auto key_with = [](const std::string& members) {
-    auto parsed = parse_json(R"({"_format_version":"1","provider_keys":[{"display_name":"pk","provider":"anthropic","api_key":"s",)" +
-                             members + "}]}");
+    auto parsed = parse_json(
+        R"({"_format_version":"1","provider_keys":[{"display_name":"pk","provider":"anthropic","api_key":"s",)" +
+        members + "}]}");
     REQUIRE(parsed.value);
     return load_resources_file(*parsed.value, Env{});
   };
-  CHECK(key_with(R"("resolve_address":"10.0.0.7","apis":{"messages":{"base":"https://h/anthropic"},"responses":null},"adapter":null)").ok());
-  CHECK(refused_with(key_with(R"("resolve_address":"h.internal")"), "provider_keys[0] (pk)", "resolve_address", "IPv4 or IPv6"));
+  CHECK(
+      key_with(
+          R"("resolve_address":"10.0.0.7","apis":{"messages":{"base":"https://h/anthropic"},"responses":null},"adapter":null)")
+          .ok());
+  CHECK(refused_with(key_with(R"("resolve_address":"h.internal")"), "provider_keys[0] (pk)", "resolve_address",
+                     "IPv4 or IPv6"));
   CHECK(refused_with(key_with(R"("request":{"param_constraints":{"top_p_max":1}})"), "provider_keys[0] (pk)",
                      "request.param_constraints.top_p_max", "unknown field"));
-  CHECK(refused_with(key_with(R"("telemetry_tags":{"team":"x"})"), "provider_keys[0] (pk)", "telemetry_tags.team", "unknown field"));
-  CHECK(refused_with(key_with(R"("response":{"stream_done":"none"})"), "provider_keys[0] (pk)", "response.stream_done", "unknown field"));
+  CHECK(refused_with(key_with(R"("telemetry_tags":{"team":"x"})"), "provider_keys[0] (pk)", "telemetry_tags.team",
+                     "unknown field"));
+  CHECK(refused_with(key_with(R"("response":{"stream_done":"none"})"), "provider_keys[0] (pk)", "response.stream_done",
+                     "unknown field"));
   CHECK(refused_with(key_with(R"("secret":"t")"), "provider_keys[0] (pk)", "secret", "duplicate field"));
 }
 
@@ -990,7 +1075,8 @@ TEST_CASE("testability: a key the gateway refuses with 401, or turns into an Ent
   CHECK(reason("anthropic", "", "", std::string("a\x01")).find("401") != std::string::npos);
   CHECK(reason("azure", "azure-openai", "https://r.openai.azure.com", "  az-key  ") == "");
   CHECK(reason("azure", "azure-openai", "https://r.openai.azure.com", "   ").find("401") != std::string::npos);
-  CHECK(reason("azure", "azure-openai", "https://r.openai.azure.com", "{\"tenant_id\":1}").find("401") != std::string::npos);
+  CHECK(reason("azure", "azure-openai", "https://r.openai.azure.com", "{\"tenant_id\":1}").find("401") !=
+        std::string::npos);
   const std::string entra = reason("azure", "azure-openai", "https://r.openai.azure.com",
                                    R"({"tenant_id":"t","client_id":"c","client_secret":"s"})");
   CHECK(entra.find("Authorization: Bearer") != std::string::npos);
@@ -1017,8 +1103,10 @@ TEST_CASE("an Anthropic key's declared Messages base is where its calls go") {
 
 TEST_CASE("etcd rows of the gateway's other kinds are checked leniently") {
   CHECK(parse_row("api_keys", "k", R"({"key_hash":"ab","allowed_models":["*"],"future":1})").errors.empty());
-  CHECK(has_error(parse_row("api_keys", "k", R"({"key_hash":"ab","future":1})").warnings, "api_keys/k", "future", "ignored"));
-  CHECK(has_error(parse_row("guardrails", "g", R"({"name":"g","kind":"nope"})").errors, "guardrails/g", "kind", "not a guardrail kind"));
+  CHECK(has_error(parse_row("api_keys", "k", R"({"key_hash":"ab","future":1})").warnings, "api_keys/k", "future",
+                  "ignored"));
+  CHECK(has_error(parse_row("guardrails", "g", R"({"name":"g","kind":"nope"})").errors, "guardrails/g", "kind",
+                  "not a guardrail kind"));
   CHECK(has_error(parse_row("unknown_kind", "x", "{}").errors, "unknown_kind/x", "", "unknown kind"));
   CHECK(parse_row("mcp_policies", "p", R"({"anything":true})").errors.empty());
 }

@@ -4,10 +4,10 @@
 
 #include "delta_support.h"
 
-#include "core/answer/detail/completion_rules.h"  // internal under test
-#include "core/answer/delta_builder.h"
-#include "core/answer/detail/issue_log.h"  // internal under test
 #include "core/answer/chat_stream.h"
+#include "core/answer/delta_builder.h"
+#include "core/answer/detail/completion_rules.h"     // internal under test
+#include "core/answer/detail/issue_log.h"            // internal under test
 #include "core/answer/detail/tool_call_assembler.h"  // internal under test
 
 #include <fstream>
@@ -41,8 +41,7 @@ const Finding* find(const Result& r, Severity severity, const std::string& path,
 
 std::string dump_findings(const Result& r) { return dump_json(to_json(r.findings)); }
 
-#define CHECK_FINDING(r, sev, path, text) \
-  CHECK_MESSAGE(find(r, sev, path, text) != nullptr, dump_findings(r))
+#define CHECK_FINDING(r, sev, path, text) CHECK_MESSAGE(find(r, sev, path, text) != nullptr, dump_findings(r))
 
 // --- streams ---------------------------------------------------------------------------
 
@@ -134,12 +133,19 @@ StreamRun run_every_way_bytes(const std::string& bytes) {
 std::string data(const json& chunk) { return "data: " + dump_json(chunk) + "\n\n"; }
 
 json chunk(json delta, json finish = nullptr) {
-  return json{{"id", "c1"}, {"object", "chat.completion.chunk"}, {"created", 1}, {"model", "m"},
-              {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
+  return json{
+      {"id", "c1"},
+      {"object", "chat.completion.chunk"},
+      {"created", 1},
+      {"model", "m"},
+      {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
 }
 
 const std::string kUsageChunk =
-    data(json{{"id", "c1"}, {"object", "chat.completion.chunk"}, {"created", 1}, {"model", "m"},
+    data(json{{"id", "c1"},
+              {"object", "chat.completion.chunk"},
+              {"created", 1},
+              {"model", "m"},
               {"choices", json::array()},
               {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 2}, {"total_tokens", 3}}}});
 const std::string kDone = "data: [DONE]\n\n";
@@ -158,8 +164,11 @@ TEST_CASE("validate_completion: an OpenAI completion yields its content, usage a
   CHECK(r.finish_reason == std::optional<std::string>("stop"));
   CHECK(r.model == std::optional<std::string>("gpt-4o-mini-2024-07-18"));
   REQUIRE(r.usage);
-  CHECK(*r.usage == json{{"prompt_tokens", 14}, {"completion_tokens", 8}, {"total_tokens", 22},
-                         {"reasoning_tokens", 0}, {"cached_tokens", 0}});
+  CHECK(*r.usage == json{{"prompt_tokens", 14},
+                         {"completion_tokens", 8},
+                         {"total_tokens", 22},
+                         {"reasoning_tokens", 0},
+                         {"cached_tokens", 0}});
   CHECK_FALSE(r.done);
 }
 
@@ -187,7 +196,8 @@ TEST_CASE("validate_completion: tool calls with null content are a valid answer"
   CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   CHECK(r.content.empty());
   REQUIRE(r.tool_calls.size() == 2);
-  CHECK(r.tool_calls[0] == json{{"id", "call_a1"}, {"type", "function"},
+  CHECK(r.tool_calls[0] == json{{"id", "call_a1"},
+                                {"type", "function"},
                                 {"function", {{"name", "get_weather"}, {"arguments", "{\"city\":\"Oslo\"}"}}}});
   CHECK(r.tool_calls[1]["function"]["name"] == "get_time");
   CHECK(r.finish_reason == std::optional<std::string>("tool_calls"));
@@ -271,7 +281,8 @@ TEST_CASE("validate_completion: an error envelope, even with HTTP 200, carries t
     CHECK_FINDING(r, Severity::Error, "error", "Overloaded (type overloaded_error)");
   }
   SUBCASE("Google's array-wrapped error") {
-    Result r = validate_completion(R"([{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT"}}])");
+    Result r = validate_completion(
+        R"([{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT"}}])");
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].code == FindingCode::ProviderError);
     // Read by the same rules as an HTTP error body: Gemini's status stands for the type.
@@ -319,8 +330,9 @@ TEST_CASE("validate_completion: object must be chat.completion") {
 
 namespace {
 // A valid completion with `choice` as choices[0] (JSON text) and the given usage.
-std::string completion_with(const std::string& choice,
-                            const std::string& usage = R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8})") {
+std::string completion_with(
+    const std::string& choice,
+    const std::string& usage = R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8})") {
   return R"({"id":"chatcmpl-1","object":"chat.completion","created":1767225600,"model":"m","choices":[)" + choice +
          R"(],"usage":)" + usage + "}";
 }
@@ -350,26 +362,32 @@ TEST_CASE("validate_completion: the message") {
     CHECK_FINDING(r, Severity::Error, "choices[0].message", "missing");
   }
   SUBCASE("role other than assistant, or none") {
-    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"user","content":"hi"},"finish_reason":"stop"})"));
+    Result r = validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"user","content":"hi"},"finish_reason":"stop"})"));
     CHECK(r.ok());
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.role", "\"user\", expected \"assistant\"");
-    Result none = validate_completion(completion_with(R"({"index":0,"message":{"content":"hi"},"finish_reason":"stop"})"));
+    Result none =
+        validate_completion(completion_with(R"({"index":0,"message":{"content":"hi"},"finish_reason":"stop"})"));
     CHECK_FINDING(none, Severity::Warning, "choices[0].message.role", "missing");
   }
   SUBCASE("null content without tool calls or refusal is an empty answer") {
-    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"stop"})"));
+    Result r = validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"stop"})"));
     CHECK_FALSE(r.ok());
     CHECK_FINDING(r, Severity::Error, "choices[0].message.content", "null and there are no tool_calls");
-    Result absent = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant"},"finish_reason":"stop"})"));
+    Result absent =
+        validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant"},"finish_reason":"stop"})"));
     CHECK_FINDING(absent, Severity::Error, "choices[0].message.content", "missing and there are no tool_calls");
   }
   SUBCASE("null content cut by the token limit is a warning that says so") {
-    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"length"})"));
+    Result r = validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":null},"finish_reason":"length"})"));
     CHECK(r.ok());
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "token limit cut the answer before any text");
   }
   SUBCASE("empty content with stop is a warning") {
-    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"})"));
+    Result r = validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"})"));
     CHECK(r.ok());
     CHECK(count(r, Severity::Warning) == 1);
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "the answer is empty");
@@ -388,7 +406,8 @@ TEST_CASE("validate_completion: the message") {
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.refusal", "the model refused: I can't help");
   }
   SUBCASE("content of another type is an error") {
-    Result r = validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":7},"finish_reason":"stop"})"));
+    Result r = validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":7},"finish_reason":"stop"})"));
     CHECK_FINDING(r, Severity::Error, "choices[0].message.content", "a number, not a string");
   }
   SUBCASE("content as parts (Mistral reasoning models)") {
@@ -408,8 +427,9 @@ TEST_CASE("validate_completion: the message") {
 
 TEST_CASE("validate_completion: tool_calls shape") {
   auto with_calls = [](const std::string& calls, const std::string& finish = "tool_calls") {
-    return validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":null,"tool_calls":)" +
-                                               calls + R"(},"finish_reason":")" + finish + "\"}"));
+    return validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":null,"tool_calls":)" + calls +
+                        R"(},"finish_reason":")" + finish + "\"}"));
   };
   Result not_array = with_calls(R"({"id":"a"})");
   CHECK_FINDING(not_array, Severity::Error, "choices[0].message.tool_calls", "an object, not an array");
@@ -427,27 +447,30 @@ TEST_CASE("validate_completion: tool_calls shape") {
   Result object_args = with_calls(R"([{"id":"a","type":"function","function":{"name":"f","arguments":{"x":1}}}])");
   CHECK(object_args.ok());
   CHECK(object_args.tool_calls[0]["function"]["arguments"] == "{\"x\":1}");
-  CHECK_FINDING(object_args, Severity::Warning, "choices[0].message.tool_calls[0].function.arguments", "JSON-encoded string");
+  CHECK_FINDING(object_args, Severity::Warning, "choices[0].message.tool_calls[0].function.arguments",
+                "JSON-encoded string");
 
   Result no_id = with_calls(R"([{"type":"function","function":{"name":"f","arguments":"{}"}}])");
   CHECK(no_id.ok());
   CHECK(no_id.tool_calls[0]["id"].is_null());
   CHECK_FINDING(no_id, Severity::Warning, "choices[0].message.tool_calls[0].id", "no id");
 
-  Result finish_without_calls = validate_completion(completion_with(
-      R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"tool_calls"})"));
+  Result finish_without_calls = validate_completion(
+      completion_with(R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"tool_calls"})"));
   CHECK_FINDING(finish_without_calls, Severity::Warning, "choices[0].finish_reason", "no tool_calls");
 }
 
 TEST_CASE("validate_completion: finish_reason") {
   auto with_finish = [](const std::string& finish) {
-    return validate_completion(completion_with(R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":)" + finish + "}"));
+    return validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":)" + finish + "}"));
   };
   for (const char* known : {"\"stop\"", "\"function_call\""}) {
     Result r = with_finish(known);
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   }
-  CHECK_FINDING(with_finish("\"eos\""), Severity::Warning, "choices[0].finish_reason", "\"eos\" is not one of OpenAI's");
+  CHECK_FINDING(with_finish("\"eos\""), Severity::Warning, "choices[0].finish_reason",
+                "\"eos\" is not one of OpenAI's");
   CHECK_FINDING(with_finish("null"), Severity::Warning, "choices[0].finish_reason", "null");
   CHECK_FINDING(with_finish("3"), Severity::Warning, "choices[0].finish_reason", "a number, not a string");
   CHECK_FINDING(with_finish("\"length\""), Severity::Warning, "choices[0].finish_reason", "may be cut off");
@@ -459,8 +482,8 @@ TEST_CASE("validate_completion: finish_reason") {
 
 TEST_CASE("validate_completion: usage") {
   auto with_usage = [](const std::string& usage) {
-    return validate_completion(completion_with(
-        R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"})", usage));
+    return validate_completion(
+        completion_with(R"({"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"})", usage));
   };
   SUBCASE("negative and fractional counts") {
     Result r = with_usage(R"({"prompt_tokens":-1,"completion_tokens":2.5,"total_tokens":3})");
@@ -472,10 +495,12 @@ TEST_CASE("validate_completion: usage") {
   }
   SUBCASE("a total that does not add up") {
     Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":9})");
-    CHECK_FINDING(r, Severity::Warning, "usage.total_tokens", "total_tokens (9) is not prompt_tokens + completion_tokens (8)");
+    CHECK_FINDING(r, Severity::Warning, "usage.total_tokens",
+                  "total_tokens (9) is not prompt_tokens + completion_tokens (8)");
   }
   SUBCASE("a total that also counts reasoning beside completion_tokens") {
-    Result r = with_usage(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":20,"completion_tokens_details":{"reasoning_tokens":12}})");
+    Result r = with_usage(
+        R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":20,"completion_tokens_details":{"reasoning_tokens":12}})");
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   }
   SUBCASE("a missing total is computed, with a warning") {
@@ -541,7 +566,8 @@ TEST_CASE("DeltaBuilder's encoded records: text as is, other deltas as JSON, len
   b.flush();
   CHECK(out == std::string("c\x04\0\0\0h\xC3\xA9!", 9) + std::string("r\x01\0\0\0r", 6) +
                    std::string("j\x17\0\0\0", 5) + R"({"finishReason":"stop"})");
-  CHECK(decode_delta_records(out) == json::parse(R"([{"content":"h\u00e9!"},{"reasoning":"r"},{"finishReason":"stop"}])"));
+  CHECK(decode_delta_records(out) ==
+        json::parse(R"([{"content":"h\u00e9!"},{"reasoning":"r"},{"finishReason":"stop"}])"));
 
   SUBCASE("a record of 300 bytes carries its length in two bytes") {
     std::string big;
@@ -563,10 +589,15 @@ TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
   Findings findings;
   IssueLog log;
   for (int i = 0; i < 5; ++i)
-    log.note(findings, "chunks that repeat", 1, [&] { return Finding{Severity::Error, FindingCode::NotJson, "chunks[" + std::to_string(i) + "]", "bad"}; });
+    log.note(findings, "chunks that repeat", 1, [&] {
+      return Finding{Severity::Error, FindingCode::NotJson, "chunks[" + std::to_string(i) + "]", "bad"};
+    });
   int built = 0;
   for (int i = 0; i < 30; ++i)
-    log.note(findings, "chunks that are odd", 3, [&] { ++built; return Finding{Severity::Warning, FindingCode::IdChanged, "p", "odd"}; });
+    log.note(findings, "chunks that are odd", 3, [&] {
+      ++built;
+      return Finding{Severity::Warning, FindingCode::IdChanged, "p", "odd"};
+    });
   CHECK(built == 3);
   log.finish(findings);
   REQUIRE(findings.size() == 5);
@@ -579,8 +610,10 @@ TEST_CASE("IssueLog keeps the first findings of a kind and counts the rest") {
 
 TEST_CASE("ToolCallAssembler joins fragments by index") {
   ToolCallAssembler a;
-  CHECK(a.add(json::parse(R"({"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}})")) == 0);
-  CHECK(a.add(json::parse(R"({"index":1,"id":"call_2","type":"function","function":{"name":"g","arguments":"{}"}})")) == 0);
+  CHECK(a.add(json::parse(R"({"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}})")) ==
+        0);
+  CHECK(a.add(json::parse(R"({"index":1,"id":"call_2","type":"function","function":{"name":"g","arguments":"{}"}})")) ==
+        0);
   CHECK(a.add(json::parse(R"({"index":0,"function":{"arguments":"{\"a\""}})")) == 0);
   CHECK(a.add(json::parse(R"({"index":0,"function":{"arguments":":1}"}})")) == 0);
   CHECK(a.calls() == json::parse(R"([{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}},
@@ -592,7 +625,8 @@ TEST_CASE("ToolCallAssembler joins fragments by index") {
     CHECK(a.add(json::parse(R"({"index":"0"})")) == ToolCallAssembler::kBadIndex);
     CHECK(a.add(json::parse(R"({"index":5000})")) == ToolCallAssembler::kBadIndex);
     CHECK(a.add(json::parse(R"({"index":1,"function":{"arguments":7}})")) == ToolCallAssembler::kArgumentsBadType);
-    CHECK(a.add(json::parse(R"({"index":1,"function":{"arguments":{"b":2}}})")) == ToolCallAssembler::kArgumentsNotString);
+    CHECK(a.add(json::parse(R"({"index":1,"function":{"arguments":{"b":2}}})")) ==
+          ToolCallAssembler::kArgumentsNotString);
     CHECK(a.calls()[1]["function"]["arguments"] == "{}{\"b\":2}");
     CHECK(a.calls().size() == 2);
   }
@@ -606,9 +640,11 @@ TEST_CASE("ToolCallAssembler joins fragments by index") {
   }
   SUBCASE("without index, an id starts a call and the rest continue the last one") {
     ToolCallAssembler b;
-    CHECK(b.add(json::parse(R"({"id":"c1","function":{"name":"f","arguments":"{"}})")) == ToolCallAssembler::kMissingIndex);
+    CHECK(b.add(json::parse(R"({"id":"c1","function":{"name":"f","arguments":"{"}})")) ==
+          ToolCallAssembler::kMissingIndex);
     CHECK(b.add(json::parse(R"({"function":{"arguments":"}"}})")) == ToolCallAssembler::kMissingIndex);
-    CHECK(b.add(json::parse(R"({"id":"c2","function":{"name":"g","arguments":"[]"}})")) == ToolCallAssembler::kMissingIndex);
+    CHECK(b.add(json::parse(R"({"id":"c2","function":{"name":"g","arguments":"[]"}})")) ==
+          ToolCallAssembler::kMissingIndex);
     CHECK(b.calls() == json::parse(R"([{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}},
                                        {"id":"c2","type":"function","function":{"name":"g","arguments":"[]"}}])"));
   }
@@ -633,8 +669,11 @@ TEST_CASE("ChatStream: an OpenAI stream, pushed whole, merges its deltas") {
   CHECK(r.content == "Paris é🙂 ok.");
   CHECK(r.finish_reason == std::optional<std::string>("stop"));
   CHECK(r.model == std::optional<std::string>("gpt-4o-mini-2024-07-18"));
-  const json usage = {{"prompt_tokens", 14}, {"completion_tokens", 5}, {"total_tokens", 19},
-                      {"reasoning_tokens", 0}, {"cached_tokens", 0}};
+  const json usage = {{"prompt_tokens", 14},
+                      {"completion_tokens", 5},
+                      {"total_tokens", 19},
+                      {"reasoning_tokens", 0},
+                      {"cached_tokens", 0}};
   CHECK(r.usage == std::optional<json>(usage));
   CHECK(run.deltas == json::array({{{"content", "Paris é🙂 ok."}}, {{"finishReason", "stop"}}, {{"usage", usage}}}));
 }
@@ -709,15 +748,19 @@ TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
     CHECK_FINDING(r, Severity::Error, "", "without data: [DONE]");
     CHECK(count(r, Severity::Error) == 2);  // no second error for finish_reason "error"
     const json error_delta = {{"error", {{"code", "502"}, {"message", "Upstream provider disconnected"}}}};
-    CHECK(run.deltas == json::array({{{"reasoning", "Checking units..."}}, {{"content", "The answer"}}, error_delta,
+    CHECK(run.deltas == json::array({{{"reasoning", "Checking units..."}},
+                                     {{"content", "The answer"}},
+                                     error_delta,
                                      {{"finishReason", "error"}}}));
   }
   SUBCASE("vLLM: a flat object:error chunk") {
     StreamRun run = run_every_way("vllm_midstream_error.sse");
     CHECK(run.result.done);
     CHECK_FINDING(run.result, Severity::Error, "chunks[2]", "CUDA out of memory. (type InternalServerError, code 500)");
-    CHECK(run.deltas.back() ==
-          json{{"error", {{"type", "InternalServerError"}, {"code", "500"}, {"message", "The engine loop has stopped: CUDA out of memory."}}}});
+    CHECK(run.deltas.back() == json{{"error",
+                                     {{"type", "InternalServerError"},
+                                      {"code", "500"},
+                                      {"message", "The engine loop has stopped: CUDA out of memory."}}}});
     CHECK(find(run.result, Severity::Warning, "choices[0].finish_reason", "no chunk") == nullptr);
   }
   SUBCASE("an SSE event named error with plain text") {
@@ -769,7 +812,8 @@ TEST_CASE("ChatStream: chunk shape rules") {
     json c = chunk({{"content", "x"}});
     c["object"] = "text_completion";
     Result r = run_whole(data(c) + data(c) + data(c) + kUsageChunk + kDone).result;
-    CHECK_FINDING(r, Severity::Error, "chunks[0].object", "\"text_completion\", expected \"chat.completion.chunk\" (in 3 chunks)");
+    CHECK_FINDING(r, Severity::Error, "chunks[0].object",
+                  "\"text_completion\", expected \"chat.completion.chunk\" (in 3 chunks)");
     CHECK(count(r, Severity::Error) == 1);
     CHECK(r.content == "xxx");
   }
@@ -778,7 +822,8 @@ TEST_CASE("ChatStream: chunk shape rules") {
     c["object"] = "chat.completion";
     Result r = run_whole(data(c) + data(c) + data(c) + kUsageChunk + kDone).result;
     CHECK(r.ok());
-    CHECK_FINDING(r, Severity::Warning, "chunks[0].object", "(Perplexity names its stream chunks so): the deltas were read as usual (in 3 chunks)");
+    CHECK_FINDING(r, Severity::Warning, "chunks[0].object",
+                  "(Perplexity names its stream chunks so): the deltas were read as usual (in 3 chunks)");
     CHECK(r.content == "xxx");
   }
   SUBCASE("missing choices is an error, empty choices is fine") {
@@ -790,7 +835,9 @@ TEST_CASE("ChatStream: chunk shape rules") {
     CHECK(count(r, Severity::Error) == 1);
   }
   SUBCASE("data after [DONE] is a warning and is not added") {
-    Result r = run_whole(data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone + data(chunk({{"content", "late"}}))).result;
+    Result r =
+        run_whole(data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone + data(chunk({{"content", "late"}})))
+            .result;
     CHECK(r.ok());
     CHECK(r.content == "x");
     CHECK_FINDING(r, Severity::Warning, "chunks[2]", "after data: [DONE]");
@@ -806,7 +853,9 @@ TEST_CASE("ChatStream: chunk shape rules") {
   SUBCASE("content that is not a string, a delta that is not an object") {
     json bad_content = chunk({{"content", 5}});
     json bad_delta = chunk("text");
-    Result r = run_whole(data(bad_content) + data(bad_delta) + data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone).result;
+    Result r =
+        run_whole(data(bad_content) + data(bad_delta) + data(chunk({{"content", "x"}}, "stop")) + kUsageChunk + kDone)
+            .result;
     CHECK_FINDING(r, Severity::Error, "chunks[0].choices[0].delta.content", "not a string");
     CHECK_FINDING(r, Severity::Error, "chunks[1].choices[0].delta", "not an object");
   }
@@ -817,13 +866,17 @@ TEST_CASE("ChatStream: chunk shape rules") {
     CHECK_FINDING(r, Severity::Warning, "chunks[1].id", "changed mid-stream");
   }
   SUBCASE("Anthropic's native stream events") {
-    std::string bytes = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\"}}\n\n"
-                        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n";
+    std::string bytes =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\"}}\n\n"
+        "event: content_block_delta\ndata: "
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n";
     Result r = run_whole(bytes).result;
     CHECK_FINDING(r, Severity::Error, "chunks[0].type", "native Anthropic API");
   }
   SUBCASE("an unknown finish_reason, a refusal") {
-    Result r = run_whole(data(chunk({{"refusal", "I can't"}})) + data(chunk({{"refusal", " do that."}}, "eos")) + kUsageChunk + kDone).result;
+    Result r = run_whole(data(chunk({{"refusal", "I can't"}})) + data(chunk({{"refusal", " do that."}}, "eos")) +
+                         kUsageChunk + kDone)
+                   .result;
     CHECK(r.ok());
     CHECK_FINDING(r, Severity::Warning, "choices[0].finish_reason", "\"eos\" is not one of OpenAI's");
     CHECK_FINDING(r, Severity::Warning, "choices[0].delta.refusal", "the model refused: I can't do that.");
@@ -844,9 +897,11 @@ TEST_CASE("ChatStream: an empty answer") {
 
 TEST_CASE("ChatStream: tool-call fragment problems become findings") {
   json bad = chunk({{"tool_calls", json::array({{{"index", "zero"}}})}});
-  json no_name = chunk({{"tool_calls", json::array({{{"index", 0}, {"id", "c"}, {"function", {{"arguments", "{}"}}}}})}}, "tool_calls");
+  json no_name = chunk(
+      {{"tool_calls", json::array({{{"index", 0}, {"id", "c"}, {"function", {{"arguments", "{}"}}}}})}}, "tool_calls");
   Result r = run_whole(data(bad) + data(no_name) + kUsageChunk + kDone).result;
-  CHECK_FINDING(r, Severity::Error, "chunks[0].choices[0].delta.tool_calls[0]", "index is not a small non-negative integer");
+  CHECK_FINDING(r, Severity::Error, "chunks[0].choices[0].delta.tool_calls[0]",
+                "index is not a small non-negative integer");
   CHECK_FINDING(r, Severity::Error, "tool_calls[0].function.name", "no function name");
   json not_array = chunk({{"tool_calls", "x"}});
   Result r2 = run_whole(data(not_array) + kDone).result;
@@ -956,9 +1011,9 @@ bool scan_agrees_with_dom(ChunkScanner& scanner, const std::string& text) {
 // Every `data:` payload of every stream fixture.
 std::vector<std::string> fixture_chunks() {
   std::vector<std::string> out;
-  for (const char* name : {"openai_content.sse", "openai_tool_calls.sse", "anthropic_compat.sse", "deepseek_reasoner.sse",
-                           "azure.sse", "ollama_style.sse", "openrouter_reasoning.sse", "openrouter_midstream_error.sse",
-                           "vllm_midstream_error.sse", "missing_done.sse"}) {
+  for (const char* name : {"openai_content.sse", "openai_tool_calls.sse", "anthropic_compat.sse",
+                           "deepseek_reasoner.sse", "azure.sse", "ollama_style.sse", "openrouter_reasoning.sse",
+                           "openrouter_midstream_error.sse", "vllm_midstream_error.sse", "missing_done.sse"}) {
     const std::string text = fixture(name);
     std::size_t at = 0;
     while ((at = text.find("data: ", at)) != std::string::npos) {
@@ -990,19 +1045,23 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
   const std::string head = R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[)";
   auto with_choice = [&](const std::string& choice) { return head + choice + "]}"; };
 
-  REQUIRE(scan_agrees_with_dom(scanner, with_choice(R"({"index":0,"delta":{"content":"a\"b\\c\/\n\u00e9\ud83d\ude42\u0000"}})")));
+  REQUIRE(scan_agrees_with_dom(
+      scanner, with_choice(R"({"index":0,"delta":{"content":"a\"b\\c\/\n\u00e9\ud83d\ude42\u0000"}})")));
   CHECK(scanner.scan(with_choice(R"({"index":0,"delta":{"content":"x\u00e9"}})"), f));
   CHECK(f.content == "x\xC3\xA9");
-  CHECK(scan_agrees_with_dom(scanner, with_choice(R"({"index":0,"delta":{"role":"assistant","content":null,"reasoning_content":"r"},"finish_reason":"stop","logprobs":{"content":[{"token":"a","logprob":-0.25,"bytes":[97],"top":[true,false,null]}]}})")));
+  CHECK(scan_agrees_with_dom(
+      scanner,
+      with_choice(
+          R"({"index":0,"delta":{"role":"assistant","content":null,"reasoning_content":"r"},"finish_reason":"stop","logprobs":{"content":[{"token":"a","logprob":-0.25,"bytes":[97],"top":[true,false,null]}]}})")));
   CHECK(scan_agrees_with_dom(scanner, head + "]}"));
   CHECK(scan_agrees_with_dom(scanner, " \n" + with_choice(R"({"index":0,"delta":null})") + " \r\n"));
 
   const std::vector<std::string> declined = {
-      with_choice(R"({"index":0,"delta":{"content":"\ud83d"}})"),               // lone surrogate
-      with_choice(R"({"index":0,"delta":{"content":"\udc00x"}})"),              // lone low surrogate
-      with_choice("{\"index\":0,\"delta\":{\"content\":\"\xC0\xAF\"}}"),        // overlong UTF-8
-      with_choice("{\"index\":0,\"delta\":{\"content\":\"\xED\xA0\x80\"}}"),    // UTF-8 surrogate
-      with_choice("{\"index\":0,\"delta\":{\"content\":\"a\tb\"}}"),            // raw control character
+      with_choice(R"({"index":0,"delta":{"content":"\ud83d"}})"),                     // lone surrogate
+      with_choice(R"({"index":0,"delta":{"content":"\udc00x"}})"),                    // lone low surrogate
+      with_choice("{\"index\":0,\"delta\":{\"content\":\"\xC0\xAF\"}}"),              // overlong UTF-8
+      with_choice("{\"index\":0,\"delta\":{\"content\":\"\xED\xA0\x80\"}}"),          // UTF-8 surrogate
+      with_choice("{\"index\":0,\"delta\":{\"content\":\"a\tb\"}}"),                  // raw control character
       with_choice(R"({"index":0,"delta":{"content":"a"},"delta":{"content":"b"}})"),  // duplicate key
       with_choice(R"({"index":1,"delta":{"content":"a"}})"),
       with_choice(R"({"index":-0,"delta":{"content":"a"}})"),
@@ -1012,13 +1071,13 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
       with_choice(R"({"index":0,"delta":{"role":"user","content":"a"}})"),
       with_choice(R"({"index":0,"delta":{"refusal":"no"}})"),
       with_choice(R"({"index":0,"delta":{"tool_calls":[]}})"),
-      with_choice(R"({"index":0,"delta":{"function_call":{"name":"f"}}})"),  // legacy function call
+      with_choice(R"({"index":0,"delta":{"function_call":{"name":"f"}}})"),            // legacy function call
       with_choice(R"({"index":0,"delta":{"content":[{"type":"text","text":"a"}]}})"),  // content parts
-      head + R"(],"x_groq":{"usage":{"total_tokens":1}}})",                   // Groq's usage
-      with_choice(R"({"index":0,"delta":{"content":"a"},"x":1e400})"),          // out of a double's range
+      head + R"(],"x_groq":{"usage":{"total_tokens":1}}})",                            // Groq's usage
+      with_choice(R"({"index":0,"delta":{"content":"a"},"x":1e400})"),                 // out of a double's range
       with_choice(R"({"index":0,"delta":{"content":"a"},"x":01})"),
       with_choice(R"({"index":0,"delta":{"content":"a"},"x":[1,]})"),
-      with_choice(R"({"index":0,"delta":{"con\u0074ent":"a"}})"),               // escaped key
+      with_choice(R"({"index":0,"delta":{"con\u0074ent":"a"}})"),  // escaped key
       R"({"id":"c","object":"chat.completion","choices":[]})",
       R"({"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"total_tokens":1}})",
       R"({"id":"c","object":"chat.completion.chunk","choices":[],"error":{"message":"x"}})",
@@ -1033,7 +1092,8 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
   // Nesting: as deep as parse_json allows is fine, one level more is the full path's to refuse.
   auto nested = [&](std::size_t depth) {  // total depth of the document
     const std::size_t extra = depth - 1;
-    return R"({"object":"chat.completion.chunk","choices":[],"x":)" + std::string(extra, '[') + std::string(extra, ']') + "}";
+    return R"({"object":"chat.completion.chunk","choices":[],"x":)" + std::string(extra, '[') +
+           std::string(extra, ']') + "}";
   };
   CHECK(scan_agrees_with_dom(scanner, nested(kMaxJsonDepth)));
   CHECK_FALSE(scanner.scan(nested(kMaxJsonDepth + 1), f));
@@ -1041,10 +1101,13 @@ TEST_CASE("ChunkScanner: what it takes and what it leaves to the full path") {
 
 TEST_CASE("ChunkScanner never accepts what the full parser reads differently (mutation fuzz)") {
   std::vector<std::string> seeds = fixture_chunks();
-  seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"a\"\u00e9\ud83d\ude42","reasoning":null},"finish_reason":null,"x":[{"y":[true,false,null,-1.5,0]}]}]})");
+  seeds.push_back(
+      R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"a\"\u00e9\ud83d\ude42","reasoning":null},"finish_reason":null,"x":[{"y":[true,false,null,-1.5,0]}]}]})");
   // The quirks' chunks: x_groq, a legacy function_call, content as parts.
-  seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"a","function_call":null},"finish_reason":"stop"}],"x_groq":null})");
-  seeds.push_back(R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":[{"type":"text","text":"a"}]}}],"x_groq":{"usage":{"total_tokens":1}}})");
+  seeds.push_back(
+      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"a","function_call":null},"finish_reason":"stop"}],"x_groq":null})");
+  seeds.push_back(
+      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":[{"type":"text","text":"a"}]}}],"x_groq":{"usage":{"total_tokens":1}}})");
   const std::string alphabet = "{}[]\",:\\0123456789-.eEtrufalsn ux\xC3\xA9\x80\xFF\n";
   std::mt19937 rng(20240611);
   ChunkScanner scanner;
@@ -1072,7 +1135,10 @@ TEST_CASE("ChatStream gives the same result whether chunks take the fast path or
   // extra field (full path).
   std::string fast, full;
   for (const char* piece : {"Hel", "lo \\\"", "w\\u00f6rld\\n"}) {
-    const std::string c = std::string(R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":")") + piece + R"("},"finish_reason":null}]})";
+    const std::string c =
+        std::string(
+            R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":")") +
+        piece + R"("},"finish_reason":null}]})";
     fast += "data: " + c + "\n\n";
     full += "data: " + c.substr(0, c.size() - 1) + R"(,"x":1e0})" + "\n\n";
   }
@@ -1083,8 +1149,10 @@ TEST_CASE("ChatStream gives the same result whether chunks take the fast path or
   CHECK(a.deltas == b.deltas);
 }
 
-TEST_CASE("ChatStream: invalid UTF-8 bytes are shown as U+FFFD and counted in one warning, however the bytes are split") {
-  const std::string base = R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":)";
+TEST_CASE(
+    "ChatStream: invalid UTF-8 bytes are shown as U+FFFD and counted in one warning, however the bytes are split") {
+  const std::string base =
+      R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":)";
   const std::string bytes = "data: " + base + "{\"content\":\"ok \xFF\xC3\"},\"finish_reason\":null}]}\n\n" +
                             "data: " + base + "{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
   for (const auto& run : {run_whole(bytes), run_bytewise(bytes), run_random(bytes, 3)}) {
@@ -1092,18 +1160,25 @@ TEST_CASE("ChatStream: invalid UTF-8 bytes are shown as U+FFFD and counted in on
     CHECK_FINDING(run.result, Severity::Warning, "", "2 invalid UTF-8 sequences");
     CHECK(run.result.ok());
   }
-  CHECK_FALSE(find(run_whole("data: " + base + "{\"content\":\"fine\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").result,
-                   Severity::Warning, "", "UTF-8"));
+  CHECK_FALSE(find(
+      run_whole("data: " + base + "{\"content\":\"fine\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").result,
+      Severity::Warning, "", "UTF-8"));
 }
 
 // --- the relay's own event ---------------------------------------------------------------
 
 namespace {
 
-std::string relay_error_event(const json& error) { return "event: relay_error\ndata: " + dump_json(json{{"error", error}}) + "\n\n"; }
+std::string relay_error_event(const json& error) {
+  return "event: relay_error\ndata: " + dump_json(json{{"error", error}}) + "\n\n";
+}
 
-const json kRelayIdle = {{"source", "relay"}, {"kind", "timeout"}, {"message", "the provider sent nothing for 60 s (idle limit between chunks)"},
-                         {"phase", "idle"}, {"reason", "idle_timeout"}, {"nonce", "Q2hhdFN0cmVhbU5vbmNlMQ"}};
+const json kRelayIdle = {{"source", "relay"},
+                         {"kind", "timeout"},
+                         {"message", "the provider sent nothing for 60 s (idle limit between chunks)"},
+                         {"phase", "idle"},
+                         {"reason", "idle_timeout"},
+                         {"nonce", "Q2hhdFN0cmVhbU5vbmNlMQ"}};
 
 }  // namespace
 
@@ -1124,8 +1199,11 @@ TEST_CASE("ChatStream: the relay's relay_error event is kept as relayEvent, neit
   CHECK(r.content == "Hel");
   CHECK(find(r, Severity::Error, "chunks[1]", "the provider sent an error") == nullptr);
   const json j = to_json(r);
-  CHECK(j["relayEvent"] == json{{"kind", "timeout"}, {"message", "the provider sent nothing for 60 s (idle limit between chunks)"},
-                                {"phase", "idle"}, {"reason", "idle_timeout"}, {"nonce", "Q2hhdFN0cmVhbU5vbmNlMQ"}});
+  CHECK(j["relayEvent"] == json{{"kind", "timeout"},
+                                {"message", "the provider sent nothing for 60 s (idle limit between chunks)"},
+                                {"phase", "idle"},
+                                {"reason", "idle_timeout"},
+                                {"nonce", "Q2hhdFN0cmVhbU5vbmNlMQ"}});
 
   // By itself it does not fail an answer that is otherwise whole.
   const std::string whole = data(chunk({{"content", "Hi"}}, "stop")) + kUsageChunk;
@@ -1138,14 +1216,16 @@ TEST_CASE("ChatStream: the relay's relay_error event is kept as relayEvent, neit
   json bare = {{"source", "relay"}, {"kind", "too_large"}};
   const Result b = run_whole(answer + relay_error_event(bare)).result;
   REQUIRE(b.relay_event);
-  CHECK(to_json(b)["relayEvent"] == json{{"kind", "too_large"}, {"message", ""}, {"phase", ""}, {"reason", ""}, {"nonce", ""}});
+  CHECK(to_json(b)["relayEvent"] ==
+        json{{"kind", "too_large"}, {"message", ""}, {"phase", ""}, {"reason", ""}, {"nonce", ""}});
 }
 
 TEST_CASE("ChatStream: a relay_error event split at every byte gives the identical Result") {
   // A posing event first (its nonce is no nonce), the relay's own, then a malformed one.
-  const std::string bytes = data(chunk({{"content", "Hel"}})) +
-                            relay_error_event({{"source", "relay"}, {"kind", "timeout"}, {"message", "x"}, {"nonce", "bad nonce!"}}) +
-                            relay_error_event(kRelayIdle) + "event: relay_error\ndata: {not json\n\n";
+  const std::string bytes =
+      data(chunk({{"content", "Hel"}})) +
+      relay_error_event({{"source", "relay"}, {"kind", "timeout"}, {"message", "x"}, {"nonce", "bad nonce!"}}) +
+      relay_error_event(kRelayIdle) + "event: relay_error\ndata: {not json\n\n";
   const json expected = to_json(run_whole(bytes).result);
   REQUIRE(expected["relayEvent"]["nonce"] == "Q2hhdFN0cmVhbU5vbmNlMQ");
   REQUIRE(expected["findings"].dump().find("relay_error[2]") != std::string::npos);
@@ -1242,10 +1322,12 @@ TEST_CASE("ChatStream: other events that look like the relay's are the provider'
   const Result plain = run_whole(answer + "data: " + dump_json(json{{"error", kRelayIdle}}) + "\n\n").result;
   CHECK_FALSE(plain.relay_event);
   CHECK_FINDING(plain, Severity::Error, "chunks[1]", "the provider sent an error in the stream");
-  const Result named = run_whole(answer + "event: error\ndata: " + dump_json(json{{"error", kRelayIdle}}) + "\n\n").result;
+  const Result named =
+      run_whole(answer + "event: error\ndata: " + dump_json(json{{"error", kRelayIdle}}) + "\n\n").result;
   CHECK_FALSE(named.relay_event);
   CHECK_FINDING(named, Severity::Error, "chunks[1]", "the provider sent an error in the stream");
   // Only the exact event name counts.
-  const Result other = run_whole(answer + "event: Relay_Error\ndata: " + dump_json(json{{"error", kRelayIdle}}) + "\n\n").result;
+  const Result other =
+      run_whole(answer + "event: Relay_Error\ndata: " + dump_json(json{{"error", kRelayIdle}}) + "\n\n").result;
   CHECK_FALSE(other.relay_event);
 }

@@ -55,14 +55,18 @@ Outcome decode(const std::string& stream, SseLimits limits = {}) { return decode
 std::string quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '"' || c == '\\') out += std::string("\\") + static_cast<char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '"' || c == '\\')
+      out += std::string("\\") + static_cast<char>(c);
     else if (c < 0x20 || c >= 0x7F) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "\\x%02X", c);
       out += hex;
-    } else out += static_cast<char>(c);
+    } else
+      out += static_cast<char>(c);
   }
   return out + "\"";
 }
@@ -70,8 +74,7 @@ std::string quote(const std::string& s) {
 std::string show(const std::vector<SseEvent>& events) {
   std::string out;
   for (const auto& e : events) {
-    out += "{event=" + quote(e.event) + " data=" + quote(e.data) +
-           " id=" + (e.id ? quote(*e.id) : "null") +
+    out += "{event=" + quote(e.event) + " data=" + quote(e.data) + " id=" + (e.id ? quote(*e.id) : "null") +
            " retry=" + (e.retry ? std::to_string(*e.retry) : "null") + "}\n";
   }
   return out;
@@ -165,8 +168,7 @@ TEST_CASE("data lines join with LF; the trailing LF is removed") {
   CHECK(show(decode("data: a\ndata: b\ndata: c\n\n").events) == show({ev("a\nb\nc")}));
   CHECK(show(decode("data:\ndata:\n\n").events) == show({ev("\n")}));
   CHECK(show(decode("data: a\ndata\n\n").events) == show({ev("a\n")}));
-  CHECK(show(decode("data: {\"x\":1}\n\ndata: {\"x\":2}\n\n").events) ==
-        show({ev("{\"x\":1}"), ev("{\"x\":2}")}));
+  CHECK(show(decode("data: {\"x\":1}\n\ndata: {\"x\":2}\n\n").events) == show({ev("{\"x\":1}"), ev("{\"x\":2}")}));
 }
 
 TEST_CASE("a blank line with an empty data buffer dispatches nothing and resets the type") {
@@ -201,9 +203,8 @@ TEST_CASE("retry: only ASCII digits count, reported on the next dispatched event
   CHECK(show(decode("retry: 1500\ndata: a\n\ndata: b\n\n").events) ==
         show({ev("a", "message", std::nullopt, 1500), ev("b")}));
   CHECK(show(decode("retry: 007\ndata: a\n\n").events) == show({ev("a", "message", std::nullopt, 7)}));
-  for (const char* bad : {"retry: 12a\n", "retry:  12\n", "retry: -1\n", "retry: 1.5\n", "retry:\n",
-                          "retry\n", "retry: +3\n", "retry: 1 \n", "retry: \xD9\xA1\n",
-                          "retry: 99999999999999999999\n"}) {
+  for (const char* bad : {"retry: 12a\n", "retry:  12\n", "retry: -1\n", "retry: 1.5\n", "retry:\n", "retry\n",
+                          "retry: +3\n", "retry: 1 \n", "retry: \xD9\xA1\n", "retry: 99999999999999999999\n"}) {
     CAPTURE(quote(bad));
     CHECK(show(decode(std::string(bad) + "data: a\n\n").events) == show({ev("a")}));
   }
@@ -273,29 +274,31 @@ TEST_CASE("invalid UTF-8 becomes U+FFFD per maximal subpart, as TextDecoder does
   const std::string R = "\xEF\xBF\xBD";
   // {input, what the WHATWG UTF-8 decoder (TextDecoder) yields for it}
   const std::vector<std::pair<std::string, std::string>> vectors = {
-      {"\xF0\x9F\x98", R},                      // truncated 4-byte sequence
-      {"\xE0\x80", R + R},                      // overlong lead: E0 needs A0..BF next
-      {"\xED\xA0\x80", R + R + R},              // a surrogate (U+D800)
-      {"\xED\xBF\xBF", R + R + R},              // U+DFFF
-      {"\xC0\xAF", R + R},                      // overlong '/'
+      {"\xF0\x9F\x98", R},          // truncated 4-byte sequence
+      {"\xE0\x80", R + R},          // overlong lead: E0 needs A0..BF next
+      {"\xED\xA0\x80", R + R + R},  // a surrogate (U+D800)
+      {"\xED\xBF\xBF", R + R + R},  // U+DFFF
+      {"\xC0\xAF", R + R},          // overlong '/'
       {"\xC1\xBF", R + R},
-      {"\xF4\x90\x80\x80", R + R + R + R},      // past U+10FFFF
+      {"\xF4\x90\x80\x80", R + R + R + R},  // past U+10FFFF
       {"\xF5\x80\x80\x80", R + R + R + R},
       {"\xF8\x88\x80\x80\x80", R + R + R + R + R},
       {"\xFF\xFE", R + R},
-      {"\x80\xBF", R + R},                      // lone continuations
-      {"\xE2\x82" "A", R + "A"},                // truncated, then ASCII
+      {"\x80\xBF", R + R},  // lone continuations
+      {"\xE2\x82"
+       "A",
+       R + "A"},  // truncated, then ASCII
       {"\xF0\x90\x80\xF0\x90\x80\x80", R + "\xF0\x90\x80\x80"},
       {"\xC2\xC2\xA9", R + "\xC2\xA9"},
-      {"\xF0\x80\x80\x80", R + R + R + R},      // overlong 4-byte
+      {"\xF0\x80\x80\x80", R + R + R + R},  // overlong 4-byte
       {"\xE0\x9F\xBF", R + R + R},
       // Valid edge cases stay as they are.
-      {"\xE0\xA0\x80", "\xE0\xA0\x80"},         // U+0800
-      {"\xED\x9F\xBF", "\xED\x9F\xBF"},         // U+D7FF
-      {"\xEE\x80\x80", "\xEE\x80\x80"},         // U+E000
-      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},         // U+FFFF
-      {"\xF0\x90\x80\x80", "\xF0\x90\x80\x80"}, // U+10000
-      {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"}, // U+10FFFF
+      {"\xE0\xA0\x80", "\xE0\xA0\x80"},          // U+0800
+      {"\xED\x9F\xBF", "\xED\x9F\xBF"},          // U+D7FF
+      {"\xEE\x80\x80", "\xEE\x80\x80"},          // U+E000
+      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},          // U+FFFF
+      {"\xF0\x90\x80\x80", "\xF0\x90\x80\x80"},  // U+10000
+      {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},  // U+10FFFF
       {"\x7F", "\x7F"},
   };
   for (const auto& [input, expected] : vectors) {
@@ -383,7 +386,10 @@ TEST_CASE("invalid UTF-8 after a decoding failure is not counted, however the in
   CHECK(split.invalid_utf8() == whole.invalid_utf8());
   // Before the failure they are counted, in both.
   SseDecoder early(limits);
-  early.push("\xFF\xFE" "data: 0123456789\n\n", out);
+  early.push(
+      "\xFF\xFE"
+      "data: 0123456789\n\n",
+      out);
   CHECK(early.invalid_utf8() == 2);
 }
 

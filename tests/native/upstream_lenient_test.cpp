@@ -34,8 +34,9 @@ TEST_CASE("upstream_url lenient: bases parse_base accepts read the same parts") 
 }
 
 TEST_CASE("upstream_url lenient: bases parse_base refuses still give their parts") {
-  for (const char* refused : {"api.example.com/v1", "https://user:pw@api.example.com/v1?key=1#x", "ftp://files.example.com/",
-                              "https://exa mple.com/v1", "https://[::1/v1", "https://host:port/v1"}) {
+  for (const char* refused :
+       {"api.example.com/v1", "https://user:pw@api.example.com/v1?key=1#x", "ftp://files.example.com/",
+        "https://exa mple.com/v1", "https://[::1/v1", "https://host:port/v1"}) {
     CAPTURE(refused);
     CHECK_FALSE(parse_base(refused, false, Context::Generic).ok);
     CHECK(parse_base_lenient(refused).present);

@@ -19,14 +19,14 @@ bool any_note_contains(const std::vector<std::string>& notes, const std::string&
 
 struct UrlCase {
   const char* base;
-  const char* url;       // expected URL for path "/chat/completions"
-  const char* note;      // a note that must be present (nullptr: no notes at all)
+  const char* url;   // expected URL for path "/chat/completions"
+  const char* note;  // a note that must be present (nullptr: no notes at all)
 };
 
 struct Refusal {
   const char* base;
-  const char* says;      // the error must contain this
-  const char* secret;    // and must not contain this (nullptr: nothing to hide)
+  const char* says;    // the error must contain this
+  const char* secret;  // and must not contain this (nullptr: nothing to hide)
 };
 
 }  // namespace
@@ -50,20 +50,27 @@ TEST_CASE("upstream_url: real provider bases join with /chat/completions") {
     REQUIRE(r.ok);
     CHECK(r.url == c.url);
     CHECK(r.error.empty());
-    if (c.note) CHECK(any_note_contains(r.notes, c.note));
-    else CHECK(r.notes.empty());
+    if (c.note)
+      CHECK(any_note_contains(r.notes, c.note));
+    else
+      CHECK(r.notes.empty());
   }
 }
 
 TEST_CASE("upstream_url: normalisations, each with its note") {
   const UrlCase cases[] = {
-      {"https://api.openai.com/v1/chat/completions", "https://api.openai.com/v1/chat/completions", "removed /chat/completions"},
-      {"https://api.openai.com/v1/chat/completions/", "https://api.openai.com/v1/chat/completions", "removed /chat/completions"},
+      {"https://api.openai.com/v1/chat/completions", "https://api.openai.com/v1/chat/completions",
+       "removed /chat/completions"},
+      {"https://api.openai.com/v1/chat/completions/", "https://api.openai.com/v1/chat/completions",
+       "removed /chat/completions"},
       {"https://api.openai.com/v1/completions", "https://api.openai.com/v1/chat/completions", "removed /completions"},
       {"https://api.openai.com/v1/embeddings", "https://api.openai.com/v1/chat/completions", "removed /embeddings"},
-      {"https://h.example/v1/images/generations", "https://h.example/v1/chat/completions", "removed /images/generations"},
-      {"https://h.example/v1/audio/transcriptions", "https://h.example/v1/chat/completions", "removed /audio/transcriptions"},
-      {"https://h.example/v1/audio/translations", "https://h.example/v1/chat/completions", "removed /audio/translations"},
+      {"https://h.example/v1/images/generations", "https://h.example/v1/chat/completions",
+       "removed /images/generations"},
+      {"https://h.example/v1/audio/transcriptions", "https://h.example/v1/chat/completions",
+       "removed /audio/transcriptions"},
+      {"https://h.example/v1/audio/translations", "https://h.example/v1/chat/completions",
+       "removed /audio/translations"},
       {"https://h.example/v1/audio/speech", "https://h.example/v1/chat/completions", "removed /audio/speech"},
       {"https://h.example/chat/completions", "https://h.example/chat/completions", "removed /chat/completions"},
       // Only one pasted endpoint is removed, and only the OpenAI family's.
@@ -85,8 +92,10 @@ TEST_CASE("upstream_url: normalisations, each with its note") {
     UrlResult r = upstream_url(c.base, "/chat/completions");
     REQUIRE(r.ok);
     CHECK(r.url == c.url);
-    if (c.note) CHECK(any_note_contains(r.notes, c.note));
-    else CHECK(r.notes.empty());
+    if (c.note)
+      CHECK(any_note_contains(r.notes, c.note));
+    else
+      CHECK(r.notes.empty());
   }
 }
 
@@ -125,7 +134,8 @@ TEST_CASE("upstream_url: silent canonical forms (case, slashes, default ports, I
       {"https://h.example/a%20b/v1", "https://h.example/a%20b/v1/chat/completions", nullptr},  // %-encoding kept
       {"https://h.example/v1/messages", "https://h.example/v1/messages/chat/completions", nullptr},
       {"https://h.example/v1/...", "https://h.example/v1/.../chat/completions", nullptr},
-      {"https://h.example/v1/@x", "https://h.example/v1/@x/chat/completions", nullptr},  // '@' in the path is not user info
+      {"https://h.example/v1/@x", "https://h.example/v1/@x/chat/completions",
+       nullptr},  // '@' in the path is not user info
   };
   for (const auto& c : cases) {
     CAPTURE(c.base);
@@ -198,7 +208,9 @@ TEST_CASE("upstream_url: refusals name the problem and never repeat secrets") {
       {"https://api.x.ai/v\t1", "control character", nullptr},
       {"https://api.x.ai\\v1", "backslash", nullptr},
       {"https://api.x.ai/v1/<x>", "'<'", nullptr},
-      {"https://b\xC3\xBC" "cher.example/v1", "non-ASCII", nullptr},
+      {"https://b\xC3\xBC"
+       "cher.example/v1",
+       "non-ASCII", nullptr},
   };
   for (const auto& c : cases) {
     CAPTURE(c.base);
@@ -284,8 +296,10 @@ void check_plans(const std::vector<PlanCase>& cases, const char* header, const c
     CHECK(p.url == c.url);
     CHECK(p.auth_header == header);
     CHECK(p.auth_scheme == scheme);
-    if (c.note) CHECK(any_note_contains(p.notes, c.note));
-    else CHECK(p.notes.empty());
+    if (c.note)
+      CHECK(any_note_contains(p.notes, c.note));
+    else
+      CHECK(p.notes.empty());
   }
 }
 
@@ -301,17 +315,18 @@ TEST_CASE("plan_chat_call: OpenAI family") {
           {" openai ", "openai", "", "gpt-4o", "https://api.openai.com/v1/chat/completions", "no api_base"},
           {"openai", "", "https://api.openai.com/v1", "gpt-4o", "https://api.openai.com/v1/chat/completions", nullptr},
           {"openai", "", "https://api.openai.com", "gpt-4o", "https://api.openai.com/v1/chat/completions", "added /v1"},
-          {"openai", "", "https://api.openai.com/", "gpt-4o", "https://api.openai.com/v1/chat/completions", "added /v1"},
+          {"openai", "", "https://api.openai.com/", "gpt-4o", "https://api.openai.com/v1/chat/completions",
+           "added /v1"},
           {"openai", "", "http://api.openai.com", "gpt-4o", "http://api.openai.com/v1/chat/completions", "added /v1"},
           // /v1 only for exactly those strings: not another case, not an explicit port.
           {"openai", "", "https://api.openai.com:443", "m", "https://api.openai.com/chat/completions", nullptr},
           {"openai", "", "HTTPS://API.OPENAI.COM", "m", "https://api.openai.com/chat/completions", nullptr},
           {"openai", "", "https://api.openai.com/v1/chat/completions", "gpt-4o",
            "https://api.openai.com/v1/chat/completions", "removed /chat/completions"},
-          {"openai", "", "https://api.openai.com/v1/audio/speech", "gpt-4o", "https://api.openai.com/v1/chat/completions",
-           "removed /audio/speech"},
-          {"openai", "", "https://api.openai.com/chat/completions", "gpt-4o", "https://api.openai.com/v1/chat/completions",
-           "added /v1"},
+          {"openai", "", "https://api.openai.com/v1/audio/speech", "gpt-4o",
+           "https://api.openai.com/v1/chat/completions", "removed /audio/speech"},
+          {"openai", "", "https://api.openai.com/chat/completions", "gpt-4o",
+           "https://api.openai.com/v1/chat/completions", "added /v1"},
           // Only the exact OpenAI host gets /v1; other bare hosts are used as given, as the
           // gateway's chat bridge does.
           {"deepseek", "openai", "https://api.deepseek.com", "deepseek-chat",
@@ -323,8 +338,8 @@ TEST_CASE("plan_chat_call: OpenAI family") {
           {"ollama", "openai", "http://localhost:11434/v1", "llama3", "http://localhost:11434/v1/chat/completions",
            nullptr},
           // Cohere's OpenAI-compatible surface lives under the host root's /compatibility/v1.
-          {"cohere", "openai", "https://api.cohere.com", "command-r", "https://api.cohere.com/compatibility/v1/chat/completions",
-           "compatibility"},
+          {"cohere", "openai", "https://api.cohere.com", "command-r",
+           "https://api.cohere.com/compatibility/v1/chat/completions", "compatibility"},
           {"Cohere", "openai", "https://api.cohere.com/v2/", "command-r",
            "https://api.cohere.com/compatibility/v1/chat/completions", "compatibility"},
           {"cohere", "openai", "https://api.cohere.com/compatibility/v1", "command-r",
@@ -388,7 +403,7 @@ TEST_CASE("plan_chat_call: the gateway's refusals and wrong calls are predicted"
   CHECK(plan_chat_call("openai", "", "https://API.example.com:443/v1", "m").gateway_url ==
         "https://api.example.com/v1/chat/completions");
   UpstreamPlan spaced = plan_chat_call("openai", "", "https://h.example/a b", "m");
-  CHECK_FALSE(spaced.ok);  // the playground does not call it…
+  CHECK_FALSE(spaced.ok);                                     // the playground does not call it…
   CHECK(spaced.gateway_outcome == GatewayOutcome::Dispatch);  // …but the gateway does
   CHECK(spaced.gateway_url == "https://h.example/a%20b/chat/completions");
   CHECK(plan_chat_call("openai", "", "https://h.example/v1/../v2", "m").gateway_url ==
@@ -435,8 +450,8 @@ TEST_CASE("plan_chat_call: Azure OpenAI deployment URLs") {
           {"azure", "azure-openai", " MyRes ", "gpt-4o-prod", gpt.c_str(), "resource name"},
           {"", "azure-openai", "https://MYRES.openai.azure.com", "gpt-4o-prod", gpt.c_str(), nullptr},
           // A pasted /openai… path on the canonical host is dropped, as the gateway does.
-          {"azure", "azure-openai", "https://myres.openai.azure.com/openai/deployments/x/chat/completions", "gpt-4o-prod",
-           gpt.c_str(), "keeps only the resource"},
+          {"azure", "azure-openai", "https://myres.openai.azure.com/openai/deployments/x/chat/completions",
+           "gpt-4o-prod", gpt.c_str(), "keeps only the resource"},
           {"azure", "azure-openai", "https://myres.openai.azure.com/openai", "gpt-4o-prod", gpt.c_str(),
            "keeps only the resource"},
           {"azure", "azure-openai", "http://myres.openai.azure.com", "gpt-4o-prod", gpt.c_str(), "https"},

@@ -102,7 +102,8 @@ void ChatStream::push_to_builder(std::string_view bytes) {
 void ChatStream::report_decoder_failure() {
   if (decoder_failure_reported_) return;
   decoder_failure_reported_ = true;
-  result_.findings.push_back(err(FindingCode::StreamUndecodable, "", "the event stream could not be decoded: " + decoder_.error()));
+  result_.findings.push_back(
+      err(FindingCode::StreamUndecodable, "", "the event stream could not be decoded: " + decoder_.error()));
   deltas_.error(json{{"type", "stream_error"}, {"code", "sse_limit"}, {"message", decoder_.error()}});
 }
 
@@ -117,7 +118,8 @@ void ChatStream::on_event(SseEvent& event) {
       // the relay's idle limit): like any data there, it is not part of the answer.
       if (!data.empty())
         issues_.note(result_.findings, "data after [DONE]", 1, [&] {
-          return warn(FindingCode::DataAfterDone, chunk_path(chunk_count_), "data arrived after data: [DONE] and was ignored");
+          return warn(FindingCode::DataAfterDone, chunk_path(chunk_count_),
+                      "data arrived after data: [DONE] and was ignored");
         });
       return;
     }
@@ -153,7 +155,8 @@ void ChatStream::on_event(SseEvent& event) {
       return;
     }
     issues_.note(result_.findings, "chunks that are not JSON", kKeepEach, [&] {
-      return err(FindingCode::NotJson, chunk_path(number), "chunk " + std::to_string(number + 1) + " is not JSON: " + parsed.error);
+      return err(FindingCode::NotJson, chunk_path(number),
+                 "chunk " + std::to_string(number + 1) + " is not JSON: " + parsed.error);
     });
     return;
   }
@@ -181,8 +184,10 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
     return;
   }
   if (!chunk.is_object()) {
-    issues_.note(result_.findings, "chunks that are not JSON objects", kKeepEach,
-                 [&] { return err(FindingCode::NotObject, chunk_path(number), "chunk " + std::to_string(number + 1) + " is JSON but not an object"); });
+    issues_.note(result_.findings, "chunks that are not JSON objects", kKeepEach, [&] {
+      return err(FindingCode::NotObject, chunk_path(number),
+                 "chunk " + std::to_string(number + 1) + " is JSON but not an object");
+    });
     return;
   }
   if (is_anthropic_stream_event(chunk)) {
@@ -198,19 +203,22 @@ void ChatStream::on_chunk(json& chunk, std::size_t number, bool error_event) {
     const bool azure_filter_chunk = name && name->empty() && !carries_delta(choices);
     if (!object) {
       issues_.note(result_.findings, "chunks without object", 1, [&] {
-        return warn(FindingCode::ObjectMissing, path_to(".object"), "object is missing (expected \"chat.completion.chunk\")");
+        return warn(FindingCode::ObjectMissing, path_to(".object"),
+                    "object is missing (expected \"chat.completion.chunk\")");
       });
     } else if (name && *name == "chat.completion") {
       // Perplexity names every chunk like a whole completion (with the message so far
       // beside the delta); clients read the delta and never look at object.
       issues_.note(result_.findings, "chunks named chat.completion", 1, [&] {
-        return warn(FindingCode::ObjectCompletionInStream, path_to(".object"), "object is \"chat.completion\", expected \"chat.completion.chunk\" (Perplexity "
-                                        "names its stream chunks so): the deltas were read as usual");
+        return warn(FindingCode::ObjectCompletionInStream, path_to(".object"),
+                    "object is \"chat.completion\", expected \"chat.completion.chunk\" (Perplexity "
+                    "names its stream chunks so): the deltas were read as usual");
       });
     } else if (!azure_filter_chunk && (!name || *name != "chat.completion.chunk")) {
       issues_.note(result_.findings, "chunks with the wrong object", 1, [&] {
-        return err(FindingCode::ObjectWrong, path_to(".object"), "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
-                                         ", expected \"chat.completion.chunk\"");
+        return err(FindingCode::ObjectWrong, path_to(".object"),
+                   "object is " + (name ? "\"" + excerpt(*name, 60) + "\"" : dump_json(*object)) +
+                       ", expected \"chat.completion.chunk\"");
       });
     }
   }
@@ -246,8 +254,9 @@ void ChatStream::on_usage(json& chunk, std::size_t number) {
     if (!usage || !usage->is_object()) return;
     from_x_groq = true;
   } else if (!usage->is_object()) {
-    issues_.note(result_.findings, "chunks whose usage is not an object", 1,
-                 [&] { return warn(FindingCode::UsageInvalid, chunk_path(number) + ".usage", "usage is not an object"); });
+    issues_.note(result_.findings, "chunks whose usage is not an object", 1, [&] {
+      return warn(FindingCode::UsageInvalid, chunk_path(number) + ".usage", "usage is not an object");
+    });
     return;
   }
   Findings scratch;  // the final usage is validated once, in end()
@@ -285,8 +294,9 @@ void ChatStream::note_id(std::string_view id, std::size_t number) {
     first_id_ = std::string(id);
   } else if (id != first_id_) {
     issues_.note(result_.findings, "chunks with a different id", 1, [&] {
-      return warn(FindingCode::IdChanged, chunk_path(number) + ".id", "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) +
-                                                  "\" then \"" + excerpt(id, 60) + "\")");
+      return warn(
+          FindingCode::IdChanged, chunk_path(number) + ".id",
+          "the chunk id changed mid-stream (\"" + excerpt(first_id_, 60) + "\" then \"" + excerpt(id, 60) + "\")");
     });
   }
 }
@@ -303,19 +313,22 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
   const bool has_index = index && index->is_number();
   note_choice_end(has_index ? index->get<double>() : 0, reason && reason->is_string());
   if (!has_index) {
-    issues_.note(result_.findings, "choices without index", 1,
-                 [&] { return warn(FindingCode::ChoiceIndexMissing, path_to(".index"), "the choice has no index; taken as choice 0"); });
+    issues_.note(result_.findings, "choices without index", 1, [&] {
+      return warn(FindingCode::ChoiceIndexMissing, path_to(".index"), "the choice has no index; taken as choice 0");
+    });
   } else if (index->get<double>() != 0) {
     issues_.note(result_.findings, "chunks with other choices", 1, [&] {
-      return warn(FindingCode::MultipleChoices, path_to(".index"), "the stream carries more than one choice; the playground asks for one (n=1) "
-                                   "and shows choice 0 only");
+      return warn(FindingCode::MultipleChoices, path_to(".index"),
+                  "the stream carries more than one choice; the playground asks for one (n=1) "
+                  "and shows choice 0 only");
     });
     return;
   }
 
   if (json* delta = mutable_member(choice, "delta"); delta && !delta->is_null()) {
     // Azure sends annotation chunks without a delta; anything else must be an object.
-    if (delta->is_object()) on_delta(*delta, number, i);
+    if (delta->is_object())
+      on_delta(*delta, number, i);
     else
       issues_.note(result_.findings, "deltas that are not objects", 1,
                    [&] { return err(FindingCode::DeltaNotObject, path_to(".delta"), "delta is not an object"); });
@@ -325,8 +338,9 @@ void ChatStream::on_choice(json& choice, std::size_t number, std::size_t i) {
     result_.finish_reason = reason->get<std::string>();
     deltas_.finish_reason(*result_.finish_reason);
   } else if (reason && !reason->is_null()) {
-    issues_.note(result_.findings, "finish_reasons that are not strings", 1,
-                 [&] { return warn(FindingCode::FinishReasonInvalid, path_to(".finish_reason"), "finish_reason is not a string"); });
+    issues_.note(result_.findings, "finish_reasons that are not strings", 1, [&] {
+      return warn(FindingCode::FinishReasonInvalid, path_to(".finish_reason"), "finish_reason is not a string");
+    });
   }
 }
 
@@ -334,7 +348,8 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
   auto path_to = [number, i](const char* rest) { return choice_path(number, i, rest); };
   if (const auto* role = string_member(delta, "role"); role && *role != "assistant")
     issues_.note(result_.findings, "deltas with another role", 1, [&] {
-      return warn(FindingCode::RoleUnexpected, path_to(".delta.role"), "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
+      return warn(FindingCode::RoleUnexpected, path_to(".delta.role"),
+                  "role is \"" + excerpt(*role, 40) + "\", expected \"assistant\"");
     });
 
   // Reasoning first: providers that send both in one delta think before they answer.
@@ -352,18 +367,21 @@ void ChatStream::on_delta(json& delta, std::size_t number, std::size_t i) {
     } else if (content->is_array()) {
       on_content_parts(*content, number, i);
     } else {
-      issues_.note(result_.findings, "deltas whose content is not a string", 1,
-                   [&] { return err(FindingCode::ContentInvalid, path_to(".delta.content"), "content is not a string"); });
+      issues_.note(result_.findings, "deltas whose content is not a string", 1, [&] {
+        return err(FindingCode::ContentInvalid, path_to(".delta.content"), "content is not a string");
+      });
     }
   }
   if (const auto* refusal = string_member(delta, "refusal")) refusal_ += *refusal;
   if (const json* call = member(delta, "function_call"); call && !call->is_null()) on_function_call(*call, number, i);
 
   if (json* fragments = mutable_member(delta, "tool_calls"); fragments && !fragments->is_null()) {
-    if (fragments->is_array()) on_tool_calls(*fragments, number, i);
+    if (fragments->is_array())
+      on_tool_calls(*fragments, number, i);
     else
-      issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1,
-                   [&] { return err(FindingCode::ToolCallsInvalid, path_to(".delta.tool_calls"), "tool_calls is not an array"); });
+      issues_.note(result_.findings, "deltas whose tool_calls is not an array", 1, [&] {
+        return err(FindingCode::ToolCallsInvalid, path_to(".delta.tool_calls"), "tool_calls is not an array");
+      });
   }
 }
 
@@ -412,10 +430,11 @@ void ChatStream::on_tool_calls(json& fragments, std::size_t number, std::size_t 
          "the tool-call fragment has no index; it was placed by its id");
     note(A::kIndexReused, "tool-call fragments reusing an index", Severity::Warning, FindingCode::ToolCallIndexReused,
          "a new tool-call id arrived at an index already used by another call; it was taken as a new call");
-    note(A::kArgumentsNotString, "tool-call arguments that are objects", Severity::Warning, FindingCode::ToolCallArgumentsObject,
+    note(A::kArgumentsNotString, "tool-call arguments that are objects", Severity::Warning,
+         FindingCode::ToolCallArgumentsObject,
          "function.arguments is an object; OpenAI streams a JSON-encoded string in pieces");
-    note(A::kArgumentsBadType, "tool-call arguments of the wrong type", Severity::Error, FindingCode::ToolCallArgumentsInvalid,
-         "function.arguments is neither a string nor an object");
+    note(A::kArgumentsBadType, "tool-call arguments of the wrong type", Severity::Error,
+         FindingCode::ToolCallArgumentsInvalid, "function.arguments is neither a string nor an object");
     note(A::kTooManyCalls, "tool calls beyond the limit", Severity::Error, FindingCode::ToolCallTooMany,
          "more than 128 tool calls; the rest were ignored");
     if (fragment.is_object()) deltas_.tool_call(std::move(fragment));

@@ -64,7 +64,7 @@ class ChatStream final : private SseSink {
  private:
   void push_to_builder(std::string_view bytes);
   void on_event(SseEvent& event) override;
-  void on_fast_chunk(const FastChunk& chunk, std::size_t number);  // the common chunk, scanned
+  void on_fast_chunk(const FastChunk& chunk, std::size_t number);    // the common chunk, scanned
   void on_chunk(json& chunk, std::size_t number, bool error_event);  // any other, parsed
   void note_id(std::string_view id, std::size_t number);
   // number: the chunk's position in the stream, choice: its position in `choices`; both
@@ -86,14 +86,14 @@ class ChatStream final : private SseSink {
   SseDecoder decoder_;
   AnswerReading reading_;
   std::vector<std::string> reasoning_path_;  // reading_.reasoning_field's keys after "delta"
-  std::vector<SseEvent> events_;  // for end(), which dispatches nothing today
+  std::vector<SseEvent> events_;             // for end(), which dispatches nothing today
   Result result_;
-  ChunkScanner scanner_;          // the fast path for ordinary chunks
+  ChunkScanner scanner_;  // the fast path for ordinary chunks
   FastChunk fast_;
-  DeltaBuilder deltas_;           // bound to the caller's array during a push
-  IssueLog issues_;               // repeated per-chunk findings, bounded
+  DeltaBuilder deltas_;  // bound to the caller's array during a push
+  IssueLog issues_;      // repeated per-chunk findings, bounded
   ToolCallAssembler tool_calls_;
-  std::optional<json> usage_;     // the last usage object, as sent; validated in end()
+  std::optional<json> usage_;       // the last usage object, as sent; validated in end()
   bool usage_from_x_groq_ = false;  // usage_ is Groq's x_groq.usage (no top-level usage yet)
   // delta.function_call, joined: the name as last sent, the arguments concatenated.
   bool function_call_ = false;
@@ -104,11 +104,11 @@ class ChatStream final : private SseSink {
   static constexpr std::size_t kMaxTrackedChoices = 16;
   std::vector<std::pair<double, bool>> choice_ends_;
   bool choice_ends_overflow_ = false;
-  std::string first_id_;          // to flag an id that changes mid-stream
+  std::string first_id_;  // to flag an id that changes mid-stream
   std::string refusal_;
-  std::size_t content_pushed_ = 0;    // bytes of content / reasoning handed out by pushes
+  std::size_t content_pushed_ = 0;  // bytes of content / reasoning handed out by pushes
   std::size_t reasoning_pushed_ = 0;
-  std::size_t chunk_count_ = 0;   // data events other than [DONE], JSON or not
+  std::size_t chunk_count_ = 0;  // data events other than [DONE], JSON or not
   std::size_t provider_errors_ = 0;
   std::size_t relay_events_ = 0;  // relay_error events seen, kept or not (for findings' paths)
   bool saw_created_ = false;

@@ -55,11 +55,13 @@ const Result& ChatStream::end() {
   Findings& findings = result_.findings;
   const bool any_chunk = chunk_count_ > 0;
   if (decoder_.ended_mid_event())
-    findings.push_back(err(FindingCode::StreamCutMidEvent, "", "the stream stopped in the middle of an event (no blank line after its last line)"));
+    findings.push_back(err(FindingCode::StreamCutMidEvent, "",
+                           "the stream stopped in the middle of an event (no blank line after its last line)"));
   if (!any_chunk)
-    findings.push_back(err(FindingCode::StreamEmpty, "", result_.done ? "the stream sent data: [DONE] before any chunk"
-                                            : "the stream carried no data events: it is not a chat-completion "
-                                              "event stream, or it was empty"));
+    findings.push_back(err(FindingCode::StreamEmpty, "",
+                           result_.done ? "the stream sent data: [DONE] before any chunk"
+                                        : "the stream carried no data events: it is not a chat-completion "
+                                          "event stream, or it was empty"));
   if (!result_.done) {
     // Clients read to the end of the body and stop there, [DONE] or not: what they need is
     // a finish_reason on every choice. Without an error, that stream is whole.
@@ -67,8 +69,9 @@ const Result& ChatStream::end() {
       // A key whose streams carry no marker (response.stream_done_marker: none) is read so
       // by the gateway: nothing to say.
       if (reading_.done_marker != "none")
-        findings.push_back(warn(FindingCode::StreamEndedWithoutDone, "", "the stream ended without data: [DONE], after a finish_reason on every choice: "
-                                    "the answer is whole (Perplexity ends its streams so)"));
+        findings.push_back(warn(FindingCode::StreamEndedWithoutDone, "",
+                                "the stream ended without data: [DONE], after a finish_reason on every choice: "
+                                "the answer is whole (Perplexity ends its streams so)"));
     } else {
       findings.push_back(err(FindingCode::StreamCut, "", "stream ended without data: [DONE] (cut short)"));
     }
@@ -78,9 +81,10 @@ const Result& ChatStream::end() {
                             "(response.stream_done_marker: none): the gateway logs it and reads the answer"));
   }
   if (const std::size_t bad = decoder_.invalid_utf8())
-    findings.push_back(warn(FindingCode::InvalidUtf8, "", "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
-                                    (bad == 1 ? "" : "s") +
-                                    ", shown as U+FFFD: the provider sent bytes that are not UTF-8 text"));
+    findings.push_back(warn(FindingCode::InvalidUtf8, "",
+                            "the stream carried " + std::to_string(bad) + " invalid UTF-8 sequence" +
+                                (bad == 1 ? "" : "s") +
+                                ", shown as U+FFFD: the provider sent bytes that are not UTF-8 text"));
 
   result_.tool_calls = tool_calls_.calls();
   check_tool_calls(result_.tool_calls, "tool_calls", findings);
@@ -95,24 +99,30 @@ const Result& ChatStream::end() {
     if (result_.finish_reason)
       check_finish_reason(*result_.finish_reason, "choices[0].finish_reason", has_answer, failed_upstream, findings);
     else if (!failed_upstream)
-      findings.push_back(warn(FindingCode::FinishReasonMissing, "choices[0].finish_reason", "no chunk carried a finish_reason: the stream does not "
-                                                          "say why the answer ended"));
+      findings.push_back(warn(FindingCode::FinishReasonMissing, "choices[0].finish_reason",
+                              "no chunk carried a finish_reason: the stream does not "
+                              "say why the answer ended"));
 
     if (usage_) {
       result_.usage = read_usage(*usage_, usage_from_x_groq_ ? "x_groq.usage" : "usage", findings);
       if (usage_from_x_groq_) findings.push_back(warn(FindingCode::UsageInXGroq, "x_groq.usage", kXGroqUsageNote));
     } else {
-      findings.push_back(warn(FindingCode::UsageMissing, "usage", "the stream carried no usage (send stream_options: {\"include_usage\": "
-                                       "true} to get token counts)"));
+      findings.push_back(warn(FindingCode::UsageMissing, "usage",
+                              "the stream carried no usage (send stream_options: {\"include_usage\": "
+                              "true} to get token counts)"));
     }
 
-    if (!refusal_.empty()) findings.push_back(warn(FindingCode::Refusal, "choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
+    if (!refusal_.empty())
+      findings.push_back(
+          warn(FindingCode::Refusal, "choices[0].delta.refusal", "the model refused: " + excerpt(refusal_)));
     else if (!has_answer && !failed_upstream)
       warn_empty_answer(result_.finish_reason, "choices[0].delta.content", findings);
 
     if (first_id_.empty()) findings.push_back(warn(FindingCode::IdMissing, "id", "no chunk has an id"));
-    if (!saw_created_) findings.push_back(warn(FindingCode::CreatedMissing, "created", "no chunk has created (a Unix time)"));
-    if (!result_.model) findings.push_back(warn(FindingCode::ModelMissing, "model", "no chunk says which model answered"));
+    if (!saw_created_)
+      findings.push_back(warn(FindingCode::CreatedMissing, "created", "no chunk has created (a Unix time)"));
+    if (!result_.model)
+      findings.push_back(warn(FindingCode::ModelMissing, "model", "no chunk says which model answered"));
   }
   issues_.finish(findings);
   return result_;

@@ -38,13 +38,18 @@ Cost compute_cost(const json& usage, const json& prices) {
   c.input_usd = *in / 1000.0 * *in_price;
   c.output_usd = *out / 1000.0 * *out_price;
   c.total_usd = c.input_usd + c.output_usd;
-  if (const json* details = member(usage, "prompt_tokens_details"); details && number_member(*details, "cached_tokens").value_or(0) > 0)
+  if (const json* details = member(usage, "prompt_tokens_details");
+      details && number_member(*details, "cached_tokens").value_or(0) > 0)
     c.note = "cached prompt tokens are counted at the full input price";
   return c;
 }
 
 json to_json(const Cost& c) {
-  return json{{"known", c.known}, {"inputUsd", c.input_usd}, {"outputUsd", c.output_usd}, {"totalUsd", c.total_usd}, {"note", c.note}};
+  return json{{"known", c.known},
+              {"inputUsd", c.input_usd},
+              {"outputUsd", c.output_usd},
+              {"totalUsd", c.total_usd},
+              {"note", c.note}};
 }
 
 }  // namespace pg

@@ -10,7 +10,7 @@ struct Cost {
   double input_usd = 0;
   double output_usd = 0;
   double total_usd = 0;
-  std::string note;    // why it is unknown, or what it does not include
+  std::string note;  // why it is unknown, or what it does not include
 };
 
 // usage: {prompt_tokens, completion_tokens, ...}; prices: {input_per_1k, output_per_1k}.

@@ -25,8 +25,10 @@ void DeltaBuilder::switch_to(Kind kind) {
 void DeltaBuilder::append_text(Kind kind, std::string_view text) {
   if (text.empty()) return;
   switch_to(kind);
-  if (encoded_) encoded_->append(text.data(), text.size());
-  else text_.append(text.data(), text.size());
+  if (encoded_)
+    encoded_->append(text.data(), text.size());
+  else
+    text_.append(text.data(), text.size());
 }
 
 void DeltaBuilder::tool_call(json fragment) {

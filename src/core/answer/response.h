@@ -3,9 +3,9 @@
 // Deviations are findings, never exceptions.
 #pragma once
 
-#include "core/provider/provider_error.h"
 #include "core/base/finding.h"
 #include "core/base/json_util.h"
+#include "core/provider/provider_error.h"
 
 #include <cstddef>
 #include <optional>
@@ -14,7 +14,6 @@
 #include <vector>
 
 namespace pg {
-
 
 // The relay's own last event in a stream it cut short (`event: relay_error`). The stream
 // cannot tell the relay's from an upstream's imitation: `nonce` is what proves it, compared
@@ -37,15 +36,15 @@ struct AnswerError {
 
 struct Result {
   std::string content;
-  std::string reasoning;                 // reasoning_content (DeepSeek) or reasoning (OpenRouter)
-  json tool_calls = json::array();       // [{id, type, function: {name, arguments}}], by index
+  std::string reasoning;            // reasoning_content (DeepSeek) or reasoning (OpenRouter)
+  json tool_calls = json::array();  // [{id, type, function: {name, arguments}}], by index
   // The legacy function_call ({name, arguments}), the form before tool_calls: an answer too.
   std::optional<json> function_call;
   std::optional<std::string> finish_reason;
-  std::optional<json> usage;             // {prompt_tokens, completion_tokens, total_tokens, ...}
+  std::optional<json> usage;  // {prompt_tokens, completion_tokens, total_tokens, ...}
   std::optional<std::string> model;
-  bool done = false;                     // a stream ended with data: [DONE]
-  std::optional<RelayEvent> relay_event; // the last relay_error event of a stream (before [DONE])
+  bool done = false;                      // a stream ended with data: [DONE]
+  std::optional<RelayEvent> relay_event;  // the last relay_error event of a stream (before [DONE])
   std::optional<AnswerError> provider_error;
   Findings findings;
   bool ok() const { return !has_error(findings); }

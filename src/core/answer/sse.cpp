@@ -118,8 +118,7 @@ bool SseDecoder::push(std::string_view bytes, SseSink& sink) {
   sink_ = &sink;
   if (!bom_checked_) {
     // Hold bytes while they could still be a BOM; utf8_carry_ keeps the prefix seen so far.
-    while (utf8_carry_.size() < kBom.size() && !bytes.empty() &&
-           bytes.front() == kBom[utf8_carry_.size()]) {
+    while (utf8_carry_.size() < kBom.size() && !bytes.empty() && bytes.front() == kBom[utf8_carry_.size()]) {
       utf8_carry_.push_back(bytes.front());
       bytes.remove_prefix(1);
     }
@@ -295,14 +294,18 @@ void SseDecoder::dispatch() {
     return;
   }
   SseEvent& event = current_;
-  if (event_type_.empty()) event.event.assign("message");
-  else event.event.assign(event_type_);
+  if (event_type_.empty())
+    event.event.assign("message");
+  else
+    event.event.assign(event_type_);
   // Swapping hands the buffer to the event and takes the event's old one back, so neither
   // side allocates once both have grown to the size of a typical event.
   event.data.swap(data_);
   data_.clear();
-  if (last_event_id_) event.id = last_event_id_;
-  else event.id.reset();
+  if (last_event_id_)
+    event.id = last_event_id_;
+  else
+    event.id.reset();
   event.retry = retry_;
   retry_.reset();
   sink_->on_event(event);

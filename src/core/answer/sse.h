@@ -104,8 +104,8 @@ class SseDecoder {
   std::optional<std::string> last_event_id_;
   std::optional<long long> retry_;
   bool have_fields_ = false;  // any field seen since the last blank line (for ended_mid_event)
-  SseSink* sink_ = nullptr;  // where the push being handled dispatches to
-  SseEvent current_;         // the event handed to the sink, reused (see SseSink)
+  SseSink* sink_ = nullptr;   // where the push being handled dispatches to
+  SseEvent current_;          // the event handed to the sink, reused (see SseSink)
 };
 
 }  // namespace pg

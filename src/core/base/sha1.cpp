@@ -22,14 +22,31 @@ void Sha1::compress(const std::uint8_t* block) {
   std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
   for (int i = 0; i < 80; ++i) {
     std::uint32_t f, k;
-    if (i < 20) { f = (b & c) | (~b & d); k = 0x5A827999u; }
-    else if (i < 40) { f = b ^ c ^ d; k = 0x6ED9EBA1u; }
-    else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDCu; }
-    else { f = b ^ c ^ d; k = 0xCA62C1D6u; }
+    if (i < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5A827999u;
+    } else if (i < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ED9EBA1u;
+    } else if (i < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8F1BBCDCu;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xCA62C1D6u;
+    }
     const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
-    e = d; d = c; c = rotl(b, 30); b = a; a = t;
+    e = d;
+    d = c;
+    c = rotl(b, 30);
+    b = a;
+    a = t;
   }
-  state_[0] += a; state_[1] += b; state_[2] += c; state_[3] += d; state_[4] += e;
+  state_[0] += a;
+  state_[1] += b;
+  state_[2] += c;
+  state_[3] += d;
+  state_[4] += e;
 }
 
 void Sha1::update(std::string_view bytes) {

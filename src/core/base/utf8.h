@@ -20,15 +20,20 @@ inline int check_sequence(const unsigned char* p, const unsigned char* end) {
   const unsigned b0 = p[0];
   int length;
   unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) length = 2;
+  if (b0 >= 0xC2 && b0 <= 0xDF)
+    length = 2;
   else if (b0 >= 0xE0 && b0 <= 0xEF) {
     length = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    else if (b0 == 0xED) hi = 0x9F;
+    if (b0 == 0xE0)
+      lo = 0xA0;
+    else if (b0 == 0xED)
+      hi = 0x9F;
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
     length = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    else if (b0 == 0xF4) hi = 0x8F;
+    if (b0 == 0xF0)
+      lo = 0x90;
+    else if (b0 == 0xF4)
+      hi = 0x8F;
   } else {
     return -1;
   }

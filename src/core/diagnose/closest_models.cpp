@@ -116,8 +116,7 @@ std::optional<double> score(const Name& w, const Name& c) {
 
 }  // namespace
 
-std::vector<std::string> closest_models(std::string_view wanted, const std::vector<std::string>& ids,
-                                        std::size_t max) {
+std::vector<std::string> closest_models(std::string_view wanted, const std::vector<std::string>& ids, std::size_t max) {
   std::vector<std::string> out;
   const Name w = normalise(trim(wanted));
   if (w.lower.empty() || max == 0) return out;

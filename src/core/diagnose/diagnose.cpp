@@ -31,7 +31,8 @@ Cause stopped_by_user(const Outcome& o) {
   const bool answering = is_2xx(o.status) || (o.result && (!o.result->content.empty() || !o.result->reasoning.empty()));
   c.passed = answering ? kModel : -1;
   c.stop_reason = "you stopped the run";
-  c.summary = answering ? "You stopped the run while the answer was arriving: the key, base URL and model name worked; run again to check a whole answer."
+  c.summary = answering ? "You stopped the run while the answer was arriving: the key, base URL and model name worked; "
+                          "run again to check a whole answer."
                         : "You stopped the run before the provider answered: nothing was checked yet.";
   c.conditions.push_back(Condition{"stopped", "user", "you stopped the run", "run again to check a whole answer"});
   return c;
@@ -44,8 +45,9 @@ Cause explain(const Outcome& o) {
     // when something of the answer arrived: a 2xx, or a result with anything in it. A
     // page that hands over an empty result beside a connect failure is not mid-stream.
     const ResultView* r = o.result ? &*o.result : nullptr;
-    const bool started = is_2xx(o.status) ||
-                         (r && (!r->content.empty() || !r->reasoning.empty() || r->tool_calls > 0 || r->function_call || r->done));
+    const bool started =
+        is_2xx(o.status) ||
+        (r && (!r->content.empty() || !r->reasoning.empty() || r->tool_calls > 0 || r->function_call || r->done));
     return explain_relay_failure(*o.relay, o, started);
   }
   if (o.status && !is_2xx(o.status)) return explain_provider_error(facts_from_response(o, o.status), o);
@@ -66,8 +68,7 @@ std::string default_pass_evidence(int step, const Outcome& o) {
   const bool answered = is_2xx(o.status) || (!o.status && (o.result || o.body));
   const std::string status = o.status ? "HTTP " + std::to_string(o.status) : std::string("a streamed answer");
   switch (step) {
-    case kReach:
-      return host_or_provider(o) + " answered (" + status + ")";
+    case kReach: return host_or_provider(o) + " answered (" + status + ")";
     case kEndpoint:
       return answered ? "an OpenAI-compatible API answered (" + status + ")"
                       : "the API answered in its own error format (" + status + ")";
@@ -80,8 +81,7 @@ std::string default_pass_evidence(int step, const Outcome& o) {
         s += " (reported as `" + excerpt(o.result->model, 80) + "`)";
       return s;
     }
-    case kAnswer:
-      return "a valid chat completion";
+    case kAnswer: return "a valid chat completion";
   }
   return {};
 }
@@ -93,8 +93,10 @@ Diagnosis diagnose(const json& outcome) {
   Cause cause = explain(o);
   // The relay's explainers fail a step for the relay's error kind (a closed list too).
   if (cause.failed >= 0 && cause.code.empty()) {
-    if (o.relay) cause.code = o.relay->kind;
-    else if (o.result && o.result->relay_event) cause.code = o.result->relay_event->kind;
+    if (o.relay)
+      cause.code = o.relay->kind;
+    else if (o.result && o.result->relay_event)
+      cause.code = o.result->relay_event->kind;
   }
   // Whatever explained the run, an upstream that posed as the relay is worth saying.
   if (o.result && o.result->relay_event && !is_relays(o, *o.result->relay_event))
@@ -150,7 +152,9 @@ json to_json(const Diagnosis& d) {
   json conditions = json::array();
   for (const Condition& c : d.conditions)
     conditions.push_back({{"kind", c.kind}, {"side", c.side}, {"message", c.message}, {"advice", c.advice}});
-  return json{{"steps", std::move(steps)}, {"conditions", std::move(conditions)}, {"summary", d.summary},
+  return json{{"steps", std::move(steps)},
+              {"conditions", std::move(conditions)},
+              {"summary", d.summary},
               {"verdict", d.verdict}};
 }
 

@@ -59,9 +59,7 @@ const std::string* entry_name(const json& entry) {
   return nullptr;
 }
 
-std::string_view without_models_prefix(std::string_view id) {
-  return starts_with(id, "models/") ? id.substr(7) : id;
-}
+std::string_view without_models_prefix(std::string_view id) { return starts_with(id, "models/") ? id.substr(7) : id; }
 
 // The array that holds the models: OpenAI's `data`, Gemini's and Ollama's `models`, or the
 // body itself when it is an array.
@@ -82,12 +80,14 @@ ModelListCall plan_model_list(std::string_view provider, std::string_view adapte
     return refused("not_listed",
                    "Azure OpenAI lists a resource's deployments in the Azure portal (or its management API), "
                    "not to the key: open the resource's deployments there");
-  if (!chat.ok) return refused("bad_base_url", chat.error.empty() ? "the model's base URL cannot be called" : chat.error);
+  if (!chat.ok)
+    return refused("bad_base_url", chat.error.empty() ? "the model's base URL cannot be called" : chat.error);
   const std::size_t query = chat.url.find('?');
   const std::string_view path = std::string_view(chat.url).substr(0, query);
   if (!ends_with(path, kChatPath))
-    return refused("not_listed", "the chat endpoint of this base is not …/chat/completions, so the model list's "
-                                 "place is not known");
+    return refused("not_listed",
+                   "the chat endpoint of this base is not …/chat/completions, so the model list's "
+                   "place is not known");
   ModelListCall c;
   c.ok = true;
   c.url = std::string(path.substr(0, path.size() - kChatPath.size())) + "/models" +
@@ -111,7 +111,8 @@ ModelList read_model_list(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed.value) return failed("not_a_list", "the answer to GET /models is not JSON");
   const json* list = list_of(*parsed.value);
-  if (!list) return failed("not_a_list", "the answer to GET /models is JSON, but not a model list (no data or models array)");
+  if (!list)
+    return failed("not_a_list", "the answer to GET /models is JSON, but not a model list (no data or models array)");
 
   ModelList out;
   std::unordered_set<std::string_view> seen;

@@ -42,8 +42,8 @@ struct ModelListCall {
   std::string problem;  // when !ok: "not_listed" or "bad_base_url"
   std::string error;    // when !ok: one sentence for people
   std::string url;
-  std::string auth_header;  // "authorization", "x-api-key", …
-  std::string auth_scheme;  // "Bearer " or ""
+  std::string auth_header;                                   // "authorization", "x-api-key", …
+  std::string auth_scheme;                                   // "Bearer " or ""
   std::vector<std::pair<std::string, std::string>> headers;  // sent besides the key (never a secret)
 };
 

@@ -8,11 +8,11 @@
 // of levels deep (parse_json already refuses absurd nesting).
 #include "core/provider/provider_error.h"
 
-#include "core/provider/body_sniff.h"
-#include "core/provider/detail/html_page.h"
 #include "core/base/json_path.h"
 #include "core/base/text.h"
 #include "core/base/utf8.h"
+#include "core/provider/body_sniff.h"
+#include "core/provider/detail/html_page.h"
 
 #include <algorithm>
 #include <cmath>
@@ -122,8 +122,8 @@ std::string render_detail(const json& detail) {
 std::string render_array(const json& list, int nesting) {
   if (list.empty()) return {};
   const json& first = list[0];
-  std::string head = first.is_object() && member(first, "msg") ? render_detail(first)
-                                                                : render_message(&first, nesting + 1);
+  std::string head =
+      first.is_object() && member(first, "msg") ? render_detail(first) : render_message(&first, nesting + 1);
   if (list.size() > 1) head += " (and " + std::to_string(list.size() - 1) + " more)";
   return head;
 }
@@ -324,7 +324,8 @@ ProviderError from_html(std::string_view body, int status) {
       if (!out.message.empty()) return out;
     }
   }
-  out.message = bounded_message(html_text(body.substr(0, std::min(body.size(), kMaxElementSearchBytes)), kMaxPageTextBytes));
+  out.message =
+      bounded_message(html_text(body.substr(0, std::min(body.size(), kMaxElementSearchBytes)), kMaxPageTextBytes));
   if (out.message.empty())
     out.message = status > 0 ? "an HTML page with no readable text (HTTP " + std::to_string(status) + ")"
                              : "an HTML page with no readable text";
@@ -396,9 +397,8 @@ bool has_provider_type(const ProviderError& error) {
 }
 
 json to_json(const ProviderError& error) {
-  json out = {{"type", error.type},
-              {"code", error.code ? json(*error.code) : json(nullptr)},
-              {"message", error.message}};
+  json out = {
+      {"type", error.type}, {"code", error.code ? json(*error.code) : json(nullptr)}, {"message", error.message}};
   if (error.param) out["param"] = *error.param;
   return out;
 }

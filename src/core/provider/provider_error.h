@@ -15,8 +15,9 @@ struct ProviderError {
   // "html" (a web page; message = its <title>), "text" (plain text), "empty" (no body),
   // "json" (JSON without a known envelope), or "error" (an envelope without a type, Azure).
   std::string type;
-  std::optional<std::string> code;   // string or number code, as a string ("invalid_api_key", "401", "DeploymentNotFound")
-  std::string message;               // the provider's message, single line, bounded length
+  std::optional<std::string>
+      code;             // string or number code, as a string ("invalid_api_key", "401", "DeploymentNotFound")
+  std::string message;  // the provider's message, single line, bounded length
   std::optional<std::string> param;  // OpenAI's `param` when present
 };
 

@@ -34,13 +34,18 @@ BuildResult check_chat_body(json&& body, std::string_view model_name, std::strin
   const bool has_max_tokens = body.contains("max_tokens");
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string& key = it.key();
-    if (key == "messages") form["messages"] = std::move(it.value());
-    else if (key == "stream") form["stream"] = std::move(it.value());
-    else if (key == "model" || key == "stream_options") continue;  // set from the configuration / by the builder
+    if (key == "messages")
+      form["messages"] = std::move(it.value());
+    else if (key == "stream")
+      form["stream"] = std::move(it.value());
+    else if (key == "model" || key == "stream_options")
+      continue;  // set from the configuration / by the builder
     else if (key == "max_completion_tokens") {
       if (!has_max_tokens) params["max_tokens"] = std::move(it.value());
-    } else if (is_parameter(key)) params[key] = std::move(it.value());  // max_completion_tokens: above
-    else extra[key] = std::move(it.value());
+    } else if (is_parameter(key))
+      params[key] = std::move(it.value());  // max_completion_tokens: above
+    else
+      extra[key] = std::move(it.value());
   }
   if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder
   if (!params.empty()) form["params"] = std::move(params);

@@ -64,8 +64,8 @@ ChatRequest::ChatRequest(std::string_view bytes, const RequestLimits& limits) : 
   }
   model_ = *envelope.model;
   if (!envelope.has_body) return;  // a null body, refused by the check
-  const std::string body = request_detail::normalise_js_value(
-      bytes.substr(envelope.body_begin, envelope.body_end - envelope.body_begin));
+  const std::string body =
+      request_detail::normalise_js_value(bytes.substr(envelope.body_begin, envelope.body_end - envelope.body_begin));
   // The body sat one level down in the earlier path's input: the same limit applies to it.
   if (read_json(body, kMaxJsonDepth - 1, body_, error)) return;
   body_ = nullptr;
@@ -86,9 +86,7 @@ CheckedRequest ChatRequest::check(const ChatTarget& target) {
   checked_ = true;
   if (again || !ok() || !body_error_.empty()) {
     out.bad_input = true;
-    out.errors.push_back({"body", again ? "this request was checked already"
-                                  : !ok()  ? error_message_
-                                           : body_error_});
+    out.errors.push_back({"body", again ? "this request was checked already" : !ok() ? error_message_ : body_error_});
     return out;
   }
   BuildResult built = check_chat_body(std::move(body_), target.model_name, target.provider, limits_);
@@ -124,7 +122,8 @@ json meta_json(const CheckedRequest& checked) {
   for (const auto& h : checked.headers) headers.push_back(json{{"name", h.name}, {"value", h.value}});
   json changes = json::array();
   for (const auto& c : checked.changes) changes.push_back(to_json(c));
-  return json{{"ok", true}, {"stream", checked.stream}, {"headers", std::move(headers)}, {"changes", std::move(changes)}};
+  return json{
+      {"ok", true}, {"stream", checked.stream}, {"headers", std::move(headers)}, {"changes", std::move(changes)}};
 }
 
 }  // namespace pg

@@ -36,9 +36,9 @@ ChatTarget chat_target_from_json(const json& value);
 
 struct CheckedRequest {
   bool ok = false;
-  bool bad_input = false;          // the core could not read the body: errors[0] says why (field "body")
-  std::vector<FieldError> errors;  // when !ok: every problem found
-  bool stream = false;             // when ok: the gateway decides streaming from the request, before shaping
+  bool bad_input = false;               // the core could not read the body: errors[0] says why (field "body")
+  std::vector<FieldError> errors;       // when !ok: every problem found
+  bool stream = false;                  // when ok: the gateway decides streaming from the request, before shaping
   std::vector<OutboundHeader> headers;  // when ok and shaped: what the key's default_headers add
   std::vector<ShapingNote> changes;     // when ok and shaped: what the key's settings changed
   std::string body;                     // when ok: the body as the relay sends it (JSON, UTF-8)

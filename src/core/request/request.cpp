@@ -45,11 +45,9 @@ json parameters_json() {
   return out;
 }
 
-
 using namespace request_detail;
 
 namespace {
-
 
 // ----------------------------------------------------------------- model
 
@@ -65,7 +63,8 @@ void read_model(Build& b, const json& form) {
     if (!name->is_string()) {
       b.report.error("model.model_name", "must be a string (got " + type_name(*name) + ")");
     } else if (const std::string_view n = trim(*name->get_ptr<const std::string*>()); n.size() > 256) {
-      b.report.error("model.model_name", "is " + std::to_string(n.size()) + " characters long; no model name is longer than 256");
+      b.report.error("model.model_name",
+                     "is " + std::to_string(n.size()) + " characters long; no model name is longer than 256");
     } else if (!n.empty()) {
       // Surrounding spaces are always a paste accident and would make the name unknown.
       b.model_name = std::string(n);
@@ -75,8 +74,10 @@ void read_model(Build& b, const json& form) {
     }
   }
   if (const json* p = member(*m, "provider"); p && !p->is_null()) {
-    if (!p->is_string()) b.report.error("model.provider", "must be a string (got " + type_name(*p) + ")");
-    else b.provider = find_provider_rule(*p->get_ptr<const std::string*>());
+    if (!p->is_string())
+      b.report.error("model.provider", "must be a string (got " + type_name(*p) + ")");
+    else
+      b.provider = find_provider_rule(*p->get_ptr<const std::string*>());
   }
 }
 
@@ -141,7 +142,8 @@ bool read_part(Build& b, const json& part, const std::string& path, std::string_
       const std::string* d = detail->is_string() ? detail->get_ptr<const std::string*>() : nullptr;
       if (!d || (*d != "auto" && *d != "low" && *d != "high"))
         b.report.error(ipath + ".detail", "must be \"auto\", \"low\" or \"high\" (got " + shown_value(*detail) + ")");
-      else image_out["detail"] = *d;
+      else
+        image_out["detail"] = *d;
     }
     if (b.report.error_count() != before) return false;
     out = json{{"type", "image_url"}, {"image_url", std::move(image_out)}};
@@ -181,14 +183,17 @@ bool read_content(Build& b, const json* content, const std::string& path, std::s
   std::size_t i = 0;
   for (const auto& part : *content) {
     json part_out;
-    if (read_part(b, part, index_path(path, i++), role, part_out)) out.push_back(std::move(part_out));
-    else ok = false;
+    if (read_part(b, part, index_path(path, i++), role, part_out))
+      out.push_back(std::move(part_out));
+    else
+      ok = false;
   }
   return ok;
 }
 
 std::string no_instructions(const std::string& model_name) {
-  return excerpt(model_name, 80) + " takes no system or developer message and answers 400 to one: put the "
+  return excerpt(model_name, 80) +
+         " takes no system or developer message and answers 400 to one: put the "
          "instructions at the start of the first user message instead";
 }
 
@@ -232,7 +237,8 @@ void read_system(Build& b, const json& form) {
   const std::string& text = *s->get_ptr<const std::string*>();
   if (is_blank(text) || !b.text_fits("system", text)) return;
   note_text(b, text);
-  if (takes_no_instructions(b.model_name)) b.report.warn(FindingCode::SystemMessageUnsupported, "system", no_instructions(b.model_name));
+  if (takes_no_instructions(b.model_name))
+    b.report.warn(FindingCode::SystemMessageUnsupported, "system", no_instructions(b.model_name));
   // OpenAI's reasoning models read instructions from the "developer" role; early ones
   // (o1-mini) refused "system" outright, later ones only translate it.
   b.messages.push_back(json{{"role", b.reasoning ? "developer" : "system"}, {"content", text}});

@@ -20,7 +20,7 @@ struct FieldError {
 struct RequestLimits {
   std::size_t max_body_bytes = 20u << 20;  // the serialised body, images included
   std::size_t max_messages = 500;
-  std::size_t max_text_bytes = 4u << 20;   // one text field
+  std::size_t max_text_bytes = 4u << 20;  // one text field
   std::size_t max_stop = 4;
   // Errors listed before the rest are summed up in one last entry: a hostile form with a
   // million bad parts must not produce a million-entry reply.
@@ -57,7 +57,7 @@ struct Parameter {
   std::string_view key;
   std::string_view kind;  // "number", "integer", "stop" or "response_format"
   double min = 0, max = 0;
-  bool ranged = false;    // min and max apply
+  bool ranged = false;  // min and max apply
 };
 extern const Parameter kParameters[8];
 bool is_parameter(std::string_view key);

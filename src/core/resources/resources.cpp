@@ -4,10 +4,10 @@
 // files of detail/kinds/ and detail/; etcd rows in rows.cpp, the JSON views in views.cpp.
 #include "core/resources/resources.h"
 
-#include "core/resources/detail/interpolate.h"
 #include "core/base/json_path.h"
-#include "core/resources/detail/references.h"
 #include "core/base/uuid5.h"
+#include "core/resources/detail/interpolate.h"
+#include "core/resources/detail/references.h"
 
 #include <map>
 #include <string_view>
@@ -33,13 +33,20 @@ struct Collection {
   Identity identity;
 };
 constexpr Collection kCollections[] = {
-    {"provider_keys", Identity::DisplayName},      {"models", Identity::DisplayName},
-    {"api_keys", Identity::DisplayName},           {"guardrails", Identity::Name},
-    {"guardrail_attachments", Identity::AttachmentTriple}, {"mcp_servers", Identity::NameOrDisplayName},
-    {"a2a_agents", Identity::NameOrDisplayName},   {"cache_policies", Identity::Name},
-    {"observability_exporters", Identity::Name},   {"rate_limit_policies", Identity::Name},
-    {"oidc_providers", Identity::Name},            {"claim_mappings", Identity::Name},
-    {"passthrough_routes", Identity::NameOrDisplayName}, {"mcp_auth_settings", Identity::Singleton},
+    {"provider_keys", Identity::DisplayName},
+    {"models", Identity::DisplayName},
+    {"api_keys", Identity::DisplayName},
+    {"guardrails", Identity::Name},
+    {"guardrail_attachments", Identity::AttachmentTriple},
+    {"mcp_servers", Identity::NameOrDisplayName},
+    {"a2a_agents", Identity::NameOrDisplayName},
+    {"cache_policies", Identity::Name},
+    {"observability_exporters", Identity::Name},
+    {"rate_limit_policies", Identity::Name},
+    {"oidc_providers", Identity::Name},
+    {"claim_mappings", Identity::Name},
+    {"passthrough_routes", Identity::NameOrDisplayName},
+    {"mcp_auth_settings", Identity::Singleton},
 };
 constexpr const char* kFormatVersion = "1";
 
@@ -101,8 +108,10 @@ void check_format_version(const json& document, std::vector<ResourceError>& erro
   const std::string expected = std::string("\"") + kFormatVersion + "\"";
   if (!version)
     errors.push_back({"", "_format_version",
-                      "missing mandatory _format_version (expected " + expected + "): the file must start with "
-                      "_format_version: " + expected});
+                      "missing mandatory _format_version (expected " + expected +
+                          "): the file must start with "
+                          "_format_version: " +
+                          expected});
   else if (!version->is_string())
     errors.push_back({"", "_format_version",
                       "must be the string " + expected + ", not " + resources_detail::describe_type(*version) +
@@ -128,8 +137,10 @@ void check_top_level_keys(const json& document, std::vector<ResourceError>& erro
     std::string list;
     for (const auto& c : kCollections) list += std::string(list.empty() ? "" : ", ") + c.kind;
     errors.push_back({"", excerpt(it.key(), 80),
-                      "unknown top-level key `" + excerpt(it.key(), 80) + "` (expected _format_version and the "
-                      "resource collections: " + list + ")"});
+                      "unknown top-level key `" + excerpt(it.key(), 80) +
+                          "` (expected _format_version and the "
+                          "resource collections: " +
+                          list + ")"});
   }
 }
 
@@ -144,15 +155,16 @@ struct Prepared {
 };
 
 // Pass 1, for every collection: shape, ${VAR} interpolation, identity and duplicates.
-std::vector<Prepared> prepare(const json& document, const Env& env, const LoadOptions& options,
-                              Resources& out, IdentityMaps& ids) {
+std::vector<Prepared> prepare(const json& document, const Env& env, const LoadOptions& options, Resources& out,
+                              IdentityMaps& ids) {
   std::vector<Prepared> prepared;
   for (const auto& c : kCollections) {
     const json* entries = member(document, c.kind);
     if (!entries || entries->is_null()) continue;
     if (!entries->is_array()) {
-      out.errors.push_back({"", c.kind, "`" + std::string(c.kind) + "` must be a sequence of maps, not " +
-                                            resources_detail::describe_type(*entries)});
+      out.errors.push_back({"", c.kind,
+                            "`" + std::string(c.kind) + "` must be a sequence of maps, not " +
+                                resources_detail::describe_type(*entries)});
       continue;
     }
     // Only the two kinds the playground serves may go without a variable in demo mode.
@@ -255,7 +267,8 @@ Resources load_resources_file(const json& document, const Env& env) {
 Resources load_resources_file(const json& document, const Env& env, const LoadOptions& options) {
   Resources out;
   if (document.is_null()) {
-    out.errors.push_back({"", "", "the file is empty: it holds no YAML document (start it with _format_version: \"1\")"});
+    out.errors.push_back(
+        {"", "", "the file is empty: it holds no YAML document (start it with _format_version: \"1\")"});
     return out;
   }
   if (!document.is_object()) {
@@ -276,8 +289,9 @@ Resources load_resources_file(const json& document, const Env& env, const LoadOp
     EntryLog log(Mode::File, entry.scope, out.errors, out.warnings);
     // Ids are derived from names in a file; an `id` of its own could only disagree.
     if (member(entry.doc, "id")) {
-      log.error("id", "the resources file does not accept `id`: ids are derived deterministically from the entry's "
-                      "name");
+      log.error("id",
+                "the resources file does not accept `id`: ids are derived deterministically from the entry's "
+                "name");
       continue;
     }
     json raw = entry.doc;

@@ -15,15 +15,15 @@
 namespace pg {
 
 struct ProviderKey {
-  std::string id;            // derived UUIDv5 (file) or the etcd row id
+  std::string id;  // derived UUIDv5 (file) or the etcd row id
   std::string display_name;
-  std::string provider;      // open vendor string ("openai", "deepseek", "azure", …)
-  std::string adapter;       // "" | openai | anthropic | bedrock | vertex | azure-openai
-  std::string api_base;      // "" when unset
-  std::string api_key;       // THE SECRET: never serialised by to_public_json
-  json canonical;            // the gateway's canonical document (secret → api_key); holds the secret
+  std::string provider;                 // open vendor string ("openai", "deepseek", "azure", …)
+  std::string adapter;                  // "" | openai | anthropic | bedrock | vertex | azure-openai
+  std::string api_base;                 // "" when unset
+  std::string api_key;                  // THE SECRET: never serialised by to_public_json
+  json canonical;                       // the gateway's canonical document (secret → api_key); holds the secret
   std::vector<std::string> unset_vars;  // LoadOptions::allow_unset_vars only: variables it lacks
-  std::string messages_base;  // apis.messages.base: where an Anthropic-wire key's Messages API lives
+  std::string messages_base;            // apis.messages.base: where an Anthropic-wire key's Messages API lives
 };
 
 struct ModelCost {
@@ -34,21 +34,21 @@ struct ModelCost {
 struct Model {
   std::string id;
   std::string display_name;
-  std::string kind;          // "direct" | "routing" | "ensemble" | "semantic"
-  std::string provider;      // direct only
-  std::string model_name;    // direct only
+  std::string kind;        // "direct" | "routing" | "ensemble" | "semantic"
+  std::string provider;    // direct only
+  std::string model_name;  // direct only
   std::string provider_key_id;
   std::optional<ModelCost> cost;
   std::vector<std::string> targets;  // multi-target: the model names it routes to
   bool testable = false;
-  std::string reason;        // why not testable (multi-target, missing key, unsupported protocol…)
-  json canonical;            // the gateway's canonical document (provider_key_id, no file sugar)
+  std::string reason;                   // why not testable (multi-target, missing key, unsupported protocol…)
+  json canonical;                       // the gateway's canonical document (provider_key_id, no file sugar)
   std::vector<std::string> unset_vars;  // LoadOptions::allow_unset_vars only: variables it lacks
 };
 
 struct ResourceError {
-  std::string entry;   // "models[2] (gpt4o)", "provider_keys[0] (oai)", "" for the file
-  std::string field;   // "api_key", "provider_key", "_format_version"
+  std::string entry;  // "models[2] (gpt4o)", "provider_keys[0] (oai)", "" for the file
+  std::string field;  // "api_key", "provider_key", "_format_version"
   std::string message;
 };
 

@@ -17,10 +17,21 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
   namespace d = resources_detail;
   RowResult out;
   EntryLog log(Mode::Etcd, std::string(kind) + "/" + excerpt(id, 80), out.errors, out.warnings);
-  static const char* kKinds[] = {"models", "provider_keys", "api_keys", "guardrails", "guardrail_attachments",
-                                 "cache_policies", "observability_exporters", "rate_limit_policies", "mcp_servers",
-                                 "mcp_policies", "a2a_agents", "oidc_providers", "claim_mappings",
-                                 "passthrough_routes", "mcp_auth_settings"};
+  static const char* kKinds[] = {"models",
+                                 "provider_keys",
+                                 "api_keys",
+                                 "guardrails",
+                                 "guardrail_attachments",
+                                 "cache_policies",
+                                 "observability_exporters",
+                                 "rate_limit_policies",
+                                 "mcp_servers",
+                                 "mcp_policies",
+                                 "a2a_agents",
+                                 "oidc_providers",
+                                 "claim_mappings",
+                                 "passthrough_routes",
+                                 "mcp_auth_settings"};
   bool known = false;
   for (const char* k : kKinds) known = known || kind == k;
   if (!known) {
@@ -50,18 +61,30 @@ RowResult parse_row(std::string_view kind, std::string_view id, std::string_view
   } else if (kind == "models") {
     out.model = d::read_model(doc, log, nullptr);
     if (out.model) out.model->id = std::string(id);
-  } else if (kind == "api_keys") keep = d::check_api_key(doc, log, nullptr);
-  else if (kind == "guardrails") keep = d::check_guardrail(doc, log);
-  else if (kind == "guardrail_attachments") keep = d::check_guardrail_attachment(doc, log, nullptr);
-  else if (kind == "cache_policies") keep = d::check_cache_policy(doc, log);
-  else if (kind == "observability_exporters") d::check_observability_exporter(doc, log);
-  else if (kind == "rate_limit_policies") keep = d::check_rate_limit_policy(doc, log, nullptr);
-  else if (kind == "mcp_servers") d::check_mcp_server(doc, log);
-  else if (kind == "a2a_agents") d::check_a2a_agent(doc, log);
-  else if (kind == "oidc_providers") d::check_oidc_provider(doc, log);
-  else if (kind == "claim_mappings") d::check_claim_mapping(doc, log, nullptr);
-  else if (kind == "passthrough_routes") d::check_passthrough_route(doc, log, nullptr);
-  else if (kind == "mcp_auth_settings") d::check_mcp_auth_settings(doc, log);
+  } else if (kind == "api_keys")
+    keep = d::check_api_key(doc, log, nullptr);
+  else if (kind == "guardrails")
+    keep = d::check_guardrail(doc, log);
+  else if (kind == "guardrail_attachments")
+    keep = d::check_guardrail_attachment(doc, log, nullptr);
+  else if (kind == "cache_policies")
+    keep = d::check_cache_policy(doc, log);
+  else if (kind == "observability_exporters")
+    d::check_observability_exporter(doc, log);
+  else if (kind == "rate_limit_policies")
+    keep = d::check_rate_limit_policy(doc, log, nullptr);
+  else if (kind == "mcp_servers")
+    d::check_mcp_server(doc, log);
+  else if (kind == "a2a_agents")
+    d::check_a2a_agent(doc, log);
+  else if (kind == "oidc_providers")
+    d::check_oidc_provider(doc, log);
+  else if (kind == "claim_mappings")
+    d::check_claim_mapping(doc, log, nullptr);
+  else if (kind == "passthrough_routes")
+    d::check_passthrough_route(doc, log, nullptr);
+  else if (kind == "mcp_auth_settings")
+    d::check_mcp_auth_settings(doc, log);
   // mcp_policies: read by the gateway's etcd loader; its schema was not read (docs/gateway-parity.md).
   if (keep && out.errors.empty()) {
     out.traffic = TrafficEntry{std::string(id), std::move(doc)};
@@ -83,11 +106,11 @@ void add_row(Resources& resources, RowResult&& row) {
   if (row.provider_key) resources.provider_keys.push_back(std::move(*row.provider_key));
   if (row.model) resources.models.push_back(std::move(*row.model));
   if (row.traffic)
-    if (std::vector<TrafficEntry>* list = resources.traffic.list(row.traffic_kind)) list->push_back(std::move(*row.traffic));
+    if (std::vector<TrafficEntry>* list = resources.traffic.list(row.traffic_kind))
+      list->push_back(std::move(*row.traffic));
   for (auto& e : row.errors) resources.warnings.push_back(std::move(e));
   for (auto& w : row.warnings) resources.warnings.push_back(std::move(w));
 }
-
 
 Resources load_rows(const json& rows) {
   Resources r;

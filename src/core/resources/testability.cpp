@@ -44,8 +44,7 @@ std::string nested_string(const json& canonical, const char* block, const char* 
   return s ? *s : std::string();
 }
 
-constexpr const char* kOneAtATime =
-    "the playground tests one provider key, base URL and model name at a time; ";
+constexpr const char* kOneAtATime = "the playground tests one provider key, base URL and model name at a time; ";
 
 std::string multi_target_reason(const Model& m) {
   if (m.kind == "routing") {

@@ -2,8 +2,8 @@
 // public model list (no secret) and the relay's keys (the secret, for the relay only).
 #include "core/resources/resources.h"
 
-#include "core/upstream/gateway_shaping.h"
 #include "core/secrets/redact.h"
+#include "core/upstream/gateway_shaping.h"
 #include "core/upstream/upstream.h"
 
 #include <string_view>
@@ -104,9 +104,7 @@ json to_relay_keys_json(const Resources& resources) {
   return keys;
 }
 
-json to_json(const ResourceError& e) {
-  return json{{"entry", e.entry}, {"field", e.field}, {"message", e.message}};
-}
+json to_json(const ResourceError& e) { return json{{"entry", e.entry}, {"field", e.field}, {"message", e.message}}; }
 
 json to_loaded_json(const Resources& r) {
   json errors = json::array();

@@ -64,7 +64,6 @@ using detail::Matcher;
 using detail::matcher_for;
 using detail::Pattern;
 
-
 // Reads one mask unit ('*', '.', or '…') and returns its weight, which is also its length
 // in bytes: 0 when the next unit is not a mask character; `need_more` when that depends on
 // input not seen yet.
@@ -149,8 +148,8 @@ std::size_t match_echo(Reader r, std::string_view s, const Pattern& pat) {
 // End of the longest match of pattern `s` starting at p in this mode: 0 for none,
 // kNeedMore when the answer depends on input not seen yet. `seen` collects the escape
 // characters the reading met.
-std::size_t match_pattern(std::string_view text, std::size_t p, bool at_end, std::string_view s,
-                          const Pattern& pat, Mode mode, unsigned* seen) {
+std::size_t match_pattern(std::string_view text, std::size_t p, bool at_end, std::string_view s, const Pattern& pat,
+                          Mode mode, unsigned* seen) {
   Reader r{text, at_end, mode, p};
   r.seen = seen;
   std::size_t k = 0;  // bytes of the pattern matched
@@ -401,7 +400,6 @@ struct Site {
   }
 };
 
-
 std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_t& covered, std::string& out) {
   const std::size_t n = buf.size();
   const auto starts_at = [&](std::size_t i) -> unsigned { return m.starts[static_cast<unsigned char>(buf[i])]; };
@@ -442,7 +440,6 @@ std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_
   }
   return p;
 }
-
 
 }  // namespace
 

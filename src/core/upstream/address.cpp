@@ -70,7 +70,8 @@ constexpr std::uint32_t v4(unsigned a, unsigned b, unsigned c, unsigned d) {
 // Most specific first: the metadata hosts sit inside link-local / CGNAT, and the limited
 // broadcast address inside 240/4.
 constexpr Range4 kIpv4Ranges[] = {
-    {v4(169, 254, 169, 254), 32, "metadata", "169.254.169.254: cloud instance metadata service (AWS, GCP, Azure, OCI, …)"},
+    {v4(169, 254, 169, 254), 32, "metadata",
+     "169.254.169.254: cloud instance metadata service (AWS, GCP, Azure, OCI, …)"},
     {v4(169, 254, 170, 2), 32, "metadata", "169.254.170.2: AWS ECS task metadata and credentials endpoint"},
     {v4(169, 254, 170, 23), 32, "metadata", "169.254.170.23: AWS EKS Pod Identity credentials agent"},
     {v4(100, 100, 100, 200), 32, "metadata", "100.100.100.200: Alibaba Cloud metadata service"},
@@ -132,17 +133,15 @@ bool in_range6(const Ipv6Bytes& a, const Ipv6Bytes& base, int prefix) {
 }
 
 // Builds a 16-byte prefix from up to eight leading groups.
-constexpr Ipv6Bytes v6(std::uint16_t g0, std::uint16_t g1 = 0, std::uint16_t g2 = 0,
-                       std::uint16_t g3 = 0, std::uint16_t g4 = 0, std::uint16_t g5 = 0,
-                       std::uint16_t g6 = 0, std::uint16_t g7 = 0) {
-  return Ipv6Bytes{static_cast<std::uint8_t>(g0 >> 8), static_cast<std::uint8_t>(g0),
-                   static_cast<std::uint8_t>(g1 >> 8), static_cast<std::uint8_t>(g1),
-                   static_cast<std::uint8_t>(g2 >> 8), static_cast<std::uint8_t>(g2),
-                   static_cast<std::uint8_t>(g3 >> 8), static_cast<std::uint8_t>(g3),
-                   static_cast<std::uint8_t>(g4 >> 8), static_cast<std::uint8_t>(g4),
-                   static_cast<std::uint8_t>(g5 >> 8), static_cast<std::uint8_t>(g5),
-                   static_cast<std::uint8_t>(g6 >> 8), static_cast<std::uint8_t>(g6),
-                   static_cast<std::uint8_t>(g7 >> 8), static_cast<std::uint8_t>(g7)};
+constexpr Ipv6Bytes v6(std::uint16_t g0, std::uint16_t g1 = 0, std::uint16_t g2 = 0, std::uint16_t g3 = 0,
+                       std::uint16_t g4 = 0, std::uint16_t g5 = 0, std::uint16_t g6 = 0, std::uint16_t g7 = 0) {
+  return Ipv6Bytes{
+      static_cast<std::uint8_t>(g0 >> 8), static_cast<std::uint8_t>(g0),      static_cast<std::uint8_t>(g1 >> 8),
+      static_cast<std::uint8_t>(g1),      static_cast<std::uint8_t>(g2 >> 8), static_cast<std::uint8_t>(g2),
+      static_cast<std::uint8_t>(g3 >> 8), static_cast<std::uint8_t>(g3),      static_cast<std::uint8_t>(g4 >> 8),
+      static_cast<std::uint8_t>(g4),      static_cast<std::uint8_t>(g5 >> 8), static_cast<std::uint8_t>(g5),
+      static_cast<std::uint8_t>(g6 >> 8), static_cast<std::uint8_t>(g6),      static_cast<std::uint8_t>(g7 >> 8),
+      static_cast<std::uint8_t>(g7)};
 }
 
 // Ranges that are classified on their own (the ones carrying an IPv4 address are handled
@@ -159,7 +158,8 @@ const Range6 kIpv6Ranges[] = {
     {v6(0x2001), 23, "reserved", "2001::/23: IETF protocol assignments"},
     {v6(0x3fff), 20, "documentation", "3fff::/20: documentation (RFC 9637)"},
     {v6(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254), 128, "metadata", "fd00:ec2::254: AWS instance metadata service (IPv6)"},
-    {v6(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23), 128, "metadata", "fd00:ec2::23: AWS EKS Pod Identity credentials agent (IPv6)"},
+    {v6(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23), 128, "metadata",
+     "fd00:ec2::23: AWS EKS Pod Identity credentials agent (IPv6)"},
     {v6(0xfc00), 7, "unique_local", "fc00::/7: unique local (private network)"},
     {v6(0xfe80), 10, "link_local", "fe80::/10: link-local"},
     {v6(0xfec0), 10, "site_local", "fec0::/10: site-local (deprecated)"},
@@ -199,14 +199,11 @@ AddressClass classify_ipv6(const Ipv6Bytes& a) {
   }
   if (in_range6(a, v6(0, 0, 0, 0, 0, 0xffff), 96))
     return via_ipv4(a, embedded_ipv4(a, 12), "IPv4-mapped IPv6 (::ffff:0:0/96)");
-  if (in_range6(a, kZero, 96))
-    return via_ipv4(a, embedded_ipv4(a, 12), "IPv4-compatible IPv6 (::/96, deprecated)");
-  if (in_range6(a, v6(0x64, 0xff9b), 96))
-    return via_ipv4(a, embedded_ipv4(a, 12), "NAT64 IPv6 (64:ff9b::/96)");
+  if (in_range6(a, kZero, 96)) return via_ipv4(a, embedded_ipv4(a, 12), "IPv4-compatible IPv6 (::/96, deprecated)");
+  if (in_range6(a, v6(0x64, 0xff9b), 96)) return via_ipv4(a, embedded_ipv4(a, 12), "NAT64 IPv6 (64:ff9b::/96)");
   if (in_range6(a, v6(0x2001), 32))  // Teredo: the client's IPv4 is stored inverted
     return via_ipv4(a, embedded_ipv4(a, 12) ^ 0xffffffffU, "Teredo IPv6 (2001::/32) of client");
-  if (in_range6(a, v6(0x2002), 16))
-    return via_ipv4(a, embedded_ipv4(a, 2), "6to4 IPv6 (2002::/16)");
+  if (in_range6(a, v6(0x2002), 16)) return via_ipv4(a, embedded_ipv4(a, 2), "6to4 IPv6 (2002::/16)");
   for (const auto& r : kIpv6Ranges) {
     if (in_range6(a, r.base, r.prefix)) {
       out.category = r.category;
@@ -229,8 +226,7 @@ AddressClass classify_ipv6(const Ipv6Bytes& a) {
 bool valid_zone(std::string_view zone) {
   if (zone.empty() || zone.size() > 64) return false;
   for (char c : zone) {
-    bool ok = is_alnum(c) || c == '.' ||
-              c == '_' || c == '-';
+    bool ok = is_alnum(c) || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;

@@ -7,8 +7,10 @@ namespace pg {
 std::string shell_quote(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += "'\\''";  // close, escaped quote, reopen
-    else out.push_back(c);
+    if (c == '\'')
+      out += "'\\''";  // close, escaped quote, reopen
+    else
+      out.push_back(c);
   }
   out += "'";
   return out;

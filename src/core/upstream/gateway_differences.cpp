@@ -49,8 +49,8 @@ std::string doc_name(const json& doc) {
 struct GatewayViews::Index {
   struct CallerKey {
     std::string id;
-    bool any_model = false;             // neither allowed_models nor allowed_model_ids (not confirmed: see the docs)
-    std::vector<std::string> globs;     // allowed_models entries holding `*`
+    bool any_model = false;          // neither allowed_models nor allowed_model_ids (not confirmed: see the docs)
+    std::vector<std::string> globs;  // allowed_models entries holding `*`
     bool rate_limited = false;
   };
   std::vector<CallerKey> keys;                                        // enabled caller keys
@@ -77,8 +77,10 @@ GatewayViews::GatewayViews(const Resources& resources) : resources_(resources), 
       for (const auto& p : *models) {
         if (!p.is_string()) continue;
         const std::string& pattern = p.get_ref<const std::string&>();
-        if (pattern.find('*') != std::string::npos) k.globs.push_back(pattern);
-        else ix.by_name[pattern].push_back(at);
+        if (pattern.find('*') != std::string::npos)
+          k.globs.push_back(pattern);
+        else
+          ix.by_name[pattern].push_back(at);
       }
     if (ids && ids->is_array())
       for (const auto& p : *ids)
@@ -135,11 +137,12 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
   }
   if (!t.api_keys.empty()) {
     const std::size_t total = t.api_keys.size();
-    out.push_back({"caller_key_not_checked",
-                   "No caller API key was used: the gateway checks the caller's key first — " +
-                       std::to_string(allowing.size()) + " of the " + std::to_string(total) + " caller key" +
-                       (total == 1 ? "" : "s") + " may call this model (allowed_models); any other gets 403 there, "
-                       "and its expiry and budget are not checked here."});
+    out.push_back(
+        {"caller_key_not_checked", "No caller API key was used: the gateway checks the caller's key first — " +
+                                       std::to_string(allowing.size()) + " of the " + std::to_string(total) +
+                                       " caller key" + (total == 1 ? "" : "s") +
+                                       " may call this model (allowed_models); any other gets 403 there, "
+                                       "and its expiry and budget are not checked here."});
   }
 
   // Rate limits: the model's own, the allowing keys', and the policies that may apply.
@@ -148,7 +151,8 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
   std::size_t limited_keys = 0;
   for (std::size_t i : allowing) limited_keys += ix.keys[i].rate_limited ? 1 : 0;
   if (limited_keys)
-    limits.push_back("the rate_limit of " + std::to_string(limited_keys) + " caller key" + (limited_keys == 1 ? "" : "s"));
+    limits.push_back("the rate_limit of " + std::to_string(limited_keys) + " caller key" +
+                     (limited_keys == 1 ? "" : "s"));
   std::vector<std::string> policies;
   for (const auto& p : t.rate_limit_policies) {
     const json& d = p.doc;
@@ -169,7 +173,8 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
   if (!policies.empty()) limits.push_back("the policies " + names(policies));
   if (!limits.empty()) {
     std::string list;
-    for (std::size_t i = 0; i < limits.size(); ++i) list += (i ? (i + 1 == limits.size() ? " and " : ", ") : "") + limits[i];
+    for (std::size_t i = 0; i < limits.size(); ++i)
+      list += (i ? (i + 1 == limits.size() ? " and " : ", ") : "") + limits[i];
     out.push_back({"rate_limits_not_applied", "Rate limits were not applied: " + list + "."});
   }
 
@@ -189,7 +194,8 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
         const auto g = gid ? ix.guardrail_names.find(*gid) : ix.guardrail_names.end();
         if (g == ix.guardrail_names.end()) continue;
         const std::string scope = a.doc.contains("scope_type") && a.doc["scope_type"].is_string()
-                                      ? a.doc["scope_type"].get<std::string>() : std::string();
+                                      ? a.doc["scope_type"].get<std::string>()
+                                      : std::string();
         const std::string* sid = string_member(a.doc, "scope_id");
         const bool all = scope == "env" || (scope == "model" && sid && *sid == model.id);
         const bool some = scope == "api_key" || scope == "team";
@@ -200,9 +206,9 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
     }
   }
   if (!guards.empty())
-    out.push_back({"guardrails_not_run", "Guardrails were not run: " + names(guards) +
-                                             (callers_only ? " (attached to some callers)" : "") +
-                                             "; through the gateway they may block or change this prompt or its answer."});
+    out.push_back({"guardrails_not_run",
+                   "Guardrails were not run: " + names(guards) + (callers_only ? " (attached to some callers)" : "") +
+                       "; through the gateway they may block or change this prompt or its answer."});
 
   // Response cache: the first enabled policy that matches serves repeated prompts.
   std::vector<std::string> caches;
@@ -225,21 +231,23 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
   if (const json* c = member(m, "cooldown"); c && c->is_object()) {
     const json* on = member(*c, "enabled");
     if (on && on->is_boolean() && on->get<bool>())
-      out.push_back({"cooldown_not_exercised", "No cooldown: after failures the gateway takes this model out of "
-                                               "rotation for a while (cooldown); this test does not."});
+      out.push_back({"cooldown_not_exercised",
+                     "No cooldown: after failures the gateway takes this model out of "
+                     "rotation for a while (cooldown); this test does not."});
   }
   if (const json* cidrs = member(m, "allowed_cidrs"); cidrs && cidrs->is_array() && !cidrs->empty())
-    out.push_back({"client_ip_not_checked", "The gateway accepts calls to this model only from allowed_cidrs; the "
-                                            "caller's address was not checked here."});
+    out.push_back({"client_ip_not_checked",
+                   "The gateway accepts calls to this model only from allowed_cidrs; the "
+                   "caller's address was not checked here."});
 
   if (!shaping.forward_client_headers.empty())
     out.push_back({"client_headers_not_forwarded",
                    "The key forwards callers' headers (forward_client_headers); a playground call has no caller, so "
                    "none were forwarded."});
   if (!shaping.forward_jwt_header.empty())
-    out.push_back({"caller_jwt_not_forwarded",
-                   "The gateway relays a caller's verified JWT in " + shaping.forward_jwt_header +
-                       " (forward_jwt_header); a playground call has no caller, so none was sent."});
+    out.push_back(
+        {"caller_jwt_not_forwarded", "The gateway relays a caller's verified JWT in " + shaping.forward_jwt_header +
+                                         " (forward_jwt_header); a playground call has no caller, so none was sent."});
   std::vector<std::string> caller_headers;
   for (const auto& [name, value] : shaping.default_headers)
     if (value.find("request.api_key.") != std::string::npos) caller_headers.push_back(name);
@@ -248,9 +256,10 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
                                                 " names the caller's API key, so it was not sent here; the gateway "
                                                 "sends it with each caller's value."});
   if (shaping.has_tls && !shaping.tls_verify && chat_base(key).find("https://") != std::string::npos)
-    out.push_back({"tls_verify_off", "The key turns certificate checks off (tls.verify: false): the gateway, and this "
-                                     "test as the gateway does, accept any certificate from this upstream, an "
-                                     "intercepting one included; trust its CA with tls.ca_cert instead."});
+    out.push_back({"tls_verify_off",
+                   "The key turns certificate checks off (tls.verify: false): the gateway, and this "
+                   "test as the gateway does, accept any certificate from this upstream, an "
+                   "intercepting one included; trust its CA with tls.ca_cert instead."});
   return out;
 }
 

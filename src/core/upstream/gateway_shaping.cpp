@@ -12,8 +12,8 @@
 //   accepts any certificate).
 #include "core/upstream/gateway_shaping.h"
 
-#include "core/secrets/redact.h"
 #include "core/base/text.h"
+#include "core/secrets/redact.h"
 #include "core/upstream/detail/shaping_names.h"
 
 #include <algorithm>
@@ -30,15 +30,15 @@ std::string code_span(std::string_view s, std::size_t max = 60) { return "`" + e
 // The header names an operator's default_headers may never set, and the gateway never
 // forwards: the credential slots of every bridge and the routing ones (upstream_headers.rs).
 constexpr std::string_view kReservedHeaders[] = {
-    "authorization", "x-api-key", "x-goog-api-key", "api-key", "x-amz-security-token", "x-amz-date",
-    "x-amz-content-sha256", "proxy-authorization", "cookie", "host"};
+    "authorization",        "x-api-key",           "x-goog-api-key", "api-key", "x-amz-security-token", "x-amz-date",
+    "x-amz-content-sha256", "proxy-authorization", "cookie",         "host"};
 
 // Transport headers the relay owns: the gateway's HTTP client would send an operator's value
 // (reqwest lets a request header win), the relay never does (it frames and decodes the body
 // itself, and a stray Content-Length or Connection would break the exchange).
 constexpr std::string_view kRelayOwnedHeaders[] = {
-    "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect",
-    "accept-encoding", "content-encoding", "proxy-connection"};
+    "content-length", "transfer-encoding", "connection",       "keep-alive",      "te", "trailer", "upgrade",
+    "expect",         "accept-encoding",   "content-encoding", "proxy-connection"};
 
 template <std::size_t N>
 bool listed(const std::string_view (&list)[N], std::string_view name) {
@@ -120,7 +120,8 @@ void apply_effort_mapping(json& body, const CallShaping& s, std::vector<ShapingN
   if (!s.effort_mapping.is_object() || !body.is_object()) return;
   const json* carrier = member(body, "reasoning_effort");
   // Absent, null or "" is "no effort set"; another non-string is left as it is.
-  const bool not_set = !carrier || carrier->is_null() || (carrier->is_string() && carrier->get_ref<const std::string&>().empty());
+  const bool not_set =
+      !carrier || carrier->is_null() || (carrier->is_string() && carrier->get_ref<const std::string&>().empty());
   if (!not_set && !carrier->is_string()) return;
   const std::string requested = not_set ? std::string() : carrier->get<std::string>();
   const json* rule = member(s.effort_mapping, requested);  // "" is the no-effort entry
@@ -129,11 +130,12 @@ void apply_effort_mapping(json& body, const CallShaping& s, std::vector<ShapingN
   const std::string from = not_set ? "no reasoning_effort" : "reasoning_effort " + code_span(requested);
   if (rule->is_null()) {
     body.erase("reasoning_effort");
-    changes.push_back({"effort_mapped", from + " removed by the model's effort_mapping (the provider's default applies)"});
+    changes.push_back(
+        {"effort_mapped", from + " removed by the model's effort_mapping (the provider's default applies)"});
   } else if (rule->is_string() && rule->get_ref<const std::string&>() != requested) {
     body["reasoning_effort"] = *rule;
-    changes.push_back({"effort_mapped", from + " sent as " + code_span(rule->get<std::string>()) +
-                                            " by the model's effort_mapping"});
+    changes.push_back(
+        {"effort_mapped", from + " sent as " + code_span(rule->get<std::string>()) + " by the model's effort_mapping"});
   }
 }
 
@@ -201,8 +203,9 @@ void apply_content_list_to_string(json& body, const CallShaping& s, std::vector<
   if (!flattened) return;
   std::string note = "the content parts of " + std::to_string(flattened) + " message" + (flattened == 1 ? "" : "s") +
                      " joined into one string by the key's response.content_list_to_string";
-  if (dropped) note += "; " + std::to_string(dropped) + " non-text part" + (dropped == 1 ? " was" : "s were") +
-                       " dropped, as the gateway drops them";
+  if (dropped)
+    note += "; " + std::to_string(dropped) + " non-text part" + (dropped == 1 ? " was" : "s were") +
+            " dropped, as the gateway drops them";
   changes.push_back({"content_flattened", note});
 }
 
@@ -271,9 +274,10 @@ std::vector<OutboundHeader> shape_headers(const CallShaping& s, std::string_view
       continue;
     }
     if (listed(kRelayOwnedHeaders, name)) {
-      changes.push_back({"header_not_sent", "default header " + code_span(name) +
-                                                " not sent by the playground: the relay owns the transport headers (the "
-                                                "gateway would send it)"});
+      changes.push_back(
+          {"header_not_sent", "default header " + code_span(name) +
+                                  " not sent by the playground: the relay owns the transport headers (the "
+                                  "gateway would send it)"});
       continue;
     }
     const bool hidden = credential_like(name);
@@ -308,26 +312,31 @@ json to_json(const ShapedCall& call) {
 
 Deadlines model_deadlines(const CallShaping& s) {
   Deadlines d;
-  if (!s.timeout_ms) d.request = {std::nullopt, "deployment"};
-  else if (*s.timeout_ms == 0) d.request = {std::nullopt, "none"};
-  else d.request = {s.timeout_ms, "model.timeout"};
-  if (s.stream_timeout_ms && *s.stream_timeout_ms > 0) d.stream = {s.stream_timeout_ms, "model.stream_timeout"};
-  else d.stream = d.request;
+  if (!s.timeout_ms)
+    d.request = {std::nullopt, "deployment"};
+  else if (*s.timeout_ms == 0)
+    d.request = {std::nullopt, "none"};
+  else
+    d.request = {s.timeout_ms, "model.timeout"};
+  if (s.stream_timeout_ms && *s.stream_timeout_ms > 0)
+    d.stream = {s.stream_timeout_ms, "model.stream_timeout"};
+  else
+    d.stream = d.request;
   return d;
 }
 
 namespace {
 
-json deadline_json(const Deadline& d) {
-  return {{"ms", d.ms ? json(*d.ms) : json(nullptr)}, {"from", d.from}};
-}
+json deadline_json(const Deadline& d) { return {{"ms", d.ms ? json(*d.ms) : json(nullptr)}, {"from", d.from}}; }
 
 std::string deadline_note(const Deadline& d, const char* what) {
   if (d.from == "deployment")
-    return std::string("for ") + what + " the gateway uses its deployment-wide upstream timeout, which the playground "
+    return std::string("for ") + what +
+           " the gateway uses its deployment-wide upstream timeout, which the playground "
            "does not know: the relay's own limits apply";
   if (d.from == "none")
-    return std::string("for ") + what + " the model sets `timeout: 0`: the gateway waits without a deadline; the "
+    return std::string("for ") + what +
+           " the model sets `timeout: 0`: the gateway waits without a deadline; the "
            "relay's own limits still apply";
   const std::string field = d.from == "model.stream_timeout" ? "`stream_timeout`" : "`timeout`";
   return std::string("for ") + what + " the gateway gives up after " + seconds_text(*d.ms) + " (the model's " + field +
@@ -342,11 +351,11 @@ json gateway_plan_json(const CallShaping& s, const UpstreamPlan& plan) {
   for (const auto& [from, to] : s.param_renames)
     if (from != to) notes.push_back({"param_renames", "the key renames " + code_span(from) + " to " + code_span(to)});
   if (s.temperature_min || s.temperature_max)
-    notes.push_back({"param_constraints", "the key clamps `temperature` to " +
-                                              (s.temperature_min ? number_text(*s.temperature_min) : std::string("-∞")) +
-                                              " … " +
-                                              (s.temperature_max ? number_text(*s.temperature_max) : std::string("∞")) +
-                                              " (values outside are sent as the bound, never refused)"});
+    notes.push_back(
+        {"param_constraints", "the key clamps `temperature` to " +
+                                  (s.temperature_min ? number_text(*s.temperature_min) : std::string("-∞")) + " … " +
+                                  (s.temperature_max ? number_text(*s.temperature_max) : std::string("∞")) +
+                                  " (values outside are sent as the bound, never refused)"});
   if (s.default_body_fields.is_object() && !s.default_body_fields.empty()) {
     std::string names;
     for (auto it = s.default_body_fields.begin(); it != s.default_body_fields.end(); ++it)
@@ -354,22 +363,25 @@ json gateway_plan_json(const CallShaping& s, const UpstreamPlan& plan) {
     notes.push_back({"default_body_fields", "the key adds " + names + " to the body when it has none"});
   }
   for (const auto& [name, value] : s.default_headers)
-    notes.push_back({"default_headers", "the key adds the header " + code_span(lower_ascii(name)) +
-                                            (value.find("${") != std::string::npos ? " (a template, rendered per call)"
-                                                                                   : "")});
+    notes.push_back(
+        {"default_headers", "the key adds the header " + code_span(lower_ascii(name)) +
+                                (value.find("${") != std::string::npos ? " (a template, rendered per call)" : "")});
   if (!s.forward_client_headers.empty())
-    notes.push_back({"forward_client_headers", "the key forwards caller headers matching forward_client_headers; the "
-                                               "playground has no caller, so it forwards none"});
+    notes.push_back({"forward_client_headers",
+                     "the key forwards caller headers matching forward_client_headers; the "
+                     "playground has no caller, so it forwards none"});
   if (s.content_list_to_string)
-    notes.push_back({"content_list_to_string", "the key sends each message's text parts joined into one string "
-                                               "(response.content_list_to_string); other parts are dropped"});
+    notes.push_back({"content_list_to_string",
+                     "the key sends each message's text parts joined into one string "
+                     "(response.content_list_to_string); other parts are dropped"});
   if (s.effort_mapping.is_object())
     notes.push_back({"effort_mapping", "the model maps `reasoning_effort` through its effort_mapping"});
   if (!s.reasoning_field.empty())
     notes.push_back({"reasoning_field", "the gateway reads a stream's reasoning from " + code_span(s.reasoning_field) +
                                             " (response.reasoning_field)"});
   if (!s.stream_done_marker.empty())
-    notes.push_back({"stream_done_marker", "the gateway expects a stream's `data: [DONE]` to be " + s.stream_done_marker +
+    notes.push_back({"stream_done_marker", "the gateway expects a stream's `data: [DONE]` to be " +
+                                               s.stream_done_marker +
                                                " (response.stream_done_marker); a stream that differs is only logged"});
   const bool https = plan.url.rfind("https://", 0) == 0;
   json tls = nullptr;
@@ -378,27 +390,28 @@ json gateway_plan_json(const CallShaping& s, const UpstreamPlan& plan) {
     if (ca) {
       // "(set)": the public view, which says only that one is set.
       const bool pem = s.ca_cert == "(set)" || s.ca_cert.find("-----BEGIN CERTIFICATE-----") != std::string::npos;
-      notes.push_back({"tls_ca_cert", pem ? "the key trusts its own CA (tls.ca_cert) for this upstream, besides the usual "
-                                            "roots; the relay does too, for this call only"
-                                          : "the key's tls.ca_cert holds no CERTIFICATE block: the gateway ignores it "
-                                            "and uses the usual roots, and so does the relay"});
+      notes.push_back(
+          {"tls_ca_cert", pem ? "the key trusts its own CA (tls.ca_cert) for this upstream, besides the usual "
+                                "roots; the relay does too, for this call only"
+                              : "the key's tls.ca_cert holds no CERTIFICATE block: the gateway ignores it "
+                                "and uses the usual roots, and so does the relay"});
     }
     if (!s.tls_verify && https)
-      notes.push_back({"tls_verify_off", "the key turns certificate checks off (tls.verify: false): the gateway accepts "
-                                         "any certificate from this upstream, and the relay does the same for this call"});
+      notes.push_back({"tls_verify_off",
+                       "the key turns certificate checks off (tls.verify: false): the gateway accepts "
+                       "any certificate from this upstream, and the relay does the same for this call"});
     tls = {{"caCert", s.ca_cert == "(set)" ? json(true) : json(s.ca_cert)}, {"verify", s.tls_verify}};
   }
   const Deadlines d = model_deadlines(s);
   if (d.request.from != "deployment") notes.push_back({"deadline", deadline_note(d.request, "a whole answer")});
   if (d.stream.from != "deployment") notes.push_back({"deadline", deadline_note(d.stream, "a stream")});
-  json out = {
-      {"answerReading",
-       {{"reasoningField", s.reasoning_field.empty() ? json(nullptr) : json(s.reasoning_field)},
-        {"streamDoneMarker", s.stream_done_marker.empty() ? json(nullptr) : json(s.stream_done_marker)},
-        {"contentListToString", s.content_list_to_string}}},
-      {"deadlines", {{"request", deadline_json(d.request)}, {"stream", deadline_json(d.stream)}}},
-      {"tls", std::move(tls)},
-      {"shaping", json::array()}};
+  json out = {{"answerReading",
+               {{"reasoningField", s.reasoning_field.empty() ? json(nullptr) : json(s.reasoning_field)},
+                {"streamDoneMarker", s.stream_done_marker.empty() ? json(nullptr) : json(s.stream_done_marker)},
+                {"contentListToString", s.content_list_to_string}}},
+              {"deadlines", {{"request", deadline_json(d.request)}, {"stream", deadline_json(d.stream)}}},
+              {"tls", std::move(tls)},
+              {"shaping", json::array()}};
   for (const auto& n : notes) out["shaping"].push_back(to_json(n));
   return out;
 }

@@ -129,9 +129,10 @@ struct Difference {
   std::string text;  // one line
 };
 inline constexpr const char* kDifferenceCodes[] = {
-    "anthropic_messages_api", "caller_key_not_checked",  "rate_limits_not_applied", "guardrails_not_run",
-    "cache_not_used",         "retries_not_exercised",   "cooldown_not_exercised",  "client_ip_not_checked",
-    "client_headers_not_forwarded", "caller_header_dropped", "tls_verify_off",       "prompt_caching_not_applied",
+    "anthropic_messages_api", "caller_key_not_checked", "rate_limits_not_applied",
+    "guardrails_not_run",     "cache_not_used",         "retries_not_exercised",
+    "cooldown_not_exercised", "client_ip_not_checked",  "client_headers_not_forwarded",
+    "caller_header_dropped",  "tls_verify_off",         "prompt_caching_not_applied",
 };
 
 // Only the differences that apply to this model, from its configuration, its key's and the

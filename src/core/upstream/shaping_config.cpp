@@ -17,8 +17,8 @@ namespace shaping_detail {
 // to the browser, and answers are redacted against it like against the key itself.
 bool credential_like(std::string_view name) {
   const std::string n = lower_ascii(name);
-  for (const char* word : {"key", "token", "secret", "auth", "passw", "credential", "signature", "session", "cookie",
-                           "bearer"})
+  for (const char* word :
+       {"key", "token", "secret", "auth", "passw", "credential", "signature", "session", "cookie", "bearer"})
     if (n.find(word) != std::string::npos) return true;
   return false;
 }
@@ -89,7 +89,8 @@ CallShaping read_shaping(const Model& model, const ProviderKey& key) {
 }
 
 json shaping_to_json(const CallShaping& s, bool public_view, const std::string& secret) {
-  const std::vector<std::string> secrets = secret.empty() ? std::vector<std::string>{} : std::vector<std::string>{secret};
+  const std::vector<std::string> secrets =
+      secret.empty() ? std::vector<std::string>{} : std::vector<std::string>{secret};
   auto shown = [&](const std::string& name, const std::string& value) {
     if (!public_view) return value;
     if (credential_like(name)) return std::string("***");
@@ -102,9 +103,12 @@ json shaping_to_json(const CallShaping& s, bool public_view, const std::string& 
   json fields = json::object();
   if (s.default_body_fields.is_object())
     for (auto it = s.default_body_fields.begin(); it != s.default_body_fields.end(); ++it) {
-      if (!public_view) fields[it.key()] = it.value();
-      else if (credential_like(it.key())) fields[it.key()] = "***";
-      else if (secrets.empty()) fields[it.key()] = it.value();
+      if (!public_view)
+        fields[it.key()] = it.value();
+      else if (credential_like(it.key()))
+        fields[it.key()] = "***";
+      else if (secrets.empty())
+        fields[it.key()] = it.value();
       else {
         auto parsed = parse_json(redact(dump_json(it.value()), secrets));
         fields[it.key()] = parsed.value ? *parsed.value : json("***");
@@ -183,7 +187,8 @@ std::vector<std::string> shaping_secrets(const CallShaping& s) {
     if (credential_like(name) && value.find("${") == std::string::npos && trim(value).size() >= 8) out.push_back(value);
   if (s.default_body_fields.is_object())
     for (auto it = s.default_body_fields.begin(); it != s.default_body_fields.end(); ++it)
-      if (credential_like(it.key()) && it.value().is_string() && trim(it.value().get_ref<const std::string&>()).size() >= 8)
+      if (credential_like(it.key()) && it.value().is_string() &&
+          trim(it.value().get_ref<const std::string&>()).size() >= 8)
         out.push_back(it.value().get<std::string>());
   return out;
 }

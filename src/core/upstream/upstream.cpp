@@ -33,7 +33,8 @@ std::string shown_base_url_impl(std::string_view s) {
   if (head.empty() && rest.substr(0, 2) == "//") head = rest.substr(0, 2), rest = rest.substr(2);
   const std::size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
-  std::string_view remainder = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  std::string_view remainder =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   remainder = remainder.substr(0, remainder.find_first_of("?#"));
   std::string out;

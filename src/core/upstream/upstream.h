@@ -47,15 +47,15 @@ enum class GatewayOutcome { Dispatch, Misrouted, ConfigError, NoRoute, OtherProt
 std::string_view to_string(GatewayOutcome outcome);  // "dispatch", "misrouted", "config_error", …
 
 struct UpstreamPlan {
-  bool ok = false;      // the playground makes this call
+  bool ok = false;  // the playground makes this call
   std::string error;
-  std::string url;                 // full URL including any query (Azure's api-version)
-  std::string auth_header;         // "authorization" or "api-key"
-  std::string auth_scheme;         // "Bearer " or "" (the value is scheme + key)
+  std::string url;                                    // full URL including any query (Azure's api-version)
+  std::string auth_header;                            // "authorization" or "api-key"
+  std::string auth_scheme;                            // "Bearer " or "" (the value is scheme + key)
   WireProtocol protocol = WireProtocol::Unsupported;  // set even when !ok
   std::vector<std::string> notes;
   GatewayOutcome gateway_outcome = GatewayOutcome::NoRoute;  // set even when !ok
-  std::string gateway_url;  // Dispatch and Misrouted: the URL the gateway POSTs to
+  std::string gateway_url;                                   // Dispatch and Misrouted: the URL the gateway POSTs to
   // The headers a key's default_headers add, rendered (gateway_shaping.h); curl shows them.
   std::vector<std::pair<std::string, std::string>> extra_headers;
 };
@@ -70,8 +70,8 @@ inline constexpr std::string_view kAzureApiVersion = "2024-10-21";
 // [A-Za-z0-9_-] only; an *.openai.azure.com base reduced to its resource). An Anthropic key is
 // called on the same base at its OpenAI-compatible /v1/chat/completions (the gateway uses
 // /v1/messages there: gateway_url says so).
-UpstreamPlan plan_chat_call(std::string_view provider, std::string_view adapter,
-                            std::string_view api_base, std::string_view model_name);
+UpstreamPlan plan_chat_call(std::string_view provider, std::string_view adapter, std::string_view api_base,
+                            std::string_view model_name);
 
 json to_json(const UrlResult& r);
 // {ok:true,url,authHeader,authScheme,protocol,notes,gatewayOutcome,gatewayUrl?}

@@ -38,8 +38,7 @@ constexpr std::size_t kRelayNonceMaxBytes = 64;
 bool is_nonce(std::string_view s) {
   if (s.empty() || s.size() > kRelayNonceMaxBytes) return false;
   for (char c : s)
-    if (!(is_alnum(c) || c == '-' || c == '_'))
-      return false;
+    if (!(is_alnum(c) || c == '-' || c == '_')) return false;
   return true;
 }
 
@@ -99,7 +98,8 @@ void ChatStream::on_relay_event(const std::string& data) {
 
 void ChatStream::on_content_parts(const json& parts, std::size_t number, std::size_t i) {
   const std::string path = choice_path(number, i, ".delta.content");
-  issues_.note(result_.findings, "deltas whose content is an array of parts", 1, [&] { return warn(FindingCode::ContentParts, path, kContentPartsNote); });
+  issues_.note(result_.findings, "deltas whose content is an array of parts", 1,
+               [&] { return warn(FindingCode::ContentParts, path, kContentPartsNote); });
   const std::size_t skipped = read_content_parts(
       parts,
       [&](const std::string& text) {
@@ -111,15 +111,18 @@ void ChatStream::on_content_parts(const json& parts, std::size_t number, std::si
         deltas_.reasoning(text);
       });
   if (skipped)
-    issues_.note(result_.findings, "content parts of other types", 1,
-                 [&] { return warn(FindingCode::ContentPartIgnored, path, "a content part that is neither text nor thinking was ignored"); });
+    issues_.note(result_.findings, "content parts of other types", 1, [&] {
+      return warn(FindingCode::ContentPartIgnored, path,
+                  "a content part that is neither text nor thinking was ignored");
+    });
 }
 
 // OpenAI streams a legacy function call as the name first, then the arguments in pieces.
 void ChatStream::on_function_call(const json& fragment, std::size_t number, std::size_t i) {
   if (!fragment.is_object()) {
     issues_.note(result_.findings, "function_calls that are not objects", 1, [&] {
-      return err(FindingCode::FunctionCallNotObject, choice_path(number, i, ".delta.function_call"), "function_call is not an object");
+      return err(FindingCode::FunctionCallNotObject, choice_path(number, i, ".delta.function_call"),
+                 "function_call is not an object");
     });
     return;
   }

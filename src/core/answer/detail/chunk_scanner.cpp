@@ -318,10 +318,12 @@ bool ChunkScanner::scan(std::string_view data, FastChunk& out) {
     do {
       if (!c.key(key)) return false;
       bool ok;
-      if (is(key, "content")) ok = take(seen, 1) && nullable_string(out.content, out.has_content, kContent);
+      if (is(key, "content"))
+        ok = take(seen, 1) && nullable_string(out.content, out.has_content, kContent);
       else if (is(key, "reasoning_content"))
         ok = take(seen, 2) && nullable_string(out.reasoning_content, out.has_reasoning_content, kReasoningContent);
-      else if (is(key, "reasoning")) ok = take(seen, 4) && nullable_string(out.reasoning, out.has_reasoning, kReasoning);
+      else if (is(key, "reasoning"))
+        ok = take(seen, 4) && nullable_string(out.reasoning, out.has_reasoning, kReasoning);
       else if (is(key, "role")) {
         std::string_view role;
         bool present = false;

@@ -19,8 +19,8 @@ void warn(Findings& findings, FindingCode code, const std::string& path, std::st
 
 // A token count: a non-negative integer, or nullopt (with a warning unless it is absent
 // and optional).
-std::optional<std::uint64_t> token_count(const json& object, const char* key, const std::string& path,
-                                         bool required, Findings& findings) {
+std::optional<std::uint64_t> token_count(const json& object, const char* key, const std::string& path, bool required,
+                                         Findings& findings) {
   const json* value = member(object, key);
   const std::string where = join_path(path, key);
   if (!value || value->is_null()) {
@@ -30,13 +30,15 @@ std::optional<std::uint64_t> token_count(const json& object, const char* key, co
   if (value->is_number_unsigned()) return value->get<std::uint64_t>();
   if (value->is_number_integer()) {
     if (value->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(value->get<std::int64_t>());
-    warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is negative (" + dump_json(*value) + ")");
+    warn(findings, FindingCode::UsageFieldInvalid, where,
+         std::string(key) + " is negative (" + dump_json(*value) + ")");
     return std::nullopt;
   }
   if (value->is_number_float()) {
     const double d = value->get<double>();
     if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d) return static_cast<std::uint64_t>(d);
-    warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is not a non-negative integer (" + dump_json(*value) + ")");
+    warn(findings, FindingCode::UsageFieldInvalid, where,
+         std::string(key) + " is not a non-negative integer (" + dump_json(*value) + ")");
     return std::nullopt;
   }
   warn(findings, FindingCode::UsageFieldInvalid, where, std::string(key) + " is not a number");
@@ -66,7 +68,6 @@ json error_delta(const ProviderError& error) {
   return out;
 }
 
-
 const char* const kAnthropicNativeAdvice =
     "this is Anthropic's native Messages API format, not an OpenAI chat completion: the base URL "
     "points at the native Anthropic API; use its OpenAI-compatible endpoint "
@@ -79,7 +80,8 @@ json read_usage(const json& usage, const std::string& path, Findings& findings) 
 
   std::optional<std::uint64_t> reasoning, cached;
   if (const json* details = member(usage, "completion_tokens_details"); details && details->is_object())
-    reasoning = token_count(*details, "reasoning_tokens", join_path(path, "completion_tokens_details"), false, findings);
+    reasoning =
+        token_count(*details, "reasoning_tokens", join_path(path, "completion_tokens_details"), false, findings);
   if (const json* details = member(usage, "prompt_tokens_details"); details && details->is_object())
     cached = token_count(*details, "cached_tokens", join_path(path, "prompt_tokens_details"), false, findings);
   if (!cached)  // DeepSeek reports its cache hits at the top level.
@@ -116,12 +118,14 @@ void check_finish_reason(const std::string& reason, const std::string& path, boo
            "the answer stopped at the token limit (finish_reason \"length\") and may be cut off: raise "
            "max_tokens / max_completion_tokens");
     else
-      warn(findings, FindingCode::ContentFiltered, path, "the provider's content filter stopped the answer (finish_reason \"content_filter\")");
+      warn(findings, FindingCode::ContentFiltered, path,
+           "the provider's content filter stopped the answer (finish_reason \"content_filter\")");
     return;
   }
   if (reason == "error") {
     if (!error_already_reported)
-      findings.push_back(error_finding(FindingCode::FinishReasonError, path, "the provider ended the answer with finish_reason \"error\""));
+      findings.push_back(error_finding(FindingCode::FinishReasonError, path,
+                                       "the provider ended the answer with finish_reason \"error\""));
     return;
   }
   warn(findings, FindingCode::FinishReasonUnknown, path,
@@ -129,17 +133,17 @@ void check_finish_reason(const std::string& reason, const std::string& path, boo
            "\" is not one of OpenAI's (stop, length, tool_calls, content_filter, function_call)");
 }
 
-void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path,
-                       Findings& findings) {
+void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path, Findings& findings) {
   if (finish_reason && *finish_reason == "length") {
     warn(findings, FindingCode::Truncated, path,
          "the token limit cut the answer before any text (finish_reason \"length\"): raise max_tokens / "
          "max_completion_tokens; reasoning models can spend the whole limit on reasoning");
   } else if (finish_reason && *finish_reason == "content_filter") {
-    warn(findings, FindingCode::ContentFiltered, path, "the provider's content filter removed the answer (finish_reason \"content_filter\")");
+    warn(findings, FindingCode::ContentFiltered, path,
+         "the provider's content filter removed the answer (finish_reason \"content_filter\")");
   } else if (finish_reason) {
-    warn(findings, FindingCode::EmptyAnswer, path, "the answer is empty: no content and no tool calls (finish_reason \"" +
-                             excerpt(*finish_reason, 60) + "\")");
+    warn(findings, FindingCode::EmptyAnswer, path,
+         "the answer is empty: no content and no tool calls (finish_reason \"" + excerpt(*finish_reason, 60) + "\")");
   } else {
     warn(findings, FindingCode::EmptyAnswer, path, "the answer is empty: no content and no tool calls");
   }
@@ -151,19 +155,24 @@ void check_tool_calls(const json& calls, const std::string& path, Findings& find
   for (const json& call : calls) {
     const std::string where = index_path(path, i++);
     const auto* id = string_member(call, "id");
-    if (!id || id->empty()) warn(findings, FindingCode::ToolCallIdMissing, join_path(where, "id"), "the tool call has no id");
+    if (!id || id->empty())
+      warn(findings, FindingCode::ToolCallIdMissing, join_path(where, "id"), "the tool call has no id");
     const auto* type = string_member(call, "type");
-    if (type && *type != "function") warn(findings, FindingCode::ToolCallTypeUnexpected, join_path(where, "type"), "tool call type \"" + excerpt(*type, 40) + "\" is not \"function\"");
+    if (type && *type != "function")
+      warn(findings, FindingCode::ToolCallTypeUnexpected, join_path(where, "type"),
+           "tool call type \"" + excerpt(*type, 40) + "\" is not \"function\"");
     const json* function = member(call, "function");
     const auto* name = function ? string_member(*function, "name") : nullptr;
     if (!name || name->empty()) {
-      findings.push_back(error_finding(FindingCode::ToolCallNameMissing, join_path(where, "function.name"), "the tool call has no function name"));
+      findings.push_back(error_finding(FindingCode::ToolCallNameMissing, join_path(where, "function.name"),
+                                       "the tool call has no function name"));
     }
     const auto* arguments = function ? string_member(*function, "arguments") : nullptr;
     if (arguments && !arguments->empty()) {
       auto parsed = parse_json(*arguments);
       if (!parsed.value)
-        warn(findings, FindingCode::ToolCallArgumentsNotJson, join_path(where, "function.arguments"), "the tool call's arguments are not valid JSON: " + parsed.error);
+        warn(findings, FindingCode::ToolCallArgumentsNotJson, join_path(where, "function.arguments"),
+             "the tool call's arguments are not valid JSON: " + parsed.error);
     }
   }
 }
@@ -188,12 +197,14 @@ void check_function_call(const json& call, const std::string& path, Findings& fi
        "reads only tool_calls does not see it");
   const auto* name = string_member(call, "name");
   if (!name || name->empty())
-    findings.push_back(error_finding(FindingCode::FunctionCallNameMissing, join_path(path, "name"), "the function call has no name"));
+    findings.push_back(
+        error_finding(FindingCode::FunctionCallNameMissing, join_path(path, "name"), "the function call has no name"));
   const auto* arguments = string_member(call, "arguments");
   if (arguments && !arguments->empty()) {
     auto parsed = parse_json(*arguments);
     if (!parsed.value)
-      warn(findings, FindingCode::FunctionCallArgumentsNotJson, join_path(path, "arguments"), "the function call's arguments are not valid JSON: " + parsed.error);
+      warn(findings, FindingCode::FunctionCallArgumentsNotJson, join_path(path, "arguments"),
+           "the function call's arguments are not valid JSON: " + parsed.error);
   }
 }
 
@@ -204,6 +215,5 @@ const std::string* reasoning_text(const json& message_or_delta) {
   }
   return nullptr;
 }
-
 
 }  // namespace pg

@@ -3,11 +3,11 @@
 // reason, and when an empty answer deserves a finding. Internal to core/response*.
 #pragma once
 
+#include "core/base/finding.h"
+#include "core/base/json_path.h"
+#include "core/base/json_util.h"
 #include "core/provider/body_sniff.h"
 #include "core/provider/provider_error.h"
-#include "core/base/json_path.h"
-#include "core/base/finding.h"
-#include "core/base/json_util.h"
 
 #include <optional>
 #include <string>
@@ -37,12 +37,11 @@ json read_usage(const json& usage, const std::string& path, Findings& findings);
 // A finish_reason outside OpenAI's set is a warning; "error" (OpenRouter) is an error
 // unless the provider's error was already reported; "content_filter" and "length" get a
 // warning that says what they mean for the answer (has_text: there was some answer).
-void check_finish_reason(const std::string& reason, const std::string& path, bool has_text,
-                         bool error_already_reported, Findings& findings);
+void check_finish_reason(const std::string& reason, const std::string& path, bool has_text, bool error_already_reported,
+                         Findings& findings);
 
 // An answer with no text and no tool calls: a warning whose wording depends on why.
-void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path,
-                       Findings& findings);
+void warn_empty_answer(const std::optional<std::string>& finish_reason, const std::string& path, Findings& findings);
 
 // Final shape of assembled tool calls ([{id, type, function:{name, arguments}}]): a
 // missing name is an error, a missing id or arguments that are not JSON a warning.
@@ -93,6 +92,5 @@ extern const char* const kXGroqUsageNote;
 void check_function_call(const json& call, const std::string& path, Findings& findings);
 
 // Appends "<path>.<key>" / "<path>[i]" without surprises when path is empty.
-
 
 }  // namespace pg

@@ -64,12 +64,15 @@ unsigned ToolCallAssembler::add(const json& fragment) {
   if (!function || !function->is_object()) return notes;
   if (const auto* name = string_member(*function, "name"); name && !name->empty()) {
     // The name normally comes whole in the first fragment; some servers repeat it.
-    if (target->name.empty()) target->name = *name;
-    else if (target->name != *name) target->name += *name;
+    if (target->name.empty())
+      target->name = *name;
+    else if (target->name != *name)
+      target->name += *name;
   }
   const json* arguments = member(*function, "arguments");
   if (arguments && !arguments->is_null()) {
-    if (arguments->is_string()) target->arguments += arguments->get_ref<const std::string&>();
+    if (arguments->is_string())
+      target->arguments += arguments->get_ref<const std::string&>();
     else if (arguments->is_object() || arguments->is_array()) {
       target->arguments += dump_json(*arguments);
       notes |= kArgumentsNotString;

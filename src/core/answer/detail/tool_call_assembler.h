@@ -16,13 +16,13 @@ class ToolCallAssembler {
  public:
   // What was odd about a fragment (bit flags); the caller turns them into findings.
   enum Note : unsigned {
-    kNotObject = 1u << 0,        // ignored
-    kBadIndex = 1u << 1,         // index not a small non-negative integer: ignored
-    kMissingIndex = 1u << 2,     // placed by its id, or onto the last call
-    kIndexReused = 1u << 3,      // a new id at a known index: started a new call
+    kNotObject = 1u << 0,           // ignored
+    kBadIndex = 1u << 1,            // index not a small non-negative integer: ignored
+    kMissingIndex = 1u << 2,        // placed by its id, or onto the last call
+    kIndexReused = 1u << 3,         // a new id at a known index: started a new call
     kArgumentsNotString = 1u << 4,  // an object/array: appended as JSON text
     kArgumentsBadType = 1u << 5,    // a number/bool: ignored
-    kTooManyCalls = 1u << 6,     // beyond kMaxCalls: ignored
+    kTooManyCalls = 1u << 6,        // beyond kMaxCalls: ignored
   };
   static constexpr std::size_t kMaxCalls = 128;
   static constexpr std::uint64_t kMaxIndex = 1024;

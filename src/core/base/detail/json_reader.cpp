@@ -216,7 +216,6 @@ class Reader {
     return true;
   }
 
-
   bool number(json& out) {
     const unsigned char* start = p_;
     const bool negative = *p_ == '-';
@@ -265,9 +264,8 @@ class Reader {
           return true;
         }
         if (magnitude <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
-          out = magnitude == static_cast<std::uint64_t>(INT64_MAX) + 1
-                    ? INT64_MIN
-                    : -static_cast<std::int64_t>(magnitude);
+          out = magnitude == static_cast<std::uint64_t>(INT64_MAX) + 1 ? INT64_MIN
+                                                                       : -static_cast<std::int64_t>(magnitude);
           return true;
         }
       }

@@ -2,9 +2,9 @@
 // provider's native format at 2xx is a base-URL problem; an error inside the body or the
 // stream is classified like an HTTP error; a cut by max tokens is a warning, not a broken
 // setting.
-#include "core/provider/body_sniff.h"
-#include "core/diagnose/detail/rules.h"
 #include "core/answer/chat_stream.h"
+#include "core/diagnose/detail/rules.h"
+#include "core/provider/body_sniff.h"
 
 namespace pg::diag {
 
@@ -25,7 +25,8 @@ ProviderFacts facts_from_answer_error(const AnswerErrorView& e) {
   ProviderFacts f;
   f.mid_stream = e.mid_stream;
   f.shape = e.type == "text" ? BodyShape::Text : BodyShape::Envelope;
-  const bool form_word = e.type == "error" || e.type == "text" || e.type == "json" || e.type == "html" || e.type == "empty";
+  const bool form_word =
+      e.type == "error" || e.type == "text" || e.type == "json" || e.type == "html" || e.type == "empty";
   if (!form_word) f.type = e.type;
   f.code = e.code;
   f.param = e.param;
@@ -69,8 +70,8 @@ std::string answer_summary(const ResultView& r) {
 // The model step's evidence for an answer: the configured name, and the name the
 // provider reported when it differs (an alias resolved to a dated snapshot, a router).
 std::string model_evidence(const Outcome& o, const ResultView& r) {
-  std::string s = (o.model_name.empty() ? std::string("the model") : "model `" + excerpt(o.model_name, 80) + "`") +
-                  " answered";
+  std::string s =
+      (o.model_name.empty() ? std::string("the model") : "model `" + excerpt(o.model_name, 80) + "`") + " answered";
   if (!r.model.empty() && r.model != o.model_name) s += " (reported as `" + excerpt(r.model, 80) + "`)";
   return s;
 }
@@ -87,8 +88,8 @@ Cause passed_with(std::string answer_evidence, Condition cond, const std::string
   Cause c;
   c.passed = kAnswer;
   c.pass_evidence[kAnswer] = std::move(answer_evidence);
-  c.summary = sentence("The settings work (the key, base URL and model name answered), but " + headline + ": " +
-                       cond.advice);
+  c.summary =
+      sentence("The settings work (the key, base URL and model name answered), but " + headline + ": " + cond.advice);
   c.conditions.push_back(std::move(cond));
   return c;
 }
@@ -109,7 +110,7 @@ std::string findings_advice(const std::string& code) {
   static constexpr std::string_view kCut[] = {"stream_cut", "stream_cut_mid_event"};
   static constexpr std::string_view kNotCompletion[] = {"not_json", "not_object", "stream_empty"};
   static constexpr std::string_view kNotShape[] = {"object_wrong", "choices_invalid", "choices_empty",
-                                                    "choice_not_object", "message_missing"};
+                                                   "choice_not_object", "message_missing"};
   auto in = [&](const auto& list) {
     for (std::string_view c : list)
       if (c == code) return true;
@@ -133,11 +134,13 @@ Cause explain_answered(const Outcome& o, const ResultView& r);
 void note_posing_relay(Cause& c, const RelayEventView& event) {
   if (c.posing_relay_noted) return;
   c.posing_relay_noted = true;
-  const std::string note = std::string("the provider sent an event that claims to be the relay's (relay_error ") +
-                           (event.nonce.empty() ? "without the relay's nonce" : "with a nonce that is not this call's") +
-                           ")";
-  if (c.failed >= 0) c.evidence = note + "; " + c.evidence;
-  else c.summary = first_upper(note) + ". " + c.summary;
+  const std::string note =
+      std::string("the provider sent an event that claims to be the relay's (relay_error ") +
+      (event.nonce.empty() ? "without the relay's nonce" : "with a nonce that is not this call's") + ")";
+  if (c.failed >= 0)
+    c.evidence = note + "; " + c.evidence;
+  else
+    c.summary = first_upper(note) + ". " + c.summary;
 }
 
 Cause explain_answer(const Outcome& o) {
@@ -171,8 +174,7 @@ Cause explain_answer(const Outcome& o) {
     r = read_result(to_json(validate_completion(*o.body)), o.secrets);
   } else {
     return answer_failed("no_answer_recorded", "HTTP " + std::to_string(status) + " and no answer was recorded",
-                         "run again; the outcome carries neither a body nor a decoded stream",
-                         "Nothing to check");
+                         "run again; the outcome carries neither a body nor a decoded stream", "Nothing to check");
   }
 
   if (is_anthropic_native(o, r)) {
@@ -214,7 +216,8 @@ Cause explain_answer(const Outcome& o) {
     std::string evidence = r.errors[0];
     if (r.errors.size() > 1) evidence += "; " + r.errors[1];
     if (r.errors.size() > 2) evidence += " (and " + std::to_string(r.errors.size() - 2) + " more)";
-    return answer_failed("answer_invalid", evidence, findings_advice(r.error_codes.empty() ? std::string() : r.error_codes[0]),
+    return answer_failed("answer_invalid", evidence,
+                         findings_advice(r.error_codes.empty() ? std::string() : r.error_codes[0]),
                          "The provider answered, but not with a valid chat completion");
   }
 
@@ -233,15 +236,16 @@ Cause explain_answered(const Outcome& o, const ResultView& r) {
     if (!has_answer) {
       std::string seen = "reached, answered, cut short by the token limit: finish_reason length with no answer text";
       if (!r.reasoning.empty()) seen += " (" + std::to_string(r.reasoning_bytes) + " characters of reasoning)";
-      return passed_with(seen,
-                         Condition{"truncated", "prompt", seen,
-                                   "raise max tokens (reasoning models spend tokens thinking first)"},
-                         "the answer was cut short by the token limit before any text");
+      return passed_with(
+          seen,
+          Condition{"truncated", "prompt", seen, "raise max tokens (reasoning models spend tokens thinking first)"},
+          "the answer was cut short by the token limit before any text");
     }
-    return passed_with(answer_summary(r) + " (cut short by the token limit)",
-                       Condition{"truncated", "prompt", "the answer was cut short by the token limit (finish_reason length)",
-                                 "raise max tokens to get the whole answer"},
-                       "the answer was cut short by the token limit");
+    return passed_with(
+        answer_summary(r) + " (cut short by the token limit)",
+        Condition{"truncated", "prompt", "the answer was cut short by the token limit (finish_reason length)",
+                  "raise max tokens to get the whole answer"},
+        "the answer was cut short by the token limit");
   }
   if (r.finish_reason == "content_filter") {
     return passed_with(answer_summary(r) + " (stopped by the content filter)",
@@ -259,10 +263,11 @@ Cause explain_answered(const Outcome& o, const ResultView& r) {
                        "the model refused to answer");
   }
   if (!has_answer) {
-    return answer_failed("empty_answer", "the answer is empty" +
-                             (r.finish_reason.empty() ? std::string() : " (finish_reason " + r.finish_reason + ")"),
-                         "the model returned no text and no tool calls: retry, or check the prompt and parameters",
-                         "The settings work, but the answer is empty");
+    return answer_failed(
+        "empty_answer",
+        "the answer is empty" + (r.finish_reason.empty() ? std::string() : " (finish_reason " + r.finish_reason + ")"),
+        "the model returned no text and no tool calls: retry, or check the prompt and parameters",
+        "The settings work, but the answer is empty");
   }
   if (auto mismatch = explain_format(o, r)) return std::move(*mismatch);
   return all_passed(r);

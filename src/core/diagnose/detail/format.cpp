@@ -42,8 +42,10 @@ Cause mismatch(const AskedFormat& f, const std::string& what, const char* advice
   c.code = "format_mismatch";
   c.evidence = "the request asked for JSON (" + asked_label(f) + "), but " + what;
   c.advice = advice;
-  c.summary = "The settings work (the key, base URL and model name answered), but the answer is not the JSON the "
-              "request asked for: " + std::string(advice) + ".";
+  c.summary =
+      "The settings work (the key, base URL and model name answered), but the answer is not the JSON the "
+      "request asked for: " +
+      std::string(advice) + ".";
   return c;
 }
 
@@ -71,8 +73,7 @@ std::optional<Cause> explain_format(const Outcome& o, const ResultView& r) {
     return std::nullopt;
   }
   const auto parsed = parse_json(r.content);
-  if (!parsed.value)
-    return mismatch(f, "the content is not JSON (" + excerpt(parsed.error, 120) + ")", kIgnoredAdvice);
+  if (!parsed.value) return mismatch(f, "the content is not JSON (" + excerpt(parsed.error, 120) + ")", kIgnoredAdvice);
   const json& value = *parsed.value;
   if (want_object && !value.is_object())
     return mismatch(f, std::string("the content is JSON but ") + json_kind(value) + ", not an object", kIgnoredAdvice);
@@ -82,14 +83,16 @@ std::optional<Cause> explain_format(const Outcome& o, const ResultView& r) {
   for (const std::string& key : f.required)
     if (value.find(key) == value.end()) missing.push_back(key);
   if (!missing.empty())
-    return mismatch(f, "the schema's required key " + first_of(missing) + " is missing from the content", kSchemaAdvice);
+    return mismatch(f, "the schema's required key " + first_of(missing) + " is missing from the content",
+                    kSchemaAdvice);
   if (f.closed) {
     std::vector<std::string> extra;
     for (auto it = value.begin(); it != value.end(); ++it)
       if (!std::binary_search(f.properties.begin(), f.properties.end(), it.key())) extra.push_back(it.key());
     if (!extra.empty())
-      return mismatch(f, "the content has the key " + first_of(extra) +
-                             ", which the schema does not allow (additionalProperties: false)",
+      return mismatch(f,
+                      "the content has the key " + first_of(extra) +
+                          ", which the schema does not allow (additionalProperties: false)",
                       kSchemaAdvice);
   }
   return std::nullopt;

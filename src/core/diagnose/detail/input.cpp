@@ -109,8 +109,8 @@ constexpr std::size_t kMaxNonceBytes = 64;
 
 // `nonce`: the x-playground-relay-nonce header as received. The redacted, cut copy in `out`
 // is for evidence; a comparison needs the value itself (it is random, never a secret).
-void read_headers(const json& outcome, const std::vector<std::string>& secrets,
-                  std::map<std::string, std::string>& out, std::string& nonce) {
+void read_headers(const json& outcome, const std::vector<std::string>& secrets, std::map<std::string, std::string>& out,
+                  std::string& nonce) {
   const json* headers = member(outcome, "headers");
   if (!headers) return;
   auto add = [&](const std::string& name, const json& value) {
@@ -283,7 +283,6 @@ bool has_code(const std::vector<std::string>& codes, std::string_view code) {
   return false;
 }
 
-
 namespace {
 
 // {names:[…], listed?} or {unavailable: code, status?}; anything else is not read.
@@ -341,11 +340,14 @@ Outcome read_outcome(const json& outcome) {
   if (const json* relay = member(outcome, "relayError"); relay && (relay->is_object() || relay->is_string()))
     o.relay = read_relay(*relay, o.secrets);
   if (auto status = status_of(member(outcome, "status"))) o.status = *status;
-  if (const json* aborted = member(outcome, "aborted"); aborted && aborted->is_boolean()) o.aborted = aborted->get<bool>();
+  if (const json* aborted = member(outcome, "aborted"); aborted && aborted->is_boolean())
+    o.aborted = aborted->get<bool>();
   read_headers(outcome, o.secrets, o.headers, o.relay_nonce);
   o.from_relay = header(o, "x-playground-source") == "relay";
-  if (const auto* type = string_member(outcome, "contentType")) o.content_type = excerpt(*type, 200);
-  else o.content_type = header(o, "content-type");
+  if (const auto* type = string_member(outcome, "contentType"))
+    o.content_type = excerpt(*type, 200);
+  else
+    o.content_type = header(o, "content-type");
 
   if (const json* body = member(outcome, "body"); body && !body->is_null()) {
     o.body = redact(text_of(body), o.secrets);
@@ -361,7 +363,8 @@ Outcome read_outcome(const json& outcome) {
   }
   if (const json* request = member(outcome, "request"); request && request->is_object()) {
     o.asked = read_asked_format(*request);
-    if (const json* stream = member(*request, "stream"); stream && stream->is_boolean()) o.request_streamed = stream->get<bool>();
+    if (const json* stream = member(*request, "stream"); stream && stream->is_boolean())
+      o.request_streamed = stream->get<bool>();
   }
   if (const json* timings = member(outcome, "timings"); timings && timings->is_object()) {
     if (auto connect = number_member(*timings, "connect"); connect && std::isfinite(*connect)) o.connect_ms = *connect;

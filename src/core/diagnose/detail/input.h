@@ -37,14 +37,14 @@ struct RelayEventView {
   std::string message;  // redacted, single line
   std::string phase;
   std::string reason;
-  std::string nonce;    // "" when the event carried none
+  std::string nonce;  // "" when the event carried none
 };
 
 // The provider's error in place of an answer (Result.providerError): its envelope's fields,
 // bounded and redacted.
 struct AnswerErrorView {
-  std::string type;     // the provider's type, or the body's form ("error", "text", …)
-  std::string code;     // "" when none
+  std::string type;  // the provider's type, or the body's form ("error", "text", …)
+  std::string code;  // "" when none
   std::string param;
   std::string message;  // redacted, single line
   bool mid_stream = false;
@@ -61,14 +61,14 @@ struct ResultView {
   std::size_t reasoning_bytes = 0;
   std::size_t tool_calls = 0;
   bool function_call = false;  // a legacy function_call (Result.functionCall): an answer too
-  std::string finish_reason;  // "" when none
-  std::string model;          // the model that answered, "" when unknown
+  std::string finish_reason;   // "" when none
+  std::string model;           // the model that answered, "" when unknown
   bool done = false;
   // Findings: what decides is each one's code (finding.h's closed list; "" from a caller
   // that sent none); the "<path>: <message>" lines are evidence, for people.
-  std::vector<std::string> errors;        // "<path>: <message>" of error findings, in order
-  std::vector<std::string> error_codes;   // their codes, in the same order
-  std::vector<std::string> warnings;      // the same for warnings
+  std::vector<std::string> errors;       // "<path>: <message>" of error findings, in order
+  std::vector<std::string> error_codes;  // their codes, in the same order
+  std::vector<std::string> warnings;     // the same for warnings
   std::vector<std::string> warning_codes;
   std::optional<RelayEventView> relay_event;
   std::optional<AnswerErrorView> provider_error;  // Result.providerError
@@ -87,10 +87,10 @@ struct BaseUrl {
 // What the request asked of the answer's form: its response_format, read bounded (only
 // what the answer step checks: the type, and for a schema its top-level object rules).
 struct AskedFormat {
-  std::string type;                     // "json_object" | "json_schema"
-  std::string name;                     // json_schema.name ("" when none), bounded
-  bool object_schema = false;           // the schema describes an object (type "object" or properties)
-  std::vector<std::string> required;    // its top-level required keys (the first kMaxFormatKeys)
+  std::string type;                   // "json_object" | "json_schema"
+  std::string name;                   // json_schema.name ("" when none), bounded
+  bool object_schema = false;         // the schema describes an object (type "object" or properties)
+  std::vector<std::string> required;  // its top-level required keys (the first kMaxFormatKeys)
   // additionalProperties: false at the top level, with every property name read (past the
   // bound no extra key can be told apart, so the rule is not checked).
   bool closed = false;
@@ -108,22 +108,22 @@ struct ModelSuggestions {
 
 struct Outcome {
   std::optional<RelayFailure> relay;
-  int status = 0;                              // the upstream's HTTP status (0: none)
+  int status = 0;  // the upstream's HTTP status (0: none)
   std::string content_type;
   std::map<std::string, std::string> headers;  // lower-case names
-  std::optional<std::string> body;            // redacted
+  std::optional<std::string> body;             // redacted
   std::optional<ResultView> result;
-  std::string provider;                        // the model's provider ("openai", "azure", …)
-  std::string model_name;                      // the upstream model name (bounded)
+  std::string provider;    // the model's provider ("openai", "azure", …)
+  std::string model_name;  // the upstream model name (bounded)
   BaseUrl base;
   std::vector<std::string> secrets;
-  std::optional<double> connect_ms;            // timings.connect, when the relay reported it
-  bool aborted = false;                        // the user pressed Stop (the page's outcome.aborted)
+  std::optional<double> connect_ms;  // timings.connect, when the relay reported it
+  bool aborted = false;              // the user pressed Stop (the page's outcome.aborted)
   // The relay's headers: what it wrote itself says x-playground-source: relay; a forwarded
   // answer carries x-playground-relay-nonce, the nonce of the relay's own stream event. An
   // upstream can set neither (the relay passes upstream headers through an allowlist).
   bool from_relay = false;
-  std::string relay_nonce;                     // as received, not redacted ("" when absent)
+  std::string relay_nonce;  // as received, not redacted ("" when absent)
   // outcome.request.response_format when it asked for JSON (json_object or json_schema).
   std::optional<AskedFormat> asked;
   // outcome.request.stream: whether the request asked for a stream (nullopt: not said).
@@ -147,6 +147,5 @@ std::string header(const Outcome& o, std::string_view lower_name);
 
 // Whether a finding with `code` is among `codes` (ResultView's error_codes or warning_codes).
 bool has_code(const std::vector<std::string>& codes, std::string_view code);
-
 
 }  // namespace pg::diag

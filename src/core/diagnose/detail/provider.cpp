@@ -106,8 +106,7 @@ std::optional<Explained> condition_for(Kind kind, const ProviderFacts& f, const 
     case Kind::PromptRejected:
       return explained("invalid_request", "prompt", "the provider rejected the request itself", seen,
                        "adjust the prompt or parameters as the provider's message says; the settings work");
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -138,8 +137,8 @@ Cause stopped_after(int passed, Explained e, std::string stop_reason) {
 
 // A prompt-side condition: the settings all passed, the answer step failed.
 Cause answer_refused(const ProviderFacts& f, Explained e) {
-  Cause c = fail_at(kAnswer, http_evidence(f), e.cond.advice,
-                    "Not a settings problem: " + e.headline + "; " + e.cond.advice);
+  Cause c =
+      fail_at(kAnswer, http_evidence(f), e.cond.advice, "Not a settings problem: " + e.headline + "; " + e.cond.advice);
   c.pass_evidence[kModel] = "the provider got past the model name and refused the request itself";
   c.conditions.push_back(std::move(e.cond));
   return c;
@@ -177,8 +176,7 @@ Cause explain_kind(Kind kind, const ProviderFacts& f, const Outcome& o) {
     case Kind::ContextLength:
     case Kind::UnsupportedParameter:
     case Kind::ContentFilter:
-    case Kind::PromptRejected:
-      return answer_refused(f, *condition_for(kind, f, o));
+    case Kind::PromptRejected: return answer_refused(f, *condition_for(kind, f, o));
 
     case Kind::KeyRejected: {
       const std::string advice =
@@ -224,8 +222,7 @@ Cause explain_kind(Kind kind, const ProviderFacts& f, const Outcome& o) {
       const std::string advice = "the base URL redirects: use the final API URL as the base URL";
       return fail_at(kEndpoint, seen, advice, "The base URL does not lead to an OpenAI-compatible API: " + advice);
     }
-    case Kind::Other:
-      break;
+    case Kind::Other: break;
   }
   return stopped_after(envelope ? kEndpoint : kReach,
                        explained("provider_error", "provider", "the provider answered with an error", seen,

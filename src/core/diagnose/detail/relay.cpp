@@ -52,7 +52,8 @@ Cause relay_condition(const RelayFailure& r, std::string kind, std::string side,
   Cause c;
   c.summary = sentence("Not a settings problem: " + headline + "; " + advice);
   c.stop_reason = "the relay did not call the provider";
-  c.conditions.push_back(Condition{std::move(kind), std::move(side), headline + ": " + relay_evidence(r), std::move(advice)});
+  c.conditions.push_back(
+      Condition{std::move(kind), std::move(side), headline + ": " + relay_evidence(r), std::move(advice)});
   return c;
 }
 
@@ -76,8 +77,9 @@ using namespace relay_detail;
 
 // config: the relay's `detail` says what is wrong with the base URL (the core's plan).
 Cause config(const RelayFailure& r, const Outcome&) {
-  Cause c = fail_at(kEndpoint, r, "fix the model's base URL: " + (r.detail.empty() ? "the relay cannot use it" : r.detail),
-                    "The base URL cannot be used");
+  Cause c =
+      fail_at(kEndpoint, r, "fix the model's base URL: " + (r.detail.empty() ? "the relay cannot use it" : r.detail),
+              "The base URL cannot be used");
   c.passed = -1;  // nothing was called: reach was not tried either
   c.stop_reason = "the base URL cannot be used, so nothing was called";
   return c;
@@ -114,13 +116,13 @@ const ReasonRow<TooLarge> kTooLargeReasons[] = {
 Cause too_large(const RelayFailure& r, const Outcome&) {
   switch (by_reason(kTooLargeReasons, r.reason, TooLarge::Unknown)) {
     case TooLarge::Response:
-      return relay_condition(r, "relay_limit", "relay", "the provider's answer is larger than the relay's response size limit",
+      return relay_condition(r, "relay_limit", "relay",
+                             "the provider's answer is larger than the relay's response size limit",
                              "lower max tokens, or ask for a shorter answer");
     case TooLarge::Request:
       return relay_condition(r, "relay_limit", "relay", "the request passed the relay's size limit",
                              "send less: shrink or remove the image, or shorten the conversation");
-    case TooLarge::Unknown:
-      break;
+    case TooLarge::Unknown: break;
   }
   return relay_condition(r, "relay_limit", "relay", "the request or the provider's answer passed a relay size limit",
                          "send less (a smaller image, a shorter conversation), or lower max tokens");
@@ -213,7 +215,8 @@ Cause mid_stream(const RelayFailure& r, const Outcome&) {
     c.conditions.push_back(Condition{"model_deadline", "relay", headline + ": " + c.evidence, c.advice});
   } else if (r.kind == "timeout") {
     const bool idle = relay_phase(r) == "idle";  // else "total", or a page that did not say
-    headline = idle ? "the provider went silent in the middle of the answer" : "the answer took longer than the relay allows";
+    headline =
+        idle ? "the provider went silent in the middle of the answer" : "the answer took longer than the relay allows";
     c.advice = idle ? "retry; if it repeats, the provider is stalling (the relay stops after its idle limit)"
                     : "lower max tokens or retry; the relay stops a call at its total time limit";
     c.conditions.push_back(Condition{"timeout", "relay", headline + ": " + c.evidence, c.advice});

@@ -29,7 +29,8 @@ Cause dns(const RelayFailure& r, const Outcome& o) {
   std::string advice;
   if (cause != DnsCause::NoAddress && !host.empty() && host.find('.') == std::string::npos && host != "localhost" &&
       !is_private_host(host))
-    advice = "`" + excerpt(host, 80) + "` is a short name that only resolves inside its own network (a Docker or "
+    advice = "`" + excerpt(host, 80) +
+             "` is a short name that only resolves inside its own network (a Docker or "
              "Kubernetes service name): use a host name or address the relay can resolve";
   else if (cause == DnsCause::NoAddress)
     advice = "check the host name in the base URL: " + host_or_provider(o) +
@@ -59,15 +60,18 @@ const ReasonRow<RefusedCause> kRefusedReasons[] = {
 Cause refused(const RelayFailure& r, const Outcome& o) {
   const RefusedCause cause = by_reason(kRefusedReasons, r.reason, RefusedCause::Unknown);
   const bool loopback = is_loopback_host(o.base.host);
-  const std::string on_relay = " on the relay's machine: localhost means the relay itself, not your computer; point "
-                               "the base URL at an address the relay can reach";
+  const std::string on_relay =
+      " on the relay's machine: localhost means the relay itself, not your computer; point "
+      "the base URL at an address the relay can reach";
   std::string advice;
   if (cause == RefusedCause::Unreachable)
-    advice = host_or_provider(o) + " is unreachable from the relay (no route): check the address and the network "
-                                   "between the relay and the server";
+    advice = host_or_provider(o) +
+             " is unreachable from the relay (no route): check the address and the network "
+             "between the relay and the server";
   else if (cause == RefusedCause::NothingListens)
-    advice = "nothing listens at " + host_port(o) +
-             (loopback ? on_relay : ": check the port, that the server is running, and that a firewall lets the relay in");
+    advice =
+        "nothing listens at " + host_port(o) +
+        (loopback ? on_relay : ": check the port, that the server is running, and that a firewall lets the relay in");
   else
     advice = "the relay could not connect to " + host_port(o) +
              (loopback ? on_relay
@@ -114,16 +118,19 @@ Cause tls(const RelayFailure& r, const Outcome& o) {
       advice = "the server's certificate is for another host name: check the host in the base URL";
       break;
     case TlsCause::Expired:
-      advice = "the server's certificate has expired (or is not valid yet): the server needs a renewed certificate "
-               "(or the relay's clock is wrong)";
+      advice =
+          "the server's certificate has expired (or is not valid yet): the server needs a renewed certificate "
+          "(or the relay's clock is wrong)";
       break;
     case TlsCause::SelfSigned:
-      advice = "the server's certificate is self-signed, so it is not trusted: give the server a publicly trusted "
-               "certificate";
+      advice =
+          "the server's certificate is self-signed, so it is not trusted: give the server a publicly trusted "
+          "certificate";
       break;
     case TlsCause::UnknownIssuer:
-      advice = "the server's certificate is not trusted: it is signed by a private CA, or the server does not send "
-               "its intermediate certificates; give the server a publicly trusted certificate with its full chain";
+      advice =
+          "the server's certificate is not trusted: it is signed by a private CA, or the server does not send "
+          "its intermediate certificates; give the server a publicly trusted certificate with its full chain";
       break;
     case TlsCause::Untrusted:
       advice = "the server's certificate is not trusted: give the server a valid, publicly trusted certificate";
@@ -165,9 +172,7 @@ std::string timeout_phase(const RelayFailure& r, const Outcome& o) {
 
 // The model's own timeout / stream_timeout ended the call: the relay applies a model's
 // deadlines as the gateway does, so gateway traffic will end the same way.
-bool model_deadline(const RelayFailure& r) {
-  return r.reason == "model_timeout" || r.reason == "model_stream_timeout";
-}
+bool model_deadline(const RelayFailure& r) { return r.reason == "model_timeout" || r.reason == "model_stream_timeout"; }
 
 std::string model_deadline_advice(const RelayFailure& r) {
   const bool stream = r.reason == "model_stream_timeout" || r.limit == "model.stream_timeout";
@@ -201,8 +206,9 @@ Cause timeout(const RelayFailure& r, const Outcome& o) {
   }
   if (timeout_phase(r, o) == "connect") {
     return fail_at(kReach, r,
-                   "could not connect to " + host_port(o) + " in time: is the host reachable from the relay? A "
-                   "firewall may be dropping the connection",
+                   "could not connect to " + host_port(o) +
+                       " in time: is the host reachable from the relay? A "
+                       "firewall may be dropping the connection",
                    "The relay cannot reach the base URL's host");
   }
   // Connected, but no answer came: the host is reachable; the server is slow or stuck.
@@ -214,17 +220,20 @@ Cause timeout(const RelayFailure& r, const Outcome& o) {
   c.pass_evidence[kReach] = "connected to " + host_port(o);
   std::string advice;
   if (o.request_streamed == false)
-    advice = "a slow model on a non-streaming request can take longer than the relay waits for the first byte: "
-             "turn streaming on; otherwise the server behind " + host_or_provider(o) + " is stuck";
+    advice =
+        "a slow model on a non-streaming request can take longer than the relay waits for the first byte: "
+        "turn streaming on; otherwise the server behind " +
+        host_or_provider(o) + " is stuck";
   else if (o.request_streamed == true)
     advice = "the request streamed, yet not one byte came within the relay's first-byte limit: the server behind " +
              host_or_provider(o) + " is stuck or has queued the request; retry later, or check the server's load";
   else
-    advice = "a non-streaming request to a slow model can take longer than the relay waits: turn streaming on; a "
-             "streamed request that gets no byte means the server behind " + host_or_provider(o) +
-             " is stuck or queued";
-  c.summary = sentence("Not a settings problem: the provider accepted the connection but did not answer in time; " +
-                       advice);
+    advice =
+        "a non-streaming request to a slow model can take longer than the relay waits: turn streaming on; a "
+        "streamed request that gets no byte means the server behind " +
+        host_or_provider(o) + " is stuck or queued";
+  c.summary =
+      sentence("Not a settings problem: the provider accepted the connection but did not answer in time; " + advice);
   c.conditions.push_back(Condition{"timeout", "provider", "no answer in time: " + relay_evidence(r), advice});
   return c;
 }
@@ -238,12 +247,14 @@ Cause blocked_address(const RelayFailure& r, const Outcome& o) {
   const std::string what = "a " + (category.empty() ? std::string("non-public") : category);
   std::string advice;
   if (category == "metadata" || category == "link-local")
-    advice = host_or_provider(o) + " resolves to " + what + " address (cloud metadata lives there), never a model "
+    advice = host_or_provider(o) + " resolves to " + what +
+             " address (cloud metadata lives there), never a model "
              "server: check the host in the base URL";
   else
-    advice = host_or_provider(o) + " resolves to " + what + " address, which the relay refuses by default: if the "
-             "model really runs there, an operator can allow it with ALLOWED_PRIVATE_UPSTREAMS=" + host_port(o) +
-             " (or ALLOW_PRIVATE_UPSTREAMS=1)";
+    advice = host_or_provider(o) + " resolves to " + what +
+             " address, which the relay refuses by default: if the "
+             "model really runs there, an operator can allow it with ALLOWED_PRIVATE_UPSTREAMS=" +
+             host_port(o) + " (or ALLOW_PRIVATE_UPSTREAMS=1)";
   return fail_at(kReach, r, advice, "The relay refused the base URL's address");
 }
 
@@ -271,35 +282,40 @@ Cause reset(const RelayFailure& r, const Outcome& o) {
   switch (by_reason(kResetReasons, r.reason, ResetCause::Unknown)) {
     case ResetCause::NotHttp:
       return fail_at(kEndpoint, r,
-                     "what answers at " + host_port(o) + " does not speak HTTP as expected: check the port and "
-                     "http vs https",
+                     "what answers at " + host_port(o) +
+                         " does not speak HTTP as expected: check the port and "
+                         "http vs https",
                      not_api);
     case ResetCause::HugeHeaders:
       return fail_at(kEndpoint, r,
-                     "what answers at " + host_port(o) + " sends response headers larger than the relay reads, which "
-                     "no API does: check the base URL and the port",
+                     "what answers at " + host_port(o) +
+                         " sends response headers larger than the relay reads, which "
+                         "no API does: check the base URL and the port",
                      not_api);
     case ResetCause::BadStatus:
       return fail_at(kEndpoint, r,
-                     "what answers at " + host_port(o) + " sends an HTTP status no API answers a chat call with: "
-                     "check the base URL and the port",
+                     "what answers at " + host_port(o) +
+                         " sends an HTTP status no API answers a chat call with: "
+                         "check the base URL and the port",
                      not_api);
     case ResetCause::Encoding:
       return fail_at(kEndpoint, r,
-                     "what answers at " + host_port(o) + " sends a body coding the relay cannot decode (it asked for "
-                     "none): check the base URL, or a proxy in between that compresses answers",
+                     "what answers at " + host_port(o) +
+                         " sends a body coding the relay cannot decode (it asked for "
+                         "none): check the base URL, or a proxy in between that compresses answers",
                      not_api);
     case ResetCause::Dropped:
       return fail_at(kReach, r,
-                     host_port(o) + " dropped the connection before answering: check http vs https and the port; a "
-                     "firewall or proxy may be cutting it",
+                     host_port(o) +
+                         " dropped the connection before answering: check http vs https and the port; a "
+                         "firewall or proxy may be cutting it",
                      unreachable);
-    case ResetCause::Unknown:
-      break;
+    case ResetCause::Unknown: break;
   }
   return fail_at(kReach, r,
-                 "the call to " + host_port(o) + " failed before an answer came: check http vs https and the port; a "
-                 "firewall or proxy may be in the way",
+                 "the call to " + host_port(o) +
+                     " failed before an answer came: check http vs https and the port; a "
+                     "firewall or proxy may be in the way",
                  unreachable);
 }
 }  // namespace pg::diag::relay_detail

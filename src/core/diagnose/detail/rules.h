@@ -2,8 +2,8 @@
 // the tables that map evidence to it. Internal to core/diagnose*.
 #pragma once
 
-#include "core/diagnose/diagnose.h"
 #include "core/diagnose/detail/input.h"
+#include "core/diagnose/diagnose.h"
 
 #include <array>
 #include <optional>
@@ -33,11 +33,25 @@ struct ProviderFacts {
 
 // What a provider error means. The order of kProviderRules, not of this enum, decides.
 enum class Kind {
-  RateLimit, Quota, Overloaded, Outage, ProviderTimeout, RegionBlocked,        // provider side
-  ContextLength, UnsupportedParameter, ContentFilter, RequestTooLarge, PromptRejected,  // prompt side
-  KeyRejected, KeyOrEndpoint, KeyPermission,                                   // the key
-  ModelNotFound, DeploymentNotFound,                                           // the model name
-  EndpointPath, EndpointWebPage, EndpointRedirect,                             // the base URL
+  RateLimit,
+  Quota,
+  Overloaded,
+  Outage,
+  ProviderTimeout,
+  RegionBlocked,  // provider side
+  ContextLength,
+  UnsupportedParameter,
+  ContentFilter,
+  RequestTooLarge,
+  PromptRejected,  // prompt side
+  KeyRejected,
+  KeyOrEndpoint,
+  KeyPermission,  // the key
+  ModelNotFound,
+  DeploymentNotFound,  // the model name
+  EndpointPath,
+  EndpointWebPage,
+  EndpointRedirect,  // the base URL
   Other,
 };
 
@@ -49,14 +63,14 @@ const char* to_string(Kind kind);
 struct Cause {
   int passed = -1;
   int failed = -1;
-  std::string code;                                    // the failed step's code (diagnose.h's StepCode)
-  std::string evidence;                                // the failed step's evidence
-  std::string advice;                                  // the failed step's advice
+  std::string code;      // the failed step's code (diagnose.h's StepCode)
+  std::string evidence;  // the failed step's evidence
+  std::string advice;    // the failed step's advice
   std::vector<Condition> conditions;
-  std::string summary;                                 // one sentence
-  std::string stop_reason;                             // why later steps were not checked
-  std::array<std::string, kStepCount> pass_evidence;   // overrides the default wording
-  bool posing_relay_noted = false;                     // note_posing_relay() was applied
+  std::string summary;                                // one sentence
+  std::string stop_reason;                            // why later steps were not checked
+  std::array<std::string, kStepCount> pass_evidence;  // overrides the default wording
+  bool posing_relay_noted = false;                    // note_posing_relay() was applied
 };
 
 // Says in the cause that the provider sent an event posing as the relay's (once).
@@ -81,15 +95,15 @@ Cause explain_answer(const Outcome& o);
 std::optional<Cause> explain_format(const Outcome& o, const ResultView& r);
 
 // --- wording shared by the explainers (words.cpp) ---------------------------
-std::string http_evidence(const ProviderFacts& facts);   // "HTTP 401 invalid_request_error/invalid_api_key: …"
+std::string http_evidence(const ProviderFacts& facts);  // "HTTP 401 invalid_request_error/invalid_api_key: …"
 std::string endpoint_advice(const Outcome& o, bool web_page);
 std::string quoted_model(const Outcome& o, const std::string& message);  // "`gpt-4o`" or "the model"
 // A model step's advice: `refused` (what the provider said) and `fix`, with what the
 // outcome's modelSuggestions add — the closest names ("did you mean …?"), that none is close,
 // or why the provider's list could not be had. Without modelSuggestions, "refused: fix".
 std::string model_advice(const Outcome& o, std::string refused, const std::string& fix);
-std::string host_port(const Outcome& o);                 // "api.openai.com:443" or "the provider's host"
-std::string host_or_provider(const Outcome& o);          // "api.openai.com" or "the provider"
+std::string host_port(const Outcome& o);         // "api.openai.com:443" or "the provider's host"
+std::string host_or_provider(const Outcome& o);  // "api.openai.com" or "the provider"
 bool is_azure(const Outcome& o);
 std::string first_upper(std::string s);
 

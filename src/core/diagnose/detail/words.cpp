@@ -50,7 +50,7 @@ std::string http_evidence(const ProviderFacts& f) {
   if (!f.code.empty() && f.code != f.type && f.code != status_text && f.code != std::to_string(f.status))
     label += (label.empty() ? "" : "/") + f.code;
   const std::string prefix = f.mid_stream ? std::string("error event in the stream") +
-                                                 (f.status ? " (code " + std::to_string(f.status) + ")" : "")
+                                                (f.status ? " (code " + std::to_string(f.status) + ")" : "")
                              : f.http_status ? "HTTP " + status_text
                                              : std::string("the provider's error");
   switch (f.shape) {
@@ -65,16 +65,16 @@ std::string http_evidence(const ProviderFacts& f) {
 
 bool is_azure(const Outcome& o) {
   const std::string& h = o.base.host;
-  return o.provider.find("azure") != std::string::npos || ends_with(h, ".azure.com") ||
-         ends_with(h, ".azure-api.net");
+  return o.provider.find("azure") != std::string::npos || ends_with(h, ".azure.com") || ends_with(h, ".azure-api.net");
 }
 
 std::string endpoint_advice(const Outcome& o, bool web_page) {
   const std::string prefix = web_page ? "a web page answered, not an API: " : "";
   const std::string& host = o.base.host;
   if (is_azure(o))
-    return prefix + "Azure needs the resource endpoint (https://<resource>.openai.azure.com) as the base URL, "
-                    "a valid api-version, and the deployment name as the model name";
+    return prefix +
+           "Azure needs the resource endpoint (https://<resource>.openai.azure.com) as the base URL, "
+           "a valid api-version, and the deployment name as the model name";
   if (host == "api.anthropic.com")
     return prefix + "use Anthropic's OpenAI-compatible base URL https://api.anthropic.com/v1/";
   if (host == "generativelanguage.googleapis.com")
@@ -82,8 +82,10 @@ std::string endpoint_advice(const Outcome& o, bool web_page) {
   if (host == "api.openai.com") return prefix + "use OpenAI's base URL https://api.openai.com/v1";
   if (!o.base.present) return prefix + "check the base URL: it does not point at an OpenAI-compatible API";
   if (!looks_like_api_path(o.base.path))
-    return prefix + "does the base URL end in /v1? OpenAI-compatible servers (vLLM, llama.cpp, Ollama, "
-                    "LM Studio) usually need it: try " + display_base(o.base) + "/v1";
+    return prefix +
+           "does the base URL end in /v1? OpenAI-compatible servers (vLLM, llama.cpp, Ollama, "
+           "LM Studio) usually need it: try " +
+           display_base(o.base) + "/v1";
   return prefix + "the base URL does not point at an OpenAI-compatible API: " + display_base(o.base) +
          "/chat/completions is not a chat endpoint; check the base URL in the provider's documentation";
 }
@@ -120,7 +122,8 @@ namespace {
 std::string unavailable_reason(const ModelSuggestions& s, const Outcome& o) {
   const std::string& why = s.unavailable;
   if (why == "not_listed")
-    return is_azure(o) ? "Azure lists deployments in the portal, not to the key" : "this provider lists no models to the key";
+    return is_azure(o) ? "Azure lists deployments in the portal, not to the key"
+                       : "this provider lists no models to the key";
   if (why == "bad_base_url") return "the base URL cannot be called";
   if (why == "http_error")
     return s.status ? "it answered GET /models with HTTP " + std::to_string(s.status) : "it refused GET /models";
@@ -150,12 +153,14 @@ std::string model_advice(const Outcome& o, std::string refused, const std::strin
            "), so no close name can be suggested";
   if (s.names.empty()) {
     const std::string count = s.listed ? std::to_string(s.listed) + " " : std::string();
-    return refused + ": " + fix + "; none of the " + count + "models this key can list is close to it (see Models this "
-                                                               "key can use)";
+    return refused + ": " + fix + "; none of the " + count +
+           "models this key can list is close to it (see Models this "
+           "key can use)";
   }
   // The names first: a one-line cut (the advice's, or a table's summary column) keeps them.
   const std::string which = s.names.size() == 1 ? "it" : "one of them";
-  const std::string advice = "the provider serves " + names_list(s.names) + " for this key; did you mean " + which + "?";
+  const std::string advice =
+      "the provider serves " + names_list(s.names) + " for this key; did you mean " + which + "?";
   const std::string whole = advice + " (" + refused + ")";
   return whole.size() <= 290 ? whole : advice;
 }

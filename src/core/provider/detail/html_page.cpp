@@ -37,8 +37,8 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
   static const struct {
     const char* name;
     const char* text;
-  } kEntities[] = {{"amp", "&"},        {"lt", "<"},          {"gt", ">"},         {"quot", "\""},
-                   {"apos", "'"},       {"nbsp", " "},        {"copy", "\u00A9"},  {"reg", "\u00AE"},
+  } kEntities[] = {{"amp", "&"},        {"lt", "<"},          {"gt", ">"},          {"quot", "\""},
+                   {"apos", "'"},       {"nbsp", " "},        {"copy", "\u00A9"},   {"reg", "\u00AE"},
                    {"mdash", "\u2014"}, {"ndash", "\u2013"},  {"hellip", "\u2026"}, {"laquo", "\u00AB"},
                    {"raquo", "\u00BB"}, {"lsquo", "\u2018"},  {"rsquo", "\u2019"},  {"ldquo", "\u201C"},
                    {"rdquo", "\u201D"}, {"middot", "\u00B7"}, {"bull", "\u2022"}};

@@ -7,8 +7,8 @@
 
 #include "core/base/json_path.h"
 #include "core/base/json_util.h"
-#include "core/request/request.h"
 #include "core/base/text.h"
+#include "core/request/request.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -128,10 +128,10 @@ bool takes_no_instructions(std::string_view model_name);
 // of it. One row per provider (models' `provider` field, lower case); add rows freely.
 struct ProviderRule {
   std::string_view provider;
-  std::string_view label;                   // for messages
-  double max_temperature;                   // higher values are capped by the provider; <0 = none
-  std::vector<std::string_view> ignored;    // params accepted but without effect
-  bool stop_needs_visible_text;             // whitespace-only stop sequences do nothing
+  std::string_view label;                 // for messages
+  double max_temperature;                 // higher values are capped by the provider; <0 = none
+  std::vector<std::string_view> ignored;  // params accepted but without effect
+  bool stop_needs_visible_text;           // whitespace-only stop sequences do nothing
 };
 
 // The rule for a provider (case and surrounding spaces ignored), or null.
@@ -145,12 +145,12 @@ struct Build {
   Report report;
   json body = json::object();
   json messages = json::array();
-  std::string model_name;                    // as sent; empty when the relay sets it
+  std::string model_name;  // as sent; empty when the relay sets it
   bool reasoning = false;
-  bool sampling_allowed = true;              // false: reasoning model, default sampling only
+  bool sampling_allowed = true;  // false: reasoning model, default sampling only
   const ProviderRule* provider = nullptr;
   bool prompt_mentions_json = false;
-  std::vector<std::string> params_set;       // params the form gave a value (for extra)
+  std::vector<std::string> params_set;  // params the form gave a value (for extra)
 
   Build(const RequestLimits& l) : limits(l), report(l.max_errors) {}
 

@@ -30,8 +30,9 @@ std::string base64_problem(std::string_view s) {
   for (std::size_t i = 0; i + padding < s.size(); ++i) {
     if (!is_base64_char(s[i])) {
       return "is not valid base64: unexpected " +
-             (s[i] == '=' ? std::string("'=' before the end")
-                          : is_space(s[i]) ? std::string("whitespace") : "character " + quote_user(s.substr(i, 1))) +
+             (s[i] == '='      ? std::string("'=' before the end")
+              : is_space(s[i]) ? std::string("whitespace")
+                               : "character " + quote_user(s.substr(i, 1))) +
              " at position " + std::to_string(i) + " of the data";
     }
   }
@@ -82,7 +83,8 @@ void check_data_url(Report& report, const std::string& field, std::string_view u
     if (mime == std::string("image/") + f) format = f;
   if (format.empty()) {
     std::string hint = mime == "image/jpg" ? " (write image/jpeg)" : "";
-    report.error(field, "must be a PNG, JPEG, GIF or WebP image, got " + quote_user(mime.empty() ? "no type" : mime) + hint);
+    report.error(field,
+                 "must be a PNG, JPEG, GIF or WebP image, got " + quote_user(mime.empty() ? "no type" : mime) + hint);
     return;
   }
   if (params != ";base64") {
@@ -98,9 +100,10 @@ void check_data_url(Report& report, const std::string& field, std::string_view u
   // declared type; a renamed file is the usual cause.
   const std::string actual = sniff_image(base64_head(payload, 12));
   if (actual != format) {
-    report.warn(FindingCode::ImageFormatMismatch, field, "the data does not look like a " + format + " image" +
-                           (actual.empty() ? std::string() : " (it looks like " + actual + ")") +
-                           "; some providers refuse an image whose bytes disagree with its declared type");
+    report.warn(FindingCode::ImageFormatMismatch, field,
+                "the data does not look like a " + format + " image" +
+                    (actual.empty() ? std::string() : " (it looks like " + actual + ")") +
+                    "; some providers refuse an image whose bytes disagree with its declared type");
   }
 }
 
@@ -115,8 +118,10 @@ bool valid_host_port(std::string_view authority) {
       if (!(is_hex_digit(c) || c == ':' || c == '.')) return false;
     port = host.substr(close + 1);
     if (!port.empty() && port.front() != ':') return false;
-    if (!port.empty()) port.remove_prefix(1);
-    else return true;
+    if (!port.empty())
+      port.remove_prefix(1);
+    else
+      return true;
   } else {
     const std::size_t colon = host.rfind(':');
     if (colon != std::string_view::npos) {
@@ -163,8 +168,7 @@ void check_https_url(Report& report, const std::string& field, std::string_view 
     report.error(field, "must not contain a user name or password");
     return;
   }
-  if (!valid_host_port(authority))
-    report.error(field, "needs a host name such as https://images.example.com/cat.png");
+  if (!valid_host_port(authority)) report.error(field, "needs a host name such as https://images.example.com/cat.png");
 }
 
 }  // namespace
@@ -182,7 +186,8 @@ void check_image_url(Report& report, const std::string& field, const json* url) 
   if (starts_with_nocase(u, "data:")) return check_data_url(report, field, u);
   if (starts_with_nocase(u, "https://")) return check_https_url(report, field, u);
   if (starts_with_nocase(u, "http://")) {
-    report.error(field, "must use https: (providers fetch image links over HTTPS only), or attach the image as a data: URL");
+    report.error(field,
+                 "must use https: (providers fetch image links over HTTPS only), or attach the image as a data: URL");
     return;
   }
   report.error(field, "must be an https: link or a data:image/...;base64 URL (got " + quote_user(u) + ")");

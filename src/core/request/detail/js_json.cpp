@@ -19,8 +19,11 @@ constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 class Scanner {
  public:
   Scanner(std::string_view text, std::string* edits)
-      : begin_(reinterpret_cast<const unsigned char*>(text.data())), p_(begin_), end_(begin_ + text.size()),
-        mark_(begin_), edits_(edits) {}
+      : begin_(reinterpret_cast<const unsigned char*>(text.data())),
+        p_(begin_),
+        end_(begin_ + text.size()),
+        mark_(begin_),
+        edits_(edits) {}
 
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
   bool at_end() {
@@ -137,7 +140,6 @@ class Scanner {
   }
 
  private:
-
   bool literal(const char* word, std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n) return false;
     for (std::size_t i = 0; i < n; ++i)
@@ -193,8 +195,10 @@ class Scanner {
       }
     }
     if (decoded) {
-      if (cp >= 0xD800 && cp <= 0xDFFF) decoded->append(kReplacement);
-      else utf8::append_code_point(*decoded, cp);
+      if (cp >= 0xD800 && cp <= 0xDFFF)
+        decoded->append(kReplacement);
+      else
+        utf8::append_code_point(*decoded, cp);
     }
     return true;
   }
@@ -269,7 +273,7 @@ JsEnvelope read_js_envelope(std::string_view text) {
       } else {
         if (key == "model") out.model.reset();  // a later non-string replaces an earlier string
         const bool body = key == "body";
-        if (body) s.skip_space();               // the value's bytes start after them
+        if (body) s.skip_space();  // the value's bytes start after them
         const std::size_t begin = s.offset();
         if (!s.value()) return out;
         if (body) {

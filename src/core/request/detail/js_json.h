@@ -20,11 +20,12 @@
 namespace pg::request_detail {
 
 struct JsEnvelope {
-  bool valid = false;                // JSON.parse would accept the whole text
-  bool object = false;               // its top-level value is an object
-  std::optional<std::string> model;  // the last "model" member when it is a string (UTF-8; U+FFFD for what JS could not carry)
-  bool has_body = false;             // a "body" member (the last one counts)
-  std::size_t body_begin = 0;        // its value's bytes in the text
+  bool valid = false;   // JSON.parse would accept the whole text
+  bool object = false;  // its top-level value is an object
+  std::optional<std::string>
+      model;              // the last "model" member when it is a string (UTF-8; U+FFFD for what JS could not carry)
+  bool has_body = false;  // a "body" member (the last one counts)
+  std::size_t body_begin = 0;  // its value's bytes in the text
   std::size_t body_end = 0;
 };
 

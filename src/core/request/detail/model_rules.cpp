@@ -33,8 +33,11 @@ namespace {
 
 const std::vector<ProviderRule>& provider_rules() {
   static const std::vector<ProviderRule> rules = {
-      {"anthropic", "Anthropic's OpenAI-compatible endpoint", 1.0,
-       {"presence_penalty", "frequency_penalty", "seed", "response_format"}, true},
+      {"anthropic",
+       "Anthropic's OpenAI-compatible endpoint",
+       1.0,
+       {"presence_penalty", "frequency_penalty", "seed", "response_format"},
+       true},
   };
   return rules;
 }

@@ -32,10 +32,8 @@ bool looks_decimal(std::string_view s) {
   return i == n;
 }
 
-
 // No one types a 100-character number; refusing longer text keeps parsing trivially cheap.
 constexpr std::size_t kMaxNumberChars = 100;
-
 
 }  // namespace
 
@@ -53,7 +51,6 @@ NumberRead read_number(const json& v) {
   const double d = std::strtod(std::string(t).c_str(), nullptr);
   return {std::isfinite(d) ? Num::Ok : Num::NotFinite, d};
 }
-
 
 // An integer in int64 range. Digit strings are parsed exactly (a seed such as
 // "9007199254740993" must not go through a double); 3.0 is accepted, 3.5 is not.

@@ -57,23 +57,23 @@ void read_sampling(Build& b, const json& params, const SamplingParam& spec) {
     return;
   }
   if (n.value < spec.min || n.value > spec.max) {
-    b.report.error(field, "must be between " + pretty_number(spec.min) + " and " + pretty_number(spec.max) +
-                              " (got " + pretty_number(n.value) + ")");
+    b.report.error(field, "must be between " + pretty_number(spec.min) + " and " + pretty_number(spec.max) + " (got " +
+                              pretty_number(n.value) + ")");
     return;
   }
   if (!b.sampling_allowed) {
     if (n.value == spec.reasoning_default) return;  // the default: sending nothing is the same
-    b.report.error(field, b.model_name + " is a reasoning model and accepts only the default " +
-                              std::string(spec.key) + " (" + pretty_number(spec.reasoning_default) +
-                              "); clear this field");
+    b.report.error(field, b.model_name + " is a reasoning model and accepts only the default " + std::string(spec.key) +
+                              " (" + pretty_number(spec.reasoning_default) + "); clear this field");
     return;
   }
   b.body[std::string(spec.key)] = n.value;
   if (spec.key == "temperature" && b.provider && b.provider->max_temperature >= 0 &&
       n.value > b.provider->max_temperature) {
-    b.report.warn(FindingCode::ValueCapped, field, std::string(b.provider->label) + " caps temperature at " +
-                             pretty_number(b.provider->max_temperature) + "; " + pretty_number(n.value) +
-                             " behaves as " + pretty_number(b.provider->max_temperature));
+    b.report.warn(FindingCode::ValueCapped, field,
+                  std::string(b.provider->label) + " caps temperature at " +
+                      pretty_number(b.provider->max_temperature) + "; " + pretty_number(n.value) + " behaves as " +
+                      pretty_number(b.provider->max_temperature));
   }
   b.warn_if_ignored(spec.key);
 }
@@ -102,9 +102,11 @@ void read_max_tokens(Build& b, const json& params) {
     // max_tokens, the most widely accepted name (Mistral rejects max_completion_tokens,
     // Ollama documents only max_tokens).
     b.body["max_completion_tokens"] = n.value;
-    b.report.warn(FindingCode::ParameterRenamed, field, b.model_name + " takes max_completion_tokens instead of max_tokens, so the limit is "
-                                        "sent as max_completion_tokens; it also counts hidden reasoning tokens, "
-                                        "so a small limit can end the answer before any text");
+    b.report.warn(FindingCode::ParameterRenamed, field,
+                  b.model_name +
+                      " takes max_completion_tokens instead of max_tokens, so the limit is "
+                      "sent as max_completion_tokens; it also counts hidden reasoning tokens, "
+                      "so a small limit can end the answer before any text");
   } else {
     b.body["max_tokens"] = n.value;
   }
@@ -155,17 +157,22 @@ void read_stop(Build& b, const json& params) {
     std::size_t i = 0;
     for (const auto& s : *v) {
       const std::string item = index_path(field, i++);
-      if (!s.is_string()) b.report.error(item, "must be a string (got " + type_name(s) + ")");
-      else if (s.get_ptr<const std::string*>()->empty()) b.report.error(item, "must not be empty");
-      else if (b.text_fits(item, *s.get_ptr<const std::string*>())) blank = blank || is_blank(*s.get_ptr<const std::string*>());
+      if (!s.is_string())
+        b.report.error(item, "must be a string (got " + type_name(s) + ")");
+      else if (s.get_ptr<const std::string*>()->empty())
+        b.report.error(item, "must not be empty");
+      else if (b.text_fits(item, *s.get_ptr<const std::string*>()))
+        blank = blank || is_blank(*s.get_ptr<const std::string*>());
     }
   }
   if (b.report.error_count() != before) return;
   b.body["stop"] = *v;  // a single string is sent as it is
   if (b.reasoning)
-    b.report.warn(FindingCode::ParameterMayBeRejected, field, b.model_name + " is a reasoning model; most of them reject stop sequences");
+    b.report.warn(FindingCode::ParameterMayBeRejected, field,
+                  b.model_name + " is a reasoning model; most of them reject stop sequences");
   if (blank && b.provider && b.provider->stop_needs_visible_text)
-    b.report.warn(FindingCode::ParameterIgnored, field, std::string(b.provider->label) + " ignores stop sequences made only of whitespace");
+    b.report.warn(FindingCode::ParameterIgnored, field,
+                  std::string(b.provider->label) + " ignores stop sequences made only of whitespace");
 }
 
 // json_schema: {name?, schema, strict?, description?} -> the body's json_schema object.
@@ -186,18 +193,23 @@ bool read_json_schema(Build& b, const json* js, const std::string& path, json& o
     if (ok)
       for (char c : *s) ok = ok && (is_alnum(c) || c == '_' || c == '-');
     if (s && s->empty()) ok = true;  // blank input: use the default
-    if (!ok) b.report.error(path + ".name", "must be 1 to 64 letters, digits, _ or - (got " + shown_value(*n) + ")");
-    else if (!s->empty()) name = *s;
+    if (!ok)
+      b.report.error(path + ".name", "must be 1 to 64 letters, digits, _ or - (got " + shown_value(*n) + ")");
+    else if (!s->empty())
+      name = *s;
   }
   out["name"] = name;
   if (const json* d = member(*js, "description"); d && !d->is_null()) {
-    if (!d->is_string()) b.report.error(path + ".description", "must be a string (got " + type_name(*d) + ")");
-    else if (b.text_fits(path + ".description", *d->get_ptr<const std::string*>())) out["description"] = *d;
+    if (!d->is_string())
+      b.report.error(path + ".description", "must be a string (got " + type_name(*d) + ")");
+    else if (b.text_fits(path + ".description", *d->get_ptr<const std::string*>()))
+      out["description"] = *d;
   }
   const json* schema = member(*js, "schema");
   if (!schema || schema->is_null()) {
-    b.report.error(path + ".schema", "is missing: give the JSON Schema the answer must follow, "
-                                     "e.g. {\"type\": \"object\", \"properties\": {…}}");
+    b.report.error(path + ".schema",
+                   "is missing: give the JSON Schema the answer must follow, "
+                   "e.g. {\"type\": \"object\", \"properties\": {…}}");
   } else if (!schema->is_object()) {
     b.report.error(path + ".schema", "must be a JSON object, e.g. {\"type\": \"object\", \"properties\": {…}} (got " +
                                          type_name(*schema) + ")");
@@ -207,8 +219,10 @@ bool read_json_schema(Build& b, const json* js, const std::string& path, json& o
     out["schema"] = *schema;
   }
   if (const json* strict = member(*js, "strict"); strict && !strict->is_null()) {
-    if (!strict->is_boolean()) b.report.error(path + ".strict", "must be true or false (got " + shown_value(*strict) + ")");
-    else out["strict"] = *strict;
+    if (!strict->is_boolean())
+      b.report.error(path + ".strict", "must be true or false (got " + shown_value(*strict) + ")");
+    else
+      out["strict"] = *strict;
   }
   return b.report.error_count() == before;
 }
@@ -238,7 +252,8 @@ void read_response_format(Build& b, const json& params) {
     type = *t->get_ptr<const std::string*>();
     if (type == "json_schema") {
       static constexpr std::string_view allowed[] = {"type", "json_schema"};
-      reject_unknown_keys(b.report, *v, field, allowed, "is not part of a json_schema response_format (type, json_schema)");
+      reject_unknown_keys(b.report, *v, field, allowed,
+                          "is not part of a json_schema response_format (type, json_schema)");
       js = member(*v, "json_schema");
     } else {
       static constexpr std::string_view allowed[] = {"type"};
@@ -255,8 +270,9 @@ void read_response_format(Build& b, const json& params) {
   if (type == "json_object") {
     b.body["response_format"] = json{{"type", "json_object"}};
     if (!b.prompt_mentions_json)
-      b.report.warn(FindingCode::JsonNotMentioned, field, "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
-                           "(e.g. \"Reply in JSON.\")");
+      b.report.warn(FindingCode::JsonNotMentioned, field,
+                    "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
+                    "(e.g. \"Reply in JSON.\")");
     b.warn_if_ignored("response_format");
     return;
   }
@@ -283,7 +299,8 @@ void read_params(Build& b, const json& form) {
   }
   for (auto it = p->begin(); it != p->end(); ++it)
     if (!is_parameter(it.key()))
-      b.report.error(join_path("params", it.key()), "is not a playground parameter; put provider-specific fields in extra");
+      b.report.error(join_path("params", it.key()),
+                     "is not a playground parameter; put provider-specific fields in extra");
   for (const auto& spec : kSampling) read_sampling(b, *p, spec);
   read_max_tokens(b, *p);
   read_seed(b, *p);
@@ -327,9 +344,25 @@ constexpr Reserved kReserved[] = {
 // the playground they would let a user call other models or endpoints on the operator's
 // key; the model's configuration decides those, so they are refused.
 constexpr std::string_view kSteering[] = {
-    "api_base", "base_url", "api_key", "api_version", "extra_headers", "headers", "extra_body", "models",
-    "route", "fallbacks", "custom_llm_provider", "organization", "azure_ad_token", "aws_access_key_id",
-    "aws_secret_access_key", "aws_session_token", "vertex_credentials", "credentials", "user_config",
+    "api_base",
+    "base_url",
+    "api_key",
+    "api_version",
+    "extra_headers",
+    "headers",
+    "extra_body",
+    "models",
+    "route",
+    "fallbacks",
+    "custom_llm_provider",
+    "organization",
+    "azure_ad_token",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "vertex_credentials",
+    "credentials",
+    "user_config",
 };
 
 bool is_steering(std::string_view key) {
@@ -358,13 +391,14 @@ void read_extra(Build& b, const json& form) {
     for (const auto& r : kReserved)
       if (r.key == key) reserved = &r;
     if (reserved) {
-      b.report.error(field, "cannot override " + key + ", which the playground sets itself; " +
-                                std::string(reserved->instead));
+      b.report.error(
+          field, "cannot override " + key + ", which the playground sets itself; " + std::string(reserved->instead));
       continue;
     }
     if (is_steering(key)) {
-      b.report.error(field, "is refused: it would steer the call to another model, endpoint or credential "
-                            "than the model's configuration (change the model in the control plane instead)");
+      b.report.error(field,
+                     "is refused: it would steer the call to another model, endpoint or credential "
+                     "than the model's configuration (change the model in the control plane instead)");
       continue;
     }
     // max_tokens and max_completion_tokens are one setting under two names.
@@ -378,8 +412,10 @@ void read_extra(Build& b, const json& form) {
       continue;
     }
     if (key == "max_tokens" && b.reasoning)
-      b.report.warn(FindingCode::ParameterRenamed, field, b.model_name + " rejects max_tokens; set Max tokens in params instead "
-                                          "(it is sent as max_completion_tokens)");
+      b.report.warn(FindingCode::ParameterRenamed, field,
+                    b.model_name +
+                        " rejects max_tokens; set Max tokens in params instead "
+                        "(it is sent as max_completion_tokens)");
     b.body[key] = it.value();
   }
 }

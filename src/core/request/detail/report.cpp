@@ -28,8 +28,7 @@ std::string shown_value(const json& v) {
 }
 
 std::string pretty_number(double v) {
-  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 1e15)
-    return std::to_string(static_cast<long long>(v));
+  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
   return dump_json(json(v));
 }
 
@@ -39,8 +38,10 @@ std::string human_bytes(std::size_t n, bool round_up) {
   double units = static_cast<double>(n) / (mb ? 1048576.0 : 1024.0);
   units = round_up ? std::ceil(units * 10.0) / 10.0 : std::round(units * 10.0) / 10.0;
   char buf[32];
-  if (std::floor(units) == units) std::snprintf(buf, sizeof buf, "%.0f", units);
-  else std::snprintf(buf, sizeof buf, "%.1f", units);
+  if (std::floor(units) == units)
+    std::snprintf(buf, sizeof buf, "%.0f", units);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f", units);
   return std::string(buf) + (mb ? " MB" : " KB");
 }
 

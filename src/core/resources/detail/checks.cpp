@@ -16,8 +16,10 @@ void EntryLog::warning(std::string field, std::string message) {
 }
 
 void EntryLog::refuse(std::string field, std::string message) {
-  if (mode_ == Mode::File) error(std::move(field), std::move(message));
-  else warning(std::move(field), std::move(message) + "; ignored");
+  if (mode_ == Mode::File)
+    error(std::move(field), std::move(message));
+  else
+    warning(std::move(field), std::move(message) + "; ignored");
 }
 
 const char* describe_type(const json& value) {
@@ -66,8 +68,7 @@ bool check_bool(EntryLog& log, const std::string& path, const json& value) {
   return false;
 }
 
-bool check_int(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
-               std::int64_t max) {
+bool check_int(EntryLog& log, const std::string& path, const json& value, std::int64_t min, std::int64_t max) {
   if (!value.is_number_integer()) {
     wrong_type(log, path, "an integer", value);
     return false;
@@ -82,7 +83,8 @@ bool check_int(EntryLog& log, const std::string& path, const json& value, std::i
   }
   if (!in_range) {
     std::string range = "at least " + std::to_string(min);
-    if (max != std::numeric_limits<std::int64_t>::max()) range = "between " + std::to_string(min) + " and " + std::to_string(max);
+    if (max != std::numeric_limits<std::int64_t>::max())
+      range = "between " + std::to_string(min) + " and " + std::to_string(max);
     log.error(path, "must be an integer " + range);
   }
   return in_range;
@@ -109,16 +111,17 @@ bool check_object(EntryLog& log, const std::string& path, const json& value) {
   return false;
 }
 
-bool check_enum(EntryLog& log, const std::string& path, const json& value,
-                std::initializer_list<const char*> allowed) {
+bool check_enum(EntryLog& log, const std::string& path, const json& value, std::initializer_list<const char*> allowed) {
   std::string list;
   for (const char* a : allowed) {
     if (value.is_string() && value.get_ref<const std::string&>() == a) return true;
     list += list.empty() ? a : std::string(", ") + a;
   }
   // The value is not echoed: after interpolation it could be a secret written in the wrong place.
-  if (!value.is_string()) wrong_type(log, path, ("one of " + list).c_str(), value);
-  else log.error(path, "must be one of " + list);
+  if (!value.is_string())
+    wrong_type(log, path, ("one of " + list).c_str(), value);
+  else
+    log.error(path, "must be one of " + list);
   return false;
 }
 
@@ -132,8 +135,7 @@ bool check_string_list(EntryLog& log, const std::string& path, const json& value
   return ok;
 }
 
-bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
-                    std::int64_t max) {
+bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min, std::int64_t max) {
   if (!value.is_array()) {
     wrong_type(log, path, "a list of integers", value);
     return false;
@@ -147,12 +149,18 @@ void check_jwt_header_slot(EntryLog& log, const std::string& path, const json& v
   if (!check_string(log, path, value, true)) return;
   const std::string& name = value.get_ref<const std::string&>();
   if (!is_http_token(name, true)) return log.error(path, "must be a lower-case HTTP header name");
-  static constexpr std::string_view kMessageSlots[] = {
-      "accept", "accept-encoding", "connection", "content-encoding", "content-length", "content-type", "expect",
-      "host", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "anthropic-version", "last-event-id",
-      "mcp-protocol-version", "mcp-session-id"};
+  static constexpr std::string_view kMessageSlots[] = {"accept",         "accept-encoding",
+                                                       "connection",     "content-encoding",
+                                                       "content-length", "content-type",
+                                                       "expect",         "host",
+                                                       "keep-alive",     "te",
+                                                       "trailer",        "transfer-encoding",
+                                                       "upgrade",        "anthropic-version",
+                                                       "last-event-id",  "mcp-protocol-version",
+                                                       "mcp-session-id"};
   for (std::string_view slot : kMessageSlots)
-    if (name == slot) return log.error(path, "cannot carry a caller's token: " + name + " describes the message itself");
+    if (name == slot)
+      return log.error(path, "cannot carry a caller's token: " + name + " describes the message itself");
   if (starts_with(name, "x-aisix-")) log.error(path, "cannot be one of the gateway's own x-aisix- headers");
 }
 
@@ -170,18 +178,19 @@ std::size_t utf8_length(const std::string& s) {
   return n;
 }
 
-bool check_string_length(EntryLog& log, const std::string& path, const json& value, std::size_t min,
-                         std::size_t max) {
+bool check_string_length(EntryLog& log, const std::string& path, const json& value, std::size_t min, std::size_t max) {
   if (!value.is_string()) {
     wrong_type(log, path, min > 0 ? "a non-empty string" : "a string", value);
     return false;
   }
   const std::size_t n = utf8_length(value.get_ref<const std::string&>());
   if (n >= min && n <= max) return true;
-  if (n == 0) log.error(path, "must not be empty");
+  if (n == 0)
+    log.error(path, "must not be empty");
   else if (max == std::numeric_limits<std::size_t>::max())
     log.error(path, "must be at least " + std::to_string(min) + " characters long");
-  else log.error(path, "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long");
+  else
+    log.error(path, "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long");
   return false;
 }
 
@@ -193,7 +202,8 @@ bool check_list(EntryLog& log, const std::string& path, const json& value, Value
   }
   const std::size_t errors_before = log.errors_logged();
   if (value.size() < min)
-    log.error(path, min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
+    log.error(path,
+              min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
   if (value.size() > max) log.error(path, "must list at most " + std::to_string(max) + " entries");
   if (each)
     for (std::size_t i = 0; i < value.size(); ++i) each(log, index_path(path, i), value[i]);
@@ -208,14 +218,16 @@ bool check_strings(EntryLog& log, const std::string& path, const json& value, st
   }
   bool ok = true;
   if (value.size() < min) {
-    log.error(path, min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
+    log.error(path,
+              min == 1 ? "must list at least one entry" : "must list at least " + std::to_string(min) + " entries");
     ok = false;
   }
   if (value.size() > max) {
     log.error(path, "must list at most " + std::to_string(max) + " entries");
     ok = false;
   }
-  for (std::size_t i = 0; i < value.size(); ++i) ok = check_string_length(log, index_path(path, i), value[i], item_min) && ok;
+  for (std::size_t i = 0; i < value.size(); ++i)
+    ok = check_string_length(log, index_path(path, i), value[i], item_min) && ok;
   return ok;
 }
 
@@ -258,8 +270,8 @@ bool present(const json& object, const char* field) {
   return v && !v->is_null();
 }
 
-void check_members(EntryLog& log, const std::string& path, const json& object,
-                   const std::vector<FieldRule>& rules, Unknown unknown) {
+void check_members(EntryLog& log, const std::string& path, const json& object, const std::vector<FieldRule>& rules,
+                   Unknown unknown) {
   if (!object.is_object()) return;
   for (const auto& rule : rules) {
     const json* value = member(object, rule.name);

@@ -21,8 +21,7 @@ enum class Mode { File, Etcd };
 
 class EntryLog {
  public:
-  EntryLog(Mode mode, std::string entry, std::vector<ResourceError>& errors,
-           std::vector<ResourceError>& warnings)
+  EntryLog(Mode mode, std::string entry, std::vector<ResourceError>& errors, std::vector<ResourceError>& warnings)
       : mode_(mode), entry_(std::move(entry)), errors_(errors), warnings_(warnings) {}
 
   Mode mode() const { return mode_; }
@@ -51,11 +50,9 @@ bool check_int(EntryLog& log, const std::string& path, const json& value, std::i
 bool check_number(EntryLog& log, const std::string& path, const json& value, double min,
                   double max = std::numeric_limits<double>::infinity());
 bool check_object(EntryLog& log, const std::string& path, const json& value);
-bool check_enum(EntryLog& log, const std::string& path, const json& value,
-                std::initializer_list<const char*> allowed);
+bool check_enum(EntryLog& log, const std::string& path, const json& value, std::initializer_list<const char*> allowed);
 bool check_string_list(EntryLog& log, const std::string& path, const json& value);
-bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min,
-                    std::int64_t max);
+bool check_int_list(EntryLog& log, const std::string& path, const json& value, std::int64_t min, std::int64_t max);
 bool check_string_map(EntryLog& log, const std::string& path, const json& value);
 // A string of `min`..`max` characters (UTF-8 code points, as JSON Schema counts them).
 bool check_string_length(EntryLog& log, const std::string& path, const json& value, std::size_t min,
@@ -89,8 +86,8 @@ struct FieldRule {
 // accept them there. Either way etcd rows report them, as the gateway's loader does.
 enum class Unknown { Refuse, Open };
 
-void check_members(EntryLog& log, const std::string& path, const json& object,
-                   const std::vector<FieldRule>& rules, Unknown unknown);
+void check_members(EntryLog& log, const std::string& path, const json& object, const std::vector<FieldRule>& rules,
+                   Unknown unknown);
 // check_object + check_members.
 bool check_fields(EntryLog& log, const std::string& path, const json& value, const std::vector<FieldRule>& rules,
                   Unknown unknown = Unknown::Refuse);

@@ -44,8 +44,9 @@ std::string credential_problem(const ProviderKey& key) {
         complete = complete && v && !v->empty();
       }
       if (!complete)
-        return refused(key, "looks like JSON but is not Entra ID client credentials {tenant_id, client_id, "
-                            "client_secret}");
+        return refused(key,
+                       "looks like JSON but is not Entra ID client credentials {tenant_id, client_id, "
+                       "client_secret}");
       return "provider key `" + excerpt(key.display_name, 80) +
              "` holds Entra ID client credentials: the gateway exchanges them for a token and sends Authorization: "
              "Bearer <token>, which the playground cannot do; test this model through the gateway";

@@ -88,8 +88,7 @@ json walk(const json& value, const EnvMap& env, bool keep_unset, const std::stri
 
 }  // namespace
 
-json interpolate_tree(const json& value, const EnvMap& env, std::vector<InterpolationError>& errors,
-                      bool keep_unset) {
+json interpolate_tree(const json& value, const EnvMap& env, std::vector<InterpolationError>& errors, bool keep_unset) {
   return walk(value, env, keep_unset, "", 0, errors);
 }
 

@@ -27,9 +27,9 @@ struct Interpolated {
 Interpolated interpolate(std::string_view input, const EnvMap& env, bool keep_unset = false);
 
 struct InterpolationError {
-  std::string path;     // relative to the entry: "api_key", "routing.targets[0].model"
+  std::string path;  // relative to the entry: "api_key", "routing.targets[0].model"
   std::string message;
-  std::string unset;    // set when the cause is an unset or empty variable
+  std::string unset;  // set when the cause is an unset or empty variable
 };
 
 // A copy of `value` with every string scalar interpolated (mapping keys are not, so a variable

@@ -54,16 +54,16 @@ void push(std::vector<ResourceError>& errors, const CheckedEntry& e, std::string
 // Model grants, route grants, credentials and JWT bindings of the api_keys entries.
 void check_api_keys(const std::vector<CheckedEntry>& entries, const IdentityMaps& ids,
                     std::vector<ResourceError>& errors) {
-  std::map<std::string, std::string> hashes;                                  // key_hash → first scope
-  std::map<std::pair<std::string, std::string>, std::string> bindings;        // (provider, subject) → scope
+  std::map<std::string, std::string> hashes;                            // key_hash → first scope
+  std::map<std::pair<std::string, std::string>, std::string> bindings;  // (provider, subject) → scope
   for (const auto& e : entries) {
     if (e.kind != "api_keys" || !e.valid) continue;
     const auto models = strings_at(e.doc, "allowed_models");
     for (std::size_t i = 0; i < models.size(); ++i) {
       if (models[i].find('*') != std::string::npos || defined(ids, "models", models[i])) continue;
       push(errors, e, index_path("allowed_models", i),
-           "allowed_models entry references unknown model \"" + excerpt(models[i], 80) + "\" (defined models: " +
-               defined_list(ids, "models") + ")");
+           "allowed_models entry references unknown model \"" + excerpt(models[i], 80) +
+               "\" (defined models: " + defined_list(ids, "models") + ")");
     }
     const auto routes = strings_at(e.doc, "allowed_routes");
     for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -82,14 +82,15 @@ void check_api_keys(const std::vector<CheckedEntry>& entries, const IdentityMaps
     const std::string subject = str(e.doc, "jwt_subject"), provider = str(e.doc, "jwt_provider");
     if (!subject.empty() && provider.empty()) {
       push(errors, e, "jwt_subject",
-           "jwt_subject \"" + excerpt(subject, 80) + "\" is set without jwt_provider: a subject must name the OIDC "
-           "provider allowed to assert it, or a second trusted provider could impersonate this identity");
+           "jwt_subject \"" + excerpt(subject, 80) +
+               "\" is set without jwt_provider: a subject must name the OIDC "
+               "provider allowed to assert it, or a second trusted provider could impersonate this identity");
     } else if (!subject.empty()) {
       const auto [bound, fresh] = bindings.emplace(std::make_pair(provider, subject), e.scope);
       if (!fresh)
         push(errors, e, "jwt_subject",
-             "duplicate jwt binding \"" + excerpt(provider, 80) + "\"/\"" + excerpt(subject, 80) + "\": already used by " +
-                 bound->second + "; every (jwt_provider, jwt_subject) pair must be distinct");
+             "duplicate jwt binding \"" + excerpt(provider, 80) + "\"/\"" + excerpt(subject, 80) +
+                 "\": already used by " + bound->second + "; every (jwt_provider, jwt_subject) pair must be distinct");
     }
   }
 }
@@ -104,12 +105,14 @@ void check_models(const std::vector<CheckedEntry>& entries, const IdentityMaps& 
     for (const auto& [field, name] : model_references(e.raw)) {
       if (ends_with(field, "_id")) {
         if (!defined_id(ids, "models", name))
-          push(errors, e, field, "does not match the derived id of any model in this file; reference the model by name");
+          push(errors, e, field,
+               "does not match the derived id of any model in this file; reference the model by name");
         continue;
       }
       if (name.find('*') != std::string::npos || defined(ids, "models", name)) continue;
-      push(errors, e, field, "references unknown model \"" + excerpt(name, 80) + "\" (defined models: " +
-                                 defined_list(ids, "models") + ")");
+      push(errors, e, field,
+           "references unknown model \"" + excerpt(name, 80) + "\" (defined models: " + defined_list(ids, "models") +
+               ")");
     }
   }
 }
@@ -124,20 +127,23 @@ void check_identity_providers(const std::vector<CheckedEntry>& entries, const Id
       if (!issuer.empty() && !(enabled && enabled->is_boolean() && !enabled->get<bool>())) {
         const auto [first, fresh] = issuers.emplace(issuer, e.scope);
         if (!fresh)
-          push(errors, e, "issuer", "duplicate enabled OIDC issuer \"" + excerpt(issuer, 120) + "\": already used by " +
-                                        first->second + "; every enabled provider must have a distinct issuer");
+          push(errors, e, "issuer",
+               "duplicate enabled OIDC issuer \"" + excerpt(issuer, 120) + "\": already used by " + first->second +
+                   "; every enabled provider must have a distinct issuer");
       }
       for (const char* field : {"issuer", "jwks_uri"})
         if (url_has_credentials(str(e.doc, field)))
-          push(errors, e, field, std::string("OIDC provider ") + field +
-                                     " must not embed credentials (user info or a token query parameter): JWKS "
-                                     "endpoints are public");
+          push(errors, e, field,
+               std::string("OIDC provider ") + field +
+                   " must not embed credentials (user info or a token query parameter): JWKS "
+                   "endpoints are public");
     }
     if (e.kind == "claim_mappings" && e.valid) {
       const std::string provider = str(e.doc, "jwt_provider");
       if (!defined(ids, "oidc_providers", provider))
-        push(errors, e, "jwt_provider", "jwt_provider references unknown OIDC provider \"" + excerpt(provider, 80) +
-                                            "\" (defined providers: " + defined_list(ids, "oidc_providers") + ")");
+        push(errors, e, "jwt_provider",
+             "jwt_provider references unknown OIDC provider \"" + excerpt(provider, 80) +
+                 "\" (defined providers: " + defined_list(ids, "oidc_providers") + ")");
       const json* resolve = member(e.doc, "resolve");
       const std::string key_id = resolve ? str(*resolve, "api_key_id") : std::string();
       if (!defined_id(ids, "api_keys", key_id))

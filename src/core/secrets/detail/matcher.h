@@ -21,8 +21,8 @@ namespace detail {
 struct Pattern {
   std::uint32_t at = 0;
   std::uint32_t size = 0;
-  bool echoes = false;    // a secret long enough for masked echoes
-  bool key_only = false;  // made of key characters only, so a Shape can rule it out
+  bool echoes = false;     // a secret long enough for masked echoes
+  bool key_only = false;   // made of key characters only, so a Shape can rule it out
   std::uint64_t head = 0;  // the first 8 bytes, big-endian, zero-padded: a quick sort key
   // echoes: tail[t] is how many bytes the secret's last t characters take (kMinEchoTail <= t).
   std::array<std::uint8_t, kMaxEchoTail + 1> tail{};

@@ -65,9 +65,9 @@ std::string_view path_of(std::string_view url) {
 // Why the gateway's URL, though sent, is not the chat endpoint meant ("" when it is).
 std::string misroute(const GatewayUrl& g, std::string_view base, std::string_view endpoint, const char* fix) {
   if (g.query || g.fragment)
-    return std::string("the base URL's ") + (g.query ? "query string (?…)" : "fragment (#…)") +
-           " swallows " + std::string(endpoint) + ", so the gateway POSTs to the base URL's own path, which fails; " +
-           "remove the " + (g.query ? "query" : "fragment") + " from api_base";
+    return std::string("the base URL's ") + (g.query ? "query string (?…)" : "fragment (#…)") + " swallows " +
+           std::string(endpoint) + ", so the gateway POSTs to the base URL's own path, which fails; " + "remove the " +
+           (g.query ? "query" : "fragment") + " from api_base";
   const std::string_view path = trim_trailing_slashes(path_of(base));
   for (std::string_view pasted : {"/responses", "/messages", "/chat/completions", "/completions", "/embeddings"}) {
     if (!ends_with(path, pasted)) continue;
@@ -84,8 +84,10 @@ bool read_base(UpstreamPlan& p, std::string_view gateway_base, Context context, 
   out = parse_base(gateway_base, false, context);
   if (out.ok) return true;
   std::string why = out.error;
-  if (!misrouted.empty()) why = misrouted + " (and the playground does not call it: " + why + ")";
-  else if (p.gateway_outcome == GatewayOutcome::Dispatch) why += " (the gateway would still send to it)";
+  if (!misrouted.empty())
+    why = misrouted + " (and the playground does not call it: " + why + ")";
+  else if (p.gateway_outcome == GatewayOutcome::Dispatch)
+    why += " (the gateway would still send to it)";
   p = refuse_plan(std::move(p), why);
   return false;
 }
@@ -99,7 +101,8 @@ void set_gateway(UpstreamPlan& p, const GatewayUrl& g, const std::string& misrou
 // key to a default host.
 std::string no_default_base(std::string_view provider, std::string_view only, std::string_view base) {
   return "provider " + in_quotes(provider, 40) + " needs an api_base: the gateway defaults to " + std::string(base) +
-         " only for provider " + std::string(only) + " (compared trimmed and lower-cased), and refuses to send "
+         " only for provider " + std::string(only) +
+         " (compared trimmed and lower-cased), and refuses to send "
          "another vendor's key there; set api_base to the vendor's base URL";
 }
 
@@ -123,7 +126,8 @@ UpstreamPlan plan_openai(UpstreamPlan p, std::string_view provider, std::string_
   std::string_view removed;
   if (base.empty()) {
     const std::string v = vendor(provider);
-    if (!v.empty() && v != "openai") return config_error(std::move(p), no_default_base(provider, "openai", kOpenAIDefaultBase));
+    if (!v.empty() && v != "openai")
+      return config_error(std::move(p), no_default_base(provider, "openai", kOpenAIDefaultBase));
     gateway_base = kOpenAIDefaultBase;
     notes.push_back("no api_base set: using OpenAI's https://api.openai.com/v1, as the gateway does");
   } else if (vendor(provider) == "cohere") {
@@ -139,8 +143,9 @@ UpstreamPlan plan_openai(UpstreamPlan p, std::string_view provider, std::string_
     gateway_base = std::string(trim_trailing_slashes(root)) + std::string(kCohereCompatibilityPath);
     if (!removed.empty()) notes.push_back(removed_note(removed));
     if (trim_trailing_slashes(strip_openai_endpoint(base, removed)) != gateway_base)
-      notes.push_back("provider cohere: the gateway calls Cohere's OpenAI-compatible API under the host root's "
-                      "/compatibility/v1, as here");
+      notes.push_back(
+          "provider cohere: the gateway calls Cohere's OpenAI-compatible API under the host root's "
+          "/compatibility/v1, as here");
   } else {
     gateway_base = std::string(strip_openai_endpoint(base, removed));
     if (!removed.empty()) notes.push_back(removed_note(removed));
@@ -154,7 +159,8 @@ UpstreamPlan plan_openai(UpstreamPlan p, std::string_view provider, std::string_
   const GatewayUrl g = parse_gateway_url(gateway_base + "/chat/completions");
   if (!g.ok) return config_error(std::move(p), unparsable(g));
   const std::string misrouted =
-      misroute(g, gateway_base, "/chat/completions", "remove the endpoint from api_base (the gateway adds /chat/completions itself)");
+      misroute(g, gateway_base, "/chat/completions",
+               "remove the endpoint from api_base (the gateway adds /chat/completions itself)");
   set_gateway(p, g, misrouted);
 
   Base b;
@@ -185,8 +191,9 @@ UpstreamPlan plan_anthropic(UpstreamPlan p, std::string_view provider, std::stri
       if (!ends_with(t, suffix)) continue;
       t = trim_trailing_slashes(t.substr(0, t.size() - suffix.size()));
       if (suffix == "/v1/messages")
-        notes.push_back("removed /v1/messages (Anthropic's native Messages API) from the base URL, as the gateway "
-                        "does; the playground calls the OpenAI-compatible /v1/chat/completions on the same base");
+        notes.push_back(
+            "removed /v1/messages (Anthropic's native Messages API) from the base URL, as the gateway "
+            "does; the playground calls the OpenAI-compatible /v1/chat/completions on the same base");
       break;
     }
     gateway_base = std::string(t);
@@ -194,9 +201,9 @@ UpstreamPlan plan_anthropic(UpstreamPlan p, std::string_view provider, std::stri
 
   const GatewayUrl g = parse_gateway_url(gateway_base + "/v1/messages");
   if (!g.ok) return config_error(std::move(p), unparsable(g));
-  const std::string misrouted =
-      misroute(g, gateway_base, "/v1/messages", "set api_base to the host root (e.g. https://api.anthropic.com): "
-                                                "the gateway adds /v1/messages itself");
+  const std::string misrouted = misroute(g, gateway_base, "/v1/messages",
+                                         "set api_base to the host root (e.g. https://api.anthropic.com): "
+                                         "the gateway adds /v1/messages itself");
   set_gateway(p, g, misrouted);
 
   Base b;
@@ -205,9 +212,10 @@ UpstreamPlan plan_anthropic(UpstreamPlan p, std::string_view provider, std::stri
   if (!misrouted.empty()) p.notes.insert(p.notes.begin(), misrouted);
   for (auto& n : b.notes) p.notes.push_back(std::move(n));
   if (b.host != "api.anthropic.com")
-    p.notes.push_back("this base is not api.anthropic.com: the playground calls /v1/chat/completions (Anthropic's "
-                      "OpenAI-compatible endpoint) while the gateway calls /v1/messages; a proxy that only "
-                      "forwards /v1/messages answers 404 here");
+    p.notes.push_back(
+        "this base is not api.anthropic.com: the playground calls /v1/chat/completions (Anthropic's "
+        "OpenAI-compatible endpoint) while the gateway calls /v1/messages; a proxy that only "
+        "forwards /v1/messages answers 404 here");
   // Anthropic's OpenAI-compatible layer takes the key as a Bearer token.
   p.url = b.url() + "/v1/chat/completions";
   p.auth_header = "authorization";
@@ -227,8 +235,9 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
                             "'.', '/', '?', '#' or spaces; rename the Azure deployment, e.g. gpt-4-1)");
   const std::string_view base = trim(api_base);
   if (base.empty())
-    return config_error(std::move(p), "adapter azure-openai needs an api_base: https://<resource>.openai.azure.com, "
-                                      "the resource name alone, or another http(s) root");
+    return config_error(std::move(p),
+                        "adapter azure-openai needs an api_base: https://<resource>.openai.azure.com, "
+                        "the resource name alone, or another http(s) root");
   std::vector<std::string> notes;
   std::string root;
   bool override_root = false;
@@ -236,26 +245,31 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
   if (https || starts_with(base, "http://")) {
     const std::string_view rest = base.substr(https ? 8 : 7);
     const std::size_t dot = rest.find('.');
-    std::string_view tail = dot == std::string_view::npos ? std::string_view() : trim_trailing_slashes(rest.substr(dot + 1));
+    std::string_view tail =
+        dot == std::string_view::npos ? std::string_view() : trim_trailing_slashes(rest.substr(dot + 1));
     tail = tail.substr(0, tail.find('/'));
     if (dot != std::string_view::npos && tail == "openai.azure.com") {
       const std::string_view resource = rest.substr(0, dot);
       // Not quoted: text before the host may be user info with a password.
       if (!is_resource_token(resource))
-        return config_error(std::move(p), "the part of api_base before .openai.azure.com is not an Azure resource "
-                                          "name the gateway accepts (only letters, digits, '-' and '_'; no user info)");
+        return config_error(std::move(p),
+                            "the part of api_base before .openai.azure.com is not an Azure resource "
+                            "name the gateway accepts (only letters, digits, '-' and '_'; no user info)");
       root = "https://" + lower_ascii(resource) + ".openai.azure.com";
       if (trim_trailing_slashes(rest.substr(dot + 1)).size() > tail.size())
-        notes.push_back("api_base has a path after " + lower_ascii(resource) + ".openai.azure.com: the gateway keeps only the "
+        notes.push_back("api_base has a path after " + lower_ascii(resource) +
+                        ".openai.azure.com: the gateway keeps only the "
                         "resource and adds /openai/deployments/… itself, as here");
       if (!https) notes.push_back("the gateway calls an *.openai.azure.com resource over https, as here");
     } else {
       if (rest.find('@') != std::string_view::npos)
-        return config_error(std::move(p), "api_base contains user info (…@): the gateway refuses it for Azure; put "
-                                          "the key in api_key");
+        return config_error(std::move(p),
+                            "api_base contains user info (…@): the gateway refuses it for Azure; put "
+                            "the key in api_key");
       if (base.find('?') != std::string_view::npos)
-        return config_error(std::move(p), "api_base contains a query string (?…): the gateway refuses it for Azure "
-                                          "(it adds ?api-version= itself); give only the root");
+        return config_error(std::move(p),
+                            "api_base contains a query string (?…): the gateway refuses it for Azure "
+                            "(it adds ?api-version= itself); give only the root");
       if (base.find('#') != std::string_view::npos)
         return config_error(std::move(p), "api_base contains a fragment (#…): the gateway refuses it for Azure");
       root = std::string(trim_trailing_slashes(base));
@@ -263,14 +277,16 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
     }
   } else {
     if (!is_resource_token(base))
-      return config_error(std::move(p), "api_base is neither an http(s) URL (starting https:// or http://, in lower "
-                                        "case) nor an Azure resource name (letters, digits, '-' and '_'); write "
-                                        "https://<resource>.openai.azure.com");
+      return config_error(std::move(p),
+                          "api_base is neither an http(s) URL (starting https:// or http://, in lower "
+                          "case) nor an Azure resource name (letters, digits, '-' and '_'); write "
+                          "https://<resource>.openai.azure.com");
     root = "https://" + lower_ascii(base) + ".openai.azure.com";
-    notes.push_back("api_base " + in_quotes(base) + " is an Azure resource name: using " + root + ", as the gateway does");
+    notes.push_back("api_base " + in_quotes(base) + " is an Azure resource name: using " + root +
+                    ", as the gateway does");
   }
-  const std::string endpoint = "/openai/deployments/" + std::string(model_name) + "/chat/completions?api-version=" +
-                               std::string(kAzureApiVersion);
+  const std::string endpoint = "/openai/deployments/" + std::string(model_name) +
+                               "/chat/completions?api-version=" + std::string(kAzureApiVersion);
   const GatewayUrl g = parse_gateway_url(root + endpoint);
   if (!g.ok) return config_error(std::move(p), unparsable(g));
 
@@ -280,9 +296,10 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
     for (std::string_view pasted : {"/openai/deployments", "/openai/v1", "/openai", "/chat/completions"}) {
       if (path.find(pasted) == std::string::npos || (pasted != "/openai/deployments" && !ends_with(path, pasted)))
         continue;
-      misrouted = "api_base already holds " + std::string(pasted) + ": the gateway adds /openai/deployments/<deployment>/"
-                  "chat/completions to any root that is not *.openai.azure.com, so it POSTs to " + g.url +
-                  ", which fails; set api_base to the root only";
+      misrouted = "api_base already holds " + std::string(pasted) +
+                  ": the gateway adds /openai/deployments/<deployment>/"
+                  "chat/completions to any root that is not *.openai.azure.com, so it POSTs to " +
+                  g.url + ", which fails; set api_base to the root only";
       break;
     }
   }
@@ -313,8 +330,9 @@ UpstreamPlan plan_unsupported(UpstreamPlan p, std::string_view provider, std::st
     // No specialised bridge for the provider and no family bridge for the adapter: 503.
     p.gateway_outcome = GatewayOutcome::NoRoute;
     if (adapter.empty())
-      message += "; without an adapter the gateway has no route for this key either (503): set adapter (openai for "
-                 "an OpenAI-compatible vendor)";
+      message +=
+          "; without an adapter the gateway has no route for this key either (503): set adapter (openai for "
+          "an OpenAI-compatible vendor)";
   }
   return refuse_plan(std::move(p), message);
 }

@@ -3,15 +3,15 @@
 // schemes and ports only.
 #include "core/upstream/detail/upstream_url.h"
 
-#include "core/upstream/address.h"
 #include "core/base/json_util.h"
+#include "core/upstream/address.h"
 
 #include <algorithm>
 
 namespace pg::upstream_detail {
 
 const std::string_view kOpenAIEndpointSuffixes[7] = {
-    "/chat/completions",     "/completions",         "/embeddings",  "/images/generations",
+    "/chat/completions",     "/completions",        "/embeddings",   "/images/generations",
     "/audio/transcriptions", "/audio/translations", "/audio/speech",
 };
 
@@ -145,24 +145,26 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
   if (b.scheme != "http" && b.scheme != "https")
     return refuse("the scheme " + in_quotes(b.scheme + ":", 24) +
                   " is not supported: use https:// (or http:// for a server on your own network)");
-  if (s.substr(colon + 1, 2) != "//") return refuse("the base URL needs \"//\" after the scheme, as in https://host/v1");
+  if (s.substr(colon + 1, 2) != "//")
+    return refuse("the base URL needs \"//\" after the scheme, as in https://host/v1");
   rest = s.substr(colon + 3);
 
   std::size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
-  std::string_view remainder = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  std::string_view remainder =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
 
   if (authority.find('@') != std::string_view::npos)
-    return refuse("the base URL contains credentials (user:password@ before the host): remove them and put the "
-                  "key in the provider key's api_key instead");
+    return refuse(
+        "the base URL contains credentials (user:password@ before the host): remove them and put the "
+        "key in the provider key's api_key instead");
   if (remainder.find('?') != std::string_view::npos)
     return refuse(context == Context::Azure
                       ? "the base URL contains a query string (?…): give only the resource root, e.g. "
                         "https://<resource>.openai.azure.com; the api-version is added for you"
                       : "the base URL contains a query string (?…): keys or options in query strings are not "
                         "supported; put the key in the provider key's api_key");
-  if (remainder.find('#') != std::string_view::npos)
-    return refuse("the base URL contains a fragment (#…): remove it");
+  if (remainder.find('#') != std::string_view::npos) return refuse("the base URL contains a fragment (#…): remove it");
   if (authority.empty()) return refuse("the base URL has no host");
 
   // Host and port.
@@ -232,19 +234,23 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context) {
     const std::string_view segment = remainder.substr(start, end - start);
     const int dots = dot_segment(segment);
     dotted = dotted || dots != 0;
-    if (dots == 2 && !segments.empty()) segments.pop_back();
-    else if (dots == 0) segments.push_back(segment);
+    if (dots == 2 && !segments.empty())
+      segments.pop_back();
+    else if (dots == 0)
+      segments.push_back(segment);
     start = end + 1;
   }
   b.path.clear();
   for (std::string_view segment : segments) b.path.append("/").append(segment);
-  if (dotted) b.notes.push_back("resolved the \".\" and \"..\" segments of the path, as URL parsers do: the path is " +
-                                in_quotes(b.path.empty() ? "/" : b.path));
+  if (dotted)
+    b.notes.push_back("resolved the \".\" and \"..\" segments of the path, as URL parsers do: the path is " +
+                      in_quotes(b.path.empty() ? "/" : b.path));
   b.path = std::string(trim_trailing_slashes(b.path));
   if (strip_endpoint) {
     for (std::string_view endpoint : kOpenAIEndpointSuffixes) {
       if (ends_with(b.path, endpoint)) {
-        b.path = std::string(trim_trailing_slashes(std::string_view(b.path).substr(0, b.path.size() - endpoint.size())));
+        b.path =
+            std::string(trim_trailing_slashes(std::string_view(b.path).substr(0, b.path.size() - endpoint.size())));
         b.notes.push_back("removed " + std::string(endpoint) +
                           " from the end of the base URL: the base URL stops before the endpoint");
         break;
@@ -284,12 +290,8 @@ std::string percent_encode_if(std::string_view s, Pred encode) {
 bool path_encoded(unsigned char c) {
   return c < 0x21 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}';
 }
-bool query_encoded(unsigned char c) {
-  return c < 0x21 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '\'';
-}
-bool fragment_encoded(unsigned char c) {
-  return c < 0x21 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '`';
-}
+bool query_encoded(unsigned char c) { return c < 0x21 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '\''; }
+bool fragment_encoded(unsigned char c) { return c < 0x21 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '`'; }
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -305,8 +307,8 @@ std::string percent_decode(std::string_view s) {
 }
 
 bool forbidden_domain_byte(unsigned char c) {
-  return c <= 0x20 || c == 0x7f || c == '#' || c == '%' || c == '/' || c == ':' || c == '<' || c == '>' ||
-         c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '|';
+  return c <= 0x20 || c == 0x7f || c == '#' || c == '%' || c == '/' || c == ':' || c == '<' || c == '>' || c == '?' ||
+         c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '|';
 }
 
 std::string gateway_path(std::string_view raw) {
@@ -350,8 +352,9 @@ GatewayUrl parse_gateway_url(std::string_view input) {
     return unusable("it has no scheme, so it is not a URL the gateway can send to (write https:// or http://)");
   const std::string scheme = lower_ascii(std::string_view(s).substr(0, colon));
   if (scheme != "http" && scheme != "https")
-    return unusable("its scheme " + in_quotes(scheme + ":", 24) + " is not http or https, the only ones the "
-                                                                  "gateway's HTTP client sends to");
+    return unusable("its scheme " + in_quotes(scheme + ":", 24) +
+                    " is not http or https, the only ones the "
+                    "gateway's HTTP client sends to");
   std::string_view rest = std::string_view(s).substr(colon + 1);
   while (!rest.empty() && (rest.front() == '/' || rest.front() == '\\')) rest.remove_prefix(1);
 
@@ -419,10 +422,10 @@ GatewayUrl parse_gateway_url(std::string_view input) {
   g.url = scheme + "://" + host + (port.empty() ? "" : ":" + port) + gateway_path(tail.substr(0, path_end));
   if (query_at != std::string_view::npos && query_at < fragment_at) {
     g.query = true;
-    g.url += "?" + percent_encode_if(tail.substr(query_at + 1, fragment_at == std::string_view::npos
-                                                                    ? std::string_view::npos
-                                                                    : fragment_at - query_at - 1),
-                                     query_encoded);
+    g.url += "?" + percent_encode_if(
+                       tail.substr(query_at + 1, fragment_at == std::string_view::npos ? std::string_view::npos
+                                                                                       : fragment_at - query_at - 1),
+                       query_encoded);
   }
   if (fragment_at != std::string_view::npos) {
     g.fragment = true;

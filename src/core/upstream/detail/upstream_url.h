@@ -53,8 +53,8 @@ Base parse_base(std::string_view raw, bool strip_endpoint, Context context);
 
 struct GatewayUrl {
   bool ok = false;
-  std::string error;   // why the gateway's HTTP client cannot send to it (never quotes secrets)
-  std::string url;     // serialised as sent: no user info (the client moves it into a header)
+  std::string error;  // why the gateway's HTTP client cannot send to it (never quotes secrets)
+  std::string url;    // serialised as sent: no user info (the client moves it into a header)
   bool userinfo = false, query = false, fragment = false;
 };
 

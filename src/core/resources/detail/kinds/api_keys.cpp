@@ -21,10 +21,10 @@ void count(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v
 void count32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
 
 void rate_limit(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {
-      {"rps", count, false, true}, {"rpm", count, false, true},         {"rph", count, false, true},
-      {"rpd", count, false, true}, {"tpm", count, false, true},         {"tpd", count, false, true},
-      {"concurrency", count32, false, true}};
+  static const std::vector<FieldRule> rules = {{"rps", count, false, true},          {"rpm", count, false, true},
+                                               {"rph", count, false, true},          {"rpd", count, false, true},
+                                               {"tpm", count, false, true},          {"tpd", count, false, true},
+                                               {"concurrency", count32, false, true}};
   check_fields(l, p, v, rules);
 }
 
@@ -74,8 +74,9 @@ bool desugar_key(json& doc, EntryLog& log, const FileSugar& file) {
     return false;
   }
   if (!has_env && !has_hash) {
-    log.error("key_env", "one of `key_env` (the environment variable holding the plaintext key) or `key_hash` "
-                         "(the SHA-256 hex of the plaintext) is required");
+    log.error("key_env",
+              "one of `key_env` (the environment variable holding the plaintext key) or `key_hash` "
+              "(the SHA-256 hex of the plaintext) is required");
     return false;
   }
   if (has_hash) return true;
@@ -107,9 +108,10 @@ bool check_api_key(json& doc, EntryLog& log, const FileSugar* file) {
   if (file) {
     // Ids the control plane assigned cannot name a file's models: granting by id would grant nothing.
     if (member(doc, "allowed_model_ids")) {
-      log.error("allowed_model_ids", "the resources file does not accept `allowed_model_ids`: it names models by "
-                                     "control-plane id, which a file cannot resolve; grant models by name with "
-                                     "`allowed_models`");
+      log.error("allowed_model_ids",
+                "the resources file does not accept `allowed_model_ids`: it names models by "
+                "control-plane id, which a file cannot resolve; grant models by name with "
+                "`allowed_models`");
       return false;
     }
     doc.erase("display_name");  // the file's identity; the canonical key has no name of its own

@@ -22,10 +22,13 @@ void bound_claims(EntryLog& l, const std::string& p, const json& v) {
 }
 
 void claim_match(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {
-      {"claim", non_empty_string, true},
-      {"op", [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"exact", "contains"}); }, true},
-      {"values", non_empty_list, true}};
+  static const std::vector<FieldRule> rules = {{"claim", non_empty_string, true},
+                                               {"op",
+                                                [](EntryLog& l2, const std::string& p2, const json& v2) {
+                                                  check_enum(l2, p2, v2, {"exact", "contains"});
+                                                },
+                                                true},
+                                               {"values", non_empty_list, true}};
   check_fields(l, p, v, rules);
 }
 
@@ -58,8 +61,9 @@ bool check_claim_mapping(json& doc, EntryLog& log, const FileSugar* file) {
         return false;
       }
       if (member(resolve, "api_key_id")) {
-        log.error("resolve.api_key", "`resolve.api_key` (a name reference) and `resolve.api_key_id` are mutually "
-                                     "exclusive: set exactly one");
+        log.error("resolve.api_key",
+                  "`resolve.api_key` (a name reference) and `resolve.api_key_id` are mutually "
+                  "exclusive: set exactly one");
         return false;
       }
       auto id = resolve_name(*file, "api_keys", "api key", name->get<std::string>(), "resolve.api_key", log);
@@ -86,12 +90,11 @@ bool check_claim_mapping(json& doc, EntryLog& log, const FileSugar* file) {
 }
 
 bool check_mcp_auth_settings(json& doc, EntryLog& log) {
-  static const std::vector<FieldRule> anonymous_rules = {
-      {"aggregate_entry", boolean},
-      {"api_key_id", non_empty_string, true},
-      {"enabled", boolean},
-      {"servers", non_empty_list, true},
-      {"source_cidrs", non_empty_list, true}};
+  static const std::vector<FieldRule> anonymous_rules = {{"aggregate_entry", boolean},
+                                                         {"api_key_id", non_empty_string, true},
+                                                         {"enabled", boolean},
+                                                         {"servers", non_empty_list, true},
+                                                         {"source_cidrs", non_empty_list, true}};
   static const std::vector<FieldRule> rules = {
       {"anonymous", [](EntryLog& l, const std::string& p, const json& v) { check_fields(l, p, v, anonymous_rules); }},
       {"resource_url", non_empty_string},

@@ -37,13 +37,12 @@ void routing_target(EntryLog& l, const std::string& p, const json& v) {
 }
 
 void hash_on_item(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {
-      {"type",
-       [](EntryLog& l2, const std::string& p2, const json& v2) {
-         check_enum(l2, p2, v2, {"header", "cookie", "api_key", "client_ip"});
-       },
-       true},
-      {"name", non_empty_string}};
+  static const std::vector<FieldRule> rules = {{"type",
+                                                [](EntryLog& l2, const std::string& p2, const json& v2) {
+                                                  check_enum(l2, p2, v2, {"header", "cookie", "api_key", "client_ip"});
+                                                },
+                                                true},
+                                               {"name", non_empty_string}};
   check_fields(l, p, v, rules);
 }
 
@@ -57,9 +56,8 @@ void panel_member(EntryLog& l, const std::string& p, const json& v) {
 }
 
 void judge_block(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {{"model", non_empty_string},
-                                               {"model_id", non_empty_string, false, true},
-                                               {"synthesis_prompt", non_empty_string}};
+  static const std::vector<FieldRule> rules = {
+      {"model", non_empty_string}, {"model_id", non_empty_string, false, true}, {"synthesis_prompt", non_empty_string}};
   if (check_fields(l, p, v, rules)) needs_one_of(l, p, v, "model", "model_id");
 }
 
@@ -128,17 +126,21 @@ void model_check_block(EntryLog& l, const std::string& p, const json& v) {
 }
 
 void cooldown_block(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {
-      {"enabled", boolean},           {"default_seconds", non_negative_int}, {"max_seconds", positive_int},
-      {"honor_retry_after", boolean}, {"trigger_statuses", http_status_list}, {"trigger_on_timeout", boolean},
-      {"trigger_on_transport", boolean}};
+  static const std::vector<FieldRule> rules = {{"enabled", boolean},
+                                               {"default_seconds", non_negative_int},
+                                               {"max_seconds", positive_int},
+                                               {"honor_retry_after", boolean},
+                                               {"trigger_statuses", http_status_list},
+                                               {"trigger_on_timeout", boolean},
+                                               {"trigger_on_transport", boolean}};
   check_fields(l, p, v, rules);
 }
 
 void prompt_caching_block(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {
-      {"enabled", boolean, true},
-      {"ttl", [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"5m", "1h"}); }}};
+  static const std::vector<FieldRule> rules = {{"enabled", boolean, true},
+                                               {"ttl", [](EntryLog& l2, const std::string& p2, const json& v2) {
+                                                  check_enum(l2, p2, v2, {"5m", "1h"});
+                                                }}};
   check_fields(l, p, v, rules);
 }
 
@@ -149,8 +151,7 @@ void effort_mapping_block(EntryLog& l, const std::string& p, const json& v) {
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string path = join_path(p, it.key().empty() ? "\"\"" : it.key());
     if (it.value().is_null()) {
-      if (it.key().empty())
-        l.error(path, "may not be null: a request that sets no effort has no field to remove");
+      if (it.key().empty()) l.error(path, "may not be null: a request that sets no effort has no field to remove");
       continue;
     }
     check_string(l, path, it.value(), true);
@@ -163,8 +164,8 @@ void cidr_list(EntryLog& l, const std::string& p, const json& v) {
 
 void routing_block(EntryLog& l, const std::string& p, const json& v) {
   static const std::vector<FieldRule> rules = {
-      {"targets", [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, routing_target, 1); },
-       true},
+      {"targets",
+       [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, routing_target, 1); }, true},
       {"strategy",
        [](EntryLog& l2, const std::string& p2, const json& v2) {
          check_enum(l2, p2, v2,
@@ -176,14 +177,17 @@ void routing_block(EntryLog& l, const std::string& p, const json& v) {
       {"fallback_on_statuses", error_status_list},
       {"hash_on", [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, hash_on_item, 1); }},
       {"when_all_unavailable",
-       [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"fail", "try_anyway"}); }},
+       [](EntryLog& l2, const std::string& p2, const json& v2) {
+         check_enum(l2, p2, v2, {"fail", "try_anyway"});
+       }},
   };
   check_fields(l, p, v, rules);
 }
 
 void ensemble_block(EntryLog& l, const std::string& p, const json& v) {
   static const std::vector<FieldRule> rules = {
-      {"panel", [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, panel_member, 1); }, true},
+      {"panel", [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, panel_member, 1); },
+       true},
       {"judge", judge_block, true},
       {"min_responses", positive_int},
       {"timeout_ms", non_negative_int},
@@ -194,7 +198,8 @@ void ensemble_block(EntryLog& l, const std::string& p, const json& v) {
 void semantic_block(EntryLog& l, const std::string& p, const json& v) {
   static const std::vector<FieldRule> match_rules = {
       {"threshold", unit_interval, true},
-      {"distance_metric", [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"cosine"}); }},
+      {"distance_metric",
+       [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"cosine"}); }},
       {"aggregation", [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"max"}); }},
   };
   static const std::vector<FieldRule> rules = {
@@ -202,7 +207,8 @@ void semantic_block(EntryLog& l, const std::string& p, const json& v) {
       {"embedding_model_id", non_empty_string, false, true},
       {"default", non_empty_string},
       {"default_id", non_empty_string, false, true},
-      {"match", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, match_rules); }, true},
+      {"match", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, match_rules); },
+       true},
       {"routes", [](EntryLog& l2, const std::string& p2, const json& v2) { check_list(l2, p2, v2, semantic_route, 1); },
        true},
       {"on_embedding_failure", on_embedding_failure},

@@ -26,8 +26,9 @@ void provider_label(EntryLog& l, const std::string& p, const json& v) {
   bool ok = s.size() <= 64;
   for (std::size_t i = 0; ok && i < s.size(); ++i) ok = is_provider_char(s[i], i == 0);
   if (!ok)
-    l.error(p, "must be 1–64 characters of lowercase letters, digits, '.', '_' or '-', starting with a "
-               "letter or digit (e.g. openai, deepseek, azure)");
+    l.error(p,
+            "must be 1–64 characters of lowercase letters, digits, '.', '_' or '-', starting with a "
+            "letter or digit (e.g. openai, deepseek, azure)");
 }
 
 // Every documented model field. `provider_key` is file sugar and only joins in file mode.
@@ -155,8 +156,9 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
   }
   // A pricing document is the control plane's; a file cannot declare one to point at.
   if (file_keys && has(doc, "pricing_key")) {
-    log.error("pricing_key", "the resources file does not accept `pricing_key`: it names a pricing document written "
-                             "by the control plane, which a file cannot declare; set the price inline with `cost`");
+    log.error("pricing_key",
+              "the resources file does not accept `pricing_key`: it names a pricing document written "
+              "by the control plane, which a file cannot declare; set the price inline with `cost`");
     return std::nullopt;
   }
   const std::size_t errors_before = log.errors_logged();
@@ -173,7 +175,8 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
   Model model;
   model.display_name = string_or_empty(doc, "display_name");
   if (multi.size() > 1)
-    log.error(multi[1], "a model is exactly one kind, but this one sets both `" + multi[0] + "` and `" + multi[1] + "`");
+    log.error(multi[1],
+              "a model is exactly one kind, but this one sets both `" + multi[0] + "` and `" + multi[1] + "`");
   if (!multi.empty()) {
     model.kind = multi[0];
     for (const char* field : {"provider", "model_name", "provider_key", "provider_key_id"})
@@ -199,8 +202,9 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
       if (!has_key_ref) log.error(key_field, "is required" + how);
     }
     if (has(doc, "embedding") && has(doc, "effort_mapping"))
-      log.error("effort_mapping", "is not allowed on an embedding model (a model sets `embedding` or `effort_mapping`, "
-                                  "not both)");
+      log.error("effort_mapping",
+                "is not allowed on an embedding model (a model sets `embedding` or `effort_mapping`, "
+                "not both)");
     model.provider = string_or_empty(doc, "provider");
     model.model_name = string_or_empty(doc, "model_name");
     if (has_key_ref) model.provider_key_id = resolve_key_reference(doc, log, file_keys);
@@ -219,8 +223,7 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
       else if (!name)
         log.error("semantic.classifier.provider_key", "must be a string (a provider key display_name)");
       else if (const auto found = file_keys->find(*name); found == file_keys->end())
-        log.error("semantic.classifier.provider_key",
-                  "references unknown provider key \"" + excerpt(*name, 80) + "\"");
+        log.error("semantic.classifier.provider_key", "references unknown provider key \"" + excerpt(*name, 80) + "\"");
       else {
         json& c = canonical["semantic"]["classifier"];
         c.erase("provider_key");
@@ -240,7 +243,8 @@ std::optional<Model> read_model(const json& doc, EntryLog& log, const KeyIdsByNa
     }
   }
   for (const auto& ref : model_references(canonical))
-    if (ref.first.size() < 3 || ref.first.compare(ref.first.size() - 3, 3, "_id") != 0) add_unique(model.targets, ref.second);
+    if (ref.first.size() < 3 || ref.first.compare(ref.first.size() - 3, 3, "_id") != 0)
+      add_unique(model.targets, ref.second);
   model.canonical = std::move(canonical);
   return model;
 }
@@ -250,8 +254,10 @@ std::vector<std::pair<std::string, std::string>> model_references(const json& do
   // A reference by name (`model`); by id (`model_id`) only when no name is given, as the
   // gateway reads them (the field path then ends in "_id").
   auto take = [&](const json& object, const char* field, const char* id_field, const std::string& path) {
-    if (const std::string* name = string_member(object, field)) out.emplace_back(join_path(path, field), *name);
-    else if (const std::string* id = string_member(object, id_field)) out.emplace_back(join_path(path, id_field), *id);
+    if (const std::string* name = string_member(object, field))
+      out.emplace_back(join_path(path, field), *name);
+    else if (const std::string* id = string_member(object, id_field))
+      out.emplace_back(join_path(path, id_field), *id);
   };
   auto each = [&](const json* list, const std::string& path, const char* field, const char* id_field) {
     if (!list || !list->is_array()) return;

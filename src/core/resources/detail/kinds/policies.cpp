@@ -4,8 +4,8 @@
 // `model` condition values are names, rewritten to derived ids — an unknown name fails the file.
 // Condition trees obey the gateway's caps: depth 3, 16 leaves, 64 values per list, operators
 // each dimension admits, regexes of at most 256 bytes.
-#include "core/resources/detail/kinds/entries.h"
 #include "core/base/text.h"
+#include "core/resources/detail/kinds/entries.h"
 
 namespace pg::resources_detail {
 
@@ -37,9 +37,12 @@ bool plausible_regex(const std::string& re) {
       in_class = c != ']';
       continue;
     }
-    if (c == '[') in_class = true;
-    else if (c == '(') ++depth;
-    else if (c == ')' && --depth < 0) return false;
+    if (c == '[')
+      in_class = true;
+    else if (c == '(')
+      ++depth;
+    else if (c == ')' && --depth < 0)
+      return false;
   }
   return depth == 0 && !in_class;
 }
@@ -87,7 +90,8 @@ void check_leaf(Tree& t, const std::string& p, const json& v) {
         return t.log.error(join_path(p, "value"), where + "`in` list values must be non-empty");
     return;
   }
-  if (!value.is_string()) return t.log.error(join_path(p, "value"), where + "operator `" + op + "` takes a single string value");
+  if (!value.is_string())
+    return t.log.error(join_path(p, "value"), where + "operator `" + op + "` takes a single string value");
   const std::string& s = value.get_ref<const std::string&>();
   if (s.empty()) return t.log.error(join_path(p, "value"), where + "value must be non-empty");
   if (op == "~~" || op == "~*") {
@@ -107,12 +111,17 @@ void check_node(Tree& t, const std::string& p, const json& v, std::size_t depth)
   }
   static const std::vector<FieldRule> rules = {
       {"children", nullptr, true},
-      {"logic", [](EntryLog& l, const std::string& p2, const json& v2) { check_enum(l, p2, v2, {"and", "or"}); }, true},
+      {"logic",
+       [](EntryLog& l, const std::string& p2, const json& v2) {
+         check_enum(l, p2, v2, {"and", "or"});
+       },
+       true},
       {"negate", boolean},
   };
   if (!check_fields(t.log, p, v, rules)) return;
   const json& children = *member(v, "children");
-  if (children.is_array() && children.empty()) return t.log.error(join_path(p, "children"), "condition group has no children");
+  if (children.is_array() && children.empty())
+    return t.log.error(join_path(p, "children"), "condition group has no children");
   check_nodes(t, join_path(p, "children"), children, depth + 1);
 }
 
@@ -165,18 +174,19 @@ void schedule(EntryLog& l, const std::string& p, const json& v) {
          if (!check_strings(l2, p2, v2, 1, std::numeric_limits<std::size_t>::max(), 0)) return;
          for (std::size_t i = 0; i < v2.size(); ++i) {
            const std::string& d = v2[i].get_ref<const std::string&>();
-           const bool ok = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
-                           d.find_first_not_of("0123456789-") == std::string::npos;
+           const bool ok =
+               d.size() == 10 && d[4] == '-' && d[7] == '-' && d.find_first_not_of("0123456789-") == std::string::npos;
            if (!ok) l2.error(index_path(p2, i), "must be a date YYYY-MM-DD");
          }
        }},
       {"days_of_week",
        [](EntryLog& l2, const std::string& p2, const json& v2) {
-         check_list(l2, p2, v2,
-                    [](EntryLog& l3, const std::string& p3, const json& v3) {
-                      check_enum(l3, p3, v3, {"mon", "tue", "wed", "thu", "fri", "sat", "sun"});
-                    },
-                    1);
+         check_list(
+             l2, p2, v2,
+             [](EntryLog& l3, const std::string& p3, const json& v3) {
+               check_enum(l3, p3, v3, {"mon", "tue", "wed", "thu", "fri", "sat", "sun"});
+             },
+             1);
        }},
       {"end_time", non_empty_string, true},
       {"start_time", non_empty_string, true},
@@ -201,14 +211,15 @@ bool check_rate_limit_policy(json& doc, EntryLog& log, const FileSugar* file) {
     const std::string* scope = string_member(doc, "scope");
     const std::string* ref = string_member(doc, "scope_ref");
     if (scope && ref && (*scope == "api_key" || *scope == "model")) {
-      auto id = resolve_name(*file, *scope == "api_key" ? "api_keys" : "models", *scope == "api_key" ? "api key" : "model",
-                             *ref, "scope_ref", log);
+      auto id = resolve_name(*file, *scope == "api_key" ? "api_keys" : "models",
+                             *scope == "api_key" ? "api key" : "model", *ref, "scope_ref", log);
       if (!id) return false;
       doc["scope_ref"] = *id;
     }
   }
-  static const std::vector<FieldRule> limit_rules = {
-      {"rps", count}, {"rpm", count}, {"rph", count}, {"rpd", count}, {"tpm", count}, {"tpd", count}, {"concurrency", count}};
+  static const std::vector<FieldRule> limit_rules = {{"rps", count},        {"rpm", count}, {"rph", count},
+                                                     {"rpd", count},        {"tpm", count}, {"tpd", count},
+                                                     {"concurrency", count}};
   static const std::vector<FieldRule> rules = {
       {"action", [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"reject"}); }},
       {"conditions", nullptr},
@@ -228,7 +239,10 @@ bool check_rate_limit_policy(json& doc, EntryLog& log, const FileSugar* file) {
          check_enum(l, p, v, {"api_key", "model", "team", "member", "team_member"});
        }},
       {"scope_ref", non_empty_string},
-      {"window", [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"second", "minute", "hour", "day"}); }},
+      {"window",
+       [](EntryLog& l, const std::string& p, const json& v) {
+         check_enum(l, p, v, {"second", "minute", "hour", "day"});
+       }},
   };
   if (!check_fields(log, "", doc, rules)) return false;
   const std::size_t before = log.errors_logged();
@@ -236,7 +250,8 @@ bool check_rate_limit_policy(json& doc, EntryLog& log, const FileSugar* file) {
   const bool conditional = member(doc, "limits") != nullptr;
   if (conditional) {
     for (const char* field : {"scope", "scope_ref", "window", "max_requests", "max_tokens"})
-      if (member(doc, field)) log.error(field, "belongs to the legacy form; a policy with `limits` uses conditions instead");
+      if (member(doc, field))
+        log.error(field, "belongs to the legacy form; a policy with `limits` uses conditions instead");
   } else {
     for (const char* field : {"conditions", "group_by", "action"})
       if (member(doc, field)) log.error(field, "belongs to the conditional form, which needs `limits`");

@@ -29,8 +29,8 @@ void request_block(EntryLog& l, const std::string& p, const json& v) {
                                                      {"temperature_max", number, false, true}};
   static const std::vector<FieldRule> rules = {
       {"param_renames", string_map},
-      {"param_constraints", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, constraints); },
-       false, true},
+      {"param_constraints",
+       [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, constraints); }, false, true},
       {"default_headers", string_map},
       {"forward_client_headers", string_list},
       {"forward_jwt_header", check_jwt_header_slot, false, true},
@@ -42,7 +42,9 @@ void request_block(EntryLog& l, const std::string& p, const json& v) {
 void response_block(EntryLog& l, const std::string& p, const json& v) {
   static const std::vector<FieldRule> rules = {
       {"stream_done_marker",
-       [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"required", "optional", "none"}); },
+       [](EntryLog& l2, const std::string& p2, const json& v2) {
+         check_enum(l2, p2, v2, {"required", "optional", "none"});
+       },
        false, true},
       {"content_list_to_string", boolean},
       {"error_envelope", any_string, false, true},
@@ -61,7 +63,10 @@ void telemetry_tags(EntryLog& l, const std::string& p, const json& v) {
       {"branded_provider", any_string, false, true},
       {"byo_label", any_string, false, true},
       {"featured", boolean},
-      {"kind", [](EntryLog& l2, const std::string& p2, const json& v2) { check_enum(l2, p2, v2, {"catalog", "byo"}); },
+      {"kind",
+       [](EntryLog& l2, const std::string& p2, const json& v2) {
+         check_enum(l2, p2, v2, {"catalog", "byo"});
+       },
        false, true},
       {"pk_label", any_string, false, true},
   };
@@ -72,10 +77,10 @@ void telemetry_tags(EntryLog& l, const std::string& p, const json& v) {
 void apis_block(EntryLog& l, const std::string& p, const json& v) {
   static const std::vector<FieldRule> endpoint = {{"base", any_string, false, true}};
   static const std::vector<FieldRule> rules = {
-      {"messages", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, endpoint); }, false,
-       true},
-      {"responses", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, endpoint); }, false,
-       true},
+      {"messages", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, endpoint); },
+       false, true},
+      {"responses", [](EntryLog& l2, const std::string& p2, const json& v2) { check_fields(l2, p2, v2, endpoint); },
+       false, true},
   };
   check_fields(l, p, v, rules);
 }

@@ -2,8 +2,8 @@
 // matches (a path prefix, hosts, or both), where it sends (target_url or the inbound host), how
 // callers authenticate and where the upstream credential comes from. In a file `provider_key`
 // and `anonymous_key` are names, rewritten to derived ids.
-#include "core/resources/detail/kinds/entries.h"
 #include "core/base/text.h"
+#include "core/resources/detail/kinds/entries.h"
 
 namespace pg::resources_detail {
 
@@ -43,9 +43,13 @@ bool host_pattern(const std::string& s) {
 }
 
 bool desugar(json& doc, const FileSugar& file, EntryLog& log) {
-  static const struct { const char* name; const char* id; const char* kind; const char* label; } refs[] = {
-      {"provider_key", "provider_key_id", "provider_keys", "provider key"},
-      {"anonymous_key", "anonymous_key_id", "api_keys", "api key"}};
+  static const struct {
+    const char* name;
+    const char* id;
+    const char* kind;
+    const char* label;
+  } refs[] = {{"provider_key", "provider_key_id", "provider_keys", "provider key"},
+              {"anonymous_key", "anonymous_key_id", "api_keys", "api key"}};
   for (const auto& r : refs) {
     const json* value = member(doc, r.name);
     if (!value) continue;
@@ -75,9 +79,13 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
       {"anonymous_key_id", non_empty_string, false, true},
       {"auth_header_name", own_header, false, true},
       {"auth_mode",
-       [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"gateway_key", "header_key", "anonymous"}); }},
+       [](EntryLog& l, const std::string& p, const json& v) {
+         check_enum(l, p, v, {"gateway_key", "header_key", "anonymous"});
+       }},
       {"credential_mode",
-       [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"inject", "forward_client"}); }},
+       [](EntryLog& l, const std::string& p, const json& v) {
+         check_enum(l, p, v, {"inject", "forward_client"});
+       }},
       {"display_name", non_empty_string},
       {"enabled", boolean},
       {"forward_client_headers", string_list},
@@ -94,7 +102,8 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
       {"name", non_empty_string},
       {"path_prefix",
        [](EntryLog& l, const std::string& p, const json& v) {
-         if (check_string(l, p, v, true) && v.get_ref<const std::string&>().front() != '/') l.error(p, "must start with /");
+         if (check_string(l, p, v, true) && v.get_ref<const std::string&>().front() != '/')
+           l.error(p, "must start with /");
        },
        false, true},
       {"preserve_host", boolean},
@@ -125,7 +134,8 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
   const bool has_target = present(doc, "target_url");
   if (preserves == has_target)
     log.error("target_url", "exactly one of target_url and preserve_host: true says where the route sends");
-  if (preserves && !has_hosts) log.error("hosts", "is required with preserve_host: the hosts allowlist is what it may reach");
+  if (preserves && !has_hosts)
+    log.error("hosts", "is required with preserve_host: the hosts allowlist is what it may reach");
   if (has_target) {
     const std::string& target = *string_member(doc, "target_url");
     if (target.compare(0, 7, "http://") != 0 && target.compare(0, 8, "https://") != 0)
@@ -144,7 +154,8 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
       log.error("source_cidrs", "must list at least one CIDR with auth_mode anonymous");
     else
       for (std::size_t i = 0; i < cidrs->size(); ++i)
-        if ((*cidrs)[i].get_ref<const std::string&>().empty()) log.error(index_path("source_cidrs", i), "must not be empty");
+        if ((*cidrs)[i].get_ref<const std::string&>().empty())
+          log.error(index_path("source_cidrs", i), "must not be empty");
   } else if (member(doc, "anonymous_key_id")) {
     log.error("anonymous_key_id", "is only used with auth_mode anonymous");
   }
@@ -152,8 +163,9 @@ bool check_passthrough_route(json& doc, EntryLog& log, const FileSugar* file) {
   if (credential && *credential == "forward_client") {
     if (member(doc, "provider_key_id")) log.error("provider_key_id", "is not used with credential_mode forward_client");
   } else if (!present(doc, "provider_key_id")) {
-    log.error("provider_key_id", "is required: the provider key whose secret the route injects (or credential_mode "
-                                 "forward_client)");
+    log.error("provider_key_id",
+              "is required: the provider key whose secret the route injects (or credential_mode "
+              "forward_client)");
   }
   return log.errors_logged() == before;
 }
