@@ -141,15 +141,16 @@ export function createRelay({ core, source, sessions, settings, log }) {
 
   /**
    * The configuration source's state, for a signed-in operator; every secret redacted. Also
-   * the relay's upstream time limits, so the page can say which one a run is waiting on.
+   * the relay's upstream time limits, so the page can say which one a run is waiting on, and
+   * its per-user limit on calls at once, which the page's "Check all" stays under.
    */
   function configStatus(res) {
     const status = source.status();
     const secrets = source.snapshot()?.secrets ?? [];
-    const { connectMs, firstByteMs, idleMs, totalMs } = settings.limits;
+    const { connectMs, firstByteMs, idleMs, totalMs, concurrentPerUser } = settings.limits;
     sendJson(res, 200, {
       status: status.state, source: JSON.parse(core.redact(JSON.stringify(status), secrets)), core: core.version,
-      limits: { connectMs, firstByteMs, idleMs, totalMs },
+      limits: { connectMs, firstByteMs, idleMs, totalMs, concurrentPerUser },
     });
   }
 

@@ -35,7 +35,7 @@ const status = async () => {
 
 test('the status route carries the relay\'s time limits beside the source', async () => {
   const s = await status();
-  assert.deepEqual(s.limits, { connectMs: 10_000, firstByteMs: 45_000, idleMs: 60_000, totalMs: 600_000 });
+  assert.deepEqual(s.limits, { connectMs: 10_000, firstByteMs: 45_000, idleMs: 60_000, totalMs: 600_000, concurrentPerUser: 8 });
   assert.equal(s.source.source, 'file');
 });
 

@@ -2,6 +2,7 @@
 // (it is what storage.js saves); the form is only gathered here, never checked: every rule
 // about values and shapes lives in core.buildRequest.
 import { normalizeKept } from './verdict.js';
+import { emptyCheckAll, normalizeCheckAll } from './check-all.js';
 
 export const MAX_PANES = 3;
 
@@ -13,7 +14,8 @@ export const MAX_PANES = 3;
  * @typedef {{ user: { text: string, images: Image[] }, answers: (Answer | null)[] }} Turn
  * @typedef {{ system: string, composer: { text: string, images: Image[] }, params: Record<string, any>,
  *   modelIds: string[], compare: boolean, turns: Turn[], history?: 'answered' | 'all',
- *   checks?: (import('./verdict.js').KeptResult | null)[] }} PageState  `checks`: each pane's last results, kept across a reload
+ *   checks?: (import('./verdict.js').KeptResult | null)[], checkAll?: import('./check-all.js').CheckAllState }} PageState  `checks`: each pane's last results, kept across a reload;
+ *   `checkAll`: "Check all"'s last result per model (check-all.js)
  */
 
 /**
@@ -41,6 +43,7 @@ export function defaultState() {
     // or has no text (conversation.js leftOutTurns); "all" sends every one.
     history: /** @type {'answered' | 'all'} */ ('answered'),
     checks: /** @type {(import('./verdict.js').KeptResult | null)[]} */ ([]),
+    checkAll: emptyCheckAll(),
   };
 }
 
@@ -82,6 +85,7 @@ export function normalizeState(saved) {
   s.compare = saved.compare === true && s.modelIds.length > 1;
   s.history = saved.history === 'all' ? 'all' : 'answered';
   s.checks = normalizeKept(saved.checks);
+  s.checkAll = normalizeCheckAll(saved.checkAll);
   if (Array.isArray(saved.turns)) {
     s.turns = saved.turns.filter((t) => t && typeof t === 'object').map((t) => ({
       user: { text: str(t.user?.text), images: normalizeImages(t.user?.images) },
