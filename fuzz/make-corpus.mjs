@@ -44,7 +44,8 @@ for (const s of scenarios) if (s.upstream && !s.upstream.sse && s.upstream.body)
 // --- error bodies: parse_error ----------------------------------------------------------
 const typeOf = { '.json': 'application/json', '.html': 'text/html; charset=utf-8', '.txt': 'text/plain' };
 for (const f of [...files('errors'), ...files('diagnose', '.html')]) {
-  const status = Number(/_(\d{3})/.exec(basename(f))?.[1] ?? 500);
+  // The status is the first three-digit part of the name (openai-404-model.json → 404), else 500.
+  const status = Number(/-(\d{3})/.exec(basename(f))?.[1] ?? 500);
   seed('parse_error', [status & 0xff, status >> 8], `${typeOf[extname(f)] ?? 'text/event-stream'}\n`, read(f));
 }
 for (const s of scenarios) {

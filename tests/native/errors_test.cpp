@@ -60,53 +60,53 @@ double cpu_seconds(F&& f) {
 }  // namespace
 
 TEST_CASE("OpenAI envelopes: type, code, param and the message as sent") {
-  auto e = parse_fixture("openai_401_invalid_key.json", 401, "application/json; charset=utf-8");
+  auto e = parse_fixture("openai-401-invalid-key.json", 401, "application/json; charset=utf-8");
   CHECK(e.type == "invalid_request_error");
   CHECK(e.code == std::optional<std::string>("invalid_api_key"));
   CHECK(e.message == "Incorrect API key provided: sk-proj-" + std::string(152, '*') +
                          "WxYz. You can find your API key at https://platform.openai.com/account/api-keys.");
   CHECK_FALSE(e.param);  // "param": null is absent, not the string "null"
 
-  e = parse_fixture("openai_404_model.json", 404, "application/json");
+  e = parse_fixture("openai-404-model.json", 404, "application/json");
   CHECK(e.type == "invalid_request_error");
   CHECK(e.code == std::optional<std::string>("model_not_found"));
   CHECK(e.message == "The model `gpt-7-turbo-preview` does not exist or you do not have access to it.");
 
-  e = parse_fixture("openai_429_quota.json", 429, "application/json");
+  e = parse_fixture("openai-429-quota.json", 429, "application/json");
   CHECK(e.type == "insufficient_quota");
   CHECK(e.code == std::optional<std::string>("insufficient_quota"));
   CHECK(e.message.rfind("You exceeded your current quota, please check your plan and billing details.", 0) == 0);
 
-  e = parse_fixture("openai_400_unsupported_parameter.json", 400, "application/json");
+  e = parse_fixture("openai-400-unsupported-parameter.json", 400, "application/json");
   CHECK(e.code == std::optional<std::string>("unsupported_parameter"));
   CHECK(e.param == std::optional<std::string>("max_tokens"));
   check_message_shape(e);
 }
 
 TEST_CASE("Anthropic envelopes take their type from the inner error") {
-  auto e = parse_fixture("anthropic_401.json", 401, "application/json");
+  auto e = parse_fixture("anthropic-401.json", 401, "application/json");
   CHECK(e.type == "authentication_error");
   CHECK_FALSE(e.code);
   CHECK(e.message == "invalid x-api-key");
 
-  e = parse_fixture("anthropic_529.json", 529, "application/json");
+  e = parse_fixture("anthropic-529.json", 529, "application/json");
   CHECK(e.type == "overloaded_error");
   CHECK(e.message == "Overloaded");
 }
 
 TEST_CASE("Azure envelopes: string codes, no type, innererror") {
-  auto e = parse_fixture("azure_401.json", 401, "application/json");
+  auto e = parse_fixture("azure-401.json", 401, "application/json");
   CHECK(e.type == "error");
   CHECK(e.code == std::optional<std::string>("401"));
   CHECK(e.message.rfind("Access denied due to invalid subscription key or wrong API endpoint.", 0) == 0);
 
-  e = parse_fixture("azure_404_deployment.json", 404, "application/json");
+  e = parse_fixture("azure-404-deployment.json", 404, "application/json");
   CHECK(e.type == "error");
   CHECK(e.code == std::optional<std::string>("DeploymentNotFound"));
   CHECK(e.message.rfind("The API deployment for this resource does not exist.", 0) == 0);
 
   // "type": null and a numeric "status": the inner code is the most specific type there is.
-  e = parse_fixture("azure_400_content_filter.json", 400, "application/json");
+  e = parse_fixture("azure-400-content-filter.json", 400, "application/json");
   CHECK(e.type == "ResponsibleAIPolicyViolation");
   CHECK(e.code == std::optional<std::string>("content_filter"));
   CHECK(e.param == std::optional<std::string>("prompt"));
@@ -119,53 +119,53 @@ TEST_CASE("Azure envelopes: string codes, no type, innererror") {
 }
 
 TEST_CASE("OpenRouter: numeric codes become strings; the upstream's own words are kept") {
-  auto e = parse_fixture("openrouter_402.json", 402, "application/json");
+  auto e = parse_fixture("openrouter-402.json", 402, "application/json");
   CHECK(e.type == "error");
   CHECK(e.code == std::optional<std::string>("402"));
   CHECK(e.message == "Insufficient credits. Add more using https://openrouter.ai/settings/credits");
 
-  e = parse_fixture("openrouter_provider_error.json", 400, "application/json");
+  e = parse_fixture("openrouter-provider-error.json", 400, "application/json");
   CHECK(e.code == std::optional<std::string>("400"));
   CHECK(e.message == "Provider returned error (Anthropic: messages.1.content: Input should be a valid list)");
 }
 
 TEST_CASE("Gemini: status is the type, code is the HTTP number, also inside an array") {
-  auto e = parse_fixture("gemini_400.json", 400, "application/json; charset=UTF-8");
+  auto e = parse_fixture("gemini-400.json", 400, "application/json; charset=UTF-8");
   CHECK(e.type == "INVALID_ARGUMENT");
   CHECK(e.code == std::optional<std::string>("400"));
   CHECK(e.message == "API key not valid. Please pass a valid API key.");
 
-  e = parse_fixture("gemini_array_404.json", 404, "application/json");
+  e = parse_fixture("gemini-array-404.json", 404, "application/json");
   CHECK(e.type == "NOT_FOUND");
   CHECK(e.code == std::optional<std::string>("404"));
   CHECK(e.message.rfind("models/gemini-9-flash is not found", 0) == 0);
 }
 
 TEST_CASE("vLLM flat and nested envelopes, llama.cpp extras") {
-  auto e = parse_fixture("vllm_flat_400.json", 400, "application/json");
+  auto e = parse_fixture("vllm-flat-400.json", 400, "application/json");
   CHECK(e.type == "BadRequestError");
   CHECK(e.code == std::optional<std::string>("400"));
   CHECK(e.message.rfind("This model's maximum context length is 32768 tokens.", 0) == 0);
   CHECK_FALSE(e.param);
 
-  e = parse_fixture("vllm_nested_404.json", 404, "application/json");
+  e = parse_fixture("vllm-nested-404.json", 404, "application/json");
   CHECK(e.type == "NotFoundError");
   CHECK(e.code == std::optional<std::string>("404"));
   CHECK(e.param == std::optional<std::string>("model"));
 
-  e = parse_fixture("llamacpp_400_context.json", 400, "application/json; charset=utf-8");
+  e = parse_fixture("llamacpp-400-context.json", 400, "application/json; charset=utf-8");
   CHECK(e.type == "exceed_context_size_error");
   CHECK(e.code == std::optional<std::string>("400"));
   CHECK(e.message == "request (9120 tokens) exceeds the available context size (8192 tokens), try increasing it");
 }
 
 TEST_CASE("Mistral: a message that is an object, or that object JSON-encoded") {
-  auto e = parse_fixture("mistral_422_object.json", 422, "application/json");
+  auto e = parse_fixture("mistral-422-object.json", 422, "application/json");
   CHECK(e.type == "invalid_request_error");
   CHECK_FALSE(e.code);
   CHECK(e.message == "Extra inputs are not permitted at messages[2].assistant.reasoning_content (and 1 more)");
 
-  e = parse_fixture("mistral_422_string.json", 422, "application/json");
+  e = parse_fixture("mistral-422-string.json", 422, "application/json");
   CHECK(e.code == std::optional<std::string>("1000"));
   CHECK(e.message == "Extra inputs are not permitted at messages[0].user.name");
 
@@ -187,15 +187,15 @@ TEST_CASE("Mistral: a message that is an object, or that object JSON-encoded") {
 }
 
 TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unknown JSON") {
-  auto e = parse_fixture("ollama_404.json", 404, "application/json; charset=utf-8");
+  auto e = parse_fixture("ollama-404.json", 404, "application/json; charset=utf-8");
   CHECK(e.type == "error");
   CHECK(e.message == "model \"llama9:70b\" not found, try pulling it first");
 
-  e = parse_fixture("fastapi_404.json", 404, "application/json");
+  e = parse_fixture("fastapi-404.json", 404, "application/json");
   CHECK(e.type == "error");
   CHECK(e.message == "Not Found");
 
-  e = parse_fixture("json_string_401.json", 401, "application/json");
+  e = parse_fixture("json-string-401.json", 401, "application/json");
   CHECK(e.type == "text");
   CHECK(e.message == "Unauthorized: missing or invalid bearer token");
 
@@ -205,7 +205,7 @@ TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unkn
   CHECK(e.type == "authentication_error");
   CHECK(e.message == "bad key");
 
-  e = parse_fixture("unknown_json_200.json", 200, "application/json");
+  e = parse_fixture("unknown-json-200.json", 200, "application/json");
   CHECK(e.type == "json");
   CHECK_FALSE(e.code);
   CHECK(e.message.rfind(R"({"status":"ok","service":"inference-gateway")", 0) == 0);
@@ -224,11 +224,11 @@ TEST_CASE("other JSON shapes: error strings, FastAPI details, JSON strings, unkn
 }
 
 TEST_CASE("an error event inside an event-stream body") {
-  auto e = parse_fixture("anthropic_stream_error.txt", 200, "text/event-stream");
+  auto e = parse_fixture("anthropic-stream-error.txt", 200, "text/event-stream");
   CHECK(e.type == "overloaded_error");
   CHECK(e.message == "Overloaded");
   // Recognised by its shape even without the header.
-  e = parse_fixture("anthropic_stream_error.txt", 500, "");
+  e = parse_fixture("anthropic-stream-error.txt", 500, "");
   CHECK(e.type == "overloaded_error");
   // A stream without an error event is just text.
   e = parse_error(200, "text/event-stream", "data: {\"choices\":[]}\n\ndata: [DONE]\n\n");
@@ -246,27 +246,27 @@ TEST_CASE("an error event inside an event-stream body") {
 }
 
 TEST_CASE("HTML pages: the title, entity-decoded and collapsed; else the first h1; else the text") {
-  auto e = parse_fixture("nginx_404.html", 404, "text/html");
+  auto e = parse_fixture("nginx-404.html", 404, "text/html");
   CHECK(e.type == "html");
   CHECK_FALSE(e.code);
   CHECK(e.message == "404 Not Found");
 
-  e = parse_fixture("cloudflare_502.html", 502, "text/html; charset=UTF-8");
+  e = parse_fixture("cloudflare-502.html", 502, "text/html; charset=UTF-8");
   CHECK(e.message == "api.example-llm.dev | 502: Bad gateway");
 
-  e = parse_fixture("login_page_200.html", 200, "text/html");
+  e = parse_fixture("login-page-200.html", 200, "text/html");
   CHECK(e.message == "Sign in \u2014 Acme AI & Research Portal \u2014 \u201CWelcome\u201D back");
 
-  e = parse_fixture("h1_only.html", 503, "text/html");
+  e = parse_fixture("h1-only.html", 503, "text/html");
   CHECK(e.message == "Service Unavailable");
 
-  e = parse_fixture("no_title.html", 502, "text/html");
+  e = parse_fixture("no-title.html", 502, "text/html");
   CHECK(e.message == "Upstream connect error or disconnect/reset before headers. reset reason: connection termination");
 }
 
 TEST_CASE("HTML is sniffed whatever the Content-Type says; HTML headers on text stay readable") {
   for (const char* ct : {"application/json", "text/plain", "", "application/octet-stream"}) {
-    auto e = parse_fixture("nginx_404.html", 404, ct);
+    auto e = parse_fixture("nginx-404.html", 404, ct);
     CHECK(e.type == "html");
     CHECK(e.message == "404 Not Found");
   }
@@ -293,12 +293,12 @@ TEST_CASE("HTML is sniffed whatever the Content-Type says; HTML headers on text 
 }
 
 TEST_CASE("plain text bodies") {
-  auto e = parse_fixture("plain_502.txt", 502, "text/plain");
+  auto e = parse_fixture("plain-502.txt", 502, "text/plain");
   CHECK(e.type == "text");
   CHECK_FALSE(e.code);
   CHECK(e.message == "Bad Gateway");
 
-  e = parse_fixture("envoy_503.txt", 503, "text/plain");
+  e = parse_fixture("envoy-503.txt", 503, "text/plain");
   CHECK(e.type == "text");
   CHECK(e.message.rfind("upstream connect error or disconnect/reset before headers.", 0) == 0);
   // Truncated JSON is not JSON: it is shown as text.
@@ -318,14 +318,14 @@ TEST_CASE("status-only: empty bodies say so, with the status") {
 }
 
 TEST_CASE("to_json: code null or string, param only when present") {
-  auto e = parse_fixture("openai_400_unsupported_parameter.json", 400, "application/json");
+  auto e = parse_fixture("openai-400-unsupported-parameter.json", 400, "application/json");
   json j = to_json(e);
   CHECK(j["type"] == "invalid_request_error");
   CHECK(j["code"] == "unsupported_parameter");
   CHECK(j["param"] == "max_tokens");
   CHECK(j["message"].is_string());
 
-  j = to_json(parse_fixture("anthropic_401.json", 401, "application/json"));
+  j = to_json(parse_fixture("anthropic-401.json", 401, "application/json"));
   CHECK(j["code"].is_null());
   CHECK_FALSE(j.contains("param"));
   CHECK(j.size() == 3);

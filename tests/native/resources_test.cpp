@@ -590,7 +590,7 @@ TEST_CASE("multi-target models: well-formed blocks naming models of the same fil
 }
 
 TEST_CASE("every error in a file is reported together") {
-  Resources r = load_resources_file(fixture("many_errors.json"), Env{});
+  Resources r = load_resources_file(fixture("many-errors.json"), Env{});
   CHECK_FALSE(r.ok());
   CHECK(r.provider_keys.empty());
   CHECK(r.models.empty());
@@ -646,7 +646,7 @@ TEST_CASE("allow_unset_vars: the playground's demo mode lists, but does not test
 // ---------------------------------------------------------------------------------- etcd rows
 
 TEST_CASE("etcd rows: canonical JSON, lenient about unknown fields, strict about the rest") {
-  const json rows = fixture("etcd_rows.json");
+  const json rows = fixture("etcd-rows.json");
   auto row = [&](std::size_t i) {
     const std::string key = rows[i]["key"];
     const auto slash = key.find('/');

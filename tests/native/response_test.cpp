@@ -157,7 +157,7 @@ const std::string kDone = "data: [DONE]\n\n";
 // =========================================================================================
 
 TEST_CASE("validate_completion: an OpenAI completion yields its content, usage and model, no findings") {
-  Result r = validate_completion(fixture("openai_completion.json"));
+  Result r = validate_completion(fixture("openai-completion.json"));
   CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   CHECK(r.ok());
   CHECK(r.content == "Paris is the capital of France.");
@@ -192,7 +192,7 @@ TEST_CASE("to_json gives the Result shape (docs/contracts.md) with null where ab
 }
 
 TEST_CASE("validate_completion: tool calls with null content are a valid answer") {
-  Result r = validate_completion(fixture("openai_tool_calls.json"));
+  Result r = validate_completion(fixture("openai-tool-calls.json"));
   CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   CHECK(r.content.empty());
   REQUIRE(r.tool_calls.size() == 2);
@@ -205,33 +205,33 @@ TEST_CASE("validate_completion: tool calls with null content are a valid answer"
 
 TEST_CASE("validate_completion: providers' shapes that are fine") {
   SUBCASE("Anthropic's OpenAI-compatible endpoint") {
-    Result r = validate_completion(fixture("anthropic_compat_completion.json"));
+    Result r = validate_completion(fixture("anthropic-compat-completion.json"));
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
     CHECK(r.content == "Bonjour ! Comment puis-je vous aider ?");
     CHECK(r.model == std::optional<std::string>("claude-sonnet-4-5"));
   }
   SUBCASE("DeepSeek reasoner: reasoning_content is the reasoning") {
-    Result r = validate_completion(fixture("deepseek_reasoner_completion.json"));
+    Result r = validate_completion(fixture("deepseek-reasoner-completion.json"));
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
     CHECK(r.reasoning == "Compare 9.11 and 9.8: 0.11 < 0.80, so 9.11 is smaller.");
     CHECK(r.content == "9.11 is smaller than 9.8.");
     CHECK((*r.usage)["reasoning_tokens"] == 98);
   }
   SUBCASE("OpenRouter: reasoning, extra fields such as provider and native_finish_reason") {
-    Result r = validate_completion(fixture("openrouter_completion.json"));
+    Result r = validate_completion(fixture("openrouter-completion.json"));
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
     CHECK(r.reasoning == "The user wants the answer to everything.");
     CHECK(r.content == "42");
   }
   SUBCASE("Azure: filter results are extra fields, not problems") {
-    Result r = validate_completion(fixture("azure_completion.json"));
+    Result r = validate_completion(fixture("azure-completion.json"));
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
     CHECK(r.content == "Hello from Azure.");
   }
 }
 
 TEST_CASE("validate_completion: Ollama-style body without id, created and usage only warns") {
-  Result r = validate_completion(fixture("ollama_style_completion.json"));
+  Result r = validate_completion(fixture("ollama-style-completion.json"));
   CHECK(r.ok());
   CHECK(r.content == "Hi! How can I help?");
   CHECK(count(r, Severity::Warning) == 3);
@@ -265,13 +265,13 @@ TEST_CASE("validate_completion: a body that is not JSON is an error that says wh
 
 TEST_CASE("validate_completion: an error envelope, even with HTTP 200, carries the provider's message") {
   SUBCASE("OpenAI nested") {
-    Result r = validate_completion(fixture("openai_error_200.json"));
+    Result r = validate_completion(fixture("openai-error-200.json"));
     REQUIRE(r.findings.size() == 1);
     CHECK_FINDING(r, Severity::Error, "error", "The model `gpt-9` does not exist");
     CHECK_FINDING(r, Severity::Error, "error", "type invalid_request_error, code model_not_found");
   }
   SUBCASE("vLLM flat object:error with a numeric code") {
-    Result r = validate_completion(fixture("vllm_flat_error.json"));
+    Result r = validate_completion(fixture("vllm-flat-error.json"));
     REQUIRE(r.findings.size() == 1);
     CHECK_FINDING(r, Severity::Error, "error", "maximum context length is 8192 tokens");
     CHECK_FINDING(r, Severity::Error, "error", "type BadRequestError, code 400");
@@ -304,14 +304,14 @@ TEST_CASE("validate_completion: an error envelope, even with HTTP 200, carries t
 }
 
 TEST_CASE("validate_completion: Anthropic's native Messages response points at the base URL") {
-  Result r = validate_completion(fixture("anthropic_native_message.json"));
+  Result r = validate_completion(fixture("anthropic-native-message.json"));
   REQUIRE(r.findings.size() == 1);
   CHECK_FINDING(r, Severity::Error, "type", "native Anthropic API");
   CHECK_FINDING(r, Severity::Error, "type", "OpenAI-compatible");
 }
 
 TEST_CASE("validate_completion: object must be chat.completion") {
-  Result chunked = validate_completion(fixture("chunk_as_completion.json"));
+  Result chunked = validate_completion(fixture("chunk-as-completion.json"));
   CHECK_FINDING(chunked, Severity::Error, "object", "\"chat.completion.chunk\"");
   CHECK_FINDING(chunked, Severity::Error, "object", "non-streaming request");
   CHECK_FINDING(chunked, Severity::Error, "choices[0].message", "delta");
@@ -393,14 +393,14 @@ TEST_CASE("validate_completion: the message") {
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "the answer is empty");
   }
   SUBCASE("a reasoning model that spent the limit on reasoning") {
-    Result r = validate_completion(fixture("openai_reasoning_length.json"));
+    Result r = validate_completion(fixture("openai-reasoning-length.json"));
     CHECK(r.ok());
     CHECK(count(r, Severity::Warning) == 1);
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.content", "reasoning models can spend the whole limit");
     CHECK((*r.usage)["reasoning_tokens"] == 64);
   }
   SUBCASE("a refusal is a warning with the refusal text") {
-    Result r = validate_completion(fixture("openai_refusal.json"));
+    Result r = validate_completion(fixture("openai-refusal.json"));
     CHECK(r.ok());
     CHECK(r.findings.size() == 1);
     CHECK_FINDING(r, Severity::Warning, "choices[0].message.refusal", "the model refused: I can't help");
@@ -662,7 +662,7 @@ TEST_CASE("ToolCallAssembler joins fragments by index") {
 // =========================================================================================
 
 TEST_CASE("ChatStream: an OpenAI stream, pushed whole, merges its deltas") {
-  StreamRun run = run_every_way("openai_content.sse");
+  StreamRun run = run_every_way("openai-content.sse");
   const Result& r = run.result;
   CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   CHECK(r.done);
@@ -679,13 +679,13 @@ TEST_CASE("ChatStream: an OpenAI stream, pushed whole, merges its deltas") {
 }
 
 TEST_CASE("ChatStream: byte-wise pushes give one delta per chunk") {
-  StreamRun run = run_bytewise(fixture("openai_content.sse"));
+  StreamRun run = run_bytewise(fixture("openai-content.sse"));
   CHECK(run.deltas.size() == 5);  // three content pieces, the finish reason, the usage
   CHECK(run.deltas[0] == json{{"content", "Par"}});
 }
 
 TEST_CASE("ChatStream: tool calls are assembled, and their fragments passed on as received") {
-  StreamRun run = run_every_way("openai_tool_calls.sse");
+  StreamRun run = run_every_way("openai-tool-calls.sse");
   const Result& r = run.result;
   CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
   CHECK(r.tool_calls == json::parse(R"([
@@ -699,13 +699,13 @@ TEST_CASE("ChatStream: tool calls are assembled, and their fragments passed on a
 
 TEST_CASE("ChatStream: providers' streams") {
   SUBCASE("Anthropic's OpenAI-compatible endpoint") {
-    Result r = run_every_way("anthropic_compat.sse").result;
+    Result r = run_every_way("anthropic-compat.sse").result;
     CHECK_MESSAGE(r.findings.empty(), dump_findings(r));
     CHECK(r.content == "Hello from Claude.");
     CHECK((*r.usage)["total_tokens"] == 18);
   }
   SUBCASE("DeepSeek reasoner: reasoning_content before content") {
-    StreamRun run = run_every_way("deepseek_reasoner.sse");
+    StreamRun run = run_every_way("deepseek-reasoner.sse");
     CHECK_MESSAGE(run.result.findings.empty(), dump_findings(run.result));
     CHECK(run.result.reasoning == "Compare the decimals.");
     CHECK(run.result.content == "9.8 is larger.");
@@ -719,7 +719,7 @@ TEST_CASE("ChatStream: providers' streams") {
     CHECK(r.model == std::optional<std::string>("gpt-4o-2024-11-20"));
   }
   SUBCASE("Ollama style: no id, created or usage") {
-    Result r = run_every_way("ollama_style.sse").result;
+    Result r = run_every_way("ollama-style.sse").result;
     CHECK(r.ok());
     CHECK(r.content == "Hi there!");
     CHECK(count(r, Severity::Warning) == 3);
@@ -728,7 +728,7 @@ TEST_CASE("ChatStream: providers' streams") {
     CHECK_FINDING(r, Severity::Warning, "created", "no chunk has created");
   }
   SUBCASE("OpenRouter: keep-alive comments and reasoning") {
-    StreamRun run = run_every_way("openrouter_reasoning.sse");
+    StreamRun run = run_every_way("openrouter-reasoning.sse");
     CHECK_MESSAGE(run.result.findings.empty(), dump_findings(run.result));
     CHECK(run.result.reasoning == "Units: km to miles.");
     CHECK(run.result.content == "About 6.2 miles.");
@@ -738,7 +738,7 @@ TEST_CASE("ChatStream: providers' streams") {
 
 TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
   SUBCASE("OpenRouter: error object beside finish_reason error, then the stream stops") {
-    StreamRun run = run_every_way("openrouter_midstream_error.sse");
+    StreamRun run = run_every_way("openrouter-midstream-error.sse");
     const Result& r = run.result;
     CHECK_FALSE(r.ok());
     CHECK(r.content == "The answer");
@@ -754,7 +754,7 @@ TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
                                      {{"finishReason", "error"}}}));
   }
   SUBCASE("vLLM: a flat object:error chunk") {
-    StreamRun run = run_every_way("vllm_midstream_error.sse");
+    StreamRun run = run_every_way("vllm-midstream-error.sse");
     CHECK(run.result.done);
     CHECK_FINDING(run.result, Severity::Error, "chunks[2]", "CUDA out of memory. (type InternalServerError, code 500)");
     CHECK(run.deltas.back() == json{{"error",
@@ -770,7 +770,7 @@ TEST_CASE("ChatStream: a mid-stream error after HTTP 200") {
 }
 
 TEST_CASE("ChatStream: a stream cut short") {
-  Result r = run_every_way("missing_done.sse").result;
+  Result r = run_every_way("missing-done.sse").result;
   CHECK_FALSE(r.ok());
   CHECK_FALSE(r.done);
   CHECK(r.content == "The quick brown fox");
@@ -1011,9 +1011,9 @@ bool scan_agrees_with_dom(ChunkScanner& scanner, const std::string& text) {
 // Every `data:` payload of every stream fixture.
 std::vector<std::string> fixture_chunks() {
   std::vector<std::string> out;
-  for (const char* name : {"openai_content.sse", "openai_tool_calls.sse", "anthropic_compat.sse",
-                           "deepseek_reasoner.sse", "azure.sse", "ollama_style.sse", "openrouter_reasoning.sse",
-                           "openrouter_midstream_error.sse", "vllm_midstream_error.sse", "missing_done.sse"}) {
+  for (const char* name : {"openai-content.sse", "openai-tool-calls.sse", "anthropic-compat.sse",
+                           "deepseek-reasoner.sse", "azure.sse", "ollama-style.sse", "openrouter-reasoning.sse",
+                           "openrouter-midstream-error.sse", "vllm-midstream-error.sse", "missing-done.sse"}) {
     const std::string text = fixture(name);
     std::size_t at = 0;
     while ((at = text.find("data: ", at)) != std::string::npos) {

@@ -30,7 +30,7 @@ test('redact: the key, its JSON-escaped form and its masked echoes', () => {
 });
 
 test('a 401 body echoing the masked key: redacted whole and over every split', async () => {
-  const body = await readFixture('errors', 'openai_401_invalid_key.json', 'utf8');
+  const body = await readFixture('errors', 'openai-401-invalid-key.json', 'utf8');
   const whole = core.redact(body, [KEY]);
   assert.equal(whole.includes('WxYz'), false);
   assert.match(whole, /Incorrect API key provided: \[REDACTED\]\. You can find/);

@@ -77,7 +77,7 @@ async function streamEveryWay(name) {
 // ---- validateCompletion -----------------------------------------------------------------
 
 test('validateCompletion: an OpenAI completion has the Result shape (docs/contracts.md)', async () => {
-  const r = core.validateCompletion(await text('openai_completion.json'));
+  const r = core.validateCompletion(await text('openai-completion.json'));
   assert.deepEqual(r, {
     ok: true,
     content: 'Paris is the capital of France.',
@@ -95,47 +95,47 @@ test('validateCompletion: an OpenAI completion has the Result shape (docs/contra
 });
 
 test('validateCompletion: tool calls, Anthropic compat, DeepSeek and OpenRouter reasoning, Azure', async () => {
-  const tools = core.validateCompletion(await text('openai_tool_calls.json'));
+  const tools = core.validateCompletion(await text('openai-tool-calls.json'));
   assert.equal(tools.ok, true);
   assert.deepEqual(tools.toolCalls.map((c) => [c.id, c.function.name, JSON.parse(c.function.arguments)]), [
     ['call_a1', 'get_weather', { city: 'Oslo' }],
     ['call_b2', 'get_time', { tz: 'Europe/Oslo' }],
   ]);
 
-  const anthropic = core.validateCompletion(await text('anthropic_compat_completion.json'));
+  const anthropic = core.validateCompletion(await text('anthropic-compat-completion.json'));
   assert.deepEqual(anthropic.findings, []);
   assert.equal(anthropic.model, 'claude-sonnet-4-5');
 
-  const deepseek = core.validateCompletion(await text('deepseek_reasoner_completion.json'));
+  const deepseek = core.validateCompletion(await text('deepseek-reasoner-completion.json'));
   assert.match(deepseek.reasoning, /^Compare 9\.11 and 9\.8/);
   assert.equal(deepseek.usage.reasoning_tokens, 98);
 
-  const openrouter = core.validateCompletion(await text('openrouter_completion.json'));
+  const openrouter = core.validateCompletion(await text('openrouter-completion.json'));
   assert.equal(openrouter.reasoning, 'The user wants the answer to everything.');
 
-  const azure = core.validateCompletion(await text('azure_completion.json'));
+  const azure = core.validateCompletion(await text('azure-completion.json'));
   assert.deepEqual(azure.findings, []);
 });
 
 test('validateCompletion: Ollama style (no id, created, usage) only warns', async () => {
-  const r = core.validateCompletion(await text('ollama_style_completion.json'));
+  const r = core.validateCompletion(await text('ollama-style-completion.json'));
   assert.equal(r.ok, true);
   assert.equal(r.usage, null);
   assert.deepEqual(warnings(r).map((f) => f.path).sort(), ['created', 'id', 'usage']);
 });
 
 test('validateCompletion: error envelopes with HTTP 200 and wrong APIs are errors with the reason', async () => {
-  const vllm = core.validateCompletion(await text('vllm_flat_error.json'));
+  const vllm = core.validateCompletion(await text('vllm-flat-error.json'));
   assert.equal(vllm.ok, false);
   assert.match(errors(vllm)[0].message, /maximum context length is 8192 tokens.*\(type BadRequestError, code 400\)$/);
 
-  const openai = core.validateCompletion(await text('openai_error_200.json'));
+  const openai = core.validateCompletion(await text('openai-error-200.json'));
   assert.match(errors(openai)[0].message, /gpt-9.*code model_not_found/);
 
-  const native = core.validateCompletion(await text('anthropic_native_message.json'));
+  const native = core.validateCompletion(await text('anthropic-native-message.json'));
   assert.ok(hasFinding(native, 'error', 'type', /native Anthropic API/));
 
-  const chunk = core.validateCompletion(await text('chunk_as_completion.json'));
+  const chunk = core.validateCompletion(await text('chunk-as-completion.json'));
   assert.ok(hasFinding(chunk, 'error', 'object', /chat\.completion\.chunk.*non-streaming/));
 
   const html = core.validateCompletion('<html><body>Welcome to nginx!</body></html>');
@@ -143,18 +143,18 @@ test('validateCompletion: error envelopes with HTTP 200 and wrong APIs are error
 });
 
 test('validateCompletion: empty answers', async () => {
-  const length = core.validateCompletion(await text('openai_reasoning_length.json'));
+  const length = core.validateCompletion(await text('openai-reasoning-length.json'));
   assert.equal(length.ok, true);
   assert.ok(hasFinding(length, 'warning', 'choices[0].message.content', /token limit cut the answer before any text/));
 
-  const refusal = core.validateCompletion(await text('openai_refusal.json'));
+  const refusal = core.validateCompletion(await text('openai-refusal.json'));
   assert.ok(hasFinding(refusal, 'warning', 'choices[0].message.refusal', /refused/));
 });
 
 // ---- openStream ------------------------------------------------------------------------
 
 test('openStream: OpenAI content with a usage chunk, merged into few deltas', async () => {
-  const { result, deltas } = await streamEveryWay('openai_content.sse');
+  const { result, deltas } = await streamEveryWay('openai-content.sse');
   assert.deepEqual(result.findings, []);
   assert.equal(result.ok, true);
   assert.equal(result.done, true);
@@ -164,7 +164,7 @@ test('openStream: OpenAI content with a usage chunk, merged into few deltas', as
 });
 
 test('openStream: OpenAI tool calls are assembled by index', async () => {
-  const { result, deltas } = await streamEveryWay('openai_tool_calls.sse');
+  const { result, deltas } = await streamEveryWay('openai-tool-calls.sse');
   assert.deepEqual(result.findings, []);
   assert.equal(result.finishReason, 'tool_calls');
   assert.deepEqual(result.toolCalls, [
@@ -175,11 +175,11 @@ test('openStream: OpenAI tool calls are assembled by index', async () => {
 });
 
 test('openStream: Anthropic compat, DeepSeek reasoner, Azure, OpenRouter reasoning', async () => {
-  const anthropic = (await streamEveryWay('anthropic_compat.sse')).result;
+  const anthropic = (await streamEveryWay('anthropic-compat.sse')).result;
   assert.deepEqual(anthropic.findings, []);
   assert.equal(anthropic.content, 'Hello from Claude.');
 
-  const deepseek = await streamEveryWay('deepseek_reasoner.sse');
+  const deepseek = await streamEveryWay('deepseek-reasoner.sse');
   assert.deepEqual(deepseek.result.findings, []);
   assert.equal(deepseek.result.reasoning, 'Compare the decimals.');
   assert.equal(deepseek.result.content, '9.8 is larger.');
@@ -190,14 +190,14 @@ test('openStream: Anthropic compat, DeepSeek reasoner, Azure, OpenRouter reasoni
   assert.equal(azure.content, 'Hello from Azure.');
   assert.equal(azure.model, 'gpt-4o-2024-11-20');
 
-  const openrouter = (await streamEveryWay('openrouter_reasoning.sse')).result;
+  const openrouter = (await streamEveryWay('openrouter-reasoning.sse')).result;
   assert.deepEqual(openrouter.findings, []);
   assert.equal(openrouter.reasoning, 'Units: km to miles.');
   assert.equal(openrouter.usage.reasoning_tokens, 12);
 });
 
 test('openStream: Ollama style (no id, created, usage) only warns', async () => {
-  const { result } = await streamEveryWay('ollama_style.sse');
+  const { result } = await streamEveryWay('ollama-style.sse');
   assert.equal(result.ok, true);
   assert.equal(result.content, 'Hi there!');
   assert.equal(result.usage, null);
@@ -205,7 +205,7 @@ test('openStream: Ollama style (no id, created, usage) only warns', async () => 
 });
 
 test('openStream: OpenRouter mid-stream error after HTTP 200', async () => {
-  const { result, deltas } = await streamEveryWay('openrouter_midstream_error.sse');
+  const { result, deltas } = await streamEveryWay('openrouter-midstream-error.sse');
   assert.equal(result.ok, false);
   assert.equal(result.finishReason, 'error');
   assert.equal(result.content, 'The answer');
@@ -215,14 +215,14 @@ test('openStream: OpenRouter mid-stream error after HTTP 200', async () => {
 });
 
 test('openStream: vLLM flat error chunk', async () => {
-  const { result, deltas } = await streamEveryWay('vllm_midstream_error.sse');
+  const { result, deltas } = await streamEveryWay('vllm-midstream-error.sse');
   assert.equal(result.ok, false);
   assert.equal(result.content, 'Once upon');
   assert.deepEqual(deltas.at(-1).error, { type: 'InternalServerError', code: '500', message: 'The engine loop has stopped: CUDA out of memory.' });
 });
 
 test('openStream: a stream without [DONE] is cut short', async () => {
-  const { result } = await streamEveryWay('missing_done.sse');
+  const { result } = await streamEveryWay('missing-done.sse');
   assert.equal(result.ok, false);
   assert.equal(result.done, false);
   assert.equal(result.content, 'The quick brown fox');
