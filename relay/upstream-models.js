@@ -2,7 +2,7 @@
 // key ("did you mean …?" and "Models this key can use"). The core says where the list is
 // (core.modelListCall: the chat call's host and key, at /models), reads the answer bounded and
 // ranks the names closest to the model's (core.readModelList); this file is the I/O, through
-// the chat call's guard (relay/upstream.js): every address checked by the core and the
+// the chat call's guard (relay/upstream-address.js, upstream-agents.js): every address checked by the core and the
 // connection pinned to it, the key's TLS settings, no redirect followed, time limits, a size
 // cap, and the whole reply redacted with the key's secrets. The key itself is never returned.
 import http from 'node:http';
@@ -11,7 +11,9 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { RelayError, fromNetworkError } from './errors.js';
-import { agentFor, planHeaders, resolveChecked } from './upstream.js';
+import { agentFor } from './upstream-agents.js';
+import { resolveChecked } from './upstream-address.js';
+import { planHeaders } from './upstream-headers.js';
 
 // The core reads at most 4 MiB of a list (kMaxModelListBytes); a list call never takes long.
 export const LIST_MAX_BYTES = 4 * 1024 * 1024;

@@ -1,129 +1,19 @@
 // One upstream call: resolve, check every address with the core, connect to the checked
 // address (so a second DNS answer cannot change the target), send, and stream the answer
-// back through the core's redactor. Every decision comes from the core; this is I/O.
+// back through the core's redactor. Every decision comes from the core; this is I/O. The
+// address check is upstream-address.js, the pools upstream-agents.js, the headers both ways
+// upstream-headers.js.
 import http from 'node:http';
 import https from 'node:https';
-import dns from 'node:dns/promises';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { randomFillSync, X509Certificate } from 'node:crypto';
-import tls from 'node:tls';
+import { randomFillSync } from 'node:crypto';
 import { RelayError, fromNetworkError } from './errors.js';
-import { NONCE_HEADER, SOURCE_HEADER, UPSTREAM_SOURCE } from '../web/contract.js';
-
-/** @typedef {import('../web/core.js').ChatPlan} ChatPlan */
-
-// Keep-alive pools: a playground user runs many calls against the same provider, and the
-// TLS handshake is most of a call's fixed cost. Sockets are keyed by host:port and were
-// opened to an address that passed the check. No cap on sockets per host: a cap would
-// queue a call behind others' minutes-long streams (and its timers would run while it
-// waits); the calls in flight are already bounded by MAX_CONCURRENT_PER_USER per user.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 }),
-};
-
-// A key's `tls` block (plan.gateway.tls), as the gateway applies it: its ca_cert trusted
-// besides the usual roots, `verify: false` accepting any certificate, for this key's calls
-// only. Each distinct setting gets its own keep-alive pool (the gateway keys its per-key
-// clients the same way); the address check and the pin apply to these calls as to any.
-const TLS_AGENTS_MAX = 64;
-const tlsAgents = new Map(); // "<verify>|<pem>" -> https.Agent
-export function agentFor(target, keyTls) {
-  if (target.protocol !== 'https:' || !keyTls) return agents[target.protocol];
-  const pem = typeof keyTls.caCert === 'string' ? keyTls.caCert : '';
-  const verify = keyTls.verify !== false;
-  if (!pem.trim() && verify) return agents['https:'];
-  const name = `${verify ? 1 : 0}|${pem}`;
-  let agent = tlsAgents.get(name);
-  if (agent) return agent;
-  const options = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16, rejectUnauthorized: verify };
-  if (pem.trim()) {
-    // Every block must be a certificate, and there must be one: otherwise the gateway drops
-    // the key's whole TLS override (verify included) and uses its usual client.
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    try {
-      if (!blocks.length) throw new Error('no certificate');
-      for (const b of blocks) new X509Certificate(b);
-    } catch {
-      return agents['https:'];
-    }
-    options.ca = [...tls.rootCertificates, ...blocks];
-  }
-  agent = new https.Agent(options);
-  if (tlsAgents.size >= TLS_AGENTS_MAX) {
-    const [oldest, old] = tlsAgents.entries().next().value;
-    tlsAgents.delete(oldest);
-    old.destroy();
-  }
-  tlsAgents.set(name, agent);
-  return agent;
-}
-
-// Headers the relay sets itself and a key's default_headers never replace (the core already
-// leaves out the credential, transport and gateway-owned ones; this is the relay's own guard).
-const RELAY_OWNED_HEADERS = new Set([
-  'host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade',
-  'expect', 'accept-encoding', 'content-encoding', 'proxy-connection', 'authorization', 'proxy-authorization', 'api-key',
-  'x-api-key', 'x-goog-api-key', 'cookie', 'x-aisix-request-id',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,256}$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]{0,8192}$/;
-
-/** The key's default headers (from the core) added to the relay's own, never over them. */
-function addKeyHeaders(headers, extra, plan, stream) {
-  for (const h of extra ?? []) {
-    const name = String(h?.name ?? '').toLowerCase();
-    const value = String(h?.value ?? '');
-    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value) || RELAY_OWNED_HEADERS.has(name) || name === plan.authHeader) continue;
-    // The gateway sets accept only on a stream; without one a key's own accept is sent.
-    if (name === 'accept' && stream) continue;
-    headers[name] = value;
-  }
-}
-
-const USER_AGENT = 'model-playground-relay/0.1';
-// What the model list's call plan shows in place of the key.
-export const KEY_PLACEHOLDER = '***';
-
-/**
- * The headers every call of `plan` sends, whatever its body: `credential` is the key, or
- * KEY_PLACEHOLDER in the call plan the model list shows (publicCall). forwardChat adds the
- * body's own (content-length, accept), the request id and the key's default headers.
- */
-export function planHeaders(plan, credential) {
-  return {
-    'content-type': 'application/json',
-    // Redaction needs the plain bytes: ask for no compression (and decode it if sent anyway).
-    'accept-encoding': 'identity',
-    'user-agent': USER_AGENT,
-    [plan.authHeader]: `${plan.authScheme}${credential}`,
-  };
-}
-
-/**
- * The call plan of a model as the model list shows it (docs/contracts.md, PublicModel.call):
- * the method, URL and headers forwardChat sends for `plan`, the key as KEY_PLACEHOLDER, the
- * headers set per call named, the plan's notes, and `target`, what the core planned from
- * (for core.curlCommand). Never the key: the caller redacts the whole with the key's secrets.
- * @param {ChatPlan} plan  core.planChatCall's result (the relay's own, cached per snapshot)
- * @param {{ provider: string, adapter: string, api_base: string, model_name: string }} target  what it was planned from
- */
-export function publicCall(plan, target) {
-  if (plan?.ok !== true) return { ok: false, error: String(plan?.error ?? 'the call cannot be planned') };
-  return {
-    ok: true,
-    method: 'POST',
-    url: plan.url,
-    headers: Object.entries(planHeaders(plan, KEY_PLACEHOLDER)).map(([name, value]) => ({ name, value })),
-    perCallHeaders: ['content-length', 'accept', ...(plan.gateway ? ['x-aisix-request-id'] : [])],
-    notes: (plan.notes ?? []).map(String),
-    // What the key's settings change in how the call goes (deadlines, TLS, answer reading).
-    gatewayNotes: (plan.gateway?.shaping ?? []).map((n) => ({ code: String(n?.code ?? ''), text: String(n?.text ?? '') })),
-    target,
-  };
-}
+import { NONCE_HEADER } from '../web/contract.js';
+import { agentFor } from './upstream-agents.js';
+import { resolveChecked } from './upstream-address.js';
+import { PROXIED_ANSWER_HEADERS, addKeyHeaders, forwardedHeaders, normalContentType, planHeaders, serverTiming } from './upstream-headers.js';
 
 /** The model's deadline for this call (plan.gateway.deadlines), when it is shorter than none. */
 function modelDeadline(plan, stream) {
@@ -132,44 +22,6 @@ function modelDeadline(plan, stream) {
 }
 
 const inSeconds = (ms) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
-
-// Upstream response headers worth showing the user (rate limits, request ids); the rest
-// (cookies, server details, anything that could pose as the relay's own) are dropped.
-// Values go through redaction, and a header carrying part of a key is dropped whole (a key
-// split across two headers survives redaction of each).
-const FORWARDED_HEADERS = /^(retry-after|x-ratelimit-[a-z0-9-]+|x-request-id|request-id|apim-request-id|x-ms-region|openai-processing-ms|openai-model|x-generation-id|anthropic-ratelimit-[a-z0-9-]+)$/;
-
-// DNS answers are cached for a short while (getaddrinfo runs on the libuv thread pool and
-// costs a round trip per call otherwise); concurrent calls share one lookup. Only the
-// lookup is cached: every call still checks every address it may connect to, and connects
-// to exactly the checked one. A failed lookup is not cached.
-const DNS_TTL_MS = 30_000;
-const DNS_CACHE_MAX = 1_000;
-const dnsCache = new Map(); // host -> { expires, promise }
-function lookupCached(host) {
-  const now = Date.now();
-  const hit = dnsCache.get(host);
-  if (hit && hit.expires > now) return hit.promise;
-  if (dnsCache.size >= DNS_CACHE_MAX) dnsCache.delete(dnsCache.keys().next().value);
-  const promise = dns.lookup(host, { all: true, verbatim: true });
-  dnsCache.set(host, { expires: now + DNS_TTL_MS, promise });
-  promise.catch(() => { if (dnsCache.get(host)?.promise === promise) dnsCache.delete(host); });
-  return promise;
-}
-
-// The core's verdict on an address is a pure function of the address: memoised per core.
-const verdictCache = new WeakMap(); // core -> Map(address -> verdict)
-function classify(core, address) {
-  let byAddress = verdictCache.get(core);
-  if (!byAddress) { byAddress = new Map(); verdictCache.set(core, byAddress); }
-  let verdict = byAddress.get(address);
-  if (!verdict) {
-    verdict = core.classifyAddress(address);
-    if (byAddress.size >= 4_096) byAddress.clear();
-    byAddress.set(address, verdict);
-  }
-  return verdict;
-}
 
 // The per-call nonce: 16 bytes from the CSPRNG, drawn from a pooled buffer (as
 // crypto.randomUUID pools its entropy) instead of one randomBytes call per call, which cost
@@ -182,47 +34,6 @@ function nextNonce() {
   const nonce = noncePool.toString('base64url', nonceAt, nonceAt + NONCE_BYTES);
   nonceAt += NONCE_BYTES;
   return nonce;
-}
-
-/** Resolves a host and checks every address; returns the address to pin. */
-export async function resolveChecked(core, hostname, port, settings, timings) {
-  const t0 = performance.now();
-  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  let addresses;
-  if (net.isIP(bare)) {
-    addresses = [{ address: bare, family: net.isIP(bare) }];
-  } else {
-    try {
-      // settings.lookup: another resolver (tests give host names fixed answers).
-      addresses = await (settings.lookup ?? lookupCached)(bare);
-    } catch (err) {
-      throw fromNetworkError(err, hostname);
-    } finally {
-      timings.dns = performance.now() - t0;
-    }
-  }
-  if (!addresses.length) throw new RelayError('dns', `the host ${hostname} resolved to no address`, { reason: 'no_address' });
-  const allowlist = settings.privateUpstreamAllowlist;
-  const allowlisted = settings.allowPrivateUpstreams || allowlist.includes(bare) || allowlist.includes(`${bare}:${port}`);
-  for (const { address } of addresses) {
-    const verdict = classify(core, address);
-    if (verdict.allowedByDefault) continue;
-    // Metadata services and link-local hand out the machine's cloud credentials: no blanket
-    // setting and no allowlisted host name reaches them, only that exact address listed.
-    const exactlyListed = allowlist.includes(verdict.normalized) || allowlist.includes(`${verdict.normalized}:${port}`) ||
-      allowlist.includes(address) || allowlist.includes(`${address}:${port}`) || allowlist.includes(`[${verdict.normalized}]:${port}`);
-    const guarded = verdict.category === 'metadata' || verdict.category === 'link_local';
-    if (guarded ? !exactlyListed : !allowlisted) {
-      throw new RelayError('blocked_address',
-        `${hostname} resolves to ${address}, a ${verdict.category.replace('_', '-')} address${verdict.detail ? ` (${verdict.detail})` : ''}; ` +
-        (guarded
-          ? `the relay never calls ${verdict.category === 'metadata' ? 'a cloud metadata service' : 'a link-local address'} unless an operator lists that exact address in ALLOWED_PRIVATE_UPSTREAMS.`
-          : 'the relay only calls public addresses. An operator can allow private upstreams (a local vLLM or Ollama) with ' +
-            `ALLOWED_PRIVATE_UPSTREAMS=${bare}:${port} or ALLOW_PRIVATE_UPSTREAMS=1.`),
-        { category: verdict.category, reason: verdict.category });
-    }
-  }
-  return addresses[0];
 }
 
 // A plan's URL, parsed once (plans are cached per configuration snapshot).
@@ -512,79 +323,8 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
   }));
 }
 
+
 const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
 function codingsOf(header) {
   return String(header ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
-}
-
-// A forwarded answer is the provider's bytes under the relay's origin: never run, framed or
-// sniffed as anything but what its type says.
-const PROXIED_ANSWER_HEADERS = {
-  [SOURCE_HEADER]: UPSTREAM_SOURCE,
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
-};
-
-/**
- * The provider's Content-Type as the page may see it: a lower-case type/subtype of token
- * characters, and a charset only if it is a short token; nothing else of the header (its
- * parameters are the provider's free text). A value that carries part of a key is dropped.
- */
-function normalContentType(core, header, secrets) {
-  const value = String(header ?? '');
-  // A pure function of the value and the secrets, and a provider sends the same few values:
-  // the verdict is kept per secrets list (one per configuration snapshot), for short values.
-  if (value.length > 256) return contentTypeOf(core, value, secrets);
-  let byValue = contentTypes.get(secrets);
-  if (!byValue) { byValue = new Map(); contentTypes.set(secrets, byValue); }
-  let normal = byValue.get(value);
-  if (normal === undefined) {
-    normal = contentTypeOf(core, value, secrets);
-    if (byValue.size >= 64) byValue.clear();
-    byValue.set(value, normal);
-  }
-  return normal;
-}
-const contentTypes = new WeakMap(); // secrets (array) -> Map(header value -> content type)
-
-function contentTypeOf(core, value, secrets) {
-  const semi = value.indexOf(';');
-  const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
-  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(type)) return 'application/octet-stream';
-  const charset = /;\s*charset="?([A-Za-z0-9_-]{1,24})"?\s*(?:;|$)/.exec(value)?.[1]?.toLowerCase();
-  const normal = charset ? `${type}; charset=${charset}` : type;
-  if (core.redact(normal, secrets) !== normal || core.containsSecretFragment(normal, secrets)) return 'application/octet-stream';
-  return normal === 'text/event-stream; charset=utf-8' ? 'text/event-stream' : normal;
-}
-
-/**
- * The upstream headers worth showing, redacted. One core call for all of them (a provider
- * sends up to a dozen rate-limit and request-id headers): values cannot hold a line break
- * (the HTTP parser refuses one), so they travel joined by newlines and are split back. A
- * header that still carries a fragment of a key after redaction is left out.
- */
-function forwardedHeaders(core, headers, secrets) {
-  const names = [];
-  const values = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (FORWARDED_HEADERS.test(name)) { names.push(name); values.push(String(value)); }
-  }
-  const out = {};
-  if (!names.length) return out;
-  let clean = core.redact(values.join('\n'), secrets).split('\n');
-  if (clean.length !== names.length) clean = values.map((v) => core.redact(v, secrets)); // never expected; stay correct
-  names.forEach((name, i) => {
-    if (!core.containsSecretFragment(clean[i], secrets)) out[name] = clean[i];
-  });
-  return out;
-}
-
-/** Timings travel back in Server-Timing (milliseconds). */
-export function serverTiming(timings) {
-  let out = '';
-  for (const k in timings) {
-    const v = timings[k];
-    if (typeof v === 'number' && Number.isFinite(v)) out += `${out ? ', ' : ''}${k};dur=${v.toFixed(2)}`;
-  }
-  return out;
 }

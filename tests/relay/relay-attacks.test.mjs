@@ -10,7 +10,7 @@ import { startHostileUpstream } from '../support/hostile-upstreams.mjs';
 import { attackScenarios, uEscaped, percentEncoded } from '../support/attack-upstreams.mjs';
 import { startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { Sessions } from '../../relay/session.js';
-import { resolveChecked } from '../../relay/upstream.js';
+import { resolveChecked } from '../../relay/upstream-address.js';
 import { readSettings } from '../../relay/settings.js';
 
 const SECRET = 'sk-proj-ATTACKsecret0000000000/abc+def=ghij-QRST';
