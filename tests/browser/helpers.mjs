@@ -79,14 +79,17 @@ function resources(upBase, refusedPort) {
   };
 }
 
-/** The relay, the scenario provider and a browser, for one test file. */
-export async function startWorld() {
+/**
+ * The relay, the scenario provider and a browser, for one test file. `limits`: relay limits
+ * besides the usual time limits (e.g. concurrentPerUser).
+ */
+export async function startWorld({ limits = {} } = {}) {
   const upstream = await startScenarioUpstream({ key: SECRETS.PG_SCENARIO_KEY });
   const refusedPort = await closedPort();
   const relay = await startRelay({
     resources: resources(upstream.base, refusedPort),
     env: { ...SECRETS, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${upstream.port},127.0.0.1:${refusedPort}` },
-    settings: { limits: { connectMs: 3000, firstByteMs: 10_000, idleMs: 10_000, totalMs: 60_000 } },
+    settings: { limits: { connectMs: 3000, firstByteMs: 10_000, idleMs: 10_000, totalMs: 60_000, ...limits } },
   });
   const browser = await launchBrowser();
   const ids = Object.fromEntries((await relay.models()).map((m) => [m.display_name, m.id]));
@@ -104,9 +107,9 @@ export async function startWorld() {
  * A test file's usual setup: one world (startWorld) started before its tests and closed after
  * them. The object returned is filled in when the tests start.
  */
-export function useWorld() {
+export function useWorld(options) {
   const world = {};
-  before(async () => { Object.assign(world, await startWorld()); });
+  before(async () => { Object.assign(world, await startWorld(options)); });
   after(async () => { await world.close?.(); });
   return world;
 }

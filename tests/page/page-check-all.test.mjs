@@ -213,7 +213,8 @@ test('the rows, the counts, the badges and the progress line', () => {
   assert.equal(progressText({ done: 7, total: 23, running: true }), 'Checking: 7 of 23 done…');
   assert.equal(progressText({ done: 23, total: 23, running: false, passed: 20, failed: 3 }), 'Checked 23 of 23: 20 passed, 3 failed.');
   assert.equal(progressText({ done: 7, total: 23, running: false, stopped: true }), 'Stopped after 7 of 23; the rest were not checked.');
-  assert.equal(progressText({ done: 1, total: 2, running: true, targetsOf: 'Chat with failover' }), "Checking of Chat with failover's targets: 1 of 2 done…");
+  assert.equal(progressText({ done: 1, total: 2, running: true, targetsOf: 'Chat with failover' }), "Checking the targets of Chat with failover: 1 of 2 done…");
+  assert.equal(progressText({ done: 2, total: 2, running: false, passed: 2, targetsOf: 'Chat with failover' }), 'Checked 2 of 2 targets of Chat with failover: 2 passed, 0 failed.');
   assert.equal(progressText({ done: 0, total: 0, running: false }), 'No model to check.');
 });
 

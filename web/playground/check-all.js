@@ -242,14 +242,15 @@ export function checkRows(models, state, live, now) {
  * @param {number} now
  */
 export function badges(state, now) {
-  /** @type {Map<string, { text: string, verdict: string, stale: boolean, title: string }>} */
+  /** @type {Map<string, { text: string, verdict: string, stale: boolean, ago: string, title: string }>} */
   const out = new Map();
   for (const [id, saved] of Object.entries(state.results)) {
     const v = checkVerdict(saved.kept.diagnosis);
     if (!v) continue;
     const stale = isStale(saved.at, now);
     const text = verdictText(v, { short: true });
-    out.set(id, { text, verdict: v.verdict, stale, title: `${verdictText(v)}, ${agoText(saved.at, now)}${stale ? ' (stale: check again)' : ''}` });
+    const ago = `${agoText(saved.at, now)}${stale ? ' (stale: check again)' : ''}`;
+    out.set(id, { text, verdict: v.verdict, stale, ago, title: `${verdictText(v)}, ${ago}` });
   }
   return out;
 }
@@ -275,8 +276,8 @@ export function countRows(rows) {
  * @param {{ done: number, total: number, running: boolean, stopped?: boolean, passed?: number, failed?: number, targetsOf?: string | null }} p
  */
 export function progressText({ done, total, running, stopped = false, passed = 0, failed = 0, targetsOf: of = null }) {
-  const what = of ? ` of ${of}'s targets` : '';
-  if (running) return `Checking${what}: ${done} of ${total} done…`;
+  const what = of ? ` targets of ${of}` : '';
+  if (running) return `Checking${of ? ` the${what}` : ''}: ${done} of ${total} done…`;
   if (stopped) return `Stopped after ${done} of ${total}${what}; the rest were not checked.`;
   if (!total) return of ? `${of} has no target that can be tested here.` : 'No model to check.';
   return `Checked ${done} of ${total}${what}: ${passed} passed, ${failed} failed.`;

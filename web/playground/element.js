@@ -34,6 +34,8 @@ import { withSuggestions } from './model-suggestions.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
 import { warmUp } from './warm-up.js';
+import { CheckAllPanel } from './render-check-all.js';
+import { badges } from './check-all.js';
 
 export class ModelPlayground extends HTMLElement {
   static observedAttributes = ['api-base'];
@@ -56,6 +58,7 @@ export class ModelPlayground extends HTMLElement {
   #history = new HistoryNote(); // what the next run leaves out of its history
   #config = null; // the relay's configuration and time limits (ConfigBox)
   #clock = null; // the running panes' phase and elapsed time
+  #checks = null; // "Check all" and its results table (CheckAllPanel)
   #saves = new AutoSave({
     state: () => conversation.withDrawnAnswers(this.#state, (p) => this.#live.drawn(p)),
     saved: (dropped) => this.#saved(dropped),
@@ -126,6 +129,7 @@ export class ModelPlayground extends HTMLElement {
       conversation.fixModelIds(this.#state, this.#models);
     }
     this.#renderPicker();
+    this.#checks.render();
     if (this.#core) {
       this.#renderConversation();
       this.#updateButtons();
@@ -159,6 +163,11 @@ export class ModelPlayground extends HTMLElement {
     });
     this.#clock = new RunClock(els.results);
     this.#config = new ConfigBox(els);
+    this.#checks = new CheckAllPanel(els.checkAll, {
+      core: () => this.#core, api: () => this.#api, limits: () => this.#config.limits, models: () => this.#models,
+      state: () => this.#state.checkAll, saved: () => this.#saves.schedule(), changed: () => this.#renderPicker(),
+      open: (model, result) => this.#openCheck(model, result),
+    });
     // Esc stops a run wherever the focus is.
     window.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.#running && !e.defaultPrevented) this.#controller?.abort(); });
     // Nothing typed is lost when the tab goes away mid-debounce.
@@ -179,6 +188,7 @@ export class ModelPlayground extends HTMLElement {
 
   #renderAll() {
     this.#renderPicker();
+    this.#checks.render();
     this.#renderConversation();
     this.#renderComposerImages();
     this.#renderResults();
@@ -190,7 +200,7 @@ export class ModelPlayground extends HTMLElement {
     this.#withFocus(() => {
       if (this.#modelsLoaded) {
         replaceChildren(this.#els.picker, renderPicker({
-          models: this.#models, modelIds: this.#state.modelIds, paneCount, messages: this.#messages,
+          models: this.#models, modelIds: this.#state.modelIds, paneCount, messages: this.#messages, badges: badges(this.#state.checkAll, Date.now()),
           onSelect: (p, id) => { this.#state.modelIds[p] = id; this.#changed(); this.#renderPicker(); },
         }));
       }
@@ -252,6 +262,20 @@ export class ModelPlayground extends HTMLElement {
   }
 
   #withFocus(fn) { keepFocus(this.#root, fn); }
+
+  /** A "Check all" row: its model in the first pane, its last result (checklist, inspect view) shown there. */
+  #openCheck(model, result) {
+    if (this.#running) return;
+    this.#state.modelIds[0] = model.id;
+    this.#results[0] = result;
+    this.#state.checks[0] = keepResult({ ...result, probeAnswer: undefined });
+    this.#changed();
+    this.#renderPicker();
+    this.#renderResults();
+    const card = /** @type {HTMLElement | null} */ (this.#els.results.querySelector('.pane-results[data-pane="0"]'));
+    card?.setAttribute('tabindex', '-1');
+    card?.focus();
+  }
 
   #banner(text, kind = 'error') { if (this.#els.banner) showBanner(this.#els.banner, text, kind); }
 

@@ -59,6 +59,8 @@ export function buildLayout(state, messages, on) {
   // readers; the same words are on the page.
   els.announce = h('p', { class: 'sr-only', attrs: { role: 'status', 'aria-live': 'polite', 'data-role': 'outcome' } });
   els.results = h('div', { class: 'results-grid' });
+  // "Check all": every model's probe and the results table (render-check-all.js fills it).
+  els.checkAll = h('section', { class: 'check-all', attrs: { 'aria-labelledby': 'check-all-h', 'data-role': 'check-all' } });
 
   els.app = h('div', { class: 'app' },
     h('header', { class: 'top' },
@@ -88,6 +90,7 @@ export function buildLayout(state, messages, on) {
       h('section', { class: 'results', attrs: { 'aria-labelledby': 'results-h' } },
         h('h2', { id: 'results-h', text: 'Results' }),
         els.results)),
+    els.checkAll,
     els.announce);
   return { app: els.app, els };
 }

@@ -1,5 +1,6 @@
 // The model picker: one select per pane ("display name · model name"), the chosen model's
 // provider, base URL, key and price, and the models that cannot be tested here, with why.
+// With "Check all"'s results, each model's last verdict beside it (check-all.js badges).
 import { h, uid } from './dom.js';
 
 export function modelLabel(m) {
@@ -13,8 +14,10 @@ export function modelLabel(m) {
  * @param {number} o.paneCount
  * @param {(pane: number, id: string) => void} o.onSelect
  * @param {import('./fields.js').FieldMessages} o.messages
+ * @param {ReturnType<typeof import('./check-all.js').badges>} [o.badges]  id → the last check's verdict
  */
-export function renderPicker({ models, modelIds, paneCount, onSelect, messages }) {
+export function renderPicker({ models, modelIds, paneCount, onSelect, messages, badges = new Map() }) {
+  const said = (m) => { const b = badges.get(m.id); return b ? ` — ${b.text}${b.stale ? ' (stale)' : ''}` : ''; };
   const testable = models.filter((m) => m.testable);
   const untestable = models.filter((m) => !m.testable);
   messages.unregisterPrefix('model');
@@ -25,7 +28,7 @@ export function renderPicker({ models, modelIds, paneCount, onSelect, messages }
       on: { change: (e) => onSelect(p, e.target.value) },
     },
     h('option', { value: '', text: testable.length ? 'Choose a model…' : 'No model can be tested here' }),
-    ...testable.map((m) => h('option', { value: m.id, text: modelLabel(m) })),
+    ...testable.map((m) => h('option', { value: m.id, text: `${modelLabel(m)}${said(m)}`, dataset: { verdict: badges.get(m.id)?.verdict } })),
     untestable.length ? h('optgroup', { label: 'Not testable here' },
       ...untestable.map((m) => h('option', {
         value: m.id, disabled: true, text: `${modelLabel(m)} — ${m.reason || 'not testable'}`,
@@ -38,9 +41,18 @@ export function renderPicker({ models, modelIds, paneCount, onSelect, messages }
     panes.push(h('div', { class: 'picker-pane', dataset: { pane: p } },
       h('label', { htmlFor: select.id, text: paneCount > 1 ? `Model ${p + 1}` : 'Model' }),
       select, slot,
+      model && badges.has(model.id) ? checkBadge(badges.get(model.id)) : null,
       model ? modelCard(model) : null));
   }
   return h('div', { class: 'picker' }, ...panes, untestable.length ? untestableList(untestable) : null);
+}
+
+/** The chosen model's last check, beside the select. */
+function checkBadge(b) {
+  return h('p', { class: 'picker-check' },
+    h('span', { class: 'label', text: 'Last check: ' }),
+    h('span', { class: 'check-badge', dataset: { verdict: b.verdict, stale: String(b.stale) }, text: b.text }),
+    ` ${b.ago}`);
 }
 
 function modelCard(m) {

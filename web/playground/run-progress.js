@@ -4,7 +4,7 @@
 // in words. Pure: no DOM, no timers; times are passed in.
 
 /**
- * @typedef {{ connectMs: number, firstByteMs: number, idleMs: number, totalMs: number }} RelayLimits  GET /api/playground/status
+ * @typedef {{ connectMs: number, firstByteMs: number, idleMs: number, totalMs: number, concurrentPerUser?: number }} RelayLimits  GET /api/playground/status
  * @typedef {{ ms: number, from: 'relay' | 'model.timeout' | 'model.stream_timeout' }} Limit
  * @typedef {{ stream: boolean, connect: Limit, firstByte: Limit, headers: Limit | null, idle: Limit, total: Limit }} RunLimits
  *   `headers`: the model's stream budget, which bounds the wait for the response headers from the start (connect included)
