@@ -356,6 +356,8 @@ export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string):
 export interface BriefResult extends Result { contentLength: number; reasoningLength: number }
 export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result; end(options: { textLimit: number }): BriefResult }
 export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
+/** A secrets list compiled once (secretsRedactor): each stream() a fresh redactor, freed by its caller. */
+export interface SecretsRedactor extends Freeable { stream(): StreamRedactor }
 /** The relay's chat request read from its bytes (openChatRequest): check() once, or free(). */
 export interface ChatRequestTarget { model_name: string; provider: string; shaping?: GatewayShaping | null; requestId?: string }
 export type CheckedRequest =
@@ -380,10 +382,10 @@ export interface Core {
   /** Whether text holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6): for upstream header values. */
   containsSecretFragment(text: string, secrets: string[]): boolean;
   streamRedactor(secrets: string[]): StreamRedactor;
+  /** Relay build only: one secrets list compiled once; stream() is a fresh StreamRedactor over it (as streamRedactor(secrets)). */
+  secretsRedactor(secrets: string[]): SecretsRedactor;
   /** Relay build only: the request's bytes ({model, body}) read once; the body checked and written out by the core (docs/contracts.md). */
   openChatRequest(bytes: Uint8Array): OpenedChatRequest;
-  /** With the model's (relay) `shaping` and the call's `requestId`: the body shaped as the gateway sends it, and `gateway`. */
-  checkChatBody(body: unknown, model: { model_name: string; provider: string; shaping?: GatewayShaping; requestId?: string }): BuildResult & { gateway?: ShapedCall };
   /** A built body as the gateway sends it for a model (its public shaping), for the inspect view. */
   shapeChatBody(body: object, shaping: GatewayShaping, requestId?: string): ShapedCall & { body: Record<string, unknown> };
   upstreamUrl(apiBase: string, path: string): UrlResult;

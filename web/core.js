@@ -53,6 +53,7 @@ class Core {
   #parameters = null;
   #inPtr = 0;
   #inCap = 0;
+  #secretsRedactors = new WeakMap(); // secrets array -> its secretsRedactor
 
   constructor(mod) {
     this.#mod = mod;
@@ -165,20 +166,6 @@ class Core {
    */
   containsSecretFragment(text, secrets) {
     return this.#callJson('_pg_contains_secret_fragment', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).found === true;
-  }
-
-  /**
-   * The relay's re-validation of a chat body: the same rules as buildRequest. With the
-   * model's `shaping` (the relay's, from loadResources' `shaping.models`) and a `requestId`,
-   * the body comes back as the gateway sends it, with `gateway: {stream, headers, changes}`.
-   */
-  checkChatBody(body, model) {
-    const input = { body: body ?? null, model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') };
-    if (model?.shaping && typeof model.shaping === 'object') {
-      input.shaping = model.shaping;
-      input.requestId = String(model.requestId ?? '');
-    }
-    return this.#callJson('_pg_check_chat_body', input);
   }
 
   /**
@@ -343,11 +330,41 @@ class Core {
 
   /** Redacts secrets from a byte stream split anywhere (the relay's forwarding path). */
   streamRedactor(secrets) {
-    const handle = this.#guard(() => {
+    return this.#streamRedactor(this.#redactorHandle(secrets));
+  }
+
+  /**
+   * One secrets list, compiled once (relay build only): stream() is a fresh stream redactor
+   * over it, as streamRedactor(secrets) is, without working out the secrets' forms again. Kept
+   * per secrets array while the array lives (the relay's lists are one per configuration
+   * snapshot, never changed): the same array gives the same one. Each stream() is freed by its
+   * caller; free() on the list lets it go (the next call compiles it again).
+   */
+  secretsRedactor(secrets) {
+    let compiled = Array.isArray(secrets) ? this.#secretsRedactors.get(secrets) : undefined;
+    if (compiled) return compiled;
+    if (typeof this.#mod._pg_redactor_clone !== 'function') throw new CoreError('unsupported', 'this build of the core has no secrets redactor (the relay\'s build has: relay/core.js)');
+    const handle = this.#redactorHandle(secrets); // a prototype, never pushed into
+    compiled = this.#object(handle, '_pg_redactor_free', {
+      stream: () => this.#streamRedactor(this.#guard(() => this.#mod._pg_redactor_clone(handle))),
+    });
+    if (Array.isArray(secrets)) {
+      this.#secretsRedactors.set(secrets, compiled);
+      const free = compiled.free;
+      compiled.free = () => { this.#secretsRedactors.delete(secrets); free(); };
+    }
+    return compiled;
+  }
+
+  #redactorHandle(secrets) {
+    return this.#guard(() => {
       const bytes = encoder.encode(JSON.stringify((secrets ?? []).map(String)));
       const ptr = this.#stage(bytes);
       return this.#mod._pg_redactor_new(ptr, bytes.length);
     });
+  }
+
+  #streamRedactor(handle) {
     return this.#object(handle, '_pg_redactor_free', {
       push: (bytes) => this.#callBytes('_pg_redactor_push', toBytes(bytes), handle).slice(),
       finish: () => this.#guard(() => this.#resultBytes(this.#mod._pg_redactor_finish(handle)).slice()),

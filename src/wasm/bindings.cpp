@@ -21,7 +21,6 @@
 #include "core/diagnose/diagnose.h"
 #include "core/provider/model_list.h"  // model list
 #include "core/provider/provider_error.h"
-#include "core/request/chat_body.h"
 #include "core/request/request.h"
 #include "core/resources/resources.h"
 #include "core/secrets/redact.h"
@@ -173,26 +172,6 @@ std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
                                                       secrets ? string_list(*secrets) : std::vector<std::string>{})}});
 }
 
-// in: {"body":{…},"model_name":"…","provider":"…"} — the relay's re-validation
-std::size_t pg_check_chat_body(const char* in, std::size_t len) {
-  pg::json args;
-  if (!read_input(in, len, args)) return g_result.size();
-  const pg::json* body = pg::member(args, "body");
-  const auto* name = pg::string_member(args, "model_name");
-  const auto* provider = pg::string_member(args, "provider");
-  pg::BuildResult checked = pg::check_chat_body(body ? *body : pg::json(), name ? *name : std::string(),
-                                                provider ? *provider : std::string());
-  // With the model's shaping (the relay's): the body as the gateway sends it, and its headers.
-  const pg::json* shaping = pg::member(args, "shaping");
-  if (!checked.ok || !shaping || !shaping->is_object()) return reply(pg::to_json(checked));
-  const auto* request_id = pg::string_member(args, "requestId");
-  const pg::ShapedCall call =
-      pg::shape_call(checked.body, pg::shaping_from_json(*shaping), request_id ? *request_id : std::string());
-  pg::json out = pg::to_json(checked);
-  out["gateway"] = pg::to_json(call);
-  return reply(out);
-}
-
 // in: {"body":{…},"shaping":{…},"requestId":"…"} — the page's preview of the shaped call
 std::size_t pg_shape_chat_body(const char* in, std::size_t len) {
   pg::json args;
@@ -327,6 +306,9 @@ pg::StreamRedactor* pg_redactor_new(const char* in, std::size_t len) {
   auto parsed = pg::parse_json(std::string_view(in, len));
   return new pg::StreamRedactor(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
 }
+// A fresh redactor over the same secrets as `r` (never pushed into: a prototype), sharing
+// its compiled matcher: the relay builds one per secrets list and clones it per call.
+pg::StreamRedactor* pg_redactor_clone(const pg::StreamRedactor* r) { return new pg::StreamRedactor(*r); }
 std::size_t pg_redactor_push(pg::StreamRedactor* r, const char* bytes, std::size_t len) {
   return reply(r->push(std::string_view(bytes, len)));
 }

@@ -10,7 +10,7 @@ import { RelayError } from '../../relay/errors.js';
 import { RequestChecker } from '../../relay/request-checker.js';
 import { startRelayProcess, oneModelResources, TOKEN } from '../support/load.mjs';
 
-const core = await loadRelayCore(); // checkChatBody is the relay's (src/wasm/exports-relay.txt)
+const core = await loadRelayCore(); // the request check (pg_request_*) is the relay's (src/wasm/exports-relay.txt)
 const inline = new RequestChecker({ core, inlineBytes: Infinity });
 const worker = new RequestChecker({ core, inlineBytes: 0 });
 after(() => Promise.all([inline.close(), worker.close()]));

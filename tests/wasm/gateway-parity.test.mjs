@@ -15,7 +15,7 @@ import { loadRelayCore } from '../../relay/core.js';
 import { readResourcesFile } from '../../relay/sources/file-source.js';
 import { fixtureUrl } from '../support/fixtures.mjs';
 
-const core = await loadRelayCore(); // the relay's calls (loadRows, planChatCall, checkChatBody): its build
+const core = await loadRelayCore(); // the relay's calls (loadRows, planChatCall, openChatRequest): its build
 
 const fixture = (name) => fixtureUrl('gateway-parity', name);
 const SHARED = new URL('../../../shared/gateway-parity/vectors.json', import.meta.url);
@@ -248,13 +248,17 @@ async function shapedModel(vector) {
 /** A shaping vector: the relay's check and shaping of a body, as the provider would receive it. */
 async function checkShaping(vector) {
   const { model, shaping } = await shapedModel(vector);
-  const checked = core.checkChatBody(vector.body, { model_name: model.model_name, provider: model.provider, shaping, requestId: vector.request_id ?? 'req-parity' });
+  // As the relay checks it: the request's bytes into the core, the bytes it sends out.
+  const request = core.openChatRequest(new TextEncoder().encode(JSON.stringify({ model: 'parity', body: vector.body })));
+  assert.equal(request.ok, true);
+  const checked = request.check({ model_name: model.model_name, provider: model.provider, shaping, requestId: vector.request_id ?? 'req-parity' });
   assert.equal(checked.ok, true, JSON.stringify(checked.errors));
+  const body = JSON.parse(new TextDecoder().decode(checked.payload));
   const { expect } = vector;
-  for (const [field, value] of Object.entries(expect.body ?? {})) assert.deepEqual(checked.body[field], value, `body.${field}`);
-  for (const field of expect.absent ?? []) assert.equal(field in checked.body, false, `body.${field} is not sent`);
-  assert.deepEqual(Object.fromEntries(checked.gateway.headers.map((h) => [h.name, h.value])), expect.headers ?? {}, 'the headers the key adds');
-  assert.deepEqual([...new Set(checked.gateway.changes.map((c) => c.code))].sort(), [...(expect.changes ?? [])].sort(), 'what the gateway changes');
+  for (const [field, value] of Object.entries(expect.body ?? {})) assert.deepEqual(body[field], value, `body.${field}`);
+  for (const field of expect.absent ?? []) assert.equal(field in body, false, `body.${field} is not sent`);
+  assert.deepEqual(Object.fromEntries(checked.headers.map((h) => [h.name, h.value])), expect.headers ?? {}, 'the headers the key adds');
+  assert.deepEqual([...new Set(checked.changes.map((c) => c.code))].sort(), [...(expect.changes ?? [])].sort(), 'what the gateway changes');
 }
 
 const counts = { agreed: 0, total: 0 };

@@ -56,8 +56,16 @@ const streamed = (bytes, cuts) => (core) => {
   } finally { s.free(); }
 };
 
-const redactedStream = (bytes, secrets, cuts) => (core) => {
-  const r = core.streamRedactor(secrets);
+/** The relay's check of a request's bytes (openChatRequest, then check once). */
+const checkedRequest = (bytes, target) => (core) => {
+  const request = core.openChatRequest(bytes);
+  if (!request.ok) return request;
+  const checked = request.check(target);
+  return checked.ok ? { ...checked, payload: text(checked.payload) } : checked;
+};
+
+const redactedStream = (bytes, secrets, cuts, compiled = '') => (core) => {
+  const r = compiled ? core.secretsRedactor(secrets).stream() : core.streamRedactor(secrets);
   try {
     const parts = [];
     let at = 0;
@@ -102,11 +110,10 @@ test('chat bodies: both builds build the form alike; the relay\'s check answers 
     same(`${name} buildRequest`, (c) => c.buildRequest(form));
     const built = page.buildRequest(form);
     const body = built.ok ? built.body : { messages: form.messages, ...form.params };
-    for (const target of targets) relayAnswers(`${name} checkChatBody ${target.model_name}`, (c) => c.checkChatBody(body, target));
-    for (const m of mutations(new TextEncoder().encode(JSON.stringify(body)), 40, rnd)) {
-      const parsed = tryParse(text(m));
-      if (parsed !== undefined) relayAnswers(`${name} mutated body`, (c) => c.checkChatBody(parsed, targets[0]));
-    }
+    const request = new TextEncoder().encode(JSON.stringify({ model: 'm1', body }));
+    for (const target of targets) relayAnswers(`${name} request check ${target.model_name}`, checkedRequest(request, target));
+    // The relay's check takes the request's bytes: mutated bytes go in as they are.
+    for (const m of mutations(request, 40, rnd)) relayAnswers(`${name} mutated request`, checkedRequest(m, targets[0]));
   }
 });
 
@@ -178,7 +185,11 @@ test('addresses, URLs, plans, redaction and cost: the relay path’s small calls
     const planted = t.slice(0, t.length >> 1) + secrets[0] + t.slice(t.length >> 1) + ` sk-proj-...6789 ${secrets[1]}`;
     relayAnswers(`redact ${name}`, (c) => c.redact(planted, secrets));
     const bytes = new TextEncoder().encode(planted);
-    relayAnswers(`streamRedactor ${name}`, redactedStream(bytes, secrets, cutsFor(bytes.length, rnd)));
+    const cuts = cutsFor(bytes.length, rnd);
+    relayAnswers(`streamRedactor ${name}`, redactedStream(bytes, secrets, cuts));
+    // What the relay runs: the list compiled once, a fresh redactor per answer, the same bytes.
+    const fresh = redactedStream(bytes, secrets, cuts)(relay);
+    for (let i = 0; i < 2; i++) assert.deepEqual(redactedStream(bytes, secrets, cuts, 'compiled')(relay), fresh, `secretsRedactor ${name}`);
   }
   for (const usage of [{ prompt_tokens: 1234, completion_tokens: 567 }, { prompt_tokens: -1 }, null, { prompt_tokens: 1e300, completion_tokens: 1 }]) {
     same(`cost ${JSON.stringify(usage)}`, (c) => c.cost(usage, { input_per_1k: 0.0025, output_per_1k: 0.01 }));
