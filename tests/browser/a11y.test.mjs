@@ -127,6 +127,18 @@ test('axe: dark mode, at load, after a failed run with inspect open, and a field
   await done(p);
 });
 
+test('axe: the Check all table, light and dark, with passes, failures and an untestable model', async () => {
+  const p = await open();
+  const box = p.pg.locator('[data-role="check-all"]');
+  await p.pg.locator('button[data-action="check-all"]').click();
+  await p.page.waitForFunction(() => document.querySelector('model-playground').shadowRoot.querySelector('[data-role="check-all"]').dataset.checks === '1', null, { timeout: 30_000 });
+  assert.equal(await box.locator('tr[data-verdict="fail"]').count() > 0 && await box.locator('tr[data-verdict="pass"]').count() > 0, true);
+  await expectClean(p.page, 'the Check all table');
+  await p.page.emulateMedia({ colorScheme: 'dark' });
+  await expectClean(p.page, 'dark, the Check all table');
+  await done(p);
+});
+
 test('axe: compare mode, two models, each with its inspect view open', async () => {
   const p = await open();
   await p.pg.locator('input[name="compare"]').check();

@@ -226,7 +226,7 @@ function renderRow(r, on) {
     : null;
   // The model opens its last result (checklist and inspect view) in the results pane.
   const model = shown
-    ? h('button', { type: 'button', class: 'link', text: modelLabel(r.model), attrs: { 'data-action': 'open-check', 'data-focus-key': `open:${r.id}`, 'aria-label': `${name}: show the checklist` }, on: { click: () => on.open(r.model) } })
+    ? h('button', { type: 'button', class: 'link', text: modelLabel(r.model), attrs: { 'data-action': 'open-check', 'data-focus-key': `open:${r.id}`, 'aria-label': `${modelLabel(r.model)}: show its checklist and inspect view` }, on: { click: () => on.open(r.model) } })
     : h('span', { text: modelLabel(r.model) });
   const badge = h('span', { class: 'check-badge', dataset: { verdict, stale: String(shown && r.stale) }, text: shown ? verdictText(r.verdict) : VERDICT_WORDS[r.status] ?? r.status });
   let reason = shown ? r.summary : '';
@@ -238,7 +238,7 @@ function renderRow(r, on) {
     if (r.targets.length) {
       reasonCell.push(' ', h('button', {
         type: 'button', class: 'link', text: 'Check its targets', disabled: on.running,
-        attrs: { 'data-action': 'check-targets', 'data-focus-key': `targets:${r.id}`, 'aria-label': `Check the targets of ${name} (the target models only, not the routing)` },
+        attrs: { 'data-action': 'check-targets', 'data-focus-key': `targets:${r.id}`, 'aria-label': `Check its targets: those of ${name}, each on its own (not the routing)` },
         on: { click: () => on.targets(r.model) },
       }));
     }
@@ -248,15 +248,16 @@ function renderRow(r, on) {
   const usage = shown ? r.usage : null;
   const tokens = usage ? `${usage.prompt_tokens ?? '—'} in / ${usage.completion_tokens ?? '—'} out${usage.reasoning_tokens ? ` (${usage.reasoning_tokens} reasoning)` : ''}` : '—';
   const when = shown && r.ago ? [r.ago, r.stale ? h('span', { class: 'stale', text: ' (stale)' }) : null] : ['—'];
+  // data-label: the column's name, shown beside each value when a narrow screen stacks the row.
   tr.append(
     h('td', { class: 'check-select' }, select),
     h('th', { attrs: { scope: 'row' } }, model),
-    h('td', {}, badge),
-    h('td', { class: 'check-reason' }, ...reasonCell),
-    h('td', { class: 'num', text: shown ? ms(r.firstTokenMs) : '—' }),
-    h('td', { class: 'num', text: shown ? ms(r.totalMs) : '—' }),
-    h('td', { text: tokens }),
-    h('td', { class: 'num', text: shown ? formatCost(r.cost) : '—' }),
-    h('td', { attrs: { 'data-role': 'checked-at', title: shown && r.at ? r.at : '' } }, ...when));
+    h('td', { attrs: { 'data-label': 'Verdict' } }, badge),
+    h('td', { class: 'check-reason', attrs: { 'data-label': 'Reason' } }, ...reasonCell),
+    h('td', { class: 'num', attrs: { 'data-label': 'First token' }, text: shown ? ms(r.firstTokenMs) : '—' }),
+    h('td', { class: 'num', attrs: { 'data-label': 'Total' }, text: shown ? ms(r.totalMs) : '—' }),
+    h('td', { attrs: { 'data-label': 'Tokens' }, text: tokens }),
+    h('td', { class: 'num', attrs: { 'data-label': 'Cost' }, text: shown ? formatCost(r.cost) : '—' }),
+    h('td', { attrs: { 'data-role': 'checked-at', 'data-label': 'Checked', title: shown && r.at ? r.at : '' } }, ...when));
   return tr;
 }
