@@ -57,10 +57,12 @@ async function proxyChild() {
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
   process.on('disconnect', () => process.exit(0));
+  // An exit, not a kill: --cpu-prof writes its profile only when the process exits.
+  process.on('SIGTERM', () => process.exit(0));
 }
 
-export async function startProxyProcess(target) {
-  const child = fork(THIS_FILE, ['--proxy-child'], { env: { ...process.env, PROXY_TARGET: target }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function startProxyProcess(target, { nodeArgs = [] } = {}) {
+  const child = fork(THIS_FILE, ['--proxy-child'], { env: { ...process.env, PROXY_TARGET: target }, execArgv: nodeArgs, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const { port } = await new Promise((r) => child.once('message', r));
   return {
     base: `http://127.0.0.1:${port}`, pid: child.pid,
@@ -153,7 +155,8 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
     env: { LOAD_KEY: SECRET, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${upstream.address().port}`, MAX_CONCURRENT_PER_USER: '100000' },
     nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [],
   });
-  const proxy = await startProxyProcess(upBase);
+  // With --cpu-prof, both forwarding processes are profiled (a profile per process in DIR).
+  const proxy = await startProxyProcess(upBase, { nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [] });
   const id = await relay.modelId();
   const chat = (background) => JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: background ? 'background' : 'hi' }] });
   const targets = {

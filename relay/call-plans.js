@@ -27,10 +27,12 @@ export function callPlans({ core }) {
 
   /**
    * The secrets an answer from `plan`'s host is redacted against: every configured one, or
-   * in a large fleet those of every key sent to that host (the called key's included).
+   * in a large fleet those of every key sent to that host (the called key's included). The
+   * same snapshot, host and key give the same array: what is kept per secrets list (the
+   * compiled redactor, the content types' verdicts) is then made once per list, not per call.
    */
   const hostSecrets = new WeakMap(); // snapshot -> Map(host -> secrets)
-  function secretsFor(snap, plan, secret) {
+  function listFor(snap, plan, secret) {
     if (snap.secrets.length <= ALL_SECRETS_MAX) return snap.secrets.includes(secret) ? snap.secrets : [secret, ...snap.secrets];
     let byHost = hostSecrets.get(snap);
     if (!byHost) {
@@ -47,6 +49,21 @@ export function callPlans({ core }) {
     }
     const set = new Set([secret, ...(byHost.get(new URL(plan.url).hostname) ?? [])]);
     return [...set];
+  }
+
+  const lists = new WeakMap(); // snapshot -> Map(host and key -> secrets)
+  function secretsFor(snap, plan, secret) {
+    if (snap.secrets.length <= ALL_SECRETS_MAX && snap.secrets.includes(secret)) return snap.secrets;
+    let byCall = lists.get(snap);
+    if (!byCall) { byCall = new Map(); lists.set(snap, byCall); }
+    const name = snap.secrets.length <= ALL_SECRETS_MAX ? secret : `${new URL(plan.url).hostname}\n${secret}`;
+    let list = byCall.get(name);
+    if (!list) {
+      list = listFor(snap, plan, secret);
+      if (byCall.size >= 4_096) byCall.clear();
+      byCall.set(name, list);
+    }
+    return list;
   }
 
   /**

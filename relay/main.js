@@ -13,9 +13,10 @@ import { FileSource } from './sources/file-source.js';
 import { EtcdSource } from './sources/etcd-source.js';
 import { seedEtcd } from './sources/etcd-seed.js';
 import { createRelay } from './server.js';
+import { logLine } from './log.js';
 import { createDemoProvider } from './demo-provider.js';
 
-const log = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+const log = (entry) => process.stdout.write(logLine(entry));
 
 async function main() {
   const demo = process.argv.includes('--demo');

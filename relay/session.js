@@ -6,7 +6,14 @@
 // A cookie is bound to the token that let its holder in: the signing key is derived from
 // the session secret *and* the token, so rotating PLAYGROUND_TOKEN (with the same
 // SESSION_SECRET, which scale-out needs) ends every session made with the old one.
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+// SHA-256 of a string in one call (crypto.hash, Node 20.12+: no Hash object per request), or
+// through a Hash object on an older Node 20. The same digest either way.
+const sha256 = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'buffer')
+  : (text) => createHash('sha256').update(text).digest();
 
 export const COOKIE_NAME = 'pg_session';
 
@@ -47,7 +54,7 @@ export class Sessions {
 
   /** True when `presented` is the playground token (constant time). */
   checkToken(presented) {
-    return Boolean(this.token) && typeof presented === 'string' && timingSafeEqual(createHash('sha256').update(presented).digest(), this.tokenDigest);
+    return Boolean(this.token) && typeof presented === 'string' && timingSafeEqual(sha256(presented), this.tokenDigest);
   }
 
   /**

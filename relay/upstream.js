@@ -318,8 +318,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     // Only this frame holds the request body (no closure does): it is let go on return,
     // though the stream may run for minutes.
     upstreamReq.end(payload);
-    // Made while the provider thinks, not after its first byte arrives.
-    redactor = core.streamRedactor(secrets);
+    // Made while the provider thinks, not after its first byte arrives, from the secrets list
+    // compiled once (kept per list, i.e. per configuration snapshot, by the core's wrapper).
+    redactor = core.secretsRedactor(secrets).stream();
   }));
 }
 

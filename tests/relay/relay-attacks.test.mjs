@@ -83,18 +83,24 @@ test('an upstream status below 100, above 599, or 101 is a relay error, and the 
 });
 
 test('an exception in one call\'s response path ends that call only: another stream completes', async () => {
-  const original = relay.core.streamRedactor;
+  const original = relay.core.secretsRedactor;
   // A core whose redactor throws on one marker: the class of bug (any throw in a call's
   // handlers), injected where the upstream's bytes are handled.
-  relay.core.streamRedactor = function streamRedactor(secrets) {
-    const inner = original.call(this, secrets);
+  relay.core.secretsRedactor = function secretsRedactor(secrets) {
+    const compiled = original.call(this, secrets);
     return {
-      push(bytes) {
-        if (Buffer.from(bytes).includes('BOOM-INJECT')) throw new TypeError('injected failure');
-        return inner.push(bytes);
+      stream() {
+        const inner = compiled.stream();
+        return {
+          push(bytes) {
+            if (Buffer.from(bytes).includes('BOOM-INJECT')) throw new TypeError('injected failure');
+            return inner.push(bytes);
+          },
+          finish: () => inner.finish(),
+          free: () => inner.free(),
+        };
       },
-      finish: () => inner.finish(),
-      free: () => inner.free(),
+      free: () => compiled.free(),
     };
   };
   try {
@@ -107,7 +113,7 @@ test('an exception in one call\'s response path ends that call only: another str
     assert.match(text, /event: relay_error\ndata: .*"kind":"internal"/, 'the call ended with the relay\'s own error event');
     assert.doesNotMatch(text, /BOOM-INJECT/);
   } finally {
-    relay.core.streamRedactor = original;
+    relay.core.secretsRedactor = original;
   }
   // And the relay still serves.
   assert.equal((await relay.chat(ids.normal, hello())).status, 200);

@@ -159,7 +159,8 @@ async function relayChild() {
   const { Sessions } = await import('../../relay/session.js');
   const { FileSource } = await import('../../relay/sources/file-source.js');
   const { createRelay } = await import('../../relay/server.js');
-  const log = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  const { logLine } = await import('../../relay/log.js');
+  const log = (entry) => process.stdout.write(logLine(entry)); // as relay/main.js logs
   const settings = readSettings(process.env);
   Object.assign(settings.limits, JSON.parse(process.env.PG_CHILD_LIMITS || '{}'));
   const core = await loadRelayCore();

@@ -1,0 +1,9 @@
+// The relay's log format: one JSON line per entry, `time` (ISO 8601) first, then the entry's
+// own fields (docs/relay.md, "Operating it": never a prompt or a secret; callers redact).
+
+/** `{"time":"…", …entry}` and a newline, built without copying the entry (one per chat call). */
+export function logLine(entry) {
+  if (entry === null || typeof entry !== 'object' || Object.hasOwn(entry, 'time')) return `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
+  const rest = JSON.stringify(entry);
+  return `{"time":"${new Date().toISOString()}"${rest.length > 2 ? `,${rest.slice(1)}` : '}'}\n`;
+}
