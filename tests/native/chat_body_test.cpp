@@ -95,3 +95,18 @@ TEST_CASE("the relay's check and the builder read one list of parameters") {
     CHECK_FALSE(r.ok);
   }
 }
+
+TEST_CASE("the relay's check passes a body's reasoning_effort as it passes extra fields") {
+  // A body cannot say whether the page had it in params (checked against the family there) or
+  // in extra (free-form): the relay's re-check keeps both working.
+  for (const char* model : {"o4-mini", "deepseek-reasoner"}) {
+    CAPTURE(model);
+    auto r = check_chat_body(json{{"messages", user_says("hi")}, {"reasoning_effort", "minimal"}}, model, "openai");
+    REQUIRE(r.ok);
+    CHECK(r.body["reasoning_effort"] == "minimal");
+  }
+  auto none = check_chat_body(json{{"messages", user_says("hi")}, {"reasoning_effort", "none"}, {"temperature", 0.2}},
+                              "gpt-5.1", "openai");
+  REQUIRE(none.ok);
+  CHECK(none.body["temperature"] == 0.2);
+}

@@ -57,3 +57,80 @@ TEST_CASE("curl_command never holds a key and reads it from $PROVIDER_KEY") {
   plan.error = "no api_base";
   CHECK(curl_command(plan, json::object()) == "# the base URL cannot be used: no api_base");
 }
+
+TEST_CASE("estimate_tokens: on the high side of a tokenizer, never zero for visible text") {
+  CHECK(estimate_tokens("") == 0);
+  CHECK(estimate_tokens("   \n\t") == 0);
+  CHECK(estimate_tokens("OK") == 1);
+  CHECK(estimate_tokens("Reply with OK") == 4);  // Reply(2) with(1) OK(1)
+  CHECK(estimate_tokens("hello, world!") == 6);  // hello(2) ,(1) world(2) !(1)
+  CHECK(estimate_tokens("2026") == 2);           // digits: a token per 3
+  CHECK(estimate_tokens("日本語") == 3);         // a token per non-ASCII character
+  CHECK(estimate_tokens("naïve") == 3);          // na(1) ï(1) ve(1)
+  CHECK(estimate_tokens("\xff\xfe") == 2);       // stray bytes count, never skip the rest
+  const std::string long_word(4000, 'a');
+  CHECK(estimate_tokens(long_word) == 1000);
+}
+
+TEST_CASE("worst_case_cost: estimated prompt + the completion limit, at the model's prices") {
+  const json prices{{"input_per_1k", 0.002}, {"output_per_1k", 0.01}};
+  const json body{{"model", "gpt-4.1-mini"},
+                  {"messages", json::array({{{"role", "system"}, {"content", "Be brief."}},
+                                            {{"role", "user"}, {"content", "Reply with OK"}}})},
+                  {"max_tokens", 256}};
+  const WorstCase w = worst_case_cost(body, prices);
+  REQUIRE(w.known);
+  // 3 for the reply, 4 a message, "Be brief." 4, "Reply with OK" 4
+  CHECK(w.prompt_tokens == 3 + 4 + 4 + 4 + 4);
+  CHECK(w.max_tokens == 256);
+  CHECK(w.input_usd == doctest::Approx(19 / 1000.0 * 0.002));
+  CHECK(w.output_usd == doctest::Approx(0.00256));
+  CHECK(w.total_usd == doctest::Approx(w.input_usd + w.output_usd));
+  CHECK(w.note.find("estimated") != std::string::npos);
+  const json j = to_json(w);
+  CHECK(j["promptTokens"] == 19);
+  CHECK(j["maxTokens"] == 256);
+  CHECK(j["known"] == true);
+  CHECK(j["reason"] == "");
+
+  // A reasoning model's limit (max_completion_tokens) counts its reasoning: the same bound.
+  json reasoning = body;
+  reasoning.erase("max_tokens");
+  reasoning["max_completion_tokens"] = 1024;
+  CHECK(worst_case_cost(reasoning, prices).output_usd == doctest::Approx(0.01024));
+
+  // Images: a large fixed estimate each, said in the note.
+  json with_image = body;
+  with_image["messages"][1]["content"] = json::array(
+      {{{"type", "text"}, {"text", "What is it?"}}, {{"type", "image_url"}, {"image_url", {{"url", "x"}}}}});
+  const WorstCase img = worst_case_cost(with_image, prices);
+  CHECK(img.prompt_tokens == 3 + 4 + 4 + 4 + 4 + kImageTokensEstimate);  // "What is it?" 4
+  CHECK(img.note.find("image") != std::string::npos);
+}
+
+TEST_CASE("worst_case_cost: unknown, with the reason, without prices, messages or a limit") {
+  const json prices{{"input_per_1k", 0.002}, {"output_per_1k", 0.01}};
+  const json body{{"messages", json::array({{{"role", "user"}, {"content", "hi"}}})}, {"max_tokens", 16}};
+  const WorstCase none = worst_case_cost(body, nullptr);
+  CHECK_FALSE(none.known);
+  CHECK(none.note.find("no prices") != std::string::npos);
+  CHECK(none.reason == "no_prices");
+  CHECK(none.prompt_tokens > 0);  // the estimate is still there
+  CHECK_FALSE(worst_case_cost(body, json{{"input_per_1k", 1}}).known);
+  CHECK_FALSE(worst_case_cost(body, json{{"input_per_1k", -1}, {"output_per_1k", 1}}).known);
+  json unlimited = body;
+  unlimited.erase("max_tokens");
+  const WorstCase open = worst_case_cost(unlimited, prices);
+  CHECK_FALSE(open.known);
+  CHECK(open.note.find("Max tokens") != std::string::npos);
+  CHECK(open.reason == "no_limit");
+  for (const json& bad :
+       {json(nullptr), json("text"), json::array(), json{{"messages", 3}, {"max_tokens", 16}},
+        json{{"messages", json::array()}, {"max_tokens", 16}},
+        json{{"messages", json::array({{{"role", "user"}, {"content", "hi"}}})}, {"max_tokens", 0}},
+        json{{"messages", json::array({{{"role", "user"}, {"content", "hi"}}})}, {"max_tokens", 1.5}},
+        json{{"messages", json::array({{{"role", "user"}, {"content", "hi"}}})}, {"max_tokens", "9"}}}) {
+    CAPTURE(bad.dump());
+    CHECK_FALSE(worst_case_cost(bad, prices).known);
+  }
+}

@@ -661,6 +661,61 @@ TEST_CASE("request: gpt-5.1+ with reasoning_effort none takes sampling parameter
   CHECK(error_at(build_request(form), "params.temperature"));
 }
 
+TEST_CASE("request: params.reasoning_effort takes the values of the model's family") {
+  for (const char* v : {"low", "medium", "high"}) {
+    CAPTURE(v);
+    auto r = with_param("reasoning_effort", v, model("o4-mini"));
+    REQUIRE_MESSAGE(r.ok, all_errors(r));
+    CHECK(r.body["reasoning_effort"] == v);
+  }
+  CHECK(with_param("reasoning_effort", "none", model("gpt-5.1")).body["reasoning_effort"] == "none");
+  CHECK(with_param("reasoning_effort", "", model("o4-mini")).body.count("reasoning_effort") == 0);  // "default"
+  CHECK(with_param("reasoning_effort", nullptr, model("gpt-4o")).ok);
+
+  // A value the family does not take: the field, the values it takes, what was given.
+  auto none = with_param("reasoning_effort", "none", model("gpt-5"));
+  REQUIRE(error_at(none, "params.reasoning_effort"));
+  CHECK(contains(error_at(none, "params.reasoning_effort")->message, "must be low, medium or high for gpt-5"));
+  CHECK(contains(error_at(none, "params.reasoning_effort")->message, "(got \"none\")"));
+  CHECK(error_at(with_param("reasoning_effort", "Low", model("o3")), "params.reasoning_effort"));
+  CHECK(error_at(with_param("reasoning_effort", "minimal", model("gpt-5.1")), "params.reasoning_effort"));
+  auto number = with_param("reasoning_effort", 2, model("o3"));
+  REQUIRE(error_at(number, "params.reasoning_effort"));
+  CHECK(contains(error_at(number, "params.reasoning_effort")->message, "(got 2)"));
+
+  // A model in no family that takes it: refused, with where to put it instead.
+  for (const char* name : {"gpt-4o", "gpt-5-chat-latest", "deepseek-reasoner", "llama3.2"}) {
+    CAPTURE(name);
+    auto r = with_param("reasoning_effort", "low", model(name));
+    REQUIRE(error_at(r, "params.reasoning_effort"));
+    CHECK(contains(error_at(r, "params.reasoning_effort")->message, "under extra"));
+  }
+  // A reasoning family whose values nobody told us: not guessed.
+  auto first = with_param("reasoning_effort", "low", model("o1-mini"));
+  REQUIRE(error_at(first, "params.reasoning_effort"));
+  CHECK(contains(error_at(first, "params.reasoning_effort")->message, "not known"));
+  // No model yet: any value some family takes.
+  CHECK(with_param("reasoning_effort", "medium").ok);
+  CHECK(error_at(with_param("reasoning_effort", "max"), "params.reasoning_effort"));
+
+  // extra stays free-form, and the two places conflict.
+  auto free = build_request(form_with({{"extra", {{"reasoning_effort", "minimal"}}}, {"model", model("gpt-5")}}));
+  REQUIRE(free.ok);
+  CHECK(free.body["reasoning_effort"] == "minimal");
+  auto both = build_request(form_with(
+      {{"params", {{"reasoning_effort", "low"}}}, {"extra", {{"reasoning_effort", "low"}}}, {"model", model("o3")}}));
+  CHECK(error_at(both, "extra.reasoning_effort"));
+}
+
+TEST_CASE("request: gpt-5.1+ with params.reasoning_effort none takes sampling parameters too") {
+  auto form = form_with_params({{"temperature", 0.3}, {"reasoning_effort", "none"}}, model("gpt-5.1"));
+  auto r = build_request(form);
+  REQUIRE_MESSAGE(r.ok, all_errors(r));
+  CHECK(r.body["temperature"] == 0.3);
+  form["params"]["reasoning_effort"] = "low";
+  CHECK(error_at(build_request(form), "params.temperature"));
+}
+
 TEST_CASE("request: provider rules for Anthropic's compatible endpoint") {
   const json anthropic = model("claude-sonnet-4-5", "Anthropic");
   auto hot = build_request(form_with_params({{"temperature", 1.5}}, anthropic));

@@ -9,7 +9,8 @@ const core = await loadCore();
 
 test('core.parameters(): every parameter with its kind and range, in form order', () => {
   const list = core.parameters();
-  assert.deepEqual(list.map((p) => p.key), ['temperature', 'max_tokens', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'seed', 'response_format']);
+  assert.deepEqual(list.map((p) => p.key), ['temperature', 'max_tokens', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'seed', 'response_format', 'reasoning_effort']);
+  assert.deepEqual(list.at(-1), { key: 'reasoning_effort', kind: 'reasoning_effort' });
   const byKey = Object.fromEntries(list.map((p) => [p.key, p]));
   assert.deepEqual(byKey.temperature, { key: 'temperature', kind: 'number', min: 0, max: 2 });
   assert.deepEqual(byKey.frequency_penalty, { key: 'frequency_penalty', kind: 'number', min: -2, max: 2 });
@@ -19,8 +20,10 @@ test('core.parameters(): every parameter with its kind and range, in form order'
 
 test('the builder accepts exactly the listed parameters, and enforces the listed ranges', () => {
   for (const { key, kind, max } of core.parameters()) {
-    const value = kind === 'stop' ? ['END'] : kind === 'response_format' ? 'json_object' : 1;
-    const ok = core.buildRequest({ messages: [{ role: 'user', content: 'hi' }], params: { [key]: value }, model: { model_name: 'gpt-4.1-mini', provider: 'openai' } });
+    const value = kind === 'stop' ? ['END'] : kind === 'response_format' ? 'json_object' : kind === 'reasoning_effort' ? 'low' : 1;
+    // reasoning_effort only for a family that takes it (core.reasoningEffort).
+    const model_name = kind === 'reasoning_effort' ? 'o4-mini' : 'gpt-4.1-mini';
+    const ok = core.buildRequest({ messages: [{ role: 'user', content: 'hi' }], params: { [key]: value }, model: { model_name, provider: 'openai' } });
     assert.equal(ok.ok, true, `${key}: ${JSON.stringify(ok.errors)}`);
     if (max !== undefined) {
       const over = core.buildRequest({ messages: [{ role: 'user', content: 'hi' }], params: { [key]: max + 1 }, model: { model_name: 'gpt-4.1-mini', provider: 'openai' } });
@@ -37,8 +40,11 @@ test('the page\'s form reads the values of the core\'s parameters, and nothing e
   assert.deepEqual(params, { temperature: '0.5', stop: ['a', 'b'] });
   assert.deepEqual(errors, []);
   // A parameter the core adds is read with no change to the page.
-  const more = formParams({ ...p, reasoning_effort: 'low' }, [...core.parameters(), { key: 'reasoning_effort', kind: 'number' }]);
-  assert.equal(more.params.reasoning_effort, 'low');
+  const more = formParams({ ...p, top_k: '5' }, [...core.parameters(), { key: 'top_k', kind: 'number' }]);
+  assert.equal(more.params.top_k, '5');
+  // The reasoning effort select's value, as chosen ('' is the model's default: not sent).
+  assert.equal(formParams({ ...p, reasoning_effort: 'low' }, core.parameters()).params.reasoning_effort, 'low');
+  assert.equal(formParams({ ...p, reasoning_effort: '' }, core.parameters()).params.reasoning_effort, undefined);
 });
 
 test('a saved state keeps the parameters\' values across a reload', () => {

@@ -42,10 +42,13 @@ BuildResult check_chat_body(json&& body, std::string_view model_name, std::strin
       continue;  // set from the configuration / by the builder
     else if (key == "max_completion_tokens") {
       if (!has_max_tokens) params["max_tokens"] = std::move(it.value());
-    } else if (is_parameter(key))
+    } else if (is_parameter(key) && key != "reasoning_effort") {
       params[key] = std::move(it.value());  // max_completion_tokens: above
-    else
+    } else {
+      // reasoning_effort too: a body cannot say whether the form had it in params (checked
+      // against the model's family) or in extra (sent as it is), so it passes as extra does.
       extra[key] = std::move(it.value());
+    }
   }
   if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder
   if (!params.empty()) form["params"] = std::move(params);

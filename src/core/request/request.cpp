@@ -18,7 +18,7 @@
 
 namespace pg {
 
-const Parameter kParameters[8] = {
+const Parameter kParameters[9] = {
     {"temperature", "number", 0, 2, true},
     {"max_tokens", "integer", 1, 0, false},
     {"top_p", "number", 0, 1, true},
@@ -27,6 +27,9 @@ const Parameter kParameters[8] = {
     {"frequency_penalty", "number", -2, 2, true},
     {"seed", "integer", 0, 0, false},
     {"response_format", "response_format"},
+    // Only for the model families that take it (request/probe.h, reasoning_effort_for): the
+    // page offers it for those, the builder refuses it for the others.
+    {"reasoning_effort", "reasoning_effort"},
 };
 
 bool is_parameter(std::string_view key) {

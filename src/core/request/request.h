@@ -36,7 +36,7 @@ struct BuildResult {
 
 // `form` is a PlaygroundForm (docs/contracts.md):
 //   { system?, messages: [{role, content}], params?: {temperature?, top_p?, max_tokens?,
-//     stop?, presence_penalty?, frequency_penalty?, seed?, response_format?}, stream?,
+//     stop?, presence_penalty?, frequency_penalty?, seed?, response_format?, reasoning_effort?}, stream?,
 //     model?: {model_name, provider}, extra? }
 BuildResult build_request(const json& form, const RequestLimits& limits = {});
 
@@ -55,11 +55,11 @@ json to_json(const BuildResult& result);  // BuildResult (docs/contracts.md)
 // the page (core.parameters()) read. In the order the page shows them.
 struct Parameter {
   std::string_view key;
-  std::string_view kind;  // "number", "integer", "stop" or "response_format"
+  std::string_view kind;  // "number", "integer", "stop", "response_format" or "reasoning_effort"
   double min = 0, max = 0;
   bool ranged = false;  // min and max apply
 };
-extern const Parameter kParameters[8];
+extern const Parameter kParameters[9];
 bool is_parameter(std::string_view key);
 json parameters_json();  // [{key, kind, min?, max?}]
 

@@ -124,6 +124,21 @@ bool takes_sampling_without_reasoning(std::string_view model_name);
 // developer message is refused with 400 unsupported_value on messages[i].role.
 bool takes_no_instructions(std::string_view model_name);
 
+// The reasoning_effort values a model family takes, lowest (cheapest) first. `values` is
+// empty for a reasoning family whose values nobody has told us (see model_rules.cpp).
+struct EffortFamily {
+  std::string_view name;  // for messages: "OpenAI's o-series and gpt-5 reasoning models"
+  std::vector<std::string_view> values;
+};
+// The model's family, or null when it is in none the playground knows to take reasoning_effort.
+const EffortFamily* effort_family(std::string_view model_name);
+// Every value some family takes ("none", "low", "medium", "high"): what a form without a
+// model may carry.
+const std::vector<std::string_view>& all_efforts();
+// Models that think before they answer and count the thinking in their token limit: the
+// OpenAI reasoning families, and DeepSeek's R1 / reasoner (model_rules.cpp says where from).
+bool thinks_before_answering(std::string_view model_name);
+
 // Behaviours of OpenAI-compatible endpoints that accept a request but do not honour all
 // of it. One row per provider (models' `provider` field, lower case); add rows freely.
 struct ProviderRule {
@@ -179,11 +194,11 @@ struct Build {
 
 // ----------------------------------------------------------------- params, stream and extra (params.cpp)
 
-// Lets gpt-5.1+ with extra.reasoning_effort "none" take sampling parameters; read before
-// params so that the rule applies to them.
+// Lets gpt-5.1+ with reasoning_effort "none" (params or extra) take sampling parameters;
+// read before params so that the rule applies to them.
 void apply_reasoning_effort(Build& b, const json& form);
 // params.*: sampling, max_tokens, seed, stop, response_format (after the messages:
-// json_object checks that they mention JSON).
+// json_object checks that they mention JSON), reasoning_effort.
 void read_params(Build& b, const json& form);
 void read_stream(Build& b, const json& form);
 // extra.*: what the form passes through, minus what the playground reserves or steers.

@@ -288,6 +288,51 @@ void read_response_format(Build& b, const json& params) {
                  "must be \"text\", \"json_object\" or \"json_schema\" (got " + quote_user(type) + ")");
 }
 
+// "low, medium or high"
+std::string listed(const std::vector<std::string_view>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += i + 1 == values.size() ? " or " : ", ";
+    out += values[i];
+  }
+  return out;
+}
+
+// reasoning_effort: one of the values the model's family takes (model_rules.cpp). A model in
+// no family we know of is refused with where to put it instead (extra, sent as it is).
+void read_reasoning_effort(Build& b, const json& params) {
+  const json* v = member(params, "reasoning_effort");
+  if (!v || v->is_null()) return;
+  if (v->is_string() && v->get_ptr<const std::string*>()->empty()) return;  // the select's "default"
+  b.params_set.emplace_back("reasoning_effort");
+  const std::string field = "params.reasoning_effort";
+  const EffortFamily* family = b.model_name.empty() ? nullptr : effort_family(b.model_name);
+  if (!b.model_name.empty() && !family) {
+    b.report.error(field, excerpt(b.model_name, 80) +
+                              " is in no model family the playground knows to take reasoning_effort (OpenAI's "
+                              "o1, o3, o4-mini and gpt-5 reasoning models); if its provider takes it, set "
+                              "reasoning_effort under extra, where it is sent as it is");
+    return;
+  }
+  if (family && family->values.empty()) {
+    b.report.error(field, "which reasoning_effort values " + std::string(family->name) +
+                              " take is not known to the playground; set it under extra to send it as it is");
+    return;
+  }
+  const std::vector<std::string_view>& values = family ? family->values : all_efforts();
+  const std::string* s = v->is_string() ? v->get_ptr<const std::string*>() : nullptr;
+  bool ok = false;
+  if (s)
+    for (auto value : values) ok = ok || *s == value;
+  if (!ok) {
+    b.report.error(field, "must be " + listed(values) + (family ? " for " + excerpt(b.model_name, 80) : std::string()) +
+                              " (got " + shown_value(*v) + ")");
+    return;
+  }
+  b.body["reasoning_effort"] = *s;
+  b.warn_if_ignored("reasoning_effort");
+}
+
 }  // namespace
 
 void read_params(Build& b, const json& form) {
@@ -306,6 +351,7 @@ void read_params(Build& b, const json& form) {
   read_seed(b, *p);
   read_stop(b, *p);
   read_response_format(b, *p);
+  read_reasoning_effort(b, *p);
 }
 
 // ----------------------------------------------------------------- stream and extra
@@ -420,13 +466,15 @@ void read_extra(Build& b, const json& form) {
   }
 }
 
-// Lets gpt-5.1+ with extra.reasoning_effort "none" take sampling parameters; read before
-// params so that the rule applies to them.
+// Lets gpt-5.1+ with reasoning_effort "none" (params or extra) take sampling parameters; read
+// before params so that the rule applies to them.
 void apply_reasoning_effort(Build& b, const json& form) {
-  if (!b.reasoning) return;
-  const json* e = member(form, "extra");
-  const std::string* effort = e ? string_member(*e, "reasoning_effort") : nullptr;
-  if (effort && *effort == "none" && takes_sampling_without_reasoning(b.model_name)) b.sampling_allowed = true;
+  if (!b.reasoning || !takes_sampling_without_reasoning(b.model_name)) return;
+  for (const char* where : {"params", "extra"}) {
+    const json* e = member(form, where);
+    const std::string* effort = e ? string_member(*e, "reasoning_effort") : nullptr;
+    if (effort && *effort == "none") b.sampling_allowed = true;
+  }
 }
 
 }  // namespace pg::request_detail
