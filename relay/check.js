@@ -208,7 +208,7 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
 
 /** The page's "Test connection" on one model: its form, its run, the core's checklist. */
 async function probe(core, api, model, secrets, signal) {
-  const built = core.buildRequest(probeForm(model));
+  const built = core.buildRequest(probeForm(model, core));
   if (!built.ok) return unbuiltEntry(model, built.errors);
   const run = await runOnce({ core, api, model, body: built.body, signal });
   // The relay already redacted what it returned; the diagnosis is redacted again with every

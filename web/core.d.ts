@@ -87,7 +87,7 @@ export interface Delta {
   error?: { type?: string; code?: string | null; message: string };
 }
 
-export interface Parameter { key: string; kind: 'number' | 'integer' | 'stop' | 'response_format'; min?: number; max?: number }
+export interface Parameter { key: string; kind: 'number' | 'integer' | 'stop' | 'response_format' | 'reasoning_effort'; min?: number; max?: number }
 
 export interface SseEvent { event: string; data: string; id: string | null; retry: number | null }
 
@@ -108,6 +108,8 @@ export interface PlaygroundForm {
     frequency_penalty?: number | string;
     seed?: number | string;
     response_format?: 'text' | 'json_object' | { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name?: string; schema: object; strict?: boolean } };
+    /** Only a value the model's family takes (Core.reasoningEffort); refused for other models. */
+    reasoning_effort?: string;
   };
   stream?: boolean;
   model?: { model_name: string; provider?: string };
@@ -313,6 +315,10 @@ export type ChatPlan =
   | { ok: false; error: string; protocol: WireProtocol; gatewayOutcome: GatewayOutcome; gatewayUrl?: string; gateway?: GatewayPlan };
 export interface AddressVerdict { category: string; allowedByDefault: boolean; detail: string; normalized: string }
 export interface CostResult { known: boolean; inputUsd: number; outputUsd: number; totalUsd: number; note: string }
+/** Before a run: the prompt's estimated tokens and the completion limit at the model's prices; `known` false without prices, messages or a limit. */
+export interface WorstCaseCost extends CostResult { reason: '' | 'no_prices' | 'no_messages' | 'no_limit'; promptTokens: number; maxTokens: number }
+/** The reasoning_effort values a model's family takes, lowest first; `supported` false (and `note` why) when it is not offered. */
+export interface ReasoningEffort { supported: boolean; family: string; values: string[]; lowest: string | null; note: string }
 
 export interface PublicModel {
   id: string; display_name: string; kind: 'direct' | 'routing' | 'ensemble' | 'semantic';
@@ -393,6 +399,11 @@ export interface Core {
   curlCommand(target: ChatTarget, body: object): string;
   classifyAddress(ip: string): AddressVerdict;
   cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
+  /** A built body's worst case before it is sent: estimated prompt tokens × input price + its max tokens × output price. */
+  worstCaseCost(body: object | null, prices: { input_per_1k: number; output_per_1k: number } | null): WorstCaseCost;
+  /** The "Test connection" form: "Reply with OK", not streamed, a budget a reasoning model can answer in, its family's lowest reasoning_effort. */
+  probeForm(model: { model_name: string; provider?: string }): PlaygroundForm;
+  reasoningEffort(model: { model_name: string }): ReasoningEffort;
   diagnose(outcome: Outcome): Diagnosis;
   /** allowUnsetVars: `make run` only — a key whose ${VAR} is unset is listed as not configured instead of failing the load. */
   loadResources(document: unknown, env?: Record<string, string>, options?: { allowUnsetVars?: boolean }): LoadedResources;

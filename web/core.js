@@ -252,6 +252,21 @@ class Core {
     return this.#callJson('_pg_cost', { usage: usage ?? null, prices: prices ?? null });
   }
 
+  /** Before a run: a built body's worst case at the model's prices (estimated prompt + its completion limit). */
+  worstCaseCost(body, prices) {
+    return this.#callJson('_pg_worst_case_cost', { body: body ?? null, prices: prices ?? null });
+  }
+
+  /** The "Test connection" form for a model: tiny, not streamed, a reasoning family's lowest effort. */
+  probeForm(model) {
+    return this.#callJson('_pg_probe_form', { model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') });
+  }
+
+  /** The reasoning_effort values a model takes, lowest first (none when it is not offered). */
+  reasoningEffort(model) {
+    return this.#callJson('_pg_reasoning_effort', { model_name: String(model?.model_name ?? '') });
+  }
+
   /** The checklist for one run's outcome (docs/contracts.md: Outcome → Diagnosis). */
   diagnose(outcome) {
     return this.#callJson('_pg_diagnose', outcome ?? {});

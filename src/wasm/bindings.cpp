@@ -21,6 +21,7 @@
 #include "core/diagnose/diagnose.h"
 #include "core/provider/model_list.h"  // model list
 #include "core/provider/provider_error.h"
+#include "core/request/probe.h"
 #include "core/request/request.h"
 #include "core/resources/resources.h"
 #include "core/secrets/redact.h"
@@ -231,6 +232,32 @@ std::size_t pg_cost(const char* in, std::size_t len) {
   const pg::json* usage = pg::member(args, "usage");
   const pg::json* prices = pg::member(args, "prices");
   return reply(pg::to_json(pg::compute_cost(usage ? *usage : pg::json(), prices ? *prices : pg::json())));
+}
+
+// in: {"body":{…},"prices":{…}} — a built body's worst-case cost, before it is sent
+std::size_t pg_worst_case_cost(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  const pg::json* body = pg::member(args, "body");
+  const pg::json* prices = pg::member(args, "prices");
+  return reply(pg::to_json(pg::worst_case_cost(body ? *body : pg::json(), prices ? *prices : pg::json())));
+}
+
+// in: {"model_name":"…","provider":"…"} → the "Test connection" PlaygroundForm
+std::size_t pg_probe_form(const char* in, std::size_t len) {
+  pg::json model;
+  if (!read_input(in, len, model)) return g_result.size();
+  const std::string* name = pg::string_member(model, "model_name");
+  const std::string* provider = pg::string_member(model, "provider");
+  return reply(pg::probe_form(name ? *name : std::string(), provider ? *provider : std::string()));
+}
+
+// in: {"model_name":"…"} → the reasoning_effort values the model takes
+std::size_t pg_reasoning_effort(const char* in, std::size_t len) {
+  pg::json model;
+  if (!read_input(in, len, model)) return g_result.size();
+  const std::string* name = pg::string_member(model, "model_name");
+  return reply(pg::to_json(pg::reasoning_effort_for(name ? *name : std::string())));
 }
 
 // in: an Outcome (docs/contracts.md, Outcome)

@@ -47,6 +47,11 @@ export async function startScenarioUpstream({ key }) {
       const answer = describe(body, kind);
       const reasoning = kind === 'reasoner' ? 'First I read the question. Then I decide to answer briefly.' : '';
       const usage = { prompt_tokens: 20 + (body.messages?.length ?? 0), completion_tokens: answer.split(' ').length, total_tokens: 0 };
+      // A reasoner counts its reasoning in completion_tokens and says how much, as OpenAI does.
+      if (reasoning) {
+        usage.completion_tokens += reasoning.split(' ').length;
+        usage.completion_tokens_details = { reasoning_tokens: reasoning.split(' ').length };
+      }
       usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
       if (!body.stream) {
         const message = { role: 'assistant', content: answer };

@@ -178,7 +178,7 @@ test('the probe is the page\'s "Test connection": its form, built by the core, s
   assert.equal(code, 0, stderr);
   assert.equal(up.seen.length, 1);
   const core = await loadRelayCore();
-  const built = core.buildRequest(probeForm({ model_name: 'gpt-4.1-mini', provider: 'openai' }));
+  const built = core.buildRequest(probeForm({ model_name: 'gpt-4.1-mini', provider: 'openai' }, core));
   assert.ok(built.ok);
   const sent = up.seen[0].body;
   assert.deepEqual(sent.messages, built.body.messages);

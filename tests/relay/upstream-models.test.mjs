@@ -79,7 +79,7 @@ function apiFor() {
 /** The page's Test connection on a model, then "did you mean" as the page does it. */
 async function probe(name) {
   const model = (await relay.models()).find((m) => m.display_name === name);
-  const built = relay.core.buildRequest(probeForm(model));
+  const built = relay.core.buildRequest(probeForm(model, relay.core));
   assert.equal(built.ok, true);
   const api = apiFor();
   const run = await runOnce({ core: relay.core, api, model, body: built.body });

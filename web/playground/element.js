@@ -19,7 +19,7 @@ import { generalLine, mapToFields, relayRefusals } from './field-map.js';
 import { LOGIN_HINT, announcement, errorText, modelListProblem, notKeptText } from './messages.js';
 import { pastedFiles, readImages } from './images.js';
 import { buildLayout, generalList } from './layout.js';
-import { renderParams } from './render-params.js';
+import { offerReasoningEffort, renderParams } from './render-params.js';
 import { renderPicker } from './render-picker.js';
 import { renderCompareControls } from './render-compare.js';
 import { renderConversation, imageList } from './render-conversation.js';
@@ -34,6 +34,7 @@ import { withSuggestions } from './model-suggestions.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
 import { warmUp } from './warm-up.js';
+import { WorstCaseBox, worstCases } from './worst-case.js';
 import { CheckAllPanel } from './render-check-all.js';
 import { badges } from './check-all.js';
 
@@ -58,6 +59,7 @@ export class ModelPlayground extends HTMLElement {
   #history = new HistoryNote(); // what the next run leaves out of its history
   #config = null; // the relay's configuration and time limits (ConfigBox)
   #clock = null; // the running panes' phase and elapsed time
+  #worst = null; // what the next run and Test connection cost at most (WorstCaseBox)
   #checks = null; // "Check all" and its results table (CheckAllPanel)
   #saves = new AutoSave({
     state: () => conversation.withDrawnAnswers(this.#state, (p) => this.#live.drawn(p)),
@@ -163,6 +165,7 @@ export class ModelPlayground extends HTMLElement {
     });
     this.#clock = new RunClock(els.results);
     this.#config = new ConfigBox(els);
+    this.#worst = new WorstCaseBox(els);
     this.#checks = new CheckAllPanel(els.checkAll, {
       core: () => this.#core, api: () => this.#api, limits: () => this.#config.limits, models: () => this.#models,
       state: () => this.#state.checkAll, saved: () => this.#saves.schedule(), changed: () => this.#renderPicker(),
@@ -179,6 +182,15 @@ export class ModelPlayground extends HTMLElement {
     this.#saves.schedule();
     this.#updateButtons();
     if (this.#showHistory()) this.#renderConversation();
+    this.#offerCosts();
+  }
+
+  /** Reasoning effort for the first pane's model, and the worst cases of the next run and the probe. */
+  #offerCosts() {
+    if (!this.#core) return;
+    const first = this.#modelById(this.#state.modelIds[0]);
+    offerReasoningEffort(this.#els.params, this.#state.params, first ? this.#core.reasoningEffort(first) : null);
+    this.#worst.schedule(() => worstCases(this.#core, this.#state, this.#modelById));
   }
 
   /** The history note under the composer; true when the turns it leaves out changed. */
@@ -213,6 +225,7 @@ export class ModelPlayground extends HTMLElement {
     });
     this.#els.app.classList.toggle('compare', this.#state.compare);
     this.#els.app.dataset.panes = String(paneCount);
+    this.#offerCosts();
   }
 
   #afterPaneChange() {

@@ -80,6 +80,20 @@ export function renderParams(params, messages, onChange, parameters) {
   h('option', { value: 'json_schema', text: 'JSON schema' }));
   format.value = params.response_format;
 
+  // reasoning_effort: a select whose values are the model's family's (offerReasoningEffort),
+  // hidden for a model that takes none.
+  const effortParam = parameters.find((p) => p.kind === 'reasoning_effort');
+  let effortField = null;
+  if (effortParam) {
+    const effort = h('select', {
+      id: uid('param-effort'), attrs: { name: effortParam.key, 'data-param': effortParam.key },
+      on: { change: (e) => set(effortParam.key, e.target.value) },
+    }, h('option', { value: '', text: 'Default (the model’s)' }));
+    effortField = field(`params.${effortParam.key}`, 'Reasoning effort', effort, 'lowest first: lower thinks less and costs less');
+    effortField.dataset.role = 'reasoning-effort';
+    effortField.hidden = true;
+  }
+
   const stream = h('input', {
     id: uid('param-stream'), type: 'checkbox', checked: params.stream,
     attrs: { name: 'stream', 'data-param': 'stream' }, on: { change: (e) => set('stream', e.target.checked) },
@@ -93,8 +107,32 @@ export function renderParams(params, messages, onChange, parameters) {
     h('summary', { text: 'Parameters' }),
     h('div', { class: 'param-grid' },
       ...numberInputs,
+      effortField,
       field('params.stop', 'Stop sequences', stop, 'one per line, up to 4'),
       field('params.response_format', 'Response format', format),
       schemaBox,
       h('div', { class: 'field check' }, stream, h('label', { htmlFor: stream.id, text: 'Stream the answer' }), streamSlot)));
+}
+
+/**
+ * Offers reasoning_effort with the values the model takes (core.reasoningEffort), or hides it.
+ * A kept value the model does not take is cleared; a hidden one is kept (and not sent).
+ * @param {HTMLElement} box  what renderParams returned (or an element holding it)
+ * @param {Record<string, any>} params  state.params
+ * @param {import('../core.d.ts').ReasoningEffort | null} effort  the first pane's model's
+ */
+export function offerReasoningEffort(box, params, effort) {
+  const wrap = /** @type {HTMLElement | null} */ (box.querySelector('[data-role="reasoning-effort"]'));
+  const select = wrap?.querySelector('select');
+  if (!wrap || !select) return;
+  wrap.hidden = !effort?.supported;
+  if (!effort?.supported) return;
+  const key = select.name;
+  const values = effort.values;
+  const shown = [...select.options].slice(1).map((o) => o.value);
+  if (shown.join() !== values.join()) {
+    select.replaceChildren(select.options[0], ...values.map((v) => h('option', { value: v, text: v })));
+  }
+  if (params[key] && !values.includes(params[key])) params[key] = '';
+  select.value = params[key] ?? '';
 }

@@ -176,12 +176,13 @@ export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pe
   return { form, origins, localErrors: errors };
 }
 
-/** The "Test connection" form: tiny, not streamed, but never so small a reasoning model fails. */
-export function probeForm(model) {
-  return {
-    messages: [{ role: 'user', content: 'Reply with OK' }],
-    params: { max_tokens: 64 },
-    stream: false,
-    model: { model_name: model.model_name, provider: model.provider },
-  };
+/**
+ * The "Test connection" form: tiny, not streamed, but never so small a reasoning model fails.
+ * The core chooses it (core.probeForm: a reasoning family's lowest reasoning_effort and a
+ * budget it can answer in); the page and `node relay/main.js check` send the same.
+ * @param {{ model_name: string, provider?: string }} model
+ * @param {{ probeForm(model: { model_name: string, provider?: string }): any }} core
+ */
+export function probeForm(model, core) {
+  return core.probeForm({ model_name: model.model_name, provider: model.provider });
 }
