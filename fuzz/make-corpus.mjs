@@ -139,6 +139,18 @@ const modelLists = [
 const wantedNames = ['gpt-4o', 'claude-3.5-sonnet', 'gemini-2.0-flash-001', 'llama3.2', 'deepseek_chat', ''];
 modelLists.forEach((body) => { for (const w of wantedNames) seed('model_list', `${w}\n`, body); });
 
+// --- a key's headroom: rate_limits ([clock flag][now, 6 bytes LE]["name:value" lines]) -----------
+const NOW = 1796464800000; // 2026-12-05T10:00:00Z
+const nowBytes = [1, ...Array.from({ length: 6 }, (_, i) => Math.floor(NOW / 2 ** (8 * i)) % 256)];
+const rateHeaders = [
+  'x-ratelimit-limit-requests:10000\nx-ratelimit-remaining-requests:9998\nx-ratelimit-reset-requests:6s\nx-ratelimit-limit-tokens:200000\nx-ratelimit-remaining-tokens:199000\nx-ratelimit-reset-tokens:1m30s',
+  'X-RateLimit-Remaining-Tokens: 12\nx-ratelimit-reset-tokens: 20ms\nretry-after: 20',
+  'anthropic-ratelimit-requests-limit:50\nanthropic-ratelimit-requests-remaining:49\nanthropic-ratelimit-requests-reset:2026-12-05T10:00:06Z\nanthropic-ratelimit-input-tokens-reset:2026-12-05T11:01:00.5+01:00',
+  'retry-after:Sat, 05 Dec 2026 10:02:00 GMT\nanthropic-ratelimit-tokens-remaining:1,000',
+  'x-ratelimit-limit-requests:10\nx-ratelimit-remaining-requests:11\nx-ratelimit-remaining-requests:9',
+];
+for (const h of rateHeaders) { seed('rate_limits', nowBytes, h); seed('rate_limits', [0, 0, 0, 0, 0, 0, 0], h); }
+
 for (const [target, seeds] of corpora) {
   const dir = join(out, target);
   rmSync(dir, { recursive: true, force: true });

@@ -320,6 +320,22 @@ export interface WorstCaseCost extends CostResult { reason: '' | 'no_prices' | '
 /** The reasoning_effort values a model's family takes, lowest first; `supported` false (and `note` why) when it is not offered. */
 export interface ReasoningEffort { supported: boolean; family: string; values: string[]; lowest: string | null; note: string }
 
+/** Why a rate-limit header was not read (kRateLimitProblems in src/core/provider/rate_limits.h). */
+export type RateLimitProblem = 'bad_number' | 'bad_reset' | 'bad_retry_after' | 'remaining_above_limit' | 'reset_passed' | 'conflicting';
+/** One limit a key is under, as far as the provider's headers say; absent values are null, never guessed. */
+export interface Headroom {
+  kind: 'requests' | 'tokens' | 'input_tokens' | 'output_tokens'; source: 'openai' | 'anthropic';
+  limit: number | null; remaining: number | null;
+  /** ms from `now` until the limit resets; `resetAt` ms since the epoch when the provider sent a time */
+  resetMs: number | null; resetAt: number | null;
+  text: string;
+}
+export interface RateLimits {
+  limits: Headroom[];
+  retryAfter: { ms: number | null; at: number | null; text: string } | null;
+  problems: Array<{ code: RateLimitProblem; header: string; message: string }>;
+}
+
 export interface PublicModel {
   id: string; display_name: string; kind: 'direct' | 'routing' | 'ensemble' | 'semantic';
   provider: string; model_name: string; api_base: string;
@@ -404,6 +420,8 @@ export interface Core {
   /** The "Test connection" form: "Reply with OK", not streamed, a budget a reasoning model can answer in, its family's lowest reasoning_effort. */
   probeForm(model: { model_name: string; provider?: string }): PlaygroundForm;
   reasoningEffort(model: { model_name: string }): ReasoningEffort;
+  /** A key's headroom from a response's rate-limit headers (names lower-case); `now` in ms since the epoch. */
+  rateLimits(headers: Record<string, string>, now?: number): RateLimits;
   diagnose(outcome: Outcome): Diagnosis;
   /** allowUnsetVars: `make run` only — a key whose ${VAR} is unset is listed as not configured instead of failing the load. */
   loadResources(document: unknown, env?: Record<string, string>, options?: { allowUnsetVars?: boolean }): LoadedResources;

@@ -267,6 +267,18 @@ class Core {
     return this.#callJson('_pg_reasoning_effort', { model_name: String(model?.model_name ?? '') });
   }
 
+  /**
+   * A key's headroom from the provider's rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*,
+   * retry-after), read by the core: { limits, retryAfter, problems }. `now` (ms since the epoch)
+   * turns an absolute reset time into "in …"; a missing or malformed header gives nothing.
+   */
+  rateLimits(headers, now) {
+    const input = { headers: {} };
+    for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') input.headers[name] = value;
+    if (Number.isFinite(now)) input.now = now;
+    return this.#callJson('_pg_rate_limits', input);
+  }
+
   /** The checklist for one run's outcome (docs/contracts.md: Outcome → Diagnosis). */
   diagnose(outcome) {
     return this.#callJson('_pg_diagnose', outcome ?? {});

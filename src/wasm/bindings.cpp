@@ -21,6 +21,7 @@
 #include "core/diagnose/diagnose.h"
 #include "core/provider/model_list.h"  // model list
 #include "core/provider/provider_error.h"
+#include "core/provider/rate_limits.h"  // rate limits
 #include "core/request/probe.h"
 #include "core/request/request.h"
 #include "core/resources/resources.h"
@@ -367,6 +368,21 @@ std::size_t pg_read_model_list(const char* in, std::size_t len) {
   return reply(out);
 }
 // --- end: model list ------------------------------------------------------------------
+
+// --- A key's headroom: the provider's rate-limit headers ------- begin: rate limits ----
+// in: {"headers":{"name":"value",…},"now":<ms since the epoch>?} → RateLimits' JSON
+std::size_t pg_rate_limits(const char* in, std::size_t len) {
+  pg::json args;
+  if (!read_input(in, len, args)) return g_result.size();
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (const pg::json* h = pg::member(args, "headers"); h && h->is_object())
+    for (auto it = h->begin(); it != h->end(); ++it)
+      if (it.value().is_string()) headers.emplace_back(it.key(), it.value().get<std::string>());
+  std::optional<std::int64_t> now;
+  if (auto n = pg::number_member(args, "now"); n && *n >= 0 && *n < 1e15) now = static_cast<std::int64_t>(*n);
+  return reply(pg::to_json(pg::read_rate_limits(headers, now)));
+}
+// --- end: rate limits -----------------------------------------------------------------
 
 }  // extern "C"
 

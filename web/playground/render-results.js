@@ -8,6 +8,7 @@ import { formatCost } from './cost.js';
 import { modelLabel } from './render-picker.js';
 import { progressBlock } from './render-progress.js';
 import { renderUpstreamModels } from './render-upstream-models.js';
+import { renderHeadroom } from './render-headroom.js';
 
 const PHASES = [['dns', 'DNS'], ['connect', 'connect'], ['tls', 'TLS'], ['ttfb', 'first byte'], ['relay', 'relay'], ['total', 'total']];
 
@@ -54,6 +55,8 @@ export function renderResults(r, pane) {
       h('span', { class: 'label', text: 'Relay timing: ' }),
       phases.map(([k, label]) => `${label} ${ms(server[k])}`).join(' · ')));
   }
+  const headroom = renderHeadroom(run?.headroom);
+  if (headroom) card.appendChild(headroom);
   if (r.probeAnswer !== undefined) {
     card.appendChild(h('p', { class: 'probe-answer' }, h('span', { class: 'label', text: 'Answer: ' }), r.probeAnswer || '(empty)'));
   }

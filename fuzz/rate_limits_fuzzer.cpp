@@ -1,0 +1,82 @@
+// read_rate_limits() on arbitrary response headers, with and without a clock. Invariants: the
+// reply is valid UTF-8 JSON; every problem code is listed; nothing is guessed — each number
+// said is exactly the one its header carries (parse_count of that header's value), a limit is
+// said only when one of its headers came, remaining never exceeds the limit, a reset is
+// within [0, kMaxResetMs]; and the order of the headers does not change the answer.
+//
+// Input: [flags byte: bit 0 = a clock][6 bytes: now, ms, little-endian][headers: "name:value" lines].
+#include "core/provider/rate_limits.h"
+#include "fuzz_util.h"
+
+#include <algorithm>
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::string header_base(const pg::Headroom& h, const char* part) {
+  if (h.source == "openai") return std::string("x-ratelimit-") + part + "-" + h.kind;
+  std::string kind = h.kind;
+  std::replace(kind.begin(), kind.end(), '_', '-');
+  return "anthropic-ratelimit-" + kind + "-" + part;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  pgfuzz::Reader in(data, size);
+  const bool has_clock = in.byte() & 1u;
+  std::int64_t now = 0;
+  for (int i = 0; i < 6; ++i) now |= static_cast<std::int64_t>(in.byte()) << (8 * i);
+  std::vector<std::pair<std::string, std::string>> headers;
+  while (!in.done()) {
+    const std::string_view line = in.until('\n');
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    headers.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 1)));
+  }
+  const std::optional<std::int64_t> clock = has_clock ? std::optional<std::int64_t>(now) : std::nullopt;
+  const pg::RateLimits r = pg::read_rate_limits(headers, clock);
+  const std::string text = pgfuzz::checked_dump(pg::to_json(r));
+
+  for (const pg::RateLimitProblem& p : r.problems) {
+    PGFUZZ_CHECK(std::find(std::begin(pg::kRateLimitProblems), std::end(pg::kRateLimitProblems), p.code) !=
+                 std::end(pg::kRateLimitProblems));
+  }
+  const auto sent = [&](const std::string& name) -> const std::string* {
+    const std::string* found = nullptr;
+    for (const auto& [n, v] : headers)
+      if (lower(n) == name) found = &v;
+    return found;
+  };
+  for (const pg::Headroom& h : r.limits) {
+    PGFUZZ_CHECK(h.limit || h.remaining || h.reset_ms || h.reset_at);
+    PGFUZZ_CHECK(!h.text.empty() && pgfuzz::valid_utf8(h.text));
+    if (h.limit) {
+      const std::string* v = sent(header_base(h, "limit"));
+      PGFUZZ_CHECK(v && pg::parse_count(*v) == h.limit);
+    }
+    if (h.remaining) {
+      const std::string* v = sent(header_base(h, "remaining"));
+      PGFUZZ_CHECK(v && pg::parse_count(*v) == h.remaining);
+    }
+    if (h.limit && h.remaining) PGFUZZ_CHECK(*h.remaining <= *h.limit);
+    if (h.reset_ms || h.reset_at) PGFUZZ_CHECK(sent(header_base(h, "reset")) != nullptr);
+    if (h.reset_ms) PGFUZZ_CHECK(*h.reset_ms >= 0 && *h.reset_ms <= pg::kMaxResetMs);
+    if (h.reset_at) PGFUZZ_CHECK(h.source == "anthropic");
+  }
+  if (r.retry_after_ms || r.retry_at) {
+    PGFUZZ_CHECK(sent("retry-after") != nullptr);
+    PGFUZZ_CHECK(!r.retry_text.empty());
+  }
+  if (r.retry_after_ms) PGFUZZ_CHECK(*r.retry_after_ms >= 0 && *r.retry_after_ms <= pg::kMaxResetMs);
+
+  // The headers' order does not matter.
+  std::vector<std::pair<std::string, std::string>> reversed(headers.rbegin(), headers.rend());
+  PGFUZZ_CHECK(pg::dump_json(pg::to_json(pg::read_rate_limits(reversed, clock))) == text);
+  return 0;
+}

@@ -1,0 +1,397 @@
+#include "core/provider/rate_limits.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace pg {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// Exactly `n` digits at `at` → their value; -1 when not.
+int fixed_digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (!is_digit(s[i])) return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int days_in_month(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : kDays[m - 1];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
+}
+
+std::optional<std::int64_t> epoch_ms(int y, int mo, int d, int h, int mi, int s, int ms) {
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60) return {};
+  const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<std::int64_t>(s) * 1000 + ms;
+}
+
+std::string group_thousands(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string utc_time(std::int64_t at) {
+  const std::int64_t days = at >= 0 ? at / 86400000 : (at - 86399999) / 86400000;
+  const std::int64_t in_day = (at - days * 86400000) / 1000;
+  int y = 0, m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d UTC", y, m, d, static_cast<int>(in_day / 3600),
+                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
+  return buf;
+}
+
+const char* kind_words(std::string_view kind) {
+  if (kind == "input_tokens") return "input tokens";
+  if (kind == "output_tokens") return "output tokens";
+  return kind == "tokens" ? "tokens" : "requests";
+}
+
+// Where each value of a limit comes from: OpenAI's names, then Anthropic's.
+struct Source {
+  const char* source;
+  const char* kind;
+  std::string limit, remaining, reset;
+};
+
+std::vector<Source> sources() {
+  std::vector<Source> out;
+  for (const char* kind : {"requests", "tokens"})
+    out.push_back({"openai", kind, std::string("x-ratelimit-limit-") + kind,
+                   std::string("x-ratelimit-remaining-") + kind, std::string("x-ratelimit-reset-") + kind});
+  for (const char* kind : {"requests", "tokens", "input_tokens", "output_tokens"}) {
+    std::string name = kind;
+    for (char& c : name)
+      if (c == '_') c = '-';
+    const std::string base = "anthropic-ratelimit-" + name;
+    out.push_back({"anthropic", kind, base + "-limit", base + "-remaining", base + "-reset"});
+  }
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(const std::vector<std::pair<std::string, std::string>>& headers, std::optional<std::int64_t> now) : now_(now) {
+    std::map<std::string, std::string> conflicting;
+    for (const auto& [name, value] : headers) {
+      std::string key = lower(name);
+      std::string v(trim_ows(value));
+      auto [it, added] = values_.emplace(key, v);
+      if (!added && it->second != v) conflicting.emplace(key, "");
+    }
+    for (const auto& [key, unused] : conflicting) {
+      (void)unused;
+      values_.erase(key);
+      problem("conflicting", key, "the header came twice with different values");
+    }
+  }
+
+  RateLimits read() {
+    for (const Source& s : sources()) limit(s);
+    retry_after();
+    return std::move(out_);
+  }
+
+ private:
+  const std::string* value(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? nullptr : &it->second;
+  }
+
+  void problem(const char* code, const std::string& header, std::string message) {
+    out_.problems.push_back({code, header, std::move(message)});
+  }
+
+  std::optional<std::uint64_t> count(const std::string& name) {
+    const std::string* v = value(name);
+    if (!v) return {};
+    auto n = v->size() <= kMaxRateLimitValueBytes ? parse_count(*v) : std::nullopt;
+    if (!n) problem("bad_number", name, "not a whole number: " + excerpt(*v, 40));
+    return n;
+  }
+
+  // A reset: a duration for OpenAI's names, an RFC 3339 time for Anthropic's (each provider's
+  // documented form; the other form is not guessed at).
+  void reset(const Source& s, Headroom& h) {
+    const std::string* v = value(s.reset);
+    if (!v) return;
+    const bool fits = v->size() <= kMaxRateLimitValueBytes;
+    if (std::string_view(s.source) == "openai") {
+      auto ms = fits ? parse_go_duration(*v) : std::nullopt;
+      if (ms)
+        h.reset_ms = ms;
+      else
+        problem("bad_reset", s.reset, "not a duration such as 6s or 1m30s: " + excerpt(*v, 40));
+      return;
+    }
+    auto at = fits ? parse_rfc3339(*v) : std::nullopt;
+    if (!at) return problem("bad_reset", s.reset, "not an RFC 3339 time: " + excerpt(*v, 40));
+    absolute(*at, s.reset, h.reset_at, h.reset_ms);
+  }
+
+  void absolute(std::int64_t at, const std::string& header, std::optional<std::int64_t>& at_out,
+                std::optional<double>& ms_out) {
+    if (!now_) {
+      at_out = at;
+      return;
+    }
+    const double ahead = static_cast<double>(at) - static_cast<double>(*now_);
+    if (ahead < 0) return problem("reset_passed", header, "the time sent has already passed: " + utc_time(at));
+    if (ahead > kMaxResetMs) return problem("bad_reset", header, "the time sent is more than a year ahead");
+    at_out = at;
+    ms_out = ahead;
+  }
+
+  void limit(const Source& s) {
+    Headroom h;
+    h.kind = s.kind;
+    h.source = s.source;
+    h.limit = count(s.limit);
+    h.remaining = count(s.remaining);
+    if (h.limit && h.remaining && *h.remaining > *h.limit) {
+      problem("remaining_above_limit", s.remaining,
+              "more left (" + group_thousands(*h.remaining) + ") than the limit (" + group_thousands(*h.limit) + ")");
+      h.limit.reset();
+      h.remaining.reset();
+    }
+    reset(s, h);
+    if (!h.limit && !h.remaining && !h.reset_ms && !h.reset_at) return;
+    const std::string words = kind_words(h.kind);
+    if (h.limit && h.remaining)
+      h.text = group_thousands(*h.remaining) + " of " + group_thousands(*h.limit) + " " + words + " left";
+    else if (h.remaining)
+      h.text = group_thousands(*h.remaining) + " " + words + " left";
+    else if (h.limit)
+      h.text = "a limit of " + group_thousands(*h.limit) + " " + words;
+    else
+      h.text = "the " + std::string(kind_words(h.kind)) + " limit";
+    if (h.reset_ms)
+      h.text += (h.limit || h.remaining ? "; resets in " : " resets in ") + duration_words(*h.reset_ms);
+    else if (h.reset_at)
+      h.text += (h.limit || h.remaining ? "; resets at " : " resets at ") + utc_time(*h.reset_at);
+    out_.limits.push_back(std::move(h));
+  }
+
+  void retry_after() {
+    const std::string name = "retry-after";
+    const std::string* v = value(name);
+    if (!v) return;
+    const bool fits = v->size() <= kMaxRateLimitValueBytes;
+    if (auto secs = fits ? parse_count(*v) : std::nullopt) {
+      const double ms = static_cast<double>(*secs) * 1000;
+      if (ms > kMaxResetMs) return problem("bad_retry_after", name, "more than a year ahead");
+      out_.retry_after_ms = ms;
+    } else if (auto at = fits ? parse_http_date(*v) : std::nullopt) {
+      absolute(*at, name, out_.retry_at, out_.retry_after_ms);
+    } else {
+      return problem("bad_retry_after", name, "neither seconds nor an HTTP date: " + excerpt(*v, 40));
+    }
+    if (out_.retry_after_ms)
+      out_.retry_text = "the provider asks to wait " + duration_words(*out_.retry_after_ms) + " before retrying";
+    else if (out_.retry_at)
+      out_.retry_text = "the provider asks to retry after " + utc_time(*out_.retry_at);
+  }
+
+  std::map<std::string, std::string> values_;
+  std::optional<std::int64_t> now_;
+  RateLimits out_;
+};
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  text = trim_ows(text);
+  if (text.empty() || text.size() > 15) return {};
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (!is_digit(c)) return {};
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+std::optional<double> parse_go_duration(std::string_view s) {
+  s = trim_ows(s);
+  if (s.empty() || s.size() > kMaxRateLimitValueBytes) return {};
+  double total = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == start || i - start > 15) return {};
+    double value = 0;
+    for (std::size_t k = start; k < i; ++k) value = value * 10 + (s[k] - '0');
+    if (i < s.size() && s[i] == '.') {
+      const std::size_t frac = ++i;
+      while (i < s.size() && is_digit(s[i])) ++i;
+      if (i == frac || i - frac > 9) return {};
+      double scale = 0.1;
+      for (std::size_t k = frac; k < i; ++k, scale /= 10) value += (s[k] - '0') * scale;
+    }
+    const std::string_view rest = s.substr(i);
+    double unit = 0;
+    std::size_t len = 0;
+    for (const auto& [name, ms] : {std::pair<std::string_view, double>{"ns", 1e-6},
+                                   {"us", 1e-3},
+                                   {"\xC2\xB5s", 1e-3},
+                                   {"ms", 1},
+                                   {"s", 1000},
+                                   {"m", 60000},
+                                   {"h", 3600000}})
+      if (rest.substr(0, name.size()) == name && (len == 0 || name.size() > len)) {
+        unit = ms;
+        len = name.size();
+      }
+    // "m" is a prefix of "ms": the longest unit that matches wins.
+    if (len == 0) return {};
+    i += len;
+    total += value * unit;
+  }
+  if (!(total <= kMaxResetMs)) return {};
+  return total;
+}
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+  s = trim_ows(s);
+  if (s.size() < 20 || s.size() > 40) return {};
+  const int y = fixed_digits(s, 0, 4), mo = fixed_digits(s, 5, 2), d = fixed_digits(s, 8, 2);
+  const int h = fixed_digits(s, 11, 2), mi = fixed_digits(s, 14, 2), sec = fixed_digits(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return {};
+  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+    return {};
+  std::size_t i = 19;
+  int ms = 0;
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t frac = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == frac || i - frac > 9) return {};
+    for (std::size_t k = 0; k < 3; ++k) ms = ms * 10 + (frac + k < i ? s[frac + k] - '0' : 0);
+  }
+  if (i >= s.size()) return {};
+  int offset_min = 0;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    ++i;
+  } else if (s[i] == '+' || s[i] == '-') {
+    const int oh = fixed_digits(s, i + 1, 2), om = fixed_digits(s, i + 4, 2);
+    if (oh < 0 || om < 0 || s[i + 3] != ':' || oh > 23 || om > 59) return {};
+    offset_min = (oh * 60 + om) * (s[i] == '+' ? 1 : -1);
+    i += 6;
+  } else {
+    return {};
+  }
+  if (i != s.size()) return {};
+  auto at = epoch_ms(y, mo, d, h, mi, sec, ms);
+  if (!at) return {};
+  return *at - static_cast<std::int64_t>(offset_min) * 60000;
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view s) {
+  // IMF-fixdate (RFC 9110 §5.6.7), the form every sender must use: "Sun, 06 Nov 1994 08:49:37 GMT".
+  s = trim_ows(s);
+  if (s.size() != 29) return {};
+  static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  bool day_ok = false;
+  for (std::string_view day : kDays) day_ok = day_ok || s.substr(0, 3) == day;
+  int month = 0;
+  for (int m = 0; m < 12; ++m)
+    if (s.substr(8, 3) == kMonths[m]) month = m + 1;
+  if (!day_ok || month == 0 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+      s[22] != ':' || s.substr(25) != " GMT")
+    return {};
+  const int d = fixed_digits(s, 5, 2), y = fixed_digits(s, 12, 4);
+  const int h = fixed_digits(s, 17, 2), mi = fixed_digits(s, 20, 2), sec = fixed_digits(s, 23, 2);
+  if (d < 0 || y < 0 || h < 0 || mi < 0 || sec < 0) return {};
+  return epoch_ms(y, month, d, h, mi, sec, 0);
+}
+
+std::string duration_words(double ms) {
+  if (!(ms >= 0)) ms = 0;
+  if (ms < 1000) return std::to_string(static_cast<long long>(std::llround(ms))) + " ms";
+  if (ms < 10000) {
+    const long long tenths = std::llround(ms / 100);
+    if (tenths % 10 == 0) return std::to_string(tenths / 10) + " s";
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+  }
+  const long long secs = std::llround(ms / 1000);
+  if (secs < 60) return std::to_string(secs) + " s";
+  if (secs < 3600)
+    return std::to_string(secs / 60) + " min" + (secs % 60 ? " " + std::to_string(secs % 60) + " s" : "");
+  const long long mins = (secs + 30) / 60;
+  return std::to_string(mins / 60) + " h" + (mins % 60 ? " " + std::to_string(mins % 60) + " min" : "");
+}
+
+RateLimits read_rate_limits(const std::vector<std::pair<std::string, std::string>>& headers,
+                            std::optional<std::int64_t> now_ms) {
+  return Reader(headers, now_ms).read();
+}
+
+json to_json(const RateLimits& r) {
+  const auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  json limits = json::array();
+  for (const Headroom& h : r.limits)
+    limits.push_back({{"kind", h.kind},
+                      {"source", h.source},
+                      {"limit", opt(h.limit)},
+                      {"remaining", opt(h.remaining)},
+                      {"resetMs", opt(h.reset_ms)},
+                      {"resetAt", opt(h.reset_at)},
+                      {"text", h.text}});
+  json problems = json::array();
+  for (const RateLimitProblem& p : r.problems)
+    problems.push_back({{"code", p.code}, {"header", p.header}, {"message", p.message}});
+  json retry = nullptr;
+  if (r.retry_after_ms || r.retry_at)
+    retry = {{"ms", opt(r.retry_after_ms)}, {"at", opt(r.retry_at)}, {"text", r.retry_text}};
+  return {{"limits", std::move(limits)}, {"retryAfter", std::move(retry)}, {"problems", std::move(problems)}};
+}
+
+}  // namespace pg
