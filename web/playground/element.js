@@ -34,6 +34,7 @@ import { withSuggestions } from './model-suggestions.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
 import { warmUp } from './warm-up.js';
+import { modelChanged, runFinished } from './events.js';
 import { WorstCaseBox, worstCases } from './worst-case.js';
 import { CheckAllPanel } from './render-check-all.js';
 import { badges } from './check-all.js';
@@ -213,7 +214,7 @@ export class ModelPlayground extends HTMLElement {
       if (this.#modelsLoaded) {
         replaceChildren(this.#els.picker, renderPicker({
           models: this.#models, modelIds: this.#state.modelIds, paneCount, messages: this.#messages, badges: badges(this.#state.checkAll, Date.now()),
-          onSelect: (p, id) => { this.#state.modelIds[p] = id; this.#changed(); this.#renderPicker(); },
+          onSelect: (p, id) => { this.#state.modelIds[p] = id; this.#changed(); this.#renderPicker(); this.dispatchEvent(modelChanged(p, id)); },
         }));
       }
       replaceChildren(this.#els.compare, renderCompareControls({
@@ -403,6 +404,7 @@ export class ModelPlayground extends HTMLElement {
     // Tests (and embedding pages) can wait on this count.
     this.dataset.runs = String(Number(this.dataset.runs ?? 0) + 1);
     this.dispatchEvent(new CustomEvent('playground-run-end', { bubbles: true, composed: true }));
+    this.dispatchEvent(runFinished(mode, plans.map(({ p }) => p), this.#results));
   }
 
   async #runPane({ p, model, built }, turnIndex, signal, compare) {

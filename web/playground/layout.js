@@ -50,7 +50,7 @@ export function buildLayout(state, messages, on) {
   els.historyAllBox = h('div', { class: 'field check' }, els.historyAll, h('label', { htmlFor: els.historyAll.id, text: 'Also send earlier messages whose answer failed or has no text' }));
   els.history = h('div', { class: 'history-note' }, els.historyText, els.historyAllBox);
   els.history.hidden = true;
-  els.run = h('button', { type: 'button', class: 'primary', text: 'Run', attrs: { 'data-action': 'run', 'aria-keyshortcuts': 'Control+Enter Meta+Enter' }, on: { click: on.run } });
+  els.run = h('button', { type: 'button', class: 'primary', text: 'Run', attrs: { part: 'run-button', 'data-action': 'run', 'aria-keyshortcuts': 'Control+Enter Meta+Enter' }, on: { click: on.run } });
   els.stop = h('button', { type: 'button', text: 'Stop', disabled: true, attrs: { 'data-action': 'stop', 'aria-keyshortcuts': 'Escape' }, on: { click: on.stop } });
   els.retry = h('button', { type: 'button', text: 'Retry last answer', attrs: { 'data-action': 'retry' }, on: { click: on.retry } });
   els.clear = h('button', { type: 'button', text: 'Clear conversation', attrs: { 'data-action': 'clear' }, on: { click: on.clear } });
@@ -63,12 +63,12 @@ export function buildLayout(state, messages, on) {
   els.checkAll = h('section', { class: 'check-all', attrs: { 'aria-labelledby': 'check-all-h', 'data-role': 'check-all' } });
 
   els.app = h('div', { class: 'app' },
-    h('header', { class: 'top' },
+    h('header', { class: 'top', attrs: { part: 'header' } },
       h('div', { class: 'title-row' }, h('h1', { text: 'Model playground' }), els.version),
       h('p', { class: 'notice', attrs: { role: 'note' } }, h('strong', { text: 'Direct to the provider. ' }), NOTICE),
       els.banner),
     h('div', { class: 'layout' },
-      h('section', { class: 'setup', attrs: { 'aria-labelledby': 'setup-h' } },
+      h('section', { class: 'setup', attrs: { 'aria-labelledby': 'setup-h', part: 'setup' } },
         h('h2', { id: 'setup-h', text: 'Model' }),
         els.picker,
         els.reload,
@@ -77,17 +77,17 @@ export function buildLayout(state, messages, on) {
         els.compare,
         h('div', { class: 'probe' }, els.probe, h('span', { class: 'hint', text: 'A tiny request (“Reply with OK”) that checks the settings without touching the conversation.' })),
         els.params),
-      h('section', { class: 'chat', attrs: { 'aria-labelledby': 'chat-h' } },
+      h('section', { class: 'chat', attrs: { 'aria-labelledby': 'chat-h', part: 'conversation' } },
         h('h2', { id: 'chat-h', text: 'Conversation' }),
         h('div', { class: 'field' }, h('label', { htmlFor: els.system.id, text: 'System prompt' }), els.system, systemSlot),
         els.conversation,
-        h('div', { class: 'composer' },
+        h('div', { class: 'composer', attrs: { part: 'composer' } },
           h('label', { htmlFor: els.composerText.id, text: 'Your message' }),
           els.composerText, composerSlot, els.images, els.imageMsg, els.file, els.history,
           h('div', { class: 'row actions' }, els.run, els.stop, els.attach, els.retry, els.clear),
           h('p', { class: 'hint billing', text: 'Runs go straight to the provider (not through the gateway) and are billed by the provider.' })),
         els.general),
-      h('section', { class: 'results', attrs: { 'aria-labelledby': 'results-h' } },
+      h('section', { class: 'results', attrs: { 'aria-labelledby': 'results-h', part: 'results' } },
         h('h2', { id: 'results-h', text: 'Results' }),
         els.results)),
     els.checkAll,

@@ -81,7 +81,7 @@ export function renderChecklist(diagnosis, { title = 'Checklist' } = {}) {
   const conditions = Array.isArray(diagnosis?.conditions) ? diagnosis.conditions : [];
   // Not a named region (a landmark): every pane of compare mode has one, and landmarks must
   // be told apart. Its heading names it.
-  return h('section', { class: 'checklist', dataset: { verdict: diagnosis?.verdict ?? 'unknown' } },
+  return h('section', { class: 'checklist', dataset: { verdict: diagnosis?.verdict ?? 'unknown' }, attrs: { part: 'checklist' } },
     h('h4', { text: title }),
     diagnosis?.summary ? h('p', { class: 'summary', text: diagnosis.summary }) : null,
     h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {
