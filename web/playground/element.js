@@ -359,6 +359,7 @@ export class ModelPlayground extends HTMLElement {
     const turnIndex = conversation.commitRun(state, mode, { turn, text });
     if (mode === 'send') {
       this.#els.composerText.value = '';
+      this.#els.imageMsg.hidden = true; // a rejected image's message went with the message just sent
       this.#renderComposerImages();
     }
     if (mode === 'edit') this.#editing = null;

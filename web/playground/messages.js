@@ -91,3 +91,15 @@ function paneHistoryLine({ total, sent, leftOut, unanswered }) {
   if (unanswered.length) return `Run sends all ${turns(total)} as history, including ${named(unanswered)}: a provider that requires alternating roles may refuse it.`;
   return `Run sends ${total === 1 ? 'the' : `all ${total}`} ${turns(total).replace(/^\d+ /, '')} as history.`;
 }
+
+/**
+ * A piece of the core's words as a sentence of its own: a capital first letter and a full stop,
+ * so a condition's message and its advice never run together ("you stopped the run run again…").
+ * @param {string} text
+ */
+export function sentence(text) {
+  const t = String(text ?? '').trim();
+  if (!t) return '';
+  const first = t[0].toUpperCase() + t.slice(1);
+  return /[.!?…:]$/.test(first) ? first : `${first}.`;
+}

@@ -2,6 +2,7 @@
 // one line of advice, then the provider- and prompt-side conditions and a summary. The
 // verdict is the core's (core.diagnose); this file only shows it.
 import { h } from './dom.js';
+import { sentence } from './messages.js';
 
 export const STEPS = ['reach', 'endpoint', 'key', 'model', 'answer'];
 export const STEP_LABELS = {
@@ -97,7 +98,7 @@ export function renderChecklist(diagnosis, { title = 'Checklist' } = {}) {
       s.advice ? h('p', { class: 'advice', text: s.advice }) : null)))),
     conditions.length ? h('ul', { class: 'conditions', attrs: { 'aria-label': 'Conditions' } }, ...conditions.map((c) => h('li', {
       dataset: { kind: c.kind, side: c.side },
-    }, h('strong', { text: conditionSide(c.side) }), ' ', c.message, c.advice ? h('span', { class: 'advice', text: ` ${c.advice}` }) : null))) : null);
+    }, h('strong', { text: conditionSide(c.side) }), ' ', sentence(c.message), c.advice ? h('span', { class: 'advice', text: ` ${sentence(c.advice)}` }) : null))) : null);
 }
 
 function conditionSide(side) {

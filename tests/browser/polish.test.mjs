@@ -1,0 +1,37 @@
+// Polish (issue 20, item 7), in Chromium: a refused image's message goes with the message that
+// is sent; a stopped run's condition reads as two sentences.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useWorld, done, openPage, untilRunEnds, pickModel, MODELS } from './helpers.mjs';
+
+const world = useWorld();
+
+test('an image-rejection message is gone once a later message is sent', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.echo);
+  await pg.locator('input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  const msg = pg.locator('.composer p.field-error[role="alert"]');
+  await msg.waitFor();
+  assert.match(await msg.textContent(), /notes\.txt/);
+  await pg.locator('textarea[name="message"]').fill('Hello');
+  await untilRunEnds(page, () => pg.locator('button[data-action="run"]').click());
+  assert.equal(await msg.isVisible(), false, 'the refusal went with the message sent');
+  await done(p);
+});
+
+test('a stopped run says "You stopped the run. Run again …", not glued', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.endless);
+  await pg.locator('textarea[name="message"]').fill('Go on');
+  await untilRunEnds(page, async () => {
+    await pg.locator('button[data-action="run"]').click();
+    await page.waitForTimeout(600);
+    await pg.locator('button[data-action="stop"]').click();
+  });
+  const line = await pg.locator('.pane-results[data-pane="0"] .conditions li[data-kind="stopped"]').textContent();
+  assert.match(line, /You stopped the run\. Run again to check a whole answer\./);
+  assert.doesNotMatch(line, /run run/);
+  await done(p);
+});

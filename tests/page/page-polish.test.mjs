@@ -1,0 +1,25 @@
+// Polish (issue 20, item 7): a condition's message and advice from the core are said as two
+// sentences, never glued ("you stopped the run run again…").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCore } from '../../web/core.js';
+import { sentence } from '../../web/playground/messages.js';
+
+test('sentence: a capital first letter and a full stop, kept when there', () => {
+  assert.equal(sentence('you stopped the run'), 'You stopped the run.');
+  assert.equal(sentence('run again to check a whole answer'), 'Run again to check a whole answer.');
+  assert.equal(sentence('Already one.'), 'Already one.');
+  assert.equal(sentence('what now?'), 'What now?');
+  assert.equal(sentence('  '), '');
+  assert.equal(sentence(undefined), '');
+});
+
+test('a stopped run\'s condition reads as two sentences', async () => {
+  const core = await loadCore();
+  const d = core.diagnose({ aborted: true, model: { provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' } });
+  const c = d.conditions.find((x) => x.kind === 'stopped');
+  assert.ok(c);
+  const line = `${sentence(c.message)} ${sentence(c.advice)}`;
+  assert.equal(line, 'You stopped the run. Run again to check a whole answer.');
+  assert.doesNotMatch(line, /run run/);
+});
