@@ -35,3 +35,17 @@ test('a stopped run says "You stopped the run. Run again …", not glued', async
   assert.doesNotMatch(line, /run run/);
   await done(p);
 });
+
+test('a relay error shows no "First byte" time and not the relay\'s own headers as the response', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.refused); // nobody listening: the relay's own 502
+  await untilRunEnds(page, () => pg.locator('button[data-action="probe"]').click());
+  const card = pg.locator('.pane-results[data-pane="0"]');
+  assert.equal(await card.locator('.metric[data-metric="first-token"] dd').textContent(), '—');
+  await card.locator('details.inspect > summary').click();
+  await card.locator('.inspect-body').waitFor();
+  assert.equal(await card.locator('pre[aria-label="Response headers"]').count(), 0);
+  assert.match(await card.locator('[data-role="relay-answer"]').textContent(), /The relay answered itself \(HTTP 502, refused\)/);
+  await done(p);
+});

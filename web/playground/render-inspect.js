@@ -51,7 +51,10 @@ function inspectBody(r) {
       copyButton('Copy as curl', upstream.curl ?? '', 'curl command')),
     h('section', { class: 'inspect-response' },
       h('h5', { text: 'Raw response' }),
-      run?.status ? h('pre', { class: 'code', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Response headers' }, text: `HTTP ${run.status}\n${headerLines}` }) : null,
+      // The relay's own answer (x-playground-source: relay) carries only the relay's headers:
+      // nothing about the provider, so they are not shown as if they were its response.
+      run?.status && run.relayError ? h('p', { class: 'hint', attrs: { 'data-role': 'relay-answer' }, text: `The relay answered itself (HTTP ${run.status}, ${run.relayError.kind}): the provider's response did not reach the page. The relay's error:` }) : null,
+      run?.status && !run.relayError ? h('pre', { class: 'code', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Response headers' }, text: `HTTP ${run.status}\n${headerLines}` }) : null,
       h('pre', { class: 'code raw', attrs: { role: 'group', tabindex: '0', 'aria-label': 'Response body' }, text: rawText(run) }),
       run?.rawTruncated ? h('p', { class: 'hint', text: `Showing the first ${humanBytes(run.raw.length)} of ${humanBytes(run.rawBytes)}.` }) : null,
       copyButton('Copy response', run?.raw ?? '', 'Response')),

@@ -43,7 +43,8 @@ export function renderResults(r, pane) {
     : '—';
   card.appendChild(h('dl', { class: 'metrics' },
     metric('Outcome', outcomeText(run), 'outcome'),
-    metric(run?.streamed ? 'First token' : 'First byte', ms(run?.timing.firstToken ?? run?.timing.firstByte), 'first-token'),
+    // The relay's own error answer has no first byte of the provider's to time.
+    metric(run?.streamed ? 'First token' : 'First byte', run?.relayError && !run.streamed ? '—' : ms(run?.timing.firstToken ?? run?.timing.firstByte), 'first-token'),
     metric('Total', ms(run?.timing.total), 'total'),
     metric('Tokens', tokens, 'tokens'),
     metric('Cost', formatCost(r.cost), 'cost'),
