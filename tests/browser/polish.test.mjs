@@ -49,3 +49,25 @@ test('a relay error shows no "First byte" time and not the relay\'s own headers 
   assert.match(await card.locator('[data-role="relay-answer"]').textContent(), /The relay answered itself \(HTTP 502, refused\)/);
   await done(p);
 });
+
+test('an image dropped on the composer is attached; a dropped file of another type is refused', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  const drop = (name, type, base64) => page.evaluate(({ name, type, base64 }) => {
+    const root = document.querySelector('model-playground').shadowRoot;
+    const target = root.querySelector('textarea[name="message"]');
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type }));
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+    const marked = root.querySelector('.composer').dataset.drop === 'on';
+    target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+    return marked;
+  }, { name, type, base64 });
+  assert.equal(await drop('dot.png', 'image/png', PNG), true, 'the composer is marked while files are over it');
+  await pg.locator('.composer-images img[alt="dot.png"]').waitFor();
+  assert.equal(await pg.locator('.composer').getAttribute('data-drop'), null);
+  await drop('notes.txt', 'text/plain', 'aGVsbG8=');
+  assert.match(await pg.locator('.composer p.field-error[role="alert"]').textContent(), /notes\.txt is a text\/plain file/);
+  await done(p);
+});

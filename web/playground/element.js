@@ -17,7 +17,7 @@ import * as conversation from './conversation.js';
 import { buildRun } from './forms.js';
 import { generalLine, mapToFields, relayRefusals } from './field-map.js';
 import { LOGIN_HINT, announcement, errorText, modelListProblem, notKeptText } from './messages.js';
-import { pastedFiles, readImages } from './images.js';
+import { acceptDrops, pastedFiles, readImages } from './images.js';
 import { buildLayout, generalList } from './layout.js';
 import { offerReasoningEffort, renderParams } from './render-params.js';
 import { renderPicker } from './render-picker.js';
@@ -156,6 +156,7 @@ export class ModelPlayground extends HTMLElement {
       clear: () => this.#clear(),
     });
     this.#els = els;
+    acceptDrops(els.composerText.parentElement, (files) => this.#attach(files)); // images dropped on the composer
     const css = h('link', { rel: 'stylesheet', href: new URL('./playground.css', import.meta.url).href });
     this.#root.replaceChildren(css, app);
     this.#root.addEventListener('keydown', (e) => {

@@ -50,3 +50,34 @@ export function pastedFiles(event) {
   const items = [...(event.clipboardData?.items ?? [])];
   return items.filter((i) => i.kind === 'file').map((i) => i.getAsFile()).filter(Boolean);
 }
+
+/** The files of a drop (or a drag's DataTransfer), if any. */
+export function droppedFiles(event) {
+  return [...(event.dataTransfer?.files ?? [])];
+}
+
+/**
+ * Drag and drop onto `target` (the composer): files dragged over it mark it (data-drop="on"),
+ * dropped ones go to `onFiles`, checked there like the file picker's. Text drops are left to
+ * the browser (into the text box).
+ * @param {HTMLElement} target
+ * @param {(files: File[]) => void} onFiles
+ */
+export function acceptDrops(target, onFiles) {
+  const carriesFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  const mark = (on) => { if (on) target.dataset.drop = 'on'; else delete target.dataset.drop; };
+  target.addEventListener('dragover', (e) => {
+    if (!carriesFiles(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    mark(true);
+  });
+  target.addEventListener('dragleave', (e) => { if (!target.contains(/** @type {Node | null} */ (e.relatedTarget))) mark(false); });
+  target.addEventListener('drop', (e) => {
+    mark(false);
+    const files = droppedFiles(e);
+    if (!files.length) return;
+    e.preventDefault();
+    onFiles(files);
+  });
+}
