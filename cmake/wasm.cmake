@@ -27,9 +27,9 @@ set(PG_WASM_OPT "-Oz" CACHE STRING "Optimisation level for the WASM module")
 set(PG_WASM_FEATURES -mbulk-memory)
 # Link-time optimisation: the binding, the core and nlohmann's templates are optimised as
 # one program, so code only one entry point needs is inlined or dropped across files.
-# Measured: 144.5 → 134.0 KB gzip -9 for the .wasm, no slower on the stream bench, faster
-# on the relay's body check (each file keeps its own -O level before the link).
-# (emmalloc would save 2 KB more but made allocation-heavy calls about 20% slower.)
+# Smaller and no slower on the stream bench, faster on the relay's body check (each file
+# keeps its own -O level before the link); emmalloc would be smaller still but made
+# allocation-heavy calls slower. The figures are in docs/performance.md.
 option(PG_WASM_LTO "Build the WASM module with link-time optimisation" ON)
 if(PG_WASM_LTO)
   list(APPEND PG_WASM_FEATURES -flto)
@@ -95,6 +95,15 @@ set(PG_WASM_OUT_DIR "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "Where the module 
 set_target_properties(playground-core PROPERTIES
   SUFFIX ".mjs"
   RUNTIME_OUTPUT_DIRECTORY "${PG_WASM_OUT_DIR}")
+# After the link's own wasm-opt pass, the size builds (-Oz/-Os: the page's) run its passes
+# again until the module stops shrinking (--converge); docs/performance.md has what it saves.
+# A speed build (the relay's -O2) gets nothing extra.
+if(PG_WASM_OPT MATCHES "^-O[sz]$")
+  set(PG_WASM_EXTRA_PASSES "--converge" CACHE STRING "wasm-opt passes run after the link's own, size builds only")
+  if(PG_WASM_EXTRA_PASSES)
+    target_link_options(playground-core PRIVATE "SHELL:-s BINARYEN_EXTRA_PASSES=${PG_WASM_EXTRA_PASSES}")
+  endif()
+endif()
 target_link_options(playground-core PRIVATE
   ${PG_WASM_OPT}
   ${PG_WASM_FEATURES}
