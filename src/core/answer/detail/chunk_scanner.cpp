@@ -1,10 +1,10 @@
 #include "core/answer/detail/chunk_scanner.h"
 
 #include "core/base/json_util.h"
-#include "core/base/text.h"
 #include "core/base/utf8.h"
 
 #include <cstddef>
+#include <cstdint>
 
 namespace pg {
 
@@ -114,7 +114,7 @@ class Cursor {
     return eat(':');
   }
 
-  bool null() { return literal("null", 4); }
+  bool null() { return peek() == 'n' && literal(); }
 
   // A number; `is_zero` when it is exactly "0".
   bool number(bool& is_zero) {
@@ -165,13 +165,9 @@ class Cursor {
           continue;  // the first member's value
         }
         case 't':
-          if (!literal("true", 4)) return false;
-          break;
         case 'f':
-          if (!literal("false", 5)) return false;
-          break;
         case 'n':
-          if (!null()) return false;
+          if (!literal()) return false;
           break;
         default: {
           bool zero = false;
@@ -196,24 +192,11 @@ class Cursor {
     return std::string_view(reinterpret_cast<const char*>(from), static_cast<std::size_t>(to - from));
   }
 
-  bool literal(const char* word, std::size_t n) {
-    ws();
-    if (static_cast<std::size_t>(end_ - p_) < n) return false;
-    for (std::size_t i = 0; i < n; ++i)
-      if (p_[i] != static_cast<unsigned char>(word[i])) return false;
+  // true, false or null at p_ (after spaces).
+  bool literal() {
+    const std::size_t n = utf8::literal_length(p_, end_);
     p_ += n;
-    return true;
-  }
-
-  bool hex4(unsigned& out) {
-    if (end_ - p_ < 4) return false;
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      const int digit = hex_value(static_cast<char>(*p_++));
-      if (digit < 0) return false;
-      out = out * 16 + static_cast<unsigned>(digit);
-    }
-    return true;
+    return n != 0;
   }
 
   // The rest of a string from its first backslash, decoded into `out_buffer`.
@@ -227,32 +210,23 @@ class Cursor {
       }
       if (c == '\\') {
         if (++p_ >= end_) return false;
-        switch (*p_++) {
-          case '"': buffer.push_back('"'); break;
-          case '\\': buffer.push_back('\\'); break;
-          case '/': buffer.push_back('/'); break;
-          case 'b': buffer.push_back('\b'); break;
-          case 'f': buffer.push_back('\f'); break;
-          case 'n': buffer.push_back('\n'); break;
-          case 'r': buffer.push_back('\r'); break;
-          case 't': buffer.push_back('\t'); break;
-          case 'u': {
-            unsigned cp;
-            if (!hex4(cp)) return false;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-              unsigned low;
-              if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
-              p_ += 2;
-              if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              return false;
-            }
-            utf8::append_code_point(buffer, cp);
-            break;
-          }
-          default: return false;
+        const unsigned e = *p_++;
+        if (const char simple = utf8::simple_escape(e)) {
+          buffer.push_back(simple);
+          continue;
         }
+        std::uint32_t cp;
+        if (e != 'u' || !utf8::read_hex4(p_, end_, cp)) return false;
+        if (utf8::is_high_surrogate(cp)) {
+          std::uint32_t low;
+          if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
+          p_ += 2;
+          if (!utf8::read_hex4(p_, end_, low) || !utf8::is_low_surrogate(low)) return false;
+          cp = utf8::from_surrogates(cp, low);
+        } else if (utf8::is_low_surrogate(cp)) {
+          return false;
+        }
+        utf8::append_code_point(buffer, cp);
         continue;
       }
       if (c < 0x20) return false;

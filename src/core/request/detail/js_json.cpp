@@ -1,6 +1,5 @@
 #include "core/request/detail/js_json.h"
 
-#include "core/base/text.h"
 #include "core/base/utf8.h"
 
 #include <cmath>
@@ -107,14 +106,13 @@ class Scanner {
           if (!string(nullptr)) return false;
           break;
         case 't':
-          if (!literal("true", 4)) return false;
-          break;
         case 'f':
-          if (!literal("false", 5)) return false;
+        case 'n': {  // true, false, null
+          const std::size_t n = utf8::literal_length(p_, end_);
+          if (n == 0) return false;
+          p_ += n;
           break;
-        case 'n':
-          if (!literal("null", 4)) return false;
-          break;
+        }
         default:
           if (!number()) return false;
       }
@@ -140,62 +138,30 @@ class Scanner {
   }
 
  private:
-  bool literal(const char* word, std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n) return false;
-    for (std::size_t i = 0; i < n; ++i)
-      if (p_[i] != static_cast<unsigned char>(word[i])) return false;
-    p_ += n;
-    return true;
-  }
-
-  bool hex4(std::uint32_t& value) {
-    if (end_ - p_ < 4) return false;
-    value = 0;
-    for (int i = 0; i < 4; ++i, ++p_) {
-      const int digit = hex_value(static_cast<char>(*p_));
-      if (digit < 0) return false;
-      value = (value << 4) | static_cast<std::uint32_t>(digit);
-    }
-    return true;
-  }
-
   bool escape(std::string* decoded) {
     ++p_;  // backslash
     if (p_ >= end_) return false;
     const unsigned c = *p_++;
-    char simple = 0;
-    switch (c) {
-      case '"': simple = '"'; break;
-      case '\\': simple = '\\'; break;
-      case '/': simple = '/'; break;
-      case 'b': simple = '\b'; break;
-      case 'f': simple = '\f'; break;
-      case 'n': simple = '\n'; break;
-      case 'r': simple = '\r'; break;
-      case 't': simple = '\t'; break;
-      case 'u': break;
-      default: return false;
-    }
-    if (simple) {
+    if (const char simple = utf8::simple_escape(c)) {
       if (decoded) decoded->push_back(simple);
       return true;
     }
     std::uint32_t cp;
-    if (!hex4(cp)) return false;
+    if (c != 'u' || !utf8::read_hex4(p_, end_, cp)) return false;
     // A high surrogate pairs with an escaped low one; alone, either is a JS string's lone
     // surrogate, which UTF-8 cannot carry: U+FFFD in the decoded text.
-    if (cp >= 0xD800 && cp <= 0xDBFF && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
+    if (utf8::is_high_surrogate(cp) && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
       const unsigned char* save = p_;
       p_ += 2;
       std::uint32_t low;
-      if (hex4(low) && low >= 0xDC00 && low <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      if (utf8::read_hex4(p_, end_, low) && utf8::is_low_surrogate(low)) {
+        cp = utf8::from_surrogates(cp, low);
       } else {
         p_ = save;  // read again as an escape of its own
       }
     }
     if (decoded) {
-      if (cp >= 0xD800 && cp <= 0xDFFF)
+      if (utf8::is_surrogate(cp))
         decoded->append(kReplacement);
       else
         utf8::append_code_point(*decoded, cp);

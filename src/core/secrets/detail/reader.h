@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/base/text.h"
+#include "core/base/utf8.h"
 
 #include <array>
 #include <cstddef>
@@ -144,63 +145,29 @@ struct Reader {
     unsigned char e = 0;
     std::size_t after = 0;
     if (Read r = source(at, e, after); r != Read::Ok) return r;
-    char simple = 0;
-    switch (e) {
-      case '"': simple = '"'; break;
-      case '\\': simple = '\\'; break;
-      case '/': simple = '/'; break;
-      case 'b': simple = '\b'; break;
-      case 'f': simple = '\f'; break;
-      case 'n': simple = '\n'; break;
-      case 'r': simple = '\r'; break;
-      case 't': simple = '\t'; break;
-      case 'u': break;
-      default: return Read::Invalid;
-    }
-    if (simple) {
+    if (const char simple = utf8::simple_escape(e)) {
       pos = after;
       out = static_cast<unsigned char>(simple);
       return Read::Ok;
     }
+    if (e != 'u') return Read::Invalid;
     at = after;
     std::uint32_t cp = 0;
     if (Read r = hex4(at, cp); r != Read::Ok) return r;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return Read::Invalid;  // a lone low surrogate
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (utf8::is_low_surrogate(cp)) return Read::Invalid;  // a lone low surrogate
+    if (utf8::is_high_surrogate(cp)) {
       if (Read r = expect(at, '\\'); r != Read::Ok) return r;
       if (Read r = expect(at, 'u'); r != Read::Ok) return r;
       std::uint32_t low = 0;
       if (Read r = hex4(at, low); r != Read::Ok) return r;
-      if (low < 0xDC00 || low > 0xDFFF) return Read::Invalid;
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      if (!utf8::is_low_surrogate(low)) return Read::Invalid;
+      cp = utf8::from_surrogates(cp, low);
     }
-    encode_utf8(cp);
+    pending_count = utf8::encode_code_point(cp, pending);
+    pending_next = 0;
     pos = at;
     out = pending[pending_next++];
     return Read::Ok;
-  }
-
-  void encode_utf8(std::uint32_t cp) {
-    pending_next = 0;
-    if (cp < 0x80) {
-      pending[0] = static_cast<unsigned char>(cp);
-      pending_count = 1;
-    } else if (cp < 0x800) {
-      pending[0] = static_cast<unsigned char>(0xC0 | (cp >> 6));
-      pending[1] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-      pending_count = 2;
-    } else if (cp < 0x10000) {
-      pending[0] = static_cast<unsigned char>(0xE0 | (cp >> 12));
-      pending[1] = static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F));
-      pending[2] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-      pending_count = 3;
-    } else {
-      pending[0] = static_cast<unsigned char>(0xF0 | (cp >> 18));
-      pending[1] = static_cast<unsigned char>(0x80 | ((cp >> 12) & 0x3F));
-      pending[2] = static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F));
-      pending[3] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-      pending_count = 4;
-    }
   }
 };
 

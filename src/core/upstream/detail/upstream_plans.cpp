@@ -108,6 +108,36 @@ std::string no_default_base(std::string_view provider, std::string_view only, st
 
 std::string unparsable(const GatewayUrl& g) { return "the gateway cannot call this base URL: " + g.error; }
 
+// The gateway's call to gateway_base + endpoint predicted (`misrouted` says why it fails,
+// with `fix`), then the playground's reading of the same base into `b`. False, with the plan
+// refused, when the gateway cannot parse that URL or the playground will not call the base.
+bool predict_and_read(UpstreamPlan& p, const std::string& gateway_base, std::string_view endpoint, const char* fix,
+                      Base& b, std::string& misrouted) {
+  const GatewayUrl g = parse_gateway_url(gateway_base + std::string(endpoint));
+  if (!g.ok) {
+    p = config_error(std::move(p), unparsable(g));
+    return false;
+  }
+  misrouted = misroute(g, gateway_base, endpoint, fix);
+  set_gateway(p, g, misrouted);
+  return read_base(p, gateway_base, Context::Generic, b, misrouted);
+}
+
+// A plan that calls `url`, the key in `auth_header` after `auth_scheme`. Its notes in order:
+// why the gateway's call fails (when it does), the plan's own steps, the base URL's reading.
+UpstreamPlan ready(UpstreamPlan p, const std::string& misrouted, std::vector<std::string> notes,
+                   std::vector<std::string> base_notes, std::string url, const char* auth_header,
+                   const char* auth_scheme) {
+  p.notes = std::move(notes);
+  if (!misrouted.empty()) p.notes.insert(p.notes.begin(), misrouted);
+  for (auto& n : base_notes) p.notes.push_back(std::move(n));
+  p.url = std::move(url);
+  p.auth_header = auth_header;
+  p.auth_scheme = auth_scheme;
+  p.ok = true;
+  return p;
+}
+
 bool is_resource_token(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -156,23 +186,13 @@ UpstreamPlan plan_openai(UpstreamPlan p, std::string_view provider, std::string_
     }
   }
 
-  const GatewayUrl g = parse_gateway_url(gateway_base + "/chat/completions");
-  if (!g.ok) return config_error(std::move(p), unparsable(g));
-  const std::string misrouted =
-      misroute(g, gateway_base, "/chat/completions",
-               "remove the endpoint from api_base (the gateway adds /chat/completions itself)");
-  set_gateway(p, g, misrouted);
-
   Base b;
-  if (!read_base(p, gateway_base, Context::Generic, b, misrouted)) return p;
-  p.notes = std::move(notes);
-  if (!misrouted.empty()) p.notes.insert(p.notes.begin(), misrouted);
-  for (auto& n : b.notes) p.notes.push_back(std::move(n));
-  p.url = join(b.url(), "/chat/completions");
-  p.auth_header = "authorization";
-  p.auth_scheme = "Bearer ";
-  p.ok = true;
-  return p;
+  std::string misrouted;
+  if (!predict_and_read(p, gateway_base, "/chat/completions",
+                        "remove the endpoint from api_base (the gateway adds /chat/completions itself)", b, misrouted))
+    return p;
+  return ready(std::move(p), misrouted, std::move(notes), std::move(b.notes), join(b.url(), "/chat/completions"),
+               "authorization", "Bearer ");
 }
 
 UpstreamPlan plan_anthropic(UpstreamPlan p, std::string_view provider, std::string_view api_base) {
@@ -199,29 +219,21 @@ UpstreamPlan plan_anthropic(UpstreamPlan p, std::string_view provider, std::stri
     gateway_base = std::string(t);
   }
 
-  const GatewayUrl g = parse_gateway_url(gateway_base + "/v1/messages");
-  if (!g.ok) return config_error(std::move(p), unparsable(g));
-  const std::string misrouted = misroute(g, gateway_base, "/v1/messages",
-                                         "set api_base to the host root (e.g. https://api.anthropic.com): "
-                                         "the gateway adds /v1/messages itself");
-  set_gateway(p, g, misrouted);
-
   Base b;
-  if (!read_base(p, gateway_base, Context::Generic, b, misrouted)) return p;
-  p.notes = std::move(notes);
-  if (!misrouted.empty()) p.notes.insert(p.notes.begin(), misrouted);
-  for (auto& n : b.notes) p.notes.push_back(std::move(n));
+  std::string misrouted;
+  if (!predict_and_read(p, gateway_base, "/v1/messages",
+                        "set api_base to the host root (e.g. https://api.anthropic.com): the gateway adds "
+                        "/v1/messages itself",
+                        b, misrouted))
+    return p;
   if (b.host != "api.anthropic.com")
-    p.notes.push_back(
+    b.notes.push_back(
         "this base is not api.anthropic.com: the playground calls /v1/chat/completions (Anthropic's "
         "OpenAI-compatible endpoint) while the gateway calls /v1/messages; a proxy that only "
         "forwards /v1/messages answers 404 here");
   // Anthropic's OpenAI-compatible layer takes the key as a Bearer token.
-  p.url = b.url() + "/v1/chat/completions";
-  p.auth_header = "authorization";
-  p.auth_scheme = "Bearer ";
-  p.ok = true;
-  return p;
+  return ready(std::move(p), misrouted, std::move(notes), std::move(b.notes), b.url() + "/v1/chat/completions",
+               "authorization", "Bearer ");
 }
 
 UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_view model_name) {
@@ -309,14 +321,7 @@ UpstreamPlan plan_azure(UpstreamPlan p, std::string_view api_base, std::string_v
     if (!read_base(p, root, Context::Azure, b, misrouted)) return p;
     root = b.url();
   }
-  p.notes = std::move(notes);
-  if (!misrouted.empty()) p.notes.insert(p.notes.begin(), misrouted);
-  for (auto& n : b.notes) p.notes.push_back(std::move(n));
-  p.url = root + endpoint;
-  p.auth_header = "api-key";
-  p.auth_scheme = "";
-  p.ok = true;
-  return p;
+  return ready(std::move(p), misrouted, std::move(notes), std::move(b.notes), root + endpoint, "api-key", "");
 }
 
 UpstreamPlan plan_unsupported(UpstreamPlan p, std::string_view provider, std::string_view adapter) {

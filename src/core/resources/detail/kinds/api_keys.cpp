@@ -12,29 +12,22 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
-void date_time(EntryLog& l, const std::string& p, const json& v) { check_date_time(l, p, v); }
-void count(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0); }
-void count32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
-
 void rate_limit(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {{"rps", count, false, true},          {"rpm", count, false, true},
-                                               {"rph", count, false, true},          {"rpd", count, false, true},
-                                               {"tpm", count, false, true},          {"tpd", count, false, true},
-                                               {"concurrency", count32, false, true}};
+  static const std::vector<FieldRule> rules = {
+      {"rps", non_negative_int, false, true}, {"rpm", non_negative_int, false, true},
+      {"rph", non_negative_int, false, true}, {"rpd", non_negative_int, false, true},
+      {"tpm", non_negative_int, false, true}, {"tpd", non_negative_int, false, true},
+      {"concurrency", uint32, false, true}};
   check_fields(l, p, v, rules);
 }
 
 // Per-MCP-server limits: request counts only (a tool call spends no tokens).
 void mcp_rate_limits(EntryLog& l, const std::string& p, const json& v) {
-  static const std::vector<FieldRule> rules = {{"rps", count, false, true},
-                                               {"rpm", count, false, true},
-                                               {"rph", count, false, true},
-                                               {"rpd", count, false, true},
-                                               {"concurrency", count32, false, true}};
+  static const std::vector<FieldRule> rules = {{"rps", non_negative_int, false, true},
+                                               {"rpm", non_negative_int, false, true},
+                                               {"rph", non_negative_int, false, true},
+                                               {"rpd", non_negative_int, false, true},
+                                               {"concurrency", uint32, false, true}};
   if (!check_object(l, p, v)) return;
   for (auto it = v.begin(); it != v.end(); ++it) check_fields(l, join_path(p, it.key()), it.value(), rules);
 }

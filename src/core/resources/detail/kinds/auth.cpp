@@ -8,9 +8,6 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
 void non_empty_list(EntryLog& l, const std::string& p, const json& v) {
   check_strings(l, p, v, 1, std::numeric_limits<std::size_t>::max(), 0);
 }

@@ -15,6 +15,33 @@
 
 namespace pg::resources_detail {
 
+// The value checks (ValueCheck) the kinds' rule tables share, named by what the gateway's
+// schema says of the field. A check only one kind uses (an enum, a length, a pattern) stays
+// in that kind's file.
+inline void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
+inline void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
+inline void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
+inline void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
+inline void date_time(EntryLog& l, const std::string& p, const json& v) { check_date_time(l, p, v); }
+inline void non_negative_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0); }
+inline void positive_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
+inline void uint32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
+
+// A string member's text; "" when it is missing or not a string.
+inline std::string string_or_empty(const json& doc, const char* field) {
+  const std::string* s = string_member(doc, field);
+  return s ? *s : std::string();
+}
+
+// A copy of `doc` without the members `rules` does not list (what etcd's lenient decode keeps).
+inline json known_members_only(const json& doc, const std::vector<FieldRule>& rules) {
+  json out = json::object();
+  for (auto it = doc.begin(); it != doc.end(); ++it)
+    for (const auto& rule : rules)
+      if (it.key() == rule.name) out[it.key()] = it.value();
+  return out;
+}
+
 // File mode: provider key display_name → derived id, to resolve `provider_key` and to check
 // that a `provider_key_id` names a key of the same file. Etcd mode passes nullptr.
 using KeyIdsByName = std::map<std::string, std::string>;

@@ -8,13 +8,6 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
-void date_time(EntryLog& l, const std::string& p, const json& v) { check_date_time(l, p, v); }
-void uint32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
-void positive_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
 void mask_or_block(EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"mask", "block"}); }
 void window_mode(EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"window", "buffer_full"}); }
 void short_name(EntryLog& l, const std::string& p, const json& v) { check_string_length(l, p, v, 1, 64); }

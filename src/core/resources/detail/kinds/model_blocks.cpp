@@ -3,16 +3,13 @@
 // Targets name their model by `model` (a display name) or, in the newest schema, `model_id`.
 #include "core/resources/detail/kinds/model_blocks.h"
 
+#include "core/resources/detail/kinds/entries.h"
+
 namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void non_negative_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0); }
-void positive_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
 void int32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, -2147483648LL, 2147483647LL); }
-void uint32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
 void non_negative_number(EntryLog& l, const std::string& p, const json& v) { check_number(l, p, v, 0); }
 void unit_interval(EntryLog& l, const std::string& p, const json& v) { check_number(l, p, v, 0, 1); }
 void http_status_list(EntryLog& l, const std::string& p, const json& v) { check_int_list(l, p, v, 100, 599); }

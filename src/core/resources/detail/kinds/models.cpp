@@ -9,10 +9,6 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
-void non_negative_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0); }
-void uint32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
 void pricing_key(EntryLog& l, const std::string& p, const json& v) { check_string_length(l, p, v, 1, 255); }
 
 bool is_provider_char(char c, bool first) {
@@ -59,20 +55,6 @@ std::vector<FieldRule> model_rules(bool file) {
 }
 
 bool has(const json& doc, const char* field) { return member(doc, field) != nullptr; }
-
-// A copy of `doc` without the members `rules` does not list (what etcd's lenient decode keeps).
-json known_members_only(const json& doc, const std::vector<FieldRule>& rules) {
-  json out = json::object();
-  for (auto it = doc.begin(); it != doc.end(); ++it)
-    for (const auto& rule : rules)
-      if (it.key() == rule.name) out[it.key()] = it.value();
-  return out;
-}
-
-std::string string_or_empty(const json& doc, const char* field) {
-  const std::string* s = string_member(doc, field);
-  return s ? *s : std::string();
-}
 
 // Fields of the direct shape a multi-target model may not carry (the schema's oneOf). The
 // first ones ("dead knobs") etcd strips and reports instead of refusing the row.

@@ -13,11 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 3, kMaxLeaves = 16, kMaxValues = 64, kMaxRegex = 256;
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void count(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0); }
-void positive(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
-
 bool is_identity(const std::string& dimension) {
   return dimension == "team" || dimension == "member" || dimension == "api_key" || dimension == "model";
 }
@@ -217,9 +212,9 @@ bool check_rate_limit_policy(json& doc, EntryLog& log, const FileSugar* file) {
       doc["scope_ref"] = *id;
     }
   }
-  static const std::vector<FieldRule> limit_rules = {{"rps", count},        {"rpm", count}, {"rph", count},
-                                                     {"rpd", count},        {"tpm", count}, {"tpd", count},
-                                                     {"concurrency", count}};
+  static const std::vector<FieldRule> limit_rules = {
+      {"rps", non_negative_int}, {"rpm", non_negative_int}, {"rph", non_negative_int},        {"rpd", non_negative_int},
+      {"tpm", non_negative_int}, {"tpd", non_negative_int}, {"concurrency", non_negative_int}};
   static const std::vector<FieldRule> rules = {
       {"action", [](EntryLog& l, const std::string& p, const json& v) { check_enum(l, p, v, {"reject"}); }},
       {"conditions", nullptr},
@@ -230,8 +225,8 @@ bool check_rate_limit_policy(json& doc, EntryLog& log, const FileSugar* file) {
          });
        }},
       {"limits", [](EntryLog& l, const std::string& p, const json& v) { check_fields(l, p, v, limit_rules); }},
-      {"max_requests", positive},
-      {"max_tokens", positive},
+      {"max_requests", positive_int},
+      {"max_tokens", positive_int},
       {"name", non_empty_string, true},
       {"schedules", [](EntryLog& l, const std::string& p, const json& v) { check_list(l, p, v, schedule); }},
       {"scope",

@@ -10,13 +10,9 @@ namespace pg::resources_detail {
 
 namespace {
 
-void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
 void number(EntryLog& l, const std::string& p, const json& v) {
   check_number(l, p, v, -std::numeric_limits<double>::infinity());
 }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
 void string_map(EntryLog& l, const std::string& p, const json& v) { check_string_map(l, p, v); }
 void mapping(EntryLog& l, const std::string& p, const json& v) { check_object(l, p, v); }
 
@@ -112,20 +108,6 @@ const std::vector<FieldRule>& provider_key_rules() {
       {"tls", tls_block, false, true},
   };
   return rules;
-}
-
-std::string string_or_empty(const json& doc, const char* field) {
-  const std::string* s = string_member(doc, field);
-  return s ? *s : std::string();
-}
-
-// A copy of `doc` without the members `rules` does not list (what etcd's lenient decode keeps).
-json known_members_only(const json& doc, const std::vector<FieldRule>& rules) {
-  json out = json::object();
-  for (auto it = doc.begin(); it != doc.end(); ++it)
-    for (const auto& rule : rules)
-      if (it.key() == rule.name) out[it.key()] = it.value();
-  return out;
 }
 
 }  // namespace

@@ -9,10 +9,6 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
-
 // A header this route reads for itself: lower-case, and never a credential slot.
 void own_header(EntryLog& l, const std::string& p, const json& v) {
   if (!check_string(l, p, v, true)) return;

@@ -10,12 +10,6 @@ namespace pg::resources_detail {
 
 namespace {
 
-void non_empty_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, true); }
-void any_string(EntryLog& l, const std::string& p, const json& v) { check_string(l, p, v, false); }
-void boolean(EntryLog& l, const std::string& p, const json& v) { check_bool(l, p, v); }
-void string_list(EntryLog& l, const std::string& p, const json& v) { check_string_list(l, p, v); }
-void positive_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
-
 bool non_empty_string_value(const json& doc, const char* field) {
   const std::string* s = string_member(doc, field);
   return s && !s->empty();
@@ -57,6 +51,20 @@ void require_secret(const json& doc, EntryLog& log, std::initializer_list<const 
   for (const char* field : fields)
     if (!non_empty_string_value(doc, field))
       log.error(field, std::string("is required for auth_type ") + *string_member(doc, "auth_type"));
+}
+
+// An MCP server's or A2A agent's mapping: one label, then its fields. False: nothing more to check.
+bool service_fields(const json& doc, EntryLog& log, const std::vector<FieldRule>& rules) {
+  return check_object(log, "", doc) && one_label(doc, log) && check_fields(log, "", doc, rules);
+}
+
+// What the service's auth_type sends, required: bearer and api_key a `secret`, oauth2 also
+// the client id and token URL. Returns the auth_type (nullptr when unset).
+const std::string* require_auth_secrets(const json& doc, EntryLog& log) {
+  const std::string* auth = string_member(doc, "auth_type");
+  if (auth && (*auth == "bearer" || *auth == "api_key")) require_secret(doc, log, {"secret"});
+  if (auth && *auth == "oauth2") require_secret(doc, log, {"secret", "client_id", "token_url"});
+  return auth;
 }
 
 // "^https://.+|^http://(<allowed hosts>)(:[0-9]+)?(/.*)?$": https anywhere, plain http only
@@ -108,12 +116,9 @@ bool check_mcp_server(json& doc, EntryLog& log) {
        }},
       {"url", non_empty_string, true},
   };
-  if (!check_object(log, "", doc) || !one_label(doc, log)) return false;
-  if (!check_fields(log, "", doc, rules)) return false;
+  if (!service_fields(doc, log, rules)) return false;
   const std::size_t before = log.errors_logged();
-  const std::string* auth = string_member(doc, "auth_type");
-  if (auth && (*auth == "bearer" || *auth == "api_key")) require_secret(doc, log, {"secret"});
-  if (auth && *auth == "oauth2") require_secret(doc, log, {"secret", "client_id", "token_url"});
+  const std::string* auth = require_auth_secrets(doc, log);
   const std::string* type = string_member(doc, "type");
   if (type && *type == "openapi") {
     const json* spec = member(doc, "spec");
@@ -150,11 +155,9 @@ bool check_a2a_agent(json& doc, EntryLog& log) {
       {"timeout_ms", positive_int, false, true},
       {"url", non_empty_string, true},
   };
-  if (!check_object(log, "", doc) || !one_label(doc, log)) return false;
-  if (!check_fields(log, "", doc, rules)) return false;
+  if (!service_fields(doc, log, rules)) return false;
   const std::size_t before = log.errors_logged();
-  const std::string* auth = string_member(doc, "auth_type");
-  if (auth && (*auth == "bearer" || *auth == "api_key")) require_secret(doc, log, {"secret"});
+  require_auth_secrets(doc, log);  // its auth_type admits none, bearer and api_key
   return log.errors_logged() == before;
 }
 
