@@ -14,7 +14,10 @@
 // them inlined at their own optimisation level.
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -127,6 +130,86 @@ inline bool is_http_token(std::string_view s, bool lower_case = false) {
       return false;
   }
   return true;
+}
+
+// ----------------------------------------------------------------- numbers
+
+// round(v * 10^decimals), half to even, computed exactly on v's binary value as printf does
+// (v = m * 2^-shift; m * 10^decimals in 32-bit limbs; the bits below `shift` decide).
+// For finite v >= 0 whose result is below 2^63. Used by the two printf equivalents below,
+// which spare the page's module the C library's printf (docs/performance.md).
+inline std::uint64_t scaled_round(double v, int decimals) {
+  if (!(v > 0)) return 0;
+  int e = 0;
+  const auto m = static_cast<std::uint64_t>(std::ldexp(std::frexp(v, &e), 53));  // v = m * 2^(e - 53)
+  const int shift = 53 - e;
+  std::array<std::uint32_t, 48> n{static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(m >> 32)};
+  std::size_t used = 2;
+  for (int i = 0; i < decimals && used < n.size(); ++i) {
+    std::uint64_t carry = 0;
+    for (std::size_t j = 0; j < used; ++j) {
+      carry += std::uint64_t{n[j]} * 10;
+      n[j] = static_cast<std::uint32_t>(carry);
+      carry >>= 32;
+    }
+    if (carry) n[used++] = static_cast<std::uint32_t>(carry);
+  }
+  const auto bit = [&](int i) {
+    return i >= 0 && static_cast<std::size_t>(i / 32) < used && (n[i / 32] >> (i % 32) & 1u);
+  };
+  if (shift <= 0) return (std::uint64_t{n[1]} << 32 | n[0]) << -shift;
+  std::uint64_t q = 0;
+  for (int i = 63; i >= 0; --i) q = q << 1 | (bit(shift + i) ? 1u : 0u);
+  if (!bit(shift - 1)) return q;
+  bool rest = false;
+  for (int i = 0; i < shift - 1 && !rest; ++i) rest = bit(i);
+  return (rest || (q & 1u)) ? q + 1 : q;
+}
+
+namespace text_detail {
+// n / 10^decimals written out, trailing zeros of the fraction dropped when `trim`.
+inline std::string point(std::uint64_t n, int decimals, bool trim) {
+  std::string s = std::to_string(n);
+  if (decimals <= 0) return s;
+  if (s.size() <= static_cast<std::size_t>(decimals))
+    s.insert(0, static_cast<std::size_t>(decimals) + 1 - s.size(), '0');
+  s.insert(s.size() - static_cast<std::size_t>(decimals), 1, '.');
+  if (trim) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+}  // namespace text_detail
+
+// What printf("%.<decimals>f", v) writes, for finite v >= 0 with v * 10^decimals < 2^63.
+inline std::string fixed_decimal(double v, int decimals) {
+  return text_detail::point(scaled_round(v, decimals), decimals, false);
+}
+
+// What printf("%.<digits>g", v) writes, for finite v > 0 below 10^digits (1 <= digits <= 18).
+inline std::string general_decimal(double v, int digits) {
+  std::uint64_t low = 1;  // 10^(digits - 1)
+  for (int i = 1; i < digits; ++i) low *= 10;
+  int e = 0;
+  std::frexp(v, &e);
+  int x = (e - 1) * 78913 >> 18;  // floor((e - 1) * log10(2)): v's decimal exponent or one less
+  std::uint64_t n = 0;
+  for (;;) {  // x: the exponent of v rounded to `digits` significant digits
+    if (x >= digits) return "1e+" + std::string(x < 10 ? "0" : "") + std::to_string(x);  // v rounded up to 10^digits
+    n = scaled_round(v, digits - 1 - x);
+    if (n >= low * 10) {
+      ++x;
+    } else if (n < low) {
+      --x;
+    } else {
+      break;
+    }
+  }
+  if (x >= -4 && x < digits) return text_detail::point(n, digits - 1 - x, true);
+  std::string s = text_detail::point(n, digits - 1, true);
+  const int a = x < 0 ? -x : x;
+  return s + (x < 0 ? "e-" : "e+") + (a < 10 ? "0" : "") + std::to_string(a);
 }
 
 }  // namespace pg

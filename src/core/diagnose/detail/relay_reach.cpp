@@ -2,9 +2,9 @@
 // timeout, blocked_address, upstream_reset). See relay.cpp for how verdicts are read.
 #include "core/diagnose/detail/relay_failure.h"
 
+#include "core/base/text.h"
 #include "core/upstream/address.h"
 
-#include <cstdio>
 #include <string_view>
 
 namespace pg::diag::relay_detail {
@@ -178,10 +178,8 @@ std::string model_deadline_advice(const RelayFailure& r) {
   const bool stream = r.reason == "model_stream_timeout" || r.limit == "model.stream_timeout";
   std::string length;
   if (r.limit_ms > 0) {
-    char text[32];
-    const double seconds = r.limit_ms / 1000;
-    std::snprintf(text, sizeof text, seconds >= 100 ? "%.0f" : "%.3g", seconds);  // 1.5, 30, 1800
-    length = std::string(" (") + text + " s)";
+    const double seconds = r.limit_ms / 1000;  // printf's %.0f / %.3g: 1.5, 30, 1800
+    length = " (" + (seconds >= 100 ? fixed_decimal(seconds, 0) : general_decimal(seconds, 3)) + " s)";
   }
   return std::string("the model's own `") + (stream ? "stream_timeout" : "timeout") + "`" + length +
          " ended the call, as it will end gateway traffic: raise it in the model's settings if answers take longer, "

@@ -2,7 +2,6 @@
 #include "core/request/detail/builder.h"
 
 #include <cmath>
-#include <cstdio>
 
 namespace pg::request_detail {
 
@@ -37,12 +36,7 @@ std::string human_bytes(std::size_t n, bool round_up) {
   const bool mb = n >= (1u << 20);
   double units = static_cast<double>(n) / (mb ? 1048576.0 : 1024.0);
   units = round_up ? std::ceil(units * 10.0) / 10.0 : std::round(units * 10.0) / 10.0;
-  char buf[32];
-  if (std::floor(units) == units)
-    std::snprintf(buf, sizeof buf, "%.0f", units);
-  else
-    std::snprintf(buf, sizeof buf, "%.1f", units);
-  return std::string(buf) + (mb ? " MB" : " KB");
+  return fixed_decimal(units, std::floor(units) == units ? 0 : 1) + (mb ? " MB" : " KB");
 }
 
 bool nests_deeper_than(const json& root, std::size_t limit) {
