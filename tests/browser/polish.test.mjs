@@ -71,3 +71,20 @@ test('an image dropped on the composer is attached; a dropped file of another ty
   assert.match(await pg.locator('.composer p.field-error[role="alert"]').textContent(), /notes\.txt is a text\/plain file/);
   await done(p);
 });
+
+test('"Clear conversation" can be undone: the turns and the results come back', async () => {
+  const p = await openPage(world);
+  const { pg, page } = p;
+  await pickModel(pg, world, MODELS.echo);
+  await pg.locator('textarea[name="message"]').fill('Keep me');
+  await untilRunEnds(page, () => pg.locator('button[data-action="run"]').click());
+  const before = await pg.locator('.conversation').textContent();
+  assert.match(before, /Keep me/);
+  await pg.locator('button[data-action="clear"]').click();
+  assert.doesNotMatch(await pg.locator('.conversation').textContent(), /Keep me/);
+  await pg.locator('[data-role="undo"] button[data-action="undo"]').click();
+  assert.match(await pg.locator('.conversation').textContent(), /Keep me/);
+  assert.equal(await pg.locator('.pane-results[data-pane="0"] .checklist').count(), 1, 'the checklist is back');
+  assert.equal(await pg.locator('[data-role="undo"]').count(), 0);
+  await done(p);
+});

@@ -34,6 +34,7 @@ import { withSuggestions } from './model-suggestions.js';
 import { costOf } from './cost.js';
 import { upstreamInfo } from './upstream-view.js';
 import { warmUp } from './warm-up.js';
+import { offerUndo } from './render-undo.js';
 import { modelChanged, runFinished } from './events.js';
 import { WorstCaseBox, worstCases } from './worst-case.js';
 import { CheckAllPanel } from './render-check-all.js';
@@ -464,6 +465,7 @@ export class ModelPlayground extends HTMLElement {
 
   #clear() {
     if (this.#running) return;
+    const kept = { turns: this.#state.turns, checks: this.#state.checks, results: this.#results };
     this.#state.turns = [];
     this.#state.checks = [];
     this.#results = [];
@@ -475,6 +477,11 @@ export class ModelPlayground extends HTMLElement {
     this.#updateButtons();
     this.#saves.flush();
     this.#els.composerText.focus();
+    offerUndo(this.#els.general, 'Conversation cleared.', () => {
+      Object.assign(this.#state, { turns: kept.turns, checks: kept.checks });
+      this.#results = kept.results;
+      this.#renderConversation(); this.#renderResults(); this.#updateButtons(); this.#saves.flush();
+    });
   }
 
   // ---- persistence ----------------------------------------------------------------------
