@@ -1,7 +1,6 @@
 #include "core/provider/rate_limits.h"
 
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 namespace pg {
@@ -82,10 +81,11 @@ std::string utc_time(std::int64_t at) {
   const std::int64_t in_day = (at - days * 86400000) / 1000;
   int y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d UTC", y, m, d, static_cast<int>(in_day / 3600),
-                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
-  return buf;
+  const auto two = [](std::int64_t n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  std::string year = std::to_string(y);
+  if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
+  return year + "-" + two(m) + "-" + two(d) + " " + two(in_day / 3600) + ":" + two(in_day / 60 % 60) + ":" +
+         two(in_day % 60) + " UTC";
 }
 
 const char* kind_words(std::string_view kind) {
