@@ -1,12 +1,13 @@
 #include "core/provider/rate_limits.h"
 
+#include "core/base/date_time.h"
+#include "core/base/text.h"
+
 #include <cmath>
 #include <map>
 
 namespace pg {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -14,23 +15,7 @@ std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// Exactly `n` digits at `at` → their value; -1 when not.
-int fixed_digits(std::string_view s, std::size_t at, std::size_t n) {
-  if (at + n > s.size()) return -1;
-  int v = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (!is_digit(s[i])) return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
+using date_time_detail::fixed_digits;
 
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 int days_in_month(int y, int m) {
@@ -121,7 +106,7 @@ class Reader {
   Reader(const std::vector<std::pair<std::string, std::string>>& headers, std::optional<std::int64_t> now) : now_(now) {
     std::map<std::string, std::string> conflicting;
     for (const auto& [name, value] : headers) {
-      std::string key = lower(name);
+      std::string key = lower_ascii(name);
       std::string v(trim_ows(value));
       auto [it, added] = values_.emplace(key, v);
       if (!added && it->second != v) conflicting.emplace(key, "");
@@ -300,36 +285,12 @@ std::optional<double> parse_go_duration(std::string_view s) {
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   s = trim_ows(s);
-  if (s.size() < 20 || s.size() > 40) return {};
-  const int y = fixed_digits(s, 0, 4), mo = fixed_digits(s, 5, 2), d = fixed_digits(s, 8, 2);
-  const int h = fixed_digits(s, 11, 2), mi = fixed_digits(s, 14, 2), sec = fixed_digits(s, 17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return {};
-  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
-    return {};
-  std::size_t i = 19;
-  int ms = 0;
-  if (i < s.size() && s[i] == '.') {
-    const std::size_t frac = ++i;
-    while (i < s.size() && is_digit(s[i])) ++i;
-    if (i == frac || i - frac > 9) return {};
-    for (std::size_t k = 0; k < 3; ++k) ms = ms * 10 + (frac + k < i ? s[frac + k] - '0' : 0);
-  }
-  if (i >= s.size()) return {};
-  int offset_min = 0;
-  if (s[i] == 'Z' || s[i] == 'z') {
-    ++i;
-  } else if (s[i] == '+' || s[i] == '-') {
-    const int oh = fixed_digits(s, i + 1, 2), om = fixed_digits(s, i + 4, 2);
-    if (oh < 0 || om < 0 || s[i + 3] != ':' || oh > 23 || om > 59) return {};
-    offset_min = (oh * 60 + om) * (s[i] == '+' ? 1 : -1);
-    i += 6;
-  } else {
-    return {};
-  }
-  if (i != s.size()) return {};
-  auto at = epoch_ms(y, mo, d, h, mi, sec, ms);
+  if (s.size() > 40) return {};
+  const std::optional<DateTimeFields> f = read_rfc3339(s);
+  if (!f || f->fraction_digits > 9) return {};
+  auto at = epoch_ms(f->year, f->month, f->day, f->hour, f->minute, f->second, f->millis);
   if (!at) return {};
-  return *at - static_cast<std::int64_t>(offset_min) * 60000;
+  return *at - static_cast<std::int64_t>(f->offset_minutes) * 60000;
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view s) {

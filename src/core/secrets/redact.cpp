@@ -46,6 +46,7 @@
 #include "core/secrets/redact.h"
 
 #include "core/base/text.h"
+#include "core/base/utf8.h"
 #include "core/secrets/detail/matcher.h"
 #include "core/secrets/detail/reader.h"
 
@@ -261,18 +262,11 @@ struct Site {
       return v == '\\' ? kNotPlain : v;
     }
     if (text[p] != '\\' || p + 1 >= n) return kNotPlain;
-    switch (text[p + 1]) {
-      case '"': return '"';
-      case '\\': return '\\';
-      case '/': return '/';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
-      case '%': return kNotPlain;
-      case 'u': break;
-      default: return kNoPattern;
+    const unsigned escape = static_cast<unsigned char>(text[p + 1]);
+    if (escape == '%') return kNotPlain;
+    if (escape != 'u') {
+      const char byte = utf8::simple_escape(escape);
+      return byte ? static_cast<unsigned char>(byte) : kNoPattern;
     }
     if (p + 5 >= n) return kNotPlain;
     unsigned cp = 0;
@@ -282,7 +276,7 @@ struct Site {
       if (v < 0) return kNoPattern;
       cp = cp * 16 + static_cast<unsigned>(v);
     }
-    if (cp >= 0xD800 && cp <= 0xDFFF) return kNotPlain;
+    if (utf8::is_surrogate(cp)) return kNotPlain;
     if (cp < 0x80) return static_cast<int>(cp);
     return static_cast<int>(cp < 0x800 ? 0xC0 | (cp >> 6) : 0xE0 | (cp >> 12));
   }

@@ -184,22 +184,19 @@ class Reader {
     ++p_;  // backslash
     if (p_ >= end_) return fail(Kind::Truncated, "the text ends inside an escape");
     const unsigned c = *p_++;
-    switch (c) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'u': break;
-      default: --p_; return fail(Kind::Malformed, "an unknown escape inside a string");
+    if (c != 'u') {
+      const char simple = utf8::simple_escape(c);
+      if (!simple) {
+        --p_;
+        return fail(Kind::Malformed, "an unknown escape inside a string");
+      }
+      out.push_back(simple);
+      return true;
     }
     std::uint32_t cp;
     if (!hex4(cp)) return false;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return fail(Kind::Malformed, "a lone low surrogate in a \\u escape");
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (utf8::is_low_surrogate(cp)) return fail(Kind::Malformed, "a lone low surrogate in a \\u escape");
+    if (utf8::is_high_surrogate(cp)) {
       // A high surrogate must be followed by an escaped low one.
       if (end_ - p_ < 2) {
         const bool cut_short = p_ == end_ || *p_ == '\\';
@@ -209,8 +206,8 @@ class Reader {
       p_ += 2;
       std::uint32_t low;
       if (!hex4(low)) return false;
-      if (low < 0xDC00 || low > 0xDFFF) return fail(Kind::Malformed, "a high surrogate without its low half");
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      if (!utf8::is_low_surrogate(low)) return fail(Kind::Malformed, "a high surrogate without its low half");
+      cp = utf8::from_surrogates(cp, low);
     }
     utf8::append_code_point(out, cp);
     return true;

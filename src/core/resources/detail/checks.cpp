@@ -1,5 +1,6 @@
 #include "core/resources/detail/checks.h"
 
+#include "core/base/date_time.h"
 #include "core/base/text.h"
 
 #include <cmath>
@@ -233,34 +234,7 @@ bool check_strings(EntryLog& log, const std::string& path, const json& value, st
 
 bool check_date_time(EntryLog& log, const std::string& path, const json& value) {
   if (!check_string(log, path, value, true)) return false;
-  const std::string& s = value.get_ref<const std::string&>();
-  auto digits = [&](std::size_t at, std::size_t n) {
-    if (at + n > s.size()) return -1;
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (!is_digit(s[i])) return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  bool ok = s.size() >= 20 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
-            s[13] == ':' && s[16] == ':';
-  ok = ok && digits(0, 4) >= 0 && digits(5, 2) >= 1 && digits(5, 2) <= 12 && digits(8, 2) >= 1 && digits(8, 2) <= 31 &&
-       digits(11, 2) >= 0 && digits(11, 2) <= 23 && digits(14, 2) >= 0 && digits(14, 2) <= 59 && digits(17, 2) >= 0 &&
-       digits(17, 2) <= 60;
-  std::size_t at = 19;
-  if (ok && at < s.size() && s[at] == '.') {
-    ++at;
-    const std::size_t start = at;
-    while (at < s.size() && is_digit(s[at])) ++at;
-    ok = at > start;
-  }
-  if (ok) {
-    const std::string_view zone = std::string_view(s).substr(at);
-    ok = zone == "Z" || zone == "z" ||
-         (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && digits(at + 1, 2) >= 0 &&
-          digits(at + 1, 2) <= 23 && digits(at + 4, 2) >= 0 && digits(at + 4, 2) <= 59);
-  }
+  const bool ok = read_rfc3339(value.get_ref<const std::string&>()).has_value();
   if (!ok) log.error(path, "must be an RFC 3339 timestamp, e.g. 2026-01-31T12:00:00Z");
   return ok;
 }
