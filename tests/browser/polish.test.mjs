@@ -88,3 +88,15 @@ test('"Clear conversation" can be undone: the turns and the results come back', 
   assert.equal(await pg.locator('[data-role="undo"]').count(), 0);
   await done(p);
 });
+
+test('an untestable model\'s reason is said once, its targets not repeated, `code` as <code>', async () => {
+  const p = await openPage(world);
+  const { pg } = p;
+  await pg.locator('details.untestable summary').click();
+  const item = pg.locator(`details.untestable li[data-model-id="${world.ids[MODELS.failover]}"]`);
+  const text = await item.textContent();
+  assert.doesNotMatch(text, /\(routes to /, 'the core\'s reason names the targets; the page adds nothing');
+  assert.equal(text.split(MODELS.echo2).length - 1, 1, 'each target named once');
+  assert.doesNotMatch(text, /`/);
+  await done(p);
+});

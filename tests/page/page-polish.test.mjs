@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
-import { sentence } from '../../web/playground/messages.js';
+import { sentence, codeSpans } from '../../web/playground/messages.js';
 
 test('sentence: a capital first letter and a full stop, kept when there', () => {
   assert.equal(sentence('you stopped the run'), 'You stopped the run.');
@@ -22,4 +22,15 @@ test('a stopped run\'s condition reads as two sentences', async () => {
   const line = `${sentence(c.message)} ${sentence(c.advice)}`;
   assert.equal(line, 'You stopped the run. Run again to check a whole answer.');
   assert.doesNotMatch(line, /run run/);
+});
+
+test('codeSpans: the core\'s `code` spans apart from the text, for <code> elements', () => {
+  assert.deepEqual(codeSpans('provider key `Bedrock key` uses adapter bedrock (the key\'s `adapter` decides it)'), [
+    { text: 'provider key ', code: false }, { text: 'Bedrock key', code: true },
+    { text: ' uses adapter bedrock (the key\'s ', code: false }, { text: 'adapter', code: true },
+    { text: ' decides it)', code: false }]);
+  assert.deepEqual(codeSpans('no code here'), [{ text: 'no code here', code: false }]);
+  assert.deepEqual(codeSpans('one ` alone'), [{ text: 'one ` alone', code: false }]);
+  assert.deepEqual(codeSpans('`<b>x</b>`'), [{ text: '<b>x</b>', code: true }]);
+  assert.deepEqual(codeSpans(''), []);
 });

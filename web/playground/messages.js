@@ -103,3 +103,23 @@ export function sentence(text) {
   const first = t[0].toUpperCase() + t.slice(1);
   return /[.!?…:]$/.test(first) ? first : `${first}.`;
 }
+
+/**
+ * The core's words with their `code` spans apart, for the page to show as <code> (built with
+ * textContent): [{ text, code }], in order. A backtick with no partner is kept as text.
+ * @param {string} text
+ * @returns {{ text: string, code: boolean }[]}
+ */
+export function codeSpans(text) {
+  const t = String(text ?? '');
+  const parts = [];
+  const re = /`([^`]+)`/g;
+  let at = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    if (m.index > at) parts.push({ text: t.slice(at, m.index), code: false });
+    parts.push({ text: m[1], code: true });
+    at = m.index + m[0].length;
+  }
+  if (at < t.length) parts.push({ text: t.slice(at), code: false });
+  return parts;
+}

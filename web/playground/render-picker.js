@@ -2,6 +2,7 @@
 // provider, base URL, key and price, and the models that cannot be tested here, with why.
 // With "Check all"'s results, each model's last verdict beside it (check-all.js badges).
 import { h, uid } from './dom.js';
+import { codeSpans } from './messages.js';
 
 export function modelLabel(m) {
   return m.model_name ? `${m.display_name} · ${m.model_name}` : m.display_name;
@@ -72,7 +73,8 @@ function untestableList(models) {
   return h('details', { class: 'untestable' },
     h('summary', { text: `${models.length} model${models.length === 1 ? '' : 's'} cannot be tested here` }),
     h('ul', {}, ...models.map((m) => h('li', { dataset: { modelId: m.id } },
-      h('strong', { text: modelLabel(m) }), ': ', m.reason || 'not testable',
-      m.targets?.length ? ` (routes to ${m.targets.join(', ')})` : ''))),
+      // The core's reason names the targets already; its `code` spans are shown as code.
+      h('strong', { text: modelLabel(m) }), ': ',
+      ...codeSpans(m.reason || 'not testable').map((s) => (s.code ? h('code', { text: s.text }) : s.text))))),
     h('p', { class: 'hint', text: 'Multi-target models (routing, failover, ensembles) go through the managed gateway: send a request to the gateway to test them there, with its logs and metrics.' }));
 }
