@@ -497,6 +497,23 @@ TEST_CASE("request: response_format") {
                                          {"json_schema", {{"name", std::string(64, 'n')}, {"schema", json::object()}}}})
               .ok);
   }
+  SUBCASE("json_schema: a schema that is not valid JSON is one error, naming the field") {
+    // The page sends the text as typed when it cannot read it (issue 20 item 7): one error
+    // says it is not valid JSON, never a second one saying the schema is missing.
+    auto r = with_param("response_format",
+                        parse(R"({"type":"json_schema","json_schema":{"schema":"{\"type\": \"object\","}})"));
+    REQUIRE_FALSE(r.ok);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].field == "params.response_format.json_schema.schema");
+    CHECK(contains(r.errors[0].message, "is not valid JSON"));
+    CHECK_FALSE(contains(r.errors[0].message, "missing"));
+    for (json blank : {json(""), json("  \n")})
+      CHECK(contains(
+          error_at(with_param("response_format", {{"type", "json_schema"}, {"json_schema", {{"schema", blank}}}}),
+                   "params.response_format.json_schema.schema")
+              ->message,
+          "missing"));
+  }
   SUBCASE("json_schema errors") {
     const std::string p = "params.response_format";
     auto named = [](const json& name) {
@@ -511,6 +528,7 @@ TEST_CASE("request: response_format") {
         "response_format",
         parse(R"({"type":"json_schema","json_schema":{"schema":"{\"type\":\"object\"}","strict":"yes","extra":1}})"));
     CHECK(contains(error_at(r, p + ".json_schema.schema")->message, "must be a JSON object"));
+    CHECK(contains(error_at(r, p + ".json_schema.schema")->message, "got a string holding an object"));
     CHECK(error_at(r, p + ".json_schema.strict"));
     CHECK(error_at(r, p + ".json_schema.extra"));
     CHECK(contains(error_at(with_param("response_format", parse(R"({"type":"json_schema","json_schema":{}})")),

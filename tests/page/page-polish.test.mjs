@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
 import { sentence, codeSpans } from '../../web/playground/messages.js';
+import { formParams, defaultState } from '../../web/playground/state.js';
 
 test('sentence: a capital first letter and a full stop, kept when there', () => {
   assert.equal(sentence('you stopped the run'), 'You stopped the run.');
@@ -33,4 +34,19 @@ test('codeSpans: the core\'s `code` spans apart from the text, for <code> elemen
   assert.deepEqual(codeSpans('one ` alone'), [{ text: 'one ` alone', code: false }]);
   assert.deepEqual(codeSpans('`<b>x</b>`'), [{ text: '<b>x</b>', code: true }]);
   assert.deepEqual(codeSpans(''), []);
+});
+
+test('a JSON schema that is not JSON: one error at the schema, never "missing" beside it', async () => {
+  const core = await loadCore();
+  const typed = { ...defaultState().params, response_format: 'json_schema', schema: '{"type": "object",' };
+  const { params, errors: local } = formParams(typed, core.parameters());
+  const built = core.buildRequest({ messages: [{ role: 'user', content: 'Answer in JSON' }], params, model: { model_name: 'gpt-4.1-mini', provider: 'openai' } });
+  const all = [...local, ...built.errors];
+  assert.equal(all.length, 1, JSON.stringify(all));
+  assert.equal(all[0].field, 'params.response_format.json_schema.schema');
+  assert.match(all[0].message, /^is not valid JSON/);
+  assert.doesNotMatch(all[0].message, /missing/);
+  // A valid schema is sent as the object it is.
+  const ok = formParams({ ...typed, schema: '{"type": "object"}' }, core.parameters());
+  assert.deepEqual(ok.params.response_format, { type: 'json_schema', json_schema: { schema: { type: 'object' } } });
 });

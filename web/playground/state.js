@@ -113,7 +113,7 @@ export function userMessage(user) {
 /**
  * The parameters as the form carries them: empty fields are left out (the provider's
  * default applies); values stay as typed, the core reads and checks them. A schema that is
- * not JSON cannot be carried at all, so it comes back as a field error of its own.
+ * not JSON is carried as its text, and the core's one error says so.
  */
 export function formParams(p, parameters) {
   const params = {};
@@ -133,10 +133,11 @@ export function formParams(p, parameters) {
     const json_schema = {};
     if (p.schema_name.trim()) json_schema.name = p.schema_name.trim();
     if (p.schema.trim()) {
+      // Text that is not JSON goes as typed: the core says, once, what is wrong with it.
       try {
         json_schema.schema = JSON.parse(p.schema);
-      } catch (err) {
-        errors.push({ field: 'params.response_format.json_schema.schema', message: `is not valid JSON: ${err.message}` });
+      } catch {
+        json_schema.schema = p.schema;
       }
     }
     params.response_format = { type: 'json_schema', json_schema };

@@ -206,7 +206,18 @@ bool read_json_schema(Build& b, const json* js, const std::string& path, json& o
       out["description"] = *d;
   }
   const json* schema = member(*js, "schema");
-  if (!schema || schema->is_null()) {
+  const std::string* text = schema && schema->is_string() ? schema->get_ptr<const std::string*>() : nullptr;
+  if (text && !is_blank(*text)) {
+    // Text where the schema belongs: the page sends a schema it cannot read as typed, so this
+    // one error says what is wrong with it (never "missing" beside the page's own complaint).
+    ParseOutcome parsed = parse_json(*text);
+    b.report.error(path + ".schema", parsed.value
+                                         ? "must be a JSON object, not text holding one (got a string holding " +
+                                               type_name(*parsed.value) + ")"
+                                         : "is not valid JSON (" + parsed.error +
+                                               "): give the JSON Schema the answer must follow, "
+                                               "e.g. {\"type\": \"object\", \"properties\": {…}}");
+  } else if (!schema || schema->is_null() || text) {
     b.report.error(path + ".schema",
                    "is missing: give the JSON Schema the answer must follow, "
                    "e.g. {\"type\": \"object\", \"properties\": {…}}");
