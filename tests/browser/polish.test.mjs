@@ -100,3 +100,41 @@ test('an untestable model\'s reason is said once, its targets not repeated, `cod
   assert.doesNotMatch(text, /`/);
   await done(p);
 });
+
+test('a long model name is readable in the picker at 1280 px, and fits at 400 px with no sideways scroll', async () => {
+  const LONG = 'Echo with a rather long display name for the team sandbox v2'; // 60 characters
+  assert.equal(LONG.length, 60);
+  for (const width of [1280, 400]) {
+    const context = await world.browser.newContext({ viewport: { width, height: 900 } });
+    await context.route((url) => url.pathname.endsWith('/models'), async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      for (const m of body.models) if (m.display_name === MODELS.echo) m.display_name = LONG;
+      await route.fulfill({ response: res, json: body });
+    });
+    const p = await openPage(world, { context });
+    const { pg, page } = p;
+    await pickModel(pg, world, MODELS.echo);
+    const fit = await page.evaluate(() => {
+      const root = document.querySelector('model-playground').shadowRoot;
+      const select = root.querySelector('select[name="model-0"]');
+      const pane = select.closest('.picker-pane').getBoundingClientRect();
+      const box = select.getBoundingClientRect();
+      const shown = root.querySelector('.picker-pane[data-pane="0"] [data-role="chosen-model"]');
+      return {
+        selectInPane: box.left >= pane.left - 1 && box.right <= pane.right + 1,
+        title: select.title,
+        shown: shown && shown.checkVisibility() ? shown.textContent : null,
+        shownClipped: shown ? shown.scrollWidth > shown.clientWidth + 1 : null,
+        pageScroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+      };
+    });
+    // The select is as wide as its column (it cuts a long label); the card under it has the whole name.
+    assert.equal(fit.selectInPane, true, `the select stays in its column at ${width} px`);
+    assert.ok(fit.shown?.includes(LONG), `the chosen model's full name is shown under the select at ${width} px`);
+    assert.equal(fit.shownClipped, false);
+    assert.ok(fit.title?.includes(LONG), 'the select\'s tooltip is the whole label');
+    assert.equal(fit.pageScroll, false, `no sideways scroll at ${width} px`);
+    await done(p);
+  }
+});

@@ -25,7 +25,7 @@ export function renderPicker({ models, modelIds, paneCount, onSelect, messages, 
   const panes = [];
   for (let p = 0; p < paneCount; p++) {
     const select = h('select', {
-      id: uid('model'), attrs: { name: `model-${p}`, 'data-pane': p },
+      id: uid('model'), attrs: { name: `model-${p}`, 'data-pane': p, title: chosenTitle(models, modelIds[p]) },
       on: { change: (e) => onSelect(p, e.target.value) },
     },
     h('option', { value: '', text: testable.length ? 'Choose a model…' : 'No model can be tested here' }),
@@ -48,6 +48,12 @@ export function renderPicker({ models, modelIds, paneCount, onSelect, messages, 
   return h('div', { class: 'picker' }, ...panes, untestable.length ? untestableList(untestable) : null);
 }
 
+/** The chosen model's whole label, as the select's tooltip (the select cuts a long one). */
+function chosenTitle(models, id) {
+  const m = models.find((x) => x.id === id);
+  return m ? modelLabel(m) : undefined;
+}
+
 /** The chosen model's last check, beside the select. */
 function checkBadge(b) {
   return h('p', { class: 'picker-check' },
@@ -57,11 +63,13 @@ function checkBadge(b) {
 }
 
 function modelCard(m) {
-  const row = (term, value, cls) => [h('dt', { text: term }), h('dd', { class: cls, text: value })];
+  const row = (term, value, cls, role) => [h('dt', { text: term }), h('dd', { class: cls, text: value, dataset: { role } })];
   const price = m.cost
     ? `$${m.cost.input_per_1k} in · $${m.cost.output_per_1k} out per 1K tokens`
     : 'not set';
   return h('dl', { class: 'model-card', attrs: { 'aria-label': 'Model settings' } },
+    // The whole display name, wrapped: the select cuts a long one to the column's width.
+    row('Name', m.display_name, undefined, 'chosen-model'),
     row('Provider', m.provider || '—'),
     row('Model name', m.model_name || '—', 'mono'),
     row('Base URL', m.api_base || '(the provider’s default)', 'mono'),
