@@ -16,9 +16,9 @@ namespace pg {
 
 struct DateTimeFields {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  int millis = 0;               // the fraction's first three digits (more are read, not kept)
+  int millis = 0;  // the fraction's first three digits (more are read, not kept)
   std::size_t fraction_digits = 0;
-  int offset_minutes = 0;       // east of UTC: +01:00 is 60; Z is 0
+  int offset_minutes = 0;  // east of UTC: +01:00 is 60; Z is 0
 };
 
 namespace date_time_detail {
