@@ -1,0 +1,100 @@
+// redact() stays linear: 10 MB with 10 secrets, escape-heavy text and short secrets; and
+// contains_secret_fragment().
+#include <doctest/doctest.h>
+
+#include "support/redact.h"
+
+#include "core/base/json_util.h"
+#include "core/secrets/redact.h"
+
+#include <cctype>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace pg;
+
+TEST_CASE("redact: 10 MB with 10 secrets is linear") {
+  std::mt19937 rng(7);
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 10; ++i) {
+    std::string k = "sk-";
+    for (int j = 0; j < 45; ++j) k += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rng() % 62];
+    secrets.push_back(k);
+  }
+  std::string text;
+  text.reserve(10 * 1024 * 1024 + 4096);
+  const std::string words = "the quick brown fox jumps over the lazy dog, sk- says \\n \"data\": {...} ** ";
+  std::size_t planted = 0;
+  while (text.size() < 10 * 1024 * 1024) {
+    text += words;
+    if (rng() % 400 == 0) {
+      text += secrets[rng() % secrets.size()];
+      ++planted;
+    }
+  }
+  std::string out;
+  const double t = cpu_seconds([&] { out = redact(text, secrets); });
+  // Linear, not fast: a quarter of the text takes about a quarter of the time. A ratio, not
+  // a limit in seconds, holds on any machine and build (sanitizers are ~10x slower).
+  const std::string quarter = text.substr(0, text.size() / 4);
+  const double t4 = cpu_seconds([&] { (void)redact(quarter, secrets); });
+  MESSAGE("redact 10 MB, 10 secrets: " << t << " s of CPU; a quarter of it: " << t4 << " s");
+  CHECK(t < 8 * t4 + 0.05);
+  std::size_t found = 0;
+  for (std::size_t at = out.find(R); at != std::string::npos; at = out.find(R, at + 1)) ++found;
+  CHECK(found == planted);
+  for (const auto& k : secrets) CHECK_FALSE(contains(out, k));
+}
+
+TEST_CASE("redact: escape-heavy text and short secrets stay linear") {
+  std::mt19937 rng(11);
+  std::vector<std::string> secrets = {"a", "%", "\\", "ab", "x1"};  // short ones: whole occurrences only
+  for (int i = 0; i < 60; ++i) {
+    std::string k = "sk-proj-";
+    for (int j = 0; j < 40; ++j) k += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+"[rng() % 64];
+    secrets.push_back(k);
+  }
+  std::string text;
+  text.reserve(1024 * 1024 + 4096);
+  const std::string words =
+      R"(data: {"content":"\"sk-\" \u0073\u006b-proj- %73%6B%2D%2Fpath%20x\n\\ c2stcHJvai1 **** sk-proj-*** \u002a"} )";
+  while (text.size() < 1024 * 1024) text += words;  // every few bytes a key's prefix, escaped or not
+  std::string out;
+  const double t = cpu_seconds([&] { out = redact(text, secrets); });
+  const std::string quarter = text.substr(0, text.size() / 4);
+  const double t4 = cpu_seconds([&] { (void)redact(quarter, secrets); });
+  MESSAGE("redact 1 MB of escapes, 65 secrets: " << t << " s of CPU; a quarter of it: " << t4 << " s");
+  CHECK(t < 8 * t4 + 0.05);  // linear (a ratio, so it holds under sanitizers too)
+}
+
+TEST_CASE("contains_secret_fragment: a run of a key's bytes, raw") {
+  const std::vector<std::string> s = {kKey};  // 30 bytes: runs of 8
+  CHECK(contains_secret_fragment("req_" + kKey.substr(10, 8) + "_x", s));
+  CHECK(contains_secret_fragment(kKey, s));
+  CHECK(contains_secret_fragment(kKey.substr(22), s));        // the last 8
+  CHECK_FALSE(contains_secret_fragment(kKey.substr(23), s));  // 7 bytes
+  // A shared type tag of 8 bytes counts (dropping a header for it costs little); 7 do not.
+  CHECK(contains_secret_fragment("sk-proj-", {"sk-proj-Zz9Qq8Ww7Ee6"}));
+  CHECK_FALSE(contains_secret_fragment("sk-proj", {"sk-proj-Zz9Qq8Ww7Ee6"}));
+  CHECK_FALSE(contains_secret_fragment("req_9f8e7d6c5b4a, 1234567", s));
+  CHECK_FALSE(contains_secret_fragment("", s));
+  CHECK_FALSE(contains_secret_fragment(kKey, {}));
+  // A key split across two headers: each value carries a fragment.
+  CHECK(contains_secret_fragment(kKey.substr(0, 15), s));
+  CHECK(contains_secret_fragment(kKey.substr(15), s));
+  // 12 bytes: runs of 6; 13 or 14: runs of 7.
+  CHECK(contains_secret_fragment("x=Kq8Zt3;", {"abKq8Zt3mn45"}));
+  CHECK_FALSE(contains_secret_fragment("x=Kq8Zt;", {"abKq8Zt3mn45"}));
+  CHECK(contains_secret_fragment("x=Kq8Zt3m;", {"abKq8Zt3mn456"}));
+  CHECK_FALSE(contains_secret_fragment("x=Kq8Zt3;", {"abKq8Zt3mn456"}));
+  // Secrets under 12 bytes are not looked for (their runs would be too short to mean them).
+  CHECK_FALSE(contains_secret_fragment("short-key-1", {"short-key-1"}));
+  // Several secrets, fragment lengths mixed.
+  CHECK(contains_secret_fragment("v=mn456", {"abKq8Zt3mn45", kKey, "zzKq8Zt3mn456"}) == false);
+  CHECK(contains_secret_fragment("v=t3mn456", {"abKq8Zt3mn45", kKey, "zzKq8Zt3mn456"}));
+  // Raw bytes only: an escaped fragment is redact()'s business.
+  CHECK_FALSE(contains_secret_fragment(u_escape_all(kKey.substr(0, 12)), s));
+  CHECK_FALSE(contains_secret_fragment(pct_all(kKey.substr(0, 12)), s));
+}
