@@ -202,6 +202,12 @@ test('the rows, the counts, the badges and the progress line', () => {
   assert.equal(rows[1].totalMs, 130);
   assert.equal(rows[1].summary, 'summary: fail model');
   assert.equal(rows[3].reason, 'no key configured');
+  // A relay's own answer (the provider was never reached) has no first token to show.
+  const refused = model('refused');
+  recordCheck(state, probed(refused, diagnosis('fail', 'reach', 'refused'), { status: 502, relayError: { kind: 'refused' }, result: null }), NOW);
+  const [refusedRow] = checkRows([refused], state, new Map(), NOW);
+  assert.equal(refusedRow.firstTokenMs, null);
+  assert.equal(refusedRow.totalMs, 130);
   assert.deepEqual(countRows(rows), { passed: 1, failed: 1, notTestable: 1, unchecked: 1, stale: 1 });
   const shown = badges(state, NOW);
   assert.equal(shown.get('a').text, 'pass');

@@ -225,7 +225,8 @@ export function checkRows(models, state, live, now) {
       status: !model.testable ? 'not_testable' : liveStatus ?? (saved ? 'done' : 'none'),
       verdict: kept ? checkVerdict(kept.diagnosis) : null,
       summary: kept ? oneLine(kept.diagnosis.summary) : '',
-      firstTokenMs: timing ? timing.firstToken ?? timing.firstByte : null,
+      // The relay's own answer (refused, DNS, a timeout) timed the relay, not a provider's first token.
+      firstTokenMs: timing && !(kept?.run.relayError && !kept.run.streamed) ? timing.firstToken ?? timing.firstByte : null,
       totalMs: timing?.total ?? null,
       usage: kept?.run.result?.usage ?? null,
       cost: kept?.cost ?? null,

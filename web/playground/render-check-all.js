@@ -7,6 +7,7 @@
 import { h, ms, replaceChildren } from './dom.js';
 import { formatCost } from './cost.js';
 import { modelLabel } from './render-picker.js';
+import { codeSpans } from './messages.js';
 import { restoreResult } from './verdict.js';
 import { probeModel } from './check-all-probe.js';
 import {
@@ -232,9 +233,11 @@ function renderRow(r, on) {
   let reason = shown ? r.summary : '';
   /** @type {any[]} */
   const reasonCell = [];
+  // The core's words mark names with backticks: shown as <code>, built from text only.
+  const spans = (text) => codeSpans(text).map((s) => (s.code ? h('code', { text: s.text }) : s.text));
   if (!r.testable) {
     reason = r.reason;
-    reasonCell.push(reason);
+    reasonCell.push(...spans(reason));
     if (r.targets.length) {
       reasonCell.push(' ', h('button', {
         type: 'button', class: 'link', text: 'Check its targets', disabled: on.running,
@@ -243,7 +246,7 @@ function renderRow(r, on) {
       }));
     }
   } else {
-    reasonCell.push(reason);
+    reasonCell.push(...spans(reason));
   }
   const usage = shown ? r.usage : null;
   const tokens = usage ? `${usage.prompt_tokens ?? '—'} in / ${usage.completion_tokens ?? '—'} out${usage.reasoning_tokens ? ` (${usage.reasoning_tokens} reasoning)` : ''}` : '—';
