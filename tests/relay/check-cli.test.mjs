@@ -9,7 +9,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -22,9 +21,9 @@ import { readSettings } from '../../relay/settings.js';
 import { seedEtcd } from '../../relay/sources/etcd-seed.js';
 import { haveEtcd, startEtcd } from '../support/etcd-harness.mjs';
 import { probeForm } from '../../web/playground/state.js';
+import { runCheck } from '../support/check-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'relay/main.js');
 const SCENARIOS = join(ROOT, 'tests/scenarios');
 
 const GOOD_KEY = 'sk-proj-TESTSECRETcheckgood000000000000-GQRS';
@@ -99,21 +98,10 @@ function relayEnv(extra = {}) {
   };
 }
 
-function check(args, env = relayEnv()) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'check', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      outputs.push({ args: args.join(' '), stdout, stderr });
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function check(args, env = relayEnv()) {
+  const out = await runCheck(args, env);
+  outputs.push({ args: args.join(' '), stdout: out.stdout, stderr: out.stderr });
+  return out;
 }
 
 const byName = (report) => Object.fromEntries(report.models.map((m) => [m.display_name, m]));

@@ -7,16 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readFixture } from '../support/fixtures.mjs';
+import { runCheck } from '../support/check-cli.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(ROOT, 'relay/main.js');
 const KEY = 'sk-proj-TESTSECRETreasoning0000000000000-RZQX';
 
 let server; let port; let file;
@@ -60,16 +57,7 @@ function check(args) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'RESOURCES' || k.startsWith('ETCD_') || /_KEY$/.test(k) || k.startsWith('ALLOW')) delete env[k];
   Object.assign(env, { RESOURCES: file, CHECK_REASONING_KEY: KEY, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${port}` });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'check', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
+  return runCheck(args, env);
 }
 
 test('the probe asks a reasoning model for its lowest effort, with a budget a reply fits in', async () => {
