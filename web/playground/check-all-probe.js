@@ -17,8 +17,8 @@ export const CHECK_LABEL = 'Check all';
  * @returns {Promise<import('./render-results.js').PaneResult | null>}  null: the probe's request could not be built (nothing sent)
  */
 export async function probeModel({ core, api, model, signal }) {
-  // The core's probe form when state.js asks the core for it (a reasoning family's lowest effort).
-  const form = /** @type {(m: object, c: object) => import('../core.js').PlaygroundForm} */ (/** @type {any} */ (probeForm))(model, core);
+  // The core's probe form (a reasoning family's lowest effort and a budget it can answer in).
+  const form = probeForm(model, core);
   const built = core.buildRequest(form);
   if (!built.ok) return null;
   const run = await runOnce({ core, api, model, body: built.body, signal });
