@@ -374,9 +374,7 @@ export interface LoadedResources {
 
 export interface Freeable { free(): void }
 export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string): SseEvent[]; end(): SseEvent[] }
-/** end({ textLimit }): content and reasoning cut to textLimit bytes, their whole sizes beside them. */
-export interface BriefResult extends Result { contentLength: number; reasoningLength: number }
-export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result; end(options: { textLimit: number }): BriefResult }
+export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result }
 export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
 /** A secrets list compiled once (secretsRedactor): each stream() a fresh redactor, freed by its caller. */
 export interface SecretsRedactor extends Freeable { stream(): StreamRedactor }

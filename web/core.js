@@ -4,6 +4,7 @@
 // input into the WASM heap, calls one exported function and decodes the reply, so a
 // caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
 import createPlaygroundCore from './dist/playground-core.mjs';
+import { streamDeltas } from './core-deltas.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -342,16 +343,12 @@ class Core {
           return streamDeltas(this.#resultBytes(this.#mod._pg_stream_push(handle, ptr, input.length)), text);
         });
       },
-      // { textLimit }: content and reasoning cut to that many bytes, their sizes in
-      // contentLength / reasoningLength (for a caller that kept the text from the deltas).
-      end: (options) => (Number.isInteger(options?.textLimit) && options.textLimit >= 0
-        ? this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_brief(handle, Math.min(options.textLimit, 0x7fffffff))))))
-        : this.#guard(() => {
-          const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_rest(handle))));
-          result.content = text.content + result.content;
-          result.reasoning = text.reasoning + result.reasoning;
-          return result;
-        })),
+      end: () => this.#guard(() => {
+        const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_rest(handle))));
+        result.content = text.content + result.content;
+        result.reasoning = text.reasoning + result.reasoning;
+        return result;
+      }),
     });
   }
 
@@ -467,47 +464,6 @@ function sseEvents(reply) {
     throw err;
   }
   return reply.events;
-}
-
-// The tags of a stream push's reply (core/delta_builder.h): records of a tag byte, a
-// 32-bit little-endian length and that many bytes.
-const CONTENT_TAG = 0x63; // 'c': content text
-const REASONING_TAG = 0x72; // 'r': reasoning text
-// 'j' (or anything else): one Delta as JSON
-
-/** A push's reply → Delta[]; the text is also appended to `text` ({content, reasoning}). */
-function streamDeltas(bytes, text) {
-  const deltas = [];
-  for (let at = 0; at + 5 <= bytes.length;) {
-    const tag = bytes[at];
-    const start = at + 5;
-    const end = start + ((bytes[at + 1] | (bytes[at + 2] << 8) | (bytes[at + 3] << 16) | (bytes[at + 4] << 24)) >>> 0);
-    at = end;
-    if (tag === CONTENT_TAG) {
-      const content = utf8Text(bytes, start, end);
-      text.content += content;
-      deltas.push({ content });
-    } else if (tag === REASONING_TAG) {
-      const reasoning = utf8Text(bytes, start, end);
-      text.reasoning += reasoning;
-      deltas.push({ reasoning });
-    } else {
-      deltas.push(JSON.parse(decoder.decode(bytes.subarray(start, end))));
-    }
-  }
-  return deltas;
-}
-
-/** UTF-8 bytes → string; a short ASCII run (a token or two) skips TextDecoder's call cost. */
-function utf8Text(bytes, start, end) {
-  if (end - start > 32) return decoder.decode(bytes.subarray(start, end));
-  let out = '';
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b >= 0x80) return decoder.decode(bytes.subarray(start, end));
-    out += String.fromCharCode(b);
-  }
-  return out;
 }
 
 function toBytes(chunk) {

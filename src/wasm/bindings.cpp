@@ -324,8 +324,6 @@ std::size_t pg_stream_push(pg::ChatStream* s, const char* bytes, std::size_t len
 // end() for a caller that kept the text of every delta (web/core.js): content and reasoning
 // hold only what no push handed out (ChatStream::end_rest).
 std::size_t pg_stream_end_rest(pg::ChatStream* s) { return reply(pg::to_json(s->end_rest())); }
-// end() for a caller that kept the text from the deltas (the page): ChatStream::end_brief.
-std::size_t pg_stream_end_brief(pg::ChatStream* s, std::size_t text_limit) { return reply(s->end_brief(text_limit)); }
 void pg_stream_free(pg::ChatStream* s) { delete s; }
 
 // --- Stream redaction (the relay's hot path): raw bytes in, raw bytes out -------------

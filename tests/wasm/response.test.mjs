@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
 import { runOnce } from '../../web/playground/run.js';
+import { boundedOutcome, DIAGNOSE_TEXT_CHARS } from '../../web/playground/render-checklist.js';
 import { readFixture } from '../support/fixtures.mjs';
 
 const core = await loadCore();
@@ -237,30 +238,26 @@ test('openStream: strings are accepted and end() after free() is refused', () =>
   assert.throws(() => stream.end(), /after free/);
 });
 
-test('openStream end({ textLimit }) returns the start of long texts, their whole size, and the same verdict', () => {
+test('a long answer diagnosed as its start plus its size (the checklist\'s boundedOutcome) gets the whole answer\'s diagnosis', () => {
   const base = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":';
   const words = ['héllo ', '日本 ', '🙂 '];
   let sse = '';
-  for (let i = 0; i < 300; i++) sse += `data: ${base}{"content":${JSON.stringify(words[i % 3])}},"finish_reason":null}]}\n\n`;
+  for (let i = 0; i < 3000; i++) sse += `data: ${base}{"content":${JSON.stringify(words[i % 3])}},"finish_reason":null}]}\n\n`;
   sse += `data: ${base}{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`;
-  const bytes = new TextEncoder().encode(sse);
-  const full = core.openStream();
-  full.push(bytes);
-  const whole = full.end();
-  full.free();
-  const brief = core.openStream();
-  brief.push(bytes);
-  const cut = brief.end({ textLimit: 10 });
-  brief.free();
-  const fullBytes = new TextEncoder().encode(whole.content).length;
-  assert.equal(cut.contentLength, fullBytes);
-  assert.ok(new TextEncoder().encode(cut.content).length <= 10);
-  assert.ok(whole.content.startsWith(cut.content), 'an excerpt cut on a character boundary');
-  assert.equal(cut.ok, whole.ok);
-  assert.deepEqual(cut.findings, whole.findings);
-  // diagnose believes the declared size, so the page can send the excerpt.
+  const stream = core.openStream();
+  stream.push(new TextEncoder().encode(sse));
+  const whole = stream.end();
+  stream.free();
   const outcome = (result) => ({ status: 200, contentType: 'text/event-stream', result, model: { provider: 'openai', model_name: 'm', api_base: 'https://api.openai.com/v1' } });
-  assert.deepEqual(core.diagnose(outcome(cut)), core.diagnose(outcome(whole)));
+  const bounded = boundedOutcome(outcome(whole));
+  assert.ok(bounded.result.content.length <= DIAGNOSE_TEXT_CHARS && whole.content.startsWith(bounded.result.content), 'an excerpt of the start');
+  assert.equal(bounded.result.contentLength, new TextEncoder().encode(whole.content).length, 'the whole size in UTF-8 bytes');
+  // diagnose believes the declared size, so the page can send the excerpt.
+  assert.deepEqual(core.diagnose(bounded), core.diagnose(outcome(whole)));
+  // And the size is what it reads: the excerpt alone, without its size, is diagnosed differently.
+  const { contentLength, ...unsized } = bounded.result;
+  assert.ok(contentLength > 0);
+  assert.notDeepEqual(core.diagnose(outcome(unsized)), core.diagnose(outcome(whole)));
 });
 
 // ---- what was asked: the page's outcome carries the request's response_format ------------

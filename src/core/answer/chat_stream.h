@@ -55,11 +55,6 @@ class ChatStream final : private SseSink {
   // today, so they are empty), appended to that text they make the final answer. Saves
   // a long answer being copied out of the core a second time.
   Result end_rest();
-  // end() for a caller that kept the text from the deltas (the page): the Result's JSON with
-  // content and reasoning cut to their first `text_limit` bytes (at a UTF-8 boundary) and
-  // their whole sizes in contentLength / reasoningLength, so a megabyte answer is not
-  // dumped and parsed again.
-  json end_brief(std::size_t text_limit);
 
  private:
   void push_to_builder(std::string_view bytes);

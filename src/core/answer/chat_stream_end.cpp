@@ -10,14 +10,6 @@ namespace pg {
 
 namespace {
 
-// The first `max` bytes of a UTF-8 text, never ending inside a character.
-std::string utf8_prefix(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return text.substr(0, n);
-}
-
 Finding err(FindingCode code, std::string path, std::string message) {
   return error_finding(code, std::move(path), std::move(message));
 }
@@ -126,17 +118,6 @@ const Result& ChatStream::end() {
   }
   issues_.finish(findings);
   return result_;
-}
-
-json ChatStream::end_brief(std::size_t text_limit) {
-  const Result& full = end();
-  Result r = end_rest();  // everything but the texts, which are cut from `full`
-  r.content = utf8_prefix(full.content, text_limit);
-  r.reasoning = utf8_prefix(full.reasoning, text_limit);
-  json out = to_json(r);
-  out["contentLength"] = full.content.size();
-  out["reasoningLength"] = full.reasoning.size();
-  return out;
 }
 
 }  // namespace pg
