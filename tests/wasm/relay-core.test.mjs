@@ -138,9 +138,27 @@ test('diagnosis of whole runs: the same checklist from both builds', () => {
     const sse = name.endsWith('.sse');
     const result = sse ? streamed(new TextEncoder().encode(t), [])(page).end : page.validateCompletion(t);
     for (const status of [200, 401, 404, 502]) {
-      same(`diagnose ${name} ${status}`, (c) => c.diagnose({ status, contentType: sse ? 'text/event-stream' : 'application/json', body: t, result, model, secrets: ['sk-diagnose-secret'] }));
+      // No secrets: the page never has any, and its build has no matcher (redact.h).
+      same(`diagnose ${name} ${status}`, (c) => c.diagnose({ status, contentType: sse ? 'text/event-stream' : 'application/json', body: t, result, model }));
     }
   }
+});
+
+test('diagnosis with secrets: the relay\'s build redacts the key out of what it shows, the page\'s withholds every text it would check', () => {
+  const secret = 'sk-diagnose-secret-0123456789';
+  const body = JSON.stringify({ error: { message: `Incorrect API key provided: ${secret}. You can find your API key at https://platform.openai.com`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+  const outcome = { status: 401, contentType: 'application/json', body, model: { provider: 'openai', model_name: 'gpt-4o-mini', api_base: 'https://api.openai.com/v1' }, secrets: [secret] };
+  const shown = (c) => JSON.stringify(c.diagnose(outcome));
+  const fromRelay = shown(relay);
+  const fromPage = shown(page);
+  for (const text of [fromRelay, fromPage]) assert.ok(!text.includes(secret) && !text.includes('0123456789'), 'no part of the key');
+  assert.match(fromRelay, /Incorrect API key provided: \[REDACTED\]/, 'the relay keeps the provider\'s words around the key');
+  assert.ok(!fromPage.includes('Incorrect API key provided'), 'the page withholds the whole message');
+  assert.match(fromPage, /\[REDACTED\]/);
+  // The verdict comes from codes, not words: the same in both builds.
+  const verdict = (c) => { const d = c.diagnose(outcome); return { verdict: d.verdict, steps: d.steps.map((s) => [s.step, s.status, s.code]), conditions: d.conditions.map((k) => k.kind) }; };
+  assert.deepEqual(verdict(page), verdict(relay));
+  assert.deepEqual(verdict(relay).steps.find(([step]) => step === 'key'), ['key', 'fail', 'key_rejected']);
 });
 
 test('resources and etcd rows: the same models, keys and errors', () => {

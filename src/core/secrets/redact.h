@@ -36,7 +36,9 @@ inline constexpr std::size_t kMinFragmentSecretBytes = 12;
 // stable middle of its base64 encoding (standard or URL-safe alphabet, any alignment); and
 // as a masked echo. Empty secrets are ignored. Occurrences that overlap become one
 // kRedacted (so a secret inside a longer one, or two overlapping secrets, leave nothing
-// behind); occurrences that merely touch each get their own.
+// behind); occurrences that merely touch each get their own. (The page's build, compiled
+// with PG_REDACT_WHOLE_TEXT, has no matcher: any non-empty text with a non-empty secret in
+// the list becomes kRedacted whole. The page never passes secrets.)
 std::string redact(std::string_view text, const std::vector<std::string>& secrets);
 
 // Whether `text` holds a run of consecutive raw bytes of any secret of at least
