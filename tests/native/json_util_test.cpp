@@ -47,6 +47,18 @@ TEST_CASE("typed accessors return nothing on a type mismatch instead of throwing
   CHECK(member(json::array(), "s") == nullptr);
 }
 
+TEST_CASE("string_or_empty: a string member's text, else empty") {
+  json j = {{"s", "x"}, {"e", ""}, {"n", 2.5}, {"z", nullptr}, {"o", json::object()}};
+  CHECK(string_or_empty(j, "s") == "x");
+  CHECK(string_or_empty(j, "e").empty());
+  CHECK(string_or_empty(j, "n").empty());
+  CHECK(string_or_empty(j, "z").empty());
+  CHECK(string_or_empty(j, "o").empty());
+  CHECK(string_or_empty(j, "missing").empty());
+  CHECK(string_or_empty(json::array({"s"}), "s").empty());
+  CHECK(string_or_empty(json("s"), "s").empty());
+}
+
 TEST_CASE("media_type and excerpt") {
   CHECK(media_type("Text/HTML; charset=UTF-8") == "text/html");
   CHECK(media_type("") == "");

@@ -51,6 +51,11 @@ const std::string* string_member(const json& object, std::string_view key) {
   return (m && m->is_string()) ? m->get_ptr<const std::string*>() : nullptr;
 }
 
+std::string string_or_empty(const json& object, std::string_view key) {
+  const std::string* s = string_member(object, key);
+  return s ? *s : std::string();
+}
+
 std::optional<double> number_member(const json& object, std::string_view key) {
   const json* m = member(object, key);
   if (!m || !m->is_number()) return std::nullopt;

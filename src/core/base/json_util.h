@@ -34,6 +34,8 @@ std::string dump_json(const json& value);
 const json* member(const json& object, std::string_view key);
 const std::string* string_member(const json& object, std::string_view key);
 std::optional<double> number_member(const json& object, std::string_view key);
+// A string member's text; "" when it is missing, not a string, or `object` is not an object.
+std::string string_or_empty(const json& object, std::string_view key);
 
 // "text/html; charset=utf-8" -> "text/html" (lower-cased, parameters dropped).
 std::string media_type(std::string_view content_type);

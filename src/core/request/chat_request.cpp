@@ -14,11 +14,6 @@ constexpr const char* kNoModel = "send {\"model\": \"<model id>\", \"body\": {..
 // The earlier path's words for a body its core could not read (the binding's bad_input).
 const std::string kUnreadable = "the core was given invalid JSON: ";
 
-std::string string_or_empty(const json& object, std::string_view key) {
-  const std::string* s = string_member(object, key);
-  return s ? *s : std::string();
-}
-
 }  // namespace
 
 ChatTarget chat_target_from_json(const json& value) {

@@ -72,25 +72,21 @@ const char* identity_words(Identity identity) {
   return "the singleton identity";
 }
 
-std::string text(const json& entry, const char* field) {
-  const std::string* s = string_member(entry, field);
-  return s ? *s : std::string();
-}
-
 std::string identity_of(const json& entry, Identity identity) {
   switch (identity) {
-    case Identity::DisplayName: return text(entry, "display_name");
-    case Identity::Name: return text(entry, "name");
+    case Identity::DisplayName: return string_or_empty(entry, "display_name");
+    case Identity::Name: return string_or_empty(entry, "name");
     case Identity::NameOrDisplayName: {
-      std::string name = text(entry, "name");
-      return name.empty() ? text(entry, "display_name") : name;
+      std::string name = string_or_empty(entry, "name");
+      return name.empty() ? string_or_empty(entry, "display_name") : name;
     }
     case Identity::Singleton: return "mcp_auth_settings";
     case Identity::AttachmentTriple: {
       // As written (before names become ids); "-" stands for an absent scope_id (scope env).
-      const std::string guardrail = text(entry, "guardrail_id"), scope = text(entry, "scope_type");
+      const std::string guardrail = string_or_empty(entry, "guardrail_id"),
+                        scope = string_or_empty(entry, "scope_type");
       if (guardrail.empty() || scope.empty()) return "";
-      const std::string id = text(entry, "scope_id");
+      const std::string id = string_or_empty(entry, "scope_id");
       return guardrail + "/" + scope + "/" + (id.empty() ? "-" : id);
     }
   }

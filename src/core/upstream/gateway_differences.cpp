@@ -193,9 +193,7 @@ std::vector<Difference> GatewayViews::differences(const Model& model, const Prov
         const std::string* gid = string_member(a.doc, "guardrail_id");
         const auto g = gid ? ix.guardrail_names.find(*gid) : ix.guardrail_names.end();
         if (g == ix.guardrail_names.end()) continue;
-        const std::string scope = a.doc.contains("scope_type") && a.doc["scope_type"].is_string()
-                                      ? a.doc["scope_type"].get<std::string>()
-                                      : std::string();
+        const std::string scope = string_or_empty(a.doc, "scope_type");
         const std::string* sid = string_member(a.doc, "scope_id");
         const bool all = scope == "env" || (scope == "model" && sid && *sid == model.id);
         const bool some = scope == "api_key" || scope == "team";

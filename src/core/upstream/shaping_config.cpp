@@ -36,11 +36,6 @@ std::optional<std::uint64_t> uint_member(const json& doc, const char* field) {
   if (v->is_number_integer() && v->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v->get<std::int64_t>());
   return std::nullopt;
 }
-
-std::string string_or_empty(const json& doc, const char* field) {
-  const std::string* s = string_member(doc, field);
-  return s ? *s : std::string();
-}
 }  // namespace
 
 CallShaping read_shaping(const Model& model, const ProviderKey& key) {

@@ -42,11 +42,6 @@ std::vector<std::string> strings_at(const json& doc, const char* field) {
   return out;
 }
 
-std::string str(const json& doc, const char* field) {
-  const std::string* s = string_member(doc, field);
-  return s ? *s : std::string();
-}
-
 void push(std::vector<ResourceError>& errors, const CheckedEntry& e, std::string field, std::string message) {
   errors.push_back({e.scope, std::move(field), std::move(message)});
 }
@@ -73,13 +68,14 @@ void check_api_keys(const std::vector<CheckedEntry>& entries, const IdentityMaps
                "\" (defined routes: " + defined_list(ids, "passthrough_routes") + ")");
     }
     // Authentication looks keys up by hash: two entries with one plaintext would silently collide.
-    const std::string hash = str(e.doc, "key_hash");
+    const std::string hash = string_or_empty(e.doc, "key_hash");
     const auto [first, inserted] = hashes.emplace(hash, e.scope);
     if (!inserted)
       push(errors, e, member(e.raw, "key_env") ? "key_env" : "key_hash",
            "duplicate api key credential: this entry's key resolves to the same key_hash as " + first->second +
                "; every api key must have a distinct plaintext");
-    const std::string subject = str(e.doc, "jwt_subject"), provider = str(e.doc, "jwt_provider");
+    const std::string subject = string_or_empty(e.doc, "jwt_subject"),
+                      provider = string_or_empty(e.doc, "jwt_provider");
     if (!subject.empty() && provider.empty()) {
       push(errors, e, "jwt_subject",
            "jwt_subject \"" + excerpt(subject, 80) +
@@ -123,7 +119,7 @@ void check_identity_providers(const std::vector<CheckedEntry>& entries, const Id
   for (const auto& e : entries) {
     if (e.kind == "oidc_providers" && e.valid) {
       const json* enabled = member(e.doc, "enabled");
-      const std::string issuer = str(e.doc, "issuer");
+      const std::string issuer = string_or_empty(e.doc, "issuer");
       if (!issuer.empty() && !(enabled && enabled->is_boolean() && !enabled->get<bool>())) {
         const auto [first, fresh] = issuers.emplace(issuer, e.scope);
         if (!fresh)
@@ -132,26 +128,26 @@ void check_identity_providers(const std::vector<CheckedEntry>& entries, const Id
                    "; every enabled provider must have a distinct issuer");
       }
       for (const char* field : {"issuer", "jwks_uri"})
-        if (url_has_credentials(str(e.doc, field)))
+        if (url_has_credentials(string_or_empty(e.doc, field)))
           push(errors, e, field,
                std::string("OIDC provider ") + field +
                    " must not embed credentials (user info or a token query parameter): JWKS "
                    "endpoints are public");
     }
     if (e.kind == "claim_mappings" && e.valid) {
-      const std::string provider = str(e.doc, "jwt_provider");
+      const std::string provider = string_or_empty(e.doc, "jwt_provider");
       if (!defined(ids, "oidc_providers", provider))
         push(errors, e, "jwt_provider",
              "jwt_provider references unknown OIDC provider \"" + excerpt(provider, 80) +
                  "\" (defined providers: " + defined_list(ids, "oidc_providers") + ")");
       const json* resolve = member(e.doc, "resolve");
-      const std::string key_id = resolve ? str(*resolve, "api_key_id") : std::string();
+      const std::string key_id = resolve ? string_or_empty(*resolve, "api_key_id") : std::string();
       if (!defined_id(ids, "api_keys", key_id))
         push(errors, e, "resolve.api_key_id",
              "resolve.api_key_id does not match any api key defined in this file: reference the key by name via "
              "`resolve.api_key` instead");
     }
-    if (e.kind == "mcp_auth_settings" && e.valid && url_has_credentials(str(e.doc, "resource_url")))
+    if (e.kind == "mcp_auth_settings" && e.valid && url_has_credentials(string_or_empty(e.doc, "resource_url")))
       push(errors, e, "resource_url",
            "mcp_auth_settings resource_url must not embed credentials (user info or a token query parameter): "
            "protected resource metadata is public");

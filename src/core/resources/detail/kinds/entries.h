@@ -27,12 +27,6 @@ inline void non_negative_int(EntryLog& l, const std::string& p, const json& v) {
 inline void positive_int(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 1); }
 inline void uint32(EntryLog& l, const std::string& p, const json& v) { check_int(l, p, v, 0, 4294967295LL); }
 
-// A string member's text; "" when it is missing or not a string.
-inline std::string string_or_empty(const json& doc, const char* field) {
-  const std::string* s = string_member(doc, field);
-  return s ? *s : std::string();
-}
-
 // A copy of `doc` without the members `rules` does not list (what etcd's lenient decode keeps).
 inline json known_members_only(const json& doc, const std::vector<FieldRule>& rules) {
   json out = json::object();
