@@ -114,9 +114,12 @@ export function useWorld(options) {
   return world;
 }
 
-/** Closes a page after checking it got no secret and raised no error (CSP violations included). */
+/**
+ * Closes a page after checking it got no secret and raised no error (CSP violations included).
+ * The secrets are SECRETS and the page's world's own (`world.secrets`, see openPage).
+ */
 export async function done(p) {
-  const { found } = await findSecrets(p.page, p.received);
+  const { found } = await findSecrets(p.page, p.received, p.secrets);
   assert.deepEqual(found, [], 'no secret reaches the browser');
   assert.deepEqual(p.problems, [], 'no page error or console error');
   await p.context.close();
@@ -124,9 +127,11 @@ export async function done(p) {
 
 /**
  * A fresh browser context, logged in through /?token=, with the playground ready. Every
- * response body the browser receives is recorded for the secret scan.
+ * response body the browser receives is recorded for the secret scan. A test file with its own
+ * world and provider keys lists those keys as `world.secrets`, so done() looks for them too;
+ * `origin` serves the page from elsewhere than the relay (a host page that passes /api/ on).
  */
-export async function openPage(world, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', context: existing } = {}) {
+export async function openPage(world, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', context: existing, origin = world.relay?.base } = {}) {
   const context = existing ?? await world.browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const received = [];
@@ -144,9 +149,9 @@ export async function openPage(world, { viewport = { width: 1280, height: 900 },
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of \d+/.test(msg.text())) problems.push(`console: ${msg.text()}`);
   });
-  await page.goto(`${world.relay.base}/?token=${TOKEN}`);
+  await page.goto(`${origin}/?token=${TOKEN}`);
   await waitReady(page);
-  return { context, page, pg: page.locator('model-playground'), received, problems };
+  return { context, page, pg: page.locator('model-playground'), received, problems, secrets: world.secrets ?? [] };
 }
 
 export async function waitReady(page) {
@@ -177,9 +182,10 @@ export function shadowText(page) {
 
 /**
  * Every response body, header and the final DOM (light and shadow, input values included)
- * searched for every configured secret, whole and in its recognisable middle part.
+ * searched for every configured secret (SECRETS, and `extra`), whole and in its recognisable
+ * middle part.
  */
-export async function findSecrets(page, received) {
+export async function findSecrets(page, received, extra = []) {
   const bodies = await Promise.all(received);
   const hay = [
     ...bodies.map((b) => `${b.url}\n${b.status}\n${b.headers}\n${b.body}`),
@@ -188,7 +194,7 @@ export async function findSecrets(page, received) {
     await page.evaluate(() => JSON.stringify(localStorage)),
   ];
   const found = [];
-  for (const secret of Object.values(SECRETS)) {
+  for (const secret of [...Object.values(SECRETS), ...extra]) {
     const middle = secret.slice(8, -6);
     for (const h of hay) {
       if (h.includes(secret) || h.includes(middle)) found.push({ secret: `${secret.slice(0, 10)}…`, where: h.slice(0, 160) });
