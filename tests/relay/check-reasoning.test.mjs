@@ -3,7 +3,8 @@
 // for the family's lowest reasoning_effort with a budget a reply fits in (never max_tokens 64
 // as max_completion_tokens), reasoning tokens are printed beside tokens in/out (text) and kept
 // in usage (JSON), and an answer cut by the limit after reasoning, with no text, is a pass with
-// a condition ("reached, answered, cut short"), never a failed model.
+// a condition ("reached, answered, cut short"), never a failed model. No run prints the key
+// (check() asserts it on every run's stdout and stderr, as check-cli does).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readFixture } from '../support/fixtures.mjs';
-import { runCheck } from '../support/check-cli.mjs';
+import { runCheck, assertNoKey } from '../support/check-cli.mjs';
 
 const KEY = 'sk-proj-TESTSECRETreasoning0000000000000-RZQX';
 
@@ -53,11 +54,13 @@ before(async () => {
 
 after(() => server?.close());
 
-function check(args) {
+async function check(args) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'RESOURCES' || k.startsWith('ETCD_') || /_KEY$/.test(k) || k.startsWith('ALLOW')) delete env[k];
   Object.assign(env, { RESOURCES: file, CHECK_REASONING_KEY: KEY, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${port}` });
-  return runCheck(args, env);
+  const out = await runCheck(args, env);
+  assertNoKey(out, [KEY], args.join(' '));
+  return out;
 }
 
 test('the probe asks a reasoning model for its lowest effort, with a budget a reply fits in', async () => {
