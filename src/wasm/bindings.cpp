@@ -99,10 +99,7 @@ std::size_t reply_events(SseHandle& h) {
 }
 
 pg::UpstreamPlan plan_from(const pg::json& args) {
-  auto str = [&](const char* k) {
-    const auto* v = pg::string_member(args, k);
-    return v ? *v : std::string();
-  };
+  const auto str = [&](const char* k) { return pg::string_or_empty(args, k); };
   pg::UpstreamPlan plan = pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
   // The headers a key's default_headers add, already rendered (for "Copy as curl").
   if (const pg::json* headers = pg::member(args, "headers"); headers && headers->is_array())
@@ -346,10 +343,7 @@ void pg_redactor_free(pg::StreamRedactor* r) { delete r; }
 std::size_t pg_model_list_call(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  const auto field = [&](const char* name) {
-    const auto* s = pg::string_member(args, name);
-    return s ? *s : std::string();
-  };
+  const auto field = [&](const char* name) { return pg::string_or_empty(args, name); };
   return reply(
       pg::to_json(pg::plan_model_list(field("provider"), field("adapter"), field("api_base"), field("model_name"))));
 }
