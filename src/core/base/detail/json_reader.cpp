@@ -1,11 +1,10 @@
 #include "core/base/detail/json_reader.h"
 
+#include "core/base/detail/decimal.h"
 #include "core/base/text.h"
 #include "core/base/utf8.h"
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <utility>
 
 namespace pg {
@@ -267,9 +266,9 @@ class Reader {
         }
       }
     }
-    // strtod needs a terminated copy; the grammar above already vouched for the text.
-    scratch_.assign(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
-    const double value = std::strtod(scratch_.c_str(), nullptr);
+    // The grammar above already vouched for the text.
+    const double value =
+        decimal_to_double(std::string_view(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start)));
     // nlohmann refuses numbers that overflow a double rather than storing infinity.
     if (value - value != 0) {
       p_ = start;
@@ -284,7 +283,6 @@ class Reader {
   const unsigned char* end_;
   std::size_t max_depth_;
   JsonReadError& error_;
-  std::string scratch_;
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "core/request/detail/js_json.h"
 
+#include "core/base/detail/decimal.h"
 #include "core/base/utf8.h"
 
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <vector>
 
 namespace pg::request_detail {
@@ -193,8 +193,8 @@ class Scanner {
     }
     if (edits_) {
       // JSON.parse made a number past a double's range Infinity, and JSON.stringify null.
-      const std::string token(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
-      if (!std::isfinite(std::strtod(token.c_str(), nullptr))) {
+      const std::string_view token(reinterpret_cast<const char*>(start), static_cast<std::size_t>(p_ - start));
+      if (!std::isfinite(decimal_to_double(token))) {
         const unsigned char* after = p_;
         p_ = start;
         flush();

@@ -1,17 +1,18 @@
 // Reading numbers the way people type them into a form (detail/builder.h).
 #include "core/request/detail/builder.h"
 
+#include "core/base/detail/decimal.h"
+
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 
 namespace pg::request_detail {
 
 namespace {
 
-// A decimal number as people type it: [+-] digits [. digits] [e [+-] digits]. strtod
-// alone would also take hex, "inf", "nan" and leading garbage.
+// A decimal number as people type it: [+-] digits [. digits] [e [+-] digits]. Other text
+// (hex, "inf", "nan", garbage) is not a number; decimal_to_double would only make it NaN.
 bool looks_decimal(std::string_view s) {
   std::size_t i = 0, n = s.size();
   if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
@@ -48,7 +49,7 @@ NumberRead read_number(const json& v) {
   const std::string_view t = trim(*v.get_ptr<const std::string*>());
   if (t.empty()) return {};
   if (t.size() > kMaxNumberChars || !looks_decimal(t)) return {Num::NotNumber};
-  const double d = std::strtod(std::string(t).c_str(), nullptr);
+  const double d = decimal_to_double(t);
   return {std::isfinite(d) ? Num::Ok : Num::NotFinite, d};
 }
 
