@@ -4,12 +4,8 @@
 // tolerates is a warning that names the provider's quirk. Every stream here is read whole,
 // a byte at a time, split at every CR/LF and at random points, through both delta outputs,
 // and must give the identical Result.
-#include <doctest/doctest.h>
+#include "support/response.h"
 
-#include "delta_support.h"
-
-#include "core/answer/chat_stream.h"
-#include "core/answer/delta_builder.h"
 #include "core/answer/detail/chunk_scanner.h"  // internal under test
 #include "core/diagnose/diagnose.h"
 
@@ -21,61 +17,21 @@ using namespace pg;
 
 namespace {
 
-const Finding* find(const Result& r, Severity severity, const std::string& path, const std::string& text) {
-  for (const auto& f : r.findings)
-    if (f.severity == severity && f.path == path && f.message.find(text) != std::string::npos) return &f;
-  return nullptr;
-}
-std::size_t errors(const Result& r) {
-  std::size_t n = 0;
-  for (const auto& f : r.findings) n += f.severity == Severity::Error;
-  return n;
-}
+std::size_t errors(const Result& r) { return count(r, Severity::Error); }
 bool mentions(const Result& r, const std::string& text) {
   for (const auto& f : r.findings)
     if (f.message.find(text) != std::string::npos) return true;
   return false;
 }
-#define CHECK_FINDING(r, sev, path, text) \
-  CHECK_MESSAGE(find(r, sev, path, text) != nullptr, dump_json(to_json((r).findings)))
-
-struct Run {
-  Result result;
-  json deltas = json::array();
-};
-
-// One reading of `pieces`, through the JSON deltas; the encoded records of a second
-// stream must decode to the same deltas, and its end_rest() complete the same Result.
-Run read(const std::vector<std::string_view>& pieces) {
-  Run run;
-  ChatStream stream, encoded_stream;
-  std::string pushed_content;
-  for (auto piece : pieces) {
-    const std::size_t before = run.deltas.size();
-    stream.push(piece, run.deltas);
-    std::string encoded;
-    encoded_stream.push(piece, encoded);
-    const json decoded = decode_delta_records(encoded);
-    CHECK(decoded == json(json::array_t(run.deltas.begin() + static_cast<std::ptrdiff_t>(before), run.deltas.end())));
-    for (const auto& d : decoded)
-      if (const auto* c = string_member(d, "content")) pushed_content += *c;
-  }
-  run.result = stream.end();
-  CHECK(pushed_content + encoded_stream.end_rest().content == run.result.content);
-  CHECK(to_json(encoded_stream.end()) == to_json(run.result));
-  return run;
-}
-
-using pg_test::coalesce;
 
 // The whole reading, checked against every split: a byte at a time, at every CR and LF
 // (before and after it), and at random points.
-Run read_every_way(const std::string& bytes) {
-  const Run whole = read({bytes});
+StreamRun read_every_way(const std::string& bytes) {
+  const StreamRun whole = run_pieces({bytes});
   const json expected = to_json(whole.result);
   const json expected_deltas = coalesce(whole.deltas);
   auto same = [&](const std::vector<std::string_view>& pieces, const char* how) {
-    const Run split = read(pieces);
+    const StreamRun split = run_pieces(pieces);
     CHECK_MESSAGE(to_json(split.result) == expected, how);
     CHECK_MESSAGE(coalesce(split.deltas) == expected_deltas, how);
   };
@@ -104,16 +60,6 @@ Run read_every_way(const std::string& bytes) {
   return whole;
 }
 
-std::string data(const json& chunk, const char* eol = "\n") { return "data: " + dump_json(chunk) + eol + eol; }
-
-json chunk(json delta, json finish = nullptr, const char* object = "chat.completion.chunk") {
-  return json{
-      {"id", "c1"},
-      {"object", object},
-      {"created", 1},
-      {"model", "m"},
-      {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
-}
 json usage(int prompt, int completion) {
   return json{{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}};
 }
@@ -121,7 +67,6 @@ json with_usage(json c, json u) {
   c["usage"] = std::move(u);
   return c;
 }
-const std::string kDone = "data: [DONE]\n\n";
 
 std::string body_with(const std::string& choice, const std::string& extra = "") {
   return R"({"id":"x","object":"chat.completion","created":1,"model":"m","choices":[)" + choice +
@@ -150,7 +95,7 @@ TEST_CASE("quirk: Mistral Magistral streams content as typed parts: text is the 
       data(parts(json::parse(R"([{"type":"text","text":"Look "},{"type":"text","text":"both ways."}])"))) +
       data(chunk({{"content", " Then cross."}})) + data(with_usage(chunk({{"content", ""}}, "stop"), usage(10, 232))) +
       kDone;
-  const Run run = read_every_way(bytes);
+  const StreamRun run = read_every_way(bytes);
   const Result& r = run.result;
   CHECK(r.ok());
   CHECK(r.content == "Look both ways. Then cross.");
@@ -244,7 +189,7 @@ TEST_CASE("quirk: Groq reports usage only in x_groq.usage: read as the usage, wi
                       {"completion_tokens", 73},
                       {"total_tokens", 91}}}};
   const std::string bytes = data(first) + data(chunk({{"content", "A joke"}})) + data(last) + kDone;
-  const Run run = read_every_way(bytes);
+  const StreamRun run = read_every_way(bytes);
   const Result& r = run.result;
   CHECK(r.ok());
   CHECK(r.content == "A joke");

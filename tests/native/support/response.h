@@ -132,12 +132,13 @@ StreamRun run_every_way_bytes(const std::string& bytes) {
   return whole;
 }
 
-std::string data(const json& chunk) { return "data: " + dump_json(chunk) + "\n\n"; }
+// `eol`: the line ending (recordings show "\r\n"); `object`: what a chunk calls itself.
+std::string data(const json& chunk, const char* eol = "\n") { return "data: " + dump_json(chunk) + eol + eol; }
 
-json chunk(json delta, json finish = nullptr) {
+json chunk(json delta, json finish = nullptr, const char* object = "chat.completion.chunk") {
   return json{
       {"id", "c1"},
-      {"object", "chat.completion.chunk"},
+      {"object", object},
       {"created", 1},
       {"model", "m"},
       {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
