@@ -1,5 +1,5 @@
 // The core's calls on the relay's path, in the page's build (web/dist, -Oz: downloaded, so
-// built for size) and in the relay's (relay/dist, -O2: relay/core.js), in one run:
+// built for size) and in the relay's (relay/dist, -O3: relay/core.js), in one run:
 //
 //   node bench/core-builds-bench.mjs [--runs 9]
 //
@@ -88,7 +88,7 @@ export async function run({ runs = 9, log = console.log } = {}) {
   const relay = await loadRelayCore();
   const rows = [];
   log(`The core's calls on the relay path, median of ${runs} rounds (Node ${process.versions.node})\n`);
-  log('| call | page build (-Oz) | relay build (-O2) | page ÷ relay |');
+  log('| call | page build (-Oz) | relay build (-O3) | page ÷ relay |');
   log('|---|---:|---:|---:|');
   for (const [metric, make, calls, scale, exported] of cases) {
     const inPage = PAGE_EXPORTS.has(exported);  // else calling it would stop the page's core

@@ -5,7 +5,7 @@
 // stream   — bench/stream-bench.mjs: core vs eventsource-parser + JSON.parse vs the openai
 //            SDK's stream parser; module weight; start in Node.
 // builds   — bench/core-builds-bench.mjs: the relay's core calls (body check, redaction) in
-//            the page's build (-Oz) and the relay's (-O2).
+//            the page's build (-Oz) and the relay's (-O3).
 // relay    — bench/relay-bench.mjs: time to first byte through the relay vs direct vs
 //            http-proxy, with 1, 50 and 200 concurrent open streams; CPU per call of each.
 // capacity — bench/relay-capacity.mjs: 2,000 concurrent streams, integrity, memory per stream

@@ -36,18 +36,19 @@ if(PG_WASM_LTO)
 endif()
 target_compile_options(pgcore PRIVATE -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
 
-# The per-byte hot paths are compiled for speed: at -Oz, clang inlines not even
+# The per-byte and per-event hot paths are compiled for speed: at -Oz, clang inlines not even
 # std::string::size(), so a loop over a chat stream made a call per byte. Everything else
-# (request building, diagnosis, resources) runs once per user action and stays at -Oz.
+# (request building, diagnosis, resources, a stream's end, a chunk the scanner leaves to be
+# read whole) runs once per user action or for a few chunks of a stream and stays at -Oz.
 # Each file gets exactly one level: emcc keeps size semantics when -Os/-Oz appears anywhere
 # on a command line, even before a later -O2 (checked: std::string::size() stayed a call),
 # so the build type's -Os is dropped and the level is set per source file instead.
 set(PG_WASM_HOT_OPT "-O2" CACHE STRING "Optimisation level for the stream hot paths")
-# Paths relative to src/core (what used to be one file is listed with every piece it was
-# split into: chat_stream_end.cpp, secrets' matcher and fragment check).
+# Paths relative to src/core (what used to be one file is listed with every piece of it that
+# is hot: secrets' matcher and fragment check; not the stream's end or its whole-chunk path).
 set(PG_WASM_HOT_SOURCES
   base/detail/json_reader.cpp base/detail/json_writer.cpp
-  answer/sse.cpp answer/detail/chunk_scanner.cpp answer/chat_stream.cpp answer/chat_stream_end.cpp
+  answer/sse.cpp answer/detail/chunk_scanner.cpp answer/chat_stream.cpp
   answer/delta_builder.cpp
   secrets/redact.cpp secrets/secret_fragment.cpp secrets/detail/matcher.cpp)
 foreach(hot IN LISTS PG_WASM_HOT_SOURCES)  # a renamed file must not silently leave the list
@@ -101,7 +102,7 @@ set_target_properties(playground-core PROPERTIES
   RUNTIME_OUTPUT_DIRECTORY "${PG_WASM_OUT_DIR}")
 # After the link's own wasm-opt pass, the size builds (-Oz/-Os: the page's) run its passes
 # again until the module stops shrinking (--converge); docs/performance.md has what it saves.
-# A speed build (the relay's -O2) gets nothing extra.
+# A speed build (the relay's -O3) gets nothing extra.
 if(PG_WASM_OPT MATCHES "^-O[sz]$")
   set(PG_WASM_EXTRA_PASSES "--converge" CACHE STRING "wasm-opt passes run after the link's own, size builds only")
   if(PG_WASM_EXTRA_PASSES)

@@ -2,7 +2,7 @@
 //
 // The page's module (web/dist) is built for size (-Oz), because every browser downloads it.
 // The relay's is never downloaded, and it checks every chat body, redacts every byte of
-// every answer and checks every row, on every call. Built with -O2 (`make wasm`, preset
+// every answer and checks every row, on every call. Built with -O3 (`make wasm`, preset
 // wasm-relay, into relay/dist), its body checks are faster; the measurements are in
 // docs/performance.md ("The two builds of the core", bench/core-builds-bench.mjs). Both
 // builds come from one source tree and must answer

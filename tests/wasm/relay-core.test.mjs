@@ -1,4 +1,4 @@
-// The relay runs its own build of the core (relay/dist, -O2: relay/core.js); the page runs
+// The relay runs its own build of the core (relay/dist, -O3: relay/core.js); the page runs
 // web/dist (-Oz). Same sources, same bindings, only the optimiser differs, and an optimiser
 // can turn a latent bug into different behaviour. So the two builds are compared call by
 // call on every fixture and on seeded mutations of them: any difference fails. The calls

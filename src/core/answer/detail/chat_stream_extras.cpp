@@ -1,29 +1,19 @@
-// ChatStream's rarely taken paths, apart from the per-chunk ones in chat_stream.cpp: the
-// relay's own relay_error event, content sent as typed parts (Mistral) and the legacy
-// function_call. They run for a few chunks of a few providers' streams, so they are
-// built for size in the WebAssembly module (cmake/wasm.cmake's hot list names
-// chat_stream.cpp and chat_stream_end.cpp, not this file).
+// ChatStream's rarely taken paths, apart from the per-event ones in chat_stream.cpp and a
+// chunk read whole in chat_stream_chunk.cpp: the relay's own relay_error event, content sent
+// as typed parts (Mistral) and the legacy function_call. They run for a few chunks of a few
+// providers' streams, so they are built for size in the WebAssembly module (cmake/wasm.cmake's
+// hot list names chat_stream.cpp, not this file).
 #include "core/answer/chat_stream.h"
 
+#include "core/answer/detail/chat_stream_findings.h"
 #include "core/answer/detail/completion_rules.h"
 #include "core/base/text.h"
 
 namespace pg {
 
+using namespace answer_detail;
+
 namespace {
-
-std::string choice_path(std::size_t number, std::size_t choice, const char* rest) {
-  return index_path(index_path("chunks", number) + ".choices", choice) + rest;
-}
-
-Finding err(FindingCode code, std::string path, std::string message) {
-  return error_finding(code, std::move(path), std::move(message));
-}
-Finding warn(FindingCode code, std::string path, std::string message) {
-  return warning_finding(code, std::move(path), std::move(message));
-}
-
-constexpr std::size_t kKeepEach = 20;  // as chat_stream.cpp: chunk-level problems kept individually
 
 // The relay's own event (event: relay_error) carries
 // {"error":{"source":"relay","kind","message","phase"?,"reason"?,"nonce"}}. Its texts are cut
