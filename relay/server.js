@@ -67,13 +67,18 @@ export function createRelay({ core, source, sessions, settings, log }) {
     // before anything is read or served. IP literals and localhost always pass (probes and
     // direct access use them, and a rebinding attack needs a name of its own).
     if (!hostOk(req.headers.host)) throw new RelayError('misdirected', 'this relay does not serve that host name');
-    let url;
-    try {
-      url = new URL(req.url ?? '/', 'http://relay.invalid');
-    } catch {
-      throw new RelayError('invalid_request', 'the request target is not a valid path', { reason: 'bad_path' });
+    // Nearly every target is a plain path (the API routes), which the URL parser would return
+    // as it is: it is taken as it is. Anything else (a query, a dot, an escape, '//') is parsed.
+    let url = null;
+    let path = req.url;
+    if (!PLAIN_PATH.test(path)) {
+      try {
+        url = new URL(req.url ?? '/', 'http://relay.invalid');
+      } catch {
+        throw new RelayError('invalid_request', 'the request target is not a valid path', { reason: 'bad_path' });
+      }
+      path = url.pathname;
     }
-    const path = url.pathname;
 
     if (path === '/healthz' && req.method === 'GET') {
       // Unauthenticated: a state and a count, nothing a stranger could read a secret or
@@ -104,12 +109,15 @@ export function createRelay({ core, source, sessions, settings, log }) {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new RelayError('not_found', 'no such route');
-    if (path === '/' && url.searchParams.has('token')) return login(req, res, url.searchParams.get('token'));
+    if (path === '/' && url?.searchParams.has('token')) return login(req, res, url.searchParams.get('token'));
     return serveStatic(res, path, req.method === 'HEAD');
   }
 
   return server;
 }
+
+// A path the URL parser returns unchanged: '/' then letters, digits, '_', '-' and '/', not '//'.
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9_\-/]*)?$/;
 
 function problemCount(status) {
   return (status.lastReloadError?.errors?.length ?? 0) + (status.skippedRows ?? 0) + (status.lastError ? 1 : 0);

@@ -56,7 +56,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
   // still bound everything): a whole answer's total time, or a stream's wait for the headers
   // and for each chunk, as the gateway bounds them.
   const model = modelDeadline(plan, stream);
-  const limits = { ...settings.limits };
+  // The limits this call reads, in an object of its own (the model's deadline may replace two).
+  const { connectMs, firstByteMs, idleMs, totalMs, responseBytes } = settings.limits;
+  const limits = { connectMs, firstByteMs, idleMs, totalMs, responseBytes };
   const modelTotal = !stream && model && model.ms < limits.totalMs;
   if (modelTotal) limits.totalMs = model.ms;
   const modelIdle = stream && model && model.ms < limits.idleMs;
@@ -148,9 +150,11 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     // Every callback of this call runs through here: an exception in one call's handling
     // (a bug, a core that trapped) ends that call with a relay error, never the process
     // and with it every other user's stream.
-    const guard = (fn) => (...args) => {
+    // (Three parameters, not a rest parameter: no callback here takes more, and this wraps
+    // every event of every call.)
+    const guard = (fn) => (a, b, c) => {
       try {
-        return fn(...args);
+        return fn(a, b, c);
       } catch (err) {
         const error = err instanceof RelayError ? err : new RelayError('internal', 'the relay failed while handling this answer', { reason: 'internal' });
         try {
@@ -327,5 +331,6 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
 const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
 function codingsOf(header) {
+  if (header === undefined) return []; // nearly every answer: no coding header at all
   return String(header ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
 }
