@@ -55,6 +55,7 @@ class Core {
   #inPtr = 0;
   #inCap = 0;
   #secretsRedactors = new WeakMap(); // secrets array -> its secretsRedactor
+  #chatTargets = new WeakMap(); // shaping object -> { key, target }: see #chatTarget
 
   constructor(mod) {
     this.#mod = mod;
@@ -195,16 +196,20 @@ class Core {
     const request = this.#object(handle, '_pg_request_free', {
       check: (target) => {
         try {
-          return this.#guard(() => {
-            const text = encoder.encode(requestTarget(target));
-            const reply = this.#resultBytes(this.#mod._pg_request_check(handle, this.#stage(text), text.length));
-            const end = reply.length - 4;
-            const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
-            const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
-            if (meta.error) throw new CoreError(meta.error.code, meta.error.message);
-            if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
-            return meta;
-          });
+          const id = encoder.encode(target?.shaping && typeof target.shaping === 'object' ? String(target.requestId ?? '') : '');
+          const { handle: chatTarget, temporary } = this.#chatTarget(target);
+          try {
+            return this.#guard(() => {
+              const reply = this.#resultBytes(this.#mod._pg_request_check(handle, chatTarget, this.#stage(id), id.length));
+              const end = reply.length - 4;
+              const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
+              const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
+              if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
+              return meta;
+            });
+          } finally {
+            if (temporary && !this.#broken) this.#mod._pg_chat_target_free(chatTarget);
+          }
         } finally {
           if (!this.#broken) request.free();
         }
@@ -213,6 +218,35 @@ class Core {
     request.ok = true;
     request.model = opened.model;
     return request;
+  }
+
+  /**
+   * The core's reading of a chat target ({model_name, provider, shaping?}) for a check. A
+   * model's shaping is the same object on every call until the configuration changes (the
+   * relay's snapshot), so the target is read once per shaping object and kept while that
+   * object lives, as secretsRedactor keeps a list's: a call then hands the core only its
+   * request id, not the shaping's JSON again. A target without a shaping object, or one whose
+   * shaping object was kept for another model, is read for that call only.
+   * → { handle, temporary } (a temporary handle is the caller's to free).
+   */
+  #chatTarget(target) {
+    const shaping = target?.shaping && typeof target.shaping === 'object' ? target.shaping : null;
+    const key = `${String(target?.model_name ?? '')}\n${String(target?.provider ?? '')}`;
+    const kept = shaping ? this.#chatTargets.get(shaping) : undefined;
+    if (kept?.key === key) return { handle: kept.handle, temporary: false };
+    let text;
+    try {
+      text = encoder.encode(chatTargetText(target, shaping));
+    } catch (err) {
+      if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', 'the chat target nests too deeply, refers to itself, or holds a value JSON cannot carry');
+      throw err;
+    }
+    const handle = this.#guard(() => this.#mod._pg_chat_target_new(this.#stage(text), text.length));
+    if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
+    if (!shaping || kept) return { handle, temporary: true };
+    // Freed when the shaping object is collected (the registry's finalizer, as for #object).
+    this.#chatTargets.set(shaping, { key, handle, owner: this.#object(handle, '_pg_chat_target_free', {}) });
+    return { handle, temporary: false };
   }
 
   /**
@@ -433,21 +467,10 @@ const registry = new FinalizationRegistry((release) => {
   try { release(); } catch { /* the module may be gone */ }
 });
 
-// A model's shaping is the same object on every call until the configuration changes (the
-// relay's snapshot): its JSON text is made once.
-const shapingTexts = new WeakMap();
-
-/** openChatRequest's target as the core reads it: {model_name, provider, shaping?, requestId?}. */
-function requestTarget(target) {
+/** A chat target as the core reads it: {model_name, provider, shaping?}. */
+function chatTargetText(target, shaping) {
   const head = `{"model_name":${JSON.stringify(String(target?.model_name ?? ''))},"provider":${JSON.stringify(String(target?.provider ?? ''))}`;
-  const shaping = target?.shaping;
-  if (!shaping || typeof shaping !== 'object') return `${head}}`;
-  let text = shapingTexts.get(shaping);
-  if (text === undefined) {
-    text = JSON.stringify(shaping);
-    shapingTexts.set(shaping, text);
-  }
-  return `${head},"shaping":${text},"requestId":${JSON.stringify(String(target.requestId ?? ''))}}`;
+  return shaping ? `${head},"shaping":${JSON.stringify(shaping)}}` : `${head}}`;
 }
 
 function stringFields(obj, names) {

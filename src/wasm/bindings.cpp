@@ -393,20 +393,25 @@ pg::ChatRequest* pg_request_open(const char* bytes, std::size_t len) {
 }
 // → {"model":"…"} | {"error":{"code":"not_json"|"no_model","message":"…"}}
 std::size_t pg_request_model(pg::ChatRequest* r) { return reply(r->open_json()); }
-// in: {"model_name","provider","shaping"?,"requestId"?}. The reply is the body as sent
-// upstream, then the meta JSON ({ok, stream, headers, changes} | {ok, errors, badInput?}),
-// then the body's length (4 bytes, little-endian): the body is written once, where the
-// core's dump put it, and copied out of the module once.
-// A target that is not JSON (never from web/core.js): no body, {"error":{…}} as the meta.
-std::size_t pg_request_check(pg::ChatRequest* r, const char* target, std::size_t len) {
+// in: {"model_name","provider","shaping"?} → a target kept for many checks (web/core.js keeps
+// one per model and shaping object, i.e. per configuration snapshot, so a call's check does
+// not read the shaping again); null when the text is not JSON (g_result holds the error).
+pg::ChatTarget* pg_chat_target_new(const char* text, std::size_t len) {
   pg::json args;
-  std::size_t body_len = 0;
-  if (read_input(target, len, args)) {  // else g_result holds the error
-    pg::CheckedRequest checked = r->check(pg::chat_target_from_json(args));
-    g_result = std::move(checked.body);
-    body_len = g_result.size();
-    g_result += pg::dump_json(pg::meta_json(checked));
-  }
+  if (!read_input(text, len, args)) return nullptr;
+  return new pg::ChatTarget(pg::chat_target_from_json(args));
+}
+void pg_chat_target_free(pg::ChatTarget* t) { delete t; }
+// in: a target and this call's request id (UTF-8). The reply is the body as sent upstream,
+// then the meta JSON ({ok, stream, headers, changes} | {ok, errors, badInput?}), then the
+// body's length (4 bytes, little-endian): the body is written once, where the core's dump
+// put it, and copied out of the module once.
+std::size_t pg_request_check(pg::ChatRequest* r, const pg::ChatTarget* target, const char* request_id,
+                             std::size_t len) {
+  pg::CheckedRequest checked = r->check(*target, std::string_view(request_id, len));
+  g_result = std::move(checked.body);
+  const std::size_t body_len = g_result.size();
+  g_result += pg::dump_json(pg::meta_json(checked));
   for (int i = 0; i < 4; ++i) g_result.push_back(static_cast<char>((body_len >> (8 * i)) & 0xFF));
   return g_result.size();
 }

@@ -176,3 +176,42 @@ test('the page\'s build has no request check: a clear error, and the core stays 
   assert.throws(() => page.openChatRequest(CASES.valid), (err) => err instanceof CoreError && err.code === 'unsupported');
   assert.equal(page.buildRequest({ messages: [{ role: 'user', content: 'hi' }] }).ok, true);
 });
+
+test('a model\'s target is read once and kept: each call still gets its own request id, and a new configuration its own settings', () => {
+  const check = (target) => {
+    const request = core.openChatRequest(envelope('{"max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}'));
+    const checked = request.check(target);
+    assert.equal(checked.ok, true, JSON.stringify(checked.errors));
+    return { body: JSON.parse(decoder.decode(checked.payload)), headers: checked.headers };
+  };
+  // The same shaping object on every call (one configuration snapshot): the request id is the call's.
+  const shaping = { ...SHAPING };
+  for (const id of ['req-a', 'req-b', 'req-c']) {
+    const { body, headers } = check({ model_name: 'o3-mini', provider: 'openai', shaping, requestId: id });
+    assert.deepEqual(headers, [{ name: 'x-team', value: id }]);
+    assert.equal(body.user, 'playground');
+    assert.equal(body.max_completion_tokens, 64);
+  }
+  // A reload makes new shaping objects: their settings apply at once.
+  const reloaded = { ...SHAPING, defaultBodyFields: { user: 'reloaded' } };
+  assert.equal(check({ model_name: 'o3-mini', provider: 'openai', shaping: reloaded, requestId: 'r' }).body.user, 'reloaded');
+  assert.equal(check({ model_name: 'o3-mini', provider: 'openai', shaping, requestId: 'r' }).body.user, 'playground');
+  // One shaping object with another model name: that name, not the kept target's.
+  assert.equal(check({ model_name: 'gpt-4.1', provider: 'openai', shaping, requestId: 'r' }).body.model, 'gpt-4.1');
+  assert.equal(check({ model_name: 'o3-mini', provider: 'openai', shaping, requestId: 'r' }).body.model, 'o3-mini');
+  // Many configurations, one after another: each its own settings.
+  for (let i = 0; i < 4200; i++) {
+    const own = { ...SHAPING, defaultBodyFields: { user: `u${i}` } };
+    assert.equal(check({ model_name: 'o3-mini', provider: 'openai', shaping: own, requestId: `id${i}` }).body.user, `u${i}`);
+  }
+  assert.equal(check({ model_name: 'o3-mini', provider: 'openai', shaping, requestId: 'again' }).headers[0].value, 'again');
+});
+
+test('a chat target JSON cannot carry is the caller\'s error, and the core stays usable', () => {
+  const cyclic = { ...SHAPING };
+  cyclic.self = cyclic;
+  const request = core.openChatRequest(CASES.valid);
+  assert.throws(() => request.check({ model_name: 'm', provider: 'openai', shaping: cyclic }), (err) => err instanceof CoreError && err.code === 'bad_input');
+  const next = core.openChatRequest(envelope('{"max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}'));
+  assert.equal(next.check(TARGETS[1]).ok, true);
+});

@@ -75,7 +75,7 @@ json ChatRequest::open_json() const {
   return json{{"model", model_}};
 }
 
-CheckedRequest ChatRequest::check(const ChatTarget& target) {
+CheckedRequest ChatRequest::check(const ChatTarget& target, std::string_view request_id) {
   CheckedRequest out;
   const bool again = checked_;
   checked_ = true;
@@ -92,7 +92,7 @@ CheckedRequest ChatRequest::check(const ChatTarget& target) {
   }
   if (target.shaped) {
     // The gateway decides streaming from the request, before the key's settings touch it.
-    ShapedCall call = shape_call(built.body, target.shaping, target.request_id);
+    ShapedCall call = shape_call(built.body, target.shaping, request_id);
     out.stream = call.stream;
     out.headers = std::move(call.headers);
     out.changes = std::move(call.changes);

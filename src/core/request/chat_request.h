@@ -32,6 +32,7 @@ struct ChatTarget {
   std::string request_id;  // this call's x-aisix-request-id
 };
 // {model_name, provider, shaping?, requestId?} as the relay sends them; anything else ignored.
+// The relay reads one per model and configuration snapshot and checks every call against it.
 ChatTarget chat_target_from_json(const json& value);
 
 struct CheckedRequest {
@@ -59,7 +60,10 @@ class ChatRequest {
   json open_json() const;
 
   // Checks, shapes and serialises the body: once (the body is given up to the result).
-  CheckedRequest check(const ChatTarget& target);
+  // `request_id` is this call's, for a target kept across calls (the relay keeps one per
+  // model and configuration snapshot); the one-argument form uses the target's own.
+  CheckedRequest check(const ChatTarget& target, std::string_view request_id);
+  CheckedRequest check(const ChatTarget& target) { return check(target, target.request_id); }
 
  private:
   RequestLimits limits_;
