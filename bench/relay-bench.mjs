@@ -145,7 +145,6 @@ async function measureClosed(target, c, total, times = []) {
   return times;
 }
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 // ---- the run ------------------------------------------------------------------------
 
@@ -216,10 +215,11 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
           }
         }
         const cell = Object.fromEntries(Object.entries(times).map(([k, list]) => [k, quantiles(list)]));
-        const split = Object.fromEntries(Object.entries(byRound).map(([k, list]) => [k, { user: median(list.map((x) => x.user)), system: median(list.map((x) => x.system)) }]));
-        const cpu = Object.fromEntries(Object.entries(byRound).map(([k, list]) => [k, median(list.map((x) => x.total))]));
+        // Each path's median round (its user and system time are that round's, so they add up).
+        const split = Object.fromEntries(Object.entries(byRound).map(([k, list]) => [k, [...list].sort((a, b) => a.total - b.total)[Math.floor(list.length / 2)]]));
+        const cpu = Object.fromEntries(Object.entries(split).map(([k, round]) => [k, round.total]));
         const ratios = byRound.relay.map((x, i) => x.total / byRound.proxy[i].total);
-        const ratio = median(ratios);
+        const ratio = quantiles([...ratios]).p50; // (quantiles sorts; `ratios` is printed in round order)
         const d = { p50: cell.relay.p50 - cell.direct.p50, p99: cell.relay.p99 - cell.direct.p99 };
         const pd = { p50: cell.proxy.p50 - cell.direct.p50, p99: cell.proxy.p99 - cell.direct.p99 };
         table.push(`| closed ${c} | ${f(cell.direct.p50)} / ${f(cell.direct.p99)} | ${f(cell.proxy.p50)} / ${f(cell.proxy.p99)} | ${f(cell.relay.p50)} / ${f(cell.relay.p99)} | ${f(d.p50)} / ${f(d.p99)} | ${f(pd.p50)} / ${f(pd.p99)} |`);

@@ -55,7 +55,7 @@ class Core {
   #inPtr = 0;
   #inCap = 0;
   #secretsRedactors = new WeakMap(); // secrets array -> its secretsRedactor
-  #chatTargets = new WeakMap(); // shaping object -> { key, target }: see #chatTarget
+  #chatTargets = new WeakMap(); // shaping object -> { key, handle, owner }: see #chatTarget
 
   constructor(mod) {
     this.#mod = mod;
@@ -112,16 +112,7 @@ class Core {
   }
 
   #callJson(name, input) {
-    let bytes;
-    try {
-      bytes = typeof input === 'string' ? encoder.encode(input) : encoder.encode(JSON.stringify(input));
-    } catch (err) {
-      // JSON.stringify overflows the stack on a value nested thousands deep (RangeError) and
-      // refuses cycles and BigInts (TypeError): the caller's input, not the core's failure.
-      if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', 'the input nests too deeply, refers to itself, or holds a value JSON cannot carry');
-      throw err;
-    }
-    const reply = JSON.parse(decoder.decode(this.#callBytes(name, bytes)));
+    const reply = JSON.parse(decoder.decode(this.#callBytes(name, jsonInput(input))));
     if (reply && reply.error && reply.error.code === 'bad_input') throw new CoreError('bad_input', reply.error.message);
     return reply;
   }
@@ -196,7 +187,8 @@ class Core {
     const request = this.#object(handle, '_pg_request_free', {
       check: (target) => {
         try {
-          const id = encoder.encode(target?.shaping && typeof target.shaping === 'object' ? String(target.requestId ?? '') : '');
+          // (The core uses the request id only for a target with shaping.)
+          const id = encoder.encode(String(target?.requestId ?? ''));
           const { handle: chatTarget, temporary } = this.#chatTarget(target);
           try {
             return this.#guard(() => {
@@ -208,7 +200,7 @@ class Core {
               return meta;
             });
           } finally {
-            if (temporary && !this.#broken) this.#mod._pg_chat_target_free(chatTarget);
+            if (temporary && !this.#broken) this.#guard(() => this.#mod._pg_chat_target_free(chatTarget));
           }
         } finally {
           if (!this.#broken) request.free();
@@ -234,13 +226,7 @@ class Core {
     const key = `${String(target?.model_name ?? '')}\n${String(target?.provider ?? '')}`;
     const kept = shaping ? this.#chatTargets.get(shaping) : undefined;
     if (kept?.key === key) return { handle: kept.handle, temporary: false };
-    let text;
-    try {
-      text = encoder.encode(chatTargetText(target, shaping));
-    } catch (err) {
-      if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', 'the chat target nests too deeply, refers to itself, or holds a value JSON cannot carry');
-      throw err;
-    }
+    const text = jsonInput(() => ({ model_name: String(target?.model_name ?? ''), provider: String(target?.provider ?? ''), ...(shaping ? { shaping } : {}) }), 'the chat target');
     const handle = this.#guard(() => this.#mod._pg_chat_target_new(this.#stage(text), text.length));
     if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
     if (!shaping || kept) return { handle, temporary: true };
@@ -360,11 +346,9 @@ class Core {
   openStream(options = {}) {
     // { shaping }: the model's public shaping (PublicModel.gateway.shaping): its answer is
     // read as the gateway reads the key's (response.reasoning_field, stream_done_marker).
-    const handle = options.shaping
-      ? this.#guard(() => {
-        const shaping = encoder.encode(JSON.stringify(options.shaping));
-        return this.#mod._pg_stream_new_shaped(options.maxLineBytes ?? 0, this.#stage(shaping), shaping.length);
-      })
+    const shaping = options.shaping ? jsonInput(() => JSON.stringify(options.shaping), 'the shaping') : null;
+    const handle = shaping
+      ? this.#guard(() => this.#mod._pg_stream_new_shaped(options.maxLineBytes ?? 0, this.#stage(shaping), shaping.length))
       : this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
     // The text of every delta so far: end() adds only what no push handed out, so a long
     // answer is not copied out of the core (and decoded) a second time.
@@ -415,11 +399,8 @@ class Core {
   }
 
   #redactorHandle(secrets) {
-    return this.#guard(() => {
-      const bytes = encoder.encode(JSON.stringify((secrets ?? []).map(String)));
-      const ptr = this.#stage(bytes);
-      return this.#mod._pg_redactor_new(ptr, bytes.length);
-    });
+    const bytes = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
+    return this.#guard(() => this.#mod._pg_redactor_new(this.#stage(bytes), bytes.length));
   }
 
   #streamRedactor(handle) {
@@ -467,10 +448,21 @@ const registry = new FinalizationRegistry((release) => {
   try { release(); } catch { /* the module may be gone */ }
 });
 
-/** A chat target as the core reads it: {model_name, provider, shaping?}. */
-function chatTargetText(target, shaping) {
-  const head = `{"model_name":${JSON.stringify(String(target?.model_name ?? ''))},"provider":${JSON.stringify(String(target?.provider ?? ''))}`;
-  return shaping ? `${head},"shaping":${JSON.stringify(shaping)}}` : `${head}}`;
+/**
+ * A caller's input as the UTF-8 JSON text the core reads: a string is JSON text already; a
+ * function is called for the value. Made before any #guard, which takes every error inside it
+ * for a trap and stops the core: JSON.stringify overflowing the stack on a value nested
+ * thousands deep (RangeError), or refusing a cycle or a BigInt (TypeError), and String() of a
+ * Symbol, are the caller's input, refused as bad_input, never the core's failure.
+ */
+function jsonInput(input, what = 'the input') {
+  try {
+    const value = typeof input === 'function' ? input() : input;
+    return encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', `${what} nests too deeply, refers to itself, or holds a value JSON cannot carry`);
+    throw err;
+  }
 }
 
 function stringFields(obj, names) {

@@ -2,7 +2,7 @@
 // core.openStream on providers' event streams, fed whole, byte by byte and in random splits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCore } from '../../web/core.js';
+import { loadCore, CoreError } from '../../web/core.js';
 import { runOnce } from '../../web/playground/run.js';
 import { boundedOutcome, DIAGNOSE_TEXT_CHARS } from '../../web/playground/render-checklist.js';
 import { readFixture } from '../support/fixtures.mjs';
@@ -339,4 +339,14 @@ test('the page\'s run reads a stream with the model\'s shaping (PublicModel.gate
   assert.equal(plain.outcome.result.reasoning, '');
   assert.equal(withShaping.outcome.result.reasoning, 'Think.');
   assert.equal(withShaping.outcome.request.stream, true);
+});
+
+test('a shaping JSON cannot carry is the caller\'s error: openStream refuses it and the core stays usable', () => {
+  const cyclic = { reasoningField: 'delta.reasoning' };
+  cyclic.self = cyclic;
+  assert.throws(() => core.openStream({ shaping: cyclic }), (err) => err instanceof CoreError && err.code === 'bad_input');
+  const stream = core.openStream({ shaping: { reasoningField: 'delta.reasoning' } });
+  stream.push(new TextEncoder().encode('data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'));
+  assert.equal(stream.end().content, 'ok');
+  stream.free();
 });
