@@ -335,7 +335,8 @@ class Core {
 
   /** An incremental text/event-stream decoder over byte chunks. */
   sseDecoder(options = {}) {
-    const handle = this.#guard(() => this.#mod._pg_sse_new(options.maxLineBytes ?? 0));
+    const maxLineBytes = lineLimit(options.maxLineBytes);
+    const handle = this.#guard(() => this.#mod._pg_sse_new(maxLineBytes));
     return this.#object(handle, '_pg_sse_free', {
       push: (bytes) => sseEvents(this.#callJson2('_pg_sse_push', handle, bytes)),
       end: () => sseEvents(this.#callHandleJson('_pg_sse_end', handle)),
@@ -347,9 +348,10 @@ class Core {
     // { shaping }: the model's public shaping (PublicModel.gateway.shaping): its answer is
     // read as the gateway reads the key's (response.reasoning_field, stream_done_marker).
     const shaping = options.shaping ? jsonInput(() => JSON.stringify(options.shaping), 'the shaping') : null;
+    const maxLineBytes = lineLimit(options.maxLineBytes);
     const handle = shaping
-      ? this.#guard(() => this.#mod._pg_stream_new_shaped(options.maxLineBytes ?? 0, this.#stage(shaping), shaping.length))
-      : this.#guard(() => this.#mod._pg_stream_new(options.maxLineBytes ?? 0));
+      ? this.#guard(() => this.#mod._pg_stream_new_shaped(maxLineBytes, this.#stage(shaping), shaping.length))
+      : this.#guard(() => this.#mod._pg_stream_new(maxLineBytes));
     // The text of every delta so far: end() adds only what no push handed out, so a long
     // answer is not copied out of the core (and decoded) a second time.
     const text = { content: '', reasoning: '' };
@@ -449,11 +451,24 @@ const registry = new FinalizationRegistry((release) => {
 });
 
 /**
+ * A decoder's line limit as the module takes it (0: the core's default), converted here and not
+ * by the call into the module, inside #guard, where a value Number() refuses (a Symbol, a
+ * BigInt) would be taken for a trap.
+ */
+function lineLimit(value) {
+  try {
+    return Number(value ?? 0);
+  } catch {
+    throw new CoreError('bad_input', 'maxLineBytes must be a number');
+  }
+}
+
+/**
  * A caller's input as the UTF-8 JSON text the core reads: a string is JSON text already; a
  * function is called for the value. Made before any #guard, which takes every error inside it
  * for a trap and stops the core: JSON.stringify overflowing the stack on a value nested
- * thousands deep (RangeError), or refusing a cycle or a BigInt (TypeError), and String() of a
- * Symbol, are the caller's input, refused as bad_input, never the core's failure.
+ * thousands deep (RangeError), or refusing a cycle or a BigInt (TypeError), is the caller's
+ * input, refused as bad_input, never the core's failure.
  */
 function jsonInput(input, what = 'the input') {
   try {

@@ -341,10 +341,11 @@ test('the page\'s run reads a stream with the model\'s shaping (PublicModel.gate
   assert.equal(withShaping.outcome.request.stream, true);
 });
 
-test('a shaping JSON cannot carry is the caller\'s error: openStream refuses it and the core stays usable', () => {
+test('a shaping JSON cannot carry, or a line limit that is no number, is the caller\'s error: openStream refuses it and the core stays usable', () => {
   const cyclic = { reasoningField: 'delta.reasoning' };
   cyclic.self = cyclic;
   assert.throws(() => core.openStream({ shaping: cyclic }), (err) => err instanceof CoreError && err.code === 'bad_input');
+  assert.throws(() => core.openStream({ maxLineBytes: Symbol('limit') }), (err) => err instanceof CoreError && err.code === 'bad_input');
   const stream = core.openStream({ shaping: { reasoningField: 'delta.reasoning' } });
   stream.push(new TextEncoder().encode('data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'));
   assert.equal(stream.end().content, 'ok');
