@@ -1,7 +1,8 @@
 // upstream_url() and plan_chat_call() on an arbitrary base URL, path, provider, adapter
-// and model name; curl_command() on the plan. Invariants: an accepted URL is http(s),
+// and model name; curl_command() on the plan's call. Invariants: an accepted URL is http(s),
 // has no fragment, no credentials and no whitespace; a plan's URL is an accepted one;
-// shell_quote() always gives back exactly its text to a POSIX shell.
+// shell_quote() always gives back exactly its text to a POSIX shell; the key header's
+// double-quoted word expands only $PROVIDER_KEY, whatever its name and scheme hold.
 //
 // Input: [api_base '\n'][path '\n'][provider '\n'][adapter '\n'][model_name].
 #include "core/upstream/curl.h"
@@ -40,6 +41,25 @@ std::string unquote(std::string_view word) {
   return out;
 }
 
+// What a POSIX shell makes of "…" (curl_command's key header): a backslash before " \ $ `
+// is dropped; no other $ or ` may stand unescaped except the one $PROVIDER_KEY at the end.
+std::string undouble(std::string_view word) {
+  static constexpr std::string_view kKey = "$PROVIDER_KEY\"";
+  PGFUZZ_CHECK(word.size() >= 1 + kKey.size() && word.front() == '"' && word.substr(word.size() - kKey.size()) == kKey);
+  const std::string_view inner = word.substr(1, word.size() - 1 - kKey.size());
+  std::string out;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '\\' && i + 1 < inner.size() &&
+        std::string_view("\"\\$`").find(inner[i + 1]) != std::string_view::npos) {
+      out.push_back(inner[++i]);
+      continue;
+    }
+    PGFUZZ_CHECK(inner[i] != '"' && inner[i] != '$' && inner[i] != '`' && inner[i] != '\\');
+    out.push_back(inner[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -62,8 +82,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   pgfuzz::checked_dump(pg::to_json(plan));
   if (plan.ok) check_url(plan.url);
 
-  const std::string command = pg::curl_command(plan, pg::json{{"model", std::string(model_name)}});
+  // The call as the relay lists it, with the input's adapter and model name standing in for a
+  // key header's name and scheme no plan makes, to reach the escaping.
+  const pg::CurlCall call{
+      plan.url, std::string(adapter), std::string(model_name), {{"content-type", "application/json"}}};
+  const std::string command = pg::curl_command(call, pg::json{{"model", std::string(model_name)}});
   pgfuzz::checked_dump(pg::json{{"command", command}});
+  const std::size_t line = command.find("\n  -H \"") + 6;
+  PGFUZZ_CHECK(line != 5);
+  const std::size_t line_end = command.find(" \\\n", line);
+  PGFUZZ_CHECK(undouble(std::string_view(command).substr(line, line_end - line)) ==
+               call.key_header + ": " + call.key_scheme);
   PGFUZZ_CHECK(unquote(pg::shell_quote(model_name)) == model_name);
   return 0;
 }

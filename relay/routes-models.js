@@ -51,7 +51,7 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
       if (!found?.key) return model;
       const { key, shaping } = found;
       const plan = planFor(snap, found.model, key, shaping);
-      const call = publicCall(plan, { provider: key.provider, adapter: key.adapter, api_base: model.api_base, model_name: model.model_name });
+      const call = publicCall(plan);
       const secrets = [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
       return { ...model, call: secrets.length ? JSON.parse(core.redact(JSON.stringify(call), secrets)) : call };
     });

@@ -50,24 +50,24 @@ export function planHeaders(plan, credential) {
 
 /**
  * The call plan of a model as the model list shows it (docs/contracts.md, PublicModel.call):
- * the method, URL and headers forwardChat sends for `plan`, the key as KEY_PLACEHOLDER, the
- * headers set per call named, the plan's notes, and `target`, what the core planned from
- * (for core.curlCommand). Never the key: the caller redacts the whole with the key's secrets.
+ * the method, URL and headers forwardChat sends for `plan`, the key as KEY_PLACEHOLDER, which
+ * header carries the key and after what scheme (for core.curlCommand's $PROVIDER_KEY), the
+ * headers set per call named and the plan's notes. Never the key: the caller redacts the
+ * whole with the key's secrets.
  * @param {ChatPlan} plan  core.planChatCall's result (the relay's own, cached per snapshot)
- * @param {{ provider: string, adapter: string, api_base: string, model_name: string }} target  what it was planned from
  */
-export function publicCall(plan, target) {
+export function publicCall(plan) {
   if (plan?.ok !== true) return { ok: false, error: String(plan?.error ?? 'the call cannot be planned') };
   return {
     ok: true,
     method: 'POST',
     url: plan.url,
     headers: Object.entries(planHeaders(plan, KEY_PLACEHOLDER)).map(([name, value]) => ({ name, value })),
+    auth: { header: plan.authHeader, scheme: plan.authScheme },
     perCallHeaders: ['content-length', 'accept', ...(plan.gateway ? ['x-aisix-request-id'] : [])],
     notes: (plan.notes ?? []).map(String),
     // What the key's settings change in how the call goes (deadlines, TLS, answer reading).
     gatewayNotes: (plan.gateway?.shaping ?? []).map((n) => ({ code: String(n?.code ?? ''), text: String(n?.text ?? '') })),
-    target,
   };
 }
 

@@ -253,8 +253,16 @@ export interface ChatTarget {
   provider: string; adapter?: string; api_base: string; model_name: string;
   /** The model's shaping (PublicModel.gateway.shaping): planChatCall then adds `gateway`. */
   shaping?: GatewayShaping;
-  /** curlCommand only: the key's default headers as rendered (ShapedCall.headers). */
-  headers?: OutboundHeader[];
+}
+
+/**
+ * curlCommand's input: the relay's call (CallPlan's url, auth and headers), the key's default
+ * headers as rendered (ShapedCall.headers) added to `headers`.
+ */
+export interface CurlCall {
+  url: string;
+  auth: { header: string; scheme: string };
+  headers: Array<{ name: string; value: string }>;
 }
 
 /**
@@ -353,14 +361,14 @@ export interface PublicModel {
 
 /**
  * How the relay calls a model: method, URL and the headers every call sends, the key as `***`;
- * `perCallHeaders` are set per call (content-length, accept, x-aisix-request-id); `target` is
- * what the core planned the call from (curlCommand's input). Never the key: redacted with the
- * key's secrets.
+ * `auth` names the header that carries the key and the scheme before it (curlCommand writes
+ * $PROVIDER_KEY there); `perCallHeaders` are set per call (content-length, accept,
+ * x-aisix-request-id). Never the key: redacted with the key's secrets.
  */
 export type CallPlan =
-  | { ok: true; method: 'POST'; url: string; headers: Array<{ name: string; value: string }>; perCallHeaders: string[];
-      notes: string[]; gatewayNotes: Array<{ code: string; text: string }>;
-      target: { provider: string; adapter: string; api_base: string; model_name: string } }
+  | { ok: true; method: 'POST'; url: string; headers: Array<{ name: string; value: string }>;
+      auth: { header: string; scheme: string }; perCallHeaders: string[];
+      notes: string[]; gatewayNotes: Array<{ code: string; text: string }> }
   | { ok: false; error: string };
 export interface ResourceProblem { entry: string; field: string; message: string }
 export interface LoadedResources {
@@ -410,7 +418,7 @@ export interface Core {
   shapeChatBody(body: object, shaping: GatewayShaping, requestId?: string): ShapedCall & { body: Record<string, unknown> };
   upstreamUrl(apiBase: string, path: string): UrlResult;
   planChatCall(target: ChatTarget): ChatPlan;
-  curlCommand(target: ChatTarget, body: object): string;
+  curlCommand(call: CurlCall, body: object): string;
   classifyAddress(ip: string): AddressVerdict;
   cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
   /** A built body's worst case before it is sent: estimated prompt tokens × input price + its max tokens × output price. */

@@ -256,11 +256,12 @@ class Core {
     return this.#callJson('_pg_plan_chat_call', input);
   }
 
-  /** "Copy as curl": the upstream call with $PROVIDER_KEY in place of the key (and `target.headers`, the key's default headers). */
-  curlCommand(target, body) {
-    const t = stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']);
-    if (Array.isArray(target?.headers)) t.headers = target.headers.map((h) => ({ name: String(h?.name ?? ''), value: String(h?.value ?? '') }));
-    return this.#callJson('_pg_curl_command', { target: t, body: body ?? {} }).command;
+  /** "Copy as curl": the relay's call (its url, auth and headers) with $PROVIDER_KEY in place of the key. */
+  curlCommand(call, body) {
+    const c = stringFields(call, ['url']);
+    c.auth = stringFields(call?.auth, ['header', 'scheme']);
+    c.headers = Array.isArray(call?.headers) ? call.headers.map((h) => ({ name: String(h?.name ?? ''), value: String(h?.value ?? '') })) : [];
+    return this.#callJson('_pg_curl_command', { call: c, body: body ?? {} }).command;
   }
 
   /** The SSRF guard's verdict on one resolved address. */

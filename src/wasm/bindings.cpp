@@ -100,15 +100,24 @@ std::size_t reply_events(SseHandle& h) {
 
 pg::UpstreamPlan plan_from(const pg::json& args) {
   const auto str = [&](const char* k) { return pg::string_or_empty(args, k); };
-  pg::UpstreamPlan plan = pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
-  // The headers a key's default_headers add, already rendered (for "Copy as curl").
-  if (const pg::json* headers = pg::member(args, "headers"); headers && headers->is_array())
+  return pg::plan_chat_call(str("provider"), str("adapter"), str("api_base"), str("model_name"));
+}
+
+// The relay's call plan as "Copy as curl" takes it: {url, auth: {header, scheme}, headers: [{name, value}]}.
+pg::CurlCall curl_call_from(const pg::json& call) {
+  pg::CurlCall out;
+  out.url = pg::string_or_empty(call, "url");
+  if (const pg::json* auth = pg::member(call, "auth")) {
+    out.key_header = pg::string_or_empty(*auth, "header");
+    out.key_scheme = pg::string_or_empty(*auth, "scheme");
+  }
+  if (const pg::json* headers = pg::member(call, "headers"); headers && headers->is_array())
     for (const auto& h : *headers) {
       const auto* name = pg::string_member(h, "name");
       const auto* value = pg::string_member(h, "value");
-      if (name && value) plan.extra_headers.emplace_back(*name, *value);
+      if (name && value) out.headers.emplace_back(*name, *value);
     }
-  return plan;
+  return out;
 }
 
 pg::Env env_from(const pg::json* env) {
@@ -206,14 +215,14 @@ std::size_t pg_plan_chat_call(const char* in, std::size_t len) {
   return reply(out);
 }
 
-// in: {"target":{provider, adapter, api_base, model_name},"body":{…}}
+// in: {"call":{url, auth: {header, scheme}, headers},"body":{…}}
 std::size_t pg_curl_command(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  const pg::json* target = pg::member(args, "target");
+  const pg::json* call = pg::member(args, "call");
   const pg::json* body = pg::member(args, "body");
   return reply(pg::json{
-      {"command", pg::curl_command(plan_from(target ? *target : pg::json()), body ? *body : pg::json::object())}});
+      {"command", pg::curl_command(curl_call_from(call ? *call : pg::json()), body ? *body : pg::json::object())}});
 }
 
 // in: the address as a JSON string

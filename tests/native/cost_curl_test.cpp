@@ -36,26 +36,30 @@ TEST_CASE("shell_quote survives quotes and shell metacharacters") {
   CHECK(shell_quote("it's $HOME `x`") == "'it'\\''s $HOME `x`'");
 }
 
-TEST_CASE("curl_command never holds a key and reads it from $PROVIDER_KEY") {
-  UpstreamPlan plan;
-  plan.ok = true;
-  plan.url = "https://api.openai.com/v1/chat/completions";
-  plan.auth_header = "authorization";
-  plan.auth_scheme = "Bearer ";
-  auto cmd = curl_command(plan, json{{"model", "gpt-4.1-mini"},
+TEST_CASE("curl_command is the relay's call, the key read from $PROVIDER_KEY") {
+  CurlCall call{"https://api.openai.com/v1/chat/completions",
+                "authorization",
+                "Bearer ",
+                {{"content-type", "application/json"}, {"Authorization", "Bearer ***"}, {"x-tenant", "it's"}}};
+  auto cmd = curl_command(call, json{{"model", "gpt-4.1-mini"},
                                      {"stream", true},
                                      {"messages", json::array({{{"role", "user"}, {"content", "it's"}}})}});
-  CHECK(cmd.find("curl 'https://api.openai.com/v1/chat/completions'") == 0);
-  CHECK(cmd.find("-H \"authorization: Bearer $PROVIDER_KEY\"") != std::string::npos);
+  CHECK(cmd.find("curl 'https://api.openai.com/v1/chat/completions' \\\n") == 0);
+  CHECK(cmd.find("\n  -H \"authorization: Bearer $PROVIDER_KEY\" \\\n") != std::string::npos);
+  CHECK(cmd.find("-H 'content-type: application/json'") != std::string::npos);
+  CHECK(cmd.find("***") == std::string::npos);  // the list's placeholder for the key is left out
+  CHECK(cmd.find("-H 'x-tenant: it'\\''s'") != std::string::npos);
   CHECK(cmd.find(" -N ") != std::string::npos);
   CHECK(cmd.find("it'\\''s") != std::string::npos);
 
-  plan.auth_header = "api-key";
-  plan.auth_scheme = "";
-  CHECK(curl_command(plan, json::object()).find("-H \"api-key: $PROVIDER_KEY\"") != std::string::npos);
-  plan.ok = false;
-  plan.error = "no api_base";
-  CHECK(curl_command(plan, json::object()) == "# the base URL cannot be used: no api_base");
+  call.key_header = "api-key";
+  call.key_scheme = "";
+  CHECK(curl_command(call, json::object()).find("-H \"api-key: $PROVIDER_KEY\"") != std::string::npos);
+  CHECK(curl_command(call, json::object()).find(" -N ") == std::string::npos);
+  // Whatever a plan's header name and scheme hold, only $PROVIDER_KEY expands.
+  call.key_scheme = "$HOME `id` \"x\\";
+  CHECK(curl_command(call, json::object()).find("-H \"api-key: \\$HOME \\`id\\` \\\"x\\\\$PROVIDER_KEY\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("estimate_tokens: on the high side of a tokenizer, never zero for visible text") {

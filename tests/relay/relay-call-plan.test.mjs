@@ -67,7 +67,8 @@ test('the model list carries each direct model\'s call plan, and never a key', a
     assert.equal(call.method, 'POST');
     assert.match(call.url, new RegExp(`^http://127\\.0\\.0\\.1:${up.port}/inspect/`), name);
     assert.ok(call.headers.some((h) => h.value.includes('***')), `${name}: the key as a placeholder`);
-    assert.deepEqual(Object.keys(call.target).sort(), ['adapter', 'api_base', 'model_name', 'provider']);
+    const keyHeader = call.headers.find((h) => h.name === call.auth.header);
+    assert.equal(keyHeader?.value, `${call.auth.scheme}***`, `${name}: auth names the header that carries the key`);
   }
   assert.equal(models.find((m) => m.display_name === 'm-failover').call, undefined, 'a multi-target model has no single call');
   const azure = models.find((m) => m.display_name === 'm-azure').call;
@@ -104,7 +105,12 @@ test('the page shows and copies the relay\'s URL (inspect view, Copy as curl), n
     const info = upstreamInfo(core, model, body);
     assert.equal(info.summary.split('\n')[0], `POST ${model.call.url}`, name);
     assert.ok(info.curl.startsWith(`curl '${model.call.url}'`), `${name}: ${info.curl.split('\n')[0]}`);
-    assert.match(info.curl, /\$PROVIDER_KEY/);
+    // The relay's headers, each as it sends it, and the key's header reading $PROVIDER_KEY.
+    assert.ok(info.curl.includes(`\n  -H "${model.call.auth.header}: ${model.call.auth.scheme}$PROVIDER_KEY" \\\n`), `${name}: ${info.curl}`);
+    for (const h of model.call.headers) {
+      if (h.name !== model.call.auth.header) assert.ok(info.curl.includes(`\n  -H '${h.name}: ${h.value}' \\\n`), `${name}: ${h.name}`);
+    }
+    assert.equal(info.curl.includes(`${model.call.auth.header}: ${model.call.auth.scheme}***`), false, `${name}: no placeholder for the key`);
     for (const secret of Object.values(SECRETS)) assert.equal(`${info.summary}${info.curl}`.includes(secret), false);
   }
   // The model's own provider would have planned another URL for the Anthropic key.

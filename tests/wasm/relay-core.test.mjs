@@ -195,7 +195,11 @@ test('addresses, URLs, plans, redaction and cost: the relay path’s small calls
     for (const [provider, adapter] of [['openai', ''], ['anthropic', ''], ['azure', 'azure-openai'], ['deepseek', 'openai'], ['gemini', 'gemini']]) {
       const target = { provider, adapter, api_base: base, model_name: 'm' };
       relayAnswers(`planChatCall ${provider} ${base}`, (c) => c.planChatCall(target));
-      same(`curlCommand ${provider} ${base}`, (c) => c.curlCommand(target, { messages: [{ role: 'user', content: 'hi' }] }));
+      // "Copy as curl" on the relay's plan of that call (planChatCall is the relay's alone).
+      const plan = relay.planChatCall(target);
+      if (!plan.ok) continue;
+      const call = { url: plan.url, auth: { header: plan.authHeader, scheme: plan.authScheme }, headers: [{ name: 'x-tenant', value: "it's" }] };
+      same(`curlCommand ${provider} ${base}`, (c) => c.curlCommand(call, { messages: [{ role: 'user', content: 'hi' }], stream: true }));
     }
   }
   const secrets = ['sk-proj-AbCdEf0123456789AbCdEf0123456789', 'short-key-xyz'];

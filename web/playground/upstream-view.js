@@ -2,7 +2,7 @@
 // call plan from the model list (PublicModel.call: method, URL, headers with the key as a
 // placeholder, notes), the headers and body changes the key's settings make to this body
 // ("sent as the gateway sends it: …", from core.shapeChatBody), and a curl command with
-// $PROVIDER_KEY built by the core (curlCommand) from the target the relay planned from.
+// $PROVIDER_KEY built by the core (curlCommand) from that same call.
 // Nothing here plans, joins URLs or picks headers.
 
 // What the relay renders per call for a key's `${request.id}` header template.
@@ -49,8 +49,8 @@ export function upstreamInfo(core, model, body) {
     if (curl === undefined) {
       if (!call?.ok) return (curl = null);
       const sent = shaped?.body ?? body;
-      const target = shaped ? { ...call.target, headers: shaped.headers } : call.target;
-      try { curl = core.curlCommand(target, sent) || null; } catch { curl = null; }
+      const headers = [...call.headers, ...(shaped?.headers ?? [])];
+      try { curl = core.curlCommand({ url: call.url, auth: call.auth, headers }, sent) || null; } catch { curl = null; }
     }
     return curl;
   };

@@ -1,6 +1,7 @@
 #include "core/upstream/curl.h"
 
 #include "core/base/detail/json_writer.h"
+#include "core/base/text.h"
 
 namespace pg {
 
@@ -16,14 +17,28 @@ std::string shell_quote(std::string_view text) {
   return out;
 }
 
-std::string curl_command(const UpstreamPlan& plan, const json& body) {
-  if (!plan.ok) return "# the base URL cannot be used: " + plan.error;
-  // The header is double-quoted so the shell expands $PROVIDER_KEY; nothing else in it can
-  // be expanded because header names and schemes are fixed words.
-  std::string cmd = "curl " + shell_quote(plan.url) + " \\\n";
-  cmd += "  -H \"" + plan.auth_header + ": " + plan.auth_scheme + "$PROVIDER_KEY\" \\\n";
-  cmd += "  -H 'Content-Type: application/json' \\\n";
-  for (const auto& [name, value] : plan.extra_headers) cmd += "  -H " + shell_quote(name + ": " + value) + " \\\n";
+namespace {
+
+// Inside double quotes only these four keep a meaning to the shell; each is escaped, so the
+// key header's name and scheme stay literal whatever the relay's plan holds, and only
+// $PROVIDER_KEY is expanded.
+std::string double_quoted_literal(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\' || c == '$' || c == '`') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string curl_command(const CurlCall& call, const json& body) {
+  std::string cmd = "curl " + shell_quote(call.url) + " \\\n";
+  cmd += "  -H \"" + double_quoted_literal(call.key_header + ": " + call.key_scheme) + "$PROVIDER_KEY\" \\\n";
+  const std::string key_header = lower_ascii(call.key_header);
+  for (const auto& [name, value] : call.headers)
+    if (lower_ascii(name) != key_header) cmd += "  -H " + shell_quote(name + ": " + value) + " \\\n";
   const json* stream = member(body, "stream");
   if (stream && stream->is_boolean() && stream->get<bool>()) cmd += "  -N \\\n";
   std::string pretty;

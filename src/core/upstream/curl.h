@@ -1,16 +1,31 @@
-// "Copy as curl": the upstream call as a shell command, with $PROVIDER_KEY where the key goes.
+// "Copy as curl": the relay's upstream call as a shell command, with $PROVIDER_KEY where the
+// key goes.
 #pragma once
 
 #include "core/base/json_util.h"
-#include "core/upstream/upstream.h"
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pg {
 
-// The command for `plan` (from plan_chat_call) and the exact body the relay would send.
-// The key never appears: the command reads it from the PROVIDER_KEY environment variable.
-std::string curl_command(const UpstreamPlan& plan, const json& body);
+// A call as the relay makes it (its model list's `call`: docs/contracts.md). The command is
+// made from that plan, never planned again here, so it shows the URL and headers the relay
+// sends; the page then needs none of the URL planner.
+struct CurlCall {
+  std::string url;
+  std::string key_header;  // the header that carries the key ("authorization", "api-key")
+  std::string key_scheme;  // written before the key ("Bearer " or "")
+  // Every other header in the order sent; one named key_header is left out (the relay's list
+  // shows the key as a placeholder there).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The command for `call` and the exact body the relay would send. The key never appears: the
+// command reads it from the PROVIDER_KEY environment variable.
+std::string curl_command(const CurlCall& call, const json& body);
 
 // POSIX shell single-quoting: the text comes back as one word, whatever it holds.
 std::string shell_quote(std::string_view text);

@@ -56,8 +56,6 @@ struct UpstreamPlan {
   std::vector<std::string> notes;
   GatewayOutcome gateway_outcome = GatewayOutcome::NoRoute;  // set even when !ok
   std::string gateway_url;                                   // Dispatch and Misrouted: the URL the gateway POSTs to
-  // The headers a key's default_headers add, rendered (gateway_shaping.h); curl shows them.
-  std::vector<std::pair<std::string, std::string>> extra_headers;
 };
 
 inline constexpr std::string_view kAzureApiVersion = "2024-10-21";
