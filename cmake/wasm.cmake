@@ -108,6 +108,10 @@ if(PG_WASM_OPT MATCHES "^-O[sz]$")
   if(PG_WASM_EXTRA_PASSES)
     target_link_options(playground-core PRIVATE "SHELL:-s BINARYEN_EXTRA_PASSES=${PG_WASM_EXTRA_PASSES}")
   endif()
+  # Emscripten's small allocator: 1.9 KB gzip less than dlmalloc, and the stream bench the
+  # same within its noise (docs/performance.md). The relay keeps dlmalloc for its many
+  # concurrent calls.
+  target_link_options(playground-core PRIVATE "SHELL:-s MALLOC=emmalloc")
 endif()
 target_link_options(playground-core PRIVATE
   ${PG_WASM_OPT}
