@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { loadCore } from '../web/core.js';
 import { loadRelayCore } from '../relay/core.js';
+import { median } from './support/stats.mjs';
 
 const SECRET = 'sk-bench-SECRET-0000000000000000000000-ABCD';
 const TARGET = { model_name: 'gpt-4o-mini', provider: 'openai' };
@@ -36,7 +37,6 @@ function perCall(fns, calls, runs) {
       times[name].push(Number(process.hrtime.bigint() - t0) / calls / 1000);
     }
   }
-  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
   return Object.fromEntries(Object.entries(times).map(([k, list]) => [k, median(list)]));
 }
 

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { loadRelayCore } from '../relay/core.js';
 import { EtcdSource } from '../relay/sources/etcd-source.js';
 import { haveEtcd, startEtcd } from '../tests/support/etcd-harness.mjs';
+import { quantile } from './support/stats.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,7 +20,6 @@ const CHANGES = arg('changes', 200);
 const MODELS = arg('models', 10_000);
 const gc = () => { globalThis.gc?.(); globalThis.gc?.(); };
 const MB = (bytes) => (bytes / 1024 / 1024).toFixed(1);
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 if (!haveEtcd) { console.error('etcd is not installed (/usr/bin/etcd)'); process.exit(1); }
 
@@ -61,8 +61,7 @@ async function propagation(prefix, storeSize) {
     times.push(performance.now() - t0);
   }
   await Promise.all(replicas.map((r) => r.close()));
-  times.sort((a, b) => a - b);
-  return { store: `${storeSize} models + ${storeSize} keys`, n: times.length, p50: pct(times, 50), p99: pct(times, 99), max: times[times.length - 1] };
+  return { store: `${storeSize} models + ${storeSize} keys`, n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: Math.max(...times) };
 }
 
 function lookupNs(source, n) {

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startWorld, openPage, pickModel, MODELS } from '../tests/browser/helpers.mjs';
+import { median } from './support/stats.mjs';
 
 const LONG_TASK_MS = 50;
 const STOP_TARGET_MS = 200;
@@ -155,10 +156,6 @@ async function serveCoreFrom(context, dir) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 const round = (x) => Math.round(x * 10) / 10;
 
 async function clearConversation(pg) {

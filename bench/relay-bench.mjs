@@ -20,6 +20,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startRelayProcess, TOKEN } from '../tests/support/load.mjs';
+import { median, quantile } from './support/stats.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const SECRET = 'sk-bench-SECRET-0000000000000000000000-ABCD';
@@ -107,11 +108,7 @@ function call(target, { background = false } = {}) {
   });
 }
 
-const quantiles = (times) => {
-  times.sort((a, b) => a - b);
-  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { p50: q(0.5), p99: q(0.99), n: times.length };
-};
+const quantiles = (times) => ({ p50: quantile(times, 0.5), p99: quantile(times, 0.99), n: times.length });
 
 /**
  * c streams open through each target, then `probes` rounds of one call per target, one at
@@ -219,7 +216,7 @@ export async function run({ probes = 400, requests = 2000, concurrency = [1, 50,
         const split = Object.fromEntries(Object.entries(byRound).map(([k, list]) => [k, [...list].sort((a, b) => a.total - b.total)[Math.floor(list.length / 2)]]));
         const cpu = Object.fromEntries(Object.entries(split).map(([k, round]) => [k, round.total]));
         const ratios = byRound.relay.map((x, i) => x.total / byRound.proxy[i].total);
-        const ratio = quantiles([...ratios]).p50; // (quantiles sorts; `ratios` is printed in round order)
+        const ratio = median(ratios);
         const d = { p50: cell.relay.p50 - cell.direct.p50, p99: cell.relay.p99 - cell.direct.p99 };
         const pd = { p50: cell.proxy.p50 - cell.direct.p50, p99: cell.proxy.p99 - cell.direct.p99 };
         table.push(`| closed ${c} | ${f(cell.direct.p50)} / ${f(cell.direct.p99)} | ${f(cell.proxy.p50)} / ${f(cell.proxy.p99)} | ${f(cell.relay.p50)} / ${f(cell.relay.p99)} | ${f(d.p50)} / ${f(d.p99)} | ${f(pd.p50)} / ${f(pd.p99)} |`);

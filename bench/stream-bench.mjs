@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/streaming';
 import { loadCore } from '../web/core.js';
+import { median } from './support/stats.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const CHUNKS = Number(args.chunks ?? 200_000);
@@ -96,7 +97,8 @@ async function runOpenAiSdk(input) {
 
 // ---- measurement -------------------------------------------------------------------------
 
-async function median(fn, runs) {
+/** The median time of `runs` calls of `fn`, after one to warm up. */
+async function medianTime(fn, runs) {
   await fn(); // warm-up
   const times = [];
   for (let i = 0; i < runs; i++) {
@@ -104,8 +106,7 @@ async function median(fn, runs) {
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 const fmt = (n, d = 1) => n.toFixed(d);
@@ -143,9 +144,9 @@ export async function run({ chunks = 200_000, runs = 7, wasm = null, log = conso
   for (const c of cases) {
     const input = pieces(c.bytes, c.piece);
     const mb = c.bytes.length / 1e6;
-    const tCore = await median(() => runCore(core, input), runs);
-    const tEsp = await median(() => runEventsourceParser(input), runs);
-    const tSdk = await median(() => runOpenAiSdk(input), Math.min(runs, 3));
+    const tCore = await medianTime(() => runCore(core, input), runs);
+    const tEsp = await medianTime(() => runEventsourceParser(input), runs);
+    const tSdk = await medianTime(() => runOpenAiSdk(input), Math.min(runs, 3));
     log(`| ${c.name} | ${fmt(mb)} | ${fmt(mb / (tCore / 1000))} | ${fmt(mb / (tEsp / 1000))} | ${fmt(mb / (tSdk / 1000))} | ${fmt(tEsp / tCore, 2)}× | ${fmt(tSdk / tCore, 2)}× |`);
     const primary = c.key === '4k';
     rows.push({ metric: `stream MB/s, ${c.name}, ÷ eventsource-parser`, value: +fmt(mb / (tCore / 1000)), peer: +fmt(mb / (tEsp / 1000)), ratio: +fmt(tEsp / tCore, 2), target: primary ? '≥ 2×' : 'report', met: primary ? tEsp / tCore >= 2 : null });
