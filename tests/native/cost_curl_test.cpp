@@ -49,6 +49,7 @@ TEST_CASE("curl_command is the relay's call, the key read from $PROVIDER_KEY") {
   CHECK(cmd.find("-H 'content-type: application/json'") != std::string::npos);
   CHECK(cmd.find("***") == std::string::npos);  // the list's placeholder for the key is left out
   CHECK(cmd.find("-H 'x-tenant: it'\\''s'") != std::string::npos);
+  CHECK(cmd.find("-H 'content-type: application/json' \\\n  -H 'x-tenant") != std::string::npos);  // in order
   CHECK(cmd.find(" -N ") != std::string::npos);
   CHECK(cmd.find("it'\\''s") != std::string::npos);
 
@@ -56,6 +57,11 @@ TEST_CASE("curl_command is the relay's call, the key read from $PROVIDER_KEY") {
   call.key_scheme = "";
   CHECK(curl_command(call, json::object()).find("-H \"api-key: $PROVIDER_KEY\"") != std::string::npos);
   CHECK(curl_command(call, json::object()).find(" -N ") == std::string::npos);
+  // A key's default header replaces the relay's of the same name, in its place, as the relay does.
+  call.headers = {{"user-agent", "relay/1"}, {"content-type", "application/json"}, {"User-Agent", "acme/2"}};
+  const std::string replaced = curl_command(call, json::object());
+  CHECK(replaced.find("-H 'User-Agent: acme/2' \\\n  -H 'content-type: application/json'") != std::string::npos);
+  CHECK(replaced.find("relay/1") == std::string::npos);
   // Whatever a plan's header name and scheme hold, only $PROVIDER_KEY expands.
   call.key_scheme = "$HOME `id` \"x\\";
   CHECK(curl_command(call, json::object()).find("-H \"api-key: \\$HOME \\`id\\` \\\"x\\\\$PROVIDER_KEY\"") !=

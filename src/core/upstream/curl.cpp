@@ -3,6 +3,8 @@
 #include "core/base/detail/json_writer.h"
 #include "core/base/text.h"
 
+#include <algorithm>
+
 namespace pg {
 
 std::string shell_quote(std::string_view text) {
@@ -37,8 +39,15 @@ std::string curl_command(const CurlCall& call, const json& body) {
   std::string cmd = "curl " + shell_quote(call.url) + " \\\n";
   cmd += "  -H \"" + double_quoted_literal(call.key_header + ": " + call.key_scheme) + "$PROVIDER_KEY\" \\\n";
   const std::string key_header = lower_ascii(call.key_header);
-  for (const auto& [name, value] : call.headers)
-    if (lower_ascii(name) != key_header) cmd += "  -H " + shell_quote(name + ": " + value) + " \\\n";
+  std::vector<std::pair<std::string, std::string>> sent;  // lower-cased name, "Name: value"
+  for (const auto& [name, value] : call.headers) {
+    std::string lower = lower_ascii(name);
+    if (lower == key_header) continue;
+    auto same = std::find_if(sent.begin(), sent.end(), [&](const auto& h) { return h.first == lower; });
+    if (same == sent.end()) same = sent.insert(sent.end(), {std::move(lower), std::string()});
+    same->second = name + ": " + value;
+  }
+  for (const auto& h : sent) cmd += "  -H " + shell_quote(h.second) + " \\\n";
   const json* stream = member(body, "stream");
   if (stream && stream->is_boolean() && stream->get<bool>()) cmd += "  -N \\\n";
   std::string pretty;

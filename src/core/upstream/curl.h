@@ -18,8 +18,10 @@ struct CurlCall {
   std::string url;
   std::string key_header;  // the header that carries the key ("authorization", "api-key")
   std::string key_scheme;  // written before the key ("Bearer " or "")
-  // Every other header in the order sent; one named key_header is left out (the relay's list
-  // shows the key as a placeholder there).
+  // Every other header in the order sent: the relay's own, then the key's default headers. A
+  // later header replaces an earlier one of the same name in its place, as the relay's header
+  // object does; one named key_header is left out (the relay's list shows the key as a
+  // placeholder there).
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
