@@ -3,7 +3,7 @@
 // model through the relay against a local provider that records what it got, and check that
 // the plan listed is the call made, that no key is ever in the list, and that the page's
 // inspect view and "Copy as curl" show the relay's URL, not one planned again from the
-// model's own provider.
+// model's own provider, and "Copy as curl" sends the headers the relay sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeUpstream } from '../support/fake-upstreams.mjs';
@@ -31,7 +31,7 @@ function resources() {
       { display_name: 'k-anthropic', provider: 'anthropic', api_base: base, api_key: '${PLAN_ANTHROPIC}' },
       { display_name: 'k-azure', provider: 'azure', adapter: 'azure-openai', api_base: base, api_key: '${PLAN_AZURE}' },
       { display_name: 'k-shaped', provider: 'vllm', adapter: 'openai', api_base: `${base}/v1`, api_key: '${PLAN_OPENAI}',
-        request: { default_headers: { 'X-Tenant': 'acme', 'x-secret': '${PLAN_HEADER}' } } },
+        request: { default_headers: { 'X-Tenant': 'acme', 'x-secret': '${PLAN_HEADER}', 'User-Agent': 'acme-agent/2' } } },
     ],
     models: [
       { display_name: 'm-openai', provider: 'openai', model_name: 'gpt-4.1-mini', provider_key: 'k-openai' },
@@ -89,8 +89,11 @@ test('the plan listed is the call the relay makes: method, URL and every listed 
     assert.equal(got.method, model.call.method, name);
     assert.equal(got.url, `${url.pathname}${url.search}`, `${name}: the path and query`);
     assert.equal(got.headers.host, url.host, `${name}: the host`);
+    // A key's default headers (rendered per body: shapeChatBody) replace the relay's own.
+    const shaped = model.gateway?.shaping ? relay.core.shapeChatBody(hello, model.gateway.shaping, 'r').headers : [];
     for (const { name: header, value } of model.call.headers) {
-      assert.equal(got.headers[header], value.replace('***', key), `${name}: ${header}`);
+      const own = shaped.find((h) => h.name === header);
+      assert.equal(got.headers[header], own ? own.value : value.replace('***', key), `${name}: ${header}`);
     }
     for (const header of model.call.perCallHeaders) assert.ok(header in got.headers, `${name}: ${header} is set per call`);
   }
@@ -105,11 +108,8 @@ test('the page shows and copies the relay\'s URL (inspect view, Copy as curl), n
     const info = upstreamInfo(core, model, body);
     assert.equal(info.summary.split('\n')[0], `POST ${model.call.url}`, name);
     assert.ok(info.curl.startsWith(`curl '${model.call.url}'`), `${name}: ${info.curl.split('\n')[0]}`);
-    // The relay's headers, each as it sends it, and the key's header reading $PROVIDER_KEY.
+    // The key's header reads $PROVIDER_KEY (the other headers: the next test).
     assert.ok(info.curl.includes(`\n  -H "${model.call.auth.header}: ${model.call.auth.scheme}$PROVIDER_KEY" \\\n`), `${name}: ${info.curl}`);
-    for (const h of model.call.headers) {
-      if (h.name !== model.call.auth.header) assert.ok(info.curl.includes(`\n  -H '${h.name}: ${h.value}' \\\n`), `${name}: ${h.name}`);
-    }
     assert.equal(info.curl.includes(`${model.call.auth.header}: ${model.call.auth.scheme}***`), false, `${name}: no placeholder for the key`);
     for (const secret of Object.values(SECRETS)) assert.equal(`${info.summary}${info.curl}`.includes(secret), false);
   }
@@ -118,6 +118,39 @@ test('the page shows and copies the relay\'s URL (inspect view, Copy as curl), n
   const fromModel = core.planChatCall({ provider: anthropic.provider, api_base: anthropic.api_base, model_name: anthropic.model_name });
   assert.notEqual(fromModel.url, anthropic.call.url, 'the case this guards against');
   assert.equal(anthropic.call.url, `http://127.0.0.1:${up.port}/inspect/v1/chat/completions`);
+});
+
+/** The -H headers of a curl command (shell_quote's '…' words and the key's "…" one), by lower-cased name. */
+function curlHeaders(curl) {
+  const out = {};
+  for (const [, single, double] of curl.matchAll(/^ {2}-H (?:'((?:[^']|'\\'')*)'|"([^"]*)") \\$/gm)) {
+    const line = single !== undefined ? single.replaceAll("'\\''", "'") : double;
+    const colon = line.indexOf(': ');
+    const name = line.slice(0, colon).toLowerCase();
+    assert.equal(out[name], undefined, `${name} is sent once`);
+    out[name] = line.slice(colon + 2);
+  }
+  return out;
+}
+
+test('Copy as curl sends the headers the relay sent: its own, the key\'s default headers in their place, the key from $PROVIDER_KEY', async () => {
+  const models = await relay.models();
+  // Set by the relay per call or by curl itself (content-length, host), or the transport's.
+  const perCall = new Set(['host', 'content-length', 'connection', 'x-aisix-request-id', 'accept']);
+  for (const [name, key] of Object.entries(keyOf)) {
+    const model = models.find((m) => m.display_name === name);
+    const r = await relay.chat(model.id, hello);
+    assert.equal(r.status, 200, `${name}: ${await r.text()}`);
+    const got = up.seen.at(-1);
+    const curl = curlHeaders(upstreamInfo(relay.core, model, hello).curl);
+    const sent = Object.fromEntries(Object.entries(got.headers).filter(([h]) => !perCall.has(h)));
+    assert.deepEqual(Object.keys(curl).sort(), Object.keys(sent).sort(), name);
+    // A secret in a key's default header is shown as *** (the page never holds it).
+    const hidden = (value) => Object.values(SECRETS).reduce((v, secret) => v.replaceAll(secret, '***'), value);
+    for (const [h, value] of Object.entries(sent)) {
+      assert.equal(curl[h], h === model.call.auth.header ? value.replace(key, '$PROVIDER_KEY') : hidden(value), `${name}: ${h}`);
+    }
+  }
 });
 
 test('a model the relay cannot plan says why in the inspect view, with no curl', async () => {

@@ -3,8 +3,6 @@
 #include "core/base/detail/json_writer.h"
 #include "core/base/text.h"
 
-#include <algorithm>
-
 namespace pg {
 
 std::string shell_quote(std::string_view text) {
@@ -33,21 +31,31 @@ std::string double_quoted_literal(std::string_view text) {
   return out;
 }
 
+// HTTP header names are compared without case.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
 }  // namespace
 
 std::string curl_command(const CurlCall& call, const json& body) {
   std::string cmd = "curl " + shell_quote(call.url) + " \\\n";
   cmd += "  -H \"" + double_quoted_literal(call.key_header + ": " + call.key_scheme) + "$PROVIDER_KEY\" \\\n";
-  const std::string key_header = lower_ascii(call.key_header);
-  std::vector<std::pair<std::string, std::string>> sent;  // lower-cased name, "Name: value"
-  for (const auto& [name, value] : call.headers) {
-    std::string lower = lower_ascii(name);
-    if (lower == key_header) continue;
-    auto same = std::find_if(sent.begin(), sent.end(), [&](const auto& h) { return h.first == lower; });
-    if (same == sent.end()) same = sent.insert(sent.end(), {std::move(lower), std::string()});
-    same->second = name + ": " + value;
+  const auto& headers = call.headers;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (same_name(headers[i].first, call.key_header)) continue;
+    std::size_t last = i;  // a name's first place, with its last value
+    bool earlier = false;
+    for (std::size_t j = 0; j < headers.size(); ++j)
+      if (same_name(headers[j].first, headers[i].first)) {
+        if (j < i) earlier = true;
+        last = j;
+      }
+    if (!earlier) cmd += "  -H " + shell_quote(headers[last].first + ": " + headers[last].second) + " \\\n";
   }
-  for (const auto& h : sent) cmd += "  -H " + shell_quote(h.second) + " \\\n";
   const json* stream = member(body, "stream");
   if (stream && stream->is_boolean() && stream->get<bool>()) cmd += "  -N \\\n";
   std::string pretty;
