@@ -354,7 +354,7 @@ export interface PublicModel {
   gateway?: { shaping: GatewayShaping; differences: GatewayDifference[] };
   /**
    * The relay's model list only (not LoadedResources), for direct models whose key exists: the
-   * call the relay makes for this model, as it makes it (relay/upstream.js publicCall).
+   * call the relay makes for this model, as it makes it (relay/upstream-headers.js publicCall).
    */
   call?: CallPlan;
 }
