@@ -5,18 +5,12 @@
 // caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
 import createPlaygroundCore from './dist/playground-core.mjs';
 import { streamDeltas } from './core-deltas.js';
+import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } from './core-input.js';
+
+export { CoreError };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** A clear, typed error from the core or from this wrapper (never a raw WASM trap). */
-export class CoreError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'CoreError';
-    this.code = code;
-  }
-}
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -135,21 +129,21 @@ class Core {
 
   /** Validates a whole non-streaming response body. */
   validateCompletion(text) {
-    return this.#callJson('_pg_validate_completion', String(text ?? ''));
+    return this.#callJson('_pg_validate_completion', () => String(text ?? ''));
   }
 
   /** Parses a provider's error body into {type, code, message}. */
   parseError(status, contentType, body) {
-    return this.#callJson('_pg_parse_error', {
+    return this.#callJson('_pg_parse_error', () => ({
       status: Number(status) || 0,
       contentType: String(contentType ?? ''),
       body: String(body ?? ''),
-    });
+    }));
   }
 
   /** Removes every secret from text: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */
   redact(text, secrets) {
-    return this.#callJson('_pg_redact', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).text;
+    return this.#callJson('_pg_redact', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).text;
   }
 
   /**
@@ -158,7 +152,7 @@ class Core {
    * key split across two headers survives redaction of each.
    */
   containsSecretFragment(text, secrets) {
-    return this.#callJson('_pg_contains_secret_fragment', { text: String(text ?? ''), secrets: (secrets ?? []).map(String) }).found === true;
+    return this.#callJson('_pg_contains_secret_fragment', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).found === true;
   }
 
   /**
@@ -188,7 +182,7 @@ class Core {
       check: (target) => {
         try {
           // (The core uses the request id only for a target with shaping.)
-          const id = encoder.encode(String(target?.requestId ?? ''));
+          const id = encoder.encode(textInput(target?.requestId, 'the request id'));
           const { handle: chatTarget, temporary } = this.#chatTarget(target);
           try {
             return this.#guard(() => {
@@ -223,10 +217,12 @@ class Core {
    */
   #chatTarget(target) {
     const shaping = target?.shaping && typeof target.shaping === 'object' ? target.shaping : null;
-    const key = `${String(target?.model_name ?? '')}\n${String(target?.provider ?? '')}`;
+    const modelName = textInput(target?.model_name, 'the model name');
+    const provider = textInput(target?.provider, 'the provider');
+    const key = `${modelName}\n${provider}`;
     const kept = shaping ? this.#chatTargets.get(shaping) : undefined;
     if (kept?.key === key) return { handle: kept.handle, temporary: false };
-    const text = jsonInput(() => ({ model_name: String(target?.model_name ?? ''), provider: String(target?.provider ?? ''), ...(shaping ? { shaping } : {}) }), 'the chat target');
+    const text = jsonInput(() => ({ model_name: modelName, provider, ...(shaping ? { shaping } : {}) }), 'the chat target');
     const handle = this.#guard(() => this.#mod._pg_chat_target_new(this.#stage(text), text.length));
     if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
     if (!shaping || kept) return { handle, temporary: true };
@@ -240,12 +236,12 @@ class Core {
    * { body, stream, headers: [{name, value}], changes: [{code, text}] }.
    */
   shapeChatBody(body, shaping, requestId = '') {
-    return this.#callJson('_pg_shape_chat_body', { body: body ?? {}, shaping: shaping ?? {}, requestId: String(requestId ?? '') });
+    return this.#callJson('_pg_shape_chat_body', () => ({ body: body ?? {}, shaping: shaping ?? {}, requestId: String(requestId ?? '') }));
   }
 
   /** Normalises a base URL and joins a path: { ok, url, notes } | { ok: false, error }. */
   upstreamUrl(apiBase, path) {
-    return this.#callJson('_pg_upstream_url', { apiBase: String(apiBase ?? ''), path: String(path ?? '') });
+    return this.#callJson('_pg_upstream_url', () => ({ apiBase: String(apiBase ?? ''), path: String(path ?? '') }));
   }
 
   /** The chat call for a model: { ok, url, authHeader, authScheme, notes } | { ok: false, error }. */
@@ -258,15 +254,19 @@ class Core {
 
   /** "Copy as curl": the relay's call (its url, auth and headers) with $PROVIDER_KEY in place of the key. */
   curlCommand(call, body) {
-    const c = stringFields(call, ['url']);
-    c.auth = stringFields(call?.auth, ['header', 'scheme']);
-    c.headers = Array.isArray(call?.headers) ? call.headers.map((h) => ({ name: String(h?.name ?? ''), value: String(h?.value ?? '') })) : [];
-    return this.#callJson('_pg_curl_command', { call: c, body: body ?? {} }).command;
+    return this.#callJson('_pg_curl_command', () => ({
+      call: {
+        ...stringFields(call, ['url']),
+        auth: stringFields(call?.auth, ['header', 'scheme']),
+        headers: Array.isArray(call?.headers) ? call.headers.map((h) => ({ name: String(h?.name ?? ''), value: String(h?.value ?? '') })) : [],
+      },
+      body: body ?? {},
+    })).command;
   }
 
   /** The SSRF guard's verdict on one resolved address. */
   classifyAddress(ip) {
-    return this.#callJson('_pg_classify_address', JSON.stringify(String(ip ?? '')));
+    return this.#callJson('_pg_classify_address', () => JSON.stringify(String(ip ?? '')));
   }
 
   /** usage × the model's prices (USD per 1,000 tokens). */
@@ -281,12 +281,12 @@ class Core {
 
   /** The "Test connection" form for a model: tiny, not streamed, a reasoning family's lowest effort. */
   probeForm(model) {
-    return this.#callJson('_pg_probe_form', { model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') });
+    return this.#callJson('_pg_probe_form', () => ({ model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') }));
   }
 
   /** The reasoning_effort values a model takes, lowest first (none when it is not offered). */
   reasoningEffort(model) {
-    return this.#callJson('_pg_reasoning_effort', { model_name: String(model?.model_name ?? '') });
+    return this.#callJson('_pg_reasoning_effort', () => ({ model_name: String(model?.model_name ?? '') }));
   }
 
   /**
@@ -329,9 +329,7 @@ class Core {
    * | { ok: false, problem, error }; `closest` (at most 3) when `wanted` names the refused model.
    */
   readModelList(body, wanted) {
-    const input = { body: String(body ?? '') };
-    if (wanted !== undefined && wanted !== null) input.wanted = String(wanted);
-    return this.#callJson('_pg_read_model_list', input);
+    return this.#callJson('_pg_read_model_list', () => ({ body: String(body ?? ''), ...(wanted !== undefined && wanted !== null ? { wanted: String(wanted) } : {}) }));
   }
 
   /** An incremental text/event-stream decoder over byte chunks. */
@@ -451,42 +449,6 @@ const registry = new FinalizationRegistry((release) => {
   try { release(); } catch { /* the module may be gone */ }
 });
 
-/**
- * A decoder's line limit as the module takes it (0: the core's default), converted here and not
- * by the call into the module, inside #guard, where a value Number() refuses (a Symbol, a
- * BigInt) would be taken for a trap.
- */
-function lineLimit(value) {
-  try {
-    return Number(value ?? 0);
-  } catch {
-    throw new CoreError('bad_input', 'maxLineBytes must be a number');
-  }
-}
-
-/**
- * A caller's input as the UTF-8 JSON text the core reads: a string is JSON text already; a
- * function is called for the value. Made before any #guard, which takes every error inside it
- * for a trap and stops the core: JSON.stringify overflowing the stack on a value nested
- * thousands deep (RangeError), or refusing a cycle or a BigInt (TypeError), is the caller's
- * input, refused as bad_input, never the core's failure.
- */
-function jsonInput(input, what = 'the input') {
-  try {
-    const value = typeof input === 'function' ? input() : input;
-    return encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
-  } catch (err) {
-    if (err instanceof RangeError || err instanceof TypeError) throw new CoreError('bad_input', `${what} nests too deeply, refers to itself, or holds a value JSON cannot carry`);
-    throw err;
-  }
-}
-
-function stringFields(obj, names) {
-  const out = {};
-  for (const n of names) out[n] = typeof obj?.[n] === 'string' ? obj[n] : '';
-  return out;
-}
-
 /** The decoder reports a passed limit beside the events it still produced. */
 function sseEvents(reply) {
   if (reply.error) {
@@ -495,12 +457,4 @@ function sseEvents(reply) {
     throw err;
   }
   return reply.events;
-}
-
-function toBytes(chunk) {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return encoder.encode(chunk);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new CoreError('bad_input', 'push() takes a Uint8Array (or a string)');
 }
