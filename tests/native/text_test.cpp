@@ -105,6 +105,10 @@ TEST_CASE("text: prefixes and suffixes") {
   CHECK_FALSE(starts_with_nocase("<!DOC", "<!doctype"));
   // The prefix is taken as written: an upper-case letter in it never matches.
   CHECK_FALSE(starts_with_nocase("Data:", "Data:"));
+  CHECK(equals_nocase("User-Agent", "user-AGENT"));
+  CHECK(equals_nocase("", ""));
+  CHECK_FALSE(equals_nocase("user-agent", "user-agents"));
+  CHECK_FALSE(equals_nocase("\xc4", "\xe4"));  // bytes >= 0x80 are not letters
 }
 
 TEST_CASE("text: case-insensitive search") {

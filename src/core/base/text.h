@@ -97,6 +97,14 @@ constexpr bool starts_with_nocase(std::string_view s, std::string_view lower_pre
     if (lower(s[i]) != lower_prefix[i]) return false;
   return true;
 }
+// `a` and `b` are the same text but for the case of ASCII letters (HTTP header names); unlike
+// the helpers around it, neither side needs to be in lower case already.
+constexpr bool equals_nocase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
 // The first position at or after `from` where `s` holds `lower_needle`, ignoring the case
 // of s's ASCII letters; npos if none ("" is found at `from` when from <= size). A needle
 // that starts with a non-letter (such as '<') jumps from candidate to candidate with

@@ -31,14 +31,6 @@ std::string double_quoted_literal(std::string_view text) {
   return out;
 }
 
-// HTTP header names are compared without case.
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 }  // namespace
 
 std::string curl_command(const CurlCall& call, const json& body) {
@@ -46,11 +38,11 @@ std::string curl_command(const CurlCall& call, const json& body) {
   cmd += "  -H \"" + double_quoted_literal(call.key_header + ": " + call.key_scheme) + "$PROVIDER_KEY\" \\\n";
   const auto& headers = call.headers;
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (same_name(headers[i].first, call.key_header)) continue;
+    if (equals_nocase(headers[i].first, call.key_header)) continue;
     std::size_t last = i;  // a name's first place, with its last value
     bool earlier = false;
     for (std::size_t j = 0; j < headers.size(); ++j)
-      if (same_name(headers[j].first, headers[i].first)) {
+      if (equals_nocase(headers[j].first, headers[i].first)) {
         if (j < i) earlier = true;
         last = j;
       }
