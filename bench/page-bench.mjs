@@ -143,12 +143,12 @@ function startTimes(page, samples) {
 }
 
 /**
- * Serves core.js and dist/ from another web folder (a variant build of the core, e.g. a core
+ * Serves core.js, its loader and dist/ from another web folder (a variant build of the core, e.g. a core
  * change measured before it lands): `--core-dir /path/to/other/web`.
  */
 async function serveCoreFrom(context, dir) {
-  const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-  await context.route(/\/(core\.js|dist\/playground-core\.(mjs|wasm))(\?.*)?$/, async (route) => {
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  await context.route(/\/(core(-module)?\.js|dist\/playground-core\.wasm)(\?.*)?$/, async (route) => {
     const path = new URL(route.request().url()).pathname;
     const response = await route.fetch();
     const body = await readFile(join(dir, path));

@@ -96,10 +96,15 @@ add_executable(playground-core "${CMAKE_SOURCE_DIR}/src/wasm/bindings.cpp")
 target_link_libraries(playground-core PRIVATE pgcore)
 target_compile_options(playground-core PRIVATE ${PG_WASM_OPT} -fno-exceptions -fno-rtti ${PG_WASM_FEATURES})
 # Another output folder lets a bench build variants (other -O levels) beside the real module.
-set(PG_WASM_OUT_DIR "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "Where the module (.mjs + .wasm) is written")
+set(PG_WASM_OUT_DIR "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "Where the module (playground-core.wasm) is written")
+# A standalone .wasm and no Emscripten glue: web/core-module.js instantiates it (two imports,
+# the memory view, the constructors). The glue was 3.2 KB gzip of the page's download for what
+# that file does in about 40 lines; docs/performance.md has the figures.
 set_target_properties(playground-core PROPERTIES
-  SUFFIX ".mjs"
+  SUFFIX ".wasm"
   RUNTIME_OUTPUT_DIRECTORY "${PG_WASM_OUT_DIR}")
+# The glue an older build wrote beside the module goes, so nothing can load the two mismatched.
+file(REMOVE "${PG_WASM_OUT_DIR}/playground-core.mjs")
 # After the link's own wasm-opt pass, the size builds (-Oz/-Os: the page's) run its passes
 # again until the module stops shrinking (--converge); docs/performance.md has what it saves.
 # A speed build (the relay's -O3) gets nothing extra.
@@ -117,19 +122,13 @@ target_link_options(playground-core PRIVATE
   ${PG_WASM_OPT}
   ${PG_WASM_FEATURES}
   -fno-exceptions
-  "SHELL:-s MODULARIZE=1"
-  "SHELL:-s EXPORT_ES6=1"
-  "SHELL:-s EXPORT_NAME=createPlaygroundCore"
-  # 'web' only: with EXPORT_ES6 the node environment needs require/__dirname, which an
-  # ES module lacks. Node callers pass wasmBinary instead (web/core.js does it for them).
-  "SHELL:-s ENVIRONMENT=web"
+  # A reactor (no main): the exports keep their C names, and the module imports only
+  # env.emscripten_notify_memory_growth and wasi proc_exit (web/core-module.js gives both).
+  "SHELL:-s STANDALONE_WASM=1"
+  --no-entry
   "SHELL:-s ALLOW_MEMORY_GROWTH=1"
   "SHELL:-s INITIAL_MEMORY=2MB"
   "SHELL:-s TOTAL_STACK=256KB"
   "SHELL:-s FILESYSTEM=0"
-  "SHELL:-s DYNAMIC_EXECUTION=0"
-  "SHELL:-s TEXTDECODER=2"
   "SHELL:-s ABORTING_MALLOC=0"
-  "SHELL:-s INCOMING_MODULE_JS_API=['wasmBinary','locateFile','instantiateWasm']"
-  "SHELL:-s EXPORTED_RUNTIME_METHODS=[]"
   "SHELL:-s EXPORTED_FUNCTIONS=[${PG_WASM_EXPORTED}]")

@@ -14,13 +14,11 @@ const DIST = new URL('./dist/', import.meta.url);
 
 /** Loads relay/dist's build through web/core.js (the one wrapper that touches WASM memory). */
 export async function loadRelayCore() {
-  let createModule;
   let wasmBinary;
   try {
-    ({ default: createModule } = await import(new URL('playground-core.mjs', DIST).href));
     wasmBinary = new Uint8Array(await readFile(new URL('playground-core.wasm', DIST)));
   } catch (err) {
     throw new CoreError('load_failed', `the relay's core build is missing or unreadable (relay/dist; build it with \`make wasm\`): ${err?.message ?? err}`);
   }
-  return loadCore({ createModule, wasmBinary });
+  return loadCore({ wasmBinary });
 }

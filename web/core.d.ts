@@ -440,7 +440,6 @@ export interface Core {
 
 /**
  * Browser: fetches dist/playground-core.wasm; Node: reads it unless `wasmBinary` is given.
- * Another build of the same core comes as its own Emscripten glue, `createModule`, with its
- * own `wasmBinary` (required with it): how relay/core.js loads relay/dist.
+ * Another build of the same core is its `wasmBinary`: how relay/core.js loads relay/dist.
  */
-export declare function loadCore(options?: { wasmBinary?: Uint8Array; createModule?: (moduleOptions: { wasmBinary?: Uint8Array }) => Promise<unknown> }): Promise<Core>;
+export declare function loadCore(options?: { wasmBinary?: Uint8Array }): Promise<Core>;

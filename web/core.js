@@ -3,7 +3,7 @@
 // This is the only JavaScript that touches the module's memory. Every call copies its
 // input into the WASM heap, calls one exported function and decodes the reply, so a
 // caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
-import createPlaygroundCore from './dist/playground-core.mjs';
+import { instantiateCore } from './core-module.js';
 import { streamDeltas } from './core-deltas.js';
 import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } from './core-input.js';
 
@@ -21,21 +21,17 @@ async function readWasmInNode() {
 }
 
 /**
- * Loads the core. In a browser the .wasm next to this file is fetched; in Node it is read
- * from disk unless `wasmBinary` is given. Another build of the same core (the relay's, built
- * for speed: relay/core.js) comes as its own glue, `createModule`, with its `wasmBinary`:
- * each build's glue matches only its own .wasm.
- * @param {{ wasmBinary?: Uint8Array, createModule?: Function }} [options]
+ * Loads the core. In a browser the .wasm next to this file is fetched (and compiled as it
+ * downloads); in Node it is read from disk. `wasmBinary` gives the bytes instead: another
+ * build of the same core (the relay's, built for speed: relay/core.js) is loaded this way.
+ * @param {{ wasmBinary?: Uint8Array }} [options]
  */
 export async function loadCore(options = {}) {
-  const createModule = options.createModule ?? createPlaygroundCore;
-  let wasmBinary = options.wasmBinary;
-  if (options.createModule && !wasmBinary) throw new CoreError('load_failed', 'a core build passed as createModule needs its own wasmBinary');
-  if (!wasmBinary && isNode) wasmBinary = await readWasmInNode();
-  const moduleOptions = wasmBinary ? { wasmBinary } : {};
   let mod;
   try {
-    mod = await createModule(moduleOptions);
+    let source = options.wasmBinary;
+    if (!source) source = isNode ? await readWasmInNode() : await fetch(new URL('./dist/playground-core.wasm', import.meta.url));
+    mod = await instantiateCore(source);
   } catch (err) {
     throw new CoreError('load_failed', `the playground core could not be loaded: ${err?.message ?? err}`);
   }
@@ -53,13 +49,13 @@ class Core {
 
   constructor(mod) {
     this.#mod = mod;
-    this.version = this.#readCString(mod._pg_version());
+    this.version = this.#readCString(mod.pg_version());
   }
 
   // ---- the boundary ------------------------------------------------------------------
 
   #readCString(ptr) {
-    const heap = this.#mod.HEAPU8;
+    const heap = this.#mod.heap;
     let end = ptr;
     while (heap[end] !== 0) end++;
     return decoder.decode(heap.subarray(ptr, end));
@@ -68,21 +64,21 @@ class Core {
   /** Copies bytes into a reusable input buffer in the WASM heap; returns its address. */
   #stage(bytes) {
     if (bytes.length > this.#inCap) {
-      if (this.#inPtr) this.#mod._pg_free(this.#inPtr);
+      if (this.#inPtr) this.#mod.pg_free(this.#inPtr);
       this.#inCap = Math.max(bytes.length, 64 * 1024);
-      this.#inPtr = this.#mod._pg_alloc(this.#inCap);
+      this.#inPtr = this.#mod.pg_alloc(this.#inCap);
       if (!this.#inPtr) {
         this.#inCap = 0;
         throw new CoreError('out_of_memory', `the core could not allocate ${bytes.length} bytes`);
       }
     }
-    this.#mod.HEAPU8.set(bytes, this.#inPtr);
+    this.#mod.heap.set(bytes, this.#inPtr);
     return this.#inPtr;
   }
 
   #resultBytes(len) {
-    const ptr = this.#mod._pg_result_ptr();
-    return this.#mod.HEAPU8.subarray(ptr, ptr + len);
+    const ptr = this.#mod.pg_result_ptr();
+    return this.#mod.heap.subarray(ptr, ptr + len);
   }
 
   /** Runs one exported call; turns a WASM trap into a CoreError and poisons the instance. */
@@ -115,7 +111,7 @@ class Core {
 
   /** The playground's parameters, in the order a form shows them: [{key, kind, min?, max?}]. Read once. */
   parameters() {
-    this.#parameters ??= Object.freeze(this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_parameters())))));
+    this.#parameters ??= Object.freeze(this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod.pg_parameters())))));
     return this.#parameters;
   }
 
@@ -124,17 +120,17 @@ class Core {
     if (form === null || typeof form !== 'object') {
       return { ok: false, errors: [{ field: '', message: 'the form must be an object' }] };
     }
-    return this.#callJson('_pg_build_request', form);
+    return this.#callJson('pg_build_request', form);
   }
 
   /** Validates a whole non-streaming response body. */
   validateCompletion(text) {
-    return this.#callJson('_pg_validate_completion', () => String(text ?? ''));
+    return this.#callJson('pg_validate_completion', () => String(text ?? ''));
   }
 
   /** Parses a provider's error body into {type, code, message}. */
   parseError(status, contentType, body) {
-    return this.#callJson('_pg_parse_error', () => ({
+    return this.#callJson('pg_parse_error', () => ({
       status: Number(status) || 0,
       contentType: String(contentType ?? ''),
       body: String(body ?? ''),
@@ -143,7 +139,7 @@ class Core {
 
   /** Removes every secret from text: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */
   redact(text, secrets) {
-    return this.#callJson('_pg_redact', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).text;
+    return this.#callJson('pg_redact', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).text;
   }
 
   /**
@@ -152,7 +148,7 @@ class Core {
    * key split across two headers survives redaction of each.
    */
   containsSecretFragment(text, secrets) {
-    return this.#callJson('_pg_contains_secret_fragment', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).found === true;
+    return this.#callJson('pg_contains_secret_fragment', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).found === true;
   }
 
   /**
@@ -164,21 +160,21 @@ class Core {
    * | { ok: false, errors, badInput? }, and lets the request go. free() lets it go unchecked.
    */
   openChatRequest(bytes) {
-    if (typeof this.#mod._pg_request_open !== 'function') throw new CoreError('unsupported', 'this build of the core has no chat request check (the relay\'s build has: relay/core.js)');
+    if (typeof this.#mod.pg_request_open !== 'function') throw new CoreError('unsupported', 'this build of the core has no chat request check (the relay\'s build has: relay/core.js)');
     const input = toBytes(bytes);
-    const handle = this.#guard(() => this.#mod._pg_request_open(this.#stage(input), input.length));
+    const handle = this.#guard(() => this.#mod.pg_request_open(this.#stage(input), input.length));
     let opened;
     try {
-      opened = this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_request_model(handle)))));
+      opened = this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod.pg_request_model(handle)))));
     } catch (err) {
-      if (!this.#broken) this.#mod._pg_request_free(handle);
+      if (!this.#broken) this.#mod.pg_request_free(handle);
       throw err;
     }
     if (opened.error) {
-      this.#guard(() => this.#mod._pg_request_free(handle));
+      this.#guard(() => this.#mod.pg_request_free(handle));
       return { ok: false, error: opened.error };
     }
-    const request = this.#object(handle, '_pg_request_free', {
+    const request = this.#object(handle, 'pg_request_free', {
       check: (target) => {
         try {
           // (The core uses the request id only for a target with shaping.)
@@ -186,7 +182,7 @@ class Core {
           const { handle: chatTarget, temporary } = this.#chatTarget(target);
           try {
             return this.#guard(() => {
-              const reply = this.#resultBytes(this.#mod._pg_request_check(handle, chatTarget, this.#stage(id), id.length));
+              const reply = this.#resultBytes(this.#mod.pg_request_check(handle, chatTarget, this.#stage(id), id.length));
               const end = reply.length - 4;
               const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
               const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
@@ -194,7 +190,7 @@ class Core {
               return meta;
             });
           } finally {
-            if (temporary && !this.#broken) this.#guard(() => this.#mod._pg_chat_target_free(chatTarget));
+            if (temporary && !this.#broken) this.#guard(() => this.#mod.pg_chat_target_free(chatTarget));
           }
         } finally {
           if (!this.#broken) request.free();
@@ -223,11 +219,11 @@ class Core {
     const kept = shaping ? this.#chatTargets.get(shaping) : undefined;
     if (kept?.key === key) return { handle: kept.handle, temporary: false };
     const text = jsonInput(() => ({ model_name: modelName, provider, ...(shaping ? { shaping } : {}) }), 'the chat target');
-    const handle = this.#guard(() => this.#mod._pg_chat_target_new(this.#stage(text), text.length));
+    const handle = this.#guard(() => this.#mod.pg_chat_target_new(this.#stage(text), text.length));
     if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
     if (!shaping || kept) return { handle, temporary: true };
     // Freed when the shaping object is collected (the registry's finalizer, as for #object).
-    this.#chatTargets.set(shaping, { key, handle, owner: this.#object(handle, '_pg_chat_target_free', {}) });
+    this.#chatTargets.set(shaping, { key, handle, owner: this.#object(handle, 'pg_chat_target_free', {}) });
     return { handle, temporary: false };
   }
 
@@ -236,12 +232,12 @@ class Core {
    * { body, stream, headers: [{name, value}], changes: [{code, text}] }.
    */
   shapeChatBody(body, shaping, requestId = '') {
-    return this.#callJson('_pg_shape_chat_body', () => ({ body: body ?? {}, shaping: shaping ?? {}, requestId: String(requestId ?? '') }));
+    return this.#callJson('pg_shape_chat_body', () => ({ body: body ?? {}, shaping: shaping ?? {}, requestId: String(requestId ?? '') }));
   }
 
   /** Normalises a base URL and joins a path: { ok, url, notes } | { ok: false, error }. */
   upstreamUrl(apiBase, path) {
-    return this.#callJson('_pg_upstream_url', () => ({ apiBase: String(apiBase ?? ''), path: String(path ?? '') }));
+    return this.#callJson('pg_upstream_url', () => ({ apiBase: String(apiBase ?? ''), path: String(path ?? '') }));
   }
 
   /** The chat call for a model: { ok, url, authHeader, authScheme, notes } | { ok: false, error }. */
@@ -249,12 +245,12 @@ class Core {
     const input = stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']);
     // With the model's shaping: `gateway` {answerReading, deadlines, tls, shaping}.
     if (target?.shaping && typeof target.shaping === 'object') input.shaping = target.shaping;
-    return this.#callJson('_pg_plan_chat_call', input);
+    return this.#callJson('pg_plan_chat_call', input);
   }
 
   /** "Copy as curl": the relay's call (its url, auth and headers) with $PROVIDER_KEY in place of the key. */
   curlCommand(call, body) {
-    return this.#callJson('_pg_curl_command', () => ({
+    return this.#callJson('pg_curl_command', () => ({
       call: {
         ...stringFields(call, ['url']),
         auth: stringFields(call?.auth, ['header', 'scheme']),
@@ -266,27 +262,27 @@ class Core {
 
   /** The SSRF guard's verdict on one resolved address. */
   classifyAddress(ip) {
-    return this.#callJson('_pg_classify_address', () => JSON.stringify(String(ip ?? '')));
+    return this.#callJson('pg_classify_address', () => JSON.stringify(String(ip ?? '')));
   }
 
   /** usage × the model's prices (USD per 1,000 tokens). */
   cost(usage, prices) {
-    return this.#callJson('_pg_cost', { usage: usage ?? null, prices: prices ?? null });
+    return this.#callJson('pg_cost', { usage: usage ?? null, prices: prices ?? null });
   }
 
   /** Before a run: a built body's worst case at the model's prices (estimated prompt + its completion limit). */
   worstCaseCost(body, prices) {
-    return this.#callJson('_pg_worst_case_cost', { body: body ?? null, prices: prices ?? null });
+    return this.#callJson('pg_worst_case_cost', { body: body ?? null, prices: prices ?? null });
   }
 
   /** The "Test connection" form for a model: tiny, not streamed, a reasoning family's lowest effort. */
   probeForm(model) {
-    return this.#callJson('_pg_probe_form', () => ({ model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') }));
+    return this.#callJson('pg_probe_form', () => ({ model_name: String(model?.model_name ?? ''), provider: String(model?.provider ?? '') }));
   }
 
   /** The reasoning_effort values a model takes, lowest first (none when it is not offered). */
   reasoningEffort(model) {
-    return this.#callJson('_pg_reasoning_effort', () => ({ model_name: String(model?.model_name ?? '') }));
+    return this.#callJson('pg_reasoning_effort', () => ({ model_name: String(model?.model_name ?? '') }));
   }
 
   /**
@@ -298,22 +294,22 @@ class Core {
     const input = { headers: {} };
     for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') input.headers[name] = value;
     if (Number.isFinite(now)) input.now = now;
-    return this.#callJson('_pg_rate_limits', input);
+    return this.#callJson('pg_rate_limits', input);
   }
 
   /** The checklist for one run's outcome (docs/contracts.md: Outcome → Diagnosis). */
   diagnose(outcome) {
-    return this.#callJson('_pg_diagnose', outcome ?? {});
+    return this.#callJson('pg_diagnose', outcome ?? {});
   }
 
   /** The AISIX resources file (parsed from YAML) → models (public) and provider keys (relay only). */
   loadResources(document, env = {}, { allowUnsetVars = false } = {}) {
-    return this.#callJson('_pg_load_resources', { document: document ?? null, env, allowUnsetVars });
+    return this.#callJson('pg_load_resources', { document: document ?? null, env, allowUnsetVars });
   }
 
   /** etcd rows ({kind, id, value}) → models and provider keys; bad rows are skipped and reported. */
   loadRows(rows) {
-    return this.#callJson('_pg_load_rows', { rows });
+    return this.#callJson('pg_load_rows', { rows });
   }
 
   /**
@@ -321,7 +317,7 @@ class Core {
    * { ok, url, authHeader, authScheme, headers } | { ok: false, problem, error }.
    */
   modelListCall(target) {
-    return this.#callJson('_pg_model_list_call', stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']));
+    return this.#callJson('pg_model_list_call', stringFields(target, ['provider', 'adapter', 'api_base', 'model_name']));
   }
 
   /**
@@ -329,16 +325,16 @@ class Core {
    * | { ok: false, problem, error }; `closest` (at most 3) when `wanted` names the refused model.
    */
   readModelList(body, wanted) {
-    return this.#callJson('_pg_read_model_list', () => ({ body: String(body ?? ''), ...(wanted !== undefined && wanted !== null ? { wanted: String(wanted) } : {}) }));
+    return this.#callJson('pg_read_model_list', () => ({ body: String(body ?? ''), ...(wanted !== undefined && wanted !== null ? { wanted: String(wanted) } : {}) }));
   }
 
   /** An incremental text/event-stream decoder over byte chunks. */
   sseDecoder(options = {}) {
     const maxLineBytes = lineLimit(options.maxLineBytes);
-    const handle = this.#guard(() => this.#mod._pg_sse_new(maxLineBytes));
-    return this.#object(handle, '_pg_sse_free', {
-      push: (bytes) => sseEvents(this.#callJson2('_pg_sse_push', handle, bytes)),
-      end: () => sseEvents(this.#callHandleJson('_pg_sse_end', handle)),
+    const handle = this.#guard(() => this.#mod.pg_sse_new(maxLineBytes));
+    return this.#object(handle, 'pg_sse_free', {
+      push: (bytes) => sseEvents(this.#callJson2('pg_sse_push', handle, bytes)),
+      end: () => sseEvents(this.#callHandleJson('pg_sse_end', handle)),
     });
   }
 
@@ -349,21 +345,21 @@ class Core {
     const shaping = options.shaping ? jsonInput(() => JSON.stringify(options.shaping), 'the shaping') : null;
     const maxLineBytes = lineLimit(options.maxLineBytes);
     const handle = shaping
-      ? this.#guard(() => this.#mod._pg_stream_new_shaped(maxLineBytes, this.#stage(shaping), shaping.length))
-      : this.#guard(() => this.#mod._pg_stream_new(maxLineBytes));
+      ? this.#guard(() => this.#mod.pg_stream_new_shaped(maxLineBytes, this.#stage(shaping), shaping.length))
+      : this.#guard(() => this.#mod.pg_stream_new(maxLineBytes));
     // The text of every delta so far: end() adds only what no push handed out, so a long
     // answer is not copied out of the core (and decoded) a second time.
     const text = { content: '', reasoning: '' };
-    return this.#object(handle, '_pg_stream_free', {
+    return this.#object(handle, 'pg_stream_free', {
       push: (bytes) => {
         const input = toBytes(bytes);
         return this.#guard(() => {
           const ptr = this.#stage(input);
-          return streamDeltas(this.#resultBytes(this.#mod._pg_stream_push(handle, ptr, input.length)), text);
+          return streamDeltas(this.#resultBytes(this.#mod.pg_stream_push(handle, ptr, input.length)), text);
         });
       },
       end: () => this.#guard(() => {
-        const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod._pg_stream_end_rest(handle))));
+        const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod.pg_stream_end_rest(handle))));
         result.content = text.content + result.content;
         result.reasoning = text.reasoning + result.reasoning;
         return result;
@@ -386,10 +382,10 @@ class Core {
   secretsRedactor(secrets) {
     let compiled = Array.isArray(secrets) ? this.#secretsRedactors.get(secrets) : undefined;
     if (compiled) return compiled;
-    if (typeof this.#mod._pg_redactor_clone !== 'function') throw new CoreError('unsupported', 'this build of the core has no secrets redactor (the relay\'s build has: relay/core.js)');
+    if (typeof this.#mod.pg_redactor_clone !== 'function') throw new CoreError('unsupported', 'this build of the core has no secrets redactor (the relay\'s build has: relay/core.js)');
     const handle = this.#redactorHandle(secrets); // a prototype, never pushed into
-    compiled = this.#object(handle, '_pg_redactor_free', {
-      stream: () => this.#streamRedactor(this.#guard(() => this.#mod._pg_redactor_clone(handle))),
+    compiled = this.#object(handle, 'pg_redactor_free', {
+      stream: () => this.#streamRedactor(this.#guard(() => this.#mod.pg_redactor_clone(handle))),
     });
     if (Array.isArray(secrets)) {
       this.#secretsRedactors.set(secrets, compiled);
@@ -401,13 +397,13 @@ class Core {
 
   #redactorHandle(secrets) {
     const bytes = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
-    return this.#guard(() => this.#mod._pg_redactor_new(this.#stage(bytes), bytes.length));
+    return this.#guard(() => this.#mod.pg_redactor_new(this.#stage(bytes), bytes.length));
   }
 
   #streamRedactor(handle) {
-    return this.#object(handle, '_pg_redactor_free', {
-      push: (bytes) => this.#callBytes('_pg_redactor_push', toBytes(bytes), handle).slice(),
-      finish: () => this.#guard(() => this.#resultBytes(this.#mod._pg_redactor_finish(handle)).slice()),
+    return this.#object(handle, 'pg_redactor_free', {
+      push: (bytes) => this.#callBytes('pg_redactor_push', toBytes(bytes), handle).slice(),
+      finish: () => this.#guard(() => this.#resultBytes(this.#mod.pg_redactor_finish(handle)).slice()),
     });
   }
 

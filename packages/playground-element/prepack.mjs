@@ -17,7 +17,7 @@ if (process.argv.includes('--clean')) {
   process.exit(0);
 }
 
-for (const file of ['dist/playground-core.mjs', 'dist/playground-core.wasm']) {
+for (const file of ['dist/playground-core.wasm']) {
   if (!existsSync(join(web, file))) {
     console.error(`web/${file} is missing: run \`make wasm\` at the repository's root first`);
     process.exit(1);
@@ -27,7 +27,7 @@ for (const dir of ['playground', 'dist']) {
   rmSync(join(here, dir), { recursive: true, force: true });
   mkdirSync(join(here, dir));
 }
-for (const file of ['core.js', 'core-deltas.js', 'core-input.js', 'core.d.ts', 'contract.js', 'dist/playground-core.mjs', 'dist/playground-core.wasm']) {
+for (const file of ['core.js', 'core-deltas.js', 'core-input.js', 'core-module.js', 'core.d.ts', 'contract.js', 'dist/playground-core.wasm']) {
   cpSync(join(web, file), join(here, file));
 }
 // The element's modules and its stylesheet; page.css styles web/index.html's own page only.

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { instantiateCore } from '../../web/core-module.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), 'utf8');
@@ -16,10 +17,9 @@ const relayOnly = list('src/wasm/exports-relay.txt');
 const relayList = [...pageList, ...relayOnly];
 
 async function exportsOf(dist) {
-  const { default: createModule } = await import(new URL(`${dist}/playground-core.mjs`, root));
   const wasmBinary = new Uint8Array(readFileSync(new URL(`${dist}/playground-core.wasm`, root)));
-  const mod = await createModule({ wasmBinary });
-  return Object.keys(mod).filter((k) => k.startsWith('_pg_') && typeof mod[k] === 'function').map((k) => k.slice(1)).sort();
+  const mod = await instantiateCore(wasmBinary);
+  return Object.keys(mod).filter((k) => k.startsWith('pg_') && typeof mod[k] === 'function').sort();
 }
 
 test('the lists: C names, no duplicates, the relay adds to the page', () => {
@@ -38,9 +38,9 @@ test('the relay build (relay/dist) exports exactly exports-page.txt + exports-re
 
 test('every listed export is called by web/core.js or relay/core.js, and every one they call is listed', () => {
   const wrappers = read('web/core.js') + '\n' + read('relay/core.js');
-  for (const name of relayList) assert.match(wrappers, new RegExp(`\\b_${name}\\b`), `${name} is listed but no wrapper calls it`);
-  const called = new Set(wrappers.match(/\b_pg_[a-z0-9_]+\b/g).map((n) => n.slice(1)));
-  for (const name of called) assert.ok(relayList.includes(name), `web/core.js calls _${name}, which no build exports`);
+  for (const name of relayList) assert.match(wrappers, new RegExp(`\\b${name}\\b`), `${name} is listed but no wrapper calls it`);
+  const called = new Set(wrappers.match(/\bpg_[a-z0-9_]+\b/g));
+  for (const name of called) assert.ok(relayList.includes(name), `web/core.js calls ${name}, which no build exports`);
 });
 
 test('the binding defines every listed function and exports nothing by itself', () => {
