@@ -132,9 +132,16 @@ export function isRelayReason(reason) {
  * Turns a Node network error from the upstream call into the relay's vocabulary, from its
  * `code` and the phase the call was in (never from its message, which Node and OpenSSL word
  * as they like). `reason` carries the code on to the page; a code outside the documented
- * list is `unknown` (the message still names it, for people).
+ * list is `unknown` (the message still names it, for people). `category` is the class of the
+ * address the call went to (upstream-address.js), given to every failure after the lookup.
  */
-export function fromNetworkError(err, host, phase = '') {
+export function fromNetworkError(err, host, phase = '', category = '') {
+  const error = networkError(err, host, phase);
+  if (category && error.kind !== 'dns') error.extra.category = category;
+  return error;
+}
+
+function networkError(err, host, phase) {
   const code = typeof err?.code === 'string' ? err.code : '';
   if (code === 'ETIMEDOUT') {
     return phase === 'connect'

@@ -38,7 +38,11 @@ function classify(core, address) {
   return verdict;
 }
 
-/** Resolves a host and checks every address; returns the address to pin. */
+/**
+ * Resolves a host and checks every address; returns the address to pin, with its `category`
+ * (the core's class of it: a failure to connect names it, so the diagnosis reads where the
+ * relay really went, not the base URL's spelling).
+ */
 export async function resolveChecked(core, hostname, port, settings, timings) {
   const t0 = performance.now();
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
@@ -58,8 +62,10 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
   if (!addresses.length) throw new RelayError('dns', `the host ${hostname} resolved to no address`, { reason: 'no_address' });
   const allowlist = settings.privateUpstreamAllowlist;
   const allowlisted = settings.allowPrivateUpstreams || allowlist.includes(bare) || allowlist.includes(`${bare}:${port}`);
+  let category = '';
   for (const { address } of addresses) {
     const verdict = classify(core, address);
+    category ||= verdict.category;
     if (verdict.allowedByDefault) continue;
     // Metadata services and link-local hand out the machine's cloud credentials: no blanket
     // setting and no allowlisted host name reaches them, only that exact address listed.
@@ -76,5 +82,5 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
         { category: verdict.category, reason: verdict.category });
     }
   }
-  return addresses[0];
+  return { address: addresses[0].address, family: addresses[0].family, category };
 }

@@ -209,7 +209,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       }));
     }));
 
-    upstreamReq.on('error', guard((err) => fail(err instanceof RelayError ? err : fromNetworkError(err, target.host, phase))));
+    upstreamReq.on('error', guard((err) => fail(err instanceof RelayError ? err : fromNetworkError(err, target.host, phase, pinned.category))));
     // A 101 to a request that asked for no upgrade: the connection is no longer HTTP.
     upstreamReq.on('upgrade', guard((up, socket) => {
       socket.destroy();
@@ -316,7 +316,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       up.on('close', guard(() => {
         if (!up.complete) fail(new RelayError('upstream_reset', `${target.host} closed the connection in the middle of the response`, { reason: 'closed_mid_response' }));
       }));
-      up.on('error', guard((err) => fail(fromNetworkError(err, target.host, phase))));
+      up.on('error', guard((err) => fail(fromNetworkError(err, target.host, phase, pinned.category))));
     }));
 
     // Only this frame holds the request body (no closure does): it is let go on return,

@@ -180,11 +180,12 @@ test('plain HTTP on a TLS port is a tls error with EPROTO (or an ERR_SSL_ code)'
   assert.ok(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG'].includes(error.reason), error.reason);
 });
 
-test('a refused connection is refused / ECONNREFUSED', async () => {
+test('a refused connection is refused / ECONNREFUSED, with the class of the address the relay went to', async () => {
   const { status, error } = await relayError('refused');
   assert.equal(status, 502);
   assert.equal(error.kind, 'refused');
   assert.equal(error.reason, 'ECONNREFUSED');
+  assert.equal(error.category, 'loopback'); // 127.0.0.1: the page says "the relay itself" from this
 });
 
 test('a malformed HTTP answer is upstream_reset with the parser\'s HPE_ code; an oversized header block is HPE_HEADER_OVERFLOW', async () => {

@@ -9,8 +9,6 @@
 // does not know, or none, gets the kind's generic advice.
 #include "core/diagnose/detail/relay_failure.h"
 
-#include "core/upstream/address.h"
-
 #include <cstdio>
 #include <string_view>
 
@@ -57,16 +55,7 @@ Cause relay_condition(const RelayFailure& r, std::string kind, std::string side,
   return c;
 }
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost" || (host.size() > 10 && host.compare(host.size() - 10, 10, ".localhost") == 0)) return true;
-  const std::string category = classify_address(host).category;
-  return category == "loopback" || category == "unspecified";
-}
-
-bool is_private_host(const std::string& host) {
-  const AddressClass c = classify_address(host);
-  return !c.normalized.empty() && !c.allowed_by_default;
-}
+bool reached_loopback(const RelayFailure& r) { return r.category == "loopback" || r.category == "unspecified"; }
 }  // namespace relay_detail
 
 namespace {

@@ -33,8 +33,9 @@ Cause fail_at(int step, const RelayFailure& r, std::string advice, const std::st
 // The relay refused or could not start the call: no step was checked.
 Cause relay_condition(const RelayFailure& r, std::string kind, std::string side, std::string headline,
                       std::string advice);
-bool is_loopback_host(const std::string& host);
-bool is_private_host(const std::string& host);
+// Whether the relay connected to this machine: the class of the address it went to, which it
+// sends with every failure after the lookup (`category`; the base URL's spelling is not read).
+bool reached_loopback(const RelayFailure& r);
 
 // --- reach (relay_reach.cpp) ----------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 #include "core/diagnose/detail/relay_failure.h"
 
 #include "core/base/text.h"
-#include "core/upstream/address.h"
 
 #include <string_view>
 
@@ -27,8 +26,9 @@ Cause dns(const RelayFailure& r, const Outcome& o) {
   const std::string& host = o.base.host;
   const DnsCause cause = by_reason(kDnsReasons, r.reason, DnsCause::Unknown);
   std::string advice;
-  if (cause != DnsCause::NoAddress && !host.empty() && host.find('.') == std::string::npos && host != "localhost" &&
-      !is_private_host(host))
+  // A name without a dot (an address literal is never looked up, so this is a name).
+  if (cause != DnsCause::NoAddress && !host.empty() && host.find_first_of(".:[") == std::string::npos &&
+      host != "localhost")
     advice = "`" + excerpt(host, 80) +
              "` is a short name that only resolves inside its own network (a Docker or "
              "Kubernetes service name): use a host name or address the relay can resolve";
@@ -59,7 +59,7 @@ const ReasonRow<RefusedCause> kRefusedReasons[] = {
 
 Cause refused(const RelayFailure& r, const Outcome& o) {
   const RefusedCause cause = by_reason(kRefusedReasons, r.reason, RefusedCause::Unknown);
-  const bool loopback = is_loopback_host(o.base.host);
+  const bool loopback = reached_loopback(r);
   const std::string on_relay =
       " on the relay's machine: localhost means the relay itself, not your computer; point "
       "the base URL at an address the relay can reach";
