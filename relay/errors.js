@@ -46,6 +46,7 @@ export class RelayError extends Error {
     this.kind = kind;
     this.status = status ?? STATUS[kind] ?? 500;
     const reason = extra.reason ?? DEFAULT_REASON[kind] ?? 'unknown';
+    /** @type {Record<string, unknown>} */
     this.extra = { ...extra, reason: isRelayReason(reason) ? reason : 'unknown' };
   }
   /**
