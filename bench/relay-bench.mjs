@@ -28,12 +28,26 @@ const event = (content) => `data: {"id":"c1","object":"chat.completion.chunk","c
 
 // ---- the upstream: probes answer at once; background streams tick every 50 ms ----------
 
+// What OpenAI sends with every chat answer besides its type: a request id, its processing time
+// and six rate-limit headers. Both paths forward them; the relay reads and redacts each one,
+// so an upstream without them would leave that work out of its cost per call.
+const PROVIDER_HEADERS = {
+  'x-request-id': 'req_5f2c0a9d8e7b6a5f4e3d2c1b0a9f8e7d',
+  'openai-processing-ms': '181',
+  'x-ratelimit-limit-requests': '10000',
+  'x-ratelimit-limit-tokens': '30000000',
+  'x-ratelimit-remaining-requests': '9999',
+  'x-ratelimit-remaining-tokens': '29999980',
+  'x-ratelimit-reset-requests': '6ms',
+  'x-ratelimit-reset-tokens': '0s',
+};
+
 function startUpstream() {
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => { raw += c; });
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...PROVIDER_HEADERS });
       res.write(event('first'));
       if (raw.includes('"background"')) {
         const t = setInterval(() => res.write(event('tick')), 50);

@@ -13,7 +13,10 @@
 #include "core/secrets/redact.h"
 #include "fuzz_util.h"
 
+#include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -178,5 +181,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)pg::contains_secret_fragment(text, secrets);
   for (const auto& s : usable)
     if (s.size() >= pg::kMinFragmentSecretBytes) PGFUZZ_CHECK(pg::contains_secret_fragment(s, secrets));
+  // The relay's header pass, over the text's lines as values: one answer per value, in place;
+  // a kept value is its redaction and holds no fragment.
+  std::vector<std::string> values;
+  for (std::size_t at = 0; at <= text.size() && values.size() < 16;) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    values.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto kept = pg::redact_header_values(values, secrets);
+  PGFUZZ_CHECK(kept.size() == values.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (!kept[i]) continue;
+    PGFUZZ_CHECK(*kept[i] == pg::redact(values[i], secrets));
+    PGFUZZ_CHECK(!pg::contains_secret_fragment(*kept[i], secrets));
+  }
   return 0;
 }

@@ -113,15 +113,14 @@ function contentTypeOf(core, value, secrets) {
   if (!/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(type)) return 'application/octet-stream';
   const charset = /;\s*charset="?([A-Za-z0-9_-]{1,24})"?\s*(?:;|$)/.exec(value)?.[1]?.toLowerCase();
   const normal = charset ? `${type}; charset=${charset}` : type;
-  if (core.redact(normal, secrets) !== normal || core.containsSecretFragment(normal, secrets)) return 'application/octet-stream';
+  if (core.redactHeaderValues([normal], secrets)[0] !== normal) return 'application/octet-stream';
   return normal === 'text/event-stream; charset=utf-8' ? 'text/event-stream' : normal;
 }
 
 /**
- * The upstream headers worth showing, redacted. One core call for all of them (a provider
- * sends up to a dozen rate-limit and request-id headers): values cannot hold a line break
- * (the HTTP parser refuses one), so they travel joined by newlines and are split back. A
- * header that still carries a fragment of a key after redaction is left out.
+ * The upstream headers worth showing, redacted: one core call for all of them (a provider
+ * sends up to a dozen rate-limit and request-id headers). A header that still carries a
+ * fragment of a key after redaction is left out (the core says which: null).
  */
 export function forwardedHeaders(core, headers, secrets) {
   const names = [];
@@ -131,11 +130,8 @@ export function forwardedHeaders(core, headers, secrets) {
   }
   const out = {};
   if (!names.length) return out;
-  let clean = core.redact(values.join('\n'), secrets).split('\n');
-  if (clean.length !== names.length) clean = values.map((v) => core.redact(v, secrets)); // never expected; stay correct
-  names.forEach((name, i) => {
-    if (!core.containsSecretFragment(clean[i], secrets)) out[name] = clean[i];
-  });
+  const clean = core.redactHeaderValues(values, secrets);
+  names.forEach((name, i) => { if (typeof clean[i] === 'string') out[name] = clean[i]; });
   return out;
 }
 

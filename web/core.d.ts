@@ -407,8 +407,8 @@ export interface Core {
   parseError(status: number, contentType: string, body: string): ProviderError;
   /** Every secret removed: whole, escaped (JSON, %XX), base64-encoded, or in a provider's masked echo. */
   redact(text: string, secrets: string[]): string;
-  /** Whether text holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6): for upstream header values. */
-  containsSecretFragment(text: string, secrets: string[]): boolean;
+  /** Relay build only: upstream header values, each redacted, or null when it still holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6). */
+  redactHeaderValues(values: string[], secrets: string[]): Array<string | null>;
   streamRedactor(secrets: string[]): StreamRedactor;
   /** Relay build only: one secrets list compiled once; stream() is a fresh StreamRedactor over it (as streamRedactor(secrets)). */
   secretsRedactor(secrets: string[]): SecretsRedactor;

@@ -143,12 +143,13 @@ class Core {
   }
 
   /**
-   * Whether text holds a run of any secret's raw bytes (8, or half a short secret's, at
-   * least 6; secrets under 12 bytes are not looked for): for upstream header values, where a
-   * key split across two headers survives redaction of each.
+   * Upstream header values as the relay forwards them (relay build only), in one call: each
+   * redacted, or null when what redaction leaves still holds a run of a secret's raw bytes (8,
+   * or half a short secret's, at least 6; secrets under 12 bytes are not looked for): a key
+   * split across two headers survives redaction of each.
    */
-  containsSecretFragment(text, secrets) {
-    return this.#callJson('pg_contains_secret_fragment', () => ({ text: String(text ?? ''), secrets: (secrets ?? []).map(String) })).found === true;
+  redactHeaderValues(values, secrets) {
+    return this.#callJson('pg_redact_header_values', () => ({ values: (values ?? []).map(String), secrets: (secrets ?? []).map(String) })).values;
   }
 
   /**

@@ -169,15 +169,20 @@ std::size_t pg_redact(const char* in, std::size_t len) {
                                             secrets ? string_list(*secrets) : std::vector<std::string>{})}});
 }
 
-// in: {"text":"…","secrets":["…"]} → {"found":bool} — for upstream header values
-std::size_t pg_contains_secret_fragment(const char* in, std::size_t len) {
+// in: {"values":["…"],"secrets":["…"]} → {"values":["…" | null]} — upstream header values:
+// one call for all of an answer's forwarded headers
+std::size_t pg_redact_header_values(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  const auto* text = pg::string_member(args, "text");
+  const pg::json* values = pg::member(args, "values");
   const pg::json* secrets = pg::member(args, "secrets");
-  return reply(
-      pg::json{{"found", pg::contains_secret_fragment(text ? *text : std::string(),
-                                                      secrets ? string_list(*secrets) : std::vector<std::string>{})}});
+  std::vector<std::string> texts;  // one per value, in place: a value that is no string is empty
+  if (values && values->is_array())
+    for (const auto& v : *values) texts.push_back(v.is_string() ? v.get<std::string>() : std::string());
+  pg::json out = pg::json::array();
+  for (auto& value : pg::redact_header_values(texts, secrets ? string_list(*secrets) : std::vector<std::string>{}))
+    out.push_back(value ? pg::json(std::move(*value)) : pg::json(nullptr));
+  return reply(pg::json{{"values", std::move(out)}});
 }
 
 // in: {"body":{…},"shaping":{…},"requestId":"…"} — the page's preview of the shaped call

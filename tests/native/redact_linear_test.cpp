@@ -98,3 +98,21 @@ TEST_CASE("contains_secret_fragment: a run of a key's bytes, raw") {
   CHECK_FALSE(contains_secret_fragment(u_escape_all(kKey.substr(0, 12)), s));
   CHECK_FALSE(contains_secret_fragment(pct_all(kKey.substr(0, 12)), s));
 }
+
+TEST_CASE("redact_header_values: each value redacted, or none when a fragment is left") {
+  const std::vector<std::string> s = {kKey};
+  const auto out = redact_header_values(
+      {"9999", "Bearer " + kKey, "req_" + kKey.substr(10, 8), kKey.substr(0, 15), "", "6ms", u_escape_all(kKey)}, s);
+  REQUIRE(out.size() == 7);
+  CHECK(out[0] == std::optional<std::string>("9999"));
+  CHECK(out[1] == std::optional<std::string>("Bearer " + std::string(kRedacted)));  // the whole key: redacted, kept
+  CHECK_FALSE(out[2].has_value());                                                  // a run of 8 of its bytes
+  CHECK_FALSE(out[3].has_value());                                                  // half of a split key
+  CHECK(out[4] == std::optional<std::string>(""));
+  CHECK(out[5] == std::optional<std::string>("6ms"));
+  CHECK(out[6] == std::optional<std::string>(std::string(kRedacted)));  // escaped: redact()'s business
+  // No secrets: every value as it came, in its place.
+  const auto none = redact_header_values({"a", "b"}, {});
+  CHECK(none == std::vector<std::optional<std::string>>{std::string("a"), std::string("b")});
+  CHECK(redact_header_values({}, s).empty());
+}

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,11 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
 // For upstream header values: a key split across two headers survives redaction of each
 // value, so a value carrying a fragment is dropped whole.
 bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets);
+
+// Upstream header values as the relay forwards them, in one pass: each value redacted, or
+// none (nullopt) when what redaction leaves still holds a fragment of a secret.
+std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
+                                                             const std::vector<std::string>& secrets);
 
 namespace detail {
 struct Matcher;  // the secrets' forms, worked out once (core/secrets/detail/matcher.h)

@@ -1,5 +1,6 @@
 // contains_secret_fragment() (core/secrets/redact.h): whether a text holds a run of raw
-// bytes of a secret, for upstream header values.
+// bytes of a secret, for upstream header values; redact_header_values(), the relay's pass
+// over those values with it.
 #include "core/secrets/redact.h"
 
 #include <algorithm>
@@ -41,6 +42,20 @@ bool contains_secret_fragment(std::string_view text, const std::vector<std::stri
     }
   }
   return false;
+}
+
+std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
+                                                             const std::vector<std::string>& secrets) {
+  std::vector<std::optional<std::string>> out;
+  out.reserve(values.size());
+  for (const std::string& value : values) {
+    std::string clean = redact(value, secrets);
+    if (contains_secret_fragment(clean, secrets))
+      out.emplace_back();
+    else
+      out.emplace_back(std::move(clean));
+  }
+  return out;
 }
 
 }  // namespace pg
