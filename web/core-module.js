@@ -12,10 +12,10 @@ class CoreExit extends Error {
 }
 
 /**
- * Instantiates `source`: the module's bytes, or (in a browser) a fetch Response for them,
- * compiled as it downloads. Returns the instance's exports with `heap`, a Uint8Array over the
- * whole memory, current after every call that grew it.
- * @param {Uint8Array | Response} source
+ * Instantiates `source`: the module's bytes (any view, or an ArrayBuffer), or a fetch Response
+ * for them, compiled as it downloads. Returns the instance's exports with `heap`, a Uint8Array
+ * over the whole memory, current after every call that grew it.
+ * @param {BufferSource | Response} source
  */
 export async function instantiateCore(source) {
   /** @type {WebAssembly.Memory} */
@@ -53,17 +53,21 @@ export async function instantiateCore(source) {
 /**
  * Streaming compilation needs the server's application/wasm; any other type (a static host
  * that does not know .wasm) falls back to compiling the whole download.
- * @param {Uint8Array | Response} source
+ * @param {BufferSource | Response} source
  * @param {WebAssembly.Imports} imports
  * @returns {Promise<WebAssembly.WebAssemblyInstantiatedSource>}
  */
 async function instantiateSource(source, imports) {
-  if (source instanceof Uint8Array) return WebAssembly.instantiate(/** @type {BufferSource} */ (source), imports);
-  const response = source;
-  if (!response.ok) throw new Error(`${response.url || 'the module'} answered HTTP ${response.status}`);
-  const type = response.headers.get('content-type') ?? '';
-  if (typeof WebAssembly.instantiateStreaming === 'function' && type.split(';')[0].trim() === 'application/wasm') {
-    return WebAssembly.instantiateStreaming(response, imports);
+  // Any view is read as its bytes (V8 takes no DataView).
+  if (ArrayBuffer.isView(source)) return WebAssembly.instantiate(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), imports);
+  if (source instanceof ArrayBuffer) return WebAssembly.instantiate(source, imports);
+  if (typeof Response === 'undefined' || !(source instanceof Response)) {
+    throw new TypeError(`the module must be bytes or a fetch Response, not ${source === null ? 'null' : typeof source}`);
   }
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  if (!source.ok) throw new Error(`${source.url || 'the module'} answered HTTP ${source.status}`);
+  const type = source.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.instantiateStreaming === 'function' && type.split(';')[0].trim() === 'application/wasm') {
+    return WebAssembly.instantiateStreaming(source, imports);
+  }
+  return WebAssembly.instantiate(await source.arrayBuffer(), imports);
 }

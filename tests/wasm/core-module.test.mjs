@@ -53,6 +53,15 @@ test('a browser download: streamed when served as application/wasm, compiled who
   }
 });
 
+test('the bytes as any view or an ArrayBuffer load; anything else is load_failed, saying what it takes', async () => {
+  const bytes = bytesOf('web/dist');
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  for (const source of [copy, new DataView(copy)]) assert.equal(typeof (await instantiateCore(source)).pg_version, 'function');
+  for (const bad of ['web/dist/playground-core.wasm', 42, { url: 'x' }]) {
+    await assert.rejects(loadCore({ wasmBinary: bad }), (err) => err instanceof CoreError && err.code === 'load_failed' && /must be bytes or a fetch Response, not (string|number|object)/.test(err.message));
+  }
+});
+
 test('an HTTP error, a truncated module or bytes that are no module: load_failed, with why', async () => {
   await assert.rejects(instantiateCore(new Response('missing', { status: 404 })), /HTTP 404/);
   const bytes = bytesOf('web/dist');
