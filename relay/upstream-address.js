@@ -62,10 +62,8 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
   if (!addresses.length) throw new RelayError('dns', `the host ${hostname} resolved to no address`, { reason: 'no_address' });
   const allowlist = settings.privateUpstreamAllowlist;
   const allowlisted = settings.allowPrivateUpstreams || allowlist.includes(bare) || allowlist.includes(`${bare}:${port}`);
-  let category = '';
   for (const { address } of addresses) {
     const verdict = classify(core, address);
-    category ||= verdict.category;
     if (verdict.allowedByDefault) continue;
     // Metadata services and link-local hand out the machine's cloud credentials: no blanket
     // setting and no allowlisted host name reaches them, only that exact address listed.
@@ -82,5 +80,6 @@ export async function resolveChecked(core, hostname, port, settings, timings) {
         { category: verdict.category, reason: verdict.category });
     }
   }
-  return { address: addresses[0].address, family: addresses[0].family, category };
+  const { address, family } = addresses[0];
+  return { address, family, category: classify(core, address).category }; // memoised above
 }

@@ -20,10 +20,10 @@ class CoreExit extends Error {
 export async function instantiateCore(source) {
   /** @type {WebAssembly.Memory} */
   let memory;
-  const view = { heap: new Uint8Array(0) };
+  let heap = new Uint8Array(0);
   const imports = {
     // The core's allocator calls this after it grew the memory, which detaches the old view.
-    env: { emscripten_notify_memory_growth: () => { view.heap = new Uint8Array(memory.buffer); } },
+    env: { emscripten_notify_memory_growth: () => { heap = new Uint8Array(memory.buffer); } },
     // The page's build imports proc_exit only. The relay's (-O3, dlmalloc) also links libc's
     // stderr, which only an abort writes to, just before proc_exit: its words are dropped (the
     // exit is the error), its bytes counted as written so libc does not retry.
@@ -43,10 +43,10 @@ export async function instantiateCore(source) {
   const { instance } = await instantiateSource(source, imports);
   const exports = /** @type {Record<string, any>} */ (instance.exports);
   memory = exports.memory;
-  view.heap = new Uint8Array(memory.buffer);
+  heap = new Uint8Array(memory.buffer);
   exports._initialize(); // the C++ constructors of a reactor module
   const core = Object.assign(Object.create(null), exports);
-  Object.defineProperty(core, 'heap', { get: () => view.heap });
+  Object.defineProperty(core, 'heap', { get: () => heap });
   return core;
 }
 
