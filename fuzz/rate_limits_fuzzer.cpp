@@ -2,10 +2,14 @@
 // reply is valid UTF-8 JSON; every problem code is listed; nothing is guessed — each number
 // said is exactly the one its header carries (parse_count of that header's value), a limit is
 // said only when one of its headers came, remaining never exceeds the limit, a reset is
-// within [0, kMaxResetMs]; and the order of the headers does not change the answer.
+// within [0, kMaxResetMs]; and the order of the headers does not change the answer. And the
+// relay's pass (forward_answer_headers): values in place, redacted or left out, and the
+// headroom exactly the reading of the values kept.
 //
 // Input: [flags byte: bit 0 = a clock][6 bytes: now, ms, little-endian][headers: "name:value" lines].
+#include "core/provider/answer_headers.h"
 #include "core/provider/rate_limits.h"
+#include "core/secrets/redact.h"
 #include "fuzz_util.h"
 
 #include <algorithm>
@@ -41,7 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::optional<std::int64_t> clock = has_clock ? std::optional<std::int64_t>(now) : std::nullopt;
   const pg::RateLimits r = pg::read_rate_limits(headers, clock);
-  const std::string text = pgfuzz::checked_dump(pg::to_json(r));
+  const std::string text = pg::to_json_text(r);
+  // What the relay sends: valid UTF-8 JSON, and the same text a JSON tree of it would give.
+  PGFUZZ_CHECK(pgfuzz::valid_utf8(text));
+  const auto parsed = pg::parse_json(text);
+  PGFUZZ_CHECK(parsed.value.has_value() && pg::dump_json(*parsed.value) == text);
 
   for (const pg::RateLimitProblem& p : r.problems) {
     PGFUZZ_CHECK(std::find(std::begin(pg::kRateLimitProblems), std::end(pg::kRateLimitProblems), p.code) !=
@@ -77,6 +85,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The headers' order does not matter.
   std::vector<std::pair<std::string, std::string>> reversed(headers.rbegin(), headers.rend());
-  PGFUZZ_CHECK(pg::dump_json(pg::to_json(pg::read_rate_limits(reversed, clock))) == text);
+  PGFUZZ_CHECK(pg::to_json_text(pg::read_rate_limits(reversed, clock)) == text);
+
+  // The relay's pass (forward_answer_headers): with no secret every value is kept as it came,
+  // and the headroom is exactly this reading, or none when the reading says nothing.
+  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers(headers, {}, clock);
+  PGFUZZ_CHECK(forwarded.values.size() == headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i) PGFUZZ_CHECK(forwarded.values[i] == headers[i].second);
+  const bool says = !r.limits.empty() || r.retry_after_ms || r.retry_at || !r.problems.empty();
+  PGFUZZ_CHECK(forwarded.headroom.has_value() == says);
+  if (forwarded.headroom) PGFUZZ_CHECK(pg::to_json_text(*forwarded.headroom) == text);
+  // With a secret taken from the input, the headroom is read from the kept (redacted) values
+  // only: exactly read_rate_limits over what the page is shown.
+  if (!headers.empty() && headers[0].second.size() >= 12) {
+    const std::vector<std::string> secrets = {headers[0].second};
+    const pg::ForwardedHeaders hidden = pg::forward_answer_headers(headers, secrets, clock);
+    PGFUZZ_CHECK(hidden.values.size() == headers.size());
+    std::vector<std::pair<std::string, std::string>> shown;
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      if (!hidden.values[i]) continue;
+      PGFUZZ_CHECK(*hidden.values[i] == pg::redact(headers[i].second, secrets));
+      shown.emplace_back(headers[i].first, *hidden.values[i]);
+    }
+    const pg::RateLimits expected = pg::read_rate_limits(shown, clock);
+    if (hidden.headroom)
+      PGFUZZ_CHECK(pg::to_json_text(*hidden.headroom) == pg::to_json_text(expected));
+    else
+      PGFUZZ_CHECK(expected.limits.empty() && !expected.retry_after_ms && !expected.retry_at &&
+                   expected.problems.empty());
+  }
   return 0;
 }

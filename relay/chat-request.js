@@ -42,3 +42,21 @@ export function checkRequest(request, { model_name, provider, shaping = null, re
     changes: checked.changes,
   };
 }
+
+/**
+ * The call a body would make, without making it, for the page's inspect view
+ * (routes-preview.js): the body checked and shaped as checkRequest does, then the key's shaped
+ * headers, the shaping's changes and "Copy as curl" for `call` (PublicModel.call) with those
+ * headers, the whole redacted with `secrets`. Runs where the check runs, inline or on the
+ * request-check worker: a 19 MB body's command costs as much as its check. → { ok: true,
+ * headers, changes, curl } | { ok: false, errors }
+ */
+export function previewRequest(core, request, target, call, secrets) {
+  const checked = checkRequest(request, target);
+  if (!checked.ok) return checked;
+  const headers = checked.headers ?? [];
+  const body = JSON.parse(checked.payload.toString('utf8'));
+  const curl = core.curlCommand({ url: call.url, auth: call.auth, headers: [...call.headers, ...headers] }, body);
+  const reply = { ok: true, headers, changes: checked.changes ?? [], curl };
+  return secrets.length ? JSON.parse(core.redact(JSON.stringify(reply), secrets)) : reply;
+}

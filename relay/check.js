@@ -7,7 +7,8 @@
 // (relay/server.js, createRelay) in this process on 127.0.0.1, an ephemeral port, with a random
 // bearer token, reading models and keys from the relay's own source (RESOURCES or ETCD_*, by
 // relay/settings.js), and drives it with the page's own run (web/playground/run.js, runOnce)
-// with the page's own probe (web/playground/state.js, probeForm, built by core.buildRequest).
+// with the page's own probe (the model list's `probe`, web/playground/state.js probeForm, built
+// by core.buildRequest).
 // So the body check, the gateway shaping, the plan, the address checks and pinning, the
 // private-upstream settings, the timeouts, the model's deadlines, the per-key TLS and the
 // redaction are the relay's code, not a copy of it; the outcome is the page's, and the verdict
@@ -208,7 +209,7 @@ export async function runCheck({ env = process.env, args, progress = () => {}, n
 
 /** The page's "Test connection" on one model: its form, its run, the core's checklist. */
 async function probe(core, api, model, secrets, signal) {
-  const built = core.buildRequest(probeForm(model, core));
+  const built = core.buildRequest(probeForm(model));
   if (!built.ok) return unbuiltEntry(model, built.errors);
   const run = await runOnce({ core, api, model, body: built.body, signal });
   // The relay already redacted what it returned; the diagnosis is redacted again with every

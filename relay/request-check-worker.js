@@ -1,6 +1,6 @@
 // The worker side of relay/request-checker.js: a core of its own, and the requests it was
 // handed, by job id, between 'open' (the core reads the bytes and keeps the body; the relay
-// then looks the model up) and 'check'.
+// then looks the model up) and 'check' (or 'preview', the inspect view's: routes-preview.js).
 //
 // One job's failure stays that job's: a body the core refuses is that caller's
 // invalid_request, and a core that trapped (core.js then refuses every later call) is
@@ -10,7 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadRelayCore } from './core.js';
 import { RelayError } from './errors.js';
-import { openRequest, checkRequest } from './chat-request.js';
+import { openRequest, checkRequest, previewRequest } from './chat-request.js';
 
 let core = loadRelayCore();
 const opened = new Map(); // job id -> the opened request (its body in the core), until it is checked or discarded
@@ -28,7 +28,7 @@ const failure = (err) => (err instanceof RelayError
   ? { kind: err.kind, message: err.message, extra: err.extra }
   : { kind: 'internal', message: 'the relay could not check this request (its checker failed); try again' });
 
-parentPort.on('message', async ({ op, id, bytes, target }) => {
+parentPort.on('message', async ({ op, id, bytes, target, call, secrets }) => {
   if (op === 'open') {
     try {
       const request = openRequest(await core, bytes);
@@ -38,7 +38,7 @@ parentPort.on('message', async ({ op, id, bytes, target }) => {
       parentPort.postMessage({ id, error: failure(err) });
       if (!(err instanceof RelayError)) replaceCore();
     }
-  } else if (op === 'check') {
+  } else if (op === 'check' || op === 'preview') {
     if (!opened.has(id)) {
       parentPort.postMessage({ id, error: { kind: 'internal', message: 'the relay lost this request before checking it; try again' } });
       return;
@@ -46,6 +46,10 @@ parentPort.on('message', async ({ op, id, bytes, target }) => {
     const request = opened.get(id);
     opened.delete(id);
     try {
+      if (op === 'preview') {
+        parentPort.postMessage({ id, result: previewRequest(await core, request, target, call, secrets) });
+        return;
+      }
       const result = checkRequest(request, target);
       // The payload's buffer is its own (one copy out of the core): handed over, not copied.
       parentPort.postMessage({ id, result }, result.ok ? [result.payload.buffer] : []);

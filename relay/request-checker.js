@@ -11,7 +11,7 @@
 // requests are rare, they wait for each other, and the per-user limit bounds how many.
 import { Worker } from 'node:worker_threads';
 import { RelayError } from './errors.js';
-import { openRequest, checkRequest } from './chat-request.js';
+import { openRequest, checkRequest, previewRequest } from './chat-request.js';
 
 export const INLINE_BYTES = 256 * 1024;
 
@@ -34,10 +34,10 @@ export class RequestChecker {
   }
 
   /**
-   * The request's bytes → { model, check(target), discard() }. `check({ model_name,
-   * provider, shaping, requestId })` resolves like checkRequest (chat-request.js);
-   * `discard()` lets a request go unchecked (an unknown model, a busy user). Throws
-   * RelayError('invalid_request').
+   * The request's bytes → { model, check(target), preview(target, call, secrets), discard() }.
+   * `check({ model_name, provider, shaping, requestId })` resolves like checkRequest and
+   * `preview` like previewRequest (chat-request.js), either once; `discard()` lets a request go
+   * unchecked (an unknown model, a busy user). Throws RelayError('invalid_request').
    */
   async open(bytes) {
     if (bytes.length <= this.inlineBytes) {
@@ -45,6 +45,7 @@ export class RequestChecker {
       return {
         model: request.model,
         check: async (target) => checkRequest(request, target), // lets the request go
+        preview: async (target, call, secrets) => previewRequest(this.core, request, target, call, secrets),
         discard: () => { discard(request); },
       };
     }
@@ -61,6 +62,11 @@ export class RequestChecker {
         if (this.worker !== owner) throw stopped();
         const { result } = await this.#ask({ op: 'check', id, target });
         return result.ok ? { ...result, payload: Buffer.from(result.payload.buffer) } : result;
+      },
+      preview: async (target, call, secrets) => {
+        open = false;
+        if (this.worker !== owner) throw stopped();
+        return (await this.#ask({ op: 'preview', id, target, call, secrets })).result;
       },
       discard: () => {
         if (open) this.worker?.postMessage({ op: 'discard', id });

@@ -37,9 +37,10 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
   }
 
   /**
-   * The snapshot's public models, each direct model with a key carrying `call`: the plan the
-   * chat route calls it with (planFor, the same cached plan), the key as a placeholder and
-   * everything redacted with the key's secrets. So the page shows and copies the URL the relay
+   * The snapshot's public models: each with a name carrying `probe` and `reasoningEffort`
+   * (modelFacts), each direct model with a key carrying `call`: the plan the chat route calls
+   * it with (planFor, the same cached plan), the key as a placeholder and everything redacted
+   * with the key's secrets. So the page shows and copies the URL the relay
    * calls, never one planned again from other fields. Computed once per snapshot.
    */
   const listed = new WeakMap(); // snapshot -> models
@@ -48,12 +49,13 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
     if (models) return models;
     models = snap.models.map((model) => {
       const found = model.kind === 'direct' ? snap.lookup(model.id) : null;
-      if (!found?.key) return model;
+      const facts = modelFacts(core, model);
+      if (!found?.key) return facts ? { ...model, ...facts } : model;
       const { key, shaping } = found;
       const plan = planFor(snap, found.model, key, shaping);
       const call = publicCall(plan);
       const secrets = [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
-      return { ...model, call: secrets.length ? JSON.parse(core.redact(JSON.stringify(call), secrets)) : call };
+      return { ...model, ...facts, call: secrets.length ? JSON.parse(core.redact(JSON.stringify(call), secrets)) : call };
     });
     listed.set(snap, models);
     return models;
@@ -89,4 +91,17 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
   }
 
   return { configStatus, listModels, upstreamModels };
+}
+
+/**
+ * What the core says of a model by its name alone, for the page (whose download leaves these
+ * functions out): its "Test connection" form (PublicModel.probe) and the reasoning_effort
+ * values it takes (PublicModel.reasoningEffort). None for a model without a name.
+ */
+export function modelFacts(core, model) {
+  if (typeof model?.model_name !== 'string' || !model.model_name) return null;
+  return {
+    probe: core.probeForm({ model_name: model.model_name, provider: model.provider }),
+    reasoningEffort: core.reasoningEffort({ model_name: model.model_name }),
+  };
 }

@@ -12,6 +12,7 @@ import { callPlans } from './call-plans.js';
 import { accountRoutes } from './routes-account.js';
 import { modelRoutes } from './routes-models.js';
 import { chatRoute } from './routes-chat.js';
+import { previewRoute } from './routes-preview.js';
 
 /**
  * @param {{ core, source, sessions, settings, log: Function }} deps
@@ -61,6 +62,7 @@ export function createRelay({ core, source, sessions, settings, log }) {
   const { login, logout } = accountRoutes({ sessions });
   const { configStatus, listModels, upstreamModels } = modelRoutes({ core, source, settings, log, active, plans });
   const chat = chatRoute({ core, source, settings, log, logInternal, active, uploads, checker, plans });
+  const preview = previewRoute({ source, settings, log, logInternal, uploads, checker, plans });
 
   async function route(req, res) {
     // DNS rebinding: a page on an attacker's name that resolves to this relay is refused
@@ -104,6 +106,10 @@ export function createRelay({ core, source, sessions, settings, log }) {
       if (path === '/api/playground/chat' && req.method === 'POST') {
         checkSameOrigin(req, user);
         return chat(req, res, user);
+      }
+      if (path === '/api/playground/preview' && req.method === 'POST') {
+        checkSameOrigin(req, user);
+        return preview(req, res, user);
       }
       throw new RelayError('not_found', 'no such API route');
     }

@@ -118,21 +118,28 @@ function contentTypeOf(core, value, secrets) {
 }
 
 /**
- * The upstream headers worth showing, redacted: one core call for all of them (a provider
- * sends up to a dozen rate-limit and request-id headers). A header that still carries a
- * fragment of a key after redaction is left out (the core says which: null).
+ * The upstream headers worth showing, redacted, and the key's headroom read from them: one core
+ * call for all of them (a provider sends up to a dozen rate-limit and request-id headers). A
+ * header that still carries a fragment of a key after redaction is left out (the core says
+ * which: null). → { headers, headroom: HEADROOM_HEADER's value, or null when the headers say
+ * nothing about the key's limits }. `now`: this relay's clock when the headers arrived.
  */
-export function forwardedHeaders(core, headers, secrets) {
-  const names = [];
-  const values = [];
+export function forwardedHeaders(core, headers, secrets, now) {
+  const pairs = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (FORWARDED_HEADERS.test(name)) { names.push(name); values.push(String(value)); }
+    if (FORWARDED_HEADERS.test(name)) pairs.push([name, String(value)]);
   }
   const out = {};
-  if (!names.length) return out;
-  const clean = core.redactHeaderValues(values, secrets);
-  names.forEach((name, i) => { if (typeof clean[i] === 'string') out[name] = clean[i]; });
-  return out;
+  if (!pairs.length) return { headers: out, headroom: null };
+  const { values, headroom } = core.forwardAnswerHeaders(pairs, secrets, now);
+  pairs.forEach(([name], i) => { if (typeof values[i] === 'string') out[name] = values[i]; });
+  return { headers: out, headroom: typeof headroom === 'string' ? asciiJson(headroom) : null };
+}
+
+// A header value is sent as Latin-1: JSON text with any other character is written with \u
+// escapes (it stays the same JSON), so the browser reads back exactly what the core wrote.
+function asciiJson(text) {
+  return /[^\x20-\x7e]/.test(text) ? text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
 
 /** Timings travel back in Server-Timing (milliseconds). */

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { randomFillSync } from 'node:crypto';
 import { RelayError, fromNetworkError } from './errors.js';
-import { NONCE_HEADER } from '../web/contract.js';
+import { HEADROOM_HEADER, NONCE_HEADER } from '../web/contract.js';
 import { agentFor } from './upstream-agents.js';
 import { resolveChecked } from './upstream-address.js';
 import { PROXIED_ANSWER_HEADERS, addKeyHeaders, forwardedHeaders, normalContentType, planHeaders, serverTiming } from './upstream-headers.js';
@@ -266,7 +266,10 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
         ...PROXIED_ANSWER_HEADERS,
         [NONCE_HEADER]: nonce,
       };
-      Object.assign(out, forwardedHeaders(core, up.headers, secrets));
+      // The provider's headers worth showing, and the key's headroom the core read from them now.
+      const forwarded = forwardedHeaders(core, up.headers, secrets, Date.now());
+      Object.assign(out, forwarded.headers);
+      if (forwarded.headroom) out[HEADROOM_HEADER] = forwarded.headroom;
       res.writeHead(status, out);
       headersSent = true;
 

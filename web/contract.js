@@ -14,6 +14,17 @@ export const RELAY_SOURCE = 'relay';
 export const UPSTREAM_SOURCE = 'upstream';
 /** On forwarded answers: the per-call value the relay's own mid-stream relay_error event carries. */
 export const NONCE_HEADER = 'x-playground-relay-nonce';
+/**
+ * On forwarded answers whose headers say something about the key's limits: the headroom the
+ * relay read from them (core.forwardAnswerHeaders), as RateLimits' JSON in ASCII. The relay
+ * lets no upstream header of that name through.
+ */
+export const HEADROOM_HEADER = 'x-playground-headroom';
+/**
+ * What the inspect view shows for a value set per call (the relay's preview renders a key's
+ * `${request.id}` header template with it; the page writes it for x-aisix-request-id).
+ */
+export const PER_CALL = '(set per call)';
 /** The page's own failure kind, when fetch itself fails; the relay never sends it. */
 export const RELAY_UNREACHABLE = 'relay_unreachable';
 
@@ -71,6 +82,21 @@ export function relayErrorFromText(text, headers) {
  */
 export function relayUnreachable(message) {
   return { kind: RELAY_UNREACHABLE, message };
+}
+
+/**
+ * The headroom a forwarded answer carries (HEADROOM_HEADER), or null when it carries none or
+ * the relay wrote it (a relay's own answer says nothing about the key's limits).
+ * @param {unknown} headers  a fetch Headers, or a plain object
+ * @returns {import('./core.js').RateLimits | null}
+ */
+export function headroomOf(headers) {
+  if (headerValue(headers, SOURCE_HEADER) === RELAY_SOURCE) return null;
+  const text = headerValue(headers, HEADROOM_HEADER);
+  if (!text) return null;
+  let parsed;
+  try { parsed = JSON.parse(text); } catch { return null; }
+  return parsed && Array.isArray(parsed.limits) && Array.isArray(parsed.problems) ? parsed : null;
 }
 
 /**

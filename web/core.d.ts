@@ -357,6 +357,10 @@ export interface PublicModel {
    * call the relay makes for this model, as it makes it (relay/upstream-headers.js publicCall).
    */
   call?: CallPlan;
+  /** The relay's model list only, for models with a model name: the "Test connection" form (Core.probeForm). */
+  probe?: PlaygroundForm;
+  /** The relay's model list only, for models with a model name: the reasoning_effort values it takes (Core.reasoningEffort). */
+  reasoningEffort?: ReasoningEffort;
 }
 
 /**
@@ -409,6 +413,13 @@ export interface Core {
   redact(text: string, secrets: string[]): string;
   /** Relay build only: upstream header values, each redacted, or null when it still holds 8 consecutive raw bytes of a secret of 12+ bytes (half of a shorter one, at least 6). */
   redactHeaderValues(values: string[], secrets: string[]): Array<string | null>;
+  /**
+   * Relay build only: a provider's answer headers ([name, value], names lower-case) as the relay
+   * forwards them: each value as redactHeaderValues gives it, and the key's headroom read from the
+   * kept ones (RateLimits as JSON text; null when they say nothing about its limits). `now` in ms
+   * since the epoch. The page reads the headroom from the answer (contract.js headroomOf).
+   */
+  forwardAnswerHeaders(headers: Array<[string, string]>, secrets: string[], now?: number): { values: Array<string | null>; headroom: string | null };
   streamRedactor(secrets: string[]): StreamRedactor;
   /** Relay build only: one secrets list compiled once; stream() is a fresh StreamRedactor over it (as streamRedactor(secrets)). */
   secretsRedactor(secrets: string[]): SecretsRedactor;
@@ -423,11 +434,10 @@ export interface Core {
   cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
   /** A built body's worst case before it is sent: estimated prompt tokens × input price + its max tokens × output price. */
   worstCaseCost(body: object | null, prices: { input_per_1k: number; output_per_1k: number } | null): WorstCaseCost;
-  /** The "Test connection" form: "Reply with OK", not streamed, a budget a reasoning model can answer in, its family's lowest reasoning_effort. */
+  /** Relay build only (the page reads PublicModel.probe): the "Test connection" form: "Reply with OK", not streamed, a budget a reasoning model can answer in, its family's lowest reasoning_effort. */
   probeForm(model: { model_name: string; provider?: string }): PlaygroundForm;
+  /** Relay build only (the page reads PublicModel.reasoningEffort). */
   reasoningEffort(model: { model_name: string }): ReasoningEffort;
-  /** A key's headroom from a response's rate-limit headers (names lower-case); `now` in ms since the epoch. */
-  rateLimits(headers: Record<string, string>, now?: number): RateLimits;
   diagnose(outcome: Outcome): Diagnosis;
   /** allowUnsetVars: `make run` only — a key whose ${VAR} is unset is listed as not configured instead of failing the load. */
   loadResources(document: unknown, env?: Record<string, string>, options?: { allowUnsetVars?: boolean }): LoadedResources;

@@ -93,10 +93,18 @@ class Core {
     }
   }
 
+  /** An export of this build, or CoreError('unsupported'): a missing one is no trap (the core stays usable). */
+  #export(name) {
+    const fn = this.#mod[name];
+    if (typeof fn !== 'function') throw new CoreError('unsupported', `this build of the core has no ${name} (the relay's build has every export: relay/core.js)`);
+    return fn;
+  }
+
   #callBytes(name, bytes, ...args) {
+    const fn = this.#export(name);
     return this.#guard(() => {
       const ptr = this.#stage(bytes);
-      const len = this.#mod[name](...args, ptr, bytes.length);
+      const len = fn(...args, ptr, bytes.length);
       return this.#resultBytes(len);
     });
   }
@@ -150,6 +158,21 @@ class Core {
    */
   redactHeaderValues(values, secrets) {
     return this.#callJson('pg_redact_header_values', () => ({ values: (values ?? []).map(String), secrets: (secrets ?? []).map(String) })).values;
+  }
+
+  /**
+   * A provider's answer headers as the relay forwards them (relay build only), in one call:
+   * `headers` as [name, value] pairs (names lower-case), each value as redactHeaderValues gives
+   * it, and the key's headroom read from the kept values (x-ratelimit-*, anthropic-ratelimit-*,
+   * retry-after; `now` in ms since the epoch turns an absolute reset into "in …") as RateLimits'
+   * JSON text, or null when they say nothing about the key's limits.
+   */
+  forwardAnswerHeaders(headers, secrets, now) {
+    return this.#callJson('pg_forward_answer_headers', () => {
+      const input = { headers: (headers ?? []).map((h) => [String(h?.[0] ?? ''), String(h?.[1] ?? '')]), secrets: (secrets ?? []).map(String) };
+      if (Number.isFinite(now)) input.now = now;
+      return input;
+    });
   }
 
   /**
@@ -286,18 +309,6 @@ class Core {
     return this.#callJson('pg_reasoning_effort', () => ({ model_name: String(model?.model_name ?? '') }));
   }
 
-  /**
-   * A key's headroom from the provider's rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*,
-   * retry-after), read by the core: { limits, retryAfter, problems }. `now` (ms since the epoch)
-   * turns an absolute reset time into "in …"; a missing or malformed header gives nothing.
-   */
-  rateLimits(headers, now) {
-    const input = { headers: {} };
-    for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') input.headers[name] = value;
-    if (Number.isFinite(now)) input.now = now;
-    return this.#callJson('pg_rate_limits', input);
-  }
-
   /** The checklist for one run's outcome (docs/contracts.md: Outcome → Diagnosis). */
   diagnose(outcome) {
     return this.#callJson('pg_diagnose', outcome ?? {});
@@ -332,7 +343,8 @@ class Core {
   /** An incremental text/event-stream decoder over byte chunks. */
   sseDecoder(options = {}) {
     const maxLineBytes = lineLimit(options.maxLineBytes);
-    const handle = this.#guard(() => this.#mod.pg_sse_new(maxLineBytes));
+    const sseNew = this.#export('pg_sse_new');
+    const handle = this.#guard(() => sseNew(maxLineBytes));
     return this.#object(handle, 'pg_sse_free', {
       push: (bytes) => sseEvents(this.#callJson2('pg_sse_push', handle, bytes)),
       end: () => sseEvents(this.#callHandleJson('pg_sse_end', handle)),

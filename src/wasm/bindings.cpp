@@ -19,9 +19,9 @@
 #include "core/base/json_util.h"
 #include "core/diagnose/closest_models.h"  // model list
 #include "core/diagnose/diagnose.h"
+#include "core/provider/answer_headers.h"
 #include "core/provider/model_list.h"  // model list
 #include "core/provider/provider_error.h"
-#include "core/provider/rate_limits.h"  // rate limits
 #include "core/request/probe.h"
 #include "core/request/request.h"
 #include "core/resources/resources.h"
@@ -375,20 +375,31 @@ std::size_t pg_read_model_list(const char* in, std::size_t len) {
 }
 // --- end: model list ------------------------------------------------------------------
 
-// --- A key's headroom: the provider's rate-limit headers ------- begin: rate limits ----
-// in: {"headers":{"name":"value",…},"now":<ms since the epoch>?} → RateLimits' JSON
-std::size_t pg_rate_limits(const char* in, std::size_t len) {
+// --- A provider's answer headers as the relay forwards them (relay only) -------------------
+// in: {"headers":[["name","value"],…],"secrets":[…],"now":<ms since the epoch>?} →
+// {"values":[string|null, …],"headroom":"<RateLimits' JSON>"|null}. The headroom comes as JSON
+// text: the relay sends it on as a header's value, so it is never parsed and written again.
+std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
-  std::vector<std::pair<std::string, std::string>> headers;
-  if (const pg::json* h = pg::member(args, "headers"); h && h->is_object())
-    for (auto it = h->begin(); it != h->end(); ++it)
-      if (it.value().is_string()) headers.emplace_back(it.key(), it.value().get<std::string>());
+  std::vector<std::pair<std::string, std::string>> headers;  // a pair that is not two strings is empty
+  if (const pg::json* h = pg::member(args, "headers"); h && h->is_array())
+    for (const auto& pair : *h) {
+      const bool two = pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
+      headers.emplace_back(two ? pair[0].get<std::string>() : std::string(),
+                           two ? pair[1].get<std::string>() : std::string());
+    }
+  const pg::json* secrets = pg::member(args, "secrets");
   std::optional<std::int64_t> now;
   if (auto n = pg::number_member(args, "now"); n && *n >= 0 && *n < 1e15) now = static_cast<std::int64_t>(*n);
-  return reply(pg::to_json(pg::read_rate_limits(headers, now)));
+  pg::ForwardedHeaders forwarded =
+      pg::forward_answer_headers(headers, secrets ? string_list(*secrets) : std::vector<std::string>{}, now);
+  pg::json values = pg::json::array();
+  for (auto& value : forwarded.values) values.push_back(value ? pg::json(std::move(*value)) : pg::json(nullptr));
+  return reply(
+      pg::json{{"values", std::move(values)},
+               {"headroom", forwarded.headroom ? pg::json(pg::to_json_text(*forwarded.headroom)) : pg::json(nullptr)}});
 }
-// --- end: rate limits -----------------------------------------------------------------
 
 }  // extern "C"
 

@@ -69,7 +69,11 @@ async function runWith(p, model, text = 'Say hello') {
   await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
 }
 
-const openInspect = (pg) => pg.locator('.pane-results[data-pane="0"] details.inspect summary').click();
+/** Opens a pane's inspect view and waits for the relay's preview to fill it (or say why not). */
+async function openInspect(pg, pane = 0) {
+  await pg.locator(`.pane-results[data-pane="${pane}"] details.inspect summary`).click();
+  await pg.locator(`.pane-results[data-pane="${pane}"] .inspect-upstream:not([data-preview="waiting"])`).waitFor();
+}
 
 test('axe: first load', async () => {
   const p = await open();
@@ -146,7 +150,7 @@ test('axe: compare mode, two models, each with its inspect view open', async () 
   await pickModel(p.pg, world, MODELS.wrongKey, 1);
   await p.pg.locator('textarea[name="message"]').fill('Compare this');
   await untilRunEnds(p.page, () => p.pg.locator('button[data-action="run"]').click());
-  for (const pane of [0, 1]) await p.pg.locator(`.pane-results[data-pane="${pane}"] details.inspect summary`).click();
+  for (const pane of [0, 1]) await openInspect(p.pg, pane);
   await expectClean(p.page, 'compare mode with inspect open');
   await done(p);
 });

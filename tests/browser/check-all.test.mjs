@@ -113,6 +113,13 @@ test('Check all: progress, every row\'s verdict by code, two at a time under a l
   assert.equal(await pg.locator('.pane-results[data-pane="0"] .run-label').textContent(), 'Check all');
   assert.equal(await page.evaluate(() => document.querySelector('model-playground').shadowRoot.activeElement?.dataset.pane), '0', 'the focus moves to the result');
   assert.match(await pg.locator('.picker-check').textContent(), /^Last check: fail: key checked (just now|\d+ s ago)$/);
+  // Its curl command, asked of the relay when opened (never during the check), is the probe's call.
+  assert.equal(world.relay.logs.filter((l) => JSON.parse(l).msg === 'preview').length, 0, 'no preview asked by the check');
+  await pg.locator('.pane-results[data-pane="0"] details.inspect summary').click();
+  const curl = await pg.locator('.pane-results[data-pane="0"] .inspect-upstream[data-preview="ready"] pre.curl').textContent();
+  const { call } = (await world.relay.models()).find((m) => m.display_name === MODELS.wrongKey);
+  assert.ok(curl.startsWith(`curl '${call.url}'`), curl);
+  assert.match(curl, /\$PROVIDER_KEY/);
 
   // Kept across a reload, with when; no answer, no request kept.
   await page.waitForFunction(() => /checkAll/.test(localStorage.getItem('model-playground:v1') ?? ''));

@@ -87,6 +87,8 @@ test('a key that shapes the call: the inspect view says what the gateway changes
   await run(p, SHAPED, 'Shape me');
   const inspect = results(p.pg).locator('details.inspect');
   await inspect.locator('summary').click();
+  // The key's headers and the body's changes come with the relay's preview of the call.
+  await inspect.locator('.inspect-upstream[data-preview="ready"]').waitFor();
   const upstreamCall = await inspect.locator('pre[aria-label="Upstream call"]').textContent();
   assert.match(upstreamCall, /^X-Tenant: acme$/m);
   assert.match(upstreamCall, /# sent as the gateway sends it: `max_tokens` renamed to `max_completion_tokens` by the key's settings/);

@@ -45,6 +45,7 @@ test('a relay error shows no "First byte" time and not the relay\'s own headers 
   assert.equal(await card.locator('.metric[data-metric="first-token"] dd').textContent(), '—');
   await card.locator('details.inspect > summary').click();
   await card.locator('.inspect-body').waitFor();
+  await card.locator('.inspect-upstream[data-preview="ready"]').waitFor(); // the relay's preview, asked on opening
   assert.equal(await card.locator('pre[aria-label="Response headers"]').count(), 0);
   assert.match(await card.locator('[data-role="relay-answer"]').textContent(), /The relay answered itself \(HTTP 502, refused\)/);
   await done(p);

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useWorld, done, openPage, untilRunEnds, pickModel, MODELS } from './helpers.mjs';
+import { asListed } from '../support/model-list.mjs';
 
 const world = useWorld();
 
@@ -19,7 +20,8 @@ async function openWithReasoningModel() {
   await context.route('**/api/playground/models', async (route) => {
     const res = await route.fetch();
     const reply = await res.json();
-    for (const m of reply.models ?? []) if (m.display_name === MODELS.reasoner) m.model_name = 'o4-mini';
+    // The facts the relay's list gives a model of that name (its probe, its reasoning_effort values) come with it.
+    for (const m of reply.models ?? []) if (m.display_name === MODELS.reasoner) Object.assign(m, asListed([{ ...m, model_name: 'o4-mini' }])[0]);
     await route.fulfill({ response: res, json: reply });
   });
   return openPage(world, { context });

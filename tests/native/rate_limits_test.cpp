@@ -3,6 +3,7 @@
 // header gives nothing (or a problem code), never a made-up number.
 #include <doctest/doctest.h>
 
+#include "core/provider/answer_headers.h"
 #include "core/provider/rate_limits.h"
 
 #include <string>
@@ -56,7 +57,7 @@ TEST_CASE("rate limits: nothing sent, nothing said") {
   CHECK(r.limits.empty());
   CHECK(r.problems.empty());
   CHECK_FALSE(r.retry_after_ms.has_value());
-  CHECK(to_json(r) == json::parse(R"({"limits":[],"retryAfter":null,"problems":[]})"));
+  CHECK(to_json_text(r) == R"({"limits":[],"problems":[],"retryAfter":null})");
   // Only one of the three: only that one is said; the window is never named.
   const RateLimits only = read_rate_limits({{"x-ratelimit-remaining-requests", "12"}}, kNow);
   REQUIRE(only.limits.size() == 1);
@@ -180,4 +181,46 @@ TEST_CASE("rate limits: the parsers") {
   CHECK(duration_words(90000) == "1 min 30 s");
   CHECK(duration_words(3723500) == "1 h 2 min");
   CHECK(duration_words(7200000) == "2 h");
+}
+
+TEST_CASE("forward_answer_headers: values redacted in place, the headroom read from the kept ones") {
+  const std::string key = "sk-proj-Kq8Zt3mn456abcdefXYZ";
+  const Headers sent = {{"x-request-id", "req_1"},
+                        {"x-ratelimit-limit-requests", "10000"},
+                        {"x-ratelimit-remaining-requests", "9999"},
+                        {"x-ratelimit-reset-requests", "6s"},
+                        {"x-ratelimit-limit-tokens", "tok-" + key.substr(4, 10)},  // a fragment of the key
+                        {"retry-after", "20"}};
+  const ForwardedHeaders out = forward_answer_headers(sent, {key}, kNow);
+  REQUIRE(out.values.size() == sent.size());
+  CHECK(out.values[0] == std::optional<std::string>("req_1"));
+  CHECK(out.values[1] == std::optional<std::string>("10000"));
+  CHECK_FALSE(out.values[4].has_value());  // dropped whole: not forwarded, and not read
+  REQUIRE(out.headroom.has_value());
+  REQUIRE(out.headroom->limits.size() == 1);
+  CHECK(out.headroom->limits[0].text == "9,999 of 10,000 requests left; resets in 6 s");
+  CHECK(out.headroom->problems.empty());  // the dropped header is not a "bad_number": it was never shown
+  CHECK(out.headroom->retry_text == "the provider asks to wait 20 s before retrying");
+  // The text the relay sends on: keys sorted, absent numbers null, a duration's ms as a number.
+  CHECK(to_json_text(*out.headroom) ==
+        R"({"limits":[{"kind":"requests","limit":10000,"remaining":9999,"resetAt":null,"resetMs":6000.0,)"
+        R"("source":"openai","text":"9,999 of 10,000 requests left; resets in 6 s"}],"problems":[],)"
+        R"("retryAfter":{"at":null,"ms":20000.0,"text":"the provider asks to wait 20 s before retrying"}})");
+  // The same answer as read_rate_limits over what the page is shown.
+  const Headers shown = {{"x-request-id", "req_1"},
+                         {"x-ratelimit-limit-requests", "10000"},
+                         {"x-ratelimit-remaining-requests", "9999"},
+                         {"x-ratelimit-reset-requests", "6s"},
+                         {"retry-after", "20"}};
+  CHECK(to_json_text(*out.headroom) == to_json_text(read_rate_limits(shown, kNow)));
+}
+
+TEST_CASE("forward_answer_headers: no headroom when the headers say nothing of the key's limits") {
+  CHECK_FALSE(forward_answer_headers({{"x-request-id", "req_1"}, {"openai-processing-ms", "181"}}, {}, kNow).headroom);
+  CHECK_FALSE(forward_answer_headers({}, {}, kNow).headroom);
+  // A malformed one is something to say: a problem, as the page showed it before.
+  const auto bad = forward_answer_headers({{"x-ratelimit-remaining-tokens", "lots"}}, {}, kNow);
+  REQUIRE(bad.headroom);
+  REQUIRE(bad.headroom->problems.size() == 1);
+  CHECK(bad.headroom->problems[0].code == "bad_number");
 }

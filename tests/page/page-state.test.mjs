@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
+import { asListed } from '../support/model-list.mjs';
 import { defaultState } from '../../web/playground/state.js';
 import * as conversation from '../../web/playground/conversation.js';
 import { buildRun, dedupe } from '../../web/playground/forms.js';
@@ -12,12 +13,12 @@ import { LOGIN_HINT, announcement, errorText, modelListProblem, notKeptText } fr
 
 const core = await loadCore();
 
-const MODELS = [
+const MODELS = asListed([
   { id: 'a', display_name: 'Model A', model_name: 'gpt-4.1-mini', provider: 'openai', testable: true },
   { id: 'b', display_name: 'Model B', model_name: 'gpt-4.1', provider: 'openai', testable: true },
   { id: 'c', display_name: 'Model C', model_name: 'gpt-4o', provider: 'openai', testable: true },
   { id: 'r', display_name: 'Routed', model_name: '', provider: '', testable: false },
-];
+]);
 const byId = (id) => MODELS.find((m) => m.id === id);
 
 /** A state with turns, each answered by pane 0 unless said otherwise. */

@@ -1,10 +1,12 @@
 // Spend what the operator agreed to (issue 19, item 4), the page's logic without a browser:
 // the worst case before a run (web/playground/worst-case.js, cost.js) from the core's
-// worstCaseCost, the probe's form from the core (state.js probeForm), and reasoning_effort
+// worstCaseCost, the probe's form from the core (the model list's `probe`, state.js probeForm), and reasoning_effort
 // sent only to a pane whose model takes it (forms.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
+import { loadRelayCore } from '../../relay/core.js';
+import { asListed } from '../support/model-list.mjs';
 import { defaultState, probeForm } from '../../web/playground/state.js';
 import { buildRun } from '../../web/playground/forms.js';
 import { formatWorstCase, worstCaseOf } from '../../web/playground/cost.js';
@@ -13,11 +15,11 @@ import { worstCases } from '../../web/playground/worst-case.js';
 const core = await loadCore();
 
 const priced = { input_per_1k: 0.0011, output_per_1k: 0.0044 };
-const models = [
+const models = asListed([
   { id: 'o4', display_name: 'o4-mini', provider: 'openai', model_name: 'o4-mini', testable: true, cost: priced },
   { id: 'mini', display_name: 'GPT-4.1 mini', provider: 'openai', model_name: 'gpt-4.1-mini', testable: true, cost: { input_per_1k: 0.0004, output_per_1k: 0.0016 } },
   { id: 'free', display_name: 'Unpriced', provider: 'openai', model_name: 'gpt-4o', testable: true, cost: null },
-];
+]);
 const byId = (id) => models.find((m) => m.id === id);
 
 function stateWith(ids, { text = 'What is 2 + 2?', params = {} } = {}) {
@@ -29,8 +31,8 @@ function stateWith(ids, { text = 'What is 2 + 2?', params = {} } = {}) {
   return s;
 }
 
-test('the probe is the core\'s: a reasoning family\'s lowest effort and a budget it can answer in', () => {
-  const form = probeForm(byId('o4'), core);
+test('the probe is the core\'s: a reasoning family\'s lowest effort and a budget it can answer in', async () => {
+  const form = probeForm(byId('o4'));
   assert.equal(form.params.reasoning_effort, 'low');
   assert.equal(form.params.max_tokens, 1024);
   assert.equal(form.stream, false);
@@ -38,10 +40,15 @@ test('the probe is the core\'s: a reasoning family\'s lowest effort and a budget
   assert.ok(built.ok);
   assert.equal(built.body.max_completion_tokens, 1024);
   assert.equal(built.body.reasoning_effort, 'low');
-  const small = probeForm(byId('mini'), core);
+  const small = probeForm(byId('mini'));
   assert.equal(small.params.max_tokens, 64);
   assert.equal(small.params.reasoning_effort, undefined);
-  assert.deepEqual(core.reasoningEffort({ model_name: 'gpt-5.1' }).values, ['none', 'low', 'medium', 'high']);
+  // The relay's core says which values a model takes; the model list carries them.
+  assert.deepEqual((await loadRelayCore()).reasoningEffort({ model_name: 'gpt-5.1' }).values, ['none', 'low', 'medium', 'high']);
+  assert.deepEqual(byId('o4').reasoningEffort.values, ['low', 'medium', 'high']);
+  // A copy each time: a caller changing its form does not change the model list's.
+  form.params.max_tokens = 1;
+  assert.equal(probeForm(byId('o4')).params.max_tokens, 1024);
 });
 
 test('worst case: the next run\'s estimated prompt and its max tokens at the model\'s prices', () => {

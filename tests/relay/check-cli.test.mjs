@@ -21,6 +21,7 @@ import { readSettings } from '../../relay/settings.js';
 import { seedEtcd } from '../../relay/sources/etcd-seed.js';
 import { haveEtcd, startEtcd } from '../support/etcd-harness.mjs';
 import { probeForm } from '../../web/playground/state.js';
+import { asListed } from '../support/model-list.mjs';
 import { runCheck, assertNoKey } from '../support/check-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -166,7 +167,7 @@ test('the probe is the page\'s "Test connection": its form, built by the core, s
   assert.equal(code, 0, stderr);
   assert.equal(up.seen.length, 1);
   const core = await loadRelayCore();
-  const built = core.buildRequest(probeForm({ model_name: 'gpt-4.1-mini', provider: 'openai' }, core));
+  const built = core.buildRequest(probeForm(asListed([{ model_name: 'gpt-4.1-mini', provider: 'openai' }])[0]));
   assert.ok(built.ok);
   const sent = up.seen[0].body;
   assert.deepEqual(sent.messages, built.body.messages);

@@ -396,9 +396,11 @@ test('seed-etcd writes a resources file in the gateway layout; both replicas lis
       const models = await relay.models();
       return models.length === expected.length && models.every((m) => expected.some((e) => e.id === m.id)) ? models : null;
     }, 'the seeded models, and only them');
-    // The relay's list adds each direct model's call plan (PublicModel.call) to the source's models.
-    const withoutCall = ({ call, ...model }) => model;
-    assert.deepEqual([...listed].map(withoutCall).sort((a, b) => a.id.localeCompare(b.id)), expected);
+    // The relay's list adds each direct model's call plan (PublicModel.call), and each named
+    // model's probe form and reasoning_effort values, to the source's models.
+    const sourceFields = ({ call, probe, reasoningEffort, ...model }) => model;
+    assert.deepEqual([...listed].map(sourceFields).sort((a, b) => a.id.localeCompare(b.id)), expected);
+    for (const m of listed) if (m.model_name) assert.equal(m.probe.model.model_name, m.model_name, m.display_name);
     const demo = listed.find((m) => m.display_name.startsWith('Demo chat'));
     assert.equal((await answer(relay, demo.id)).content, 'served by A');
   }

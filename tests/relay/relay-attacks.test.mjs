@@ -161,6 +161,10 @@ test('keys reflected by the upstream: content type normalised, split across head
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
   assert.match(r.headers.get('content-security-policy'), /sandbox/);
   assert.equal(r.headers.get('x-playground-source'), 'upstream');
+  // The headroom is read from the kept values only: the dropped half says nothing, no key in it.
+  const headroom = r.headers.get('x-playground-headroom');
+  assert.ok(!headroom.includes(OTHER) && !headroom.includes(SECRET.slice(0, 12)) && !headroom.includes(SECRET.slice(-12)), headroom);
+  assert.deepEqual(JSON.parse(headroom).limits.map((l) => [l.kind, l.remaining]), [['tokens', 9998]]);
   await r.text();
 
   const redirect = await relay.chat(ids.redirectOther, hello());

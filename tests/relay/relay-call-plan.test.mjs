@@ -2,8 +2,9 @@
 // headers the relay calls the model with, the key as a placeholder. These tests call every
 // model through the relay against a local provider that records what it got, and check that
 // the plan listed is the call made, that no key is ever in the list, and that the page's
-// inspect view and "Copy as curl" show the relay's URL, not one planned again from the
-// model's own provider, and "Copy as curl" sends the headers the relay sent.
+// inspect view and "Copy as curl" (upstream-view.js over the relay's preview route) show the
+// relay's URL, not one planned again from the model's own provider, and "Copy as curl" sends
+// the headers the relay sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeUpstream } from '../support/fake-upstreams.mjs';
@@ -54,6 +55,14 @@ after(async () => {
 });
 
 const hello = { messages: [{ role: 'user', content: 'Plan me' }], stream: false };
+// The page's RelayApi.preview, against this relay (the bearer token in place of the cookie).
+const api = {
+  calls: 0,
+  async preview(model, body) {
+    this.calls += 1;
+    return (await relay.call('/api/playground/preview', { method: 'POST', body: { model, body } })).json();
+  },
+};
 const keyOf = { 'm-openai': SECRETS.PLAN_OPENAI, 'm-anthropic': SECRETS.PLAN_ANTHROPIC, 'm-azure': SECRETS.PLAN_AZURE, 'm-shaped': SECRETS.PLAN_OPENAI };
 
 test('the model list carries each direct model\'s call plan, and never a key', async () => {
@@ -105,7 +114,7 @@ test('the page shows and copies the relay\'s URL (inspect view, Copy as curl), n
   for (const name of Object.keys(keyOf)) {
     const model = models.find((m) => m.display_name === name);
     const body = core.buildRequest({ messages: hello.messages, stream: false, model: { model_name: model.model_name, provider: model.provider } }).body;
-    const info = upstreamInfo(core, model, body);
+    const info = await upstreamInfo(api, model, body).complete();
     assert.equal(info.summary.split('\n')[0], `POST ${model.call.url}`, name);
     assert.ok(info.curl.startsWith(`curl '${model.call.url}'`), `${name}: ${info.curl.split('\n')[0]}`);
     // The key's header reads $PROVIDER_KEY (the other headers: the next test).
@@ -142,7 +151,7 @@ test('Copy as curl sends the headers the relay sent: its own, the key\'s default
     const r = await relay.chat(model.id, hello);
     assert.equal(r.status, 200, `${name}: ${await r.text()}`);
     const got = up.seen.at(-1);
-    const curl = curlHeaders(upstreamInfo(relay.core, model, hello).curl);
+    const curl = curlHeaders((await upstreamInfo(api, model, hello).complete()).curl);
     const sent = Object.fromEntries(Object.entries(got.headers).filter(([h]) => !perCall.has(h)));
     assert.deepEqual(Object.keys(curl).sort(), Object.keys(sent).sort(), name);
     // A secret in a key's default header is shown as *** (the page never holds it).
@@ -154,11 +163,14 @@ test('Copy as curl sends the headers the relay sent: its own, the key\'s default
 });
 
 test('a model the relay cannot plan says why in the inspect view, with no curl', async () => {
-  const core = relay.core;
-  const info = upstreamInfo(core, { call: { ok: false, error: 'the base URL has no host' } }, { messages: [] });
-  assert.equal(info.summary, '# the relay cannot build this call: the base URL has no host');
+  const calls = api.calls;
+  const upstream = upstreamInfo(api, { id: 'm', call: { ok: false, error: 'the base URL has no host' } }, { messages: [] });
+  assert.equal(upstream.summary, '# the relay cannot build this call: the base URL has no host');
+  const info = await upstream.complete();
+  assert.equal(info.summary, upstream.summary);
   assert.equal(info.curl, null);
   assert.match(info.curlMissing, /No curl command/);
+  assert.equal(api.calls, calls, 'the relay is not asked for a call it cannot make');
 });
 
 test('no secret in anything the relay returned or logged', () => {

@@ -221,7 +221,16 @@ test('a provider error passes through with its status, useful headers, and the k
   assert.equal(rl.headers.get('retry-after'), '2');
   assert.equal(rl.headers.get('x-ratelimit-remaining-requests'), '0');
   assert.equal(rl.headers.get('set-cookie'), null);
+  // The key's headroom, read by the relay from the headers it forwards (the page shows it).
+  const headroom = JSON.parse(rl.headers.get('x-playground-headroom'));
+  assert.deepEqual(headroom.limits.map((l) => [l.kind, l.remaining, l.text]), [['requests', 0, '0 requests left']]);
+  assert.equal(headroom.retryAfter.text, 'the provider asks to wait 2 s before retrying');
+  assert.deepEqual(headroom.problems, []);
   await rl.text();
+  // Nothing about limits in the headers: no headroom header.
+  const plain = await relay.chat(ids.echo401, hello());
+  assert.equal(plain.headers.get('x-playground-headroom'), null);
+  await plain.text();
   const h = await relay.chat(ids.html404, hello());
   assert.equal(h.status, 404);
   assert.match(h.headers.get('content-type'), /text\/html/);

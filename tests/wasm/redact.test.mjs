@@ -172,3 +172,23 @@ test('redactHeaderValues: each value redacted, or null when a run of a key\'s ra
     ['9999', 'Bearer [REDACTED]', null, '', '[REDACTED]', '6ms']);
   assert.deepEqual(core.redactHeaderValues([], [KEY]), []);
 });
+
+test('forwardAnswerHeaders: the header pass with the key\'s headroom read from the kept values (relay build)', () => {
+  const now = Date.UTC(2026, 11, 5, 10, 0, 0);
+  const sent = [['x-request-id', `req_${KEY.slice(10, 18)}`], ['x-ratelimit-limit-requests', '10000'], ['x-ratelimit-remaining-requests', '9998'],
+    ['x-ratelimit-reset-requests', '6s'], ['anthropic-ratelimit-tokens-reset', '2026-12-05T10:01:30Z'], ['openai-processing-ms', '181']];
+  const out = core.forwardAnswerHeaders(sent, [KEY], now);
+  assert.deepEqual(out.values, core.redactHeaderValues(sent.map(([, v]) => v), [KEY]), 'the values: exactly the header pass');
+  assert.equal(out.values[0], null);
+  assert.equal(typeof out.headroom, 'string', 'JSON text, sent on as it is');
+  assert.match(out.headroom, /^[\x20-\x7e]*$/);
+  const headroom = JSON.parse(out.headroom);
+  assert.deepEqual(headroom.limits.map((l) => l.text), ['9,998 of 10,000 requests left; resets in 6 s', 'the tokens limit resets in 1 min 30 s']);
+  assert.equal(headroom.limits[1].resetMs, 90000);
+  assert.deepEqual(headroom.problems, []);
+  assert.equal(headroom.retryAfter, null);
+  // Without a clock an absolute reset is said as a time; with nothing about limits, no headroom.
+  assert.match(JSON.parse(core.forwardAnswerHeaders(sent.slice(4, 5), [], undefined).headroom).limits[0].text, /resets at 2026-12-05 10:01:30 UTC/);
+  assert.deepEqual(core.forwardAnswerHeaders([['x-request-id', 'req_1']], [KEY], now), { values: ['req_1'], headroom: null });
+  assert.deepEqual(core.forwardAnswerHeaders([], [], now), { values: [], headroom: null });
+});

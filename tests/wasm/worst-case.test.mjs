@@ -1,6 +1,7 @@
-// The binding's calls for issue 19 item 4, in both builds: worstCaseCost (a built body's worst
-// case at the model's prices), probeForm (the cost-safe "Test connection" form) and
-// reasoningEffort (the values a model's family takes).
+// The binding's calls for issue 19 item 4: worstCaseCost (a built body's worst case at the
+// model's prices) in both builds; probeForm (the cost-safe "Test connection" form) and
+// reasoningEffort (the values a model's family takes) in the relay's, which sends them with
+// its model list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../web/core.js';
@@ -26,26 +27,35 @@ for (const [name, core] of Object.entries(cores)) {
     assert.equal(core.worstCaseCost(null, prices).reason, 'no_messages');
     assert.equal(core.worstCaseCost(body, { input_per_1k: 'x', output_per_1k: 1 }).known, false);
   });
-
-  test(`${name} build: probeForm and reasoningEffort`, () => {
-    const form = core.probeForm({ model_name: 'gpt-5-mini', provider: 'openai' });
-    assert.deepEqual(form, {
-      messages: [{ role: 'user', content: 'Reply with OK' }],
-      params: { max_tokens: 1024, reasoning_effort: 'low' },
-      stream: false,
-      model: { model_name: 'gpt-5-mini', provider: 'openai' },
-    });
-    assert.deepEqual(core.probeForm({ model_name: 'gpt-4o' }).params, { max_tokens: 64 });
-    assert.deepEqual(core.probeForm(null).params, { max_tokens: 64 });
-    assert.deepEqual(core.reasoningEffort({ model_name: 'o3' }), {
-      supported: true, family: "OpenAI's o-series and gpt-5 reasoning models", values: ['low', 'medium', 'high'], lowest: 'low', note: '',
-    });
-    const no = core.reasoningEffort({ model_name: 'claude-sonnet-4-5' });
-    assert.equal(no.supported, false);
-    assert.equal(no.lowest, null);
-    assert.match(no.note, /extra/);
-  });
 }
+
+test('relay build: probeForm and reasoningEffort (the model list carries them to the page)', () => {
+  const core = cores.relay;
+  const form = core.probeForm({ model_name: 'gpt-5-mini', provider: 'openai' });
+  assert.deepEqual(form, {
+    messages: [{ role: 'user', content: 'Reply with OK' }],
+    params: { max_tokens: 1024, reasoning_effort: 'low' },
+    stream: false,
+    model: { model_name: 'gpt-5-mini', provider: 'openai' },
+  });
+  assert.deepEqual(core.probeForm({ model_name: 'gpt-4o' }).params, { max_tokens: 64 });
+  assert.deepEqual(core.probeForm(null).params, { max_tokens: 64 });
+  assert.deepEqual(core.reasoningEffort({ model_name: 'o3' }), {
+    supported: true, family: "OpenAI's o-series and gpt-5 reasoning models", values: ['low', 'medium', 'high'], lowest: 'low', note: '',
+  });
+  const no = core.reasoningEffort({ model_name: 'claude-sonnet-4-5' });
+  assert.equal(no.supported, false);
+  assert.equal(no.lowest, null);
+  assert.match(no.note, /extra/);
+});
+
+test('page build: no probeForm, reasoningEffort or forwardAnswerHeaders; asking is an error that leaves the core usable', () => {
+  const core = cores.page;
+  for (const call of [() => core.probeForm({ model_name: 'o3' }), () => core.reasoningEffort({ model_name: 'o3' }), () => core.forwardAnswerHeaders([], [])]) {
+    assert.throws(call, (err) => err.name === 'CoreError' && err.code === 'unsupported');
+  }
+  assert.equal(core.buildRequest({ messages: [{ role: 'user', content: 'hi' }] }).ok, true, 'not poisoned');
+});
 
 test('the probe against the recorded length answer of a reasoning model: a warning, never a failure', async () => {
   const core = cores.page;

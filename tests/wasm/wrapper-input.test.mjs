@@ -17,6 +17,7 @@ const CALLS = {
   redact: () => core.redact(bare, ['secret-0123456789']),
   'redact secrets': () => core.redact('text', [bare]),
   redactHeaderValues: () => core.redactHeaderValues([bare], ['secret-0123456789']),
+  forwardAnswerHeaders: () => core.forwardAnswerHeaders([['x-request-id', bare]], ['secret-0123456789']),
   shapeChatBody: () => core.shapeChatBody({ messages: [] }, {}, bare),
   upstreamUrl: () => core.upstreamUrl(bare, '/chat/completions'),
   curlCommand: () => core.curlCommand({ url: 'https://x/v1/chat/completions', auth: { header: 'authorization', scheme: 'Bearer ' }, headers: [{ name: bare, value: 'v' }] }, {}),

@@ -4,6 +4,13 @@
 // (../contract.js).
 import { PLAYGROUND_HEADER, relayErrorFromText, relayUnreachable } from '../contract.js';
 
+/**
+ * The relay's preview of a call (POST <base>/preview): the key's shaped headers, the changes
+ * its settings make to the body, and the curl command, the key as *** and $PROVIDER_KEY.
+ * `ok` false: `message` says why (the relay's error, or that it could not be reached).
+ * @typedef {{ ok: boolean, headers?: Array<{ name: string, value: string }>, changes?: Array<{ code: string, text: string }>, curl?: string, message?: string }} PreviewReply
+ */
+
 export class RelayApi {
   /** @param {string} base  the path prefix, e.g. "/api/playground" */
   constructor(base) {
@@ -71,6 +78,35 @@ export class RelayApi {
     }
   }
 
+  /**
+   * POST <base>/preview with {model, body}: the call the relay would make for this body, for
+   * the inspect view ({ ok: true, headers, changes, curl }: the key's shaped headers, what
+   * its settings change, "Copy as curl"). Never throws: a relay error or a network failure
+   * is { ok: false, message }.
+   * @returns {Promise<PreviewReply>}
+   */
+  async preview(modelId, body, signal) {
+    try {
+      const res = await fetch(`${this.base}/preview`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { 'content-type': 'application/json', accept: 'application/json', [PLAYGROUND_HEADER]: '1' },
+        body: JSON.stringify({ model: modelId, body }),
+        signal,
+      });
+      const text = await res.text();
+      const parsed = parseJson(text);
+      if (res.ok && parsed?.ok === true && typeof parsed.curl === 'string') {
+        return { ok: true, headers: pairs(parsed.headers, 'name', 'value'), changes: pairs(parsed.changes, 'code', 'text'), curl: parsed.curl };
+      }
+      const error = res.ok ? null : relayErrorFromText(text, res.headers);
+      return { ok: false, message: String(error?.message ?? `the relay answered HTTP ${res.status}`) };
+    } catch (err) {
+      return { ok: false, message: `the relay could not be reached (${err?.message ?? err})` };
+    }
+  }
+
   /** POST <base>/chat with {model, body}: the fetch Response (rejects on network failure or abort). */
   chat(modelId, body, signal) {
     return fetch(`${this.base}/chat`, {
@@ -82,6 +118,20 @@ export class RelayApi {
       signal,
     });
   }
+}
+
+/**
+ * A reply's list of two-string records, as strings (anything else in it is left out).
+ * @template {string} A
+ * @template {string} B
+ * @param {unknown} list
+ * @param {A} a
+ * @param {B} b
+ * @returns {Array<Record<A | B, string>>}
+ */
+function pairs(list, a, b) {
+  if (!Array.isArray(list)) return [];
+  return list.filter((x) => x && typeof x === 'object').map((x) => /** @type {Record<A | B, string>} */ ({ [a]: String(x[a] ?? ''), [b]: String(x[b] ?? '') }));
 }
 
 function parseJson(text) {

@@ -18,7 +18,7 @@ export const CHECK_LABEL = 'Check all';
  */
 export async function probeModel({ core, api, model, signal }) {
   // The core's probe form (a reasoning family's lowest effort and a budget it can answer in).
-  const form = probeForm(model, core);
+  const form = probeForm(model);
   const built = core.buildRequest(form);
   if (!built.ok) return null;
   const run = await runOnce({ core, api, model, body: built.body, signal });
@@ -29,7 +29,7 @@ export async function probeModel({ core, api, model, signal }) {
     body: built.body,
     warnings: built.warnings ?? [],
     running: false,
-    upstream: upstreamInfo(core, model, built.body),
+    upstream: upstreamInfo(api, model, built.body),
     run,
     diagnosis,
     cost: costOf(core, run.result?.usage, model.cost),

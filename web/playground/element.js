@@ -192,7 +192,7 @@ export class ModelPlayground extends HTMLElement {
   #offerCosts() {
     if (!this.#core) return;
     const first = this.#modelById(this.#state.modelIds[0]);
-    offerReasoningEffort(this.#els.params, this.#state.params, first ? this.#core.reasoningEffort(first) : null);
+    offerReasoningEffort(this.#els.params, this.#state.params, first?.reasoningEffort ?? null);
     this.#worst.schedule(() => worstCases(this.#core, this.#state, this.#modelById));
   }
 
@@ -376,7 +376,7 @@ export class ModelPlayground extends HTMLElement {
         conversation.startAnswer(state, turnIndex, p, model.id);
         this.#live.start(p);
       }
-      this.#results[p] = { label, model, body: built.body, warnings: built.warnings ?? [], running: true, upstream: upstreamInfo(this.#core, model, built.body) };
+      this.#results[p] = { label, model, body: built.body, warnings: built.warnings ?? [], running: true, upstream: upstreamInfo(this.#api, model, built.body) };
     }
     this.#renderPicker();
     this.#renderConversation();

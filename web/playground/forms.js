@@ -15,8 +15,7 @@ import { editedView, leftOutTurns } from './conversation.js';
 
 /**
  * Every pane's request for a run. Nothing may be sent unless `errors` is empty.
- * @param {{ buildRequest(form: object): any, parameters(): readonly { key: string, kind: string }[],
- *   probeForm(model: object): any, reasoningEffort(model: object): { supported: boolean } }} core
+ * @param {{ buildRequest(form: object): any, parameters(): readonly { key: string, kind: string }[] }} core
  * @param {PageState} state
  * @param {{ p: number, model: PaneModel | undefined }[]} panes
  * @param {{ mode: RunMode, turn?: number, text?: string }} run  "edit" gives the turn and its new text
@@ -38,7 +37,7 @@ export function buildRun(core, state, panes, { mode, turn = -1, text = '' }) {
     let origins = [];
     let localErrors = [];
     if (mode === 'probe') {
-      form = probeForm(m, core);
+      form = probeForm(m);
     } else {
       const view = mode === 'edit' ? editedView(state, turn, text) : state;
       const upTo = mode === 'edit' ? turn : view.turns.length - 1;
@@ -46,9 +45,9 @@ export function buildRun(core, state, panes, { mode, turn = -1, text = '' }) {
       // Earlier turns whose answer failed or has no text are not history (leftOutTurns).
       const skip = new Set(leftOutTurns(view, p, pending ? upTo + 1 : upTo).map((l) => l.turn));
       ({ form, origins, localErrors } = paneForm(view, p, m, { upTo, pending, parameters: core.parameters(), skip }));
-      // Reasoning effort is offered while some pane's model takes it; a pane whose model does
-      // not is sent without it (compare mode says so), as a hidden control sends nothing.
-      if (form.params?.reasoning_effort !== undefined && !core.reasoningEffort(m).supported) {
+      // Reasoning effort is offered while some pane's model takes it (the model list says which,
+      // PublicModel.reasoningEffort); a pane whose model does not is sent without it (compare mode says so), as a hidden control sends nothing.
+      if (form.params?.reasoning_effort !== undefined && !m.reasoningEffort?.supported) {
         delete form.params.reasoning_effort;
         if (compare) warnings.push({ severity: 'warning', code: 'parameter_ignored', path: 'params.reasoning_effort', message: `is not sent to ${m.display_name}, which does not take it`, prefix: '', origins: [], pane: p });
       }

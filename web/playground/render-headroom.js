@@ -1,5 +1,6 @@
 // The key's headroom under a pane's results: what the provider's rate-limit headers said
-// (core.rateLimits: "9,998 of 10,000 requests left; resets in 6 s", retry-after), and which
+// (read by the relay with core.forwardAnswerHeaders and sent with the answer: "9,998 of 10,000
+// requests left; resets in 6 s", retry-after; contract.js headroomOf), and which
 // of them could not be read. Nothing when the provider sent none; never a number of its own.
 
 import { h } from './dom.js';

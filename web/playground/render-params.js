@@ -115,7 +115,8 @@ export function renderParams(params, messages, onChange, parameters) {
 }
 
 /**
- * Offers reasoning_effort with the values the model takes (core.reasoningEffort), or hides it.
+ * Offers reasoning_effort with the values the model takes (PublicModel.reasoningEffort: the
+ * relay's core.reasoningEffort, sent with the model list), or hides it.
  * A kept value the model does not take is cleared; a hidden one is kept (and not sent).
  * @param {HTMLElement} box  what renderParams returned (or an element holding it)
  * @param {Record<string, any>} params  state.params

@@ -3,7 +3,7 @@
 // page, and return what happened as the core's Outcome (for core.diagnose) plus what the
 // inspect view shows. Never throws: every failure is part of the outcome.
 import { parseServerTiming } from './api.js';
-import { RELAY_SOURCE, SOURCE_HEADER, relayErrorFromText, relayUnreachable } from '../contract.js';
+import { HEADROOM_HEADER, headroomOf, relayErrorFromText, relayUnreachable } from '../contract.js';
 
 // The raw response kept for the inspect view; the decoded answer is never cut.
 export const RAW_KEEP_BYTES = 2 * 1024 * 1024;
@@ -73,9 +73,11 @@ export async function runOnce({ core, api, model, body, signal, onDelta = () => 
   run.contentType = res.headers.get('content-type') ?? '';
   run.headers = Object.fromEntries(res.headers.entries());
   run.timing.server = parseServerTiming(res.headers.get('server-timing'));
-  // The key's headroom from the provider's rate-limit headers, read by the core at the moment
-  // they arrived (a reset given as a time is said as "in …" from now); never the relay's own.
-  if (res.headers.get(SOURCE_HEADER) !== RELAY_SOURCE) run.headroom = core.rateLimits(run.headers, Date.now());
+  // The key's headroom from the provider's rate-limit headers, which the relay read (with the
+  // core) the moment they arrived, so a reset given as a time is "in …" from then; never from a
+  // relay's own answer. It is the relay's note, not the provider's header: not shown as one.
+  run.headroom = headroomOf(res.headers);
+  delete run.headers[HEADROOM_HEADER];
 
   if (run.contentType.toLowerCase().startsWith('text/event-stream') && res.body) {
     run.streamed = true;

@@ -180,10 +180,11 @@ export function paneForm(state, pane, model, { upTo = state.turns.length - 1, pe
 /**
  * The "Test connection" form: tiny, not streamed, but never so small a reasoning model fails.
  * The core chooses it (core.probeForm: a reasoning family's lowest reasoning_effort and a
- * budget it can answer in); the page and `node relay/main.js check` send the same.
- * @param {{ model_name: string, provider?: string }} model
- * @param {{ probeForm(model: { model_name: string, provider?: string }): any }} core
+ * budget it can answer in) on the relay, which sends it with each model of its list as `probe`;
+ * the page and `node relay/main.js check` send the same. A copy: the caller may change it.
+ * @param {{ probe?: object }} model  an entry of the relay's model list
+ * @returns {any}
  */
-export function probeForm(model, core) {
-  return core.probeForm({ model_name: model.model_name, provider: model.provider });
+export function probeForm(model) {
+  return model?.probe ? structuredClone(model.probe) : null;
 }

@@ -1,36 +1,63 @@
 // What the relay will send upstream for a body, as the inspect view shows it: the relay's own
 // call plan from the model list (PublicModel.call: method, URL, headers with the key as a
-// placeholder, notes), the headers and body changes the key's settings make to this body
-// ("sent as the gateway sends it: …", from core.shapeChatBody), and a curl command with
-// $PROVIDER_KEY built by the core (curlCommand) from that same call.
-// Nothing here plans, joins URLs or picks headers.
+// placeholder, notes), then from the relay's preview of this body (api.preview, POST
+// /api/playground/preview) the headers and body changes the key's settings make to it ("sent
+// as the gateway sends it: …") and a curl command with $PROVIDER_KEY. The relay's core shapes
+// the body and writes the command (the page's module has neither): nothing here plans, joins
+// URLs, picks headers or quotes for a shell.
+import { PER_CALL } from '../contract.js';
 
-// What the relay renders per call for a key's `${request.id}` header template.
-const PER_CALL = '(set per call)';
 // The gateway notes worth a line in the summary (the rest repeat the body's changes).
 const SHOWN_GATEWAY_NOTE = /^(deadline|tls_.*|reasoning_field|stream_done_marker)$/;
+const NO_CALL = 'No curl command: the relay cannot build the upstream call for this model.';
 
 /**
  * @typedef {import('../core.js').PublicModel} PublicModel
- * @typedef {{ summary: string, readonly curl: string | null, readonly curlMissing: string | undefined }} UpstreamInfo
+ * @typedef {import('./api.js').PreviewReply} PreviewReply
+ * @typedef {{ summary: string, curl: string | null, curlMissing: string | undefined, failed: boolean }} UpstreamCall
+ *   the whole view: `failed` when the relay could not be asked (curlMissing says why)
+ * @typedef {{ summary: string, complete(): Promise<UpstreamCall> }} UpstreamInfo
+ *   `summary`: the call plan's lines, at once; complete(): with this body's shaped lines and
+ *   the curl command, from the relay (asked on the first call; never rejects)
  */
 
 /**
- * @param {import('../core.js').Core} core
- * @param {Pick<PublicModel, 'call' | 'gateway'>} model  an entry of the relay's model list
+ * @param {Pick<import('./api.js').RelayApi, 'preview'>} api
+ * @param {Pick<PublicModel, 'id' | 'call' | 'gateway'>} model  an entry of the relay's model list
  * @param {object} body  the chat-completions body the page sends
  * @returns {UpstreamInfo}
- * The curl command is made when first read (the inspect view, when opened): the body can
- * carry a megabyte of conversation, and Run should not wait for a command nobody looked at.
+ * The relay is asked when the view is first needed (the inspect view, when opened), not per
+ * run: the body can carry a megabyte of conversation, and Run should not send it twice for a
+ * command nobody looked at.
  */
-export function upstreamInfo(core, model, body) {
+export function upstreamInfo(api, model, body) {
   const call = model?.call;
-  const shaping = model?.gateway?.shaping;
-  // The body and headers as the gateway sends them for this key (the relay does the same).
-  let shaped = null;
-  if (call?.ok && shaping) {
-    try { shaped = core.shapeChatBody(body, shaping, PER_CALL); } catch { shaped = null; }
-  }
+  const summary = summaryOf(call, null);
+  /** @type {Promise<UpstreamCall> | null} */
+  let asked = null;
+  const ask = async () => {
+    if (!call?.ok) return { summary, curl: null, curlMissing: NO_CALL, failed: false };
+    const reply = await api.preview(model.id, body);
+    if (!reply.ok) {
+      asked = null; // asked again the next time the view is opened
+      // The summary then lacks the lines only the relay knows: say so, not only why.
+      const why = String(reply.message ?? '').replace(/\.$/, '');
+      return { summary, curl: null, curlMissing: `No curl command: ${why}. What the key's settings add to this call is not shown either.`, failed: true };
+    }
+    return { summary: summaryOf(call, reply), curl: reply.curl || null, curlMissing: reply.curl ? undefined : NO_CALL, failed: false };
+  };
+  return {
+    summary,
+    complete() { return (asked ??= ask()); },
+  };
+}
+
+/**
+ * The summary's lines: the call plan's, with the preview's shaped headers and changes in place.
+ * @param {PublicModel['call']} call
+ * @param {PreviewReply | null} shaped  the relay's preview of this body (ok)
+ */
+function summaryOf(call, shaped) {
   const lines = [];
   if (call?.ok === true) {
     lines.push(`${call.method} ${call.url}`);
@@ -43,22 +70,7 @@ export function upstreamInfo(core, model, body) {
   } else {
     lines.push(`# the relay cannot build this call: ${call?.error ?? 'the model list does not say how the relay calls this model'}`);
   }
-  /** @type {string | null | undefined} */
-  let curl;
-  const curlOnce = () => {
-    if (curl === undefined) {
-      if (!call?.ok) return (curl = null);
-      const sent = shaped?.body ?? body;
-      const headers = [...call.headers, ...(shaped?.headers ?? [])];
-      try { curl = core.curlCommand({ url: call.url, auth: call.auth, headers }, sent) || null; } catch { curl = null; }
-    }
-    return curl;
-  };
-  return {
-    summary: lines.join('\n'),
-    get curl() { return curlOnce(); },
-    get curlMissing() { return curlOnce() ? undefined : 'No curl command: the relay cannot build the upstream call for this model.'; },
-  };
+  return lines.join('\n');
 }
 
 /** "content-type" → "Content-Type". */

@@ -4,8 +4,6 @@
 import { yieldToBrowser } from './run.js';
 
 const MODEL = { provider: 'openai', adapter: 'openai', api_base: 'https://api.openai.com/v1', model_name: 'warm-up' };
-// A call as the relay's model list gives it (PublicModel.call), for "Copy as curl".
-const CALL = { url: 'https://api.openai.com/v1/chat/completions', auth: { header: 'authorization', scheme: 'Bearer ' }, headers: [{ name: 'content-type', value: 'application/json' }] };
 
 const chunk = (delta, extra = {}) => `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', created: 1, model: 'warm-up', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
 
@@ -23,8 +21,7 @@ const STREAM = [
 
 const STEPS = [
   (core) => {
-    const built = core.buildRequest({ system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Again' }], params: { temperature: 0.5, max_tokens: 16 }, stream: true, model: MODEL });
-    if (built?.ok) core.curlCommand(CALL, built.body);
+    core.buildRequest({ system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Again' }], params: { temperature: 0.5, max_tokens: 16 }, stream: true, model: MODEL });
   },
   (core) => {
     const stream = core.openStream();

@@ -1,10 +1,13 @@
 #include "core/provider/rate_limits.h"
 
 #include "core/base/date_time.h"
+#include "core/base/detail/json_writer.h"
+#include "core/base/json_util.h"
 #include "core/base/text.h"
 
 #include <cmath>
 #include <map>
+#include <type_traits>
 
 namespace pg {
 namespace {
@@ -86,19 +89,23 @@ struct Source {
   std::string limit, remaining, reset;
 };
 
-std::vector<Source> sources() {
-  std::vector<Source> out;
-  for (const char* kind : {"requests", "tokens"})
-    out.push_back({"openai", kind, std::string("x-ratelimit-limit-") + kind,
-                   std::string("x-ratelimit-remaining-") + kind, std::string("x-ratelimit-reset-") + kind});
-  for (const char* kind : {"requests", "tokens", "input_tokens", "output_tokens"}) {
-    std::string name = kind;
-    for (char& c : name)
-      if (c == '_') c = '-';
-    const std::string base = "anthropic-ratelimit-" + name;
-    out.push_back({"anthropic", kind, base + "-limit", base + "-remaining", base + "-reset"});
-  }
-  return out;
+// Built once: the relay reads these headers on every answer it forwards.
+const std::vector<Source>& sources() {
+  static const std::vector<Source> table = [] {
+    std::vector<Source> out;
+    for (const char* kind : {"requests", "tokens"})
+      out.push_back({"openai", kind, std::string("x-ratelimit-limit-") + kind,
+                     std::string("x-ratelimit-remaining-") + kind, std::string("x-ratelimit-reset-") + kind});
+    for (const char* kind : {"requests", "tokens", "input_tokens", "output_tokens"}) {
+      std::string name = kind;
+      for (char& c : name)
+        if (c == '_') c = '-';
+      const std::string base = "anthropic-ratelimit-" + name;
+      out.push_back({"anthropic", kind, base + "-limit", base + "-remaining", base + "-reset"});
+    }
+    return out;
+  }();
+  return table;
 }
 
 class Reader {
@@ -335,24 +342,89 @@ RateLimits read_rate_limits(const std::vector<std::pair<std::string, std::string
   return Reader(headers, now_ms).read();
 }
 
-json to_json(const RateLimits& r) {
-  const auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  json limits = json::array();
-  for (const Headroom& h : r.limits)
-    limits.push_back({{"kind", h.kind},
-                      {"source", h.source},
-                      {"limit", opt(h.limit)},
-                      {"remaining", opt(h.remaining)},
-                      {"resetMs", opt(h.reset_ms)},
-                      {"resetAt", opt(h.reset_at)},
-                      {"text", h.text}});
-  json problems = json::array();
-  for (const RateLimitProblem& p : r.problems)
-    problems.push_back({{"code", p.code}, {"header", p.header}, {"message", p.message}});
-  json retry = nullptr;
-  if (r.retry_after_ms || r.retry_at)
-    retry = {{"ms", opt(r.retry_after_ms)}, {"at", opt(r.retry_at)}, {"text", r.retry_text}};
-  return {{"limits", std::move(limits)}, {"retryAfter", std::move(retry)}, {"problems", std::move(problems)}};
+namespace {
+
+void number(double d, std::string& out) { out += dump_json(json(d)); }  // nlohmann's form: 6.0, 1.5
+
+template <typename T>
+void optional_number(const std::optional<T>& v, std::string& out) {
+  if (!v)
+    out += "null";
+  else if constexpr (std::is_floating_point_v<T>)
+    number(*v, out);
+  else
+    out += std::to_string(*v);
+}
+
+void field(const char* name, std::string& out) {
+  out += '"';
+  out += name;
+  out += "\":";
+}
+
+}  // namespace
+
+// Written straight to text, keys in the order nlohmann's objects keep (sorted): the relay
+// writes this for every answer it forwards, and a JSON object tree for it cost more than reading
+// the headers.
+std::string to_json_text(const RateLimits& r) {
+  std::string out = "{\"limits\":[";
+  for (std::size_t i = 0; i < r.limits.size(); ++i) {
+    const Headroom& h = r.limits[i];
+    out += i ? ",{" : "{";
+    field("kind", out);
+    write_json_string(h.kind, out);
+    out += ',';
+    field("limit", out);
+    optional_number(h.limit, out);
+    out += ',';
+    field("remaining", out);
+    optional_number(h.remaining, out);
+    out += ',';
+    field("resetAt", out);
+    optional_number(h.reset_at, out);
+    out += ',';
+    field("resetMs", out);
+    optional_number(h.reset_ms, out);
+    out += ',';
+    field("source", out);
+    write_json_string(h.source, out);
+    out += ',';
+    field("text", out);
+    write_json_string(h.text, out);
+    out += '}';
+  }
+  out += "],\"problems\":[";
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const RateLimitProblem& p = r.problems[i];
+    out += i ? ",{" : "{";
+    field("code", out);
+    write_json_string(p.code, out);
+    out += ',';
+    field("header", out);
+    write_json_string(p.header, out);
+    out += ',';
+    field("message", out);
+    write_json_string(p.message, out);
+    out += '}';
+  }
+  out += "],\"retryAfter\":";
+  if (r.retry_after_ms || r.retry_at) {
+    out += '{';
+    field("at", out);
+    optional_number(r.retry_at, out);
+    out += ',';
+    field("ms", out);
+    optional_number(r.retry_after_ms, out);
+    out += ',';
+    field("text", out);
+    write_json_string(r.retry_text, out);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace pg

@@ -7,8 +7,6 @@
 // never a guessed number. The window of a limit is not in these headers and is never named.
 #pragma once
 
-#include "core/base/json_util.h"
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -75,7 +73,8 @@ std::optional<std::uint64_t> parse_count(std::string_view text);
 std::string duration_words(double ms);
 
 // {limits:[{kind,source,limit,remaining,resetMs,resetAt,text}], retryAfter:{ms,at,text}|null,
-//  problems:[{code,header,message}]}; absent numbers are null, resetAt an ISO time or null.
-json to_json(const RateLimits& limits);
+//  problems:[{code,header,message}]} as JSON text (what the relay sends with a forwarded answer,
+// web/contract.js HEADROOM_HEADER); absent numbers are null, resetAt ms since the epoch or null.
+std::string to_json_text(const RateLimits& limits);
 
 }  // namespace pg

@@ -1,0 +1,26 @@
+// The relay's pass over a provider's answer headers (answer_headers.h).
+#include "core/provider/answer_headers.h"
+
+#include "core/secrets/redact.h"
+
+namespace pg {
+
+ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
+                                        const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms) {
+  std::vector<std::string> values;
+  values.reserve(headers.size());
+  for (const auto& header : headers) values.push_back(header.second);
+  ForwardedHeaders out{redact_header_values(values, secrets), std::nullopt};
+
+  // The headroom is read from what the page is shown: redacted values, none that was left out.
+  std::vector<std::pair<std::string, std::string>> kept;
+  kept.reserve(headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i)
+    if (out.values[i]) kept.emplace_back(headers[i].first, *out.values[i]);
+  RateLimits limits = read_rate_limits(kept, now_ms);
+  if (!limits.limits.empty() || limits.retry_after_ms || limits.retry_at || !limits.problems.empty())
+    out.headroom = std::move(limits);
+  return out;
+}
+
+}  // namespace pg
