@@ -109,6 +109,14 @@ class Core {
     });
   }
 
+  /** A bytes reply that is the core's JSON refusal instead (its input could not be read). */
+  #refused(reply) {
+    let parsed = null;
+    try { parsed = JSON.parse(decoder.decode(reply)); } catch { /* not JSON either */ }
+    if (parsed?.error?.code === 'bad_input') throw new CoreError('bad_input', parsed.error.message);
+    throw new CoreError('internal', 'the core answered in a form this wrapper does not read');
+  }
+
   #callJson(name, input) {
     const reply = JSON.parse(decoder.decode(this.#callBytes(name, jsonInput(input))));
     if (reply && reply.error && reply.error.code === 'bad_input') throw new CoreError('bad_input', reply.error.message);
@@ -168,11 +176,20 @@ class Core {
    * JSON text, or null when they say nothing about the key's limits.
    */
   forwardAnswerHeaders(headers, secrets, now) {
-    return this.#callJson('pg_forward_answer_headers', () => {
-      const input = { headers: (headers ?? []).map((h) => [String(h?.[0] ?? ''), String(h?.[1] ?? '')]), secrets: (secrets ?? []).map(String) };
-      if (Number.isFinite(now)) input.now = now;
-      return input;
+    const input = jsonInput(() => {
+      const args = { headers: (headers ?? []).map((h) => [String(h?.[0] ?? ''), String(h?.[1] ?? '')]), secrets: (secrets ?? []).map(String) };
+      if (Number.isFinite(now)) args.now = now;
+      return args;
     });
+    // The values' JSON, then the headroom's text, then the values' byte length (4 bytes, LE).
+    const reply = this.#callBytes('pg_forward_answer_headers', input);
+    const end = reply.length - 4;
+    if (end < 0) return this.#refused(reply);
+    const valuesLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
+    if (valuesLength > end) return this.#refused(reply);
+    const values = JSON.parse(decoder.decode(reply.subarray(0, valuesLength)));
+    if (!Array.isArray(values)) return this.#refused(reply);
+    return { values, headroom: valuesLength < end ? decoder.decode(reply.subarray(valuesLength, end)) : null };
   }
 
   /**

@@ -376,29 +376,41 @@ std::size_t pg_read_model_list(const char* in, std::size_t len) {
 // --- end: model list ------------------------------------------------------------------
 
 // --- A provider's answer headers as the relay forwards them (relay only) -------------------
-// in: {"headers":[["name","value"],…],"secrets":[…],"now":<ms since the epoch>?} →
-// {"values":[string|null, …],"headroom":"<RateLimits' JSON>"|null}. The headroom comes as JSON
-// text: the relay sends it on as a header's value, so it is never parsed and written again.
+// in: {"headers":[["name","value"],…],"secrets":[…],"now":<ms since the epoch>?}
+// out: the values as a JSON array (each a string or null), then the headroom's RateLimits JSON
+// text (nothing when there is none), then the array's byte length (4 bytes, little-endian):
+// the relay sends the headroom on as a header's value, so it is neither escaped into another
+// JSON text here nor parsed there. Bytes out, as a checked request's reply.
 std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
   pg::json args;
   if (!read_input(in, len, args)) return g_result.size();
   std::vector<std::pair<std::string, std::string>> headers;  // a pair that is not two strings is empty
-  if (const pg::json* h = pg::member(args, "headers"); h && h->is_array())
-    for (const auto& pair : *h) {
+  if (pg::json* h = args.contains("headers") ? &args["headers"] : nullptr; h && h->is_array())
+    for (auto& pair : *h) {
       const bool two = pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
-      headers.emplace_back(two ? pair[0].get<std::string>() : std::string(),
-                           two ? pair[1].get<std::string>() : std::string());
+      if (two)
+        headers.emplace_back(std::move(pair[0].get_ref<std::string&>()), std::move(pair[1].get_ref<std::string&>()));
+      else
+        headers.emplace_back();
     }
   const pg::json* secrets = pg::member(args, "secrets");
   std::optional<std::int64_t> now;
   if (auto n = pg::number_member(args, "now"); n && *n >= 0 && *n < 1e15) now = static_cast<std::int64_t>(*n);
-  pg::ForwardedHeaders forwarded =
+  const pg::ForwardedHeaders forwarded =
       pg::forward_answer_headers(headers, secrets ? string_list(*secrets) : std::vector<std::string>{}, now);
-  pg::json values = pg::json::array();
-  for (auto& value : forwarded.values) values.push_back(value ? pg::json(std::move(*value)) : pg::json(nullptr));
-  return reply(
-      pg::json{{"values", std::move(values)},
-               {"headroom", forwarded.headroom ? pg::json(pg::to_json_text(*forwarded.headroom)) : pg::json(nullptr)}});
+  g_result = "[";
+  for (std::size_t i = 0; i < forwarded.values.size(); ++i) {
+    if (i) g_result += ',';
+    if (forwarded.values[i])
+      pg::append_json_string(g_result, *forwarded.values[i]);
+    else
+      g_result += "null";
+  }
+  g_result += ']';
+  const std::size_t values_len = g_result.size();
+  if (forwarded.headroom) g_result += pg::to_json_text(*forwarded.headroom);
+  for (int i = 0; i < 4; ++i) g_result.push_back(static_cast<char>((values_len >> (8 * i)) & 0xFF));
+  return g_result.size();
 }
 
 }  // extern "C"

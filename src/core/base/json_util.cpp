@@ -34,6 +34,8 @@ ParseOutcome parse_json(std::string_view text, std::size_t max_depth) {
   return out;
 }
 
+void append_json_string(std::string& out, std::string_view text) { write_json_string(text, out); }
+
 std::string dump_json(const json& value) {
   std::string out;
   write_json(value, out);

@@ -28,6 +28,9 @@ ParseOutcome parse_json(std::string_view text, std::size_t max_depth = kMaxJsonD
 
 // Serialises compactly; invalid UTF-8 inside strings is replaced (U+FFFD), never fatal.
 std::string dump_json(const json& value);
+// Appends `text` as one quoted JSON string, as dump_json writes strings (for replies written
+// straight to text, without a JSON tree).
+void append_json_string(std::string& out, std::string_view text);
 
 // Typed, non-throwing accessors. nlohmann's get<>() and at() throw on a type mismatch;
 // these return nullptr / nullopt instead so callers can report a finding.

@@ -13,11 +13,11 @@ ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string,
   ForwardedHeaders out{redact_header_values(values, secrets), std::nullopt};
 
   // The headroom is read from what the page is shown: redacted values, none that was left out.
-  std::vector<std::pair<std::string, std::string>> kept;
+  std::vector<std::pair<std::string_view, std::string_view>> kept;
   kept.reserve(headers.size());
   for (std::size_t i = 0; i < headers.size(); ++i)
     if (out.values[i]) kept.emplace_back(headers[i].first, *out.values[i]);
-  RateLimits limits = read_rate_limits(kept, now_ms);
+  RateLimits limits = read_rate_limits_in(kept, now_ms);
   if (!limits.limits.empty() || limits.retry_after_ms || limits.retry_at || !limits.problems.empty())
     out.headroom = std::move(limits);
   return out;

@@ -5,8 +5,9 @@
 #include "core/base/json_util.h"
 #include "core/base/text.h"
 
+#include <algorithm>
 #include <cmath>
-#include <map>
+#include <deque>
 #include <type_traits>
 
 namespace pg {
@@ -110,18 +111,25 @@ const std::vector<Source>& sources() {
 
 class Reader {
  public:
-  Reader(const std::vector<std::pair<std::string, std::string>>& headers, std::optional<std::int64_t> now) : now_(now) {
-    std::map<std::string, std::string> conflicting;
-    for (const auto& [name, value] : headers) {
-      std::string key = lower_ascii(name);
-      std::string v(trim_ows(value));
-      auto [it, added] = values_.emplace(key, v);
-      if (!added && it->second != v) conflicting.emplace(key, "");
-    }
-    for (const auto& [key, unused] : conflicting) {
-      (void)unused;
-      values_.erase(key);
-      problem("conflicting", key, "the header came twice with different values");
+  Reader(const std::vector<std::pair<std::string_view, std::string_view>>& headers, std::optional<std::int64_t> now)
+      : now_(now) {
+    // Sorted by name, each name once: its value, or none and a problem when the same header
+    // came again with another value. Views into the caller's headers (or a lower-cased copy).
+    std::vector<std::pair<std::string_view, std::string_view>> all;
+    all.reserve(headers.size());
+    for (const auto& [name, value] : headers) all.emplace_back(lowered(name), trim_ows(value));
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    values_.reserve(all.size());
+    for (std::size_t i = 0; i < all.size();) {
+      std::size_t next = i + 1;
+      bool differs = false;
+      for (; next < all.size() && all[next].first == all[i].first; ++next)
+        differs = differs || all[next].second != all[i].second;
+      if (differs)
+        problem("conflicting", std::string(all[i].first), "the header came twice with different values");
+      else
+        values_.push_back(all[i]);
+      i = next;
     }
   }
 
@@ -132,9 +140,16 @@ class Reader {
   }
 
  private:
-  const std::string* value(const std::string& name) const {
-    auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
+  std::optional<std::string_view> value(std::string_view name) const {
+    auto it = std::lower_bound(values_.begin(), values_.end(), name,
+                               [](const auto& entry, std::string_view n) { return entry.first < n; });
+    if (it == values_.end() || it->first != name) return std::nullopt;
+    return it->second;
+  }
+
+  std::string_view lowered(std::string_view name) {
+    if (std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return name;
+    return owned_.emplace_back(lower_ascii(name));
   }
 
   void problem(const char* code, const std::string& header, std::string message) {
@@ -142,7 +157,7 @@ class Reader {
   }
 
   std::optional<std::uint64_t> count(const std::string& name) {
-    const std::string* v = value(name);
+    const std::optional<std::string_view> v = value(name);
     if (!v) return {};
     auto n = v->size() <= kMaxRateLimitValueBytes ? parse_count(*v) : std::nullopt;
     if (!n) problem("bad_number", name, "not a whole number: " + excerpt(*v, 40));
@@ -152,7 +167,7 @@ class Reader {
   // A reset: a duration for OpenAI's names, an RFC 3339 time for Anthropic's (each provider's
   // documented form; the other form is not guessed at).
   void reset(const Source& s, Headroom& h) {
-    const std::string* v = value(s.reset);
+    const std::optional<std::string_view> v = value(s.reset);
     if (!v) return;
     const bool fits = v->size() <= kMaxRateLimitValueBytes;
     if (std::string_view(s.source) == "openai") {
@@ -213,7 +228,7 @@ class Reader {
 
   void retry_after() {
     const std::string name = "retry-after";
-    const std::string* v = value(name);
+    const std::optional<std::string_view> v = value(name);
     if (!v) return;
     const bool fits = v->size() <= kMaxRateLimitValueBytes;
     if (auto secs = fits ? parse_count(*v) : std::nullopt) {
@@ -231,7 +246,8 @@ class Reader {
       out_.retry_text = "the provider asks to retry after " + utc_time(*out_.retry_at);
   }
 
-  std::map<std::string, std::string> values_;
+  std::vector<std::pair<std::string_view, std::string_view>> values_;  // sorted by name
+  std::deque<std::string> owned_;  // lower-cased names (a deque: views into it stay valid)
   std::optional<std::int64_t> now_;
   RateLimits out_;
 };
@@ -337,9 +353,15 @@ std::string duration_words(double ms) {
   return std::to_string(mins / 60) + " h" + (mins % 60 ? " " + std::to_string(mins % 60) + " min" : "");
 }
 
+RateLimits read_rate_limits_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+                               std::optional<std::int64_t> now_ms) {
+  return Reader(headers, now_ms).read();
+}
+
 RateLimits read_rate_limits(const std::vector<std::pair<std::string, std::string>>& headers,
                             std::optional<std::int64_t> now_ms) {
-  return Reader(headers, now_ms).read();
+  std::vector<std::pair<std::string_view, std::string_view>> views(headers.begin(), headers.end());
+  return read_rate_limits_in(views, now_ms);
 }
 
 namespace {
@@ -368,7 +390,9 @@ void field(const char* name, std::string& out) {
 // writes this for every answer it forwards, and a JSON object tree for it cost more than reading
 // the headers.
 std::string to_json_text(const RateLimits& r) {
-  std::string out = "{\"limits\":[";
+  std::string out;
+  out.reserve(192 + 192 * r.limits.size() + 128 * r.problems.size());
+  out += "{\"limits\":[";
   for (std::size_t i = 0; i < r.limits.size(); ++i) {
     const Headroom& h = r.limits[i];
     out += i ? ",{" : "{";

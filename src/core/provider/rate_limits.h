@@ -61,6 +61,9 @@ struct RateLimits {
 // the epoch, to turn absolute times into "in …"; without it an absolute time is said as a time.
 RateLimits read_rate_limits(const std::vector<std::pair<std::string, std::string>>& headers,
                             std::optional<std::int64_t> now_ms);
+// The same over views of the headers (the relay's pass reads the values it keeps in place).
+RateLimits read_rate_limits_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+                               std::optional<std::int64_t> now_ms);
 
 // Parsers, exposed for the tests. A Go-style duration ("1m30s", "20ms", "0.5s", "1h2m3.5s") in ms;
 // an RFC 3339 date-time ("2026-12-05T10:00:06Z", "…T10:00:06.5+01:00") and an IMF-fixdate HTTP
