@@ -35,14 +35,9 @@ export function chatRoute({ core, source, settings, log, logInternal, active, up
       active.set(user.subject, n + 1);
       counted = true;
 
-      request = await checker.open(await readBody(req, settings.limits.requestBytes, uploads));
-      entry.model = shortId(request.model);
-      const snap = source.snapshot();
-      const found = snap.lookup(request.model);
-      if (!found) throw new RelayError('unknown_model', `no model with id "${shortId(request.model)}" (the list may have changed: reload the model list)`);
-      const { model, key, shaping } = found;
-      entry.modelName = model.model_name;
-      if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
+      const opened = await openForModel({ req, settings, uploads, checker, source }, entry);
+      request = opened.request;
+      const { snap, model, key, shaping } = opened;
 
       // Never trust the browser: the body is checked again by the same core rules, and the
       // upstream model name comes from the configuration, not from the caller. Then the core
@@ -89,6 +84,30 @@ export function chatRoute({ core, source, settings, log, logInternal, active, up
   }
 
   return chat;
+}
+
+/**
+ * What the chat and preview routes start with: the request's body read (within its size cap
+ * and the replica's upload budget) and opened by the core, inline or on the worker, and its
+ * model looked up in the current snapshot; `entry` (the log line) gets the model's id and
+ * name. → { request, snap, model, key, shaping }; the caller discards `request` when done.
+ * Throws RelayError: the body's, unknown_model, not_testable (the request then let go).
+ */
+export async function openForModel({ req, settings, uploads, checker, source }, entry) {
+  const request = await checker.open(await readBody(req, settings.limits.requestBytes, uploads));
+  try {
+    entry.model = shortId(request.model);
+    const snap = source.snapshot();
+    const found = snap.lookup(request.model);
+    if (!found) throw new RelayError('unknown_model', `no model with id "${shortId(request.model)}" (the list may have changed: reload the model list)`);
+    const { model, key, shaping } = found;
+    entry.modelName = model.model_name;
+    if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
+    return { request, snap, model, key, shaping };
+  } catch (err) {
+    request.discard();
+    throw err;
+  }
 }
 
 export function shortId(id) {

@@ -8,9 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { RelayError } from './errors.js';
 import { publicCall } from './upstream-headers.js';
-import { readBody } from './request-body.js';
 import { sendError, sendJson } from './responses.js';
-import { shortId } from './routes-chat.js';
+import { openForModel } from './routes-chat.js';
 import { PER_CALL } from '../web/contract.js';
 
 /**
@@ -32,14 +31,9 @@ export function previewRoute({ source, settings, log, logInternal, uploads, chec
     const entry = { msg: 'preview', user: user.subject, model: null, status: 0, kind: null };
     let request = null;
     try {
-      request = await checker.open(await readBody(req, settings.limits.requestBytes, uploads));
-      entry.model = shortId(request.model);
-      const snap = source.snapshot();
-      const found = snap.lookup(request.model);
-      if (!found) throw new RelayError('unknown_model', `no model with id "${shortId(request.model)}" (the list may have changed: reload the model list)`);
-      const { model, key, shaping } = found;
-      entry.modelName = model.model_name;
-      if (!model.testable || !key) throw new RelayError('not_testable', model.reason || 'this model cannot be tested here');
+      const opened = await openForModel({ req, settings, uploads, checker, source }, entry);
+      request = opened.request;
+      const { snap, model, key, shaping } = opened;
 
       // The call as the model list shows it (the key as ***: publicCall of the same cached
       // plan); curl writes $PROVIDER_KEY in the key's place (core.curlCommand). Planned first:

@@ -366,23 +366,38 @@ RateLimits read_rate_limits(const std::vector<std::pair<std::string, std::string
 
 namespace {
 
-void number(double d, std::string& out) { out += dump_json(json(d)); }  // nlohmann's form: 6.0, 1.5
+// One object's members written in order: `"name":value`, a comma before all but the first.
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectText() { out_ += '}'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
 
-template <typename T>
-void optional_number(const std::optional<T>& v, std::string& out) {
-  if (!v)
-    out += "null";
-  else if constexpr (std::is_floating_point_v<T>)
-    number(*v, out);
-  else
-    out += std::to_string(*v);
-}
+  void text(const char* name, std::string_view value) { write_json_string(value, key(name)); }
+  template <typename T>
+  void number(const char* name, const std::optional<T>& value) {
+    std::string& out = key(name);
+    if (!value)
+      out += "null";
+    else if constexpr (std::is_floating_point_v<T>)
+      out += dump_json(json(*value));  // nlohmann's form: 6.0, 1.5
+    else
+      out += std::to_string(*value);
+  }
 
-void field(const char* name, std::string& out) {
-  out += '"';
-  out += name;
-  out += "\":";
-}
+ private:
+  std::string& key(const char* name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+    return out_;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace
 
@@ -393,57 +408,31 @@ std::string to_json_text(const RateLimits& r) {
   std::string out;
   out.reserve(192 + 192 * r.limits.size() + 128 * r.problems.size());
   out += "{\"limits\":[";
-  for (std::size_t i = 0; i < r.limits.size(); ++i) {
-    const Headroom& h = r.limits[i];
-    out += i ? ",{" : "{";
-    field("kind", out);
-    write_json_string(h.kind, out);
-    out += ',';
-    field("limit", out);
-    optional_number(h.limit, out);
-    out += ',';
-    field("remaining", out);
-    optional_number(h.remaining, out);
-    out += ',';
-    field("resetAt", out);
-    optional_number(h.reset_at, out);
-    out += ',';
-    field("resetMs", out);
-    optional_number(h.reset_ms, out);
-    out += ',';
-    field("source", out);
-    write_json_string(h.source, out);
-    out += ',';
-    field("text", out);
-    write_json_string(h.text, out);
-    out += '}';
+  for (const Headroom& h : r.limits) {
+    if (&h != &r.limits.front()) out += ',';
+    ObjectText o(out);
+    o.text("kind", h.kind);
+    o.number("limit", h.limit);
+    o.number("remaining", h.remaining);
+    o.number("resetAt", h.reset_at);
+    o.number("resetMs", h.reset_ms);
+    o.text("source", h.source);
+    o.text("text", h.text);
   }
   out += "],\"problems\":[";
-  for (std::size_t i = 0; i < r.problems.size(); ++i) {
-    const RateLimitProblem& p = r.problems[i];
-    out += i ? ",{" : "{";
-    field("code", out);
-    write_json_string(p.code, out);
-    out += ',';
-    field("header", out);
-    write_json_string(p.header, out);
-    out += ',';
-    field("message", out);
-    write_json_string(p.message, out);
-    out += '}';
+  for (const RateLimitProblem& p : r.problems) {
+    if (&p != &r.problems.front()) out += ',';
+    ObjectText o(out);
+    o.text("code", p.code);
+    o.text("header", p.header);
+    o.text("message", p.message);
   }
   out += "],\"retryAfter\":";
   if (r.retry_after_ms || r.retry_at) {
-    out += '{';
-    field("at", out);
-    optional_number(r.retry_at, out);
-    out += ',';
-    field("ms", out);
-    optional_number(r.retry_after_ms, out);
-    out += ',';
-    field("text", out);
-    write_json_string(r.retry_text, out);
-    out += '}';
+    ObjectText o(out);
+    o.number("at", r.retry_at);
+    o.number("ms", r.retry_after_ms);
+    o.text("text", r.retry_text);
   } else {
     out += "null";
   }
