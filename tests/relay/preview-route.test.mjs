@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startFakeUpstream } from '../support/fake-upstreams.mjs';
-import { startRelay, TOKEN } from '../support/relay-harness.mjs';
+import { startRelay, TOKEN, shapedRequestSettings, withRefusedPlan } from '../support/relay-harness.mjs';
 import { RelayApi } from '../../web/playground/api.js';
 import { upstreamInfo } from '../../web/playground/upstream-view.js';
 import { PER_CALL } from '../../web/contract.js';
@@ -36,16 +36,7 @@ function resources() {
     _format_version: '1',
     provider_keys: [
       key('k-shaped', {
-        request: {
-          param_renames: { max_tokens: 'max_completion_tokens' },
-          param_constraints: { temperature_max: 1.0 },
-          default_body_fields: { safe_prompt: true, temperature: 0.1 },
-          // Templates are written $${…}: the file interpolates ${VAR} itself.
-          default_headers: {
-            'X-Tenant': 'acme', 'x-model': '$${model.name}', 'x-call': '$${request.id}',
-            'x-team': '$${request.api_key.team_id}', Authorization: 'Bearer not-the-key', 'x-portkey-api-key': '${PREVIEW_HEADER}',
-          },
-        },
+        request: shapedRequestSettings('PREVIEW_HEADER'),
         response: { content_list_to_string: true },
       }),
       key('k-plain'),
@@ -225,15 +216,7 @@ test('the chat route\'s errors: unknown model, untestable model, invalid body, b
 
 test('a base URL the core refuses is the chat route\'s config error, redacted', async () => {
   const secret = SECRETS.PREVIEW_KEY;
-  relay.core.planChatCall = () => ({ ok: false, error: `the base URL https://u:${secret}@x.example/v1 carries credentials` });
-  let r;
-  try {
-    assert.equal(await relay.source.reload(), true);
-    r = await preview(ids.plain, { messages: [{ role: 'user', content: 'x' }] });
-  } finally {
-    delete relay.core.planChatCall; // the class's own method again
-    assert.equal(await relay.source.reload(), true);
-  }
+  const r = await withRefusedPlan(relay, `the base URL https://u:${secret}@x.example/v1 carries credentials`, () => preview(ids.plain, { messages: [{ role: 'user', content: 'x' }] }));
   assert.equal(r.status, 503);
   const { error } = await r.json();
   assert.equal(error.kind, 'config');

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeUpstream, completion } from '../support/fake-upstreams.mjs';
-import { startRelay } from '../support/relay-harness.mjs';
+import { startRelay, shapedRequestSettings } from '../support/relay-harness.mjs';
 
 const SECRETS = {
   SHAPE_KEY: 'sk-proj-TESTSECRETshaping00000000000000-SHAP',
@@ -59,16 +59,7 @@ function resources() {
     _format_version: '1',
     provider_keys: [
       key('shaped', base('inspect'), {
-        request: {
-          param_renames: { max_tokens: 'max_completion_tokens' },
-          param_constraints: { temperature_max: 1.0 },
-          default_body_fields: { safe_prompt: true, temperature: 0.1 },
-          // Templates are written $${…}: the file interpolates ${VAR} itself.
-          default_headers: {
-            'X-Tenant': 'acme', 'x-model': '$${model.name}', 'x-call': '$${request.id}',
-            'x-team': '$${request.api_key.team_id}', Authorization: 'Bearer not-the-key', 'x-portkey-api-key': '${PORTKEY}',
-          },
-        },
+        request: shapedRequestSettings('PORTKEY'),
         response: { content_list_to_string: true, reasoning_field: 'delta.reasoning', stream_done_marker: 'required' },
       }),
       key('private-ca', tlsBase, { tls: { ca_cert: ca.ca } }),

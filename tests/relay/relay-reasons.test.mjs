@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { startHostileUpstream } from '../support/hostile-upstreams.mjs';
-import { startRelay } from '../support/relay-harness.mjs';
+import { startRelay, withRefusedPlan } from '../support/relay-harness.mjs';
 import { RelayError, RELAY_REASONS, isRelayReason, fromNetworkError } from '../../relay/errors.js';
 
 const SECRET = 'sk-proj-TESTSECRETreasons000000000000000-QRST';
@@ -255,15 +255,7 @@ test('a config error carries the plan\'s explanation in `detail`, redacted like 
   // A base URL the core refuses, whose explanation quotes the key (as a URL with the key in
   // it would). The relay plans each model once per snapshot (for the model list and the chat
   // route alike): the plan is replaced in a snapshot of its own.
-  relay.core.planChatCall = () => ({ ok: false, error: `the base URL https://u:${SECRET}@x.example/v1 carries credentials` });
-  let r;
-  try {
-    assert.equal(await relay.source.reload(), true);
-    r = await relay.chat(ids.config, hello());
-  } finally {
-    delete relay.core.planChatCall; // the class's own method again
-    assert.equal(await relay.source.reload(), true);
-  }
+  const r = await withRefusedPlan(relay, `the base URL https://u:${SECRET}@x.example/v1 carries credentials`, () => relay.chat(ids.config, hello()));
   assert.equal(r.status, 503);
   const { error } = await r.json();
   assert.equal(error.kind, 'config');

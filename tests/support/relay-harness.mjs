@@ -1,6 +1,7 @@
 // Starts the real relay in-process against a resources document, and records every byte
 // it returns (status line, headers, body) and every log line, so a test file can prove at
 // the end that no secret reached a client.
+import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,40 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
       server.closeAllConnections?.();
       await new Promise((r) => server.close(() => r()));
       await source.close();
+    },
+  };
+}
+
+/**
+ * Runs `fn` while the relay's core refuses to plan any call with `error` (as for a base URL
+ * it cannot use). The relay plans each model once per snapshot, so the source is reloaded
+ * before and after: the refusal lives in a snapshot of its own. → what `fn` returned.
+ */
+export async function withRefusedPlan(relay, error, fn) {
+  relay.core.planChatCall = () => ({ ok: false, error });
+  try {
+    assert.equal(await relay.source.reload(), true);
+    return await fn();
+  } finally {
+    delete relay.core.planChatCall; // the class's own method again
+    assert.equal(await relay.source.reload(), true);
+  }
+}
+
+/**
+ * A key's `request` settings that change a call in every way the gateway shapes one: a rename,
+ * a clamp, default body fields, and default headers with templates, an Authorization the
+ * gateway never sends, and a credential-like header read from `secretVar` (in the resources
+ * file's ${VAR} form: templates are written $${…}).
+ */
+export function shapedRequestSettings(secretVar) {
+  return {
+    param_renames: { max_tokens: 'max_completion_tokens' },
+    param_constraints: { temperature_max: 1.0 },
+    default_body_fields: { safe_prompt: true, temperature: 0.1 },
+    default_headers: {
+      'X-Tenant': 'acme', 'x-model': '$${model.name}', 'x-call': '$${request.id}',
+      'x-team': '$${request.api_key.team_id}', Authorization: 'Bearer not-the-key', 'x-portkey-api-key': `\${${secretVar}}`,
     },
   };
 }
