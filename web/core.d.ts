@@ -425,10 +425,11 @@ export interface Core {
   secretsRedactor(secrets: string[]): SecretsRedactor;
   /** Relay build only: the request's bytes ({model, body}) read once; the body checked and written out by the core (docs/contracts.md). */
   openChatRequest(bytes: Uint8Array): OpenedChatRequest;
-  /** A built body as the gateway sends it for a model (its public shaping), for the inspect view. */
+  /** Relay build only: a built body as the gateway sends it for a model (its public shaping); the inspect view asks the relay (POST /api/playground/preview). */
   shapeChatBody(body: object, shaping: GatewayShaping, requestId?: string): ShapedCall & { body: Record<string, unknown> };
   upstreamUrl(apiBase: string, path: string): UrlResult;
   planChatCall(target: ChatTarget): ChatPlan;
+  /** Relay build only: "Copy as curl" for the relay's call (the preview route makes it). */
   curlCommand(call: CurlCall, body: object): string;
   classifyAddress(ip: string): AddressVerdict;
   cost(usage: Usage | null, prices: { input_per_1k: number; output_per_1k: number } | null): CostResult;
