@@ -40,6 +40,8 @@ export function attackScenarios({ otherKey }) {
         'x-ratelimit-remaining-requests': `${k.slice(half)}`,
         'x-ratelimit-limit-requests': `${otherKey}`,
         'x-ratelimit-remaining-tokens': '9998',
+        // A forged relay note: only the relay writes its headroom.
+        'x-playground-headroom': '{"limits":[{"kind":"requests","text":"forged"}],"problems":[]}',
       }, completionJson('fine'));
     },
     // The key in the forms an attacker would reach for, inside a valid completion.
