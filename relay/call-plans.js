@@ -1,12 +1,23 @@
 // What the relay works out once per configuration snapshot, not per call: each model's
 // upstream call plan, the secrets an answer from each host is redacted against, and the
-// redaction of an error with the snapshot's secrets.
+// redaction of an error with the snapshot's secrets; and the two helpers every redacted reply
+// uses (a key's secrets, a value redacted).
 import { RelayError } from './errors.js';
 
 // Redaction cost grows with the number of secrets, and redaction runs on every byte of
 // every answer. Up to this many, an answer is redacted against all of them; past it,
 // against those of the keys sent to the same host (the only ones that host has seen).
 const ALL_SECRETS_MAX = 64;
+
+/** A key's own secrets: its API key and the secrets its header templates carry. */
+export function keySecrets(key) {
+  return [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
+}
+
+/** A value the relay answers with, every one of `secrets` removed from its text (a reply, not a stream). */
+export function redactValue(core, value, secrets) {
+  return secrets.length ? JSON.parse(core.redact(JSON.stringify(value), secrets)) : value;
+}
 
 /** The per-snapshot caches of one relay, over its core: { planFor, secretsFor, redactError }. */
 export function callPlans({ core }) {
@@ -43,7 +54,7 @@ export function callPlans({ core }) {
         if (!keyPlan.ok) continue;
         const host = new URL(keyPlan.url).hostname;
         if (!byHost.has(host)) byHost.set(host, new Set());
-        for (const secret of [key.api_key, ...(key.header_secrets ?? [])]) byHost.get(host).add(secret);
+        for (const secret of keySecrets(key)) byHost.get(host).add(secret);
       }
       hostSecrets.set(snap, byHost);
     }
@@ -74,7 +85,7 @@ export function callPlans({ core }) {
     const secrets = snap?.secrets ?? [];
     if (!secrets.length) return error;
     const { detail, ...rest } = error.extra;
-    const extra = JSON.parse(core.redact(JSON.stringify(rest), secrets));
+    const extra = redactValue(core, rest, secrets);
     if (typeof detail === 'string') extra.detail = core.redact(detail, secrets);
     return new RelayError(error.kind, core.redact(error.message, secrets), extra, error.status);
   }

@@ -7,6 +7,7 @@
 // kept body and returns it serialised, as the bytes the relay forwards. The body never
 // becomes a JavaScript value (src/core/request/chat_request.h).
 import { RelayError } from './errors.js';
+import { redactValue } from './call-plans.js';
 
 /**
  * The request's bytes → the opened request: { model, check(target), free() }. Only the
@@ -58,5 +59,5 @@ export function previewRequest(core, request, target, call, secrets) {
   const body = JSON.parse(checked.payload.toString('utf8'));
   const curl = core.curlCommand({ url: call.url, auth: call.auth, headers: [...call.headers, ...headers] }, body);
   const reply = { ok: true, headers, changes: checked.changes ?? [], curl };
-  return secrets.length ? JSON.parse(core.redact(JSON.stringify(reply), secrets)) : reply;
+  return redactValue(core, reply, secrets);
 }

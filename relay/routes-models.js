@@ -7,6 +7,7 @@ import { publicCall } from './upstream-headers.js';
 import { listUpstreamModels } from './upstream-models.js';
 import { sendJson } from './responses.js';
 import { shortId } from './routes-chat.js';
+import { keySecrets, redactValue } from './call-plans.js';
 
 /**
  * @param {{ core, source, settings, log: Function, active: Map<string, number>, plans: ReturnType<typeof import('./call-plans.js').callPlans> }} deps
@@ -25,7 +26,7 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
     const secrets = source.snapshot()?.secrets ?? [];
     const { connectMs, firstByteMs, idleMs, totalMs, concurrentPerUser } = settings.limits;
     sendJson(res, 200, {
-      status: status.state, source: JSON.parse(core.redact(JSON.stringify(status), secrets)), core: core.version,
+      status: status.state, source: redactValue(core, status, secrets), core: core.version,
       limits: { connectMs, firstByteMs, idleMs, totalMs, concurrentPerUser },
     });
   }
@@ -54,8 +55,7 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
       const { key, shaping } = found;
       const plan = planFor(snap, found.model, key, shaping);
       const call = publicCall(plan);
-      const secrets = [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
-      return { ...model, ...facts, call: secrets.length ? JSON.parse(core.redact(JSON.stringify(call), secrets)) : call };
+      return { ...model, ...facts, call: redactValue(core, call, keySecrets(key)) };
     });
     listed.set(snap, models);
     return models;
@@ -80,7 +80,7 @@ export function modelRoutes({ core, source, settings, log, active, plans }) {
       Object.assign(entry, { ok: reply.ok, unavailable: reply.unavailable ?? null, count: reply.models?.length ?? 0 });
       // Redacted with every configured secret: a one-off reply, not a stream's hot path.
       const secrets = snap.secrets ?? [];
-      sendJson(res, 200, secrets.length ? JSON.parse(core.redact(JSON.stringify(reply), secrets)) : reply);
+      sendJson(res, 200, redactValue(core, reply, secrets));
     } catch (err) {
       throw err instanceof RelayError ? redactError(err, snap) : err;
     } finally {

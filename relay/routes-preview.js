@@ -10,6 +10,7 @@ import { RelayError } from './errors.js';
 import { publicCall } from './upstream-headers.js';
 import { sendError, sendJson } from './responses.js';
 import { openForModel } from './routes-chat.js';
+import { keySecrets } from './call-plans.js';
 import { PER_CALL } from '../web/contract.js';
 
 /**
@@ -41,7 +42,7 @@ export function previewRoute({ source, settings, log, logInternal, uploads, chec
       const call = publicCall(planFor(snap, model, key, shaping));
       if (!call.ok) throw new RelayError('config', `the model's base URL cannot be used: ${call.error}`, { field: 'api_base', reason: 'bad_base_url', detail: call.error });
       // Redacted with the key's secrets, as the model list's call plan is (routes-models.js).
-      const secrets = [key.api_key, ...(key.header_secrets ?? [])].filter(Boolean);
+      const secrets = keySecrets(key);
       // Checked and shaped by the same core rules as a chat call's body, with the model's
       // *public* shaping (the model list's: credential-like default headers and body fields as
       // ***), so the preview is what the page showed when it shaped the body itself and never

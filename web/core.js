@@ -111,14 +111,17 @@ class Core {
 
   /** A bytes reply that is the core's JSON refusal instead (its input could not be read). */
   #refused(reply) {
-    let parsed = null;
-    try { parsed = JSON.parse(decoder.decode(reply)); } catch { /* not JSON either */ }
-    if (parsed?.error?.code === 'bad_input') throw new CoreError('bad_input', parsed.error.message);
+    try { this.#replyJson(reply); } catch (err) { if (err instanceof CoreError) throw err; /* not JSON either */ }
     throw new CoreError('internal', 'the core answered in a form this wrapper does not read');
   }
 
   #callJson(name, input) {
-    const reply = JSON.parse(decoder.decode(this.#callBytes(name, jsonInput(input))));
+    return this.#replyJson(this.#callBytes(name, jsonInput(input)));
+  }
+
+  /** A JSON reply; the core's refusal of its input is bad_input. */
+  #replyJson(bytes) {
+    const reply = JSON.parse(decoder.decode(bytes));
     if (reply && reply.error && reply.error.code === 'bad_input') throw new CoreError('bad_input', reply.error.message);
     return reply;
   }
