@@ -126,8 +126,8 @@ function contentTypeOf(core, value, secrets) {
  */
 export function forwardedHeaders(core, headers, secrets, now) {
   const pairs = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (FORWARDED_HEADERS.test(name)) pairs.push([name, String(value)]);
+  for (const name in headers) {
+    if (FORWARDED_HEADERS.test(name)) pairs.push([name, String(headers[name])]);
   }
   const out = {};
   if (!pairs.length) return { headers: out, headroom: null };

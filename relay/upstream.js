@@ -70,11 +70,9 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     const started = performance.now();
     const payload = body;
     body = null;
-    const headers = {
-      ...planHeaders(plan, secret),
-      'content-length': payload.length,
-      accept: stream ? 'text/event-stream' : 'application/json',
-    };
+    const headers = planHeaders(plan, secret);
+    headers['content-length'] = payload.length;
+    headers.accept = stream ? 'text/event-stream' : 'application/json';
     // As the gateway: its request id, then the key's default headers (rendered by the core).
     if (requestId) headers['x-aisix-request-id'] = requestId;
     addKeyHeaders(headers, extraHeaders, plan, stream);
@@ -250,7 +248,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       // Every coding the provider applied, outermost last: Content-Encoding, then any
       // transfer coding besides chunked (Node removes chunked itself). Redaction needs the
       // plain bytes, so each is decoded, or the call is refused.
-      const codings = [...codingsOf(up.headers['content-encoding']), ...codingsOf(up.headers['transfer-encoding']).filter((c) => c !== 'chunked')];
+      const codings = codingsOf(up.headers['content-encoding'], up.headers['transfer-encoding']);
       const unknown = codings.find((c) => !DECODERS[c]);
       if (unknown !== undefined || codings.length > 2) {
         up.resume();
@@ -333,7 +331,13 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
 
 const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
-function codingsOf(header) {
-  if (header === undefined) return []; // nearly every answer: no coding header at all
+/** Content-Encoding's codings, then Transfer-Encoding's besides chunked (Node removes that itself), outermost last. */
+function codingsOf(contentEncoding, transferEncoding) {
+  // Nearly every answer: no Content-Encoding, and a stream's Transfer-Encoding is chunked alone.
+  if (contentEncoding === undefined && (transferEncoding === undefined || transferEncoding === 'chunked')) return [];
+  return [...listOf(contentEncoding), ...listOf(transferEncoding).filter((c) => c !== 'chunked')];
+}
+function listOf(header) {
+  if (header === undefined) return [];
   return String(header ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
 }

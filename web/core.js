@@ -4,12 +4,11 @@
 // input into the WASM heap, calls one exported function and decodes the reply, so a
 // caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
 import { instantiateCore } from './core-module.js';
-import { streamDeltas } from './core-deltas.js';
+import { ChatRequest, ChatStream, NativeObject, SecretsRedactor, SseDecoder, StreamRedactor } from './core-objects.js';
 import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } from './core-input.js';
 
 export { CoreError };
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -46,10 +45,20 @@ class Core {
   #inCap = 0;
   #secretsRedactors = new WeakMap(); // secrets array -> its secretsRedactor
   #chatTargets = new WeakMap(); // shaping object -> { key, handle, owner }: see #chatTarget
+  #port; // the boundary as the handle objects reach it (core-objects.js)
 
   constructor(mod) {
     this.#mod = mod;
     this.version = this.#readCString(mod.pg_version());
+    this.#port = {
+      mod,
+      guard: (fn) => this.#guard(fn),
+      stage: (bytes) => this.#stage(bytes),
+      resultBytes: (len) => this.#resultBytes(len),
+      callBytes: (name, bytes, ...args) => this.#callBytes(name, bytes, ...args),
+      chatTarget: (target) => this.#chatTarget(target),
+      broken: () => this.#broken !== null,
+    };
   }
 
   // ---- the boundary ------------------------------------------------------------------
@@ -218,32 +227,7 @@ class Core {
       this.#guard(() => this.#mod.pg_request_free(handle));
       return { ok: false, error: opened.error };
     }
-    const request = this.#object(handle, 'pg_request_free', {
-      check: (target) => {
-        try {
-          // (The core uses the request id only for a target with shaping.)
-          const id = encoder.encode(textInput(target?.requestId, 'the request id'));
-          const { handle: chatTarget, temporary } = this.#chatTarget(target);
-          try {
-            return this.#guard(() => {
-              const reply = this.#resultBytes(this.#mod.pg_request_check(handle, chatTarget, this.#stage(id), id.length));
-              const end = reply.length - 4;
-              const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
-              const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
-              if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
-              return meta;
-            });
-          } finally {
-            if (temporary && !this.#broken) this.#guard(() => this.#mod.pg_chat_target_free(chatTarget));
-          }
-        } finally {
-          if (!this.#broken) request.free();
-        }
-      },
-    });
-    request.ok = true;
-    request.model = opened.model;
-    return request;
+    return new ChatRequest(this.#port, handle, opened.model);
   }
 
   /**
@@ -266,8 +250,8 @@ class Core {
     const handle = this.#guard(() => this.#mod.pg_chat_target_new(this.#stage(text), text.length));
     if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
     if (!shaping || kept) return { handle, temporary: true };
-    // Freed when the shaping object is collected (the registry's finalizer, as for #object).
-    this.#chatTargets.set(shaping, { key, handle, owner: this.#object(handle, 'pg_chat_target_free', {}) });
+    // Freed when the shaping object is collected (the registry's finalizer: core-objects.js).
+    this.#chatTargets.set(shaping, { key, handle, owner: new NativeObject(this.#port, handle, 'pg_chat_target_free') });
     return { handle, temporary: false };
   }
 
@@ -365,10 +349,7 @@ class Core {
     const maxLineBytes = lineLimit(options.maxLineBytes);
     const sseNew = this.#export('pg_sse_new');
     const handle = this.#guard(() => sseNew(maxLineBytes));
-    return this.#object(handle, 'pg_sse_free', {
-      push: (bytes) => sseEvents(this.#callJson2('pg_sse_push', handle, bytes)),
-      end: () => sseEvents(this.#callHandleJson('pg_sse_end', handle)),
-    });
+    return new SseDecoder(this.#port, handle);
   }
 
   /** A chat stream: SSE decoding, chunk validation and accumulation. */
@@ -380,29 +361,12 @@ class Core {
     const handle = shaping
       ? this.#guard(() => this.#mod.pg_stream_new_shaped(maxLineBytes, this.#stage(shaping), shaping.length))
       : this.#guard(() => this.#mod.pg_stream_new(maxLineBytes));
-    // The text of every delta so far: end() adds only what no push handed out, so a long
-    // answer is not copied out of the core (and decoded) a second time.
-    const text = { content: '', reasoning: '' };
-    return this.#object(handle, 'pg_stream_free', {
-      push: (bytes) => {
-        const input = toBytes(bytes);
-        return this.#guard(() => {
-          const ptr = this.#stage(input);
-          return streamDeltas(this.#resultBytes(this.#mod.pg_stream_push(handle, ptr, input.length)), text);
-        });
-      },
-      end: () => this.#guard(() => {
-        const result = JSON.parse(decoder.decode(this.#resultBytes(this.#mod.pg_stream_end_rest(handle))));
-        result.content = text.content + result.content;
-        result.reasoning = text.reasoning + result.reasoning;
-        return result;
-      }),
-    });
+    return new ChatStream(this.#port, handle);
   }
 
   /** Redacts secrets from a byte stream split anywhere (the relay's forwarding path). */
   streamRedactor(secrets) {
-    return this.#streamRedactor(this.#redactorHandle(secrets));
+    return new StreamRedactor(this.#port, this.#redactorHandle(secrets));
   }
 
   /**
@@ -417,14 +381,9 @@ class Core {
     if (compiled) return compiled;
     if (typeof this.#mod.pg_redactor_clone !== 'function') throw new CoreError('unsupported', 'this build of the core has no secrets redactor (the relay\'s build has: relay/core.js)');
     const handle = this.#redactorHandle(secrets); // a prototype, never pushed into
-    compiled = this.#object(handle, 'pg_redactor_free', {
-      stream: () => this.#streamRedactor(this.#guard(() => this.#mod.pg_redactor_clone(handle))),
-    });
-    if (Array.isArray(secrets)) {
-      this.#secretsRedactors.set(secrets, compiled);
-      const free = compiled.free;
-      compiled.free = () => { this.#secretsRedactors.delete(secrets); free(); };
-    }
+    if (!Array.isArray(secrets)) return new SecretsRedactor(this.#port, handle, null);
+    compiled = new SecretsRedactor(this.#port, handle, () => this.#secretsRedactors.delete(secrets));
+    this.#secretsRedactors.set(secrets, compiled);
     return compiled;
   }
 
@@ -432,58 +391,4 @@ class Core {
     const bytes = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
     return this.#guard(() => this.#mod.pg_redactor_new(this.#stage(bytes), bytes.length));
   }
-
-  #streamRedactor(handle) {
-    return this.#object(handle, 'pg_redactor_free', {
-      push: (bytes) => this.#callBytes('pg_redactor_push', toBytes(bytes), handle).slice(),
-      finish: () => this.#guard(() => this.#resultBytes(this.#mod.pg_redactor_finish(handle)).slice()),
-    });
-  }
-
-  // ---- helpers for handle-based objects -----------------------------------------------
-
-  #callJson2(name, handle, bytes) {
-    return JSON.parse(decoder.decode(this.#callBytes(name, toBytes(bytes), handle)));
-  }
-
-  #callHandleJson(name, handle) {
-    return this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod[name](handle)))));
-  }
-
-  /**
-   * Wraps a native object: methods refuse to run after free(), and a finalizer frees an
-   * object a caller forgot (a safety net, not a substitute for free()).
-   */
-  #object(handle, freeName, methods) {
-    let freed = false;
-    const free = () => {
-      if (freed) return;
-      freed = true;
-      registry.unregister(obj);
-      this.#guard(() => this.#mod[freeName](handle));
-    };
-    const obj = { free };
-    for (const [key, fn] of Object.entries(methods)) {
-      obj[key] = (...args) => {
-        if (freed) throw new CoreError('freed', `${key}() called after free()`);
-        return fn(...args);
-      };
-    }
-    registry.register(obj, () => { if (!freed) this.#mod[freeName](handle); }, obj);
-    return obj;
-  }
-}
-
-const registry = new FinalizationRegistry((release) => {
-  try { release(); } catch { /* the module may be gone */ }
-});
-
-/** The decoder reports a passed limit beside the events it still produced. */
-function sseEvents(reply) {
-  if (reply.error) {
-    const err = new CoreError(reply.error.code, reply.error.message);
-    err.events = reply.events; // what was dispatched before the limit was passed
-    throw err;
-  }
-  return reply.events;
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const web = join(here, '..', '..', 'web');
 
-const COPIES = ['playground', 'dist', 'core.js', 'core-deltas.js', 'core-input.js', 'core.d.ts', 'contract.js'];
+const COPIES = ['playground', 'dist', 'core.js', 'core-deltas.js', 'core-input.js', 'core-objects.js', 'core.d.ts', 'contract.js'];
 if (process.argv.includes('--clean')) {
   for (const copy of COPIES) rmSync(join(here, copy), { recursive: true, force: true });
   process.exit(0);
@@ -27,7 +27,7 @@ for (const dir of ['playground', 'dist']) {
   rmSync(join(here, dir), { recursive: true, force: true });
   mkdirSync(join(here, dir));
 }
-for (const file of ['core.js', 'core-deltas.js', 'core-input.js', 'core-module.js', 'core.d.ts', 'contract.js', 'dist/playground-core.wasm']) {
+for (const file of ['core.js', 'core-deltas.js', 'core-input.js', 'core-objects.js', 'core-module.js', 'core.d.ts', 'contract.js', 'dist/playground-core.wasm']) {
   cpSync(join(web, file), join(here, file));
 }
 // The element's modules and its stylesheet; page.css styles web/index.html's own page only.

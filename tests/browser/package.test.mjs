@@ -104,10 +104,10 @@ after(async () => { await world?.close(); });
 
 test('npm pack: the element, the core and the built module, nothing else', () => {
   const files = world.packed.files.map((f) => f.path).sort();
-  for (const f of ['package.json', 'playground/element.js', 'playground/playground.css', 'core.js', 'core-deltas.js', 'core-input.js', 'core-module.js', 'core.d.ts', 'contract.js', 'element.d.ts', 'dist/playground-core.wasm']) {
+  for (const f of ['package.json', 'playground/element.js', 'playground/playground.css', 'core.js', 'core-deltas.js', 'core-input.js', 'core-objects.js', 'core-module.js', 'core.d.ts', 'contract.js', 'element.d.ts', 'dist/playground-core.wasm']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  assert.deepEqual(files.filter((f) => !/^(package\.json|README\.md|element\.d\.ts|core\.js|core-deltas\.js|core-input\.js|core-module\.js|core\.d\.ts|contract\.js|playground\/[a-z-]+\.(js|css)|dist\/playground-core\.wasm)$/.test(f)), []);
+  assert.deepEqual(files.filter((f) => !/^(package\.json|README\.md|element\.d\.ts|core\.js|core-deltas\.js|core-input\.js|core-objects\.js|core-module\.js|core\.d\.ts|contract\.js|playground\/[a-z-]+\.(js|css)|dist\/playground-core\.wasm)$/.test(f)), []);
   assert.ok(!files.includes('playground/page.css') && !files.includes('prepack.mjs'));
 });
 

@@ -36,8 +36,8 @@ test('the relay build (relay/dist) exports exactly exports-page.txt + exports-re
   assert.deepEqual(await exportsOf('relay/dist'), [...relayList].sort());
 });
 
-test('every listed export is called by web/core.js or relay/core.js, and every one they call is listed', () => {
-  const wrappers = read('web/core.js') + '\n' + read('relay/core.js');
+test('every listed export is called by the wrapper (web/core.js, web/core-objects.js) or relay/core.js, and every one they call is listed', () => {
+  const wrappers = read('web/core.js') + '\n' + read('web/core-objects.js') + '\n' + read('relay/core.js');
   for (const name of relayList) assert.match(wrappers, new RegExp(`\\b${name}\\b`), `${name} is listed but no wrapper calls it`);
   const called = new Set(wrappers.match(/\bpg_[a-z0-9_]+\b/g));
   for (const name of called) assert.ok(relayList.includes(name), `web/core.js calls ${name}, which no build exports`);
