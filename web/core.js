@@ -188,10 +188,17 @@ class Core {
    * JSON text, or null when they say nothing about the key's limits.
    */
   forwardAnswerHeaders(headers, secrets, now) {
+    // The clock, the secrets' JSON, then each name and value ended by a NUL (the binding's
+    // form: no JSON for the headers, which this call gets for every answer the relay forwards).
     const input = jsonInput(() => {
-      const args = { headers: (headers ?? []).map((h) => [String(h?.[0] ?? ''), String(h?.[1] ?? '')]), secrets: (secrets ?? []).map(String) };
-      if (Number.isFinite(now)) args.now = now;
-      return args;
+      let text = `${Number.isFinite(now) && now >= 0 && now < 1e15 ? Math.floor(now) : ''}\n${JSON.stringify((secrets ?? []).map(String))}\n`;
+      for (const h of headers ?? []) {
+        const name = String(h?.[0] ?? '');
+        const value = String(h?.[1] ?? '');
+        if (name.includes('\0') || value.includes('\0')) throw new CoreError('bad_input', 'a header name or value holds a NUL character, which HTTP does not allow');
+        text += `${name}\0${value}\0`;
+      }
+      return text;
     });
     // The values' JSON, then the headroom's text, then the values' byte length (4 bytes, LE).
     const reply = this.#callBytes('pg_forward_answer_headers', input);

@@ -31,8 +31,11 @@
 #include "core/upstream/gateway_shaping.h"
 #include "core/upstream/upstream.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -376,28 +379,40 @@ std::size_t pg_read_model_list(const char* in, std::size_t len) {
 // --- end: model list ------------------------------------------------------------------
 
 // --- A provider's answer headers as the relay forwards them (relay only) -------------------
-// in: {"headers":[["name","value"],…],"secrets":[…],"now":<ms since the epoch>?}
+// in: the relay's clock in ms since the epoch (decimal digits, or nothing), a newline, the
+// secrets as a JSON array of strings, a newline, then each header's name and its value, each
+// followed by a NUL byte. HTTP allows no NUL inside a field (Node refuses such an answer, and
+// the wrapper such a header), so the headers need no escaping and no JSON reader: this call
+// runs for every answer the relay forwards.
 // out: the values as a JSON array (each a string or null), then the headroom's RateLimits JSON
 // text (nothing when there is none), then the array's byte length (4 bytes, little-endian):
 // the relay sends the headroom on as a header's value, so it is neither escaped into another
 // JSON text here nor parsed there. Bytes out, as a checked request's reply.
 std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
-  pg::json args;
-  if (!read_input(in, len, args)) return g_result.size();
-  std::vector<std::pair<std::string, std::string>> headers;  // a pair that is not two strings is empty
-  if (pg::json* h = args.contains("headers") ? &args["headers"] : nullptr; h && h->is_array())
-    for (auto& pair : *h) {
-      const bool two = pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
-      if (two)
-        headers.emplace_back(std::move(pair[0].get_ref<std::string&>()), std::move(pair[1].get_ref<std::string&>()));
-      else
-        headers.emplace_back();
-    }
-  const pg::json* secrets = pg::member(args, "secrets");
+  const std::string_view input(in, len);
+  const std::size_t clock_end = input.find('\n');
+  const std::size_t secrets_end = clock_end == std::string_view::npos ? clock_end : input.find('\n', clock_end + 1);
+  if (secrets_end == std::string_view::npos)
+    return reply_error("bad_input", "the headers' input has no clock or secrets line");
   std::optional<std::int64_t> now;
-  if (auto n = pg::number_member(args, "now"); n && *n >= 0 && *n < 1e15) now = static_cast<std::int64_t>(*n);
-  const pg::ForwardedHeaders forwarded =
-      pg::forward_answer_headers(headers, secrets ? string_list(*secrets) : std::vector<std::string>{}, now);
+  if (const std::string_view clock = input.substr(0, clock_end); !clock.empty()) {
+    if (clock.size() > 15 || clock.find_first_not_of("0123456789") != std::string_view::npos)
+      return reply_error("bad_input", "the headers' clock is not a whole number of milliseconds");
+    std::int64_t ms = 0;
+    for (const char c : clock) ms = ms * 10 + (c - '0');
+    now = ms;
+  }
+  auto secrets = pg::parse_json(input.substr(clock_end + 1, secrets_end - clock_end - 1));
+  if (!secrets.value) return reply_error("bad_input", "the core was given invalid JSON: " + secrets.error);
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (std::size_t at = secrets_end + 1; at < input.size();) {
+    const std::size_t name_end = input.find('\0', at);
+    const std::size_t value_end = name_end == std::string_view::npos ? name_end : input.find('\0', name_end + 1);
+    if (value_end == std::string_view::npos) return reply_error("bad_input", "a header's name or value is not ended");
+    headers.emplace_back(input.substr(at, name_end - at), input.substr(name_end + 1, value_end - name_end - 1));
+    at = value_end + 1;
+  }
+  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers(headers, string_list(*secrets.value), now);
   g_result = "[";
   for (std::size_t i = 0; i < forwarded.values.size(); ++i) {
     if (i) g_result += ',';

@@ -3,7 +3,9 @@
 // every encoded form of a key (\u escapes, %XX, base64, masked echoes of 3 to 8 characters).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadRelayCore } from '../../relay/core.js';
+import { instantiateCore } from '../../web/core-module.js';
 import { readFixture } from '../support/fixtures.mjs';
 
 // Redaction is the relay's (src/wasm/exports-relay.txt): the page's build does not carry it.
@@ -191,4 +193,35 @@ test('forwardAnswerHeaders: the header pass with the key\'s headroom read from t
   assert.match(JSON.parse(core.forwardAnswerHeaders(sent.slice(4, 5), [], undefined).headroom).limits[0].text, /resets at 2026-12-05 10:01:30 UTC/);
   assert.deepEqual(core.forwardAnswerHeaders([['x-request-id', 'req_1']], [KEY], now), { values: ['req_1'], headroom: null });
   assert.deepEqual(core.forwardAnswerHeaders([], [], now), { values: [], headroom: null });
+  // A clock that is no whole, non-negative count of ms below 10^15 is no clock; a fraction is dropped.
+  for (const clock of [-1, Number.NaN, Infinity, 1e15, '12']) assert.deepEqual(core.forwardAnswerHeaders(sent, [KEY], clock), core.forwardAnswerHeaders(sent, [KEY]), String(clock));
+  assert.deepEqual(core.forwardAnswerHeaders(sent, [KEY], now + 0.9), out);
+  // Latin-1 and JSON's special characters in names and values come back as they went in.
+  const odd = [['x-request-id', 'é"\\\tÿ, {}[]'], ['request-id', '']];
+  assert.deepEqual(core.forwardAnswerHeaders(odd, [KEY], now), { values: odd.map(([, v]) => v), headroom: null });
+});
+
+test('pg_forward_answer_headers refuses input not in its form, as bad_input, and goes on answering', async () => {
+  // The export itself, past the wrapper: only web/core.js writes this form, but a wrong one must
+  // never be read as headers.
+  const mod = await instantiateCore(new Uint8Array(readFileSync(new URL('../../relay/dist/playground-core.wasm', import.meta.url))));
+  const call = (text) => {
+    const bytes = encoder.encode(text);
+    const ptr = mod.pg_alloc(bytes.length + 1);
+    mod.heap.set(bytes, ptr);
+    const len = mod.pg_forward_answer_headers(ptr, bytes.length);
+    mod.pg_free(ptr);
+    const at = mod.pg_result_ptr();
+    return mod.heap.slice(at, at + len);
+  };
+  for (const [text, why] of [['', 'no clock line'], ['5\n[]', 'no secrets line'], ['x\n[]\n', 'a clock that is no number'], ['-5\n[]\n', 'a negative clock'],
+    ['1234567890123456\n[]\n', 'a clock of 16 digits'], ['5\n[\n', 'secrets that are no JSON'], ['5\n[]\nx-request-id\u0000req', 'a value not ended'],
+    ['5\n[]\nx-request-id', 'a name not ended']]) {
+    const reply = JSON.parse(decoder.decode(call(text)));
+    assert.equal(reply.error?.code, 'bad_input', why);
+  }
+  const reply = call('5\n["sk-0123456789abcdef"]\nx-request-id\u0000sk-0123456789abcdef\u0000x-ratelimit-limit-requests\u000010\u0000');
+  const valuesLength = new DataView(reply.buffer).getUint32(reply.length - 4, true);
+  assert.deepEqual(JSON.parse(decoder.decode(reply.subarray(0, valuesLength))), ['[REDACTED]', '10']);
+  assert.match(decoder.decode(reply.subarray(valuesLength, reply.length - 4)), /"limit":10/);
 });

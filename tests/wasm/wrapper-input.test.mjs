@@ -18,6 +18,9 @@ const CALLS = {
   'redact secrets': () => core.redact('text', [bare]),
   redactHeaderValues: () => core.redactHeaderValues([bare], ['secret-0123456789']),
   forwardAnswerHeaders: () => core.forwardAnswerHeaders([['x-request-id', bare]], ['secret-0123456789']),
+  // HTTP allows no NUL in a field (Node refuses such an answer); the binding's form ends each name and value with one.
+  'forwardAnswerHeaders NUL in a value': () => core.forwardAnswerHeaders([['x-request-id', 'req\u0000x-ratelimit-limit-requests\u00009']], []),
+  'forwardAnswerHeaders NUL in a name': () => core.forwardAnswerHeaders([['x-request-id\u0000', 'req']], []),
   shapeChatBody: () => core.shapeChatBody({ messages: [] }, {}, bare),
   upstreamUrl: () => core.upstreamUrl(bare, '/chat/completions'),
   curlCommand: () => core.curlCommand({ url: 'https://x/v1/chat/completions', auth: { header: 'authorization', scheme: 'Bearer ' }, headers: [{ name: bare, value: 'v' }] }, {}),
