@@ -69,14 +69,15 @@ export class NativeObject {
   constructor(port, handle, freeName) {
     this.#port = port;
     this.#ref = new NativeRef(port.mod[freeName], handle);
-    registry.register(this, this.#ref, this);
+    // No unregister token: free() marks the reference freed, and the finalizer then does
+    // nothing. (A token and unregister() in free() doubled the registry's cost per object.)
+    registry.register(this, this.#ref);
   }
 
   free() {
     const ref = this.#ref;
     if (ref.freed) return;
     ref.freed = true;
-    registry.unregister(this);
     this.#port.guard(() => ref.release(ref.handle));
   }
 }
