@@ -224,4 +224,35 @@ test('pg_forward_answer_headers refuses input not in its form, as bad_input, and
   const valuesLength = new DataView(reply.buffer).getUint32(reply.length - 4, true);
   assert.deepEqual(JSON.parse(decoder.decode(reply.subarray(0, valuesLength))), ['[REDACTED]', '10']);
   assert.match(decoder.decode(reply.subarray(valuesLength, reply.length - 4)), /"limit":10/);
+
+  // 20,000 inputs of the form and cut, grown or spliced from it, seeded: each is answered in the
+  // form (values JSON, headroom JSON, length) or refused as bad_input, and nothing is kept.
+  let seed = 7;
+  const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
+  const words = ['0', '17', '[', '"', '\\', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', '10000', '9999', '6ms', 'retry-after',
+    'x-request-id', 'sk-0123456789abcdef', '\u00e9', '\uffff', 'anthropic-ratelimit-tokens-reset', '2026-12-05T10:01:30Z', ' ', '\t', '\n'];
+  const word = () => Array.from({ length: rnd(4) }, () => words[rnd(words.length)]).join('');
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const heap = mod.heap.length;
+  const seen = { answered: 0, refused: 0 };
+  for (let i = 0; i < 20_000; i++) {
+    let text = `${['', '0', '1796508660724', '999999999999999', '1000000000000000', 'x'][rnd(6)]}\n${['[]', '["sk-0123456789abcdef"]', '["sk-0123456789abcdef","short",""]', '[1,null,{}]', '{}', '['][rnd(6)]}\n`;
+    for (let n = rnd(12); n > 0; n--) text += `${word()}\u0000${word()}\u0000`;
+    if (rnd(4) === 0) {
+      const at = rnd(text.length + 1);
+      text = [text.slice(0, at), `${text.slice(0, at)}${String.fromCharCode(rnd(256))}${text.slice(at)}`, `${text.slice(0, at)}${text.slice(at + 1)}`][rnd(3)];
+    }
+    const out = call(text);
+    const length = out.length >= 4 ? new DataView(out.buffer).getUint32(out.length - 4, true) : Infinity;
+    if (length <= out.length - 4) {
+      assert.ok(Array.isArray(JSON.parse(strict.decode(out.subarray(0, length)))), JSON.stringify(text));
+      if (length < out.length - 4) JSON.parse(strict.decode(out.subarray(length, out.length - 4)));
+      seen.answered++;
+    } else {
+      assert.equal(JSON.parse(strict.decode(out)).error?.code, 'bad_input', JSON.stringify(text));
+      seen.refused++;
+    }
+  }
+  assert.ok(seen.answered > 5_000 && seen.refused > 5_000, JSON.stringify(seen));
+  assert.equal(mod.heap.length, heap, 'the module\'s memory did not grow');
 });
