@@ -32,7 +32,7 @@ const parts = [
   ['stream', () => runStream(quick ? { chunks: 20_000, runs: 3 } : { chunks: 200_000, runs: 7 })],
   ['builds', () => runBuilds(quick ? { runs: 3 } : { runs: 9 })],
   // Closed loop at 50 clients only: it gives the CPU each forwarding process spends per call.
-  ['relay', () => runRelay(quick ? { probes: 50, requests: 200, concurrency: [1, 50, 200], closedConcurrency: [50] } : { probes: 400, requests: 3000, concurrency: [1, 50, 200], closedConcurrency: [50] })],
+  ['relay', () => runRelay(quick ? { probes: 50, requests: 200, concurrency: [1, 50, 200], closedConcurrency: [50] } : { probes: 400, requests: 12000, rounds: 6, concurrency: [1, 50, 200], closedConcurrency: [50] })],
   ['capacity', () => runCapacity(quick ? { streams: 200 } : { streams: 2000 })],
   ['page', () => runPage(quick ? { runs: 2, stops: 1, starts: 21, log: (l) => console.log(`# ${l}`) } : { runs: 5, stops: 3, starts: 21, log: (l) => console.log(`# ${l}`) })],
 ];
