@@ -1,8 +1,9 @@
 // The typed wrapper around the playground core (C++ compiled to WebAssembly).
 //
-// This is the only JavaScript that touches the module's memory. Every call copies its
-// input into the WASM heap, calls one exported function and decodes the reply, so a
-// caller only ever sees plain JS values. The same file loads in a browser and in Node 20.
+// This file and its handle objects (core-objects.js, through the port made here) are the
+// only JavaScript that touches the module's memory. Every call copies its input into the
+// WASM heap, calls one exported function and decodes the reply, so a caller only ever sees
+// plain JS values. The same file loads in a browser and in Node 20.
 import { instantiateCore } from './core-module.js';
 import { ChatRequest, ChatStream, NativeObject, SecretsRedactor, SseDecoder, StreamRedactor } from './core-objects.js';
 import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } from './core-input.js';
