@@ -1,11 +1,16 @@
 // A chat stream push's reply, decoded: records of a tag byte, a 32-bit little-endian length
 // and that many bytes (src/core/answer/delta_builder.h writes them). A delta's text travels
-// as raw UTF-8, not inside JSON, so a token costs no JSON parse. Only web/core.js calls this.
+// as raw UTF-8, not inside JSON, so a token costs no JSON parse. Only the wrapper (web/core.js, web/core-objects.js) calls this.
 const decoder = new TextDecoder();
 
 const CONTENT_TAG = 0x63; // 'c': content text
 const REASONING_TAG = 0x72; // 'r': reasoning text
 // 'j' (or anything else): one Delta as JSON
+
+/** A length in one of the module's byte replies: 4 bytes at `at`, little-endian (a stream's records, a checked request, the header pass). */
+export function u32At(bytes, at) {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
 
 /** A push's reply → Delta[]; the text is also appended to `text` ({content, reasoning}). */
 export function streamDeltas(bytes, text) {
@@ -13,7 +18,7 @@ export function streamDeltas(bytes, text) {
   for (let at = 0; at + 5 <= bytes.length;) {
     const tag = bytes[at];
     const start = at + 5;
-    const end = start + ((bytes[at + 1] | (bytes[at + 2] << 8) | (bytes[at + 3] << 16) | (bytes[at + 4] << 24)) >>> 0);
+    const end = start + u32At(bytes, at + 1);
     at = end;
     if (tag === CONTENT_TAG) {
       const content = utf8Text(bytes, start, end);

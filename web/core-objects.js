@@ -13,7 +13,7 @@
 //   chatTarget(target)        { handle, temporary }: the core's reading of a chat target
 //   broken()                  whether the core stopped (nothing may be freed then)
 //   mod                       the module's exports
-import { streamDeltas } from './core-deltas.js';
+import { streamDeltas, u32At } from './core-deltas.js';
 import { CoreError, textInput, toBytes } from './core-input.js';
 
 /**
@@ -103,7 +103,7 @@ export class ChatRequest extends NativeObject {
           // The reply: the body as sent upstream, then its facts' JSON, then the body's length (4 bytes, LE).
           const reply = port.resultBytes(port.mod.pg_request_check(handle, chatTarget, port.stage(id), id.length));
           const end = reply.length - 4;
-          const bodyLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
+          const bodyLength = u32At(reply, end);
           const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
           if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
           return meta;

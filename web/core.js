@@ -6,6 +6,7 @@
 // plain JS values. The same file loads in a browser and in Node 20.
 import { instantiateCore } from './core-module.js';
 import { ChatRequest, ChatStream, NativeObject, SecretsRedactor, SseDecoder, StreamRedactor } from './core-objects.js';
+import { u32At } from './core-deltas.js';
 import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } from './core-input.js';
 
 export { CoreError };
@@ -191,6 +192,7 @@ class Core {
   forwardAnswerHeaders(headers, secrets, now) {
     // The clock, the secrets' JSON, then each name and value ended by a NUL (the binding's
     // form: no JSON for the headers, which this call gets for every answer the relay forwards).
+    // jsonInput takes the text as it is; it makes it before any #guard, a refusal as bad_input.
     const input = jsonInput(() => {
       let text = `${Number.isFinite(now) && now >= 0 && now < 1e15 ? Math.floor(now) : ''}\n${JSON.stringify((secrets ?? []).map(String))}\n`;
       for (const h of headers ?? []) {
@@ -205,7 +207,7 @@ class Core {
     const reply = this.#callBytes('pg_forward_answer_headers', input);
     const end = reply.length - 4;
     if (end < 0) return this.#refused(reply);
-    const valuesLength = (reply[end] | (reply[end + 1] << 8) | (reply[end + 2] << 16) | (reply[end + 3] << 24)) >>> 0;
+    const valuesLength = u32At(reply, end);
     if (valuesLength > end) return this.#refused(reply);
     const values = JSON.parse(decoder.decode(reply.subarray(0, valuesLength)));
     if (!Array.isArray(values)) return this.#refused(reply);

@@ -403,7 +403,8 @@ std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
     now = ms;
   }
   auto secrets = pg::parse_json(input.substr(clock_end + 1, secrets_end - clock_end - 1));
-  if (!secrets.value) return reply_error("bad_input", "the core was given invalid JSON: " + secrets.error);
+  // Not the reader's message: it quotes the text it could not read, and this line holds keys.
+  if (!secrets.value) return reply_error("bad_input", "the headers' secrets line is not JSON");
   std::vector<std::pair<std::string, std::string>> headers;
   for (std::size_t at = secrets_end + 1; at < input.size();) {
     const std::size_t name_end = input.find('\0', at);
