@@ -8,14 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, done, screenshot } from './helpers.mjs';
 import { startFakeProvider } from './fake-provider.mjs';
 import { startRelay } from '../support/relay-harness.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('../../packages/playground-element/', import.meta.url));
 const NAME = '@model-playground/element';
@@ -40,7 +40,7 @@ const EMBEDDING_PAGE = `<!doctype html>
 <body><main><h1>Console</h1><model-playground api-base="/api/playground"></model-playground></main></body></html>`;
 
 before(async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'pg-package-'));
+  const tmp = tempDir('package');
   // 1. Pack (prepack copies web/ and web/dist in) and install the tarball, offline.
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: PKG_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0];
   const site = join(tmp, 'site');

@@ -9,8 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -23,6 +22,7 @@ import { haveEtcd, startEtcd } from '../support/etcd-harness.mjs';
 import { probeForm } from '../../web/playground/state.js';
 import { asListed } from '../support/model-list.mjs';
 import { runCheck, assertNoKey } from '../support/check-cli.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCENARIOS = join(ROOT, 'tests/scenarios');
@@ -71,7 +71,7 @@ before(async () => {
   await new Promise((r) => tmp.listen(0, '127.0.0.1', r));
   refusedPort = tmp.address().port;
   await new Promise((r) => tmp.close(r));
-  dir = mkdtempSync(join(tmpdir(), 'pg-check-'));
+  dir = tempDir('check');
   file = join(dir, 'resources.yaml');
   writeFileSync(file, stringify(resources()));
 });

@@ -8,12 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readFixture } from '../support/fixtures.mjs';
 import { runCheck, assertNoKey } from '../support/check-cli.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const KEY = 'sk-proj-TESTSECRETreasoning0000000000000-RZQX';
 
@@ -39,7 +39,7 @@ before(async () => {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   port = server.address().port;
-  const dir = mkdtempSync(join(tmpdir(), 'pg-check-reasoning-'));
+  const dir = tempDir('check-reasoning');
   file = join(dir, 'resources.yaml');
   const key = (name, scenario) => ({ display_name: name, provider: 'openai-compatible', adapter: 'openai', api_base: `http://127.0.0.1:${port}/${scenario}/v1`, api_key: '${CHECK_REASONING_KEY}' });
   writeFileSync(file, stringify({

@@ -5,9 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadRelayCore } from '../../relay/core.js';
 import { Sessions } from '../../relay/session.js';
@@ -16,6 +14,7 @@ import { FileSource } from '../../relay/sources/file-source.js';
 import { completion } from '../support/fake-upstreams.mjs';
 import { startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { haveEtcd, startEtcd, freePort, makeCertificates } from '../support/etcd-harness.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 // Outside `make test` a machine without etcd skips this suite; `make test` installs etcd and
 // sets PG_REQUIRE_SERVICES=1, so there a missing etcd or nginx fails instead of passing quietly.
@@ -335,7 +334,7 @@ test('ETCD_USERNAME / ETCD_PASSWORD: an etcd with auth enabled is read with them
 });
 
 test('ETCD_CA_FILE / ETCD_CERT_FILE / ETCD_KEY_FILE: etcd over TLS with a client certificate', { skip }, async () => {
-  const certs = makeCertificates(mkdtempSync(join(tmpdir(), 'pg-etcd-tls-')));
+  const certs = makeCertificates(tempDir('etcd-tls'));
   const secured = await startEtcd({ tls: certs });
   others.push(secured, { close: async () => rmSync(certs.dir, { recursive: true, force: true }) });
   await secured.put('/aisix/provider_keys/k', keyRow('TLS key', upA, SECRETS.a));

@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { MIN_TOKEN_LENGTH, tokenProblem } from '../../relay/settings.js';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'relay/main.js');
@@ -170,7 +170,7 @@ function startMain(args, env) {
   };
 }
 
-const DIR = mkdtempSync(join(tmpdir(), 'pg-login-'));
+const DIR = tempDir('login');
 const RESOURCES = join(DIR, 'resources.yaml');
 writeFileSync(RESOURCES, stringify({
   _format_version: '1',

@@ -8,11 +8,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeUpstream, completion } from '../support/fake-upstreams.mjs';
 import { startRelay, shapedRequestSettings } from '../support/relay-harness.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const SECRETS = {
   SHAPE_KEY: 'sk-proj-TESTSECRETshaping00000000000000-SHAP',
@@ -27,7 +27,7 @@ let dir;
 const ids = {};
 
 function makeCa() {
-  dir = mkdtempSync(join(tmpdir(), 'pg-private-ca-'));
+  dir = tempDir('private-ca');
   const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Playground Test Private CA');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
@@ -102,7 +102,6 @@ after(async () => {
   await relay?.stop();
   await up?.stop();
   await new Promise((r) => (privateTls ? privateTls.close(() => r()) : r()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const ask = (extra = {}) => ({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Say ' }, { type: 'text', text: 'hello' }] }], ...extra });

@@ -11,13 +11,13 @@ import https from 'node:https';
 import net from 'node:net';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { startHostileUpstream } from '../support/hostile-upstreams.mjs';
 import { startRelay, withRefusedPlan } from '../support/relay-harness.mjs';
 import { RelayError, RELAY_REASONS, isRelayReason, fromNetworkError } from '../../relay/errors.js';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const SECRET = 'sk-proj-TESTSECRETreasons000000000000000-QRST';
 const LIMITS = { firstByteMs: 400, connectMs: 2000, idleMs: 2000, totalMs: 10_000, requestBytes: 16 * 1024, responseBytes: 64 * 1024 };
@@ -95,7 +95,7 @@ before(async () => {
   await new Promise((r) => probe.close(r));
   targets.refused = `http://127.0.0.1:${refusedPort}/v1`;
   if (haveOpenssl) {
-    dir = mkdtempSync(join(tmpdir(), 'pg-reasons-'));
+    dir = tempDir('reasons');
     certs = makeCertificates(dir);
     targets.selfSigned = `https://llm.test:${await listen(https.createServer(certs.self, answer))}/v1`;
     const good = await listen(https.createServer(certs.server, answer));
@@ -116,7 +116,6 @@ after(async () => {
   await relay?.stop();
   await hostile?.stop();
   for (const s of servers) { s.closeAllConnections?.(); await new Promise((r) => s.close(() => r())); }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const hello = (extra = {}) => ({ messages: [{ role: 'user', content: 'Say hello' }], ...extra });

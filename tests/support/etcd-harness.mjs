@@ -2,12 +2,12 @@
 // 127.0.0.1 only, free ports, a temporary data dir. stop() and start() keep the data dir
 // and the ports, so a test can take etcd away and bring the same store back.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { tempDir } from './temp-dir.mjs';
 
 export const ETCD_BIN = process.env.ETCD_BIN || '/usr/bin/etcd';
 export const haveEtcd = existsSync(ETCD_BIN);
@@ -59,7 +59,7 @@ function httpsHealthy(url, certs) {
  * @param {{ startTimeoutMs?: number, tls?: ReturnType<typeof makeCertificates> }} [options]
  */
 export async function startEtcd({ startTimeoutMs = 30_000, tls = null } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pg-etcd-'));
+  const dataDir = tempDir('etcd');
   const clientPort = await freePort();
   const peerPort = await freePort();
   const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;

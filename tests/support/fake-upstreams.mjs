@@ -4,9 +4,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp-dir.mjs';
 
 const sse = (res, events, { status = 200, gap = 0, end = true } = {}) => {
   res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -191,7 +191,7 @@ export async function startFakeUpstream({ tls = false } = {}) {
 }
 
 function selfSignedCert() {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-cert-'));
+  const dir = tempDir('cert');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=wrong.example'], { stdio: 'ignore' });
   return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
 }

@@ -9,11 +9,11 @@
 import http from 'node:http';
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { tempDir } from './temp-dir.mjs';
 
 export const TOKEN = 'load-playground-token-0123456789';
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -111,7 +111,7 @@ export const oneModelResources = (apiBase) => ({
  * `limits` are extra settings.limits fields (e.g. headersMs) for the test-only child.
  */
 export async function startRelayProcess({ resources, env = {}, limits = {}, nodeArgs = [] }) {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-load-'));
+  const dir = tempDir('load');
   const file = join(dir, 'resources.json');
   writeFileSync(file, JSON.stringify(resources));
   const secret = env.LOAD_KEY ?? `sk-load-${randomBytes(12).toString('hex')}`;

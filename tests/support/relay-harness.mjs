@@ -2,8 +2,7 @@
 // it returns (status line, headers, body) and every log line, so a test file can prove at
 // the end that no secret reached a client.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadRelayCore } from '../../relay/core.js';
@@ -12,6 +11,7 @@ import { Sessions } from '../../relay/session.js';
 import { FileSource } from '../../relay/sources/file-source.js';
 import { EtcdSource } from '../../relay/sources/etcd-source.js';
 import { createRelay } from '../../relay/server.js';
+import { tempDir } from './temp-dir.mjs';
 
 export const TOKEN = 'test-playground-token-0123456789';
 
@@ -22,7 +22,7 @@ export const TOKEN = 'test-playground-token-0123456789';
 export async function startRelay({ resources, env = {}, settings: overrides = {}, etcd = {} }) {
   let file = null;
   if (resources !== undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'pg-relay-'));
+    const dir = tempDir('relay');
     file = join(dir, 'resources.yaml');
     writeFileSync(file, typeof resources === 'string' ? resources : stringify(resources));
   }

@@ -8,12 +8,12 @@
 // playground's own (own-vectors.json, same format).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelayCore } from '../../relay/core.js';
 import { readResourcesFile } from '../../relay/sources/file-source.js';
 import { fixtureUrl } from '../support/fixtures.mjs';
+import { tempDir } from '../support/temp-dir.mjs';
 
 const core = await loadRelayCore(); // the relay's calls (loadRows, planChatCall, openChatRequest): its build
 
@@ -41,8 +41,7 @@ const KNOWN = {
     'base (base + /v1/chat/completions, Authorization: Bearer). The base is the same; the plan names the gateway\'s URL too.',
 };
 
-const tmp = mkdtempSync(join(tmpdir(), 'pg-parity-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('parity');
 
 /** A file vector through the relay's own reader (YAML → JSON) and the core, as `make run` loads it. */
 let fileCounter = 0;
