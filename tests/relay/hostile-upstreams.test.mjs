@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHostileUpstream, invalidUtf8Stream, invalidUtf8Json } from '../support/hostile-upstreams.mjs';
-import { startRelay } from '../support/relay-harness.mjs';
+import { besideNormalCall, startRelay } from '../support/relay-harness.mjs';
 
 const SECRET = 'sk-proj-TESTSECREThostile00000000000000-QRST';
 const LIMITS = { idleMs: 400, firstByteMs: 500, connectMs: 1000, totalMs: 8000, responseBytes: 256 * 1024 };
@@ -35,27 +35,6 @@ after(async () => {
 });
 
 const hello = (extra = {}) => ({ messages: [{ role: 'user', content: 'Say hello' }], ...extra });
-const delay = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `hostile` while another user's normal stream goes through the same relay; both must finish. */
-async function besideNormalCall(hostile) {
-  const normal = (async () => {
-    await delay(30); // start while the hostile call is in flight
-    const r = await relay.chat(ids.normal, hello({ stream: true }));
-    assert.equal(r.status, 200, 'the neighbour got its answer');
-    const bytes = new Uint8Array(await r.res.arrayBuffer());
-    const stream = relay.core.openStream();
-    try {
-      stream.push(bytes);
-      const result = stream.end();
-      assert.equal(result.ok, true, JSON.stringify(result.findings));
-      assert.equal(result.content, 'all good');
-      assert.equal(result.done, true);
-    } finally { stream.free(); }
-  })();
-  const [value] = await Promise.all([hostile(), normal]);
-  return value;
-}
 
 /** The relay's own final event in an SSE body, or null. */
 function relayErrorEvent(text) {
@@ -67,7 +46,7 @@ function relayErrorEvent(text) {
   } finally { decoder.free(); }
 }
 
-test('an event stream that never ends is cut at the response size limit with a relay_error event', () => besideNormalCall(async () => {
+test('an event stream that never ends is cut at the response size limit with a relay_error event', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.endless, hello({ stream: true }));
   assert.equal(r.status, 200);
   const text = await r.text();
@@ -79,7 +58,7 @@ test('an event stream that never ends is cut at the response size limit with a r
   await up.waitClosed('endless');
 }));
 
-test('a 1 GB response with a declared length is refused before a byte goes on, and the upstream is closed', () => besideNormalCall(async () => {
+test('a 1 GB response with a declared length is refused before a byte goes on, and the upstream is closed', () => besideNormalCall(relay, ids.normal, async () => {
   const before = up.state.bytesSent;
   const r = await relay.chat(ids.gigabyte, hello());
   assert.equal(r.status, 502);
@@ -92,7 +71,7 @@ test('a 1 GB response with a declared length is refused before a byte goes on, a
   assert.ok(sent < 64 * 1024 * 1024, `the relay stopped reading: the upstream wrote ${sent} bytes of 1 GB`);
 }));
 
-test('a 1 GB chunked JSON body is cut at the cap (not buffered): the client sees a truncated body the core rejects', () => besideNormalCall(async () => {
+test('a 1 GB chunked JSON body is cut at the cap (not buffered): the client sees a truncated body the core rejects', () => besideNormalCall(relay, ids.normal, async () => {
   const before = up.state.bytesSent;
   const r = await relay.chat(ids.gigabyteChunked, hello());
   assert.equal(r.status, 200, 'the headers were already on their way');
@@ -109,7 +88,7 @@ test('a 1 GB chunked JSON body is cut at the cap (not buffered): the client sees
   assert.equal(line?.kind, 'too_large', 'the log names the cap');
 }));
 
-test('a stream that drips one byte per second ends at the idle limit', () => besideNormalCall(async () => {
+test('a stream that drips one byte per second ends at the idle limit', () => besideNormalCall(relay, ids.normal, async () => {
   const t0 = Date.now();
   const r = await relay.chat(ids.drip, hello({ stream: true }));
   const err = relayErrorEvent(await r.text());
@@ -125,7 +104,7 @@ function decodeBadStream(bytes) {
   try { stream.push(bytes); return stream.end(); } finally { stream.free(); }
 }
 
-test('invalid UTF-8 in a stream passes byte for byte; the core shows it as U+FFFD', () => besideNormalCall(async () => {
+test('invalid UTF-8 in a stream passes byte for byte; the core shows it as U+FFFD', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.badUtf8Stream, hello({ stream: true }));
   assert.equal(r.status, 200);
   const bytes = Buffer.from(await r.res.arrayBuffer());
@@ -135,7 +114,7 @@ test('invalid UTF-8 in a stream passes byte for byte; the core shows it as U+FFF
   assert.match(result.content, /^fine \uFFFD+$/, 'the bad bytes are visible as replacement characters');
 }));
 
-test('invalid UTF-8 in a JSON body passes byte for byte; the page\'s decoding shows it as U+FFFD', () => besideNormalCall(async () => {
+test('invalid UTF-8 in a JSON body passes byte for byte; the page\'s decoding shows it as U+FFFD', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.badUtf8Json, hello());
   assert.equal(r.status, 200);
   const bytes = Buffer.from(await r.res.arrayBuffer());
@@ -152,7 +131,7 @@ test('the core reports invalid UTF-8 in a streamed answer as a finding', () => {
   assert.equal(finding.severity, 'warning');
 });
 
-test('a 1 MB header block is a clear relay error, not a hang or a crash', () => besideNormalCall(async () => {
+test('a 1 MB header block is a clear relay error, not a hang or a crash', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.hugeHeaders, hello());
   assert.equal(r.status, 502);
   const { error } = await r.json();
@@ -160,14 +139,14 @@ test('a 1 MB header block is a clear relay error, not a hang or a crash', () => 
   assert.match(error.message, /headers larger/);
 }));
 
-test('a reset right after the headers ends the stream with upstream_reset after what arrived', () => besideNormalCall(async () => {
+test('a reset right after the headers ends the stream with upstream_reset after what arrived', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.resetAfterHeaders, hello({ stream: true }));
   const text = await r.text();
   assert.match(text, /partial/);
   assert.equal(relayErrorEvent(text)?.kind, 'upstream_reset');
 }));
 
-test('a server that accepts and never answers hits the first-byte timeout, and its connection is closed', () => besideNormalCall(async () => {
+test('a server that accepts and never answers hits the first-byte timeout, and its connection is closed', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.silent, hello({ stream: true }));
   assert.equal(r.status, 504);
   const { error } = await r.json();
@@ -176,7 +155,7 @@ test('a server that accepts and never answers hits the first-byte timeout, and i
   await up.waitClosed('silent');
 }));
 
-test('gzip and br bodies are decoded and the echoed key is redacted', () => besideNormalCall(async () => {
+test('gzip and br bodies are decoded and the echoed key is redacted', () => besideNormalCall(relay, ids.normal, async () => {
   const gz = await relay.chat(ids.gzip, hello());
   assert.equal(gz.status, 200);
   assert.equal(gz.headers.get('content-encoding'), null, 'the relay sends plain bytes');
@@ -199,7 +178,7 @@ test('gzip and br bodies are decoded and the echoed key is redacted', () => besi
   } finally { stream.free(); }
 }));
 
-test('a malformed chunk size ends the stream with upstream_reset after the good part', () => besideNormalCall(async () => {
+test('a malformed chunk size ends the stream with upstream_reset after the good part', () => besideNormalCall(relay, ids.normal, async () => {
   const r = await relay.chat(ids.badChunk, hello({ stream: true }));
   const text = await r.text();
   assert.match(text, /before/);

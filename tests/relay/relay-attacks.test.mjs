@@ -8,7 +8,7 @@ import { symlinkSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startHostileUpstream } from '../support/hostile-upstreams.mjs';
 import { attackScenarios, uEscaped, percentEncoded } from '../support/attack-upstreams.mjs';
-import { startRelay, TOKEN } from '../support/relay-harness.mjs';
+import { besideNormalCall, startRelay, TOKEN } from '../support/relay-harness.mjs';
 import { Sessions } from '../../relay/session.js';
 import { resolveChecked } from '../../relay/upstream-address.js';
 import { readSettings } from '../../relay/settings.js';
@@ -57,23 +57,9 @@ after(async () => {
 const hello = (extra = {}) => ({ messages: [{ role: 'user', content: 'Say hello' }], ...extra });
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `attack` while another user's normal stream goes through the same relay; both must finish. */
-async function besideNormalCall(attack) {
-  const normal = (async () => {
-    await delay(20);
-    const r = await relay.chat(ids.normal, hello({ stream: true }));
-    assert.equal(r.status, 200, 'the neighbour got its answer');
-    const text = await r.text();
-    assert.match(text, /all /);
-    assert.match(text, /\[DONE\]/, 'the neighbour\'s stream ran to its end');
-  })();
-  const [value] = await Promise.all([attack(), normal]);
-  return value;
-}
-
 test('an upstream status below 100, above 599, or 101 is a relay error, and the relay lives on', async () => {
   for (const name of ['status000', 'status099', 'status999', 'status101']) {
-    const r = await besideNormalCall(() => relay.chat(ids[name], hello()));
+    const r = await besideNormalCall(relay, ids.normal, () => relay.chat(ids[name], hello()));
     assert.equal(r.status, 502, name);
     assert.equal(r.headers.get('x-playground-source'), 'relay', name);
     const { error } = await r.json();
@@ -104,7 +90,7 @@ test('an exception in one call\'s response path ends that call only: another str
     };
   };
   try {
-    const text = await besideNormalCall(async () => {
+    const text = await besideNormalCall(relay, ids.normal, async () => {
       const r = await relay.chat(ids.boom, hello({ stream: true }));
       assert.equal(r.status, 200);
       return r.text();

@@ -75,6 +75,30 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
 }
 
 /**
+ * Runs `attack` (a hostile upstream, a hostile request) while another user's ordinary stream
+ * goes through the same relay, from the model `normalId` (the hostile upstreams' `normal`
+ * scenario: "all good" in three chunks). Both must finish: the neighbour's answer is read
+ * by the core to its end. → what `attack` returned.
+ */
+export async function besideNormalCall(relay, normalId, attack) {
+  const normal = (async () => {
+    await new Promise((r) => setTimeout(r, 25)); // start while the attack is in flight
+    const r = await relay.chat(normalId, { messages: [{ role: 'user', content: 'Say hello' }], stream: true });
+    assert.equal(r.status, 200, 'the neighbour got its answer');
+    const stream = relay.core.openStream();
+    try {
+      stream.push(new Uint8Array(await r.res.arrayBuffer()));
+      const result = stream.end();
+      assert.equal(result.ok, true, JSON.stringify(result.findings));
+      assert.equal(result.content, 'all good');
+      assert.equal(result.done, true, 'the neighbour\'s stream ran to its end');
+    } finally { stream.free(); }
+  })();
+  const [value] = await Promise.all([attack(), normal]);
+  return value;
+}
+
+/**
  * Runs `fn` while the relay's core refuses to plan any call with `error` (as for a base URL
  * it cannot use). The relay plans each model once per snapshot, so the source is reloaded
  * before and after: the refusal lives in a snapshot of its own. → what `fn` returned.
