@@ -405,7 +405,7 @@ std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
   auto secrets = pg::parse_json(input.substr(clock_end + 1, secrets_end - clock_end - 1));
   // Not the reader's message: it quotes the text it could not read, and this line holds keys.
   if (!secrets.value) return reply_error("bad_input", "the headers' secrets line is not JSON");
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
   for (std::size_t at = secrets_end + 1; at < input.size();) {
     const std::size_t name_end = input.find('\0', at);
     const std::size_t value_end = name_end == std::string_view::npos ? name_end : input.find('\0', name_end + 1);
@@ -413,7 +413,7 @@ std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
     headers.emplace_back(input.substr(at, name_end - at), input.substr(name_end + 1, value_end - name_end - 1));
     at = value_end + 1;
   }
-  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers(headers, string_list(*secrets.value), now);
+  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers_in(headers, string_list(*secrets.value), now);
   g_result = "[";
   for (std::size_t i = 0; i < forwarded.values.size(); ++i) {
     if (i) g_result += ',';

@@ -215,6 +215,23 @@ TEST_CASE("forward_answer_headers: values redacted in place, the headroom read f
   CHECK(to_json_text(*out.headroom) == to_json_text(read_rate_limits(shown, kNow)));
 }
 
+TEST_CASE("forward_answer_headers_in: over views, the same answer as over owned strings") {
+  const std::string key = "sk-proj-Kq8Zt3mn456abcdefXYZ";
+  const Headers sent = {{"x-request-id", "req_" + key.substr(6, 9)},
+                        {"x-ratelimit-limit-requests", "10000"},
+                        {"x-ratelimit-remaining-requests", "9999"},
+                        {"retry-after", "20"}};
+  const std::vector<std::pair<std::string_view, std::string_view>> views(sent.begin(), sent.end());
+  for (const std::vector<std::string>& secrets : {std::vector<std::string>{}, std::vector<std::string>{key}}) {
+    const ForwardedHeaders owned = forward_answer_headers(sent, secrets, kNow);
+    const ForwardedHeaders viewed = forward_answer_headers_in(views, secrets, kNow);
+    CHECK(viewed.values == owned.values);
+    REQUIRE(viewed.headroom.has_value() == owned.headroom.has_value());
+    if (owned.headroom) CHECK(to_json_text(*viewed.headroom) == to_json_text(*owned.headroom));
+  }
+  CHECK_FALSE(forward_answer_headers_in(views, {key}, kNow).values[0].has_value());  // 9 bytes of the key
+}
+
 TEST_CASE("forward_answer_headers: no headroom when the headers say nothing of the key's limits") {
   CHECK_FALSE(forward_answer_headers({{"x-request-id", "req_1"}, {"openai-processing-ms", "181"}}, {}, kNow).headroom);
   CHECK_FALSE(forward_answer_headers({}, {}, kNow).headroom);

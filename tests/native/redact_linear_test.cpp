@@ -99,6 +99,39 @@ TEST_CASE("contains_secret_fragment: a run of a key's bytes, raw") {
   CHECK_FALSE(contains_secret_fragment(pct_all(kKey.substr(0, 12)), s));
 }
 
+TEST_CASE("TextRedactor: redact() for every text, the list looked up once; lists in turn do not mix") {
+  // More lists than the matcher cache keeps (16), in turn, each redactor made once and used
+  // after the others were made: each answers for its own list only.
+  std::vector<std::vector<std::string>> lists;
+  for (int i = 0; i < 20; ++i) lists.push_back({"sk-list-" + std::to_string(i) + "-Kq8Zt3mn456abcdef"});
+  lists.push_back({});
+  lists.push_back({"", kKey});
+  std::vector<TextRedactor> redactors;
+  for (const auto& list : lists) redactors.emplace_back(list);
+  const std::vector<std::string> texts = {"",
+                                          "plain",
+                                          "Bearer " + kKey,
+                                          lists[3][0],
+                                          "a" + lists[19][0] + "b",
+                                          u_escape_all(kKey),
+                                          pct_all(lists[0][0]),
+                                          kKey.substr(0, 12)};
+  for (std::size_t l = 0; l < lists.size(); ++l)
+    for (const std::string& text : texts) CHECK(redactors[l](text) == redact(text, lists[l]));
+  CHECK(redactors[3](lists[3][0]) == std::string(kRedacted));
+  CHECK(redactors[3](lists[4][0]) == lists[4][0]);  // another list's secret is not this one's
+}
+
+TEST_CASE("forwarded_header_value: the rule of redact_header_values for one value") {
+  const std::vector<std::string> s = {kKey};
+  const TextRedactor redact_with(s);
+  const std::vector<std::string> values = {"9999", "Bearer " + kKey, "req_" + kKey.substr(10, 8), "",
+                                           u_escape_all(kKey)};
+  const auto all = redact_header_values(values, s);
+  REQUIRE(all.size() == values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) CHECK(forwarded_header_value(values[i], redact_with, s) == all[i]);
+}
+
 TEST_CASE("redact_header_values: each value redacted, or none when a fragment is left") {
   const std::vector<std::string> s = {kKey};
   const auto out = redact_header_values(

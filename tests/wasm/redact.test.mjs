@@ -201,6 +201,23 @@ test('forwardAnswerHeaders: the header pass with the key\'s headroom read from t
   assert.deepEqual(core.forwardAnswerHeaders(odd, [KEY], now), { values: odd.map(([, v]) => v), headroom: null });
 });
 
+test('forwardAnswerHeaders: each call redacts against its own secrets list, whatever came before (relay build)', () => {
+  // Lists in turn, an empty list, and a refused call between them: each call gets the
+  // answer of its own list (nothing of an earlier call's list is kept).
+  const A = 'sk-alpha-Kq8Zt3mn456abcdefXYZ';
+  const B = 'sk-beta-Zz9Qq8Ww7Ee6Rr5Tt4';
+  const sent = [['x-request-id', A], ['request-id', B]];
+  const R = '[REDACTED]';
+  const expect = { A: [R, B], B: [A, R], AB: [R, R], none: [A, B] };
+  const lists = { A: [A], B: [B], AB: [A, B], none: [] };
+  for (const turn of ['A', 'B', 'A', 'none', 'AB', 'B', 'none', 'A']) {
+    assert.deepEqual(core.forwardAnswerHeaders(sent, lists[turn], 0).values, expect[turn], turn);
+    assert.deepEqual(core.forwardAnswerHeaders(sent, [...lists[turn]], 0).values, expect[turn], `${turn}, a new array`);
+  }
+  assert.throws(() => core.forwardAnswerHeaders([['x-request-id', 'a\0b']], [A]), (err) => err.code === 'bad_input');
+  assert.deepEqual(core.forwardAnswerHeaders(sent, [B], 0).values, expect.B, 'after a refusal');
+});
+
 test('pg_forward_answer_headers refuses input not in its form, as bad_input, and goes on answering', async () => {
   // The export itself, past the wrapper: only web/core.js writes this form, but a wrong one must
   // never be read as headers.
@@ -215,7 +232,7 @@ test('pg_forward_answer_headers refuses input not in its form, as bad_input, and
     return mod.heap.slice(at, at + len);
   };
   for (const [text, why] of [['', 'no clock line'], ['5\n[]', 'no secrets line'], ['x\n[]\n', 'a clock that is no number'], ['-5\n[]\n', 'a negative clock'],
-    ['1234567890123456\n[]\n', 'a clock of 16 digits'], ['5\n[\n', 'secrets that are no JSON'], ['5\n[]\nx-request-id\u0000req', 'a value not ended'],
+    ['1234567890123456\n[]\n', 'a clock of 16 digits'], ['5\n\nx-request-id\u0000v\u0000', 'an empty secrets line, in a fresh module'], ['5\n[\n', 'secrets that are no JSON'], ['5\n[]\nx-request-id\u0000req', 'a value not ended'],
     ['5\n[]\nx-request-id', 'a name not ended']]) {
     const reply = JSON.parse(decoder.decode(call(text)));
     assert.equal(reply.error?.code, 'bad_input', why);
@@ -224,6 +241,11 @@ test('pg_forward_answer_headers refuses input not in its form, as bad_input, and
   const valuesLength = new DataView(reply.buffer).getUint32(reply.length - 4, true);
   assert.deepEqual(JSON.parse(decoder.decode(reply.subarray(0, valuesLength))), ['[REDACTED]', '10']);
   assert.match(decoder.decode(reply.subarray(valuesLength, reply.length - 4)), /"limit":10/);
+  // An empty secrets line is refused after any line, a list and the empty list included.
+  for (const before of ['["sk-0123456789abcdef"]', '[]', '']) {
+    call(`5\n${before}\nx-request-id\u0000v\u0000`);
+    assert.equal(JSON.parse(decoder.decode(call('5\n\nx-request-id\u0000v\u0000'))).error?.code, 'bad_input', `after ${before || 'nothing'}`);
+  }
 
   // 20,000 inputs of the form and cut, grown or spliced from it, seeded: each is answered in the
   // form (values JSON, headroom JSON, length) or refused as bad_input, and nothing is kept.

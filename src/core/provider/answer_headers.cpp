@@ -5,14 +5,17 @@
 
 namespace pg {
 
-ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
-                                        const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms) {
-  std::vector<std::string> values;
-  values.reserve(headers.size());
-  for (const auto& header : headers) values.push_back(header.second);
-  ForwardedHeaders out{redact_header_values(values, secrets), std::nullopt};
+ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+                                           const std::vector<std::string>& secrets,
+                                           std::optional<std::int64_t> now_ms) {
+  // The secrets' forms are looked up once for the whole block, not once per value.
+  const TextRedactor redact(secrets);
+  ForwardedHeaders out;
+  out.values.reserve(headers.size());
+  for (const auto& header : headers) out.values.push_back(forwarded_header_value(header.second, redact, secrets));
 
-  // The headroom is read from what the page is shown: redacted values, none that was left out.
+  // The headroom is read from what the page is shown: redacted values, none that was left out
+  // (views into out.values, which is complete and does not move again).
   std::vector<std::pair<std::string_view, std::string_view>> kept;
   kept.reserve(headers.size());
   for (std::size_t i = 0; i < headers.size(); ++i)
@@ -21,6 +24,12 @@ ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string,
   if (!limits.limits.empty() || limits.retry_after_ms || limits.retry_at || !limits.problems.empty())
     out.headroom = std::move(limits);
   return out;
+}
+
+ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
+                                        const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms) {
+  const std::vector<std::pair<std::string_view, std::string_view>> views(headers.begin(), headers.end());
+  return forward_answer_headers_in(views, secrets, now_ms);
 }
 
 }  // namespace pg

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,5 +28,8 @@ struct ForwardedHeaders {
 // secret the answer is redacted against; `now_ms`: the relay's clock when the headers arrived.
 ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
                                         const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms);
+// The same over views of the headers (the binding reads them in place from its input).
+ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+                                           const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms);
 
 }  // namespace pg

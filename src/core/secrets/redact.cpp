@@ -442,23 +442,28 @@ std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_
 // the page passes no secrets and the matcher (16 KB of the page's download) is left out. A
 // caller that passes some anyway gets every text they could be in withheld whole: more than
 // needed, never less. The relay's build, which holds the keys, matches them as above.
-std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    if (!secret.empty() && !text.empty()) return std::string(kRedacted);
-  }
-  return std::string(text);
+TextRedactor::TextRedactor(const std::vector<std::string>& secrets)
+    : withhold_(std::any_of(secrets.begin(), secrets.end(), [](const std::string& s) { return !s.empty(); })) {}
+
+std::string TextRedactor::operator()(std::string_view text) const {
+  return withhold_ && !text.empty() ? std::string(kRedacted) : std::string(text);
 }
 #else
-std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
-  const std::shared_ptr<const Matcher> m = matcher_for(secrets);
-  if (!m) return std::string(text);
+TextRedactor::TextRedactor(const std::vector<std::string>& secrets) : matcher_(matcher_for(secrets)) {}
+
+std::string TextRedactor::operator()(std::string_view text) const {
+  if (!matcher_) return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t covered = 0;
-  scan(*m, text, /*at_end=*/true, covered, out);
+  scan(*matcher_, text, /*at_end=*/true, covered, out);
   return out;
 }
 #endif
+
+std::string redact(std::string_view text, const std::vector<std::string>& secrets) {
+  return TextRedactor(secrets)(text);
+}
 
 StreamRedactor::StreamRedactor(std::vector<std::string> secrets) : matcher_(matcher_for(secrets)) {}
 

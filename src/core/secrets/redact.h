@@ -42,20 +42,37 @@ inline constexpr std::size_t kMinFragmentSecretBytes = 12;
 // the list becomes kRedacted whole. The page never passes secrets.)
 std::string redact(std::string_view text, const std::vector<std::string>& secrets);
 
+namespace detail {
+struct Matcher;  // the secrets' forms, worked out once (core/secrets/detail/matcher.h)
+}
+
+// redact() for many texts against one list: the list's forms are looked up (or worked out)
+// once, not once per text. For a header block, a list of values, a value per line.
+class TextRedactor {
+ public:
+  explicit TextRedactor(const std::vector<std::string>& secrets);
+  std::string operator()(std::string_view text) const;
+
+ private:
+  std::shared_ptr<const detail::Matcher> matcher_;  // null: no secrets (and in the page's build)
+  bool withhold_ = false;                           // the page's build: some secret is non-empty
+};
+
 // Whether `text` holds a run of consecutive raw bytes of any secret of at least
 // kMinFragmentSecretBytes bytes: at least min(8, ceil(len / 2)) bytes (never fewer than 6).
 // For upstream header values: a key split across two headers survives redaction of each
 // value, so a value carrying a fragment is dropped whole.
 bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets);
 
-// Upstream header values as the relay forwards them, in one pass: each value redacted, or
-// none (nullopt) when what redaction leaves still holds a fragment of a secret.
+// One upstream header value as the relay forwards it: redacted (with `redact`, made from
+// `secrets`), or none (nullopt) when what redaction leaves still holds a fragment of a secret.
+std::optional<std::string> forwarded_header_value(std::string_view value, const TextRedactor& redact,
+                                                  const std::vector<std::string>& secrets);
+
+// Upstream header values as the relay forwards them, in one pass: forwarded_header_value()
+// for each.
 std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
                                                              const std::vector<std::string>& secrets);
-
-namespace detail {
-struct Matcher;  // the secrets' forms, worked out once (core/secrets/detail/matcher.h)
-}
 
 // The same over a byte stream split anywhere: it holds back just enough of the tail to
 // catch a secret (or a masked echo) that straddles two chunks, and emits the rest at once.

@@ -1,6 +1,6 @@
 // contains_secret_fragment() (core/secrets/redact.h): whether a text holds a run of raw
-// bytes of a secret, for upstream header values; redact_header_values(), the relay's pass
-// over those values with it.
+// bytes of a secret, for upstream header values; forwarded_header_value() and
+// redact_header_values(), the relay's rule for those values with it.
 #include "core/secrets/redact.h"
 
 #include <algorithm>
@@ -44,17 +44,19 @@ bool contains_secret_fragment(std::string_view text, const std::vector<std::stri
   return false;
 }
 
+std::optional<std::string> forwarded_header_value(std::string_view value, const TextRedactor& redact,
+                                                  const std::vector<std::string>& secrets) {
+  std::string clean = redact(value);
+  if (contains_secret_fragment(clean, secrets)) return std::nullopt;
+  return clean;
+}
+
 std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
                                                              const std::vector<std::string>& secrets) {
+  const TextRedactor redact(secrets);
   std::vector<std::optional<std::string>> out;
   out.reserve(values.size());
-  for (const std::string& value : values) {
-    std::string clean = redact(value, secrets);
-    if (contains_secret_fragment(clean, secrets))
-      out.emplace_back();
-    else
-      out.emplace_back(std::move(clean));
-  }
+  for (const std::string& value : values) out.push_back(forwarded_header_value(value, redact, secrets));
   return out;
 }
 
