@@ -443,16 +443,17 @@ std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_
 // caller that passes some anyway gets every text they could be in withheld whole: more than
 // needed, never less. The relay's build, which holds the keys, matches them as above.
 TextRedactor::TextRedactor(const std::vector<std::string>& secrets)
-    : withhold_(std::any_of(secrets.begin(), secrets.end(), [](const std::string& s) { return !s.empty(); })) {}
+    : any_(std::any_of(secrets.begin(), secrets.end(), [](const std::string& s) { return !s.empty(); })) {}
 
 std::string TextRedactor::operator()(std::string_view text) const {
-  return withhold_ && !text.empty() ? std::string(kRedacted) : std::string(text);
+  return any_ && !text.empty() ? std::string(kRedacted) : std::string(text);
 }
 #else
-TextRedactor::TextRedactor(const std::vector<std::string>& secrets) : matcher_(matcher_for(secrets)) {}
+TextRedactor::TextRedactor(const std::vector<std::string>& secrets)
+    : matcher_(matcher_for(secrets)), any_(matcher_ != nullptr) {}
 
 std::string TextRedactor::operator()(std::string_view text) const {
-  if (!matcher_) return std::string(text);
+  if (!any_) return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t covered = 0;

@@ -55,7 +55,7 @@ class TextRedactor {
 
  private:
   std::shared_ptr<const detail::Matcher> matcher_;  // null: no secrets (and in the page's build)
-  bool withhold_ = false;                           // the page's build: some secret is non-empty
+  bool any_ = false;                                // some secret in the list is non-empty
 };
 
 // Whether `text` holds a run of consecutive raw bytes of any secret of at least
