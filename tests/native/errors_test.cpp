@@ -2,6 +2,8 @@
 // bodies that are not envelopes (HTML, text, empty, other JSON), and hostile bodies.
 #include <doctest/doctest.h>
 
+#include "support/cpu_time.h"
+
 #include "core/provider/provider_error.h"
 
 #include <ctime>
@@ -47,14 +49,6 @@ void check_message_shape(const ProviderError& e) {
   CHECK(e.message.find('\r') == std::string::npos);
   CHECK(e.type.size() <= 100);
   CHECK_FALSE(e.type.empty());
-}
-
-// CPU time, not wall time: the machine running the tests may be busy with other work.
-template <typename F>
-double cpu_seconds(F&& f) {
-  const std::clock_t start = std::clock();
-  f();
-  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // Test support shared by the redact_*_test.cpp files: a key, split helpers, the encoders
-// (\u escapes, percent, base64) and a CPU-time measure.
+// (\u escapes, percent, base64); the CPU-time measure is cpu_time.h.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include "core/base/json_util.h"
 #include "core/secrets/redact.h"
+#include "cpu_time.h"
 
 #include <cctype>
 #include <ctime>
@@ -130,14 +131,6 @@ std::string stable_base64(const std::string& key, std::size_t align, bool url_sa
   std::size_t to = from;
   while (a[to] == b[to]) ++to;
   return a.substr(from, to - from);
-}
-
-// CPU time, not wall time: the machine running the tests may be busy with other work.
-template <typename F>
-double cpu_seconds(F&& f) {
-  const std::clock_t start = std::clock();
-  f();
-  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
 }
 
 }  // namespace
