@@ -12,6 +12,7 @@ import { FileSource } from '../../relay/sources/file-source.js';
 import { EtcdSource } from '../../relay/sources/etcd-source.js';
 import { createRelay } from '../../relay/server.js';
 import { tempDir } from './temp-dir.mjs';
+import { delay } from './load.mjs';
 
 export const TOKEN = 'test-playground-token-0123456789';
 
@@ -82,7 +83,7 @@ export async function startRelay({ resources, env = {}, settings: overrides = {}
  */
 export async function besideNormalCall(relay, normalId, attack) {
   const normal = (async () => {
-    await new Promise((r) => setTimeout(r, 25)); // start while the attack is in flight
+    await delay(25); // start while the attack is in flight
     const r = await relay.chat(normalId, { messages: [{ role: 'user', content: 'Say hello' }], stream: true });
     assert.equal(r.status, 200, 'the neighbour got its answer');
     const stream = relay.core.openStream();
