@@ -56,7 +56,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   pg::CheckedRequest checked = request.check(target);
-  pgfuzz::checked_dump(pg::meta_json(checked));
+  {
+    const std::string meta = pg::meta_text(checked);
+    PGFUZZ_CHECK(pgfuzz::valid_utf8(meta));
+    const auto read = pg::parse_json(meta, 4 * pg::kMaxJsonDepth);
+    PGFUZZ_CHECK(read.value && read.value->is_object() && (*read.value)["ok"] == checked.ok);
+    PGFUZZ_CHECK(pg::dump_json(*read.value) == meta);  // the tree's own text, members in its order
+  }
   PGFUZZ_CHECK(checked.ok == checked.errors.empty());
   PGFUZZ_CHECK(!checked.ok || checked.bad_input == false);
   if (!request.ok()) PGFUZZ_CHECK(checked.bad_input);

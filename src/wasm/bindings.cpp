@@ -464,7 +464,7 @@ std::size_t pg_request_check(pg::ChatRequest* r, const pg::ChatTarget* target, c
   pg::CheckedRequest checked = r->check(*target, std::string_view(request_id, len));
   g_result = std::move(checked.body);
   const std::size_t body_len = g_result.size();
-  g_result += pg::dump_json(pg::meta_json(checked));
+  g_result += pg::meta_text(checked);
   for (int i = 0; i < 4; ++i) g_result.push_back(static_cast<char>((body_len >> (8 * i)) & 0xFF));
   return g_result.size();
 }

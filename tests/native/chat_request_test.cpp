@@ -33,7 +33,7 @@ std::string new_path(const std::string& bytes, const ChatTarget& t) {
   ChatRequest request(bytes);
   REQUIRE(request.ok());
   const CheckedRequest c = request.check(t);
-  if (!c.ok) return dump_json(meta_json(c)["errors"]);
+  if (!c.ok) return dump_json((*parse_json(meta_text(c)).value)["errors"]);
   return c.body;
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("a chat request: the model id at open, then the body checked, shaped a
   CHECK(sent["model"] == "o3-mini");
   CHECK(sent["max_completion_tokens"] == 64);
   CHECK(sent["messages"][0]["content"] == "Hi é 🙂");
-  CHECK(meta_json(c) == json{{"ok", true}, {"stream", true}, {"headers", json::array()}, {"changes", json::array()}});
+  CHECK(meta_text(c) == R"({"changes":[],"headers":[],"ok":true,"stream":true})");
   // Once: the body was given up to the result.
   const CheckedRequest again = r.check(target());
   CHECK_FALSE(again.ok);
@@ -126,6 +126,67 @@ TEST_CASE("a chat request: the earlier path's answers, field errors and bytes al
   CHECK(parse_json(c.body).value->contains("max_output_tokens"));
 }
 
+TEST_CASE("a checked request's facts are written as their JSON tree would be") {
+  // The oracle: the facts as a tree, dumped (the binding's reply before it was written
+  // straight to text). The text must be the same bytes, members in the tree's order.
+  const auto tree = [](const CheckedRequest& c) {
+    json out = json::object();
+    out["ok"] = c.ok;
+    if (!c.ok) {
+      json errors = json::array();
+      for (const auto& e : c.errors) errors.push_back(json{{"field", e.field}, {"message", e.message}});
+      out["errors"] = errors;
+      if (c.bad_input) out["badInput"] = true;
+      return dump_json(out);
+    }
+    out["stream"] = c.stream;
+    json headers = json::array();
+    for (const auto& h : c.headers) headers.push_back(json{{"name", h.name}, {"value", h.value}});
+    out["headers"] = headers;
+    json changes = json::array();
+    for (const auto& n : c.changes) changes.push_back(to_json(n));
+    out["changes"] = changes;
+    return dump_json(out);
+  };
+  ChatTarget shaped = target("claude-sonnet-4", "anthropic");
+  shaped.shaped = true;
+  shaped.shaping = shaping_from_json(json{{"protocol", "openai"},
+                                          {"temperatureMax", 1},
+                                          {"defaultHeaders", {{"x-team", "${request.id}"}, {"x-b", "two \"q\""}}}});
+  shaped.request_id = "req-\"1\"";
+  const std::string bad_utf8 = "\xff\xfe";
+  const char* bodies[] = {
+      R"({"messages":[{"role":"user","content":"hi"}]})",
+      R"({"stream":true,"temperature":1.5,"messages":[{"role":"user","content":"hi"}]})",
+      R"({"messages":[{"role":"pilot \"x\"\n","content":3}],"temperature":"hot"})",
+  };
+  std::size_t oks = 0, errors = 0;
+  for (const char* body : bodies) {
+    for (const ChatTarget& t : {target(), shaped}) {
+      ChatRequest r(std::string(R"({"model":"id","body":)") + body + "}");
+      const CheckedRequest c = r.check(t);
+      (c.ok ? oks : errors) += 1;
+      CHECK(meta_text(c) == tree(c));
+      const CheckedRequest again = r.check(t);  // bad_input: checked already
+      CHECK(again.bad_input);
+      CHECK(meta_text(again) == tree(again));
+    }
+  }
+  CHECK(oks == 4);
+  CHECK(errors == 2);
+  // Texts a browser or a configuration chose: quotes, controls, invalid UTF-8.
+  CheckedRequest made;
+  made.ok = true;
+  made.headers = {{"x-" + bad_utf8, "a\"b\\c\n\x01" + bad_utf8}};
+  made.changes = {{"header_added", "header `x` added \"" + bad_utf8 + "\""}};
+  CHECK(meta_text(made) == tree(made));
+  made = {};
+  made.errors = {{"messages[0]." + bad_utf8, "bad \"\t\""}, {"", ""}};
+  CHECK(meta_text(made) == tree(made));
+  made.bad_input = true;
+  CHECK(meta_text(made) == tree(made));
+}
+
 TEST_CASE("a chat request JSON.parse accepts but the core's reader does not: as the earlier path answered") {
   const ChatTarget t = target();
   // Nested past the core's limit: the model still opens (the relay looks it up first), the check says why.
@@ -147,7 +208,8 @@ TEST_CASE("a chat request JSON.parse accepts but the core's reader does not: as 
     const CheckedRequest c = r.check(t);
     CHECK_MESSAGE(c.bad_input == !old_input.value, depth);
     if (old_input.value)
-      CHECK((c.ok ? c.body : dump_json(meta_json(c)["errors"])) == old_path((*old_input.value)["body"], t));
+      CHECK((c.ok ? c.body : dump_json((*parse_json(meta_text(c)).value)["errors"])) ==
+            old_path((*old_input.value)["body"], t));
   }
   // Deep nesting elsewhere in the envelope was never the core's business.
   ChatRequest elsewhere(R"({"model":"m","x":)" + nested(100000) +

@@ -1,5 +1,5 @@
 // redact() stays linear: 10 MB with 10 secrets, escape-heavy text and short secrets; and
-// contains_secret_fragment().
+// contains_secret_fragment(), SecretFragments and the header values' rule.
 #include <doctest/doctest.h>
 
 #include "support/redact.h"
@@ -7,8 +7,10 @@
 #include "core/base/json_util.h"
 #include "core/secrets/redact.h"
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -122,14 +124,59 @@ TEST_CASE("TextRedactor: redact() for every text, the list looked up once; lists
   CHECK(redactors[3](lists[4][0]) == lists[4][0]);  // another list's secret is not this one's
 }
 
-TEST_CASE("forwarded_header_value: the rule of redact_header_values for one value") {
+TEST_CASE("HeaderValueRedactor: the rule of redact_header_values for one value") {
   const std::vector<std::string> s = {kKey};
-  const TextRedactor redact_with(s);
+  const HeaderValueRedactor forwarded(s);
   const std::vector<std::string> values = {"9999", "Bearer " + kKey, "req_" + kKey.substr(10, 8), "",
                                            u_escape_all(kKey)};
   const auto all = redact_header_values(values, s);
   REQUIRE(all.size() == values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) CHECK(forwarded_header_value(values[i], redact_with, s) == all[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) CHECK(forwarded(values[i]) == all[i]);
+  CHECK(all[0] == std::optional<std::string>("9999"));
+  CHECK(all[1] == std::optional<std::string>("Bearer " + std::string(kRedacted)));
+  CHECK_FALSE(all[2].has_value());  // 8 raw bytes of the key: dropped, not redacted
+}
+
+// The fragment rule written the plain way, as the oracle: every window of the secret's
+// fragment length, searched for in the text.
+bool holds_fragment_plainly(const std::string& text, const std::vector<std::string>& secrets) {
+  for (const std::string& s : secrets) {
+    if (s.size() < kMinFragmentSecretBytes) continue;
+    const std::size_t len = std::max<std::size_t>(6, std::min<std::size_t>(8, (s.size() + 1) / 2));
+    for (std::size_t i = 0; i + len <= s.size(); ++i)
+      if (text.find(s.substr(i, len)) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("SecretFragments: made once, it answers each text as the plain search does") {
+  // Secrets of 11 to 20 bytes (no fragment, then lengths 6, 7, 8 and the cap), over a small
+  // alphabet so texts share windows with them often; each list's table serves every text.
+  std::mt19937 rng(11);
+  const auto random_text = [&](std::size_t n) {
+    std::string t;
+    for (std::size_t i = 0; i < n; ++i) t += "abcAB-_x"[rng() % 8];
+    return t;
+  };
+  std::size_t found = 0, texts = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> secrets;
+    const std::size_t count = rng() % 4;
+    for (std::size_t i = 0; i < count; ++i) secrets.push_back(random_text(11 + rng() % 10));
+    if (count && rng() % 2) secrets.push_back(secrets[0]);  // a list may repeat a secret
+    const SecretFragments fragments(secrets);
+    for (int t = 0; t < 20; ++t, ++texts) {
+      std::string text = random_text(rng() % 24);
+      if (count && t % 5 == 0) text += secrets[rng() % count].substr(rng() % 4, 8);  // plant one
+      const bool expected = holds_fragment_plainly(text, secrets);
+      found += expected;
+      CHECK(fragments.found_in(text) == expected);
+      CHECK(contains_secret_fragment(text, secrets) == expected);
+    }
+  }
+  // Both answers came up often enough to mean something.
+  CHECK(found > texts / 10);
+  CHECK(found < texts * 9 / 10);
 }
 
 TEST_CASE("redact_header_values: each value redacted, or none when a fragment is left") {

@@ -36,6 +36,20 @@ ParseOutcome parse_json(std::string_view text, std::size_t max_depth) {
 
 void append_json_string(std::string& out, std::string_view text) { write_json_string(text, out); }
 
+// Through operator[], which the core instantiates everywhere already: an emplace of its own
+// made the page's module 0.6 KB larger.
+json object_of(std::string_view k1, json v1) {
+  json out(json::value_t::object);
+  out[std::string(k1)] = std::move(v1);
+  return out;
+}
+
+json object_of(std::string_view k1, json v1, std::string_view k2, json v2) {
+  json out = object_of(k1, std::move(v1));
+  out[std::string(k2)] = std::move(v2);
+  return out;
+}
+
 std::string dump_json(const json& value) {
   std::string out;
   write_json(value, out);

@@ -32,6 +32,12 @@ std::string dump_json(const json& value);
 // straight to text, without a JSON tree).
 void append_json_string(std::string& out, std::string_view text);
 
+// An object built in place from its members: what json{{"k1", v1}, {"k2", v2}} makes, without
+// the temporary arrays and copies of nlohmann's initializer lists (several allocations per
+// member), for objects built on every call (a message, a part, stream_options).
+json object_of(std::string_view k1, json v1);
+json object_of(std::string_view k1, json v1, std::string_view k2, json v2);
+
 // Typed, non-throwing accessors. nlohmann's get<>() and at() throw on a type mismatch;
 // these return nullptr / nullopt instead so callers can report a finding.
 const json* member(const json& object, std::string_view key);

@@ -8,11 +8,11 @@ namespace pg {
 ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
                                            const std::vector<std::string>& secrets,
                                            std::optional<std::int64_t> now_ms) {
-  // The secrets' forms are looked up once for the whole block, not once per value.
-  const TextRedactor redact(secrets);
+  // The secrets' forms and fragments are worked out once for the whole block, not per value.
+  const HeaderValueRedactor forwarded(secrets);
   ForwardedHeaders out;
   out.values.reserve(headers.size());
-  for (const auto& header : headers) out.values.push_back(forwarded_header_value(header.second, redact, secrets));
+  for (const auto& header : headers) out.values.push_back(forwarded(header.second));
 
   // The headroom is read from what the page is shown: redacted values, none that was left out
   // (views into out.values, which is complete and does not move again).

@@ -29,8 +29,10 @@ BuildResult check_chat_body(json&& body, std::string_view model_name, std::strin
     return r;
   }
   json form = json::object();
-  json params = json::object();
-  json extra = json::object();
+  // Null until a member is set (operator[] makes it an object then): most bodies have no
+  // parameters and no extra fields, and an empty object is an allocation each.
+  json params;
+  json extra;
   const bool has_max_tokens = body.contains("max_tokens");
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string& key = it.key();
@@ -51,9 +53,9 @@ BuildResult check_chat_body(json&& body, std::string_view model_name, std::strin
     }
   }
   if (!form.contains("messages")) form["messages"] = nullptr;  // reported by the builder
-  if (!params.empty()) form["params"] = std::move(params);
-  if (!extra.empty()) form["extra"] = std::move(extra);
-  form["model"] = json{{"model_name", std::string(model_name)}, {"provider", std::string(provider)}};
+  if (!params.is_null()) form["params"] = std::move(params);
+  if (!extra.is_null()) form["extra"] = std::move(extra);
+  form["model"] = object_of("model_name", model_name, "provider", provider);
   BuildResult r = build_request(form, limits);
   rename_fields(r);
   return r;

@@ -71,8 +71,8 @@ ChatRequest::ChatRequest(std::string_view bytes, const RequestLimits& limits) : 
 }
 
 json ChatRequest::open_json() const {
-  if (!ok()) return json{{"error", {{"code", error_code_}, {"message", error_message_}}}};
-  return json{{"model", model_}};
+  if (!ok()) return object_of("error", object_of("code", error_code_, "message", error_message_));
+  return object_of("model", model_);
 }
 
 CheckedRequest ChatRequest::check(const ChatTarget& target, std::string_view request_id) {
@@ -105,20 +105,37 @@ CheckedRequest ChatRequest::check(const ChatTarget& target, std::string_view req
   return out;
 }
 
-json meta_json(const CheckedRequest& checked) {
+std::string meta_text(const CheckedRequest& checked) {
+  // Written straight to text, members in the order nlohmann's objects keep (sorted), as the
+  // tree this replaced wrote them: the relay reads this for every call.
+  std::string out;
   if (!checked.ok) {
-    json errors = json::array();
-    for (const auto& e : checked.errors) errors.push_back(json{{"field", e.field}, {"message", e.message}});
-    json out = {{"ok", false}, {"errors", std::move(errors)}};
-    if (checked.bad_input) out["badInput"] = true;
+    out = checked.bad_input ? "{\"badInput\":true,\"errors\":[" : "{\"errors\":[";
+    for (std::size_t i = 0; i < checked.errors.size(); ++i) {
+      out += i ? ",{\"field\":" : "{\"field\":";
+      append_json_string(out, checked.errors[i].field);
+      out += ",\"message\":";
+      append_json_string(out, checked.errors[i].message);
+      out += '}';
+    }
+    out += "],\"ok\":false}";
     return out;
   }
-  json headers = json::array();
-  for (const auto& h : checked.headers) headers.push_back(json{{"name", h.name}, {"value", h.value}});
-  json changes = json::array();
-  for (const auto& c : checked.changes) changes.push_back(to_json(c));
-  return json{
-      {"ok", true}, {"stream", checked.stream}, {"headers", std::move(headers)}, {"changes", std::move(changes)}};
+  out = "{\"changes\":[";
+  for (std::size_t i = 0; i < checked.changes.size(); ++i) {
+    if (i) out += ',';
+    out += dump_json(to_json(checked.changes[i]));
+  }
+  out += "],\"headers\":[";
+  for (std::size_t i = 0; i < checked.headers.size(); ++i) {
+    out += i ? ",{\"name\":" : "{\"name\":";
+    append_json_string(out, checked.headers[i].name);
+    out += ",\"value\":";
+    append_json_string(out, checked.headers[i].value);
+    out += '}';
+  }
+  out += checked.stream ? "],\"ok\":true,\"stream\":true}" : "],\"ok\":true,\"stream\":false}";
+  return out;
 }
 
 }  // namespace pg

@@ -44,8 +44,9 @@ struct CheckedRequest {
   std::vector<ShapingNote> changes;     // when ok and shaped: what the key's settings changed
   std::string body;                     // when ok: the body as the relay sends it (JSON, UTF-8)
 };
-// {ok, errors} | {ok, badInput, errors} | {ok, stream, headers, changes}: everything but the body.
-json meta_json(const CheckedRequest& checked);
+// {ok, errors} | {ok, badInput, errors} | {ok, stream, headers, changes}: everything but the
+// body, as JSON text (written without a tree: the relay reads it for every call).
+std::string meta_text(const CheckedRequest& checked);
 
 class ChatRequest {
  public:

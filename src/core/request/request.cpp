@@ -121,7 +121,7 @@ bool read_part(Build& b, const json& part, const std::string& path, std::string_
     }
     if (!b.text_fits(path + ".text", s) || b.report.error_count() != before) return false;
     note_text(b, s);
-    out = json{{"type", "text"}, {"text", s}};
+    out = object_of("type", "text", "text", s);
     return true;
   }
   if (t == "image_url") {
@@ -149,7 +149,7 @@ bool read_part(Build& b, const json& part, const std::string& path, std::string_
         image_out["detail"] = *d;
     }
     if (b.report.error_count() != before) return false;
-    out = json{{"type", "image_url"}, {"image_url", std::move(image_out)}};
+    out = object_of("type", "image_url", "image_url", std::move(image_out));
     return true;
   }
   b.report.error(path + ".type", "must be \"text\" or \"image_url\" (got " + quote_user(t) + ")");
@@ -226,7 +226,7 @@ std::string read_message(Build& b, const json& message, std::size_t index) {
   if (!read_content(b, member(message, "content"), path + ".content", role, content) || role.empty()) return role;
   if ((role == "system" || role == "developer") && takes_no_instructions(b.model_name))
     b.report.warn(FindingCode::SystemMessageUnsupported, path + ".role", no_instructions(b.model_name));
-  b.messages.push_back(json{{"role", role}, {"content", std::move(content)}});
+  b.messages.push_back(object_of("role", role, "content", std::move(content)));
   return role;
 }
 
@@ -244,7 +244,7 @@ void read_system(Build& b, const json& form) {
     b.report.warn(FindingCode::SystemMessageUnsupported, "system", no_instructions(b.model_name));
   // OpenAI's reasoning models read instructions from the "developer" role; early ones
   // (o1-mini) refused "system" outright, later ones only translate it.
-  b.messages.push_back(json{{"role", b.reasoning ? "developer" : "system"}, {"content", text}});
+  b.messages.push_back(object_of("role", b.reasoning ? "developer" : "system", "content", text));
 }
 
 void read_messages(Build& b, const json& form) {

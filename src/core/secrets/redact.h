@@ -3,7 +3,9 @@
 // providers echo back in error messages ("sk-pro****AbCd", "sk-proj-…AbCd").
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,12 +66,33 @@ class TextRedactor {
 // value, so a value carrying a fragment is dropped whole.
 bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets);
 
-// One upstream header value as the relay forwards it: redacted (with `redact`, made from
-// `secrets`), or none (nullopt) when what redaction leaves still holds a fragment of a secret.
-std::optional<std::string> forwarded_header_value(std::string_view value, const TextRedactor& redact,
-                                                  const std::vector<std::string>& secrets);
+// The fragments contains_secret_fragment() looks for, worked out once from a list: for many
+// texts against one list (every header value of an answer).
+class SecretFragments {
+ public:
+  explicit SecretFragments(const std::vector<std::string>& secrets);
+  bool found_in(std::string_view text) const;
 
-// Upstream header values as the relay forwards them, in one pass: forwarded_header_value()
+ private:
+  // Per fragment length (6, 7, 8 bytes): every window of that length of the secrets that
+  // use it, packed as a number, sorted and without repeats.
+  std::array<std::vector<std::uint64_t>, 3> windows_;
+};
+
+// One list's rule for upstream header values, as the relay forwards them: a value redacted,
+// or none (nullopt) when what redaction leaves still holds a fragment of a secret. Made from
+// the list once, so its redaction and its fragment check cannot disagree on the list.
+class HeaderValueRedactor {
+ public:
+  explicit HeaderValueRedactor(const std::vector<std::string>& secrets) : redact_(secrets), fragments_(secrets) {}
+  std::optional<std::string> operator()(std::string_view value) const;
+
+ private:
+  TextRedactor redact_;
+  SecretFragments fragments_;
+};
+
+// Upstream header values as the relay forwards them, in one pass: HeaderValueRedactor's rule
 // for each.
 std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
                                                              const std::vector<std::string>& secrets);

@@ -1,5 +1,5 @@
-// contains_secret_fragment() (core/secrets/redact.h): whether a text holds a run of raw
-// bytes of a secret, for upstream header values; forwarded_header_value() and
+// contains_secret_fragment() and SecretFragments (core/secrets/redact.h): whether a text holds
+// a run of raw bytes of a secret, for upstream header values; HeaderValueRedactor and
 // redact_header_values(), the relay's rule for those values with it.
 #include "core/secrets/redact.h"
 
@@ -24,39 +24,48 @@ std::uint64_t pack(const char* bytes, std::size_t n) {
 
 }  // namespace
 
-bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets) {
-  // Per fragment length (6, 7 or 8): every window of the text, sorted, then each of the
-  // secrets' windows looked up. Header values are short, so the text's side is the small one.
+SecretFragments::SecretFragments(const std::vector<std::string>& secrets) {
+  for (const std::string& s : secrets) {
+    if (s.size() < kMinFragmentSecretBytes) continue;
+    const std::size_t len = fragment_length(s.size());
+    auto& windows = windows_[len - 6];
+    windows.reserve(windows.size() + s.size() - len + 1);
+    for (std::size_t i = 0; i + len <= s.size(); ++i) windows.push_back(pack(s.data() + i, len));
+  }
+  for (auto& windows : windows_) {
+    std::sort(windows.begin(), windows.end());
+    windows.erase(std::unique(windows.begin(), windows.end()), windows.end());
+  }
+}
+
+bool SecretFragments::found_in(std::string_view text) const {
+  // Each of the text's windows looked up among the secrets': a header value is short, and
+  // the secrets' side, sorted once, serves every value of the block.
   for (std::size_t len = 6; len <= 8; ++len) {
-    if (text.size() < len) break;
-    std::vector<std::uint64_t> windows;
-    for (const std::string& s : secrets) {
-      if (s.size() < kMinFragmentSecretBytes || fragment_length(s.size()) != len) continue;
-      if (windows.empty()) {
-        windows.reserve(text.size() - len + 1);
-        for (std::size_t i = 0; i + len <= text.size(); ++i) windows.push_back(pack(text.data() + i, len));
-        std::sort(windows.begin(), windows.end());
-      }
-      for (std::size_t i = 0; i + len <= s.size(); ++i)
-        if (std::binary_search(windows.begin(), windows.end(), pack(s.data() + i, len))) return true;
-    }
+    const auto& windows = windows_[len - 6];
+    if (windows.empty() || text.size() < len) continue;
+    for (std::size_t i = 0; i + len <= text.size(); ++i)
+      if (std::binary_search(windows.begin(), windows.end(), pack(text.data() + i, len))) return true;
   }
   return false;
 }
 
-std::optional<std::string> forwarded_header_value(std::string_view value, const TextRedactor& redact,
-                                                  const std::vector<std::string>& secrets) {
-  std::string clean = redact(value);
-  if (contains_secret_fragment(clean, secrets)) return std::nullopt;
+bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets) {
+  return SecretFragments(secrets).found_in(text);
+}
+
+std::optional<std::string> HeaderValueRedactor::operator()(std::string_view value) const {
+  std::string clean = redact_(value);
+  if (fragments_.found_in(clean)) return std::nullopt;
   return clean;
 }
 
 std::vector<std::optional<std::string>> redact_header_values(const std::vector<std::string>& values,
                                                              const std::vector<std::string>& secrets) {
-  const TextRedactor redact(secrets);
+  const HeaderValueRedactor forwarded(secrets);
   std::vector<std::optional<std::string>> out;
   out.reserve(values.size());
-  for (const std::string& value : values) out.push_back(forwarded_header_value(value, redact, secrets));
+  for (const std::string& value : values) out.push_back(forwarded(value));
   return out;
 }
 

@@ -230,9 +230,23 @@ void shape_body(json& body, const CallShaping& s, std::vector<ShapingNote>& chan
   apply_content_list_to_string(body, s, changes);
 }
 
+namespace {
+
+ShapingNote client_headers_note() {
+  return {"client_headers_not_forwarded",
+          "the key forwards the caller's headers matching forward_client_headers; a playground call has no caller, "
+          "so none are forwarded"};
+}
+
+}  // namespace
+
 std::vector<OutboundHeader> shape_headers(const CallShaping& s, std::string_view request_id, bool stream,
                                           std::string_view auth_header, std::vector<ShapingNote>& changes) {
   std::vector<OutboundHeader> out;
+  if (s.default_headers.empty()) {  // nearly every key: nothing to add, nothing to say of it
+    if (!s.forward_client_headers.empty()) changes.push_back(client_headers_note());
+    return out;
+  }
   std::vector<std::string> seen = {lower_ascii(auth_header), "content-type", "x-aisix-request-id"};
   if (stream) seen.push_back("accept");
   std::vector<std::string> taken;  // names already added from default_headers
@@ -285,10 +299,7 @@ std::vector<OutboundHeader> shape_headers(const CallShaping& s, std::string_view
                                            " added by the key's default_headers"});
     out.push_back({name, *rendered});
   }
-  if (!s.forward_client_headers.empty())
-    changes.push_back({"client_headers_not_forwarded",
-                       "the key forwards the caller's headers matching forward_client_headers; a playground call has "
-                       "no caller, so none are forwarded"});
+  if (!s.forward_client_headers.empty()) changes.push_back(client_headers_note());
   return out;
 }
 

@@ -279,7 +279,7 @@ void read_response_format(Build& b, const json& params) {
 
   if (type == "text") return;  // the default: omitted from the body
   if (type == "json_object") {
-    b.body["response_format"] = json{{"type", "json_object"}};
+    b.body["response_format"] = object_of("type", "json_object");
     if (!b.prompt_mentions_json)
       b.report.warn(FindingCode::JsonNotMentioned, field,
                     "OpenAI rejects json_object unless a message mentions JSON; say so in the prompt "
@@ -290,7 +290,7 @@ void read_response_format(Build& b, const json& params) {
   if (type == "json_schema") {
     json schema_out;
     if (read_json_schema(b, js, field + ".json_schema", schema_out)) {
-      b.body["response_format"] = json{{"type", "json_schema"}, {"json_schema", std::move(schema_out)}};
+      b.body["response_format"] = object_of("type", "json_schema", "json_schema", std::move(schema_out));
       b.warn_if_ignored("response_format");
     }
     return;
@@ -377,7 +377,7 @@ void read_stream(Build& b, const json& form) {
   if (s->get<bool>()) {
     b.body["stream"] = true;
     // Without it a stream carries no token counts, and the page shows tokens and cost.
-    b.body["stream_options"] = json{{"include_usage", true}};
+    b.body["stream_options"] = object_of("include_usage", true);
   }
 }
 
