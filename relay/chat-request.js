@@ -25,8 +25,8 @@ export function openRequest(core, bytes) {
  * with the upstream model name from the configuration. With the model's `shaping` (and the
  * call's `requestId`), the core then shapes it as the gateway does: the key's renames, clamps
  * and default fields, and the headers its default_headers add. Once per request. → { ok:
- * true, payload: Buffer (the serialised body, in a buffer of its own), stream, headers,
- * changes } | { ok: false, errors }
+ * true, payload: Buffer (the serialised body, a copy out of the core; see copyOut in
+ * web/core-input.js), stream, headers, changes } | { ok: false, errors }
  */
 export function checkRequest(request, { model_name, provider, shaping = null, requestId = '' }) {
   const checked = request.check({ model_name, provider, shaping, requestId });

@@ -10,6 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadRelayCore } from './core.js';
 import { RelayError } from './errors.js';
+import { ownBuffer } from '../web/core-input.js';
 import { openRequest, checkRequest, previewRequest } from './chat-request.js';
 
 let core = loadRelayCore();
@@ -51,7 +52,9 @@ parentPort.on('message', async ({ op, id, bytes, target, call, secrets }) => {
         return;
       }
       const result = checkRequest(request, target);
-      // The payload's buffer is its own (one copy out of the core): handed over, not copied.
+      // Handed over, not copied: a large payload's buffer is its own already; a small one may
+      // share a slab of the core's copies (copyOut), and is copied into its own first.
+      if (result.ok) result.payload = ownBuffer(result.payload);
       parentPort.postMessage({ id, result }, result.ok ? [result.payload.buffer] : []);
     } catch (err) {
       parentPort.postMessage({ id, error: failure(err) });

@@ -61,7 +61,7 @@ export class RequestChecker {
         open = false;
         if (this.worker !== owner) throw stopped();
         const { result } = await this.#ask({ op: 'check', id, target });
-        return result.ok ? { ...result, payload: Buffer.from(result.payload.buffer) } : result;
+        return result.ok ? { ...result, payload: Buffer.from(result.payload.buffer, result.payload.byteOffset, result.payload.byteLength) } : result;
       },
       preview: async (target, call, secrets) => {
         open = false;

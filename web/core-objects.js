@@ -7,22 +7,22 @@
 //
 // The wrapper's boundary (web/core.js) reaches them through a `port`, made once per Core:
 //   guard(fn)                 runs one call into the module, a trap → CoreError, the core stopped
-//   stage(bytes)              copies bytes into the module's input buffer → its address
+//   stage(input)              copies bytes or text (as UTF-8) into the module's input buffer → their length
+//   input()                   that buffer's address (read after stage(), which may move it)
 //   resultBytes(len)          a view of the last reply (valid until the next call)
 //   callBytes(name, bytes, …) stage, call the export with (…args, address, length), view its reply
 //   chatTarget(target)        { handle, temporary }: the core's reading of a chat target
 //   broken()                  whether the core stopped (nothing may be freed then)
 //   mod                       the module's exports
 import { streamDeltas, u32At } from './core-deltas.js';
-import { CoreError, textInput, toBytes } from './core-input.js';
+import { CoreError, copyOut, textInput, toBytes } from './core-input.js';
 
 /**
- * @typedef {{ mod: Record<string, Function>, guard: <T>(fn: () => T) => T, stage(bytes: Uint8Array): number,
- *   resultBytes(len: number): Uint8Array, callBytes(name: string, bytes: Uint8Array, ...args: number[]): Uint8Array,
+ * @typedef {{ mod: Record<string, Function>, guard: <T>(fn: () => T) => T, stage(input: Uint8Array | string): number, input(): number,
+ *   resultBytes(len: number): Uint8Array, callBytes(name: string, input: Uint8Array | string, ...args: number[]): Uint8Array,
  *   chatTarget(target: object): { handle: number, temporary: boolean }, broken(): boolean }} CorePort
  */
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
@@ -96,16 +96,17 @@ export class ChatRequest extends NativeObject {
     const port = portOf(this);
     try {
       // (The core uses the request id only for a target with shaping.)
-      const id = encoder.encode(textInput(target?.requestId, 'the request id'));
+      const id = textInput(target?.requestId, 'the request id');
       const { handle: chatTarget, temporary } = port.chatTarget(target);
       try {
         return port.guard(() => {
           // The reply: the body as sent upstream, then its facts' JSON, then the body's length (4 bytes, LE).
-          const reply = port.resultBytes(port.mod.pg_request_check(handle, chatTarget, port.stage(id), id.length));
+          const staged = port.stage(id);
+          const reply = port.resultBytes(port.mod.pg_request_check(handle, chatTarget, port.input(), staged));
           const end = reply.length - 4;
           const bodyLength = u32At(reply, end);
           const meta = JSON.parse(decoder.decode(reply.subarray(bodyLength, end)));
-          if (meta.ok) meta.payload = reply.slice(0, bodyLength); // the one copy out of the module
+          if (meta.ok) meta.payload = copyOut(reply.subarray(0, bodyLength)); // the one copy out of the module
           return meta;
         });
       } finally {
@@ -146,8 +147,8 @@ export class ChatStream extends NativeObject {
     const port = portOf(this);
     const input = toBytes(bytes);
     return port.guard(() => {
-      const ptr = port.stage(input);
-      return streamDeltas(port.resultBytes(port.mod.pg_stream_push(handle, ptr, input.length)), this.#text);
+      const staged = port.stage(input);
+      return streamDeltas(port.resultBytes(port.mod.pg_stream_push(handle, port.input(), staged)), this.#text);
     });
   }
 
@@ -169,13 +170,13 @@ export class StreamRedactor extends NativeObject {
 
   push(bytes) {
     const handle = live(this, 'push');
-    return portOf(this).callBytes('pg_redactor_push', toBytes(bytes), handle).slice();
+    return copyOut(portOf(this).callBytes('pg_redactor_push', toBytes(bytes), handle));
   }
 
   finish() {
     const handle = live(this, 'finish');
     const port = portOf(this);
-    return port.guard(() => port.resultBytes(port.mod.pg_redactor_finish(handle)).slice());
+    return port.guard(() => copyOut(port.resultBytes(port.mod.pg_redactor_finish(handle))));
   }
 }
 

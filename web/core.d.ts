@@ -393,6 +393,7 @@ export interface SecretsRedactor extends Freeable { stream(): StreamRedactor }
 /** The relay's chat request read from its bytes (openChatRequest): check() once, or free(). */
 export interface ChatRequestTarget { model_name: string; provider: string; shaping?: GatewayShaping | null; requestId?: string }
 export type CheckedRequest =
+  /** payload: a copy of the body as sent upstream; a small one may share its buffer with other copies. */
   | { ok: true; payload: Uint8Array; stream: boolean; headers: OutboundHeader[]; changes: ShapingNote[] }
   | { ok: false; errors: FieldError[]; badInput?: true };
 export interface ChatRequest extends Freeable { ok: true; model: string; check(target: ChatRequestTarget): CheckedRequest }

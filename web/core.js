@@ -12,6 +12,10 @@ import { CoreError, jsonInput, lineLimit, stringFields, textInput, toBytes } fro
 export { CoreError };
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+// Texts up to this many UTF-16 units are written into the module directly (#stage): at most
+// three times as many bytes of its input buffer.
+const DIRECT_TEXT_CHARS = 64 * 1024;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -55,9 +59,10 @@ class Core {
     this.#port = {
       mod,
       guard: (fn) => this.#guard(fn),
-      stage: (bytes) => this.#stage(bytes),
+      stage: (input) => this.#stage(input),
+      input: () => this.#inPtr,
       resultBytes: (len) => this.#resultBytes(len),
-      callBytes: (name, bytes, ...args) => this.#callBytes(name, bytes, ...args),
+      callBytes: (name, input, ...args) => this.#callBytes(name, input, ...args),
       chatTarget: (target) => this.#chatTarget(target),
       broken: () => this.#broken !== null,
     };
@@ -72,19 +77,29 @@ class Core {
     return decoder.decode(heap.subarray(ptr, end));
   }
 
-  /** Copies bytes into a reusable input buffer in the WASM heap; returns its address. */
-  #stage(bytes) {
-    if (bytes.length > this.#inCap) {
+  /**
+   * Copies an input into the reusable input buffer in the WASM heap, at #inPtr → its length in
+   * bytes. Text (a JSON input, a request id) is written there as UTF-8 directly: encoding it
+   * into an array of its own first cost an ArrayBuffer a call (docs/performance.md, session 13).
+   * A long text is encoded first, so the buffer grows to its exact size, not to three bytes
+   * for each of its characters.
+   */
+  #stage(input) {
+    const direct = typeof input === 'string' && input.length <= DIRECT_TEXT_CHARS;
+    const bytes = typeof input === 'string' && !direct ? encoder.encode(input) : input;
+    const need = direct ? input.length * 3 : bytes.length; // UTF-8: at most 3 bytes per UTF-16 unit
+    if (need > this.#inCap) {
       if (this.#inPtr) this.#mod.pg_free(this.#inPtr);
-      this.#inCap = Math.max(bytes.length, 64 * 1024);
+      this.#inCap = Math.max(need, 64 * 1024);
       this.#inPtr = this.#mod.pg_alloc(this.#inCap);
       if (!this.#inPtr) {
         this.#inCap = 0;
-        throw new CoreError('out_of_memory', `the core could not allocate ${bytes.length} bytes`);
+        throw new CoreError('out_of_memory', `the core could not allocate ${need} bytes`);
       }
     }
+    if (direct) return encoder.encodeInto(input, this.#mod.heap.subarray(this.#inPtr, this.#inPtr + need)).written;
     this.#mod.heap.set(bytes, this.#inPtr);
-    return this.#inPtr;
+    return bytes.length;
   }
 
   #resultBytes(len) {
@@ -111,12 +126,11 @@ class Core {
     return fn;
   }
 
-  #callBytes(name, bytes, ...args) {
+  #callBytes(name, input, ...args) {
     const fn = this.#export(name);
     return this.#guard(() => {
-      const ptr = this.#stage(bytes);
-      const len = fn(...args, ptr, bytes.length);
-      return this.#resultBytes(len);
+      const staged = this.#stage(input);
+      return this.#resultBytes(fn(...args, this.#inPtr, staged));
     });
   }
 
@@ -219,13 +233,14 @@ class Core {
    * ({model, body}) are read once and the body kept in the core. → { ok: true, model,
    * check(target), free() } | { ok: false, error: { code: 'not_json' | 'no_model', message } }.
    * check({model_name, provider, shaping?, requestId?}), once, → { ok: true, payload:
-   * Uint8Array (the body as sent upstream, in a buffer of its own), stream, headers, changes }
+   * Uint8Array (a copy of the body as sent upstream; a small one may share its buffer with
+   * other copies: ownBuffer() before transferring it), stream, headers, changes }
    * | { ok: false, errors, badInput? }, and lets the request go. free() lets it go unchecked.
    */
   openChatRequest(bytes) {
     if (typeof this.#mod.pg_request_open !== 'function') throw new CoreError('unsupported', 'this build of the core has no chat request check (the relay\'s build has: relay/core.js)');
     const input = toBytes(bytes);
-    const handle = this.#guard(() => this.#mod.pg_request_open(this.#stage(input), input.length));
+    const handle = this.#guard(() => { const staged = this.#stage(input); return this.#mod.pg_request_open(this.#inPtr, staged); });
     let opened;
     try {
       opened = this.#guard(() => JSON.parse(decoder.decode(this.#resultBytes(this.#mod.pg_request_model(handle)))));
@@ -257,7 +272,7 @@ class Core {
     const kept = shaping ? this.#chatTargets.get(shaping) : undefined;
     if (kept?.key === key) return { handle: kept.handle, temporary: false };
     const text = jsonInput(() => ({ model_name: modelName, provider, ...(shaping ? { shaping } : {}) }), 'the chat target');
-    const handle = this.#guard(() => this.#mod.pg_chat_target_new(this.#stage(text), text.length));
+    const handle = this.#guard(() => { const staged = this.#stage(text); return this.#mod.pg_chat_target_new(this.#inPtr, staged); });
     if (!handle) throw new CoreError('bad_input', 'the core could not read the chat target');
     if (!shaping || kept) return { handle, temporary: true };
     // Freed when the shaping object is collected (the registry's finalizer: core-objects.js).
@@ -369,7 +384,7 @@ class Core {
     const shaping = options.shaping ? jsonInput(() => JSON.stringify(options.shaping), 'the shaping') : null;
     const maxLineBytes = lineLimit(options.maxLineBytes);
     const handle = shaping
-      ? this.#guard(() => this.#mod.pg_stream_new_shaped(maxLineBytes, this.#stage(shaping), shaping.length))
+      ? this.#guard(() => { const staged = this.#stage(shaping); return this.#mod.pg_stream_new_shaped(maxLineBytes, this.#inPtr, staged); })
       : this.#guard(() => this.#mod.pg_stream_new(maxLineBytes));
     return new ChatStream(this.#port, handle);
   }
@@ -398,7 +413,7 @@ class Core {
   }
 
   #redactorHandle(secrets) {
-    const bytes = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
-    return this.#guard(() => this.#mod.pg_redactor_new(this.#stage(bytes), bytes.length));
+    const text = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
+    return this.#guard(() => { const staged = this.#stage(text); return this.#mod.pg_redactor_new(this.#inPtr, staged); });
   }
 }
