@@ -105,20 +105,39 @@ CheckedRequest ChatRequest::check(const ChatTarget& target, std::string_view req
   return out;
 }
 
+namespace {
+
+// An array of two-member objects, {"<first>": "…", "<second>": "…"} each, both values strings.
+template <typename Items, typename Values>
+void append_pairs(std::string& out, const Items& items, std::string_view first, std::string_view second,
+                  Values values) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto [a, b] = values(items[i]);
+    out += i ? ",{\"" : "{\"";
+    out += first;
+    out += "\":";
+    append_json_string(out, a);
+    out += ",\"";
+    out += second;
+    out += "\":";
+    append_json_string(out, b);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
 std::string meta_text(const CheckedRequest& checked) {
   // Written straight to text, members in the order nlohmann's objects keep (sorted), as the
   // tree this replaced wrote them: the relay reads this for every call.
   std::string out;
   if (!checked.ok) {
-    out = checked.bad_input ? "{\"badInput\":true,\"errors\":[" : "{\"errors\":[";
-    for (std::size_t i = 0; i < checked.errors.size(); ++i) {
-      out += i ? ",{\"field\":" : "{\"field\":";
-      append_json_string(out, checked.errors[i].field);
-      out += ",\"message\":";
-      append_json_string(out, checked.errors[i].message);
-      out += '}';
-    }
-    out += "],\"ok\":false}";
+    out = checked.bad_input ? "{\"badInput\":true,\"errors\":" : "{\"errors\":";
+    append_pairs(out, checked.errors, "field", "message",
+                 [](const FieldError& e) { return std::pair<std::string_view, std::string_view>(e.field, e.message); });
+    out += ",\"ok\":false}";
     return out;
   }
   out = "{\"changes\":[";
@@ -126,15 +145,10 @@ std::string meta_text(const CheckedRequest& checked) {
     if (i) out += ',';
     out += dump_json(to_json(checked.changes[i]));
   }
-  out += "],\"headers\":[";
-  for (std::size_t i = 0; i < checked.headers.size(); ++i) {
-    out += i ? ",{\"name\":" : "{\"name\":";
-    append_json_string(out, checked.headers[i].name);
-    out += ",\"value\":";
-    append_json_string(out, checked.headers[i].value);
-    out += '}';
-  }
-  out += checked.stream ? "],\"ok\":true,\"stream\":true}" : "],\"ok\":true,\"stream\":false}";
+  out += "],\"headers\":";
+  append_pairs(out, checked.headers, "name", "value",
+               [](const OutboundHeader& h) { return std::pair<std::string_view, std::string_view>(h.name, h.value); });
+  out += checked.stream ? ",\"ok\":true,\"stream\":true}" : ",\"ok\":true,\"stream\":false}";
   return out;
 }
 
