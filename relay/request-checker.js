@@ -11,6 +11,7 @@
 // requests are rare, they wait for each other, and the per-user limit bounds how many.
 import { Worker } from 'node:worker_threads';
 import { RelayError } from './errors.js';
+import { ownBuffer } from '../web/core-input.js';
 import { openRequest, checkRequest, previewRequest } from './chat-request.js';
 
 export const INLINE_BYTES = 256 * 1024;
@@ -50,8 +51,8 @@ export class RequestChecker {
       };
     }
     const id = this.nextId++;
-    // The bytes are handed over, not copied: the worker owns them from here.
-    const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+    // The bytes are handed over (copied first only when they share their buffer): the worker owns them from here.
+    const copy = ownBuffer(bytes);
     const { model } = await this.#ask({ op: 'open', id, bytes: copy }, [copy.buffer]);
     const owner = this.worker; // the request lives in this worker only
     let open = true;
