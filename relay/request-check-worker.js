@@ -52,8 +52,8 @@ parentPort.on('message', async ({ op, id, bytes, target, call, secrets }) => {
         return;
       }
       const result = checkRequest(request, target);
-      // Handed over, not copied: a large payload's buffer is its own already; a small one may
-      // share a slab of the core's copies (copyOut), and is copied into its own first.
+      // The payload's buffer is handed over, not copied: a large payload's is its own already;
+      // a small one may share a slab with other copies (copyOut) and gets one of its own first.
       if (result.ok) result.payload = ownBuffer(result.payload);
       parentPort.postMessage({ id, result }, result.ok ? [result.payload.buffer] : []);
     } catch (err) {

@@ -37,10 +37,10 @@ export function textInput(value, what) {
 
 /**
  * A caller's input as the JSON text the core reads (staged into the module as UTF-8): a string
- * is JSON text already; a function is called for the value. Made before any #guard, which takes every error inside it
- * for a trap and stops the core: JSON.stringify overflowing the stack on a value nested
- * thousands deep (RangeError), or refusing a cycle or a BigInt (TypeError), is the caller's
- * input, refused as bad_input, never the core's failure.
+ * is JSON text already; a function is called for the value. Made before any #guard, which
+ * takes every error inside it for a trap and stops the core: JSON.stringify overflowing the
+ * stack on a value nested thousands deep (RangeError), or refusing a cycle or a BigInt
+ * (TypeError), is the caller's input, refused as bad_input, never the core's failure.
  */
 export function jsonInput(input, what = 'the input') {
   try {
@@ -78,7 +78,10 @@ const POOLED_BYTES = SLAB_BYTES / 2;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabAt = 0;
 
-/** A copy of `view` the caller owns; its `.buffer` may be shared (a slab), so hand it over with ownBuffer(). */
+/**
+ * A copy of `view` the caller owns. Its `.buffer` may hold other copies (other calls' bodies and
+ * chunks): read it through the view only, and pass it to another thread through ownBuffer().
+ */
 export function copyOut(view) {
   if (view.length > POOLED_BYTES) return new Uint8Array(view); // a copy (a Buffer's slice() would be a view)
   if (slabAt + view.length > SLAB_BYTES) {
