@@ -84,7 +84,9 @@ let slabAt = 0;
  */
 export function copyOut(view) {
   if (view.length > POOLED_BYTES) return new Uint8Array(view); // a copy (a Buffer's slice() would be a view)
-  if (slabAt + view.length > SLAB_BYTES) {
+  // A slab whose buffer a caller transferred away (without ownBuffer) is detached, its length
+  // 0: start a new one rather than throw inside a core call, which would stop the core.
+  if (slabAt + view.length > slab.length) {
     slab = new Uint8Array(SLAB_BYTES);
     slabAt = 0;
   }

@@ -80,3 +80,16 @@ test('ownBuffer: a shared copy is copied into a buffer of its own (transferable)
   const moved = structuredClone(copied, { transfer: [copied.buffer] });
   assert.equal(Buffer.from(moved).toString(), 'bcd');
 });
+
+test('a slab transferred away by mistake does not stop the wrapper: the next copy starts a new one', () => {
+  const shared = copyOut(new Uint8Array([9, 8, 7]));
+  structuredClone(shared, { transfer: [shared.buffer] }); // detaches the slab (what ownBuffer() is for)
+  assert.equal(shared.length, 0);
+  const next = copyOut(new Uint8Array([1, 2]));
+  assert.deepEqual([...next], [1, 2]);
+  // And through the core: a check and a redaction still work.
+  const redactor = core.streamRedactor([SECRET]);
+  assert.equal(new TextDecoder().decode(redactor.push(new TextEncoder().encode(`a ${SECRET} b`))) + new TextDecoder().decode(redactor.finish()), 'a [REDACTED] b');
+  redactor.free();
+});
+
