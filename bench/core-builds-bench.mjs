@@ -79,7 +79,7 @@ const cases = [
       r.finish();
       r.free();
     };
-  }, 2000, 1, 'pg_redactor_clone'],
+  }, 2000, 1, 'pg_secrets_stream'],
   ['chat request check, 4 MiB image (ms)', (core) => requestCheck(core, IMAGE), 3, 1000, 'pg_request_check'],
 ];
 

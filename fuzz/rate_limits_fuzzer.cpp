@@ -101,6 +101,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::string> secrets = {headers[0].second};
     const pg::ForwardedHeaders hidden = pg::forward_answer_headers(headers, secrets, clock);
     PGFUZZ_CHECK(hidden.values.size() == headers.size());
+    // The relay's form: views of the headers, the list worked out once; the same answer.
+    const pg::SecretsList list(secrets);
+    const std::vector<std::pair<std::string_view, std::string_view>> views(headers.begin(), headers.end());
+    const pg::ForwardedHeaders kept = pg::forward_answer_headers_in(views, list.header_values(), clock);
+    PGFUZZ_CHECK(kept.values == hidden.values);
+    PGFUZZ_CHECK(kept.headroom.has_value() == hidden.headroom.has_value());
+    if (kept.headroom) PGFUZZ_CHECK(pg::to_json_text(*kept.headroom) == pg::to_json_text(*hidden.headroom));
     std::vector<std::pair<std::string, std::string>> shown;
     for (std::size_t i = 0; i < headers.size(); ++i) {
       if (!hidden.values[i]) continue;

@@ -169,7 +169,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const std::string whole = pg::redact(text, secrets);
 
-  pg::StreamRedactor stream(secrets);
+  // As the relay makes it: from the list worked out once (SecretsList), not from the secrets.
+  const pg::SecretsList list(secrets);
+  pg::StreamRedactor stream = list.stream();
   std::string streamed;
   for (auto chunk : pgfuzz::split(text, plan)) {
     streamed += stream.push(chunk);

@@ -122,16 +122,18 @@ function contentTypeOf(core, value, secrets) {
  * call for all of them (a provider sends up to a dozen rate-limit and request-id headers). A
  * header that still carries a fragment of a key after redaction is left out (the core says
  * which: null). → { headers, headroom: HEADROOM_HEADER's value, or null when the headers say
- * nothing about the key's limits }. `now`: this relay's clock when the headers arrived.
+ * nothing about the key's limits }. `list`: the secrets list compiled once (core.secretsRedactor,
+ * kept per list, the one the answer's body is redacted with); `now`: this relay's clock when the
+ * headers arrived.
  */
-export function forwardedHeaders(core, headers, secrets, now) {
+export function forwardedHeaders(list, headers, now) {
   const pairs = [];
   for (const name in headers) {
     if (FORWARDED_HEADERS.test(name)) pairs.push([name, String(headers[name])]);
   }
   const out = {};
   if (!pairs.length) return { headers: out, headroom: null };
-  const { values, headroom } = core.forwardAnswerHeaders(pairs, secrets, now);
+  const { values, headroom } = list.forwardAnswerHeaders(pairs, now);
   pairs.forEach(([name], i) => { if (typeof values[i] === 'string') out[name] = values[i]; });
   return { headers: out, headroom: typeof headroom === 'string' ? asciiJson(headroom) : null };
 }

@@ -265,7 +265,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
         [NONCE_HEADER]: nonce,
       };
       // The provider's headers worth showing, and the key's headroom the core read from them now.
-      const forwarded = forwardedHeaders(core, up.headers, secrets, Date.now());
+      const forwarded = forwardedHeaders(core.secretsRedactor(secrets), up.headers, Date.now());
       Object.assign(out, forwarded.headers);
       if (forwarded.headroom) out[HEADROOM_HEADER] = forwarded.headroom;
       res.writeHead(status, out);

@@ -12,6 +12,7 @@
 //   resultBytes(len)          a view of the last reply (valid until the next call)
 //   callBytes(name, bytes, …) stage, call the export with (…args, address, length), view its reply
 //   chatTarget(target)        { handle, temporary }: the core's reading of a chat target
+//   answerHeaders(list, …)    the header pass against a secrets list's handle (Core.forwardAnswerHeaders)
 //   broken()                  whether the core stopped (nothing may be freed then)
 //   mod                       the module's exports
 import { streamDeltas, u32At } from './core-deltas.js';
@@ -20,7 +21,9 @@ import { CoreError, copyOut, textInput, toBytes } from './core-input.js';
 /**
  * @typedef {{ mod: Record<string, Function>, guard: <T>(fn: () => T) => T, stage(input: Uint8Array | string): number, input(): number,
  *   resultBytes(len: number): Uint8Array, callBytes(name: string, input: Uint8Array | string, ...args: number[]): Uint8Array,
- *   chatTarget(target: object): { handle: number, temporary: boolean }, broken(): boolean }} CorePort
+ *   chatTarget(target: object): { handle: number, temporary: boolean },
+ *   answerHeaders(list: number, headers: Array<[string, string]>, now?: number): { values: Array<string | null>, headroom: string | null },
+ *   broken(): boolean }} CorePort
  */
 
 const decoder = new TextDecoder();
@@ -182,20 +185,25 @@ export class StreamRedactor extends NativeObject {
 
 /**
  * One secrets list, compiled once: stream() is a fresh StreamRedactor that shares the compiled
- * matcher. `forget` runs when it is freed (the wrapper's cache lets go of it).
+ * matcher, forwardAnswerHeaders(headers, now) the header pass against the list. `forget` runs
+ * when it is freed (the wrapper's cache lets go of it).
  */
 export class SecretsRedactor extends NativeObject {
   #forget;
 
   constructor(port, handle, forget) {
-    super(port, handle, 'pg_redactor_free');
+    super(port, handle, 'pg_secrets_free');
     this.#forget = forget;
   }
 
   stream() {
-    const prototype = live(this, 'stream');
+    const list = live(this, 'stream');
     const port = portOf(this);
-    return new StreamRedactor(port, port.guard(() => port.mod.pg_redactor_clone(prototype)));
+    return new StreamRedactor(port, port.guard(() => port.mod.pg_secrets_stream(list)));
+  }
+
+  forwardAnswerHeaders(headers, now) {
+    return portOf(this).answerHeaders(live(this, 'forwardAnswerHeaders'), headers, now);
   }
 
   free() {

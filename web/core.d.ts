@@ -389,7 +389,11 @@ export interface SseDecoder extends Freeable { push(bytes: Uint8Array | string):
 export interface ChatStream extends Freeable { push(bytes: Uint8Array | string): Delta[]; end(): Result }
 export interface StreamRedactor extends Freeable { push(bytes: Uint8Array | string): Uint8Array; finish(): Uint8Array }
 /** A secrets list compiled once (secretsRedactor): each stream() a fresh redactor, freed by its caller. */
-export interface SecretsRedactor extends Freeable { stream(): StreamRedactor }
+export interface SecretsRedactor extends Freeable {
+  stream(): StreamRedactor;
+  /** Core.forwardAnswerHeaders against this list, without handing the core its secrets again. */
+  forwardAnswerHeaders(headers: Array<[string, string]>, now?: number): { values: Array<string | null>; headroom: string | null };
+}
 /** The relay's chat request read from its bytes (openChatRequest): check() once, or free(). */
 export interface ChatRequestTarget { model_name: string; provider: string; shaping?: GatewayShaping | null; requestId?: string }
 export type CheckedRequest =

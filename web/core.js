@@ -64,6 +64,7 @@ class Core {
       resultBytes: (len) => this.#resultBytes(len),
       callBytes: (name, input, ...args) => this.#callBytes(name, input, ...args),
       chatTarget: (target) => this.#chatTarget(target),
+      answerHeaders: (list, headers, now) => this.#answerHeaders(list, headers, now),
       broken: () => this.#broken !== null,
     };
   }
@@ -201,14 +202,25 @@ class Core {
    * `headers` as [name, value] pairs (names lower-case), each value as redactHeaderValues gives
    * it, and the key's headroom read from the kept values (x-ratelimit-*, anthropic-ratelimit-*,
    * retry-after; `now` in ms since the epoch turns an absolute reset into "in …") as RateLimits'
-   * JSON text, or null when they say nothing about the key's limits.
+   * JSON text, or null when they say nothing about the key's limits. The secrets are worked out
+   * for this call only; the relay uses its kept list's (secretsRedactor(secrets).forwardAnswerHeaders).
    */
   forwardAnswerHeaders(headers, secrets, now) {
-    // The clock, the secrets' JSON, then each name and value ended by a NUL (the binding's
-    // form: no JSON for the headers, which this call gets for every answer the relay forwards).
-    // jsonInput takes the text as it is; it makes it before any #guard, a refusal as bad_input.
+    const list = this.#secretsList(secrets);
+    try {
+      return this.#answerHeaders(list, headers, now);
+    } finally {
+      if (!this.#broken) this.#mod.pg_secrets_free(list);
+    }
+  }
+
+  /** forwardAnswerHeaders against a secrets list the core has already worked out (its handle). */
+  #answerHeaders(list, headers, now) {
+    // The clock, then each name and value ended by a NUL (the binding's form: no JSON for the
+    // headers, which this call gets for every answer the relay forwards). jsonInput takes the
+    // text as it is; it makes it before any #guard, a refusal as bad_input.
     const input = jsonInput(() => {
-      let text = `${Number.isFinite(now) && now >= 0 && now < 1e15 ? Math.floor(now) : ''}\n${JSON.stringify((secrets ?? []).map(String))}\n`;
+      let text = `${Number.isFinite(now) && now >= 0 && now < 1e15 ? Math.floor(now) : ''}\n`;
       for (const h of headers ?? []) {
         const name = String(h?.[0] ?? '');
         const value = String(h?.[1] ?? '');
@@ -218,7 +230,7 @@ class Core {
       return text;
     });
     // The values' JSON, then the headroom's text, then the values' byte length (4 bytes, LE).
-    const reply = this.#callBytes('pg_forward_answer_headers', input);
+    const reply = this.#callBytes('pg_forward_answer_headers', input, list);
     const end = reply.length - 4;
     if (end < 0) return this.#refused(reply);
     const valuesLength = u32At(reply, end);
@@ -396,20 +408,28 @@ class Core {
 
   /**
    * One secrets list, compiled once (relay build only): stream() is a fresh stream redactor
-   * over it, as streamRedactor(secrets) is, without working out the secrets' forms again. Kept
-   * per secrets array while the array lives (the relay's lists are one per configuration
-   * snapshot, never changed): the same array gives the same one. Each stream() is freed by its
-   * caller; free() on the list lets it go (the next call compiles it again).
+   * over it, as streamRedactor(secrets) is, and forwardAnswerHeaders(headers, now) the header
+   * pass against it, as forwardAnswerHeaders(headers, secrets, now) is, without handing the core
+   * the secrets or working out their forms again. Kept per secrets array while the array lives
+   * (the relay's lists are one per configuration snapshot, never changed): the same array gives
+   * the same one. Each stream() is freed by its caller; free() on the list lets it go (the next
+   * call compiles it again).
    */
   secretsRedactor(secrets) {
     let compiled = Array.isArray(secrets) ? this.#secretsRedactors.get(secrets) : undefined;
     if (compiled) return compiled;
-    if (typeof this.#mod.pg_redactor_clone !== 'function') throw new CoreError('unsupported', 'this build of the core has no secrets redactor (the relay\'s build has: relay/core.js)');
-    const handle = this.#redactorHandle(secrets); // a prototype, never pushed into
+    const handle = this.#secretsList(secrets);
     if (!Array.isArray(secrets)) return new SecretsRedactor(this.#port, handle, null);
     compiled = new SecretsRedactor(this.#port, handle, () => this.#secretsRedactors.delete(secrets));
     this.#secretsRedactors.set(secrets, compiled);
     return compiled;
+  }
+
+  /** A secrets list worked out by the core (relay build only): its handle, the caller's to free. */
+  #secretsList(secrets) {
+    const make = this.#export('pg_secrets_new');
+    const text = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
+    return this.#guard(() => { const staged = this.#stage(text); return make(this.#inPtr, staged); });
   }
 
   #redactorHandle(secrets) {

@@ -346,9 +346,15 @@ pg::StreamRedactor* pg_redactor_new(const char* in, std::size_t len) {
   auto parsed = pg::parse_json(std::string_view(in, len));
   return new pg::StreamRedactor(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
 }
-// A fresh redactor over the same secrets as `r` (never pushed into: a prototype), sharing
-// its compiled matcher: the relay builds one per secrets list and clones it per call.
-pg::StreamRedactor* pg_redactor_clone(const pg::StreamRedactor* r) { return new pg::StreamRedactor(*r); }
+// One secrets list worked out once (core/secrets/redact.h SecretsList): the relay keeps one per
+// list and makes each call's stream redactor from it (pg_secrets_stream) and reads each
+// answer's headers with it (pg_forward_answer_headers). in: ["secret", …]
+pg::SecretsList* pg_secrets_new(const char* in, std::size_t len) {
+  auto parsed = pg::parse_json(std::string_view(in, len));
+  return new pg::SecretsList(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
+}
+pg::StreamRedactor* pg_secrets_stream(const pg::SecretsList* list) { return new pg::StreamRedactor(list->stream()); }
+void pg_secrets_free(pg::SecretsList* list) { delete list; }
 std::size_t pg_redactor_push(pg::StreamRedactor* r, const char* bytes, std::size_t len) {
   return reply(r->push(std::string_view(bytes, len)));
 }
@@ -379,21 +385,19 @@ std::size_t pg_read_model_list(const char* in, std::size_t len) {
 // --- end: model list ------------------------------------------------------------------
 
 // --- A provider's answer headers as the relay forwards them (relay only) -------------------
-// in: the relay's clock in ms since the epoch (decimal digits, or nothing), a newline, the
-// secrets as a JSON array of strings, a newline, then each header's name and its value, each
-// followed by a NUL byte. HTTP allows no NUL inside a field (Node refuses such an answer, and
-// the wrapper such a header), so the headers need no escaping and no JSON reader: this call
-// runs for every answer the relay forwards.
+// `list`: the secrets the answer is redacted against, worked out once (pg_secrets_new).
+// in: the relay's clock in ms since the epoch (decimal digits, or nothing), a newline, then
+// each header's name and its value, each followed by a NUL byte. HTTP allows no NUL inside a
+// field (Node refuses such an answer, and the wrapper such a header), so the headers need no
+// escaping and no JSON reader: this call runs for every answer the relay forwards.
 // out: the values as a JSON array (each a string or null), then the headroom's RateLimits JSON
 // text (nothing when there is none), then the array's byte length (4 bytes, little-endian):
 // the relay sends the headroom on as a header's value, so it is neither escaped into another
 // JSON text here nor parsed there. Bytes out, as a checked request's reply.
-std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
+std::size_t pg_forward_answer_headers(const pg::SecretsList* list, const char* in, std::size_t len) {
   const std::string_view input(in, len);
   const std::size_t clock_end = input.find('\n');
-  const std::size_t secrets_end = clock_end == std::string_view::npos ? clock_end : input.find('\n', clock_end + 1);
-  if (secrets_end == std::string_view::npos)
-    return reply_error("bad_input", "the headers' input has no clock or secrets line");
+  if (clock_end == std::string_view::npos) return reply_error("bad_input", "the headers' input has no clock line");
   std::optional<std::int64_t> now;
   if (const std::string_view clock = input.substr(0, clock_end); !clock.empty()) {
     if (clock.size() > 15 || clock.find_first_not_of("0123456789") != std::string_view::npos)
@@ -402,18 +406,15 @@ std::size_t pg_forward_answer_headers(const char* in, std::size_t len) {
     for (const char c : clock) ms = ms * 10 + (c - '0');
     now = ms;
   }
-  auto secrets = pg::parse_json(input.substr(clock_end + 1, secrets_end - clock_end - 1));
-  // Not the reader's message: it quotes the text it could not read, and this line holds keys.
-  if (!secrets.value) return reply_error("bad_input", "the headers' secrets line is not JSON");
   std::vector<std::pair<std::string_view, std::string_view>> headers;
-  for (std::size_t at = secrets_end + 1; at < input.size();) {
+  for (std::size_t at = clock_end + 1; at < input.size();) {
     const std::size_t name_end = input.find('\0', at);
     const std::size_t value_end = name_end == std::string_view::npos ? name_end : input.find('\0', name_end + 1);
     if (value_end == std::string_view::npos) return reply_error("bad_input", "a header's name or value is not ended");
     headers.emplace_back(input.substr(at, name_end - at), input.substr(name_end + 1, value_end - name_end - 1));
     at = value_end + 1;
   }
-  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers_in(headers, string_list(*secrets.value), now);
+  const pg::ForwardedHeaders forwarded = pg::forward_answer_headers_in(headers, list->header_values(), now);
   g_result = "[";
   for (std::size_t i = 0; i < forwarded.values.size(); ++i) {
     if (i) g_result += ',';

@@ -137,6 +137,32 @@ TEST_CASE("HeaderValueRedactor: the rule of redact_header_values for one value")
   CHECK_FALSE(all[2].has_value());  // 8 raw bytes of the key: dropped, not redacted
 }
 
+TEST_CASE("SecretsList: one list serves many calls, each stream fresh, as redactors made from the list each time") {
+  const std::vector<std::string> s = {kKey, "another-secret-value-0123"};
+  const SecretsList list(s);
+  const std::string answer = "data: {\"k\":\"" + kKey + "\"}\n\nand " + u_escape_all(s[1]) + " end";
+  for (int call = 0; call < 3; ++call) {
+    // Cut at a different place each call: a stream holds back across pushes, and the next
+    // call's stream starts with nothing held back.
+    StreamRedactor mine = list.stream();
+    StreamRedactor fresh(s);
+    const std::size_t cut = 10 + 17 * static_cast<std::size_t>(call);
+    std::string a = mine.push(answer.substr(0, cut)), b = fresh.push(answer.substr(0, cut));
+    a += mine.push(answer.substr(cut));
+    b += fresh.push(answer.substr(cut));
+    a += mine.finish();
+    b += fresh.finish();
+    CHECK(a == b);
+    CHECK(a.find(kKey) == std::string::npos);
+  }
+  const HeaderValueRedactor made(s);
+  for (const std::string& value : {std::string("Bearer ") + kKey, "req_" + kKey.substr(10, 8), std::string("9999")})
+    CHECK(list.header_values()(value) == made(value));
+  // A list answers for its own secrets only.
+  const SecretsList other({"sk-other-secret-000000000000"});
+  CHECK(other.header_values()("Bearer " + kKey) == std::optional<std::string>("Bearer " + kKey));
+}
+
 // The fragment rule written the plain way, as the oracle: every window of the secret's
 // fragment length, searched for in the text.
 bool holds_fragment_plainly(const std::string& text, const std::vector<std::string>& secrets) {

@@ -218,33 +218,65 @@ test('forwardAnswerHeaders: each call redacts against its own secrets list, what
   assert.deepEqual(core.forwardAnswerHeaders(sent, [B], 0).values, expect.B, 'after a refusal');
 });
 
+test('secretsRedactor(list).forwardAnswerHeaders: a kept list answers as the list given each call, call after call (relay build)', () => {
+  const A = 'sk-alpha-Kq8Zt3mn456abcdefXYZ';
+  const B = 'sk-beta-Zz9Qq8Ww7Ee6Rr5Tt4';
+  const sent = [['x-request-id', A], ['request-id', `req_${B.slice(3, 12)}`], ['x-ratelimit-limit-requests', '10000'], ['x-ratelimit-remaining-requests', '9999']];
+  const lists = [[A], [B], [A, B], []];
+  const kept = lists.map((list) => core.secretsRedactor(list));
+  assert.equal(core.secretsRedactor(lists[0]), kept[0], 'the same array gives the same compiled list');
+  for (let round = 0; round < 3; round++) {
+    for (const [i, list] of lists.entries()) {
+      const now = 1_796_508_660_000 + round;
+      const mine = kept[i].forwardAnswerHeaders(sent, now);
+      assert.deepEqual(mine, core.forwardAnswerHeaders(sent, list, now), `list ${i}, round ${round}`);
+      // Between the calls, a stream from the same list: the header pass keeps no state of it.
+      const stream = kept[i].stream();
+      const out = decoder.decode(concat([stream.push(`${A} and ${B}`), stream.finish()]));
+      stream.free();
+      assert.equal(out.includes(A), !list.includes(A));
+    }
+  }
+  assert.equal(kept[2].forwardAnswerHeaders(sent, 0).values[1], null, '9 raw bytes of B: left out');
+  assert.throws(() => kept[0].forwardAnswerHeaders([['x-request-id', 'a\0b']]), (err) => err.code === 'bad_input');
+  const gone = core.secretsRedactor([A, 'x']);
+  gone.free();
+  assert.throws(() => gone.forwardAnswerHeaders(sent, 0), (err) => err.code === 'freed');
+  assert.deepEqual(kept[0].forwardAnswerHeaders(sent, 0), core.forwardAnswerHeaders(sent, lists[0], 0), 'after a refusal and a freed list');
+});
+
 test('pg_forward_answer_headers refuses input not in its form, as bad_input, and goes on answering', async () => {
   // The export itself, past the wrapper: only web/core.js writes this form, but a wrong one must
   // never be read as headers.
   const mod = await instantiateCore(new Uint8Array(readFileSync(new URL('../../relay/dist/playground-core.wasm', import.meta.url))));
-  const call = (text) => {
+  const staged = (text, fn) => {
     const bytes = encoder.encode(text);
     const ptr = mod.pg_alloc(bytes.length + 1);
     mod.heap.set(bytes, ptr);
-    const len = mod.pg_forward_answer_headers(ptr, bytes.length);
+    const out = fn(ptr, bytes.length);
     mod.pg_free(ptr);
+    return out;
+  };
+  // Lists made once, as the relay keeps them; what is not a list of strings counts as none.
+  const lists = ['[]', '["sk-0123456789abcdef"]', '["sk-0123456789abcdef","short",""]', '[1,null,{}]', '{}', '['].map((text) => staged(text, (ptr, len) => mod.pg_secrets_new(ptr, len)));
+  const call = (text, list = lists[1]) => {
+    const len = staged(text, (ptr, n) => mod.pg_forward_answer_headers(list, ptr, n));
     const at = mod.pg_result_ptr();
     return mod.heap.slice(at, at + len);
   };
-  for (const [text, why] of [['', 'no clock line'], ['5\n[]', 'no secrets line'], ['x\n[]\n', 'a clock that is no number'], ['-5\n[]\n', 'a negative clock'],
-    ['1234567890123456\n[]\n', 'a clock of 16 digits'], ['5\n\nx-request-id\u0000v\u0000', 'an empty secrets line, in a fresh module'], ['5\n[\n', 'secrets that are no JSON'], ['5\n[]\nx-request-id\u0000req', 'a value not ended'],
-    ['5\n[]\nx-request-id', 'a name not ended']]) {
+  for (const [text, why] of [['', 'no clock line'], ['5', 'no newline after the clock'], ['x\n', 'a clock that is no number'], ['-5\n', 'a negative clock'],
+    ['1234567890123456\n', 'a clock of 16 digits'], ['5\nx-request-id\u0000req', 'a value not ended'], ['5\nx-request-id', 'a name not ended']]) {
     const reply = JSON.parse(decoder.decode(call(text)));
     assert.equal(reply.error?.code, 'bad_input', why);
   }
-  const reply = call('5\n["sk-0123456789abcdef"]\nx-request-id\u0000sk-0123456789abcdef\u0000x-ratelimit-limit-requests\u000010\u0000');
+  const reply = call('5\nx-request-id\u0000sk-0123456789abcdef\u0000x-ratelimit-limit-requests\u000010\u0000');
   const valuesLength = new DataView(reply.buffer).getUint32(reply.length - 4, true);
   assert.deepEqual(JSON.parse(decoder.decode(reply.subarray(0, valuesLength))), ['[REDACTED]', '10']);
   assert.match(decoder.decode(reply.subarray(valuesLength, reply.length - 4)), /"limit":10/);
-  // An empty secrets line is refused after any line, a list and the empty list included.
-  for (const before of ['["sk-0123456789abcdef"]', '[]', '']) {
-    call(`5\n${before}\nx-request-id\u0000v\u0000`);
-    assert.equal(JSON.parse(decoder.decode(call('5\n\nx-request-id\u0000v\u0000'))).error?.code, 'bad_input', `after ${before || 'nothing'}`);
+  // Each list answers for its own secrets, whatever list came before.
+  for (const [i, expected] of [[0, 'sk-0123456789abcdef'], [1, '[REDACTED]'], [3, 'sk-0123456789abcdef'], [2, '[REDACTED]'], [5, 'sk-0123456789abcdef']]) {
+    const out = call('5\nx-request-id\u0000sk-0123456789abcdef\u0000', lists[i]);
+    assert.deepEqual(JSON.parse(decoder.decode(out.subarray(0, new DataView(out.buffer).getUint32(out.length - 4, true)))), [expected], `list ${i}`);
   }
 
   // 20,000 inputs of the form and cut, grown or spliced from it, seeded: each is answered in the
@@ -258,13 +290,14 @@ test('pg_forward_answer_headers refuses input not in its form, as bad_input, and
   const heap = mod.heap.length;
   const seen = { answered: 0, refused: 0 };
   for (let i = 0; i < 20_000; i++) {
-    let text = `${['', '0', '1796508660724', '999999999999999', '1000000000000000', 'x'][rnd(6)]}\n${['[]', '["sk-0123456789abcdef"]', '["sk-0123456789abcdef","short",""]', '[1,null,{}]', '{}', '['][rnd(6)]}\n`;
+    const list = lists[rnd(lists.length)];
+    let text = `${['', '0', '1796508660724', '999999999999999', '1000000000000000', 'x'][rnd(6)]}\n`;
     for (let n = rnd(12); n > 0; n--) text += `${word()}\u0000${word()}\u0000`;
     if (rnd(4) === 0) {
       const at = rnd(text.length + 1);
       text = [text.slice(0, at), `${text.slice(0, at)}${String.fromCharCode(rnd(256))}${text.slice(at)}`, `${text.slice(0, at)}${text.slice(at + 1)}`][rnd(3)];
     }
-    const out = call(text);
+    const out = call(text, list);
     const length = out.length >= 4 ? new DataView(out.buffer).getUint32(out.length - 4, true) : Infinity;
     if (length <= out.length - 4) {
       assert.ok(Array.isArray(JSON.parse(strict.decode(out.subarray(0, length)))), JSON.stringify(text));

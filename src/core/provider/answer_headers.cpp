@@ -1,15 +1,10 @@
 // The relay's pass over a provider's answer headers (answer_headers.h).
 #include "core/provider/answer_headers.h"
 
-#include "core/secrets/redact.h"
-
 namespace pg {
 
 ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
-                                           const std::vector<std::string>& secrets,
-                                           std::optional<std::int64_t> now_ms) {
-  // The secrets' forms and fragments are worked out once for the whole block, not per value.
-  const HeaderValueRedactor forwarded(secrets);
+                                           const HeaderValueRedactor& forwarded, std::optional<std::int64_t> now_ms) {
   ForwardedHeaders out;
   out.values.reserve(headers.size());
   for (const auto& header : headers) out.values.push_back(forwarded(header.second));
@@ -29,7 +24,8 @@ ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::stri
 ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
                                         const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms) {
   const std::vector<std::pair<std::string_view, std::string_view>> views(headers.begin(), headers.end());
-  return forward_answer_headers_in(views, secrets, now_ms);
+  // The secrets' forms and fragments are worked out once for the whole block, not per value.
+  return forward_answer_headers_in(views, HeaderValueRedactor(secrets), now_ms);
 }
 
 }  // namespace pg

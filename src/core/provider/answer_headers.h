@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/provider/rate_limits.h"
+#include "core/secrets/redact.h"
 
 #include <cstdint>
 #include <optional>
@@ -28,8 +29,9 @@ struct ForwardedHeaders {
 // secret the answer is redacted against; `now_ms`: the relay's clock when the headers arrived.
 ForwardedHeaders forward_answer_headers(const std::vector<std::pair<std::string, std::string>>& headers,
                                         const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms);
-// The same over views of the headers (the binding reads them in place from its input).
+// The same over views of the headers (the binding reads them in place from its input), with
+// the list's rule made once (SecretsList::header_values, kept by the relay per list).
 ForwardedHeaders forward_answer_headers_in(const std::vector<std::pair<std::string_view, std::string_view>>& headers,
-                                           const std::vector<std::string>& secrets, std::optional<std::int64_t> now_ms);
+                                           const HeaderValueRedactor& forwarded, std::optional<std::int64_t> now_ms);
 
 }  // namespace pg

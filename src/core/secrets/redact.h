@@ -119,4 +119,20 @@ class StreamRedactor {
   std::size_t covered_ = 0;                         // bytes of pending_ already inside an emitted kRedacted
 };
 
+// One list of secrets worked out once, for what the relay does with it on every call: a
+// stream redactor for the answer's body (a copy of the prototype, sharing its matcher) and
+// the rule for the answer's header values (its fragments packed and sorted once). The relay
+// keeps one per list, and its lists are one per configuration snapshot and host, so a call
+// neither hands the core the secrets again nor works out their forms.
+class SecretsList {
+ public:
+  explicit SecretsList(const std::vector<std::string>& secrets) : stream_(secrets), header_values_(secrets) {}
+  StreamRedactor stream() const { return stream_; }  // nothing pushed: a fresh redactor
+  const HeaderValueRedactor& header_values() const { return header_values_; }
+
+ private:
+  StreamRedactor stream_;  // never pushed into
+  HeaderValueRedactor header_values_;
+};
+
 }  // namespace pg
