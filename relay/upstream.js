@@ -97,8 +97,8 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
     // The relay's own mid-stream event carries this; the page trusts a relay_error event
     // only with the nonce of its response's header, which the upstream never sees.
     const nonce = nextNonce();
-    // Two timers per call, however long it streams: the total limit, and one for the
-    // current phase (connect → first byte → idle between chunks), re-armed in place.
+    // The current phase (connect → first byte → idle between chunks, or 'client' while the
+    // browser does not read), whose limit the call's one timer enforces (below).
     let phase = 'connect';
     const phaseError = () => {
       if (phase === 'connect') return new RelayError('timeout', `could not connect to ${target.host} within ${limits.connectMs / 1000} s`, { phase, reason: 'connect_timeout' });
@@ -167,7 +167,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
       }
     };
 
-    const onPhaseTimeout = guard(() => {
+    const phaseTimeout = () => {
       if (phase === 'client') {
         // The browser stopped reading: nobody is waiting for this answer. Stop the provider.
         upstreamReq.destroy();
@@ -176,16 +176,45 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
         return;
       }
       fail(phaseError());
-    });
-    let phaseTimer = setTimeout(onPhaseTimeout, limits.connectMs);
-    const enterPhase = (name, ms) => { phase = name; clearTimeout(phaseTimer); phaseTimer = setTimeout(onPhaseTimeout, ms); };
+    };
     const totalError = () => (modelTotal
       ? new RelayError('timeout', `the provider did not finish within ${inSeconds(model.ms)}, the model's \`timeout\` (the gateway gives up on a whole answer after that long)`, { phase: 'total', reason: 'model_timeout', limit: 'model.timeout', limitMs: model.ms })
       : new RelayError('timeout', `the provider did not finish within ${limits.totalMs / 1000} s (total time limit)`, { phase: 'total', reason: 'total_timeout' }));
-    const totalTimer = setTimeout(guard(() => fail(totalError())), limits.totalMs);
-    // A stream's budget also bounds the wait for the response headers, connect included.
-    const headersTimer = modelHeaders ? setTimeout(guard(() => fail(modelStreamError('first_byte'))), model.ms) : null;
-    function clearTimers() { clearTimeout(phaseTimer); clearTimeout(totalTimer); clearTimeout(headersTimer); }
+
+    // Three deadlines (performance.now() ms), one timer. The current phase's (connect → first
+    // byte → idle between chunks, or the browser's reading), the total limit's, and the model's
+    // stream budget for the response headers, connect included (when it is the shorter). A
+    // phase's deadline only moves later as the call goes on (each chunk moves the idle one), so
+    // moving it costs a number, not a timer: the one timer fires at the earliest deadline it was
+    // armed for, and if nothing has passed by then it is armed again for the earliest left. A
+    // call that answers in time sets one timer and clears it, where a timer per phase and limit
+    // cost four of each (docs/performance.md, session 14).
+    let phaseAt = started + limits.connectMs;
+    const totalAt = started + limits.totalMs;
+    let headersAt = modelHeaders ? started + model.ms : Infinity;
+    let timer = null;
+    let timerAt = Infinity;
+    const onTimer = guard(() => {
+      timer = null;
+      timerAt = Infinity;
+      if (settled) return;
+      const now = performance.now();
+      // What has passed, earliest first (on a tie: the phase, the total, the headers' budget).
+      const passed = [[phaseAt, phaseTimeout], [totalAt, () => fail(totalError())], [headersAt, () => fail(modelStreamError('first_byte'))]]
+        .filter(([at]) => at <= now).sort((a, b) => a[0] - b[0]);
+      if (passed.length) passed[0][1]();
+      else armFor(Math.min(phaseAt, totalAt, headersAt));
+    });
+    /** The timer fires no later than `at`. */
+    function armFor(at) {
+      if (settled || at >= timerAt) return;
+      clearTimeout(timer);
+      timerAt = at;
+      timer = setTimeout(onTimer, Math.max(1, Math.ceil(at - performance.now())));
+    }
+    const enterPhase = (name, ms) => { phase = name; phaseAt = performance.now() + ms; armFor(phaseAt); };
+    function clearTimers() { clearTimeout(timer); timer = null; timerAt = -Infinity; }
+    armFor(Math.min(phaseAt, totalAt, headersAt));
 
     let isEventStream = false;
     const upstreamReq = (target.protocol === 'https:' ? https : http).request(options);
@@ -220,7 +249,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
     upstreamReq.on('response', guard((up) => {
       if (settled) { up.resume(); return; }
-      clearTimeout(headersTimer);
+      headersAt = Infinity;
       timings.ttfb = performance.now() - started;
       const status = up.statusCode;
       // Only a final status a browser can be sent goes on: Node refuses to write any other
@@ -288,7 +317,7 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
       source.on('data', guard((chunk) => {
         if (settled) return;
-        phaseTimer.refresh();
+        phaseAt = performance.now() + limits.idleMs;
         bytesIn += chunk.length;
         if (bytesIn > limits.responseBytes) {
           fail(new RelayError('too_large', `the provider's response passed ${limits.responseBytes} bytes (the relay's response size limit)`, { reason: 'response_too_large' }));

@@ -88,6 +88,36 @@ test('a 1 GB chunked JSON body is cut at the cap (not buffered): the client sees
   assert.equal(line?.kind, 'too_large', 'the log names the cap');
 }));
 
+test('a stream that sends an event every 100 ms is never idle and ends at the total time limit', async () => {
+  // Its own relay, with a short total limit: every event moves the idle deadline (400 ms) on,
+  // so the call's one timer must fire for the total limit (1.5 s), not for the idle one.
+  const short = await startRelay({
+    resources: {
+      _format_version: '1',
+      provider_keys: [{ display_name: 'k-trickle', provider: 'openai-compatible', adapter: 'openai', api_base: up.base('trickle'), api_key: '${HOSTILE_T}' }],
+      models: [{ display_name: 'm-trickle', provider: 'openai', model_name: 'gpt-4.1-mini', provider_key: 'k-trickle' }],
+    },
+    env: { HOSTILE_T: SECRET, ALLOWED_PRIVATE_UPSTREAMS: `127.0.0.1:${up.port}` },
+    settings: { limits: { ...LIMITS, totalMs: 1500 } },
+  });
+  try {
+    const [model] = await short.models();
+    const t0 = Date.now();
+    const r = await short.chat(model.id, hello({ stream: true }));
+    const text = await r.text();
+    const elapsed = Date.now() - t0;
+    const err = relayErrorEvent(text);
+    assert.equal(err?.kind, 'timeout');
+    assert.equal(err.phase, 'total');
+    assert.equal(err.reason, 'total_timeout');
+    assert.ok((text.match(/tick/g) ?? []).length >= 8, 'the events before the limit went through');
+    assert.ok(elapsed >= 1500 && elapsed < 4000, `ended after ${elapsed} ms`);
+    await up.waitClosed('trickle');
+  } finally {
+    await short.stop();
+  }
+});
+
 test('a stream that drips one byte per second ends at the idle limit', () => besideNormalCall(relay, ids.normal, async () => {
   const t0 = Date.now();
   const r = await relay.chat(ids.drip, hello({ stream: true }));

@@ -111,6 +111,13 @@ export const hostileScenarios = {
     const t = setInterval(() => { if (sock.destroyed || i >= text.length) { clearInterval(t); return; } sock.write(text[i++]); }, 1000);
     sock.on('close', () => clearInterval(t));
   },
+  // A stream that never ends and never goes quiet: an event every 100 ms, each well inside
+  // any idle limit, so only the total time limit can end it.
+  trickle(sock) {
+    sock.write(head(200, { 'content-type': 'text/event-stream' }));
+    const t = setInterval(() => { if (sock.destroyed) { clearInterval(t); return; } sock.write(sseChunk('tick')); }, 100);
+    sock.on('close', () => clearInterval(t));
+  },
   badUtf8Stream(sock) {
     respond(sock, 200, { 'content-type': 'text/event-stream' }, invalidUtf8Stream());
   },
