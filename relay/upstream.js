@@ -183,12 +183,13 @@ export function forwardChat({ core, settings, plan, secret, secrets = [secret], 
 
     // Three deadlines (performance.now() ms), one timer. The current phase's (connect → first
     // byte → idle between chunks, or the browser's reading), the total limit's, and the model's
-    // stream budget for the response headers, connect included (when it is the shorter). A
-    // phase's deadline only moves later as the call goes on (each chunk moves the idle one), so
-    // moving it costs a number, not a timer: the one timer fires at the earliest deadline it was
-    // armed for, and if nothing has passed by then it is armed again for the earliest left. A
-    // call that answers in time sets one timer and clears it, where a timer per phase and limit
-    // cost four of each (docs/performance.md, session 14).
+    // stream budget for the response headers, connect included (when it is the shorter). The
+    // timer is armed for the earliest deadline; a deadline that moves later (each chunk moves
+    // the idle one; a phase usually ends well before its limit) costs a number, not a timer:
+    // the timer fires at the time it was armed for, finds nothing passed and is armed again for
+    // the earliest deadline left. Only a deadline that moves earlier re-arms it at once. A call
+    // that answers in time sets one timer and clears it, where a timer per phase and limit cost
+    // four of each (docs/performance.md, session 14).
     let phaseAt = started + limits.connectMs;
     const totalAt = started + limits.totalMs;
     let headersAt = modelHeaders ? started + model.ms : Infinity;
