@@ -142,7 +142,7 @@ const char* pg_version() { return PG_VERSION; }
 std::size_t pg_build_request(const char* in, std::size_t len) {
   pg::json form;
   if (!read_input(in, len, form)) return g_result.size();
-  return reply(pg::to_json(pg::build_request(std::move(form))));
+  return reply(pg::to_json(pg::build_request(form)));
 }
 
 std::size_t pg_parameters() { return reply(pg::parameters_json()); }

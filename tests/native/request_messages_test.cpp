@@ -259,35 +259,3 @@ TEST_CASE("request: text size limits") {
   REQUIRE(error_at(r, "messages[0].content"));
   CHECK(error_at(r, "messages[0].content")->message == "is 4.1 MB; one text may be at most 4 MB");
 }
-
-TEST_CASE("request: a form that is the builder's to use up gives the body a copied form gives") {
-  // build_request(json&&) moves the texts, image URLs and extra values into the body (the
-  // relay's check); build_request(const json&) copies them and leaves the form as it was.
-  const std::string long_text(300, 'x');  // past any short-string buffer: a real move
-  const std::vector<json> forms = {
-      form_with(json::object()),
-      form_with(
-          {{"system", "Be brief. " + long_text}, {"extra", {{"user", long_text}, {"metadata", {{"k", long_text}}}}}}),
-      parse(R"({"messages":[{"role":"user","content":[{"type":"text","text":")" + long_text +
-            R"("},{"type":"image_url","image_url":{"url":"https://cdn.example.com/)" + long_text +
-            R"(.png","detail":"low"}}]},{"role":"assistant","content":"ok"},{"role":"user","content":")" + long_text +
-            R"("}],"params":{"temperature":0.5,"stop":["END"]},"stream":true})"),
-      // With errors: the same report either way.
-      form_with({{"extra", {{"model", "other"}, {"user", long_text}}}, {"system", 3}}),
-  };
-  for (const json& form : forms) {
-    const json before = form;
-    const BuildResult copied = build_request(form);
-    CHECK(form == before);
-    const BuildResult moved = build_request(json(form));
-    CHECK(moved.ok == copied.ok);
-    CHECK(moved.body == copied.body);
-    CHECK(dump_json(moved.body) == dump_json(copied.body));
-    REQUIRE(moved.errors.size() == copied.errors.size());
-    for (std::size_t i = 0; i < moved.errors.size(); ++i) {
-      CHECK(moved.errors[i].field == copied.errors[i].field);
-      CHECK(moved.errors[i].message == copied.errors[i].message);
-    }
-    CHECK(to_json(moved.warnings) == to_json(copied.warnings));
-  }
-}

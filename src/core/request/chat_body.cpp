@@ -56,7 +56,7 @@ BuildResult check_chat_body(json&& body, std::string_view model_name, std::strin
   if (!params.is_null()) form["params"] = std::move(params);
   if (!extra.is_null()) form["extra"] = std::move(extra);
   form["model"] = object_of("model_name", model_name, "provider", provider);
-  BuildResult r = build_request(std::move(form), limits);
+  BuildResult r = build_request(form, limits);
   rename_fields(r);
   return r;
 }

@@ -50,10 +50,6 @@ json parameters_json() {
 
 using namespace request_detail;
 
-// The form passed to build_request(json&&) is not const: the const_cast only lets the one
-// reader that takes it as const& move out of it.
-json Build::take(const json& value) const { return consume ? std::move(const_cast<json&>(value)) : value; }
-
 namespace {
 
 // ----------------------------------------------------------------- model
@@ -125,7 +121,7 @@ bool read_part(Build& b, const json& part, const std::string& path, std::string_
     }
     if (!b.text_fits(path + ".text", s) || b.report.error_count() != before) return false;
     note_text(b, s);
-    out = object_of("type", "text", "text", b.take(*text));
+    out = object_of("type", "text", "text", s);
     return true;
   }
   if (t == "image_url") {
@@ -144,7 +140,7 @@ bool read_part(Build& b, const json& part, const std::string& path, std::string_
     reject_unknown_keys(b.report, *image, ipath, image_keys, "is not part of image_url (url, detail)");
     check_image_url(b.report, ipath + ".url", member(*image, "url"));
     json image_out;
-    if (const json* url = member(*image, "url"); url && url->is_string()) image_out["url"] = b.take(*url);
+    if (const std::string* url = string_member(*image, "url")) image_out["url"] = *url;
     if (const json* detail = member(*image, "detail"); detail && !detail->is_null()) {
       const std::string* d = detail->is_string() ? detail->get_ptr<const std::string*>() : nullptr;
       if (!d || (*d != "auto" && *d != "low" && *d != "high"))
@@ -174,7 +170,7 @@ bool read_content(Build& b, const json* content, const std::string& path, std::s
     }
     if (!b.text_fits(path, s)) return false;
     note_text(b, s);
-    out = b.take(*content);
+    out = s;
     return true;
   }
   if (!content->is_array()) {
@@ -248,7 +244,7 @@ void read_system(Build& b, const json& form) {
     b.report.warn(FindingCode::SystemMessageUnsupported, "system", no_instructions(b.model_name));
   // OpenAI's reasoning models read instructions from the "developer" role; early ones
   // (o1-mini) refused "system" outright, later ones only translate it.
-  b.messages.push_back(object_of("role", b.reasoning ? "developer" : "system", "content", b.take(*s)));
+  b.messages.push_back(object_of("role", b.reasoning ? "developer" : "system", "content", text));
 }
 
 void read_messages(Build& b, const json& form) {
@@ -290,16 +286,14 @@ bool is_reasoning_model(std::string_view model_name) {
   return is_family(n, "gpt-5") && !starts_with(n, "gpt-5-chat");
 }
 
-namespace {
-
-BuildResult build(const json& form, const RequestLimits& limits, bool consume) {
+BuildResult build_request(const json& form, const RequestLimits& limits) {
   BuildResult result;
   result.body = nullptr;
   if (!form.is_object()) {
     result.errors.push_back({"", "the form must be an object"});
     return result;
   }
-  Build b(limits, consume);
+  Build b(limits);
   reject_unknown_keys(b.report, form, "", kFormKeys,
                       "is not a form field (system, messages, params, stream, model, extra)");
   read_model(b, form);
@@ -324,12 +318,6 @@ BuildResult build(const json& form, const RequestLimits& limits, bool consume) {
   b.report.move_into(result);
   return result;
 }
-
-}  // namespace
-
-BuildResult build_request(const json& form, const RequestLimits& limits) { return build(form, limits, false); }
-
-BuildResult build_request(json&& form, const RequestLimits& limits) { return build(form, limits, true); }
 
 std::size_t body_size(const json& body) {
   std::size_t total = 0;

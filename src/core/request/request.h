@@ -39,10 +39,6 @@ struct BuildResult {
 //     stop?, presence_penalty?, frequency_penalty?, seed?, response_format?, reasoning_effort?}, stream?,
 //     model?: {model_name, provider}, extra? }
 BuildResult build_request(const json& form, const RequestLimits& limits = {});
-// The same with a form that is the builder's to use up (the relay's check, the binding's parsed
-// input): its texts, image URLs and extra values are moved into the body, not copied, and the
-// form is left in an unspecified state.
-BuildResult build_request(json&& form, const RequestLimits& limits = {});
 
 // True for OpenAI reasoning families (o1, o3, o4…, gpt-5 except gpt-5-chat), which take
 // max_completion_tokens and only default sampling. A vendor prefix ("openai/o3") and a

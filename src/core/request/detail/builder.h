@@ -166,17 +166,8 @@ struct Build {
   const ProviderRule* provider = nullptr;
   bool prompt_mentions_json = false;
   std::vector<std::string> params_set;  // params the form gave a value (for extra)
-  // The form is the builder's to use up (build_request(json&&): the relay's check, whose body
-  // was read for this build alone): its texts, image URLs and extra values are moved into the
-  // body, not copied. A request's 25 MB of images are then in memory once, not twice.
-  bool consume = false;
 
-  Build(const RequestLimits& l, bool consume_form) : limits(l), report(l.max_errors), consume(consume_form) {}
-
-  // A value of the form as the body takes it: moved out of the form when it is the builder's
-  // (the form is then not read there again), copied otherwise. (Out of line: the page's module
-  // is built for size, and inlined at each use these cost it half a kilobyte.)
-  json take(const json& value) const;
+  Build(const RequestLimits& l) : limits(l), report(l.max_errors) {}
 
   bool param_set(std::string_view key) const {
     for (const auto& p : params_set)

@@ -473,7 +473,7 @@ void read_extra(Build& b, const json& form) {
                     b.model_name +
                         " rejects max_tokens; set Max tokens in params instead "
                         "(it is sent as max_completion_tokens)");
-    b.body[key] = b.take(it.value());
+    b.body[key] = it.value();
   }
 }
 
