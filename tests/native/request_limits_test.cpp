@@ -250,3 +250,17 @@ TEST_CASE("request: body_size is exactly the serialised length") {
     CHECK(body_size(j) == dump_json(j).size());
   }
 }
+
+TEST_CASE("request: a built body carries its serialised length (what the relay's check writes it into)") {
+  const std::vector<json> forms = {
+      form_with(json::object()),
+      form_with({{"system", "Be \"brief\".\n"}, {"params", {{"temperature", 0.7}, {"stop", {"END", "\xFF"}}}}}),
+      form_with({{"extra", {{"user", "caf\xC3\xA9"}, {"metadata", {{"k", std::string("\x01\x1f", 2)}}}}}}),
+  };
+  for (const json& form : forms) {
+    const BuildResult r = build_request(form);
+    REQUIRE_MESSAGE(r.ok, all_errors(r));
+    CHECK(r.body_bytes == dump_json(r.body).size());
+  }
+  CHECK(build_request(form_with({{"system", 3}})).body_bytes == 0);  // not built: nothing measured
+}

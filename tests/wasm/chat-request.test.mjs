@@ -233,3 +233,32 @@ test('a chat target JSON cannot carry is the caller\'s error, and the core stays
   const next = core.openChatRequest(envelope('{"max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}'));
   assert.equal(next.check(TARGETS[1]).ok, true);
 });
+
+test('a checked body is written once into a buffer of its size: the check grows the module by the body twice over, not thrice (relay build)', async () => {
+  // A fresh module per case, its exports called directly, so its memory (which never shrinks)
+  // shows what one check holds at once: the request's tree, the body built from it, and the
+  // body's text. Written into a string grown by doubling, the text was held twice over while
+  // it was copied to its last size: a 16 MiB image took the module 48 MiB past the open, not 32.
+  const { instantiateCore } = await import('../../web/core-module.js');
+  const { readFileSync } = await import('node:fs');
+  const wasm = new Uint8Array(readFileSync(new URL('../../relay/dist/playground-core.wasm', import.meta.url)));
+  const encoder = new TextEncoder();
+  for (const mib of [4, 16]) {
+    const image = `data:image/png;base64,${'iVBORw0KGgo'.repeat(4 * Math.ceil((mib * 2 ** 20) / 44))}`; // valid base64: a multiple of 4
+    const bytes = encoder.encode(JSON.stringify({ model: 'm', body: { messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: image } }] }] } }));
+    const mod = await instantiateCore(wasm);
+    const staged = (input) => { const ptr = mod.pg_alloc(input.length); mod.heap.set(input, ptr); return ptr; };
+    const at = staged(bytes);
+    const request = mod.pg_request_open(at, bytes.length);
+    mod.pg_free(at);
+    const targetText = encoder.encode(JSON.stringify({ model_name: 'gpt-4o', provider: 'openai' }));
+    const target = mod.pg_chat_target_new(staged(targetText), targetText.length);
+    const opened = mod.heap.buffer.byteLength;
+    const len = mod.pg_request_check(request, target, 0, 0);
+    const grown = mod.heap.buffer.byteLength - opened;
+    const reply = mod.heap.subarray(mod.pg_result_ptr(), mod.pg_result_ptr() + len);
+    const bodyLength = new DataView(reply.buffer, reply.byteOffset + len - 4, 4).getUint32(0, true);
+    assert.ok(bodyLength > image.length, `the body (${bodyLength} bytes) holds the image`);
+    assert.ok(grown <= 2.25 * bodyLength, `${mib} MiB: the check grew the module by ${(grown / 2 ** 20).toFixed(1)} MiB for a ${(bodyLength / 2 ** 20).toFixed(1)} MiB body`);
+  }
+});

@@ -314,7 +314,10 @@ BuildResult build_request(const json& form, const RequestLimits& limits) {
   }
 
   result.ok = b.report.error_count() == 0;
-  if (result.ok) result.body = std::move(b.body);
+  if (result.ok) {
+    result.body = std::move(b.body);
+    result.body_bytes = size;
+  }
   b.report.move_into(result);
   return result;
 }

@@ -32,6 +32,7 @@ struct BuildResult {
   json body;                       // the chat-completions body when ok (null otherwise)
   Findings warnings;               // things that will be sent but deserve a word
   std::vector<FieldError> errors;  // when !ok: every problem found, not just the first
+  std::size_t body_bytes = 0;      // when ok: dump_json(body).size(), as measured for the size limit
 };
 
 // `form` is a PlaygroundForm (docs/contracts.md):
