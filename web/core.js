@@ -206,7 +206,7 @@ class Core {
    * for this call only; the relay uses its kept list's (secretsRedactor(secrets).forwardAnswerHeaders).
    */
   forwardAnswerHeaders(headers, secrets, now) {
-    const list = this.#secretsList(secrets);
+    const list = this.#fromSecrets('pg_secrets_new', secrets);
     try {
       return this.#answerHeaders(list, headers, now);
     } finally {
@@ -403,7 +403,7 @@ class Core {
 
   /** Redacts secrets from a byte stream split anywhere (the relay's forwarding path). */
   streamRedactor(secrets) {
-    return new StreamRedactor(this.#port, this.#redactorHandle(secrets));
+    return new StreamRedactor(this.#port, this.#fromSecrets('pg_redactor_new', secrets));
   }
 
   /**
@@ -418,22 +418,20 @@ class Core {
   secretsRedactor(secrets) {
     let compiled = Array.isArray(secrets) ? this.#secretsRedactors.get(secrets) : undefined;
     if (compiled) return compiled;
-    const handle = this.#secretsList(secrets);
+    const handle = this.#fromSecrets('pg_secrets_new', secrets);
     if (!Array.isArray(secrets)) return new SecretsRedactor(this.#port, handle, null);
     compiled = new SecretsRedactor(this.#port, handle, () => this.#secretsRedactors.delete(secrets));
     this.#secretsRedactors.set(secrets, compiled);
     return compiled;
   }
 
-  /** A secrets list worked out by the core (relay build only): its handle, the caller's to free. */
-  #secretsList(secrets) {
-    const make = this.#export('pg_secrets_new');
+  /**
+   * The secrets as the core's JSON list handed to `exportName` (relay build only: a build
+   * without the export is CoreError('unsupported'), and the core stays usable) → its handle.
+   */
+  #fromSecrets(exportName, secrets) {
+    const make = this.#export(exportName);
     const text = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
     return this.#guard(() => { const staged = this.#stage(text); return make(this.#inPtr, staged); });
-  }
-
-  #redactorHandle(secrets) {
-    const text = jsonInput(() => (secrets ?? []).map(String), 'the secrets list');
-    return this.#guard(() => { const staged = this.#stage(text); return this.#mod.pg_redactor_new(this.#inPtr, staged); });
   }
 }

@@ -49,9 +49,10 @@ test('relay build: probeForm and reasoningEffort (the model list carries them to
   assert.match(no.note, /extra/);
 });
 
-test('page build: no probeForm, reasoningEffort or forwardAnswerHeaders; asking is an error that leaves the core usable', () => {
+test('page build: no probeForm, reasoningEffort, forwardAnswerHeaders or redactors; asking is an error that leaves the core usable', () => {
   const core = cores.page;
-  for (const call of [() => core.probeForm({ model_name: 'o3' }), () => core.reasoningEffort({ model_name: 'o3' }), () => core.forwardAnswerHeaders([], [])]) {
+  for (const call of [() => core.probeForm({ model_name: 'o3' }), () => core.reasoningEffort({ model_name: 'o3' }), () => core.forwardAnswerHeaders([], []),
+    () => core.secretsRedactor(['sk-0123456789abcdef']), () => core.streamRedactor(['sk-0123456789abcdef'])]) {
     assert.throws(call, (err) => err.name === 'CoreError' && err.code === 'unsupported');
   }
   assert.equal(core.buildRequest({ messages: [{ role: 'user', content: 'hi' }] }).ok, true, 'not poisoned');
