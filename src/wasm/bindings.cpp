@@ -63,12 +63,19 @@ bool read_input(const char* ptr, std::size_t len, pg::json& out) {
   return true;
 }
 
-std::vector<std::string> string_list(const pg::json& value) {
+// A secrets list as the callers send it: the strings of a JSON array; anything else, or
+// nothing (null), is the empty list.
+std::vector<std::string> string_list(const pg::json* value) {
   std::vector<std::string> out;
-  if (!value.is_array()) return out;
-  for (const auto& v : value)
+  if (!value || !value->is_array()) return out;
+  for (const auto& v : *value)
     if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
+}
+// The same from a list's own JSON text (the compiled lists' input).
+std::vector<std::string> string_list(std::string_view text) {
+  const auto parsed = pg::parse_json(text);
+  return string_list(parsed.value ? &*parsed.value : nullptr);
 }
 
 pg::SseLimits limits_from(std::size_t max_line_bytes) {
@@ -168,8 +175,7 @@ std::size_t pg_redact(const char* in, std::size_t len) {
   if (!read_input(in, len, args)) return g_result.size();
   const auto* text = pg::string_member(args, "text");
   const pg::json* secrets = pg::member(args, "secrets");
-  return reply(pg::json{{"text", pg::redact(text ? *text : std::string(),
-                                            secrets ? string_list(*secrets) : std::vector<std::string>{})}});
+  return reply(pg::json{{"text", pg::redact(text ? *text : std::string(), string_list(secrets))}});
 }
 
 // in: {"values":["…"],"secrets":["…"]} → {"values":["…" | null]} — upstream header values:
@@ -183,7 +189,7 @@ std::size_t pg_redact_header_values(const char* in, std::size_t len) {
   if (values && values->is_array())
     for (const auto& v : *values) texts.push_back(v.is_string() ? v.get<std::string>() : std::string());
   pg::json out = pg::json::array();
-  for (auto& value : pg::redact_header_values(texts, secrets ? string_list(*secrets) : std::vector<std::string>{}))
+  for (auto& value : pg::redact_header_values(texts, string_list(secrets)))
     out.push_back(value ? pg::json(std::move(*value)) : pg::json(nullptr));
   return reply(pg::json{{"values", std::move(out)}});
 }
@@ -343,15 +349,13 @@ void pg_stream_free(pg::ChatStream* s) { delete s; }
 // --- Stream redaction (the relay's hot path): raw bytes in, raw bytes out -------------
 // in: ["secret", …]
 pg::StreamRedactor* pg_redactor_new(const char* in, std::size_t len) {
-  auto parsed = pg::parse_json(std::string_view(in, len));
-  return new pg::StreamRedactor(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
+  return new pg::StreamRedactor(string_list(std::string_view(in, len)));
 }
 // One secrets list worked out once (core/secrets/redact.h SecretsList): the relay keeps one per
 // list and makes each call's stream redactor from it (pg_secrets_stream) and reads each
 // answer's headers with it (pg_forward_answer_headers). in: ["secret", …]
 pg::SecretsList* pg_secrets_new(const char* in, std::size_t len) {
-  auto parsed = pg::parse_json(std::string_view(in, len));
-  return new pg::SecretsList(parsed.value ? string_list(*parsed.value) : std::vector<std::string>{});
+  return new pg::SecretsList(string_list(std::string_view(in, len)));
 }
 pg::StreamRedactor* pg_secrets_stream(const pg::SecretsList* list) { return new pg::StreamRedactor(list->stream()); }
 void pg_secrets_free(pg::SecretsList* list) { delete list; }

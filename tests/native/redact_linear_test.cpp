@@ -161,6 +161,17 @@ TEST_CASE("SecretsList: one list serves many calls, each stream fresh, as redact
   // A list answers for its own secrets only.
   const SecretsList other({"sk-other-secret-000000000000"});
   CHECK(other.header_values()("Bearer " + kKey) == std::optional<std::string>("Bearer " + kKey));
+  // A list past the matchers' cache (over 32 KB of secrets), whose forms the list works out
+  // once for both uses: each secret is found by both.
+  std::vector<std::string> many;
+  for (int i = 0; i < 800; ++i) many.push_back("sk-many-" + std::to_string(100000 + i) + "-abcdefghijklmnopqrstuvwxyz");
+  const SecretsList big(many);
+  for (const std::string& secret : {many.front(), many[400], many.back()}) {
+    StreamRedactor stream = big.stream();
+    const std::string out = stream.push("key=" + secret + ";") + stream.finish();
+    CHECK(out == "key=" + std::string(kRedacted) + ";");
+    CHECK(big.header_values()("Bearer " + secret) == std::optional<std::string>("Bearer " + std::string(kRedacted)));
+  }
 }
 
 // The fragment rule written the plain way, as the oracle: every window of the secret's

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pg {
@@ -45,8 +46,10 @@ inline constexpr std::size_t kMinFragmentSecretBytes = 12;
 std::string redact(std::string_view text, const std::vector<std::string>& secrets);
 
 namespace detail {
-struct Matcher;  // the secrets' forms, worked out once (core/secrets/detail/matcher.h)
-}
+struct Matcher;       // the secrets' forms, worked out once (core/secrets/detail/matcher.h)
+struct SharedForms {  // tags the constructors that take forms already worked out (SecretsList's)
+};
+}  // namespace detail
 
 // redact() for many texts against one list: the list's forms are looked up (or worked out)
 // once, not once per text. For a header block, a list of values, a value per line.
@@ -56,6 +59,10 @@ class TextRedactor {
   std::string operator()(std::string_view text) const;
 
  private:
+  // Over a list's forms already worked out (null: no secrets): SecretsList's, shared.
+  friend class HeaderValueRedactor;
+  TextRedactor(detail::SharedForms, std::shared_ptr<const detail::Matcher> matcher);
+
   std::shared_ptr<const detail::Matcher> matcher_;  // null: no secrets (and in the page's build)
   bool any_ = false;                                // some secret in the list is non-empty
 };
@@ -88,6 +95,11 @@ class HeaderValueRedactor {
   std::optional<std::string> operator()(std::string_view value) const;
 
  private:
+  // With the list's forms already worked out: SecretsList's, shared with its stream redactor.
+  friend class SecretsList;
+  HeaderValueRedactor(const std::vector<std::string>& secrets, std::shared_ptr<const detail::Matcher> matcher)
+      : redact_(detail::SharedForms{}, std::move(matcher)), fragments_(secrets) {}
+
   TextRedactor redact_;
   SecretFragments fragments_;
 };
@@ -114,6 +126,10 @@ class StreamRedactor {
   std::size_t window() const;
 
  private:
+  // Over a list's forms already worked out (null: no secrets): SecretsList's, shared.
+  friend class SecretsList;
+  StreamRedactor(detail::SharedForms, std::shared_ptr<const detail::Matcher> matcher) : matcher_(std::move(matcher)) {}
+
   std::shared_ptr<const detail::Matcher> matcher_;  // null: no secrets
   std::string pending_;                             // undecided tail of the input
   std::size_t covered_ = 0;                         // bytes of pending_ already inside an emitted kRedacted
@@ -123,14 +139,18 @@ class StreamRedactor {
 // stream redactor for the answer's body (a copy of the prototype, sharing its matcher) and
 // the rule for the answer's header values (its fragments packed and sorted once). The relay
 // keeps one per list, and its lists are one per configuration snapshot and host, so a call
-// neither hands the core the secrets again nor works out their forms.
+// neither hands the core the secrets again nor works out their forms. The forms are worked out
+// once for both (a list too large for the matchers' cache would otherwise be compiled twice).
 class SecretsList {
  public:
-  explicit SecretsList(const std::vector<std::string>& secrets) : stream_(secrets), header_values_(secrets) {}
+  explicit SecretsList(const std::vector<std::string>& secrets);
   StreamRedactor stream() const { return stream_; }  // nothing pushed: a fresh redactor
   const HeaderValueRedactor& header_values() const { return header_values_; }
 
  private:
+  SecretsList(const std::vector<std::string>& secrets, std::shared_ptr<const detail::Matcher> matcher)
+      : stream_(detail::SharedForms{}, matcher), header_values_(secrets, std::move(matcher)) {}
+
   StreamRedactor stream_;  // never pushed into
   HeaderValueRedactor header_values_;
 };
