@@ -437,10 +437,6 @@ std::size_t scan(const Matcher& m, std::string_view buf, bool at_end, std::size_
 
 }  // namespace
 
-// (In the page's build operator() below reads only any_: a text with secrets withheld whole.)
-TextRedactor::TextRedactor(detail::SharedForms, std::shared_ptr<const detail::Matcher> matcher)
-    : matcher_(std::move(matcher)), any_(matcher_ != nullptr) {}
-
 #ifdef PG_REDACT_WHOLE_TEXT
 // The page's build of the module (cmake/wasm.cmake): a browser never holds a provider key, so
 // the page passes no secrets and the matcher (16 KB of the page's download) is left out. A
@@ -471,8 +467,6 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
 }
 
 StreamRedactor::StreamRedactor(std::vector<std::string> secrets) : matcher_(matcher_for(secrets)) {}
-
-SecretsList::SecretsList(const std::vector<std::string>& secrets) : SecretsList(secrets, matcher_for(secrets)) {}
 
 std::size_t StreamRedactor::window() const { return matcher_ ? matcher_->window : 0; }
 

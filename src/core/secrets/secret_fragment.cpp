@@ -1,10 +1,14 @@
 // contains_secret_fragment() and SecretFragments (core/secrets/redact.h): whether a text holds
 // a run of raw bytes of a secret, for upstream header values; HeaderValueRedactor and
-// redact_header_values(), the relay's rule for those values with it.
+// redact_header_values(), the relay's rule for those values with it; and SecretsList, which
+// works a list's forms out once for that rule and for the answer's stream redactor.
 #include "core/secrets/redact.h"
+
+#include "core/secrets/detail/matcher.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace pg {
@@ -53,6 +57,13 @@ bool SecretFragments::found_in(std::string_view text) const {
 bool contains_secret_fragment(std::string_view text, const std::vector<std::string>& secrets) {
   return SecretFragments(secrets).found_in(text);
 }
+
+// (In the page's build TextRedactor reads only any_: a text with secrets is withheld whole.)
+TextRedactor::TextRedactor(detail::SharedForms, std::shared_ptr<const detail::Matcher> matcher)
+    : matcher_(std::move(matcher)), any_(matcher_ != nullptr) {}
+
+SecretsList::SecretsList(const std::vector<std::string>& secrets)
+    : SecretsList(secrets, detail::matcher_for(secrets)) {}
 
 std::optional<std::string> HeaderValueRedactor::operator()(std::string_view value) const {
   std::string clean = redact_(value);
